@@ -1,0 +1,7 @@
+//! Reusable pieces of the UI.
+
+pub mod facets;
+pub mod kit_card;
+pub mod layout;
+pub mod pager;
+pub mod search_form;

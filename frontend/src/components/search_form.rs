@@ -1,0 +1,70 @@
+//! The catalogue search box. A plain GET form, so it works before (and without) the wasm;
+//! once hydrated, the router turns submissions into client-side navigation.
+
+use crate::i18n::{t, use_lang, T};
+use leenpunt_shared::{CatalogueQuery, Sort};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+#[component]
+pub fn SearchForm(#[prop(into)] query: Signal<CatalogueQuery>, #[prop(optional)] with_sort: bool) -> impl IntoView {
+    let lang = use_lang();
+    // Facets are kept as hidden fields so a new search keeps the chosen filters.
+    let hidden = move || {
+        let q = query.get();
+        let mut fields: Vec<(&'static str, String)> = Vec::new();
+        fields.extend(q.theme.iter().map(|v| ("theme", v.code().to_owned())));
+        fields.extend(q.level.iter().map(|v| ("level", v.code().to_owned())));
+        fields.extend(q.kind.iter().map(|v| ("kind", v.code().to_owned())));
+        fields.extend(q.partner.iter().map(|v| ("partner", v.clone())));
+        fields.extend(q.pickup.iter().map(|v| ("pickup", v.clone())));
+        fields
+            .into_iter()
+            .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
+            .collect_view()
+    };
+    let sort_label = move |s: Sort| match s {
+        Sort::Relevance => T::SortRelevance.get(lang),
+        Sort::Title => T::SortTitle.get(lang),
+        Sort::Newest => T::SortNewest.get(lang),
+    };
+    // With the wasm loaded a new sort order applies at once; without it, the button does.
+    let submit_on_change = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let form = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            .and_then(|select| select.form());
+        if let Some(form) = form {
+            let _ = form.request_submit();
+        }
+    };
+    view! {
+        <Form method="GET" action="/catalogus" attr:class="search-form" attr:role="search">
+            <label class="search-label" for="search-q">{t(T::SearchLabel)}</label>
+            <div class="search-row">
+                <input
+                    id="search-q"
+                    type="search"
+                    name="q"
+                    value=move || query.get().q
+                    placeholder=t(T::SearchPlaceholder)
+                    autocomplete="off"
+                    maxlength="200"
+                />
+                <button type="submit" class="button primary">{t(T::SearchButton)}</button>
+            </div>
+            {hidden}
+            {with_sort.then(|| view! {
+                <div class="sort-row">
+                    <label for="search-sort">{t(T::SortLabel)}</label>
+                    <select id="search-sort" name="sort" on:change=submit_on_change>
+                        {Sort::ALL.into_iter().map(|s| view! {
+                            <option value=s.code() selected=move || query.get().sort == s>{sort_label(s)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            })}
+        </Form>
+    }
+}

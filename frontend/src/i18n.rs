@@ -1,0 +1,108 @@
+//! The UI text, in every language, checked at compile time: a key without a
+//! translation does not build.
+
+use leenpunt_shared::Lang;
+use leptos::prelude::*;
+
+macro_rules! texts {
+    ($($key:ident => $nl:literal, $en:literal;)*) => {
+        /// A piece of UI text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key),* }
+
+        impl T {
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::Nl) => $nl, (T::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    SiteName => "Leenpunt", "Leenpunt";
+    Tagline => "Leermiddelen en uitleenmateriaal voor West-Vlaamse scholen", "Learning resources and loan material for West Flemish schools";
+    SkipToContent => "Naar de inhoud", "Skip to content";
+    NavCatalogue => "Catalogus", "Catalogue";
+    NavHome => "Start", "Home";
+    SwitchLanguage => "English", "Nederlands";
+    SwitchLanguageLabel => "Switch to English", "Schakel naar Nederlands";
+    Province => "Een dienst van de Provincie West-Vlaanderen en haar partners", "A service of the Province of West Flanders and its partners";
+    HomeTitle => "Vind materiaal voor je klas", "Find material for your class";
+    HomeIntro => "Bee-Bots, creatool, VR-brillen van XR-junior en meer dan 150 Klasbakken-leermiddelen van de provinciale partnerdiensten. Zoek, vergelijk en ontdek waar je het afhaalt.", "Bee-Bots, creatool, XR-junior VR headsets and over 150 Klasbakken learning resources from the provincial partner services. Search, compare and find out where to pick them up.";
+    BrowseThemes => "Zoek per thema", "Browse by theme";
+    SearchLabel => "Zoek in de catalogus", "Search the catalogue";
+    SearchPlaceholder => "bv. Bee-Bot, erfgoed, VR…", "e.g. Bee-Bot, heritage, VR…";
+    SearchButton => "Zoeken", "Search";
+    CatalogueTitle => "Catalogus", "Catalogue";
+    Filters => "Filters", "Filters";
+    ClearFilters => "Wis alle filters", "Clear all filters";
+    FacetTheme => "Thema", "Theme";
+    FacetLevel => "Onderwijsniveau", "Education level";
+    FacetKind => "Soort aanbod", "Kind";
+    FacetPartner => "Partnerdienst", "Partner service";
+    FacetPickup => "Afhaalpunt", "Pickup point";
+    SortLabel => "Sorteer op", "Sort by";
+    SortRelevance => "Relevantie", "Relevance";
+    SortTitle => "Titel (A–Z)", "Title (A–Z)";
+    SortNewest => "Nieuwste eerst", "Newest first";
+    Apply => "Toepassen", "Apply";
+    ResultsOne => "1 resultaat", "1 result";
+    ResultsMany => "resultaten", "results";
+    NoResults => "Geen resultaten. Probeer een ander woord of wis een filter.", "No results. Try another word or clear a filter.";
+    Loading => "Laden…", "Loading…";
+    LoadError => "De catalogus kon niet geladen worden. Probeer het opnieuw.", "The catalogue could not be loaded. Please try again.";
+    PagePrevious => "Vorige", "Previous";
+    PageNext => "Volgende", "Next";
+    PageOf => "van", "of";
+    Page => "Pagina", "Page";
+    Pagination => "Paginering", "Pagination";
+    TrainingRequired => "Opleiding vereist", "Training required";
+    UnitsAvailable => "exemplaren", "units";
+    UnitsOne => "1 exemplaar", "1 unit";
+    LentBy => "Uitgeleend door", "Lent by";
+    OfferedBy => "Aangeboden door", "Offered by";
+    Description => "Beschrijving", "Description";
+    Contents => "Inhoud van de set", "Contents of the kit";
+    PartName => "Onderdeel", "Part";
+    PartCount => "Aantal", "Count";
+    PickupPoints => "Afhalen en terugbrengen", "Pick up and return";
+    OpeningHours => "Openingsuren", "Opening hours";
+    RequiredTrainings => "Eerst een opleiding volgen", "Training needed first";
+    RequiredTrainingsIntro => "Dit materiaal leen je pas na deze opleiding:", "You can borrow this material after this training:";
+    LoanRules => "Uitleenvoorwaarden", "Loan conditions";
+    RuleLead => "Afhalen ten vroegste na", "Earliest pickup after";
+    RuleLoan => "Uitleenduur", "Loan period";
+    RuleHorizon => "Reserveren tot", "Book up to";
+    RulePerSchool => "Gelijktijdig per school", "At once per school";
+    RuleApproval => "Goedkeuring door de uitleendienst", "Approval by the lending desk";
+    OpenDays => "openingsdagen", "open days";
+    Days => "dagen", "days";
+    DaysAhead => "dagen vooruit", "days ahead";
+    Yes => "ja", "yes";
+    No => "nee", "no";
+    To => "tot", "to";
+    MoreInfo => "Meer informatie bij de partner", "More information from the partner";
+    Contact => "Contact", "Contact";
+    Themes => "Thema's", "Themes";
+    Levels => "Niveaus", "Levels";
+    Kind => "Soort", "Kind";
+    Units => "Exemplaren in dienst", "Units in service";
+    Breadcrumb => "Kruimelpad", "Breadcrumb";
+    NotFoundTitle => "Pagina niet gevonden", "Page not found";
+    NotFoundText => "Deze pagina bestaat niet (meer). Zoek verder in de catalogus.", "This page does not exist (any more). Continue in the catalogue.";
+    KitNotFoundText => "Dit leermiddel bestaat niet (meer) in de catalogus.", "This learning resource is not (or no longer) in the catalogue.";
+    BackToCatalogue => "Terug naar de catalogus", "Back to the catalogue";
+    ShowResults => "Toon resultaten", "Show results";
+}
+
+/// The language of the current page, provided by `App`.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// A shorthand: the text for a key in the current language.
+pub fn t(key: T) -> &'static str {
+    key.get(use_lang())
+}

@@ -1,0 +1,57 @@
+//! The Leenpunt web application: pages rendered on the server and hydrated in the browser.
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leenpunt_shared::Lang;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The page language: negotiated on the server, read back from `<html lang>` in the browser.
+fn page_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        ssr::request_lang()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_default()
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(page_lang());
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "Leenpunt".to_owned() } else { format!("{page} · Leenpunt") }/>
+        <Router>
+            <components::layout::Layout>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async/>
+                    <Route path=path!("/catalogus") view=pages::catalogue::CataloguePage ssr=SsrMode::Async/>
+                    <Route path=path!("/catalogus/:slug") view=pages::kit::KitPage ssr=SsrMode::Async/>
+                </Routes>
+            </components::layout::Layout>
+        </Router>
+    }
+}
+
+/// The browser entry point, called by the boot script once the wasm is loaded.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,77 @@
+//! The catalogue: search box, facets, results and paging, all driven by the URL.
+
+use crate::api;
+use crate::components::{facets::FacetPanel, kit_card::KitCard, pager::Pager, search_form::SearchForm};
+use crate::i18n::{t, use_lang, T};
+use leenpunt_shared::{CatalogueQuery, SearchResults};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const PARAMS: [&str; 8] = ["q", "theme", "level", "kind", "partner", "pickup", "sort", "page"];
+
+#[component]
+pub fn CataloguePage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let map = params.get();
+        let pairs: Vec<(&str, String)> = PARAMS
+            .iter()
+            .flat_map(|k| map.get_all(k).unwrap_or_default().into_iter().map(move |v| (*k, v)))
+            .collect();
+        CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).0
+    });
+    // The results travel with the query that produced them, so links always agree.
+    let results = Resource::new(
+        move || query.get(),
+        |q| {
+            let fetch = api::search(q.clone());
+            async move { fetch.await.map(|r| (q, r)) }
+        },
+    );
+    view! {
+        <Title text=t(T::CatalogueTitle)/>
+        <h1 class="page-title">{t(T::CatalogueTitle)}</h1>
+        <SearchForm query=query with_sort=true/>
+        <Transition fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match results.await {
+                    Ok((q, r)) => Either::Left(view! { <Results query=q results=r/> }),
+                    Err(_) => Either::Right(view! { <p class="error" role="alert">{t(T::LoadError)}</p> }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Results(query: CatalogueQuery, results: SearchResults) -> impl IntoView {
+    let lang = use_lang();
+    let count = match results.total {
+        1 => T::ResultsOne.get(lang).to_owned(),
+        n => format!("{n} {}", T::ResultsMany.get(lang)),
+    };
+    let items = results.items;
+    view! {
+        <div class="catalogue">
+            <div class="results">
+                <p class="result-count" role="status" aria-live="polite" data-total=results.total>
+                    {count}
+                    <a class="filters-jump" href="#filters">{t(T::Filters)}</a>
+                </p>
+                {if items.is_empty() {
+                    Either::Left(view! { <p class="no-results">{t(T::NoResults)}</p> })
+                } else {
+                    Either::Right(view! {
+                        <ul class="kit-grid">
+                            {items.into_iter().map(|kit| view! { <KitCard kit/> }).collect_view()}
+                        </ul>
+                    })
+                }}
+                <Pager query=query.clone() page=results.page page_count=results.page_count/>
+            </div>
+            <FacetPanel facets=results.facets query/>
+        </div>
+    }
+}

@@ -1,0 +1,145 @@
+//! A catalogue entry's page.
+
+use crate::api;
+use crate::i18n::{t, use_lang, T};
+use crate::pages::not_found::{set_not_found_status, Missing};
+use leenpunt_shared::{KitDetail, Lang, LoanRules};
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn KitPage() -> impl IntoView {
+    let params = use_params_map();
+    let kit = Resource::new(move || params.read().get("slug").unwrap_or_default(), api::kit);
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+            {move || Suspend::new(async move {
+                match kit.await {
+                    Ok(Some(k)) => EitherOf3::A(view! { <KitView kit=k/> }),
+                    Ok(None) => {
+                        set_not_found_status();
+                        EitherOf3::B(view! { <Missing text=T::KitNotFoundText/> })
+                    }
+                    Err(_) => EitherOf3::C(view! { <p class="error" role="alert">{t(T::LoadError)}</p> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn KitView(kit: KitDetail) -> impl IntoView {
+    let lang = use_lang();
+    let paragraphs: Vec<String> = kit.description.split("\n\n").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
+    let photo = kit.photos.first().cloned();
+    let reservable = kit.kind.is_reservable();
+    view! {
+        <Title text=kit.title.clone()/>
+        <Meta name="description" content=kit.summary.clone()/>
+        <nav class="breadcrumb" aria-label=t(T::Breadcrumb)>
+            <a href="/catalogus">{t(T::CatalogueTitle)}</a>
+            <span aria-hidden="true">" › "</span>
+            <span aria-current="page">{kit.title.clone()}</span>
+        </nav>
+        <article class="kit-detail">
+            <header class="kit-head">
+                <p class="kind-badge" data-kind=kit.kind.code()>{kit.kind.label(lang)}</p>
+                <h1>{kit.title.clone()}</h1>
+                <p class="lead">{kit.summary.clone()}</p>
+            </header>
+            <div class="kit-columns">
+                <div class="kit-main">
+                    {photo.map(|p| view! { <img class="kit-photo" src=p.url alt=p.alt width="800" height="600"/> })}
+                    <section aria-labelledby="about">
+                        <h2 id="about">{t(T::Description)}</h2>
+                        {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                    </section>
+                    {(!kit.parts.is_empty()).then(|| view! {
+                        <section aria-labelledby="contents">
+                            <h2 id="contents">{t(T::Contents)}</h2>
+                            <table class="parts">
+                                <thead><tr><th scope="col">{t(T::PartName)}</th><th scope="col" class="num">{t(T::PartCount)}</th></tr></thead>
+                                <tbody>
+                                    {kit.parts.iter().map(|p| view! {
+                                        <tr><td>{p.name.clone()}</td><td class="num">{p.expected_count}</td></tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </section>
+                    })}
+                    {(!kit.required_trainings.is_empty()).then(|| view! {
+                        <section class="trainings" aria-labelledby="trainings">
+                            <h2 id="trainings">{t(T::RequiredTrainings)}</h2>
+                            <p>{t(T::RequiredTrainingsIntro)}</p>
+                            <ul>{kit.required_trainings.iter().map(|tr| view! { <li data-training=tr.slug.clone()>{tr.title.clone()}</li> }).collect_view()}</ul>
+                        </section>
+                    })}
+                </div>
+                <aside class="kit-side">
+                    <dl class="facts">
+                        <dt>{if reservable { t(T::LentBy) } else { t(T::OfferedBy) }}</dt>
+                        <dd>{kit.partner.name.clone()}</dd>
+                        <dt>{t(T::Levels)}</dt>
+                        <dd>{kit.levels.iter().map(|l| l.label(lang)).collect::<Vec<_>>().join(", ")}</dd>
+                        <dt>{t(T::Themes)}</dt>
+                        <dd>{kit.themes.iter().map(|th| th.label(lang)).collect::<Vec<_>>().join(", ")}</dd>
+                        {reservable.then(|| view! {
+                            <dt>{t(T::Units)}</dt>
+                            <dd>{kit.units_in_service}</dd>
+                        })}
+                    </dl>
+                    {reservable.then(|| view! { <Rules rules=kit.loan_rules lang/> })}
+                    {(!kit.pickup_points.is_empty()).then(|| view! {
+                        <section aria-labelledby="pickup">
+                            <h2 id="pickup">{t(T::PickupPoints)}</h2>
+                            <ul class="pickup-points">
+                                {kit.pickup_points.iter().map(|pp| view! {
+                                    <li>
+                                        <strong>{pp.name.clone()}</strong>
+                                        <address>{pp.street.clone()}<br/>{format!("{} {}", pp.postcode, pp.municipality)}</address>
+                                        {(!pp.opening_hours.is_empty()).then(|| view! {
+                                            <p class="hours"><span>{t(T::OpeningHours)}": "</span>{pp.opening_hours.clone()}</p>
+                                        })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    {kit.external_url.clone().map(|url| view! {
+                        <p><a class="button primary" href=url rel="external noopener">{t(T::MoreInfo)}</a></p>
+                    })}
+                    <section aria-labelledby="contact">
+                        <h2 id="contact">{t(T::Contact)}</h2>
+                        <p>{kit.partner.name.clone()}</p>
+                        {kit.partner.email.clone().map(|e| view! { <p><a href=format!("mailto:{e}")>{e.clone()}</a></p> })}
+                        {kit.partner.phone.clone().map(|p| view! { <p>{p}</p> })}
+                    </section>
+                </aside>
+            </div>
+        </article>
+    }
+}
+
+#[component]
+fn Rules(rules: LoanRules, lang: Lang) -> impl IntoView {
+    let tx = |k: T| k.get(lang);
+    view! {
+        <section aria-labelledby="rules">
+            <h2 id="rules">{tx(T::LoanRules)}</h2>
+            <dl class="facts">
+                <dt>{tx(T::RuleLead)}</dt>
+                <dd>{format!("{} {}", rules.lead_days, tx(T::OpenDays))}</dd>
+                <dt>{tx(T::RuleLoan)}</dt>
+                <dd>{format!("{}–{} {}", rules.min_loan_days, rules.max_loan_days, tx(T::Days))}</dd>
+                <dt>{tx(T::RuleHorizon)}</dt>
+                <dd>{format!("{} {}", rules.horizon_days, tx(T::DaysAhead))}</dd>
+                <dt>{tx(T::RulePerSchool)}</dt>
+                <dd>{rules.max_per_school}</dd>
+                <dt>{tx(T::RuleApproval)}</dt>
+                <dd>{if rules.needs_approval { tx(T::Yes) } else { tx(T::No) }}</dd>
+            </dl>
+        </section>
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per page.
+
+pub mod catalogue;
+pub mod home;
+pub mod kit;
+pub mod not_found;

@@ -1,0 +1,366 @@
+//! Catalogue writes: upserts by slug from validated import rows, and the CSV export.
+//! Every function takes an open transaction; callers commit once for the whole file.
+
+use super::{classify, Db, DbResult};
+use crate::domain::import::{
+    KitInput, PartnerInput, PickupPointInput, References, RuleOverrides, SchoolInput, TrainingInput,
+};
+use leenpunt_shared::{Lang, Level};
+use sqlx::{SqliteConnection, Sqlite, Transaction};
+use std::collections::HashMap;
+
+/// How many rows an import created and updated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub created: u32,
+    pub updated: u32,
+}
+
+impl Db {
+    pub async fn begin(&self) -> DbResult<Transaction<'static, Sqlite>> {
+        Ok(self.pool().begin().await?)
+    }
+}
+
+/// What exists now, for checking an import's references.
+pub async fn references(conn: &mut SqliteConnection) -> DbResult<References> {
+    let partners = sqlx::query_scalar::<_, String>("SELECT slug FROM partners").fetch_all(&mut *conn).await?;
+    let pickups = sqlx::query_as::<_, (String, String)>(
+        "SELECT pp.slug, p.slug FROM pickup_points pp JOIN partners p ON p.id = pp.partner_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let trainings = sqlx::query_scalar::<_, String>("SELECT slug FROM training_types").fetch_all(&mut *conn).await?;
+    let units = sqlx::query_as::<_, (String, String)>(
+        "SELECT u.inventory_code, k.slug FROM units u JOIN kit_types k ON k.id = u.kit_type_id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(References {
+        partners: partners.into_iter().collect(),
+        pickup_points: pickups.into_iter().collect(),
+        trainings: trainings.into_iter().collect(),
+        units: units.into_iter().collect(),
+    })
+}
+
+async fn ids_by_slug(conn: &mut SqliteConnection, table: &str) -> DbResult<HashMap<String, i64>> {
+    let sql = format!("SELECT slug, id FROM {table}");
+    Ok(sqlx::query_as::<_, (String, i64)>(&sql).fetch_all(&mut *conn).await?.into_iter().collect())
+}
+
+pub async fn upsert_partners(conn: &mut SqliteConnection, rows: &[PartnerInput]) -> DbResult<ImportCounts> {
+    let mut counts = ImportCounts::default();
+    for p in rows {
+        let existed = exists(conn, "partners", p.slug.as_str()).await?;
+        let r = p.rules;
+        sqlx::query(
+            "INSERT INTO partners (slug, name, description, website, email, phone, lead_days, horizon_days, \
+               min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval) \
+             VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 2), coalesce(?, 365), coalesce(?, 1), coalesce(?, 21), \
+               coalesce(?, 1), coalesce(?, 1), coalesce(?, 0)) \
+             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description, \
+               website = excluded.website, email = excluded.email, phone = excluded.phone, \
+               lead_days = excluded.lead_days, horizon_days = excluded.horizon_days, \
+               min_loan_days = excluded.min_loan_days, max_loan_days = excluded.max_loan_days, \
+               buffer_days = excluded.buffer_days, max_per_school = excluded.max_per_school, \
+               needs_approval = excluded.needs_approval",
+        )
+        .bind(p.slug.as_str())
+        .bind(&p.name)
+        .bind(&p.description)
+        .bind(&p.website)
+        .bind(&p.email)
+        .bind(&p.phone)
+        .bind(r.lead_days)
+        .bind(r.horizon_days)
+        .bind(r.min_loan_days)
+        .bind(r.max_loan_days)
+        .bind(r.buffer_days)
+        .bind(r.max_per_school)
+        .bind(r.needs_approval)
+        .execute(&mut *conn)
+        .await
+        .map_err(classify)?;
+        count(&mut counts, existed);
+    }
+    Ok(counts)
+}
+
+pub async fn upsert_pickup_points(conn: &mut SqliteConnection, rows: &[PickupPointInput]) -> DbResult<ImportCounts> {
+    let partners = ids_by_slug(conn, "partners").await?;
+    let mut counts = ImportCounts::default();
+    for p in rows {
+        let existed = exists(conn, "pickup_points", p.slug.as_str()).await?;
+        sqlx::query(
+            "INSERT INTO pickup_points (slug, partner_id, name, street, postcode, municipality, opening_hours) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (slug) DO UPDATE SET partner_id = excluded.partner_id, name = excluded.name, \
+               street = excluded.street, postcode = excluded.postcode, municipality = excluded.municipality, \
+               opening_hours = excluded.opening_hours",
+        )
+        .bind(p.slug.as_str())
+        .bind(partners.get(&p.partner))
+        .bind(&p.name)
+        .bind(&p.street)
+        .bind(&p.postcode)
+        .bind(&p.municipality)
+        .bind(&p.opening_hours)
+        .execute(&mut *conn)
+        .await
+        .map_err(classify)?;
+        count(&mut counts, existed);
+    }
+    Ok(counts)
+}
+
+pub async fn upsert_trainings(conn: &mut SqliteConnection, rows: &[TrainingInput]) -> DbResult<ImportCounts> {
+    let partners = ids_by_slug(conn, "partners").await?;
+    let mut counts = ImportCounts::default();
+    for t in rows {
+        let existed = exists(conn, "training_types", t.slug.as_str()).await?;
+        sqlx::query(
+            "INSERT INTO training_types (slug, partner_id, title, description, duration_minutes, validity_months) \
+             VALUES (?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (slug) DO UPDATE SET partner_id = excluded.partner_id, title = excluded.title, \
+               description = excluded.description, duration_minutes = excluded.duration_minutes, \
+               validity_months = excluded.validity_months",
+        )
+        .bind(t.slug.as_str())
+        .bind(partners.get(&t.partner))
+        .bind(&t.title)
+        .bind(&t.description)
+        .bind(t.duration_minutes)
+        .bind(t.validity_months)
+        .execute(&mut *conn)
+        .await
+        .map_err(classify)?;
+        count(&mut counts, existed);
+    }
+    Ok(counts)
+}
+
+pub async fn upsert_schools(conn: &mut SqliteConnection, rows: &[SchoolInput]) -> DbResult<ImportCounts> {
+    let mut counts = ImportCounts::default();
+    for s in rows {
+        let number = s.number.to_string();
+        let existed: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM schools WHERE instellingsnummer = ?)")
+            .bind(&number)
+            .fetch_one(&mut *conn)
+            .await?;
+        let levels = s.levels.iter().map(|l| l.code()).collect::<Vec<_>>().join(";");
+        sqlx::query(
+            "INSERT INTO schools (instellingsnummer, name, street, postcode, municipality, network, levels) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (instellingsnummer) DO UPDATE SET name = excluded.name, street = excluded.street, \
+               postcode = excluded.postcode, municipality = excluded.municipality, \
+               network = excluded.network, levels = excluded.levels",
+        )
+        .bind(&number)
+        .bind(&s.name)
+        .bind(&s.street)
+        .bind(&s.postcode)
+        .bind(&s.municipality)
+        .bind(&s.network)
+        .bind(levels)
+        .execute(&mut *conn)
+        .await
+        .map_err(classify)?;
+        count(&mut counts, existed);
+    }
+    Ok(counts)
+}
+
+/// Creates or updates kit types by slug, replacing their lists, adding units and updating
+/// the status of units they already own. Also refreshes the full-text index.
+pub async fn upsert_kits(conn: &mut SqliteConnection, rows: &[KitInput], now: &str) -> DbResult<ImportCounts> {
+    let partners = ids_by_slug(conn, "partners").await?;
+    let pickups = ids_by_slug(conn, "pickup_points").await?;
+    let trainings = ids_by_slug(conn, "training_types").await?;
+    let partner_names: HashMap<i64, String> =
+        sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM partners").fetch_all(&mut *conn).await?.into_iter().collect();
+    let mut counts = ImportCounts::default();
+    for k in rows {
+        let existed = exists(conn, "kit_types", k.slug.as_str()).await?;
+        let partner_id = partners.get(&k.partner).copied();
+        let id = upsert_kit_row(conn, k, partner_id, now).await?;
+        replace_lists(conn, id, k, &pickups, &trainings).await?;
+        upsert_units(conn, id, k, now).await?;
+        let partner_name = partner_id.and_then(|p| partner_names.get(&p)).cloned().unwrap_or_default();
+        index_text(conn, id, k, &partner_name).await?;
+        count(&mut counts, existed);
+    }
+    Ok(counts)
+}
+
+async fn upsert_kit_row(conn: &mut SqliteConnection, k: &KitInput, partner: Option<i64>, now: &str) -> DbResult<i64> {
+    let RuleOverrides { lead_days, horizon_days, min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval } = k.rules;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO kit_types (slug, title, summary, description, kind, partner_id, external_url, lead_days, \
+           horizon_days, min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (slug) DO UPDATE SET title = excluded.title, summary = excluded.summary, \
+           description = excluded.description, kind = excluded.kind, partner_id = excluded.partner_id, \
+           external_url = excluded.external_url, lead_days = excluded.lead_days, horizon_days = excluded.horizon_days, \
+           min_loan_days = excluded.min_loan_days, max_loan_days = excluded.max_loan_days, \
+           buffer_days = excluded.buffer_days, max_per_school = excluded.max_per_school, \
+           needs_approval = excluded.needs_approval, updated_at = excluded.updated_at \
+         RETURNING id",
+    )
+    .bind(k.slug.as_str())
+    .bind(&k.title)
+    .bind(&k.summary)
+    .bind(&k.description)
+    .bind(k.kind.code())
+    .bind(partner)
+    .bind(&k.external_url)
+    .bind(lead_days)
+    .bind(horizon_days)
+    .bind(min_loan_days)
+    .bind(max_loan_days)
+    .bind(buffer_days)
+    .bind(max_per_school)
+    .bind(needs_approval)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(classify)?;
+    Ok(id)
+}
+
+async fn replace_lists(
+    conn: &mut SqliteConnection,
+    id: i64,
+    k: &KitInput,
+    pickups: &HashMap<String, i64>,
+    trainings: &HashMap<String, i64>,
+) -> DbResult<()> {
+    for table in ["kit_type_themes", "kit_type_levels", "kit_type_pickup_points", "kit_type_trainings", "kit_parts", "kit_photos"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE kit_type_id = ?")).bind(id).execute(&mut *conn).await?;
+    }
+    for t in &k.themes {
+        sqlx::query("INSERT OR IGNORE INTO kit_type_themes (kit_type_id, theme) VALUES (?, ?)")
+            .bind(id).bind(t.code()).execute(&mut *conn).await?;
+    }
+    for l in &k.levels {
+        sqlx::query("INSERT OR IGNORE INTO kit_type_levels (kit_type_id, level) VALUES (?, ?)")
+            .bind(id).bind(l.code()).execute(&mut *conn).await?;
+    }
+    for p in &k.pickup_points {
+        sqlx::query("INSERT OR IGNORE INTO kit_type_pickup_points (kit_type_id, pickup_point_id) VALUES (?, ?)")
+            .bind(id).bind(pickups.get(p)).execute(&mut *conn).await?;
+    }
+    for t in &k.trainings {
+        sqlx::query("INSERT OR IGNORE INTO kit_type_trainings (kit_type_id, training_type_id) VALUES (?, ?)")
+            .bind(id).bind(trainings.get(t)).execute(&mut *conn).await?;
+    }
+    for (i, p) in k.parts.iter().enumerate() {
+        sqlx::query("INSERT INTO kit_parts (kit_type_id, position, name, expected_count) VALUES (?, ?, ?, ?)")
+            .bind(id).bind(i as i64).bind(&p.name).bind(p.expected_count).execute(&mut *conn).await?;
+    }
+    for (i, p) in k.photos.iter().enumerate() {
+        sqlx::query("INSERT INTO kit_photos (kit_type_id, position, url, alt) VALUES (?, ?, ?, ?)")
+            .bind(id).bind(i as i64).bind(&p.url).bind(&p.alt).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn upsert_units(conn: &mut SqliteConnection, id: i64, k: &KitInput, now: &str) -> DbResult<()> {
+    for (code, status) in &k.units {
+        // The WHERE keeps a unit from silently moving to another kit type; the import's
+        // reference check already refused that, so this is a second line of defence.
+        let changed = sqlx::query(
+            "INSERT INTO units (kit_type_id, inventory_code, status, created_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (inventory_code) DO UPDATE SET status = excluded.status \
+             WHERE units.kit_type_id = excluded.kit_type_id",
+        )
+        .bind(id)
+        .bind(code.as_str())
+        .bind(status.code())
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(classify)?;
+        if changed.rows_affected() == 0 {
+            return Err(super::DbError::Conflict(format!("unit {code} belongs to another kit type")));
+        }
+    }
+    Ok(())
+}
+
+/// The searchable text of a kit: theme names in both languages, so "heritage" and
+/// "erfgoed" both find it.
+async fn index_text(conn: &mut SqliteConnection, id: i64, k: &KitInput, partner: &str) -> DbResult<()> {
+    let themes = k
+        .themes
+        .iter()
+        .flat_map(|t| Lang::ALL.map(|l| t.label(l)))
+        .chain(k.levels.iter().flat_map(|l: &Level| Lang::ALL.map(|lang| l.label(lang))))
+        .collect::<Vec<_>>()
+        .join(" ");
+    sqlx::query("DELETE FROM kit_search WHERE rowid = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO kit_search (rowid, title, summary, description, themes, partner) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(id)
+        .bind(&k.title)
+        .bind(&k.summary)
+        .bind(&k.description)
+        .bind(themes)
+        .bind(partner)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn exists(conn: &mut SqliteConnection, table: &str, slug: &str) -> DbResult<bool> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE slug = ?)");
+    Ok(sqlx::query_scalar(&sql).bind(slug).fetch_one(&mut *conn).await?)
+}
+
+fn count(counts: &mut ImportCounts, existed: bool) {
+    if existed {
+        counts.updated += 1;
+    } else {
+        counts.created += 1;
+    }
+}
+
+impl Db {
+    /// The catalogue as CSV rows, in `CATALOGUE_COLUMNS` order, sorted by slug.
+    #[tracing::instrument(skip(self))]
+    pub async fn export_catalogue(&self) -> DbResult<Vec<Vec<String>>> {
+        let joined = |table: &str, expr: &str, order: &str| {
+            format!("(SELECT group_concat(v, ';') FROM (SELECT {expr} AS v FROM {table} x WHERE x.kit_type_id = k.id ORDER BY {order}))")
+        };
+        let sql = format!(
+            "SELECT k.slug, k.title, k.kind, p.slug, {themes}, {levels}, k.summary, k.description, {parts}, {pickups}, \
+               {trainings}, {photos}, coalesce(k.external_url, ''), {units}, k.lead_days, k.horizon_days, \
+               k.min_loan_days, k.max_loan_days, k.buffer_days, k.max_per_school, k.needs_approval \
+             FROM kit_types k JOIN partners p ON p.id = k.partner_id ORDER BY k.slug",
+            themes = joined("kit_type_themes", "theme", "theme"),
+            levels = joined("kit_type_levels", "level", "level"),
+            parts = joined("kit_parts", "name || ':' || expected_count", "position"),
+            pickups = "(SELECT group_concat(v, ';') FROM (SELECT pp.slug AS v FROM kit_type_pickup_points x \
+                       JOIN pickup_points pp ON pp.id = x.pickup_point_id WHERE x.kit_type_id = k.id ORDER BY pp.slug))",
+            trainings = "(SELECT group_concat(v, ';') FROM (SELECT t.slug AS v FROM kit_type_trainings x \
+                         JOIN training_types t ON t.id = x.training_type_id WHERE x.kit_type_id = k.id ORDER BY t.slug))",
+            photos = joined("kit_photos", "url || '|' || alt", "position"),
+            units = "(SELECT group_concat(v, ';') FROM (SELECT inventory_code || \
+                     CASE status WHEN 'in-dienst' THEN '' ELSE '=' || status END AS v \
+                     FROM units x WHERE x.kit_type_id = k.id ORDER BY inventory_code))",
+        );
+        let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
+        use sqlx::Row;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (0..21)
+                    .map(|i| match r.try_get::<Option<String>, _>(i) {
+                        Ok(v) => v.unwrap_or_default(),
+                        Err(_) => r.get::<Option<i64>, _>(i).map(|n| n.to_string()).unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+}

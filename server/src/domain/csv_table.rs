@@ -1,0 +1,241 @@
+//! Reading CSV tables row by row while collecting *every* problem, so a bad file can be
+//! refused as a whole with one complete report.
+
+use leenpunt_shared::Lang;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+/// What is wrong with one cell (or the file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvIssue {
+    NotCsv(String),
+    MissingColumn,
+    Required,
+    NotANumber(String),
+    NotYesNo(String),
+    UnknownCode { value: String, allowed: Vec<&'static str> },
+    UnknownRef(String),
+    WrongPartner(String),
+    Invalid(String),
+    Duplicate(String),
+    BadPart(String),
+    NotForKind,
+    TooLong(usize),
+}
+
+impl CsvIssue {
+    pub fn message(&self, lang: Lang) -> String {
+        use CsvIssue::*;
+        match (self, lang) {
+            (NotCsv(e), Lang::Nl) => format!("geen geldig CSV-bestand: {e}"),
+            (NotCsv(e), Lang::En) => format!("not a valid CSV file: {e}"),
+            (MissingColumn, Lang::Nl) => "deze kolom ontbreekt in de kopregel".into(),
+            (MissingColumn, Lang::En) => "this column is missing from the header".into(),
+            (Required, Lang::Nl) => "verplicht veld is leeg".into(),
+            (Required, Lang::En) => "required field is empty".into(),
+            (NotANumber(v), Lang::Nl) => format!("'{v}' is geen geheel getal ≥ 0"),
+            (NotANumber(v), Lang::En) => format!("'{v}' is not a whole number ≥ 0"),
+            (NotYesNo(v), Lang::Nl) => format!("'{v}' moet 0 of 1 zijn"),
+            (NotYesNo(v), Lang::En) => format!("'{v}' must be 0 or 1"),
+            (UnknownCode { value, allowed }, Lang::Nl) => {
+                format!("onbekende waarde '{value}'; toegelaten: {}", allowed.join(", "))
+            }
+            (UnknownCode { value, allowed }, Lang::En) => {
+                format!("unknown value '{value}'; allowed: {}", allowed.join(", "))
+            }
+            (UnknownRef(v), Lang::Nl) => format!("'{v}' bestaat niet"),
+            (UnknownRef(v), Lang::En) => format!("'{v}' does not exist"),
+            (WrongPartner(v), Lang::Nl) => format!("'{v}' hoort bij een andere partnerdienst"),
+            (WrongPartner(v), Lang::En) => format!("'{v}' belongs to another partner service"),
+            (Invalid(v), Lang::Nl) => format!("ongeldige waarde: {v}"),
+            (Invalid(v), Lang::En) => format!("invalid value: {v}"),
+            (Duplicate(v), Lang::Nl) => format!("'{v}' komt meer dan eens voor"),
+            (Duplicate(v), Lang::En) => format!("'{v}' occurs more than once"),
+            (BadPart(v), Lang::Nl) => {
+                format!("onderdeel '{v}' moet de vorm 'naam:aantal' hebben, met aantal ≥ 1")
+            }
+            (BadPart(v), Lang::En) => format!("part '{v}' must look like 'name:count', count ≥ 1"),
+            (NotForKind, Lang::Nl) => "niet toegelaten voor dit soort aanbod".into(),
+            (NotForKind, Lang::En) => "not allowed for this kind of entry".into(),
+            (TooLong(max), Lang::Nl) => format!("te lang (maximaal {max} tekens)"),
+            (TooLong(max), Lang::En) => format!("too long (at most {max} characters)"),
+        }
+    }
+}
+
+/// A problem at a line (1-based, counting the header as line 1) and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub line: u64,
+    pub column: String,
+    pub issue: CsvIssue,
+}
+
+/// Formats a report with one line per problem.
+pub fn report(errors: &[RowError], lang: Lang) -> String {
+    let mut out = String::new();
+    for e in errors {
+        let _ = match lang {
+            Lang::Nl => writeln!(out, "regel {}, kolom '{}': {}", e.line, e.column, e.issue.message(lang)),
+            Lang::En => writeln!(out, "line {}, column '{}': {}", e.line, e.column, e.issue.message(lang)),
+        };
+    }
+    out
+}
+
+/// One record being read; problems go to the shared error list.
+pub struct Row<'a> {
+    pub line: u64,
+    record: &'a csv::StringRecord,
+    columns: &'a HashMap<&'a str, usize>,
+    errors: &'a mut Vec<RowError>,
+}
+
+impl Row<'_> {
+    pub fn error(&mut self, column: &str, issue: CsvIssue) {
+        self.errors.push(RowError { line: self.line, column: column.to_owned(), issue });
+    }
+
+    /// The trimmed cell (empty when the column is absent; that is reported once per file).
+    pub fn text(&self, column: &str) -> String {
+        self.columns
+            .get(column)
+            .and_then(|i| self.record.get(*i))
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    pub fn required(&mut self, column: &str, max_len: usize) -> Option<String> {
+        let v = self.text(column);
+        if v.is_empty() {
+            self.error(column, CsvIssue::Required);
+            None
+        } else if v.chars().count() > max_len {
+            self.error(column, CsvIssue::TooLong(max_len));
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    pub fn optional(&self, column: &str) -> Option<String> {
+        Some(self.text(column)).filter(|v| !v.is_empty())
+    }
+
+    /// `;`-separated values, trimmed, empties dropped.
+    pub fn list(&self, column: &str) -> Vec<String> {
+        self.text(column)
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// An optional whole number ≥ 0.
+    pub fn number(&mut self, column: &str) -> Option<u32> {
+        let v = self.text(column);
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.error(column, CsvIssue::NotANumber(v));
+                None
+            }
+        }
+    }
+
+    /// An optional 0/1 flag.
+    pub fn flag(&mut self, column: &str) -> Option<bool> {
+        match self.text(column).as_str() {
+            "" => None,
+            "0" => Some(false),
+            "1" => Some(true),
+            other => {
+                let other = other.to_owned();
+                self.error(column, CsvIssue::NotYesNo(other));
+                None
+            }
+        }
+    }
+
+    /// A list of enum codes; unknown ones are reported.
+    pub fn codes<T: Copy>(
+        &mut self,
+        column: &str,
+        parse: fn(&str) -> Option<T>,
+        all: &[T],
+        code: fn(T) -> &'static str,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for v in self.list(column) {
+            match parse(&v) {
+                Some(c) => out.push(c),
+                None => {
+                    let allowed = all.iter().map(|c| code(*c)).collect();
+                    self.error(column, CsvIssue::UnknownCode { value: v, allowed });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Reads a whole table. Returns the parsed rows only when no row had a problem.
+pub fn read_table<T>(
+    input: &str,
+    columns: &[&str],
+    mut parse_row: impl FnMut(&mut Row) -> Option<T>,
+) -> Result<Vec<T>, Vec<RowError>> {
+    let mut errors = Vec::new();
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(vec![RowError { line: 1, column: String::new(), issue: CsvIssue::NotCsv(e.to_string()) }]),
+    };
+    let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
+    for col in columns {
+        if !index.contains_key(col) {
+            errors.push(RowError { line: 1, column: (*col).to_owned(), issue: CsvIssue::MissingColumn });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        match record {
+            Ok(record) => {
+                let line = record.position().map(|p| p.line()).unwrap_or(0);
+                let before = errors.len();
+                let mut row = Row { line, record: &record, columns: &index, errors: &mut errors };
+                let parsed = parse_row(&mut row);
+                if let (Some(v), true) = (parsed, errors.len() == before) {
+                    rows.push(v);
+                }
+            }
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                errors.push(RowError { line, column: String::new(), issue: CsvIssue::NotCsv(e.to_string()) });
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Writes a table; values are quoted by the csv writer where needed.
+pub fn write_table(columns: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(columns);
+    for row in rows {
+        let _ = writer.write_record(&row);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}

@@ -1,0 +1,7 @@
+//! Pure business rules: plain functions over plain types, no I/O.
+
+pub mod catalogue;
+pub mod clock;
+pub mod csv_table;
+pub mod import;
+pub mod text;

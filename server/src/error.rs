@@ -1,0 +1,106 @@
+//! The one application error type, answered as RFC 9457 problem+json.
+
+use crate::db::DbError;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use leenpunt_shared::{FieldError, Lang, Problem};
+use std::sync::Arc;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The thing asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// The request is understood but some fields are wrong; messages are per field.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// The request conflicts with the current state (e.g. a duplicate).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A dependency is down (e.g. the database for readiness).
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Db(DbError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Conflict(msg) => AppError::Conflict(msg),
+            other => AppError::Db(other),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem body in a language. Internal details never leave the server.
+    pub fn problem(&self, lang: Lang) -> Problem {
+        let (kind, nl, en) = match self {
+            AppError::NotFound => ("not-found", "Niet gevonden", "Not found"),
+            AppError::Validation(_) => ("validation", "Sommige gegevens kloppen niet", "Some input is not valid"),
+            AppError::Conflict(_) => ("conflict", "Dit botst met bestaande gegevens", "This conflicts with existing data"),
+            AppError::Unavailable(_) => ("unavailable", "Tijdelijk niet beschikbaar", "Temporarily unavailable"),
+            AppError::Db(_) | AppError::Internal(_) => (
+                "internal",
+                "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+                "Something went wrong on our side. Please try again later.",
+            ),
+        };
+        Problem {
+            kind: format!("/problems/{kind}"),
+            title: match lang {
+                Lang::Nl => nl,
+                Lang::En => en,
+            }
+            .to_owned(),
+            status: self.status().as_u16(),
+            detail: None,
+            errors: match self {
+                AppError::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+}
+
+/// Marks a response as an error so the localisation layer can render it in the
+/// requester's language.
+#[derive(Debug, Clone)]
+pub struct ErrorMarker(pub Arc<AppError>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if self.status().is_server_error() {
+            tracing::error!(error = ?self, "request failed");
+        }
+        let mut response = problem_response(&self.problem(Lang::default()));
+        response.extensions_mut().insert(ErrorMarker(Arc::new(self)));
+        response
+    }
+}
+
+/// A problem+json response.
+pub fn problem_response(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response
+}

@@ -1,0 +1,86 @@
+//! The built front end (wasm, js, css) and static images: from disk in development, from
+//! the binary itself in release builds (`embed-assets`). Files have precompressed
+//! `.br`/`.gz` siblings, chosen by `Accept-Encoding`.
+
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leenpunt_frontend::ssr::AssetManifest;
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/pkg/{*file}", get(|s, p, h| serve(s, "pkg", p, h)))
+        .route("/assets/{*file}", get(|s, p, h| serve(s, "assets", p, h)))
+}
+
+#[cfg(feature = "embed-assets")]
+#[derive(rust_embed::Embed)]
+#[folder = "$CARGO_MANIFEST_DIR/../target/site"]
+struct Embedded;
+
+/// Where the site's files come from.
+#[derive(Debug)]
+pub struct Assets {
+    dir: PathBuf,
+    /// `None` when the front end has not been built: pages still render, unhydrated.
+    pub manifest: Option<AssetManifest>,
+}
+
+impl Assets {
+    pub fn load(dir: PathBuf) -> Assets {
+        let mut assets = Assets { dir, manifest: None };
+        assets.manifest = assets
+            .read("manifest.json")
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        if assets.manifest.is_none() {
+            tracing::warn!(dir = %assets.dir.display(), "no built front end found; pages will not hydrate");
+        }
+        assets
+    }
+
+    /// A file of the site by its relative path.
+    pub fn read(&self, rel: &str) -> Option<Cow<'static, [u8]>> {
+        if rel.split('/').any(|seg| seg == ".." || seg.is_empty()) {
+            return None;
+        }
+        #[cfg(feature = "embed-assets")]
+        {
+            Embedded::get(rel).map(|f| f.data)
+        }
+        #[cfg(not(feature = "embed-assets"))]
+        {
+            std::fs::read(self.dir.join(rel)).ok().map(Cow::Owned)
+        }
+    }
+}
+
+async fn serve(State(state): State<AppState>, folder: &'static str, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let rel = format!("{folder}/{file}");
+    let accepts = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let variants = [("br", ".br"), ("gzip", ".gz"), ("", "")];
+    let found = variants.iter().filter(|(enc, _)| enc.is_empty() || accepts.contains(enc)).find_map(|(enc, ext)| {
+        state.assets.read(&format!("{rel}{ext}")).map(|bytes| (*enc, bytes))
+    });
+    let Some((encoding, bytes)) = found else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mime = mime_guess::from_path(&file).first_or_octet_stream();
+    // Files under /pkg carry a content hash in their name, so they never change.
+    let cache = if folder == "pkg" { "public, max-age=31536000, immutable" } else { "public, max-age=86400" };
+    let mut response = (StatusCode::OK, bytes.into_owned()).into_response();
+    let h = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if !encoding.is_empty() {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    response
+}

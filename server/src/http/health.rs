@@ -1,0 +1,28 @@
+//! Liveness and readiness probes.
+
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use leenpunt_shared::Readiness;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "Up", body = String)))]
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The service can answer: its database is reachable.
+#[utoipa::path(get, path = "/readyz", tag = "health", responses(
+    (status = 200, body = Readiness),
+    (status = 503, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>> {
+    state.db.ping().await.map_err(|e| AppError::Unavailable(e.to_string()))?;
+    Ok(Json(Readiness { status: "ok".into(), database: "ok".into() }))
+}

@@ -1,0 +1,68 @@
+//! The requester's language, and the switch that remembers a choice.
+
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leenpunt_shared::Lang;
+use serde::Deserialize;
+
+/// The language to answer in, negotiated from cookie and `Accept-Language`.
+#[derive(Debug, Clone, Copy)]
+pub struct ReqLang(pub Lang);
+
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    let h = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok());
+    Lang::negotiate(h(header::COOKIE), h(header::ACCEPT_LANGUAGE))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReqLang(lang_of(&parts.headers)))
+    }
+}
+
+pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new().route("/taal/{lang}", get(switch))
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// Only paths on this site: no scheme, no `//host`, no backslash tricks.
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into())
+}
+
+async fn switch(Path(lang): Path<String>, Query(next): Query<Next>) -> Response {
+    let target = safe_next(next.next);
+    let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response();
+    if let Some(lang) = Lang::parse(&lang) {
+        let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", Lang::COOKIE, lang.code());
+        if let Ok(v) = cookie.parse() {
+            response.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_redirects() {
+        assert_eq!(safe_next(Some("/catalogus?q=x".into())), "/catalogus?q=x");
+        assert_eq!(safe_next(Some("//evil.example".into())), "/");
+        assert_eq!(safe_next(Some("https://evil.example".into())), "/");
+        assert_eq!(safe_next(Some("/\\evil".into())), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,18 @@
+//! The OpenAPI document, generated from the handlers and the shared types.
+
+use crate::state::AppState;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Leenpunt API", version = "1", description = "Lending and reservations for the education services of West Flanders."),
+    paths(super::catalogue::search, super::catalogue::detail, super::health::healthz, super::health::readyz),
+    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"))
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+}

@@ -1,0 +1,50 @@
+//! Server-side rendering of the Leptos app, with the backend the pages read from.
+
+use crate::service::catalogue::Catalogue;
+use crate::state::AppState;
+use axum::Router;
+use leenpunt_frontend::ssr::{shell, AssetManifest, Backend, BackendHandle, BoxFuture};
+use leenpunt_frontend::App;
+use leenpunt_shared::{CatalogueQuery, KitDetail, Lang, Problem, SearchResults};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+
+/// Pages read the same services as the API, without an HTTP round trip.
+struct PageBackend {
+    catalogue: Catalogue,
+}
+
+fn problem(e: crate::db::DbError) -> Problem {
+    crate::error::AppError::from(e).problem(Lang::default())
+}
+
+impl Backend for PageBackend {
+    fn search(&self, query: CatalogueQuery) -> BoxFuture<Result<SearchResults, Problem>> {
+        let catalogue = self.catalogue.clone();
+        Box::pin(async move { catalogue.search(&query).await.map_err(problem) })
+    }
+
+    fn kit(&self, slug: String) -> BoxFuture<Result<Option<KitDetail>, Problem>> {
+        let catalogue = self.catalogue.clone();
+        Box::pin(async move { catalogue.detail(&slug).await.map_err(problem) })
+    }
+}
+
+/// Adds the page routes (and the not-found page as fallback) to the router.
+pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
+    let backend = BackendHandle(Arc::new(PageBackend { catalogue: state.catalogue.clone() }));
+    let context = move || provide_context(backend.clone());
+    let manifest = state.assets.manifest.clone().unwrap_or(AssetManifest {
+        js: String::new(),
+        wasm: String::new(),
+        css: String::new(),
+    });
+    let app = move || shell(manifest.clone());
+    let routes = generate_route_list(App);
+    let pages: Router<()> = Router::new()
+        .leptos_routes_with_context(&state, routes, context.clone(), app.clone())
+        .fallback(leptos_axum::render_app_async_with_context(context, app))
+        .with_state(state);
+    router.merge(pages)
+}

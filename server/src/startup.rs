@@ -1,0 +1,65 @@
+//! Building and running the application from its configuration.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::clock::{SharedClock, SystemClock};
+use crate::http::assets::Assets;
+use crate::service::import::{load_data_set, DEMO};
+use crate::state::AppState;
+use anyhow::Context;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Opens the database (creating and migrating it), loads the demo data into an empty
+/// one when configured, and builds the state.
+pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<AppState> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
+    }
+    let db = Db::open(&config.database_url()).await.context("opening the database")?;
+    if config.demo_data && db.is_empty().await? {
+        let now = clock.now().to_rfc3339();
+        load_data_set(&db, &DEMO, &now).await.context("loading the demo data")?;
+        tracing::info!("demo data loaded");
+    }
+    let assets = Assets::load(config.site_dir.clone());
+    Ok(AppState::new(db, clock, config, assets))
+}
+
+/// Serves until Ctrl-C or SIGTERM, letting in-flight requests finish.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+    let state = build_state(config, Arc::new(SystemClock)).await?;
+    let url = state.config.public_url();
+    let db = state.db.clone();
+    let app = crate::http::router(state);
+    tracing::info!(%url, "Leenpunt is listening");
+    println!("\n  Leenpunt draait op {url}\n");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down, finishing open requests");
+}

@@ -1,0 +1,45 @@
+//! What every handler can reach.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::clock::SharedClock;
+use crate::http::assets::Assets;
+use crate::service::catalogue::Catalogue;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub catalogue: Catalogue,
+    pub clock: SharedClock,
+    pub config: Arc<Config>,
+    pub assets: Arc<Assets>,
+    pub leptos: LeptosOptions,
+}
+
+impl AppState {
+    pub fn new(db: Db, clock: SharedClock, config: Config, assets: Assets) -> Self {
+        let leptos = LeptosOptions::builder()
+            .output_name("leenpunt")
+            .site_root(config.site_dir.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(config.bind)
+            .build();
+        AppState {
+            catalogue: Catalogue::new(db.clone()),
+            db,
+            clock,
+            config: Arc::new(config),
+            assets: Arc::new(assets),
+            leptos,
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}

@@ -1,0 +1,20 @@
+//! The contract between the Leenpunt server and its front end.
+//!
+//! Everything here compiles for both the server and `wasm32-unknown-unknown`:
+//! identifiers, enums with stable wire codes, validated value types and the
+//! request/response types of the JSON API.
+
+pub mod catalogue;
+pub mod ids;
+pub mod labels;
+pub mod lang;
+pub mod problem;
+pub mod query;
+pub mod values;
+
+pub use catalogue::*;
+pub use ids::*;
+pub use lang::Lang;
+pub use problem::{FieldError, Problem};
+pub use query::{CatalogueQuery, Sort, PAGE_SIZE};
+pub use values::{InventoryCode, SchoolNumber, Slug, ValueError};
