@@ -5,7 +5,9 @@ use leenpunt_shared::{CatalogueQuery, KitDetail, Problem, SearchResults};
 use std::future::Future;
 
 /// Searches the catalogue.
-pub fn search(query: CatalogueQuery) -> impl Future<Output = Result<SearchResults, Problem>> + Send + 'static {
+pub fn search(
+    query: CatalogueQuery,
+) -> impl Future<Output = Result<SearchResults, Problem>> + Send + 'static {
     #[cfg(feature = "ssr")]
     {
         let backend = crate::ssr::backend();
@@ -18,7 +20,9 @@ pub fn search(query: CatalogueQuery) -> impl Future<Output = Result<SearchResult
 }
 
 /// One catalogue entry by slug; `Ok(None)` when it does not exist.
-pub fn kit(slug: String) -> impl Future<Output = Result<Option<KitDetail>, Problem>> + Send + 'static {
+pub fn kit(
+    slug: String,
+) -> impl Future<Output = Result<Option<KitDetail>, Problem>> + Send + 'static {
     #[cfg(feature = "ssr")]
     {
         let backend = crate::ssr::backend();
@@ -26,7 +30,10 @@ pub fn kit(slug: String) -> impl Future<Output = Result<Option<KitDetail>, Probl
     }
     #[cfg(not(feature = "ssr"))]
     {
-        let url = format!("/api/v1/catalogue/{}", leenpunt_shared::query::encode_component(&slug));
+        let url = format!(
+            "/api/v1/catalogue/{}",
+            leenpunt_shared::query::encode_component(&slug)
+        );
         async move {
             match client::get_json::<KitDetail>(url).await {
                 Ok(kit) => Ok(Some(kit)),
@@ -54,14 +61,21 @@ mod client {
     }
 
     /// GETs JSON from our own API; errors come back as the server's problem+json.
-    pub fn get_json<T: DeserializeOwned + 'static>(url: String) -> impl Future<Output = Result<T, Problem>> + Send + 'static {
+    pub fn get_json<T: DeserializeOwned + 'static>(
+        url: String,
+    ) -> impl Future<Output = Result<T, Problem>> + Send + 'static {
         send_wrapper::SendWrapper::new(async move {
             use wasm_bindgen::JsCast;
             use wasm_bindgen_futures::JsFuture;
             let window = web_sys::window().ok_or_else(|| network_problem(0))?;
-            let response = JsFuture::from(window.fetch_with_str(&url)).await.map_err(|_| network_problem(0))?;
-            let response: web_sys::Response = response.dyn_into().map_err(|_| network_problem(0))?;
-            let text_promise = response.text().map_err(|_| network_problem(response.status()))?;
+            let response = JsFuture::from(window.fetch_with_str(&url))
+                .await
+                .map_err(|_| network_problem(0))?;
+            let response: web_sys::Response =
+                response.dyn_into().map_err(|_| network_problem(0))?;
+            let text_promise = response
+                .text()
+                .map_err(|_| network_problem(response.status()))?;
             let text = JsFuture::from(text_promise)
                 .await
                 .ok()
@@ -70,7 +84,8 @@ mod client {
             if response.ok() {
                 serde_json::from_str(&text).map_err(|_| network_problem(response.status()))
             } else {
-                Err(serde_json::from_str(&text).unwrap_or_else(|_| network_problem(response.status())))
+                Err(serde_json::from_str(&text)
+                    .unwrap_or_else(|_| network_problem(response.status())))
             }
         })
     }

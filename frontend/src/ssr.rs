@@ -41,8 +41,13 @@ pub struct AssetManifest {
 pub fn request_lang() -> Lang {
     use_context::<http::request::Parts>()
         .map(|parts| {
-            let header = |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
-            Lang::negotiate(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE))
+            let header = |name: http::header::HeaderName| {
+                parts.headers.get(name).and_then(|v| v.to_str().ok())
+            };
+            Lang::negotiate(
+                header(http::header::COOKIE),
+                header(http::header::ACCEPT_LANGUAGE),
+            )
         })
         .unwrap_or_default()
 }

@@ -11,7 +11,11 @@ use leenpunt_shared::Lang;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "leenpunt", version, about = "Leenpunt: lending and reservations for education services")]
+#[command(
+    name = "leenpunt",
+    version,
+    about = "Leenpunt: lending and reservations for education services"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -51,28 +55,41 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
     if config.database_url.is_none() {
         std::fs::create_dir_all(&config.data_dir)?;
     }
-    let db = Db::open(&config.database_url()).await.context("opening the database")?;
+    let db = Db::open(&config.database_url())
+        .await
+        .context("opening the database")?;
     let now = chrono::Utc::now().to_rfc3339();
     let code = match command {
         Command::Serve => unreachable!("serve is handled by main"),
-        Command::Catalogue { action: CsvAction::Import { file, lang } } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        Command::Catalogue {
+            action: CsvAction::Import { file, lang },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             report_import(import_catalogue(&db, &text, &now).await, &lang)?
         }
-        Command::Schools { action: CsvAction::Import { file, lang } } => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+        Command::Schools {
+            action: CsvAction::Import { file, lang },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
             report_import(import_schools(&db, &text).await, &lang)?
         }
-        Command::Catalogue { action: CsvAction::Export { file } } => {
+        Command::Catalogue {
+            action: CsvAction::Export { file },
+        } => {
             let csv = write_table(CATALOGUE_COLUMNS, db.export_catalogue().await?);
             if file.as_os_str() == "-" {
                 print!("{csv}");
             } else {
-                std::fs::write(&file, csv).with_context(|| format!("writing {}", file.display()))?;
+                std::fs::write(&file, csv)
+                    .with_context(|| format!("writing {}", file.display()))?;
             }
             0
         }
-        Command::Schools { action: CsvAction::Export { .. } } => {
+        Command::Schools {
+            action: CsvAction::Export { .. },
+        } => {
             eprintln!("schools export is not available yet");
             2
         }
@@ -81,7 +98,10 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
     Ok(code)
 }
 
-fn report_import(result: Result<crate::db::import::ImportCounts, ImportError>, lang: &str) -> anyhow::Result<i32> {
+fn report_import(
+    result: Result<crate::db::import::ImportCounts, ImportError>,
+    lang: &str,
+) -> anyhow::Result<i32> {
     let lang = Lang::parse(lang).unwrap_or_default();
     match result {
         Ok(counts) => {

@@ -77,7 +77,9 @@ impl Config {
 
     fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         if let Some(v) = env("LEENPUNT_BIND") {
-            self.bind = v.parse().map_err(|e: std::net::AddrParseError| ConfigError::Env("LEENPUNT_BIND", e.to_string()))?;
+            self.bind = v.parse().map_err(|e: std::net::AddrParseError| {
+                ConfigError::Env("LEENPUNT_BIND", e.to_string())
+            })?;
         }
         if let Some(v) = env("LEENPUNT_DATA_DIR") {
             self.data_dir = v.into();
@@ -95,7 +97,12 @@ impl Config {
             self.log_format = match v.as_str() {
                 "human" => LogFormat::Human,
                 "json" => LogFormat::Json,
-                _ => return Err(ConfigError::Env("LEENPUNT_LOG_FORMAT", "use human or json".into())),
+                _ => {
+                    return Err(ConfigError::Env(
+                        "LEENPUNT_LOG_FORMAT",
+                        "use human or json".into(),
+                    ))
+                }
             };
         }
         if let Some(v) = env("LEENPUNT_DEMO_DATA") {
@@ -111,7 +118,9 @@ impl Config {
     }
 
     pub fn public_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.bind))
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
     }
 }
 
@@ -138,7 +147,9 @@ mod tests {
     #[test]
     fn bad_env_is_an_error() {
         let mut c = Config::default();
-        assert!(c.apply_env(|k| (k == "LEENPUNT_BIND").then(|| "nope".into())).is_err());
+        assert!(c
+            .apply_env(|k| (k == "LEENPUNT_BIND").then(|| "nope".into()))
+            .is_err());
     }
 
     #[test]

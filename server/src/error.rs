@@ -52,9 +52,21 @@ impl AppError {
     pub fn problem(&self, lang: Lang) -> Problem {
         let (kind, nl, en) = match self {
             AppError::NotFound => ("not-found", "Niet gevonden", "Not found"),
-            AppError::Validation(_) => ("validation", "Sommige gegevens kloppen niet", "Some input is not valid"),
-            AppError::Conflict(_) => ("conflict", "Dit botst met bestaande gegevens", "This conflicts with existing data"),
-            AppError::Unavailable(_) => ("unavailable", "Tijdelijk niet beschikbaar", "Temporarily unavailable"),
+            AppError::Validation(_) => (
+                "validation",
+                "Sommige gegevens kloppen niet",
+                "Some input is not valid",
+            ),
+            AppError::Conflict(_) => (
+                "conflict",
+                "Dit botst met bestaande gegevens",
+                "This conflicts with existing data",
+            ),
+            AppError::Unavailable(_) => (
+                "unavailable",
+                "Tijdelijk niet beschikbaar",
+                "Temporarily unavailable",
+            ),
             AppError::Db(_) | AppError::Internal(_) => (
                 "internal",
                 "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
@@ -89,7 +101,9 @@ impl IntoResponse for AppError {
             tracing::error!(error = ?self, "request failed");
         }
         let mut response = problem_response(&self.problem(Lang::default()));
-        response.extensions_mut().insert(ErrorMarker(Arc::new(self)));
+        response
+            .extensions_mut()
+            .insert(ErrorMarker(Arc::new(self)));
         response
     }
 }
@@ -99,8 +113,9 @@ pub fn problem_response(problem: &Problem) -> Response {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_vec(problem).unwrap_or_default();
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     response
 }

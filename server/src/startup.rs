@@ -17,10 +17,14 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
     }
-    let db = Db::open(&config.database_url()).await.context("opening the database")?;
+    let db = Db::open(&config.database_url())
+        .await
+        .context("opening the database")?;
     if config.demo_data && db.is_empty().await? {
         let now = clock.now().to_rfc3339();
-        load_data_set(&db, &DEMO, &now).await.context("loading the demo data")?;
+        load_data_set(&db, &DEMO, &now)
+            .await
+            .context("loading the demo data")?;
         tracing::info!("demo data loaded");
     }
     let assets = Assets::load(config.site_dir.clone());
@@ -29,14 +33,18 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
 
 /// Serves until Ctrl-C or SIGTERM, letting in-flight requests finish.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("binding {}", config.bind))?;
     let state = build_state(config, Arc::new(SystemClock)).await?;
     let url = state.config.public_url();
     let db = state.db.clone();
     let app = crate::http::router(state);
     tracing::info!(%url, "Leenpunt is listening");
     println!("\n  Leenpunt draait op {url}\n");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

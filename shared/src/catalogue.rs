@@ -281,7 +281,13 @@ mod tests {
 
     #[test]
     fn wire_format_is_the_code() {
-        assert_eq!(serde_json::to_string(&Level::Secondary1).unwrap(), "\"so-1\"");
-        assert_eq!(serde_json::from_str::<KitKind>("\"uitleen\"").unwrap(), KitKind::LoanMaterial);
+        assert_eq!(
+            serde_json::to_string(&Level::Secondary1).unwrap(),
+            "\"so-1\""
+        );
+        assert_eq!(
+            serde_json::from_str::<KitKind>("\"uitleen\"").unwrap(),
+            KitKind::LoanMaterial
+        );
     }
 }

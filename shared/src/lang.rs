@@ -81,14 +81,23 @@ mod tests {
 
     #[test]
     fn cookie_beats_accept_language() {
-        assert_eq!(Lang::negotiate(Some("a=1; leenpunt_lang=en"), Some("nl")), Lang::En);
-        assert_eq!(Lang::negotiate(Some("leenpunt_lang=xx"), Some("en-US")), Lang::En);
+        assert_eq!(
+            Lang::negotiate(Some("a=1; leenpunt_lang=en"), Some("nl")),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(Some("leenpunt_lang=xx"), Some("en-US")),
+            Lang::En
+        );
         assert_eq!(Lang::negotiate(None, None), Lang::Nl);
     }
 
     #[test]
     fn accept_language_takes_first_supported() {
-        assert_eq!(Lang::from_accept_language("fr-BE,fr;q=0.9,en;q=0.8"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("fr-BE,fr;q=0.9,en;q=0.8"),
+            Some(Lang::En)
+        );
         assert_eq!(Lang::from_accept_language("de"), None);
     }
 }

@@ -67,7 +67,10 @@ impl CatalogueQuery {
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> (CatalogueQuery, Vec<BadParam>) {
-        let mut q = CatalogueQuery { page: 1, ..Default::default() };
+        let mut q = CatalogueQuery {
+            page: 1,
+            ..Default::default()
+        };
         let mut bad = Vec::new();
         for (key, value) in pairs {
             let ok = match key {
@@ -92,7 +95,10 @@ impl CatalogueQuery {
                 _ => true,
             };
             if !ok {
-                bad.push(BadParam { name: key.to_owned(), value: value.to_owned() });
+                bad.push(BadParam {
+                    name: key.to_owned(),
+                    value: value.to_owned(),
+                });
             }
         }
         (q, bad)
@@ -138,7 +144,10 @@ impl CatalogueQuery {
 
     /// The same query on another page.
     pub fn with_page(&self, page: u32) -> CatalogueQuery {
-        CatalogueQuery { page: page.max(1), ..self.clone() }
+        CatalogueQuery {
+            page: page.max(1),
+            ..self.clone()
+        }
     }
 
     /// True when any facet filter is set.
@@ -162,7 +171,13 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 5] = [Facet::Theme, Facet::Level, Facet::Kind, Facet::Partner, Facet::Pickup];
+    pub const ALL: [Facet; 5] = [
+        Facet::Theme,
+        Facet::Level,
+        Facet::Kind,
+        Facet::Partner,
+        Facet::Pickup,
+    ];
 
     pub fn param(self) -> &'static str {
         match self {
@@ -207,7 +222,9 @@ pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -257,7 +274,13 @@ mod tests {
         assert_eq!(q.theme, vec![Theme::Stem, Theme::Heritage]);
         assert_eq!(q.level, vec![Level::Primary]);
         assert_eq!(q.page, 2);
-        assert_eq!(bad, vec![BadParam { name: "theme".into(), value: "zz".into() }]);
+        assert_eq!(
+            bad,
+            vec![BadParam {
+                name: "theme".into(),
+                value: "zz".into()
+            }]
+        );
     }
 
     #[test]
@@ -266,7 +289,10 @@ mod tests {
         let t = q.toggled(Facet::Theme, "stem");
         assert!(t.theme.is_empty());
         assert_eq!(t.page, 1);
-        assert_eq!(q.toggled(Facet::Partner, "mos").to_query_string(), "theme=stem&partner=mos");
+        assert_eq!(
+            q.toggled(Facet::Partner, "mos").to_query_string(),
+            "theme=stem&partner=mos"
+        );
     }
 
     proptest! {

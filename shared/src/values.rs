@@ -71,7 +71,9 @@ impl Slug {
             return Err(ValueError::BadCharacters(bad.to_string()));
         }
         if s.starts_with('-') || s.ends_with('-') || s.contains("--") {
-            return Err(ValueError::BadFormat("no leading, trailing or double hyphens"));
+            return Err(ValueError::BadFormat(
+                "no leading, trailing or double hyphens",
+            ));
         }
         Ok(Slug(s.to_owned()))
     }
@@ -86,7 +88,11 @@ impl Slug {
                 out.push('-');
             }
         }
-        let trimmed: String = out.trim_end_matches('-').chars().take(Self::MAX_LEN).collect();
+        let trimmed: String = out
+            .trim_end_matches('-')
+            .chars()
+            .take(Self::MAX_LEN)
+            .collect();
         Slug::parse(trimmed.trim_end_matches('-'))
     }
 }
@@ -181,10 +187,9 @@ impl InventoryCode {
         if s.len() > Self::MAX_LEN {
             return Err(ValueError::TooLong { max: Self::MAX_LEN });
         }
-        if let Some(bad) = s
-            .chars()
-            .find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.')))
-        {
+        if let Some(bad) = s.chars().find(|c| {
+            !(c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        }) {
             return Err(ValueError::BadCharacters(bad.to_string()));
         }
         Ok(InventoryCode(s))
@@ -200,7 +205,10 @@ mod tests {
     fn slug_rules() {
         assert!(Slug::parse("bee-bot-set").is_ok());
         assert_eq!(Slug::parse(""), Err(ValueError::Empty));
-        assert!(matches!(Slug::parse("Bee"), Err(ValueError::BadCharacters(_))));
+        assert!(matches!(
+            Slug::parse("Bee"),
+            Err(ValueError::BadCharacters(_))
+        ));
         assert!(matches!(Slug::parse("-a"), Err(ValueError::BadFormat(_))));
         assert!(matches!(Slug::parse("a--b"), Err(ValueError::BadFormat(_))));
     }
@@ -211,7 +219,12 @@ mod tests {
             Slug::from_title("Bee-Bot® set (6 stuks)").unwrap().as_str(),
             "bee-bot-set-6-stuks"
         );
-        assert_eq!(Slug::from_title("Natuurbeleving à la carte").unwrap().as_str(), "natuurbeleving-a-la-carte");
+        assert_eq!(
+            Slug::from_title("Natuurbeleving à la carte")
+                .unwrap()
+                .as_str(),
+            "natuurbeleving-a-la-carte"
+        );
         assert_eq!(Slug::from_title("   ").unwrap_err(), ValueError::Empty);
     }
 
@@ -219,9 +232,18 @@ mod tests {
     fn school_number_rules() {
         assert_eq!(SchoolNumber::parse("1412").unwrap().to_string(), "001412");
         assert_eq!(SchoolNumber::parse(" 126763 ").unwrap().value(), 126763);
-        assert!(matches!(SchoolNumber::parse("1234567"), Err(ValueError::TooLong { .. })));
-        assert!(matches!(SchoolNumber::parse("12a"), Err(ValueError::BadCharacters(_))));
-        assert!(matches!(SchoolNumber::parse("000"), Err(ValueError::BadFormat(_))));
+        assert!(matches!(
+            SchoolNumber::parse("1234567"),
+            Err(ValueError::TooLong { .. })
+        ));
+        assert!(matches!(
+            SchoolNumber::parse("12a"),
+            Err(ValueError::BadCharacters(_))
+        ));
+        assert!(matches!(
+            SchoolNumber::parse("000"),
+            Err(ValueError::BadFormat(_))
+        ));
         assert_eq!(SchoolNumber::parse(""), Err(ValueError::Empty));
     }
 

@@ -1,1 +1,87 @@
+//! Test harness: the real application on a free loopback port with a fresh database, and
+//! a real headless Chromium driven over WebDriver.
 
+pub mod browser;
+
+use leenpunt_server::config::Config;
+use leenpunt_server::domain::clock::FixedClock;
+use leenpunt_server::startup::build_state;
+use leenpunt_shared::SearchResults;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A running Leenpunt with the demo data in its own database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: leenpunt_server::state::AppState,
+    _data: tempfile::TempDir,
+}
+
+/// The built front end, when the test command built it.
+pub fn site_dir() -> PathBuf {
+    std::env::var_os("LEENPUNT_TEST_SITE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site")))
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(true).await
+    }
+
+    /// Starts the app; `demo` loads the demo data set.
+    pub async fn spawn_with(demo: bool) -> TestApp {
+        let data = tempfile::tempdir().expect("temp dir");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let config = Config {
+            bind: addr,
+            data_dir: data.path().to_path_buf(),
+            site_dir: site_dir(),
+            demo_data: demo,
+            ..Config::default()
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let state = build_state(config, Arc::new(FixedClock::on(today)))
+            .await
+            .expect("state");
+        let app = leenpunt_server::http::router(state.clone());
+        tokio::spawn(async move {
+            let _ = leenpunt_server::reexports::axum::serve(listener, app).await;
+        });
+        TestApp {
+            addr,
+            base: format!("http://{addr}"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            state,
+            _data: data,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// `GET /api/v1/catalogue?<query>`, expecting success.
+    pub async fn search(&self, query: &str) -> SearchResults {
+        let response = self.get(&format!("/api/v1/catalogue?{query}")).await;
+        assert_eq!(response.status(), 200, "search {query}");
+        response.json().await.expect("search json")
+    }
+}

@@ -1,1 +1,111 @@
-fn main(){}
+//! `cargo xtask <command>`: build, run, test and bench Leenpunt with cargo alone.
+//!
+//! - `build [--release]`  build the front end (wasm) into target/site, then the server
+//! - `run`                build everything in release mode and serve the demo on 127.0.0.1:3000
+//! - `test`               fmt, clippy, unit/integration/browser tests (installs Chromium if missing)
+//! - `bench`              catalogue search and page-weight figures
+//! - `site`               only the front end
+
+mod site;
+mod tools;
+
+use anyhow::{bail, Result};
+use std::process::Command;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = tools::workspace_root();
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("site") => site::build(&root).map(|_| ()),
+        Some("build") => {
+            site::build(&root)?;
+            build_server(args.iter().any(|a| a == "--release"))
+        }
+        Some("run") => run(),
+        Some("test") => test(&root),
+        Some("bench") => bench(&root),
+        _ => {
+            eprintln!("usage: cargo xtask <site|build [--release]|run|test|bench>");
+            bail!("unknown command")
+        }
+    }
+}
+
+fn build_server(release: bool) -> Result<()> {
+    let mut cmd = Command::new("cargo");
+    cmd.args(["build", "-p", "leenpunt-server", "--bin", "leenpunt"]);
+    if release {
+        cmd.args(["--release", "--features", "embed-assets"]);
+    }
+    tools::run(&mut cmd)
+}
+
+fn run() -> Result<()> {
+    let root = tools::workspace_root();
+    site::build(&root)?;
+    build_server(true)?;
+    println!("\nDemo: the catalogue is loaded on first start into ./data/leenpunt.db");
+    let status = Command::new(root.join("target/release/leenpunt")).status()?;
+    if !status.success() {
+        bail!("leenpunt exited with {status}");
+    }
+    Ok(())
+}
+
+fn test(root: &std::path::Path) -> Result<()> {
+    tools::step("cargo fmt --check");
+    tools::run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
+    tools::step("clippy (server, tests, tools)");
+    tools::run(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let site = site::build(root)?;
+    tools::step("clippy (browser build)");
+    tools::run(Command::new("cargo").args([
+        "clippy",
+        "-p",
+        "leenpunt-frontend",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--no-default-features",
+        "--features",
+        "hydrate",
+        "--profile",
+        "wasm-release",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let (chromium, driver) = tools::ensure_chromium()?;
+    tools::step("cargo test --workspace");
+    tools::run(
+        Command::new("cargo")
+            .args(["test", "--workspace", "--all-targets"])
+            .env("LEENPUNT_TEST_SITE_DIR", &site)
+            .env("LEENPUNT_TEST_CHROMIUM", chromium)
+            .env("LEENPUNT_TEST_CHROMEDRIVER", driver),
+    )
+}
+
+fn bench(root: &std::path::Path) -> Result<()> {
+    let site = site::build(root)?;
+    tools::step("benchmarks");
+    tools::run(
+        Command::new("cargo")
+            .args([
+                "bench",
+                "-p",
+                "leenpunt-server",
+                "--bench",
+                "catalogue_search",
+            ])
+            .env("LEENPUNT_SITE_DIR", &site),
+    )
+}

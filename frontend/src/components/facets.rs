@@ -36,7 +36,12 @@ pub fn FacetPanel(facets: Facets, query: CatalogueQuery) -> impl IntoView {
         (Facet::Partner, facets.partner),
         (Facet::Pickup, facets.pickup),
     ];
-    let clear = CatalogueQuery { q: query.q.clone(), sort: query.sort, page: 1, ..Default::default() };
+    let clear = CatalogueQuery {
+        q: query.q.clone(),
+        sort: query.sort,
+        page: 1,
+        ..Default::default()
+    };
     let has_filters = query.has_filters();
     view! {
         <aside id="filters" class="facets" aria-labelledby="filters-title">

@@ -17,7 +17,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         let here = if search.is_empty() {
             location.pathname.get()
         } else {
-            format!("{}?{}", location.pathname.get(), search.trim_start_matches('?'))
+            format!(
+                "{}?{}",
+                location.pathname.get(),
+                search.trim_start_matches('?')
+            )
         };
         format!("/taal/{}?next={}", other.code(), encode_component(&here))
     };

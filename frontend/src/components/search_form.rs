@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 #[component]
-pub fn SearchForm(#[prop(into)] query: Signal<CatalogueQuery>, #[prop(optional)] with_sort: bool) -> impl IntoView {
+pub fn SearchForm(
+    #[prop(into)] query: Signal<CatalogueQuery>,
+    #[prop(optional)] with_sort: bool,
+) -> impl IntoView {
     let lang = use_lang();
     // Facets are kept as hidden fields so a new search keeps the chosen filters.
     let hidden = move || {

@@ -1,7 +1,9 @@
 //! The catalogue: search box, facets, results and paging, all driven by the URL.
 
 use crate::api;
-use crate::components::{facets::FacetPanel, kit_card::KitCard, pager::Pager, search_form::SearchForm};
+use crate::components::{
+    facets::FacetPanel, kit_card::KitCard, pager::Pager, search_form::SearchForm,
+};
 use crate::i18n::{t, use_lang, T};
 use leenpunt_shared::{CatalogueQuery, SearchResults};
 use leptos::either::Either;
@@ -9,7 +11,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const PARAMS: [&str; 8] = ["q", "theme", "level", "kind", "partner", "pickup", "sort", "page"];
+const PARAMS: [&str; 8] = [
+    "q", "theme", "level", "kind", "partner", "pickup", "sort", "page",
+];
 
 #[component]
 pub fn CataloguePage() -> impl IntoView {
@@ -18,7 +22,12 @@ pub fn CataloguePage() -> impl IntoView {
         let map = params.get();
         let pairs: Vec<(&str, String)> = PARAMS
             .iter()
-            .flat_map(|k| map.get_all(k).unwrap_or_default().into_iter().map(move |v| (*k, v)))
+            .flat_map(|k| {
+                map.get_all(k)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |v| (*k, v))
+            })
             .collect();
         CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).0
     });

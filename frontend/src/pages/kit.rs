@@ -12,7 +12,10 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn KitPage() -> impl IntoView {
     let params = use_params_map();
-    let kit = Resource::new(move || params.read().get("slug").unwrap_or_default(), api::kit);
+    let kit = Resource::new(
+        move || params.read().get("slug").unwrap_or_default(),
+        api::kit,
+    );
     view! {
         <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
@@ -32,7 +35,12 @@ pub fn KitPage() -> impl IntoView {
 #[component]
 fn KitView(kit: KitDetail) -> impl IntoView {
     let lang = use_lang();
-    let paragraphs: Vec<String> = kit.description.split("\n\n").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect();
+    let paragraphs: Vec<String> = kit
+        .description
+        .split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
     let photo = kit.photos.first().cloned();
     let reservable = kit.kind.is_reservable();
     view! {

@@ -7,7 +7,8 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// The loan-rule columns, each falling back to the partner's default.
-const RULES_SQL: &str = "coalesce(k.lead_days, p.lead_days), coalesce(k.horizon_days, p.horizon_days), \
+const RULES_SQL: &str =
+    "coalesce(k.lead_days, p.lead_days), coalesce(k.horizon_days, p.horizon_days), \
      coalesce(k.min_loan_days, p.min_loan_days), coalesce(k.max_loan_days, p.max_loan_days), \
      coalesce(k.buffer_days, p.buffer_days), coalesce(k.max_per_school, p.max_per_school), \
      coalesce(k.needs_approval, p.needs_approval)";
@@ -16,9 +17,11 @@ impl Db {
     /// The catalogue's change counter (bumped by triggers on every relevant write).
     #[tracing::instrument(skip(self))]
     pub async fn catalogue_version(&self) -> DbResult<i64> {
-        Ok(sqlx::query_scalar("SELECT version FROM catalogue_version WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT version FROM catalogue_version WHERE id = 1")
+                .fetch_one(self.pool())
+                .await?,
+        )
     }
 
     /// Loads what the search needs of every catalogue entry.
@@ -26,16 +29,18 @@ impl Db {
     pub async fn load_catalogue_index(&self) -> DbResult<CatalogueIndex> {
         let mut tx = self.pool().begin().await?;
         let mut themes: HashMap<i64, Vec<Theme>> = HashMap::new();
-        for (id, code) in sqlx::query_as::<_, (i64, String)>("SELECT kit_type_id, theme FROM kit_type_themes")
-            .fetch_all(&mut *tx)
-            .await?
+        for (id, code) in
+            sqlx::query_as::<_, (i64, String)>("SELECT kit_type_id, theme FROM kit_type_themes")
+                .fetch_all(&mut *tx)
+                .await?
         {
             themes.entry(id).or_default().extend(Theme::parse(&code));
         }
         let mut levels: HashMap<i64, Vec<Level>> = HashMap::new();
-        for (id, code) in sqlx::query_as::<_, (i64, String)>("SELECT kit_type_id, level FROM kit_type_levels")
-            .fetch_all(&mut *tx)
-            .await?
+        for (id, code) in
+            sqlx::query_as::<_, (i64, String)>("SELECT kit_type_id, level FROM kit_type_levels")
+                .fetch_all(&mut *tx)
+                .await?
         {
             levels.entry(id).or_default().extend(Level::parse(&code));
         }
@@ -65,18 +70,28 @@ impl Db {
             created_at,
         })
         .collect();
-        let partners = sqlx::query_as::<_, (i64, String, String)>("SELECT id, slug, name FROM partners")
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|(id, slug, name)| Named { id: PartnerId(id), slug, name })
-            .collect();
-        let points = sqlx::query_as::<_, (i64, String, String)>("SELECT id, slug, name FROM pickup_points")
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|(id, slug, name)| Named { id: PickupPointId(id), slug, name })
-            .collect();
+        let partners =
+            sqlx::query_as::<_, (i64, String, String)>("SELECT id, slug, name FROM partners")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|(id, slug, name)| Named {
+                    id: PartnerId(id),
+                    slug,
+                    name,
+                })
+                .collect();
+        let points =
+            sqlx::query_as::<_, (i64, String, String)>("SELECT id, slug, name FROM pickup_points")
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|(id, slug, name)| Named {
+                    id: PickupPointId(id),
+                    slug,
+                    name,
+                })
+                .collect();
         tx.commit().await?;
         Ok(CatalogueIndex::new(kits, partners, points))
     }
@@ -90,7 +105,10 @@ impl Db {
         .bind(fts_query)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.into_iter().map(|(id, rank)| (KitTypeId(id), rank)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, rank)| (KitTypeId(id), rank))
+            .collect())
     }
 
     /// Summaries of the given kit types, in the given order.
@@ -99,7 +117,11 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let list = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
+        let list = ids
+            .iter()
+            .map(|id| id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         let sql = format!(
             "SELECT k.id, k.slug, k.title, k.summary, k.kind, p.id, p.slug, p.name, \
                (SELECT url FROM kit_photos f WHERE f.kit_type_id = k.id ORDER BY position LIMIT 1), \
@@ -116,14 +138,21 @@ impl Db {
             .into_iter()
             .map(|r| {
                 let id: i64 = r.get(0);
-                let photo = r.get::<Option<String>, _>(8).map(|url| Photo { url, alt: r.get::<Option<String>, _>(9).unwrap_or_default() });
+                let photo = r.get::<Option<String>, _>(8).map(|url| Photo {
+                    url,
+                    alt: r.get::<Option<String>, _>(9).unwrap_or_default(),
+                });
                 let summary = KitSummary {
                     id: KitTypeId(id),
                     slug: r.get(1),
                     title: r.get(2),
                     summary: r.get(3),
                     kind: KitKind::parse(r.get::<&str, _>(4)).unwrap_or(KitKind::LoanMaterial),
-                    partner: PartnerRef { id: PartnerId(r.get(5)), slug: r.get(6), name: r.get(7) },
+                    partner: PartnerRef {
+                        id: PartnerId(r.get(5)),
+                        slug: r.get(6),
+                        name: r.get(7),
+                    },
                     photo,
                     requires_training: r.get::<bool, _>(10),
                     units_in_service: r.get::<i64, _>(11) as u32,
@@ -145,7 +174,11 @@ impl Db {
                (SELECT count(*) FROM units u WHERE u.kit_type_id = k.id AND u.status = 'in-dienst') \
              FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = ?"
         );
-        let Some(r) = sqlx::query(&sql).bind(slug).fetch_optional(self.pool()).await? else {
+        let Some(r) = sqlx::query(&sql)
+            .bind(slug)
+            .fetch_optional(self.pool())
+            .await?
+        else {
             return Ok(None);
         };
         let id: i64 = r.get(0);
@@ -191,15 +224,17 @@ impl Db {
     async fn fill_detail_lists(&self, d: &mut KitDetail) -> DbResult<()> {
         let id = d.id.0;
         let pool = self.pool();
-        let themes: Vec<String> = sqlx::query_scalar("SELECT theme FROM kit_type_themes WHERE kit_type_id = ?")
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+        let themes: Vec<String> =
+            sqlx::query_scalar("SELECT theme FROM kit_type_themes WHERE kit_type_id = ?")
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
         d.themes = sorted_codes(Some(themes.join(";")), Theme::parse);
-        let levels: Vec<String> = sqlx::query_scalar("SELECT level FROM kit_type_levels WHERE kit_type_id = ?")
-            .bind(id)
-            .fetch_all(pool)
-            .await?;
+        let levels: Vec<String> =
+            sqlx::query_scalar("SELECT level FROM kit_type_levels WHERE kit_type_id = ?")
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
         d.levels = sorted_codes(Some(levels.join(";")), Level::parse);
         d.photos = sqlx::query_as::<_, (String, String)>(
             "SELECT url, alt FROM kit_photos WHERE kit_type_id = ? ORDER BY position",
@@ -217,7 +252,10 @@ impl Db {
         .fetch_all(pool)
         .await?
         .into_iter()
-        .map(|(name, count)| Part { name, expected_count: count as u32 })
+        .map(|(name, count)| Part {
+            name,
+            expected_count: count as u32,
+        })
         .collect();
         d.pickup_points = sqlx::query_as::<_, (i64, String, String, i64, String, String, String, String)>(
             "SELECT pp.id, pp.slug, pp.name, pp.partner_id, pp.street, pp.postcode, pp.municipality, pp.opening_hours \
@@ -255,7 +293,11 @@ impl Db {
 
 /// Parses `;`-joined codes into enum values in declaration order.
 fn sorted_codes<T: Ord>(joined: Option<String>, parse: fn(&str) -> Option<T>) -> Vec<T> {
-    let mut v: Vec<T> = joined.unwrap_or_default().split(';').filter_map(parse).collect();
+    let mut v: Vec<T> = joined
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(parse)
+        .collect();
     v.sort();
     v
 }

@@ -6,7 +6,7 @@ use crate::domain::import::{
     KitInput, PartnerInput, PickupPointInput, References, RuleOverrides, SchoolInput, TrainingInput,
 };
 use leenpunt_shared::{Lang, Level};
-use sqlx::{SqliteConnection, Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
 
 /// How many rows an import created and updated.
@@ -24,13 +24,17 @@ impl Db {
 
 /// What exists now, for checking an import's references.
 pub async fn references(conn: &mut SqliteConnection) -> DbResult<References> {
-    let partners = sqlx::query_scalar::<_, String>("SELECT slug FROM partners").fetch_all(&mut *conn).await?;
+    let partners = sqlx::query_scalar::<_, String>("SELECT slug FROM partners")
+        .fetch_all(&mut *conn)
+        .await?;
     let pickups = sqlx::query_as::<_, (String, String)>(
         "SELECT pp.slug, p.slug FROM pickup_points pp JOIN partners p ON p.id = pp.partner_id",
     )
     .fetch_all(&mut *conn)
     .await?;
-    let trainings = sqlx::query_scalar::<_, String>("SELECT slug FROM training_types").fetch_all(&mut *conn).await?;
+    let trainings = sqlx::query_scalar::<_, String>("SELECT slug FROM training_types")
+        .fetch_all(&mut *conn)
+        .await?;
     let units = sqlx::query_as::<_, (String, String)>(
         "SELECT u.inventory_code, k.slug FROM units u JOIN kit_types k ON k.id = u.kit_type_id",
     )
@@ -46,10 +50,17 @@ pub async fn references(conn: &mut SqliteConnection) -> DbResult<References> {
 
 async fn ids_by_slug(conn: &mut SqliteConnection, table: &str) -> DbResult<HashMap<String, i64>> {
     let sql = format!("SELECT slug, id FROM {table}");
-    Ok(sqlx::query_as::<_, (String, i64)>(&sql).fetch_all(&mut *conn).await?.into_iter().collect())
+    Ok(sqlx::query_as::<_, (String, i64)>(&sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect())
 }
 
-pub async fn upsert_partners(conn: &mut SqliteConnection, rows: &[PartnerInput]) -> DbResult<ImportCounts> {
+pub async fn upsert_partners(
+    conn: &mut SqliteConnection,
+    rows: &[PartnerInput],
+) -> DbResult<ImportCounts> {
     let mut counts = ImportCounts::default();
     for p in rows {
         let existed = exists(conn, "partners", p.slug.as_str()).await?;
@@ -87,7 +98,10 @@ pub async fn upsert_partners(conn: &mut SqliteConnection, rows: &[PartnerInput])
     Ok(counts)
 }
 
-pub async fn upsert_pickup_points(conn: &mut SqliteConnection, rows: &[PickupPointInput]) -> DbResult<ImportCounts> {
+pub async fn upsert_pickup_points(
+    conn: &mut SqliteConnection,
+    rows: &[PickupPointInput],
+) -> DbResult<ImportCounts> {
     let partners = ids_by_slug(conn, "partners").await?;
     let mut counts = ImportCounts::default();
     for p in rows {
@@ -114,7 +128,10 @@ pub async fn upsert_pickup_points(conn: &mut SqliteConnection, rows: &[PickupPoi
     Ok(counts)
 }
 
-pub async fn upsert_trainings(conn: &mut SqliteConnection, rows: &[TrainingInput]) -> DbResult<ImportCounts> {
+pub async fn upsert_trainings(
+    conn: &mut SqliteConnection,
+    rows: &[TrainingInput],
+) -> DbResult<ImportCounts> {
     let partners = ids_by_slug(conn, "partners").await?;
     let mut counts = ImportCounts::default();
     for t in rows {
@@ -140,15 +157,24 @@ pub async fn upsert_trainings(conn: &mut SqliteConnection, rows: &[TrainingInput
     Ok(counts)
 }
 
-pub async fn upsert_schools(conn: &mut SqliteConnection, rows: &[SchoolInput]) -> DbResult<ImportCounts> {
+pub async fn upsert_schools(
+    conn: &mut SqliteConnection,
+    rows: &[SchoolInput],
+) -> DbResult<ImportCounts> {
     let mut counts = ImportCounts::default();
     for s in rows {
         let number = s.number.to_string();
-        let existed: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM schools WHERE instellingsnummer = ?)")
-            .bind(&number)
-            .fetch_one(&mut *conn)
-            .await?;
-        let levels = s.levels.iter().map(|l| l.code()).collect::<Vec<_>>().join(";");
+        let existed: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM schools WHERE instellingsnummer = ?)")
+                .bind(&number)
+                .fetch_one(&mut *conn)
+                .await?;
+        let levels = s
+            .levels
+            .iter()
+            .map(|l| l.code())
+            .collect::<Vec<_>>()
+            .join(";");
         sqlx::query(
             "INSERT INTO schools (instellingsnummer, name, street, postcode, municipality, network, levels) \
              VALUES (?, ?, ?, ?, ?, ?, ?) \
@@ -173,12 +199,20 @@ pub async fn upsert_schools(conn: &mut SqliteConnection, rows: &[SchoolInput]) -
 
 /// Creates or updates kit types by slug, replacing their lists, adding units and updating
 /// the status of units they already own. Also refreshes the full-text index.
-pub async fn upsert_kits(conn: &mut SqliteConnection, rows: &[KitInput], now: &str) -> DbResult<ImportCounts> {
+pub async fn upsert_kits(
+    conn: &mut SqliteConnection,
+    rows: &[KitInput],
+    now: &str,
+) -> DbResult<ImportCounts> {
     let partners = ids_by_slug(conn, "partners").await?;
     let pickups = ids_by_slug(conn, "pickup_points").await?;
     let trainings = ids_by_slug(conn, "training_types").await?;
     let partner_names: HashMap<i64, String> =
-        sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM partners").fetch_all(&mut *conn).await?.into_iter().collect();
+        sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM partners")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
     let mut counts = ImportCounts::default();
     for k in rows {
         let existed = exists(conn, "kit_types", k.slug.as_str()).await?;
@@ -186,15 +220,31 @@ pub async fn upsert_kits(conn: &mut SqliteConnection, rows: &[KitInput], now: &s
         let id = upsert_kit_row(conn, k, partner_id, now).await?;
         replace_lists(conn, id, k, &pickups, &trainings).await?;
         upsert_units(conn, id, k, now).await?;
-        let partner_name = partner_id.and_then(|p| partner_names.get(&p)).cloned().unwrap_or_default();
+        let partner_name = partner_id
+            .and_then(|p| partner_names.get(&p))
+            .cloned()
+            .unwrap_or_default();
         index_text(conn, id, k, &partner_name).await?;
         count(&mut counts, existed);
     }
     Ok(counts)
 }
 
-async fn upsert_kit_row(conn: &mut SqliteConnection, k: &KitInput, partner: Option<i64>, now: &str) -> DbResult<i64> {
-    let RuleOverrides { lead_days, horizon_days, min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval } = k.rules;
+async fn upsert_kit_row(
+    conn: &mut SqliteConnection,
+    k: &KitInput,
+    partner: Option<i64>,
+    now: &str,
+) -> DbResult<i64> {
+    let RuleOverrides {
+        lead_days,
+        horizon_days,
+        min_loan_days,
+        max_loan_days,
+        buffer_days,
+        max_per_school,
+        needs_approval,
+    } = k.rules;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO kit_types (slug, title, summary, description, kind, partner_id, external_url, lead_days, \
            horizon_days, min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval, created_at, updated_at) \
@@ -236,16 +286,32 @@ async fn replace_lists(
     pickups: &HashMap<String, i64>,
     trainings: &HashMap<String, i64>,
 ) -> DbResult<()> {
-    for table in ["kit_type_themes", "kit_type_levels", "kit_type_pickup_points", "kit_type_trainings", "kit_parts", "kit_photos"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE kit_type_id = ?")).bind(id).execute(&mut *conn).await?;
+    for table in [
+        "kit_type_themes",
+        "kit_type_levels",
+        "kit_type_pickup_points",
+        "kit_type_trainings",
+        "kit_parts",
+        "kit_photos",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE kit_type_id = ?"))
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     }
     for t in &k.themes {
         sqlx::query("INSERT OR IGNORE INTO kit_type_themes (kit_type_id, theme) VALUES (?, ?)")
-            .bind(id).bind(t.code()).execute(&mut *conn).await?;
+            .bind(id)
+            .bind(t.code())
+            .execute(&mut *conn)
+            .await?;
     }
     for l in &k.levels {
         sqlx::query("INSERT OR IGNORE INTO kit_type_levels (kit_type_id, level) VALUES (?, ?)")
-            .bind(id).bind(l.code()).execute(&mut *conn).await?;
+            .bind(id)
+            .bind(l.code())
+            .execute(&mut *conn)
+            .await?;
     }
     for p in &k.pickup_points {
         sqlx::query("INSERT OR IGNORE INTO kit_type_pickup_points (kit_type_id, pickup_point_id) VALUES (?, ?)")
@@ -261,12 +327,22 @@ async fn replace_lists(
     }
     for (i, p) in k.photos.iter().enumerate() {
         sqlx::query("INSERT INTO kit_photos (kit_type_id, position, url, alt) VALUES (?, ?, ?, ?)")
-            .bind(id).bind(i as i64).bind(&p.url).bind(&p.alt).execute(&mut *conn).await?;
+            .bind(id)
+            .bind(i as i64)
+            .bind(&p.url)
+            .bind(&p.alt)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
 
-async fn upsert_units(conn: &mut SqliteConnection, id: i64, k: &KitInput, now: &str) -> DbResult<()> {
+async fn upsert_units(
+    conn: &mut SqliteConnection,
+    id: i64,
+    k: &KitInput,
+    now: &str,
+) -> DbResult<()> {
     for (code, status) in &k.units {
         // The WHERE keeps a unit from silently moving to another kit type; the import's
         // reference check already refused that, so this is a second line of defence.
@@ -283,7 +359,9 @@ async fn upsert_units(conn: &mut SqliteConnection, id: i64, k: &KitInput, now: &
         .await
         .map_err(classify)?;
         if changed.rows_affected() == 0 {
-            return Err(super::DbError::Conflict(format!("unit {code} belongs to another kit type")));
+            return Err(super::DbError::Conflict(format!(
+                "unit {code} belongs to another kit type"
+            )));
         }
     }
     Ok(())
@@ -291,15 +369,27 @@ async fn upsert_units(conn: &mut SqliteConnection, id: i64, k: &KitInput, now: &
 
 /// The searchable text of a kit: theme names in both languages, so "heritage" and
 /// "erfgoed" both find it.
-async fn index_text(conn: &mut SqliteConnection, id: i64, k: &KitInput, partner: &str) -> DbResult<()> {
+async fn index_text(
+    conn: &mut SqliteConnection,
+    id: i64,
+    k: &KitInput,
+    partner: &str,
+) -> DbResult<()> {
     let themes = k
         .themes
         .iter()
         .flat_map(|t| Lang::ALL.map(|l| t.label(l)))
-        .chain(k.levels.iter().flat_map(|l: &Level| Lang::ALL.map(|lang| l.label(lang))))
+        .chain(
+            k.levels
+                .iter()
+                .flat_map(|l: &Level| Lang::ALL.map(|lang| l.label(lang))),
+        )
         .collect::<Vec<_>>()
         .join(" ");
-    sqlx::query("DELETE FROM kit_search WHERE rowid = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM kit_search WHERE rowid = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query("INSERT INTO kit_search (rowid, title, summary, description, themes, partner) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(id)
         .bind(&k.title)
@@ -314,7 +404,10 @@ async fn index_text(conn: &mut SqliteConnection, id: i64, k: &KitInput, partner:
 
 async fn exists(conn: &mut SqliteConnection, table: &str, slug: &str) -> DbResult<bool> {
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE slug = ?)");
-    Ok(sqlx::query_scalar(&sql).bind(slug).fetch_one(&mut *conn).await?)
+    Ok(sqlx::query_scalar(&sql)
+        .bind(slug)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 fn count(counts: &mut ImportCounts, existed: bool) {
@@ -357,7 +450,10 @@ impl Db {
                 (0..21)
                     .map(|i| match r.try_get::<Option<String>, _>(i) {
                         Ok(v) => v.unwrap_or_default(),
-                        Err(_) => r.get::<Option<i64>, _>(i).map(|n| n.to_string()).unwrap_or_default(),
+                        Err(_) => r
+                            .get::<Option<i64>, _>(i)
+                            .map(|n| n.to_string())
+                            .unwrap_or_default(),
                     })
                     .collect()
             })

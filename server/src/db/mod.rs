@@ -69,7 +69,9 @@ impl Db {
 
     /// True when the catalogue has no partner services yet (a fresh install).
     pub async fn is_empty(&self) -> DbResult<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM partners").fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM partners")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n == 0)
     }
 

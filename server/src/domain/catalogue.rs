@@ -54,7 +54,11 @@ impl CatalogueIndex {
                 (k, key)
             })
             .collect();
-        CatalogueIndex { kits, partners, pickups }
+        CatalogueIndex {
+            kits,
+            partners,
+            pickups,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -92,7 +96,10 @@ impl Filters {
     fn resolve(index: &CatalogueIndex, q: &CatalogueQuery) -> Filters {
         fn ids<Id: Copy>(all: &[Named<Id>], slugs: &[String]) -> Option<Vec<Id>> {
             (!slugs.is_empty()).then(|| {
-                all.iter().filter(|n| slugs.contains(&n.slug)).map(|n| n.id).collect()
+                all.iter()
+                    .filter(|n| slugs.contains(&n.slug))
+                    .map(|n| n.id)
+                    .collect()
             })
         }
         Filters {
@@ -106,15 +113,23 @@ impl Filters {
 
     /// Which facets the kit satisfies, as a bit per `Facet::ALL` position.
     fn passes(&self, kit: &IndexedKit) -> u8 {
-        let any = |set: &[Theme], have: &[Theme]| set.is_empty() || have.iter().any(|t| set.contains(t));
+        let any =
+            |set: &[Theme], have: &[Theme]| set.is_empty() || have.iter().any(|t| set.contains(t));
         let checks = [
             any(&self.theme, &kit.themes),
             self.level.is_empty() || kit.levels.iter().any(|l| self.level.contains(l)),
             self.kind.is_empty() || self.kind.contains(&kit.kind),
-            self.partner.as_ref().is_none_or(|p| p.contains(&kit.partner)),
-            self.pickup.as_ref().is_none_or(|p| kit.pickups.iter().any(|x| p.contains(x))),
+            self.partner
+                .as_ref()
+                .is_none_or(|p| p.contains(&kit.partner)),
+            self.pickup
+                .as_ref()
+                .is_none_or(|p| kit.pickups.iter().any(|x| p.contains(x))),
         ];
-        checks.iter().enumerate().fold(0u8, |acc, (i, ok)| if *ok { acc | (1 << i) } else { acc })
+        checks
+            .iter()
+            .enumerate()
+            .fold(0u8, |acc, (i, ok)| if *ok { acc | (1 << i) } else { acc })
     }
 }
 
@@ -122,7 +137,11 @@ const ALL_FACETS: u8 = 0b1_1111;
 
 /// Runs a catalogue query. `text` is `None` when the query has no words; otherwise only
 /// kits among the hits can match.
-pub fn search(index: &CatalogueIndex, query: &CatalogueQuery, text: Option<&TextHits>) -> SearchPage {
+pub fn search(
+    index: &CatalogueIndex,
+    query: &CatalogueQuery,
+    text: Option<&TextHits>,
+) -> SearchPage {
     let filters = Filters::resolve(index, query);
     let mut counts = Counts::default();
     let mut hits: Vec<(&IndexedKit, &str, f64)> = Vec::new();
@@ -157,19 +176,29 @@ pub fn search(index: &CatalogueIndex, query: &CatalogueQuery, text: Option<&Text
         .take(PAGE_SIZE as usize)
         .map(|(k, _, _)| k.id)
         .collect();
-    SearchPage { ids, total, page, page_count, facets: counts.into_facets(index, query) }
+    SearchPage {
+        ids,
+        total,
+        page,
+        page_count,
+        facets: counts.into_facets(index, query),
+    }
 }
 
 fn order(hits: &mut [(&IndexedKit, &str, f64)], sort: Sort, has_text: bool) {
     match sort {
         Sort::Relevance if has_text => hits.sort_by(|a, b| {
-            a.2.total_cmp(&b.2).then_with(|| a.1.cmp(b.1)).then(a.0.id.cmp(&b.0.id))
+            a.2.total_cmp(&b.2)
+                .then_with(|| a.1.cmp(b.1))
+                .then(a.0.id.cmp(&b.0.id))
         }),
         Sort::Relevance | Sort::Title => {
             hits.sort_by(|a, b| a.1.cmp(b.1).then(a.0.id.cmp(&b.0.id)))
         }
         Sort::Newest => hits.sort_by(|a, b| {
-            b.0.created_at.cmp(&a.0.created_at).then(b.0.id.cmp(&a.0.id))
+            b.0.created_at
+                .cmp(&a.0.created_at)
+                .then(b.0.id.cmp(&a.0.id))
         }),
     }
 }
@@ -186,11 +215,20 @@ struct Counts {
 impl Counts {
     fn add(&mut self, facet: Facet, kit: &IndexedKit) {
         match facet {
-            Facet::Theme => kit.themes.iter().for_each(|t| *self.theme.entry(*t).or_default() += 1),
-            Facet::Level => kit.levels.iter().for_each(|l| *self.level.entry(*l).or_default() += 1),
+            Facet::Theme => kit
+                .themes
+                .iter()
+                .for_each(|t| *self.theme.entry(*t).or_default() += 1),
+            Facet::Level => kit
+                .levels
+                .iter()
+                .for_each(|l| *self.level.entry(*l).or_default() += 1),
             Facet::Kind => *self.kind.entry(kit.kind).or_default() += 1,
             Facet::Partner => *self.partner.entry(kit.partner).or_default() += 1,
-            Facet::Pickup => kit.pickups.iter().for_each(|p| *self.pickup.entry(*p).or_default() += 1),
+            Facet::Pickup => kit
+                .pickups
+                .iter()
+                .for_each(|p| *self.pickup.entry(*p).or_default() += 1),
         }
     }
 

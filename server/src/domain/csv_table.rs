@@ -13,7 +13,10 @@ pub enum CsvIssue {
     Required,
     NotANumber(String),
     NotYesNo(String),
-    UnknownCode { value: String, allowed: Vec<&'static str> },
+    UnknownCode {
+        value: String,
+        allowed: Vec<&'static str>,
+    },
     UnknownRef(String),
     WrongPartner(String),
     Invalid(String),
@@ -38,7 +41,10 @@ impl CsvIssue {
             (NotYesNo(v), Lang::Nl) => format!("'{v}' moet 0 of 1 zijn"),
             (NotYesNo(v), Lang::En) => format!("'{v}' must be 0 or 1"),
             (UnknownCode { value, allowed }, Lang::Nl) => {
-                format!("onbekende waarde '{value}'; toegelaten: {}", allowed.join(", "))
+                format!(
+                    "onbekende waarde '{value}'; toegelaten: {}",
+                    allowed.join(", ")
+                )
             }
             (UnknownCode { value, allowed }, Lang::En) => {
                 format!("unknown value '{value}'; allowed: {}", allowed.join(", "))
@@ -76,8 +82,20 @@ pub fn report(errors: &[RowError], lang: Lang) -> String {
     let mut out = String::new();
     for e in errors {
         let _ = match lang {
-            Lang::Nl => writeln!(out, "regel {}, kolom '{}': {}", e.line, e.column, e.issue.message(lang)),
-            Lang::En => writeln!(out, "line {}, column '{}': {}", e.line, e.column, e.issue.message(lang)),
+            Lang::Nl => writeln!(
+                out,
+                "regel {}, kolom '{}': {}",
+                e.line,
+                e.column,
+                e.issue.message(lang)
+            ),
+            Lang::En => writeln!(
+                out,
+                "line {}, column '{}': {}",
+                e.line,
+                e.column,
+                e.issue.message(lang)
+            ),
         };
     }
     out
@@ -93,7 +111,11 @@ pub struct Row<'a> {
 
 impl Row<'_> {
     pub fn error(&mut self, column: &str, issue: CsvIssue) {
-        self.errors.push(RowError { line: self.line, column: column.to_owned(), issue });
+        self.errors.push(RowError {
+            line: self.line,
+            column: column.to_owned(),
+            issue,
+        });
     }
 
     /// The trimmed cell (empty when the column is absent; that is reported once per file).
@@ -190,15 +212,31 @@ pub fn read_table<T>(
     mut parse_row: impl FnMut(&mut Row) -> Option<T>,
 ) -> Result<Vec<T>, Vec<RowError>> {
     let mut errors = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(input.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(vec![RowError { line: 1, column: String::new(), issue: CsvIssue::NotCsv(e.to_string()) }]),
+        Err(e) => {
+            return Err(vec![RowError {
+                line: 1,
+                column: String::new(),
+                issue: CsvIssue::NotCsv(e.to_string()),
+            }])
+        }
     };
-    let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
+    let index: HashMap<&str, usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.trim(), i))
+        .collect();
     for col in columns {
         if !index.contains_key(col) {
-            errors.push(RowError { line: 1, column: (*col).to_owned(), issue: CsvIssue::MissingColumn });
+            errors.push(RowError {
+                line: 1,
+                column: (*col).to_owned(),
+                issue: CsvIssue::MissingColumn,
+            });
         }
     }
     if !errors.is_empty() {
@@ -210,7 +248,12 @@ pub fn read_table<T>(
             Ok(record) => {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
                 let before = errors.len();
-                let mut row = Row { line, record: &record, columns: &index, errors: &mut errors };
+                let mut row = Row {
+                    line,
+                    record: &record,
+                    columns: &index,
+                    errors: &mut errors,
+                };
                 let parsed = parse_row(&mut row);
                 if let (Some(v), true) = (parsed, errors.len() == before) {
                     rows.push(v);
@@ -218,7 +261,11 @@ pub fn read_table<T>(
             }
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                errors.push(RowError { line, column: String::new(), issue: CsvIssue::NotCsv(e.to_string()) });
+                errors.push(RowError {
+                    line,
+                    column: String::new(),
+                    issue: CsvIssue::NotCsv(e.to_string()),
+                });
             }
         }
     }

@@ -9,9 +9,27 @@ use std::collections::{HashMap, HashSet};
 
 /// The catalogue CSV columns, in export order.
 pub const CATALOGUE_COLUMNS: &[&str] = &[
-    "slug", "title", "kind", "partner", "themes", "levels", "summary", "description", "parts",
-    "pickup_points", "trainings", "photos", "external_url", "units", "lead_days", "horizon_days",
-    "min_loan_days", "max_loan_days", "buffer_days", "max_per_school", "needs_approval",
+    "slug",
+    "title",
+    "kind",
+    "partner",
+    "themes",
+    "levels",
+    "summary",
+    "description",
+    "parts",
+    "pickup_points",
+    "trainings",
+    "photos",
+    "external_url",
+    "units",
+    "lead_days",
+    "horizon_days",
+    "min_loan_days",
+    "max_loan_days",
+    "buffer_days",
+    "max_per_school",
+    "needs_approval",
 ];
 
 /// Loan rules set on one kit type; `None` falls back to the partner's default.
@@ -113,7 +131,14 @@ fn parse_kit(row: &mut Row, refs: &References) -> Option<KitInput> {
     let units = units(row, refs, slug.as_ref());
     let rules = rules(row);
     let kind = kind?;
-    check_kind(row, kind, &parts, &pickup_points, &units, external_url.as_deref());
+    check_kind(
+        row,
+        kind,
+        &parts,
+        &pickup_points,
+        &units,
+        external_url.as_deref(),
+    );
     Some(KitInput {
         slug: slug?,
         title: title?,
@@ -203,8 +228,10 @@ fn parts(row: &mut Row) -> Vec<Part> {
         let parsed = item.rsplit_once(':').and_then(|(name, count)| {
             let name = name.trim();
             let count = count.trim().parse::<u32>().ok().filter(|c| *c >= 1)?;
-            (!name.is_empty() && name.chars().count() <= 200)
-                .then(|| Part { name: name.to_owned(), expected_count: count })
+            (!name.is_empty() && name.chars().count() <= 200).then(|| Part {
+                name: name.to_owned(),
+                expected_count: count,
+            })
         });
         match parsed {
             Some(p) => out.push(p),
@@ -234,7 +261,10 @@ fn photos(row: &mut Row) -> Vec<Photo> {
         let (url, alt) = item.split_once('|').unwrap_or((item.as_str(), ""));
         let url = url.trim();
         if url.starts_with('/') || url.starts_with("https://") {
-            out.push(Photo { url: url.to_owned(), alt: alt.trim().to_owned() });
+            out.push(Photo {
+                url: url.to_owned(),
+                alt: alt.trim().to_owned(),
+            });
         } else {
             row.error("photos", CsvIssue::Invalid(url.to_owned()));
         }
@@ -250,7 +280,13 @@ fn units(row: &mut Row, refs: &References, kit: Option<&Slug>) -> Vec<(Inventory
             Some(s) => s,
             None => {
                 let allowed = UnitStatus::ALL.iter().map(|s| s.code()).collect();
-                row.error("units", CsvIssue::UnknownCode { value: status.trim().to_owned(), allowed });
+                row.error(
+                    "units",
+                    CsvIssue::UnknownCode {
+                        value: status.trim().to_owned(),
+                        allowed,
+                    },
+                );
                 continue;
             }
         };
@@ -279,14 +315,22 @@ fn rules(row: &mut Row) -> RuleOverrides {
         max_per_school: row.number("max_per_school"),
         needs_approval: row.flag("needs_approval"),
     };
-    for (col, v) in [("horizon_days", r.horizon_days), ("min_loan_days", r.min_loan_days), ("max_per_school", r.max_per_school), ("max_loan_days", r.max_loan_days)] {
+    for (col, v) in [
+        ("horizon_days", r.horizon_days),
+        ("min_loan_days", r.min_loan_days),
+        ("max_per_school", r.max_per_school),
+        ("max_loan_days", r.max_loan_days),
+    ] {
         if v == Some(0) {
             row.error(col, CsvIssue::Invalid("0".into()));
         }
     }
     if let (Some(min), Some(max)) = (r.min_loan_days, r.max_loan_days) {
         if min > max {
-            row.error("max_loan_days", CsvIssue::Invalid(format!("{max} < min_loan_days {min}")));
+            row.error(
+                "max_loan_days",
+                CsvIssue::Invalid(format!("{max} < min_loan_days {min}")),
+            );
         }
     }
     r
@@ -305,8 +349,19 @@ pub struct PartnerInput {
 }
 
 pub const PARTNER_COLUMNS: &[&str] = &[
-    "slug", "name", "description", "website", "email", "phone", "lead_days", "horizon_days",
-    "min_loan_days", "max_loan_days", "buffer_days", "max_per_school", "needs_approval",
+    "slug",
+    "name",
+    "description",
+    "website",
+    "email",
+    "phone",
+    "lead_days",
+    "horizon_days",
+    "min_loan_days",
+    "max_loan_days",
+    "buffer_days",
+    "max_per_school",
+    "needs_approval",
 ];
 
 pub fn parse_partners(input: &str) -> Result<Vec<PartnerInput>, Vec<RowError>> {
@@ -338,10 +393,20 @@ pub struct PickupPointInput {
     pub opening_hours: String,
 }
 
-pub const PICKUP_COLUMNS: &[&str] =
-    &["slug", "partner", "name", "street", "postcode", "municipality", "opening_hours"];
+pub const PICKUP_COLUMNS: &[&str] = &[
+    "slug",
+    "partner",
+    "name",
+    "street",
+    "postcode",
+    "municipality",
+    "opening_hours",
+];
 
-pub fn parse_pickup_points(input: &str, partners: &HashSet<String>) -> Result<Vec<PickupPointInput>, Vec<RowError>> {
+pub fn parse_pickup_points(
+    input: &str,
+    partners: &HashSet<String>,
+) -> Result<Vec<PickupPointInput>, Vec<RowError>> {
     read_table(input, PICKUP_COLUMNS, |row| {
         let slug = slug(row, "slug");
         let partner = reference(row, "partner", |s| partners.contains(s));
@@ -372,10 +437,19 @@ pub struct TrainingInput {
     pub validity_months: Option<u32>,
 }
 
-pub const TRAINING_COLUMNS: &[&str] =
-    &["slug", "partner", "title", "description", "duration_minutes", "validity_months"];
+pub const TRAINING_COLUMNS: &[&str] = &[
+    "slug",
+    "partner",
+    "title",
+    "description",
+    "duration_minutes",
+    "validity_months",
+];
 
-pub fn parse_trainings(input: &str, partners: &HashSet<String>) -> Result<Vec<TrainingInput>, Vec<RowError>> {
+pub fn parse_trainings(
+    input: &str,
+    partners: &HashSet<String>,
+) -> Result<Vec<TrainingInput>, Vec<RowError>> {
     read_table(input, TRAINING_COLUMNS, |row| {
         let slug = slug(row, "slug");
         let partner = reference(row, "partner", |s| partners.contains(s));
@@ -414,8 +488,15 @@ pub struct SchoolInput {
     pub levels: Vec<Level>,
 }
 
-pub const SCHOOL_COLUMNS: &[&str] =
-    &["instellingsnummer", "name", "street", "postcode", "municipality", "network", "levels"];
+pub const SCHOOL_COLUMNS: &[&str] = &[
+    "instellingsnummer",
+    "name",
+    "street",
+    "postcode",
+    "municipality",
+    "network",
+    "levels",
+];
 
 pub fn parse_schools(input: &str) -> Result<Vec<SchoolInput>, Vec<RowError>> {
     let mut seen = HashSet::new();
@@ -424,7 +505,10 @@ pub fn parse_schools(input: &str) -> Result<Vec<SchoolInput>, Vec<RowError>> {
         let number = match SchoolNumber::parse(&raw) {
             Ok(n) => Some(n),
             Err(e) => {
-                row.error("instellingsnummer", CsvIssue::Invalid(format!("{raw}: {e}")));
+                row.error(
+                    "instellingsnummer",
+                    CsvIssue::Invalid(format!("{raw}: {e}")),
+                );
                 None
             }
         };
@@ -437,7 +521,13 @@ pub fn parse_schools(input: &str) -> Result<Vec<SchoolInput>, Vec<RowError>> {
         let network = row.required("network", 20);
         if let Some(n) = &network {
             if !NETWORKS.contains(&n.as_str()) {
-                row.error("network", CsvIssue::UnknownCode { value: n.clone(), allowed: NETWORKS.to_vec() });
+                row.error(
+                    "network",
+                    CsvIssue::UnknownCode {
+                        value: n.clone(),
+                        allowed: NETWORKS.to_vec(),
+                    },
+                );
             }
         }
         let levels = row.codes("levels", Level::parse, Level::ALL, Level::code);

@@ -31,14 +31,20 @@ mod tests {
 
     #[test]
     fn builds_prefix_terms() {
-        assert_eq!(fts_query("Bee-Bot robots").as_deref(), Some("\"bee\"* \"bot\"* \"robots\"*"));
+        assert_eq!(
+            fts_query("Bee-Bot robots").as_deref(),
+            Some("\"bee\"* \"bot\"* \"robots\"*")
+        );
         assert_eq!(fts_query("  créatie ").as_deref(), Some("\"creatie\"*"));
         assert_eq!(fts_query(" - ; "), None);
     }
 
     #[test]
     fn fts_syntax_is_neutralised() {
-        assert_eq!(fts_query("a\" OR title:*").as_deref(), Some("\"a\"* \"or\"* \"title\"*"));
+        assert_eq!(
+            fts_query("a\" OR title:*").as_deref(),
+            Some("\"a\"* \"or\"* \"title\"*")
+        );
     }
 
     #[test]

@@ -33,7 +33,10 @@ pub struct Assets {
 
 impl Assets {
     pub fn load(dir: PathBuf) -> Assets {
-        let mut assets = Assets { dir, manifest: None };
+        let mut assets = Assets {
+            dir,
+            manifest: None,
+        };
         assets.manifest = assets
             .read("manifest.json")
             .and_then(|bytes| serde_json::from_slice(&bytes).ok());
@@ -59,19 +62,37 @@ impl Assets {
     }
 }
 
-async fn serve(State(state): State<AppState>, folder: &'static str, Path(file): Path<String>, headers: HeaderMap) -> Response {
+async fn serve(
+    State(state): State<AppState>,
+    folder: &'static str,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let rel = format!("{folder}/{file}");
-    let accepts = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let accepts = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let variants = [("br", ".br"), ("gzip", ".gz"), ("", "")];
-    let found = variants.iter().filter(|(enc, _)| enc.is_empty() || accepts.contains(enc)).find_map(|(enc, ext)| {
-        state.assets.read(&format!("{rel}{ext}")).map(|bytes| (*enc, bytes))
-    });
+    let found = variants
+        .iter()
+        .filter(|(enc, _)| enc.is_empty() || accepts.contains(enc))
+        .find_map(|(enc, ext)| {
+            state
+                .assets
+                .read(&format!("{rel}{ext}"))
+                .map(|bytes| (*enc, bytes))
+        });
     let Some((encoding, bytes)) = found else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let mime = mime_guess::from_path(&file).first_or_octet_stream();
     // Files under /pkg carry a content hash in their name, so they never change.
-    let cache = if folder == "pkg" { "public, max-age=31536000, immutable" } else { "public, max-age=86400" };
+    let cache = if folder == "pkg" {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=86400"
+    };
     let mut response = (StatusCode::OK, bytes.into_owned()).into_response();
     let h = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {

@@ -40,11 +40,17 @@ pub struct SearchParams {
 /// Parses a query string into the catalogue query, or per-parameter messages.
 pub fn parse_query(raw: Option<&str>, lang: Lang) -> Result<CatalogueQuery> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or_default())
-        .map_err(|_| AppError::Validation(vec![FieldError::new("query", match lang {
-            Lang::Nl => "De zoekopdracht kon niet gelezen worden.",
-            Lang::En => "The query string could not be read.",
-        })]))?;
-    let (query, bad) = CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        .map_err(|_| {
+            AppError::Validation(vec![FieldError::new(
+                "query",
+                match lang {
+                    Lang::Nl => "De zoekopdracht kon niet gelezen worden.",
+                    Lang::En => "The query string could not be read.",
+                },
+            )])
+        })?;
+    let (query, bad) =
+        CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     if bad.is_empty() {
         return Ok(query);
     }
@@ -67,7 +73,11 @@ pub fn parse_query(raw: Option<&str>, lang: Lang) -> Result<CatalogueQuery> {
     (status = 422, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]
 #[tracing::instrument(skip(state))]
-pub async fn search(State(state): State<AppState>, ReqLang(lang): ReqLang, RawQuery(raw): RawQuery) -> Result<Json<SearchResults>> {
+pub async fn search(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<SearchResults>> {
     let query = parse_query(raw.as_deref(), lang)?;
     Ok(Json(state.catalogue.search(&query).await?))
 }
@@ -80,6 +90,14 @@ pub async fn search(State(state): State<AppState>, ReqLang(lang): ReqLang, RawQu
         (status = 404, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
     ))]
 #[tracing::instrument(skip(state))]
-pub async fn detail(State(state): State<AppState>, Path(slug): Path<String>) -> Result<Json<KitDetail>> {
-    state.catalogue.detail(&slug).await?.map(Json).ok_or(AppError::NotFound)
+pub async fn detail(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Json<KitDetail>> {
+    state
+        .catalogue
+        .detail(&slug)
+        .await?
+        .map(Json)
+        .ok_or(AppError::NotFound)
 }

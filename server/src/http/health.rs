@@ -8,7 +8,9 @@ use axum::{Json, Router};
 use leenpunt_shared::Readiness;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }
 
 /// The process is up.
@@ -23,6 +25,13 @@ pub async fn healthz() -> &'static str {
     (status = 503, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>> {
-    state.db.ping().await.map_err(|e| AppError::Unavailable(e.to_string()))?;
-    Ok(Json(Readiness { status: "ok".into(), database: "ok".into() }))
+    state
+        .db
+        .ping()
+        .await
+        .map_err(|e| AppError::Unavailable(e.to_string()))?;
+    Ok(Json(Readiness {
+        status: "ok".into(),
+        database: "ok".into(),
+    }))
 }

@@ -14,7 +14,11 @@ use serde::Deserialize;
 pub struct ReqLang(pub Lang);
 
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    let h = |name| headers.get(name).and_then(|v: &header::HeaderValue| v.to_str().ok());
+    let h = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
     Lang::negotiate(h(header::COOKIE), h(header::ACCEPT_LANGUAGE))
 }
 
@@ -45,7 +49,11 @@ async fn switch(Path(lang): Path<String>, Query(next): Query<Next>) -> Response 
     let target = safe_next(next.next);
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response();
     if let Some(lang) = Lang::parse(&lang) {
-        let cookie = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", Lang::COOKIE, lang.code());
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            Lang::COOKIE,
+            lang.code()
+        );
         if let Ok(v) = cookie.parse() {
             response.headers_mut().insert(header::SET_COOKIE, v);
         }

@@ -33,7 +33,9 @@ impl Backend for PageBackend {
 
 /// Adds the page routes (and the not-found page as fallback) to the router.
 pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
-    let backend = BackendHandle(Arc::new(PageBackend { catalogue: state.catalogue.clone() }));
+    let backend = BackendHandle(Arc::new(PageBackend {
+        catalogue: state.catalogue.clone(),
+    }));
     let context = move || provide_context(backend.clone());
     let manifest = state.assets.manifest.clone().unwrap_or(AssetManifest {
         js: String::new(),

@@ -7,16 +7,22 @@ use leenpunt_shared::{CatalogueQuery, KitDetail, SearchResults};
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
+/// An index together with the catalogue version it was built from.
+type VersionedIndex = Option<(i64, Arc<CatalogueIndex>)>;
+
 /// The catalogue as requests see it. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     db: Db,
-    cached: Arc<RwLock<Option<(i64, Arc<CatalogueIndex>)>>>,
+    cached: Arc<RwLock<VersionedIndex>>,
 }
 
 impl Catalogue {
     pub fn new(db: Db) -> Self {
-        Catalogue { db, cached: Arc::default() }
+        Catalogue {
+            db,
+            cached: Arc::default(),
+        }
     }
 
     /// The current index. One cheap version read per call; a reload only after a write,

@@ -13,7 +13,10 @@ use std::collections::HashSet;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{} problem(s) in {file}", errors.len())]
-    Invalid { file: &'static str, errors: Vec<RowError> },
+    Invalid {
+        file: &'static str,
+        errors: Vec<RowError>,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -65,9 +68,11 @@ pub async fn load_data_set(db: &Db, data: &DemoData, now: &str) -> Result<(), Im
     let partners = parse_partners(data.partners).map_err(invalid("partners"))?;
     store::upsert_partners(&mut tx, &partners).await?;
     let partner_slugs: HashSet<String> = partners.iter().map(|p| p.slug.to_string()).collect();
-    let pickups = parse_pickup_points(data.pickup_points, &partner_slugs).map_err(invalid("pickup_points"))?;
+    let pickups = parse_pickup_points(data.pickup_points, &partner_slugs)
+        .map_err(invalid("pickup_points"))?;
     store::upsert_pickup_points(&mut tx, &pickups).await?;
-    let trainings = parse_trainings(data.trainings, &partner_slugs).map_err(invalid("trainings"))?;
+    let trainings =
+        parse_trainings(data.trainings, &partner_slugs).map_err(invalid("trainings"))?;
     store::upsert_trainings(&mut tx, &trainings).await?;
     let schools = parse_schools(data.schools).map_err(invalid("schools"))?;
     store::upsert_schools(&mut tx, &schools).await?;

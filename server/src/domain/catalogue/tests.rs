@@ -2,7 +2,15 @@ use super::*;
 use proptest::prelude::*;
 use std::collections::HashSet;
 
-fn kit(id: i64, title: &str, kind: KitKind, partner: i64, themes: &[Theme], levels: &[Level], pickups: &[i64]) -> IndexedKit {
+fn kit(
+    id: i64,
+    title: &str,
+    kind: KitKind,
+    partner: i64,
+    themes: &[Theme],
+    levels: &[Level],
+    pickups: &[i64],
+) -> IndexedKit {
     IndexedKit {
         id: KitTypeId(id),
         title: title.to_owned(),
@@ -16,24 +24,71 @@ fn kit(id: i64, title: &str, kind: KitKind, partner: i64, themes: &[Theme], leve
 }
 
 fn named<Id>(id: Id, slug: &str) -> Named<Id> {
-    Named { id, slug: slug.to_owned(), name: slug.to_uppercase() }
+    Named {
+        id,
+        slug: slug.to_owned(),
+        name: slug.to_uppercase(),
+    }
 }
 
 fn sample() -> CatalogueIndex {
     CatalogueIndex::new(
         vec![
-            kit(1, "Bee-Bot set", KitKind::LoanMaterial, 1, &[Theme::Stem], &[Level::Nursery, Level::Primary], &[1]),
-            kit(2, "Creatool", KitKind::LoanMaterial, 1, &[Theme::Stem], &[Level::Primary], &[1, 2]),
-            kit(3, "Érfgoedkoffer", KitKind::LoanMaterial, 2, &[Theme::Heritage, Theme::Peace], &[Level::Secondary1], &[3]),
-            kit(4, "Boerderijbezoek", KitKind::Visit, 3, &[Theme::Agriculture], &[Level::Primary], &[]),
+            kit(
+                1,
+                "Bee-Bot set",
+                KitKind::LoanMaterial,
+                1,
+                &[Theme::Stem],
+                &[Level::Nursery, Level::Primary],
+                &[1],
+            ),
+            kit(
+                2,
+                "Creatool",
+                KitKind::LoanMaterial,
+                1,
+                &[Theme::Stem],
+                &[Level::Primary],
+                &[1, 2],
+            ),
+            kit(
+                3,
+                "Érfgoedkoffer",
+                KitKind::LoanMaterial,
+                2,
+                &[Theme::Heritage, Theme::Peace],
+                &[Level::Secondary1],
+                &[3],
+            ),
+            kit(
+                4,
+                "Boerderijbezoek",
+                KitKind::Visit,
+                3,
+                &[Theme::Agriculture],
+                &[Level::Primary],
+                &[],
+            ),
         ],
-        vec![named(PartnerId(1), "stem-rtc"), named(PartnerId(2), "erfgoed"), named(PartnerId(3), "inagro")],
-        vec![named(PickupPointId(1), "brugge"), named(PickupPointId(2), "kortrijk"), named(PickupPointId(3), "ieper")],
+        vec![
+            named(PartnerId(1), "stem-rtc"),
+            named(PartnerId(2), "erfgoed"),
+            named(PartnerId(3), "inagro"),
+        ],
+        vec![
+            named(PickupPointId(1), "brugge"),
+            named(PickupPointId(2), "kortrijk"),
+            named(PickupPointId(3), "ieper"),
+        ],
     )
 }
 
 fn query(f: impl FnOnce(&mut CatalogueQuery)) -> CatalogueQuery {
-    let mut q = CatalogueQuery { page: 1, ..Default::default() };
+    let mut q = CatalogueQuery {
+        page: 1,
+        ..Default::default()
+    };
     f(&mut q);
     q
 }
@@ -46,7 +101,10 @@ fn count(values: &[FacetValue], value: &str) -> Option<u32> {
 fn no_query_lists_everything_alphabetically() {
     let page = search(&sample(), &query(|_| {}), None);
     assert_eq!(page.total, 4);
-    assert_eq!(page.ids, vec![KitTypeId(1), KitTypeId(4), KitTypeId(2), KitTypeId(3)]);
+    assert_eq!(
+        page.ids,
+        vec![KitTypeId(1), KitTypeId(4), KitTypeId(2), KitTypeId(3)]
+    );
     assert_eq!(count(&page.facets.theme, "stem"), Some(2));
     assert_eq!(count(&page.facets.level, "lager"), Some(3));
 }
@@ -58,22 +116,38 @@ fn values_within_a_facet_widen_and_facets_narrow() {
     assert_eq!(one.total, 2);
     // The theme facet still counts the other themes, as if stem were not chosen.
     assert_eq!(count(&one.facets.theme, "erfgoed"), Some(1));
-    assert!(one.facets.theme.iter().any(|v| v.value == "stem" && v.selected));
+    assert!(one
+        .facets
+        .theme
+        .iter()
+        .any(|v| v.value == "stem" && v.selected));
     // Levels count only within the stem results.
     assert_eq!(count(&one.facets.level, "so-1"), None);
 
-    let two = search(&idx, &query(|q| q.theme = vec![Theme::Stem, Theme::Heritage]), None);
+    let two = search(
+        &idx,
+        &query(|q| q.theme = vec![Theme::Stem, Theme::Heritage]),
+        None,
+    );
     assert_eq!(two.total, 3);
-    let across = search(&idx, &query(|q| {
-        q.theme = vec![Theme::Stem];
-        q.pickup = vec!["kortrijk".into()];
-    }), None);
+    let across = search(
+        &idx,
+        &query(|q| {
+            q.theme = vec![Theme::Stem];
+            q.pickup = vec!["kortrijk".into()];
+        }),
+        None,
+    );
     assert_eq!(across.ids, vec![KitTypeId(2)]);
 }
 
 #[test]
 fn unknown_partner_slug_matches_nothing_but_stays_selected() {
-    let page = search(&sample(), &query(|q| q.partner = vec!["bestaat-niet".into()]), None);
+    let page = search(
+        &sample(),
+        &query(|q| q.partner = vec!["bestaat-niet".into()]),
+        None,
+    );
     assert_eq!(page.total, 0);
     assert_eq!(page.page_count, 1);
     assert!(page.facets.partner.iter().all(|v| !v.selected));
@@ -81,7 +155,9 @@ fn unknown_partner_slug_matches_nothing_but_stays_selected() {
 
 #[test]
 fn text_hits_restrict_and_rank() {
-    let hits: TextHits = [(KitTypeId(3), -5.0), (KitTypeId(2), -1.0)].into_iter().collect();
+    let hits: TextHits = [(KitTypeId(3), -5.0), (KitTypeId(2), -1.0)]
+        .into_iter()
+        .collect();
     let page = search(&sample(), &query(|_| {}), Some(&hits));
     assert_eq!(page.ids, vec![KitTypeId(3), KitTypeId(2)]);
     let by_title = search(&sample(), &query(|q| q.sort = Sort::Title), Some(&hits));
@@ -123,8 +199,12 @@ fn arb_index() -> impl Strategy<Value = CatalogueIndex> {
         .prop_map(|kits| {
             CatalogueIndex::new(
                 kits,
-                (1..4).map(|i| named(PartnerId(i), &format!("p{i}"))).collect(),
-                (1..5).map(|i| named(PickupPointId(i), &format!("pp{i}"))).collect(),
+                (1..4)
+                    .map(|i| named(PartnerId(i), &format!("p{i}")))
+                    .collect(),
+                (1..5)
+                    .map(|i| named(PickupPointId(i), &format!("pp{i}")))
+                    .collect(),
             )
         })
 }
@@ -138,29 +218,41 @@ fn arb_query() -> impl Strategy<Value = CatalogueQuery> {
         proptest::sample::subsequence(vec!["pp1", "pp2", "pp3", "pp4"], 0..2),
         proptest::sample::select(Sort::ALL.to_vec()),
     )
-        .prop_map(|(theme, level, kind, partner, pickup, sort)| CatalogueQuery {
-            theme,
-            level,
-            kind,
-            partner: partner.into_iter().map(String::from).collect(),
-            pickup: pickup.into_iter().map(String::from).collect(),
-            sort,
-            page: 1,
-            q: String::new(),
-        })
+        .prop_map(
+            |(theme, level, kind, partner, pickup, sort)| CatalogueQuery {
+                theme,
+                level,
+                kind,
+                partner: partner.into_iter().map(String::from).collect(),
+                pickup: pickup.into_iter().map(String::from).collect(),
+                sort,
+                page: 1,
+                q: String::new(),
+            },
+        )
 }
 
 /// The obvious, slow definition of a match.
 fn oracle_matches(k: &IndexedKit, q: &CatalogueQuery, skip: Option<Facet>) -> bool {
     let pslug = format!("p{}", k.partner.0);
     let ok = |f: Facet, cond: bool| skip == Some(f) || cond;
-    ok(Facet::Theme, q.theme.is_empty() || k.themes.iter().any(|t| q.theme.contains(t)))
-        && ok(Facet::Level, q.level.is_empty() || k.levels.iter().any(|l| q.level.contains(l)))
-        && ok(Facet::Kind, q.kind.is_empty() || q.kind.contains(&k.kind))
-        && ok(Facet::Partner, q.partner.is_empty() || q.partner.contains(&pslug))
+    ok(
+        Facet::Theme,
+        q.theme.is_empty() || k.themes.iter().any(|t| q.theme.contains(t)),
+    ) && ok(
+        Facet::Level,
+        q.level.is_empty() || k.levels.iter().any(|l| q.level.contains(l)),
+    ) && ok(Facet::Kind, q.kind.is_empty() || q.kind.contains(&k.kind))
+        && ok(
+            Facet::Partner,
+            q.partner.is_empty() || q.partner.contains(&pslug),
+        )
         && ok(
             Facet::Pickup,
-            q.pickup.is_empty() || k.pickups.iter().any(|p| q.pickup.contains(&format!("pp{}", p.0))),
+            q.pickup.is_empty()
+                || k.pickups
+                    .iter()
+                    .any(|p| q.pickup.contains(&format!("pp{}", p.0))),
         )
 }
 

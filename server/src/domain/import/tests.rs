@@ -9,8 +9,13 @@ fn refs() -> References {
             .map(|(a, b)| (a.to_owned(), b.to_owned()))
             .into_iter()
             .collect(),
-        trainings: ["bee-bot-in-de-klas"].map(String::from).into_iter().collect(),
-        units: [("OLD-1".to_owned(), "andere-kit".to_owned())].into_iter().collect(),
+        trainings: ["bee-bot-in-de-klas"]
+            .map(String::from)
+            .into_iter()
+            .collect(),
+        units: [("OLD-1".to_owned(), "andere-kit".to_owned())]
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -27,7 +32,19 @@ fn parses_a_good_row() {
     let k = &kits[0];
     assert_eq!(k.slug.as_str(), "bee-bot-set");
     assert_eq!(k.levels, vec![Level::Nursery, Level::Primary]);
-    assert_eq!(k.parts, vec![Part { name: "Bee-Bot".into(), expected_count: 6 }, Part { name: "Mat".into(), expected_count: 1 }]);
+    assert_eq!(
+        k.parts,
+        vec![
+            Part {
+                name: "Bee-Bot".into(),
+                expected_count: 6
+            },
+            Part {
+                name: "Mat".into(),
+                expected_count: 1
+            }
+        ]
+    );
     assert_eq!(k.units[1].1, UnitStatus::Maintenance);
     assert_eq!(k.photos[0].alt, "Zes Bee-Bots");
     assert_eq!(k.rules, RuleOverrides::default());
@@ -35,21 +52,42 @@ fn parses_a_good_row() {
 
 #[test]
 fn reports_every_bad_cell_of_every_row() {
-    let bad1 = "Bad Slug,,speelgoed,onbekend,stem;xx,lager,,,Bee-Bot:0,mos-brugge,nope,,,OLD-1,abc,,,,,,2";
+    let bad1 =
+        "Bad Slug,,speelgoed,onbekend,stem;xx,lager,,,Bee-Bot:0,mos-brugge,nope,,,OLD-1,abc,,,,,,2";
     let bad2 = "info,Info,lespakket,mos,natuur-milieu,lager,,,Doos:1,,,,,X-1,,,3,2,,,";
     let csv = format!("{}\n{GOOD}\n{bad1}\n{bad2}\n", header());
     let errors = parse_catalogue(&csv, &refs()).unwrap_err();
     let cells: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
     for expected in [
-        (3, "slug"), (3, "title"), (3, "kind"), (3, "partner"), (3, "themes"), (3, "parts"),
-        (3, "trainings"), (3, "units"), (3, "lead_days"), (3, "needs_approval"),
-        (4, "parts"), (4, "units"), (4, "external_url"), (4, "max_loan_days"),
+        (3, "slug"),
+        (3, "title"),
+        (3, "kind"),
+        (3, "partner"),
+        (3, "themes"),
+        (3, "parts"),
+        (3, "trainings"),
+        (3, "units"),
+        (3, "lead_days"),
+        (3, "needs_approval"),
+        (4, "parts"),
+        (4, "units"),
+        (4, "external_url"),
+        (4, "max_loan_days"),
     ] {
-        assert!(cells.contains(&expected), "missing {expected:?} in {cells:?}");
+        assert!(
+            cells.contains(&expected),
+            "missing {expected:?} in {cells:?}"
+        );
     }
-    assert!(!cells.iter().any(|(line, _)| *line == 2), "the good row has no errors");
+    assert!(
+        !cells.iter().any(|(line, _)| *line == 2),
+        "the good row has no errors"
+    );
     let text = report(&errors, Lang::Nl);
-    assert!(text.contains("regel 3, kolom 'kind': onbekende waarde 'speelgoed'"), "{text}");
+    assert!(
+        text.contains("regel 3, kolom 'kind': onbekende waarde 'speelgoed'"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -70,7 +108,9 @@ fn duplicates_within_the_file_are_refused() {
 #[test]
 fn missing_columns_are_reported_once() {
     let errors = parse_catalogue("slug,title\nx,y\n", &refs()).unwrap_err();
-    assert!(errors.iter().all(|e| e.line == 1 && e.issue == CsvIssue::MissingColumn));
+    assert!(errors
+        .iter()
+        .all(|e| e.line == 1 && e.issue == CsvIssue::MissingColumn));
     assert_eq!(errors.len(), CATALOGUE_COLUMNS.len() - 2);
 }
 
@@ -82,6 +122,9 @@ fn schools_validate_the_instellingsnummer() {
                001412,Dubbel,,,,go,lager\n";
     let errors = parse_schools(csv).unwrap_err();
     assert_eq!(errors.len(), 2);
-    assert_eq!((errors[0].line, errors[0].column.as_str()), (3, "instellingsnummer"));
+    assert_eq!(
+        (errors[0].line, errors[0].column.as_str()),
+        (3, "instellingsnummer")
+    );
     assert!(matches!(errors[1].issue, CsvIssue::Duplicate(_)));
 }

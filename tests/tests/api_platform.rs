@@ -1,0 +1,100 @@
+//! Health, OpenAPI, headers, language switch, static assets and HTML pages.
+
+use leenpunt_tests::TestApp;
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = TestApp::spawn_with(false).await;
+    assert_eq!(app.get("/healthz").await.text().await.unwrap(), "ok");
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert!(ready.headers().contains_key("x-request-id"));
+    app.state.db.close().await;
+    assert_eq!(app.get("/readyz").await.status(), 503);
+}
+
+#[tokio::test]
+async fn openapi_document_describes_the_catalogue() {
+    let app = TestApp::spawn_with(false).await;
+    let doc: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(doc["paths"]["/api/v1/catalogue"]["get"].is_object());
+    assert!(doc["paths"]["/api/v1/catalogue/{slug}"]["get"].is_object());
+    assert!(doc["components"]["schemas"]["SearchResults"].is_object());
+}
+
+#[tokio::test]
+async fn pages_render_on_the_server_with_security_headers() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/catalogus?q=bee-bot").await;
+    assert_eq!(response.status(), 200);
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"));
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<html lang=\"nl-BE\">"));
+    assert!(
+        html.contains("Bee-Bot"),
+        "results are in the HTML, readable without wasm"
+    );
+    // Every inline script carries this response's nonce.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .unwrap();
+    for script in html.split("<script").skip(1) {
+        let tag = script.split('>').next().unwrap();
+        if !tag.contains("src=") {
+            assert!(
+                tag.contains(&format!("nonce=\"{nonce}\"")),
+                "inline script without nonce: {tag}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn kit_page_and_not_found_pages() {
+    let app = TestApp::spawn().await;
+    let slug = app.search("q=creatool&kind=uitleen").await.items[0]
+        .slug
+        .clone();
+    let page = app.get(&format!("/catalogus/{slug}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Inhoud van de set"));
+    assert!(html.contains("Bouwen met creatool"));
+    let missing = app.get("/catalogus/bestaat-niet").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing
+        .text()
+        .await
+        .unwrap()
+        .contains("Pagina niet gevonden"));
+    assert_eq!(app.get("/niets-hier").await.status(), 404);
+}
+
+#[tokio::test]
+async fn language_switch_sets_a_cookie_and_returns_to_the_page() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/taal/en?next=%2Fcatalogus%3Fq%3Dbee").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/catalogus?q=bee");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("leenpunt_lang=en;") && cookie.contains("SameSite=Lax"));
+    let english = app
+        .client
+        .get(app.url("/catalogus"))
+        .header("cookie", "leenpunt_lang=en")
+        .send()
+        .await
+        .unwrap();
+    let html = english.text().await.unwrap();
+    assert!(html.contains("<html lang=\"en\">") && html.contains("Search the catalogue"));
+    let evil = app.get("/taal/en?next=%2F%2Fevil.example").await;
+    assert_eq!(evil.headers()["location"], "/");
+}

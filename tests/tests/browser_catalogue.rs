@@ -1,0 +1,135 @@
+//! The catalogue in a real browser: server-rendered, hydrated, and updated in place.
+
+use fantoccini::Locator;
+use leenpunt_tests::browser::Browser;
+use leenpunt_tests::{site_dir, TestApp};
+
+fn require_site() {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "the front end is not built; run `cargo xtask test`, which builds it first"
+    );
+}
+
+async fn total(b: &Browser) -> u64 {
+    let v = b
+        .js("return document.querySelector('.result-count').dataset.total;")
+        .await;
+    v.as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("result total")
+}
+
+#[tokio::test]
+async fn search_and_facets_update_results_without_a_page_load() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let b = Browser::start().await;
+    b.client.goto(&app.url("/catalogus")).await.unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    let all = total(&b).await;
+    assert!(all >= 150);
+    // A marker on window disappears if the browser loads a new document.
+    b.js("window.__samePage = 42; return null;").await;
+
+    let input = b.wait_for("#search-q").await;
+    input.send_keys("bee-bot").await.unwrap();
+    b.client
+        .find(Locator::Css(".search-form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('q=bee-bot')").await;
+    b.wait_until(&format!(
+        "document.querySelector('.result-count').dataset.total != '{all}'"
+    ))
+    .await;
+    let found = total(&b).await;
+    assert!(found >= 4 && found < all);
+    assert_eq!(
+        b.js("return window.__samePage;").await,
+        42,
+        "search must not reload the page"
+    );
+
+    // Narrow by a level facet.
+    let facet = b
+        .wait_for("section[data-facet=level] a.facet-value[data-value=kleuter]")
+        .await;
+    let expected: u64 = facet
+        .find(Locator::Css(".count"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .parse()
+        .unwrap();
+    facet.click().await.unwrap();
+    b.wait_until("location.search.includes('level=kleuter')")
+        .await;
+    b.wait_until(&format!(
+        "document.querySelector('.result-count').dataset.total == '{expected}'"
+    ))
+    .await;
+    assert_eq!(
+        b.js("return window.__samePage;").await,
+        42,
+        "facets must not reload the page"
+    );
+    let selected = b
+        .js("return document.querySelector('a.facet-value.selected[data-value=kleuter]') !== null;")
+        .await;
+    assert_eq!(selected, true);
+
+    // Open a kit from the results.
+    b.client
+        .find(Locator::Css(".kit-card h3 a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.pathname.startsWith('/catalogus/')")
+        .await;
+    let heading = b.wait_for(".kit-detail h1").await.text().await.unwrap();
+    assert!(heading.contains("Bee-Bot"), "kit page shows {heading}");
+    b.wait_for("table.parts").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn language_switch_renders_english() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&app.url("/catalogus?theme=stem"))
+        .await
+        .unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    assert_eq!(b.js("return document.documentElement.lang").await, "nl-BE");
+    b.client
+        .find(Locator::Css("a.lang-switch"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("document.documentElement.lang === 'en'").await;
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    assert!(b
+        .js("return location.search;")
+        .await
+        .as_str()
+        .unwrap()
+        .contains("theme=stem"));
+    let label = b.wait_for(".search-label").await.text().await.unwrap();
+    assert_eq!(label, "Search the catalogue");
+    b.close().await;
+}

@@ -1,0 +1,174 @@
+//! Builds the front end into target/site: the hydrate wasm and its JS glue (content-hashed,
+//! optimised with wasm-opt, precompressed), the stylesheet, and the static assets.
+
+use crate::tools::{ensure_wasm_target, run, step, wasm_opt};
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WASM_PROFILE: &str = "wasm-release";
+
+pub fn build(root: &Path) -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    step("build the browser wasm");
+    run(Command::new("cargo").args([
+        "build",
+        "-p",
+        "leenpunt-frontend",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--no-default-features",
+        "--features",
+        "hydrate",
+        "--profile",
+        WASM_PROFILE,
+    ]))?;
+    let site = root.join("target/site");
+    let pkg = site.join("pkg");
+    if site.exists() {
+        std::fs::remove_dir_all(&site)?;
+    }
+    std::fs::create_dir_all(&pkg)?;
+
+    step("wasm-bindgen");
+    let input = root.join(format!(
+        "target/wasm32-unknown-unknown/{WASM_PROFILE}/leenpunt_frontend.wasm"
+    ));
+    let staging = root.join("target/site-staging");
+    let _ = std::fs::remove_dir_all(&staging);
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&input)
+        .web(true)?
+        .out_name("leenpunt")
+        .typescript(false)
+        .generate(&staging)
+        .context("wasm-bindgen")?;
+    let wasm_path = staging.join("leenpunt_bg.wasm");
+    if let Some(opt) = wasm_opt(root) {
+        step("wasm-opt -Oz");
+        run(Command::new(opt)
+            .arg(&wasm_path)
+            .arg("-o")
+            .arg(&wasm_path)
+            .args([
+                "-Oz",
+                "--strip-debug",
+                "--strip-producers",
+                "--enable-bulk-memory",
+                "--enable-mutable-globals",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ]))?;
+    }
+    let js = place(
+        &pkg,
+        "leenpunt",
+        "js",
+        &std::fs::read(staging.join("leenpunt.js"))?,
+    )?;
+    let wasm = place(&pkg, "leenpunt_bg", "wasm", &std::fs::read(&wasm_path)?)?;
+    let css = place(
+        &pkg,
+        "style",
+        "css",
+        &std::fs::read(root.join("frontend/style/main.css"))?,
+    )?;
+    copy_dir(&root.join("frontend/public"), &site)?;
+    compress_tree(&site)?;
+    let manifest =
+        format!("{{\"js\":\"/pkg/{js}\",\"wasm\":\"/pkg/{wasm}\",\"css\":\"/pkg/{css}\"}}");
+    std::fs::write(site.join("manifest.json"), manifest)?;
+    print_sizes(&pkg, &[&js, &wasm, &css])?;
+    Ok(site)
+}
+
+/// Writes `name.<hash>.ext` and returns the file name.
+fn place(dir: &Path, name: &str, ext: &str, bytes: &[u8]) -> Result<String> {
+    let hash = Sha256::digest(bytes);
+    let short: String = hash.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let file = format!("{name}.{short}.{ext}");
+    std::fs::write(dir.join(&file), bytes)?;
+    Ok(file)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            std::fs::create_dir_all(&target)?;
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+fn compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("js" | "wasm" | "css" | "svg" | "json")
+    )
+}
+
+/// Writes `.br` and `.gz` siblings so the server never compresses static files per request.
+fn compress_tree(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            compress_tree(&path)?;
+        } else if compressible(&path) {
+            let bytes = std::fs::read(&path)?;
+            std::fs::write(with_suffix(&path, "br"), brotli_bytes(&bytes)?)?;
+            std::fs::write(with_suffix(&path, "gz"), gzip_bytes(&bytes)?)?;
+        }
+    }
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".");
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+pub fn brotli_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(bytes)?;
+    }
+    Ok(out)
+}
+
+pub fn gzip_bytes(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut w = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    w.write_all(bytes)?;
+    Ok(w.finish()?)
+}
+
+fn print_sizes(pkg: &Path, files: &[&str]) -> Result<()> {
+    println!(
+        "\n{:<36} {:>10} {:>10} {:>10}",
+        "front-end file", "raw", "gzip", "brotli"
+    );
+    for f in files {
+        let size = |p: PathBuf| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let path = pkg.join(f);
+        println!(
+            "{:<36} {:>10} {:>10} {:>10}",
+            f,
+            size(path.clone()),
+            size(with_suffix(&path, "gz")),
+            size(with_suffix(&path, "br"))
+        );
+    }
+    Ok(())
+}

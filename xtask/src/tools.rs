@@ -1,0 +1,100 @@
+//! Small helpers: running commands, finding tools, installing the test browser.
+
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+pub fn step(name: &str) {
+    println!("\n==> {name}");
+}
+
+/// Runs a command, failing with its name when it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
+    if !status.success() {
+        bail!("{cmd:?} failed with {status}");
+    }
+    Ok(())
+}
+
+pub fn output(cmd: &mut Command) -> Result<String> {
+    let out = cmd.output().with_context(|| format!("starting {cmd:?}"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The wasm target is not on a fresh machine and rustup will not add it by itself here.
+pub fn ensure_wasm_target() -> Result<()> {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        step("rustup target add wasm32-unknown-unknown");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// wasm-opt from the npm registry's `binaryen` (Debian's old one breaks hydration).
+/// Returns `None` when npm is not available; the unoptimised wasm still works.
+pub fn wasm_opt(root: &Path) -> Option<PathBuf> {
+    let tools = root.join("target/tools");
+    let bin = tools.join("node_modules/.bin/wasm-opt");
+    if bin.exists() {
+        return Some(bin);
+    }
+    step("npm install binaryen (wasm-opt)");
+    let _ = std::fs::create_dir_all(&tools);
+    let ok = Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&tools)
+        .arg("binaryen@132.0.0")
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if ok && bin.exists() {
+        Some(bin)
+    } else {
+        eprintln!("warning: wasm-opt unavailable; the wasm is served unoptimised");
+        None
+    }
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Chromium and chromedriver from Debian's packages, installed when missing.
+pub fn ensure_chromium() -> Result<(PathBuf, PathBuf)> {
+    if let (Some(c), Some(d)) = (which("chromium"), which("chromedriver")) {
+        return Ok((c, d));
+    }
+    step("apt-get install chromium chromium-driver");
+    run(Command::new("apt-get").arg("update").arg("-qq"))?;
+    run(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    match (which("chromium"), which("chromedriver")) {
+        (Some(c), Some(d)) => Ok((c, d)),
+        _ => bail!("chromium or chromedriver still missing after install"),
+    }
+}
