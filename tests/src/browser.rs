@@ -116,7 +116,7 @@ impl Drop for Browser {
         let _ = self.driver.wait();
         // Chromium outlives its driver when a session was not closed: end it by profile.
         let _ = Command::new("pkill")
-            .arg("-f")
+            .args(["-f", "--"])
             .arg(format!("--user-data-dir={}", self.profile.path().display()))
             .status();
     }

@@ -87,7 +87,7 @@ fn test(root: &std::path::Path) -> Result<()> {
     tools::step("cargo test --workspace");
     tools::run(
         Command::new("cargo")
-            .args(["test", "--workspace", "--all-targets"])
+            .args(["test", "--workspace", "--lib", "--bins", "--tests"])
             .env("LEENPUNT_TEST_SITE_DIR", &site)
             .env("LEENPUNT_TEST_CHROMIUM", chromium)
             .env("LEENPUNT_TEST_CHROMEDRIVER", driver),
