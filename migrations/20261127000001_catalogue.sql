@@ -136,7 +136,7 @@ CREATE TABLE schools (
 CREATE VIRTUAL TABLE kit_search USING fts5(
     title, summary, description, themes, partner,
     tokenize = "unicode61 remove_diacritics 2",
-    prefix = '2 3'
+    prefix = '2 3 4'
 );
 
 -- Bumped by every change that alters search results, so each server instance knows when

@@ -47,7 +47,10 @@ pub fn CataloguePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match results.await {
                     Ok((q, r)) => Either::Left(view! { <Results query=q results=r/> }),
-                    Err(_) => Either::Right(view! { <p class="error" role="alert">{t(T::LoadError)}</p> }),
+                    Err(_) => Either::Right({
+                        crate::pages::not_found::set_status(500);
+                        view! { <p class="error" role="alert">{t(T::LoadError)}</p> }
+                    }),
                 }
             })}
         </Transition>

@@ -25,7 +25,10 @@ pub fn KitPage() -> impl IntoView {
                         set_not_found_status();
                         EitherOf3::B(view! { <Missing text=T::KitNotFoundText/> })
                     }
-                    Err(_) => EitherOf3::C(view! { <p class="error" role="alert">{t(T::LoadError)}</p> }),
+                    Err(_) => {
+                        crate::pages::not_found::set_status(500);
+                        EitherOf3::C(view! { <p class="error" role="alert">{t(T::LoadError)}</p> })
+                    }
                 }
             })}
         </Suspense>

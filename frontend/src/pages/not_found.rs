@@ -2,12 +2,19 @@ use crate::i18n::{t, T};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Sets the HTTP status of a server-rendered page (no effect in the browser).
+pub fn set_status(_code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(code)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(_code))
+    {
+        response.set_status(code);
+    }
+}
+
 /// Answers 404 during server rendering.
 pub fn set_not_found_status() {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
+    set_status(404);
 }
 
 #[component]

@@ -31,12 +31,36 @@ pub struct Named<Id> {
     pub name: String,
 }
 
-/// The whole catalogue as the search sees it, built once per catalogue version.
+/// A kit as stored in the index: enum sets as bit masks and data references as dense
+/// positions, so filtering and counting are array operations.
+#[derive(Debug, Clone)]
+struct Entry {
+    kit: IndexedKit,
+    themes: u32,
+    levels: u32,
+    kind: usize,
+    partner: usize,
+    pickups: Vec<usize>,
+}
+
+/// The whole catalogue as the search sees it, built once per catalogue version. Entries
+/// are kept in title order, with the "newest first" order precomputed, so most searches
+/// need no sorting at all.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogueIndex {
-    kits: Vec<(IndexedKit, String)>,
+    entries: Vec<Entry>,
+    by_id: HashMap<KitTypeId, usize>,
+    newest: Vec<usize>,
     partners: Vec<Named<PartnerId>>,
     pickups: Vec<Named<PickupPointId>>,
+}
+
+fn position<T: PartialEq>(all: &[T], v: &T) -> usize {
+    all.iter().position(|x| x == v).unwrap_or(0)
+}
+
+fn mask<T: PartialEq>(all: &[T], values: &[T]) -> u32 {
+    values.iter().fold(0, |m, v| m | 1 << position(all, v))
 }
 
 impl CatalogueIndex {
@@ -47,26 +71,47 @@ impl CatalogueIndex {
     ) -> Self {
         partners.sort_by_key(|p| sort_key(&p.name));
         pickups.sort_by_key(|p| sort_key(&p.name));
-        let kits = kits
+        let partner_pos: HashMap<PartnerId, usize> =
+            partners.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let pickup_pos: HashMap<PickupPointId, usize> =
+            pickups.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let mut keyed: Vec<(String, Entry)> = kits
             .into_iter()
-            .map(|k| {
-                let key = sort_key(&k.title);
-                (k, key)
+            .filter(|k| partner_pos.contains_key(&k.partner))
+            .map(|kit| {
+                let entry = Entry {
+                    themes: mask(Theme::ALL, &kit.themes),
+                    levels: mask(Level::ALL, &kit.levels),
+                    kind: position(KitKind::ALL, &kit.kind),
+                    partner: partner_pos[&kit.partner],
+                    pickups: kit.pickups.iter().filter_map(|p| pickup_pos.get(p).copied()).collect(),
+                    kit,
+                };
+                (sort_key(&entry.kit.title), entry)
             })
             .collect();
-        CatalogueIndex {
-            kits,
-            partners,
-            pickups,
-        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.kit.id.cmp(&b.1.kit.id)));
+        let entries: Vec<Entry> = keyed.into_iter().map(|(_, e)| e).collect();
+        let by_id = entries.iter().enumerate().map(|(i, e)| (e.kit.id, i)).collect();
+        let mut newest: Vec<usize> = (0..entries.len()).collect();
+        newest.sort_by(|a, b| {
+            let (a, b) = (&entries[*a].kit, &entries[*b].kit);
+            b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
+        });
+        CatalogueIndex { entries, by_id, newest, partners, pickups }
     }
 
     pub fn len(&self) -> usize {
-        self.kits.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.kits.is_empty()
+        self.entries.is_empty()
+    }
+
+    /// The indexed kits, in title order.
+    pub fn kits(&self) -> impl Iterator<Item = &IndexedKit> {
+        self.entries.iter().map(|e| &e.kit)
     }
 }
 
@@ -83,53 +128,40 @@ pub struct SearchPage {
     pub facets: Facets,
 }
 
-/// The facet filters of a query, resolved to ids. Unknown slugs match nothing.
+/// The facet filters of a query as masks and position sets; empty means "no filter".
+/// Unknown slugs select nothing, so such a filter matches nothing.
 struct Filters {
-    theme: Vec<Theme>,
-    level: Vec<Level>,
-    kind: Vec<KitKind>,
-    partner: Option<Vec<PartnerId>>,
-    pickup: Option<Vec<PickupPointId>>,
+    themes: u32,
+    levels: u32,
+    kinds: u32,
+    partners: Option<Vec<bool>>,
+    pickups: Option<Vec<bool>>,
 }
 
 impl Filters {
     fn resolve(index: &CatalogueIndex, q: &CatalogueQuery) -> Filters {
-        fn ids<Id: Copy>(all: &[Named<Id>], slugs: &[String]) -> Option<Vec<Id>> {
-            (!slugs.is_empty()).then(|| {
-                all.iter()
-                    .filter(|n| slugs.contains(&n.slug))
-                    .map(|n| n.id)
-                    .collect()
-            })
+        fn chosen<Id>(all: &[Named<Id>], slugs: &[String]) -> Option<Vec<bool>> {
+            (!slugs.is_empty()).then(|| all.iter().map(|n| slugs.contains(&n.slug)).collect())
         }
         Filters {
-            theme: q.theme.clone(),
-            level: q.level.clone(),
-            kind: q.kind.clone(),
-            partner: ids(&index.partners, &q.partner),
-            pickup: ids(&index.pickups, &q.pickup),
+            themes: mask(Theme::ALL, &q.theme),
+            levels: mask(Level::ALL, &q.level),
+            kinds: mask(KitKind::ALL, &q.kind),
+            partners: chosen(&index.partners, &q.partner),
+            pickups: chosen(&index.pickups, &q.pickup),
         }
     }
 
-    /// Which facets the kit satisfies, as a bit per `Facet::ALL` position.
-    fn passes(&self, kit: &IndexedKit) -> u8 {
-        let any =
-            |set: &[Theme], have: &[Theme]| set.is_empty() || have.iter().any(|t| set.contains(t));
+    /// Which facets the entry satisfies, as a bit per `Facet::ALL` position.
+    fn passes(&self, e: &Entry) -> u8 {
         let checks = [
-            any(&self.theme, &kit.themes),
-            self.level.is_empty() || kit.levels.iter().any(|l| self.level.contains(l)),
-            self.kind.is_empty() || self.kind.contains(&kit.kind),
-            self.partner
-                .as_ref()
-                .is_none_or(|p| p.contains(&kit.partner)),
-            self.pickup
-                .as_ref()
-                .is_none_or(|p| kit.pickups.iter().any(|x| p.contains(x))),
+            self.themes == 0 || self.themes & e.themes != 0,
+            self.levels == 0 || self.levels & e.levels != 0,
+            self.kinds == 0 || self.kinds & (1 << e.kind) != 0,
+            self.partners.as_ref().is_none_or(|p| p[e.partner]),
+            self.pickups.as_ref().is_none_or(|p| e.pickups.iter().any(|x| p[*x])),
         ];
-        checks
-            .iter()
-            .enumerate()
-            .fold(0u8, |acc, (i, ok)| if *ok { acc | (1 << i) } else { acc })
+        checks.iter().enumerate().fold(0u8, |acc, (i, ok)| if *ok { acc | (1 << i) } else { acc })
     }
 }
 
@@ -137,98 +169,89 @@ const ALL_FACETS: u8 = 0b1_1111;
 
 /// Runs a catalogue query. `text` is `None` when the query has no words; otherwise only
 /// kits among the hits can match.
-pub fn search(
-    index: &CatalogueIndex,
-    query: &CatalogueQuery,
-    text: Option<&TextHits>,
-) -> SearchPage {
+pub fn search(index: &CatalogueIndex, query: &CatalogueQuery, text: Option<&TextHits>) -> SearchPage {
     let filters = Filters::resolve(index, query);
-    let mut counts = Counts::default();
-    let mut hits: Vec<(&IndexedKit, &str, f64)> = Vec::new();
-
-    for (kit, key) in &index.kits {
-        let rank = match text {
-            Some(h) => match h.get(&kit.id) {
-                Some(r) => *r,
-                None => continue,
-            },
-            None => 0.0,
-        };
-        let passes = filters.passes(kit);
+    let mut counts = Counts::new(index);
+    // Candidates in the order the results will be shown.
+    let candidates: Vec<usize> = match (text, query.sort) {
+        (Some(hits), Sort::Relevance) => {
+            let mut ranked: Vec<(usize, f64)> =
+                hits.iter().filter_map(|(id, r)| index.by_id.get(id).map(|p| (*p, *r))).collect();
+            ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            ranked.into_iter().map(|(p, _)| p).collect()
+        }
+        (Some(hits), Sort::Title) => sorted_hits(index, hits),
+        (Some(hits), Sort::Newest) => {
+            index.newest.iter().copied().filter(|p| hits.contains_key(&index.entries[*p].kit.id)).collect()
+        }
+        (None, Sort::Relevance | Sort::Title) => (0..index.entries.len()).collect(),
+        (None, Sort::Newest) => index.newest.clone(),
+    };
+    let mut matches = Vec::new();
+    for p in candidates {
+        let entry = &index.entries[p];
+        let passes = filters.passes(entry);
         // A facet's counts include kits that pass every *other* facet.
         for (i, facet) in Facet::ALL.iter().enumerate() {
             if passes | (1 << i) == ALL_FACETS {
-                counts.add(*facet, kit);
+                counts.add(*facet, entry);
             }
         }
         if passes == ALL_FACETS {
-            hits.push((kit, key.as_str(), rank));
+            matches.push(entry.kit.id);
         }
     }
-
-    order(&mut hits, query.sort, text.is_some());
-    let total = hits.len() as u32;
+    let total = matches.len() as u32;
     let page_count = total.div_ceil(PAGE_SIZE).max(1);
     let page = query.page.max(1);
-    let ids = hits
-        .iter()
+    let ids = matches
+        .into_iter()
         .skip(((page - 1) * PAGE_SIZE) as usize)
         .take(PAGE_SIZE as usize)
-        .map(|(k, _, _)| k.id)
         .collect();
-    SearchPage {
-        ids,
-        total,
-        page,
-        page_count,
-        facets: counts.into_facets(index, query),
-    }
+    SearchPage { ids, total, page, page_count, facets: counts.into_facets(index, query) }
 }
 
-fn order(hits: &mut [(&IndexedKit, &str, f64)], sort: Sort, has_text: bool) {
-    match sort {
-        Sort::Relevance if has_text => hits.sort_by(|a, b| {
-            a.2.total_cmp(&b.2)
-                .then_with(|| a.1.cmp(b.1))
-                .then(a.0.id.cmp(&b.0.id))
-        }),
-        Sort::Relevance | Sort::Title => {
-            hits.sort_by(|a, b| a.1.cmp(b.1).then(a.0.id.cmp(&b.0.id)))
-        }
-        Sort::Newest => hits.sort_by(|a, b| {
-            b.0.created_at
-                .cmp(&a.0.created_at)
-                .then(b.0.id.cmp(&a.0.id))
-        }),
-    }
+/// Text hits in title order (the index order).
+fn sorted_hits(index: &CatalogueIndex, hits: &TextHits) -> Vec<usize> {
+    let mut positions: Vec<usize> = hits.keys().filter_map(|id| index.by_id.get(id).copied()).collect();
+    positions.sort_unstable();
+    positions
 }
 
-#[derive(Default)]
+/// Facet counts by position.
 struct Counts {
-    theme: HashMap<Theme, u32>,
-    level: HashMap<Level, u32>,
-    kind: HashMap<KitKind, u32>,
-    partner: HashMap<PartnerId, u32>,
-    pickup: HashMap<PickupPointId, u32>,
+    theme: [u32; 32],
+    level: [u32; 32],
+    kind: [u32; 32],
+    partner: Vec<u32>,
+    pickup: Vec<u32>,
 }
 
 impl Counts {
-    fn add(&mut self, facet: Facet, kit: &IndexedKit) {
+    fn new(index: &CatalogueIndex) -> Counts {
+        Counts {
+            theme: [0; 32],
+            level: [0; 32],
+            kind: [0; 32],
+            partner: vec![0; index.partners.len()],
+            pickup: vec![0; index.pickups.len()],
+        }
+    }
+
+    fn add(&mut self, facet: Facet, e: &Entry) {
+        fn bits(counts: &mut [u32; 32], mut m: u32) {
+            while m != 0 {
+                counts[m.trailing_zeros() as usize] += 1;
+                m &= m - 1;
+            }
+        }
         match facet {
-            Facet::Theme => kit
-                .themes
-                .iter()
-                .for_each(|t| *self.theme.entry(*t).or_default() += 1),
-            Facet::Level => kit
-                .levels
-                .iter()
-                .for_each(|l| *self.level.entry(*l).or_default() += 1),
-            Facet::Kind => *self.kind.entry(kit.kind).or_default() += 1,
-            Facet::Partner => *self.partner.entry(kit.partner).or_default() += 1,
-            Facet::Pickup => kit
-                .pickups
-                .iter()
-                .for_each(|p| *self.pickup.entry(*p).or_default() += 1),
+            Facet::Theme => bits(&mut self.theme, e.themes),
+            Facet::Level => bits(&mut self.level, e.levels),
+            Facet::Kind => self.kind[e.kind] += 1,
+            Facet::Partner => self.partner[e.partner] += 1,
+            Facet::Pickup => e.pickups.iter().for_each(|p| self.pickup[*p] += 1),
         }
     }
 
@@ -244,33 +267,31 @@ impl Counts {
 }
 
 /// Enum facets list every value that has results or is selected, in declaration order.
-fn coded<T: Copy + Eq + std::hash::Hash>(
+fn coded<T: Copy + PartialEq>(
     all: &[T],
-    counts: &HashMap<T, u32>,
+    counts: &[u32],
     selected: &[T],
     code: fn(T) -> &'static str,
 ) -> Vec<FacetValue> {
     all.iter()
-        .map(|v| FacetValue {
+        .enumerate()
+        .map(|(i, v)| FacetValue {
             value: code(*v).to_owned(),
             label: String::new(),
-            count: counts.get(v).copied().unwrap_or(0),
+            count: counts[i],
             selected: selected.contains(v),
         })
         .filter(|f| f.count > 0 || f.selected)
         .collect()
 }
 
-fn named<Id: Copy + Eq + std::hash::Hash>(
-    all: &[Named<Id>],
-    counts: &HashMap<Id, u32>,
-    selected: &[String],
-) -> Vec<FacetValue> {
+fn named<Id>(all: &[Named<Id>], counts: &[u32], selected: &[String]) -> Vec<FacetValue> {
     all.iter()
-        .map(|n| FacetValue {
+        .zip(counts)
+        .map(|(n, count)| FacetValue {
             value: n.slug.clone(),
             label: n.name.clone(),
-            count: counts.get(&n.id).copied().unwrap_or(0),
+            count: *count,
             selected: selected.contains(&n.slug),
         })
         .filter(|f| f.count > 0 || f.selected)

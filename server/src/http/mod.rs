@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
             }))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(axum::middleware::from_fn(security::html_errors))
             .layer(CatchPanicLayer::custom(security::panic_response))
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
             .layer(CompressionLayer::new())

@@ -83,3 +83,39 @@ pub async fn localize_problems(request: Request, next: Next) -> Response {
         _ => response,
     }
 }
+
+/// A browser that asked for a page gets a friendly page for a server error, not JSON.
+pub async fn html_errors(request: Request, next: Next) -> Response {
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let lang = lang_of(request.headers());
+    let response = next.run(request).await;
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(wants_html && is_problem && response.status().is_server_error()) {
+        return response;
+    }
+    let (title, text, home) = match lang {
+        Lang::Nl => (
+            "Er ging iets mis",
+            "Er ging iets mis aan onze kant. Probeer het zo dadelijk opnieuw.",
+            "Naar de startpagina",
+        ),
+        Lang::En => ("Something went wrong", "Something went wrong on our side. Please try again shortly.", "Go to the home page"),
+    };
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width, initial-scale=1\"><title>{title} · Leenpunt</title></head>\
+         <body><main><h1>{title}</h1><p>{text}</p><p><a href=\"/\">{home}</a></p></main></body></html>",
+        lang.tag()
+    );
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(html))
+}

@@ -259,7 +259,7 @@ fn oracle_matches(k: &IndexedKit, q: &CatalogueQuery, skip: Option<Facet>) -> bo
 proptest! {
     #[test]
     fn matches_and_counts_agree_with_the_oracle(index in arb_index(), q in arb_query()) {
-        let kits: Vec<&IndexedKit> = index.kits.iter().map(|(k, _)| k).collect();
+        let kits: Vec<&IndexedKit> = index.kits().collect();
         let expected: HashSet<KitTypeId> =
             kits.iter().filter(|k| oracle_matches(k, &q, None)).map(|k| k.id).collect();
 
@@ -300,6 +300,39 @@ proptest! {
         for v in &page.facets.level {
             let chosen = base.toggled(Facet::Level, &v.value);
             prop_assert_eq!(search(&index, &chosen, None).total, v.count);
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn text_hits_and_every_sort_agree_with_the_oracle(
+        index in arb_index(),
+        q in arb_query(),
+        picks in proptest::collection::vec((0i64..60, -10.0f64..0.0), 0..40),
+    ) {
+        let hits: TextHits = picks.into_iter().map(|(id, r)| (KitTypeId(id), r)).collect();
+        let kits: Vec<&IndexedKit> = index.kits().collect();
+        let expected: HashSet<KitTypeId> = kits
+            .iter()
+            .filter(|k| hits.contains_key(&k.id) && oracle_matches(k, &q, None))
+            .map(|k| k.id)
+            .collect();
+        let first = search(&index, &q, Some(&hits));
+        prop_assert_eq!(first.total as usize, expected.len());
+        let mut seen = Vec::new();
+        for p in 1..=first.page_count {
+            seen.extend(search(&index, &q.with_page(p), Some(&hits)).ids);
+        }
+        prop_assert_eq!(seen.iter().copied().collect::<HashSet<_>>(), expected);
+        let by_id: std::collections::HashMap<KitTypeId, &IndexedKit> = kits.iter().map(|k| (k.id, *k)).collect();
+        for w in seen.windows(2) {
+            let (a, b) = (by_id[&w[0]], by_id[&w[1]]);
+            match q.sort {
+                Sort::Relevance => prop_assert!(hits[&a.id] <= hits[&b.id]),
+                Sort::Title => prop_assert!(sort_key(&a.title) <= sort_key(&b.title)),
+                Sort::Newest => prop_assert!(a.created_at >= b.created_at),
+            }
         }
     }
 }
