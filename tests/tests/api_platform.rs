@@ -14,11 +14,27 @@ async fn health_and_readiness() {
     assert_eq!(down.status(), 503);
     assert_eq!(down.headers()["content-type"], "application/problem+json");
     // A browser asking for a page gets a friendly page instead of JSON.
-    let page = app.client.get(app.url("/readyz")).header("accept", "text/html").send().await.unwrap();
+    let page = app
+        .client
+        .get(app.url("/readyz"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 503);
     assert!(page.text().await.unwrap().contains("Er ging iets mis"));
-    let catalogue = app.client.get(app.url("/catalogus")).header("accept", "text/html").send().await.unwrap();
-    assert_eq!(catalogue.status(), 500, "a page whose data fails says so in its status");
+    let catalogue = app
+        .client
+        .get(app.url("/catalogus"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        catalogue.status(),
+        500,
+        "a page whose data fails says so in its status"
+    );
 }
 
 #[tokio::test]

@@ -8,7 +8,10 @@ use leenpunt_tests::TestApp;
 const NOW: &str = "2026-11-27T09:00:00+00:00";
 
 async fn count(app: &TestApp, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(app.state.db.pool()).await.unwrap()
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
 }
 
 fn row(slug: &str, partner: &str, units: &str) -> Vec<String> {
@@ -32,7 +35,11 @@ async fn a_file_with_one_bad_row_writes_nothing() {
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
-    let before = (count(&app, "kit_types").await, count(&app, "units").await, count(&app, "kit_search").await);
+    let before = (
+        count(&app, "kit_types").await,
+        count(&app, "units").await,
+        count(&app, "kit_search").await,
+    );
     let mut good = row("nieuwe-testkoffer", "stem-rtc", "TK-1;TK-2");
     good[9] = pickup.clone();
     let mut bad = row("Foute Slug", "bestaat-niet", "TK-3");
@@ -40,12 +47,22 @@ async fn a_file_with_one_bad_row_writes_nothing() {
     bad[5] = "kleuter;universiteit".into();
     let csv = write_table(CATALOGUE_COLUMNS, [good.clone(), bad]);
 
-    let err = import_catalogue(&app.state.db, &csv, NOW).await.unwrap_err();
-    let ImportError::Invalid { errors, .. } = err else { panic!("expected validation errors") };
+    let err = import_catalogue(&app.state.db, &csv, NOW)
+        .await
+        .unwrap_err();
+    let ImportError::Invalid { errors, .. } = err else {
+        panic!("expected validation errors")
+    };
     let cells: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
     assert_eq!(cells, vec![(3, "slug"), (3, "partner"), (3, "levels")]);
-    assert!(matches!(&errors[2].issue, CsvIssue::UnknownCode { value, .. } if value == "universiteit"));
-    let after = (count(&app, "kit_types").await, count(&app, "units").await, count(&app, "kit_search").await);
+    assert!(
+        matches!(&errors[2].issue, CsvIssue::UnknownCode { value, .. } if value == "universiteit")
+    );
+    let after = (
+        count(&app, "kit_types").await,
+        count(&app, "units").await,
+        count(&app, "kit_search").await,
+    );
     assert_eq!(before, after, "nothing was written");
 
     // The good row alone goes in, and is searchable at once.
@@ -58,13 +75,18 @@ async fn a_file_with_one_bad_row_writes_nothing() {
 #[tokio::test]
 async fn a_unit_code_of_another_kit_is_refused() {
     let app = TestApp::spawn().await;
-    let taken: String = sqlx::query_scalar("SELECT inventory_code FROM units LIMIT 1").fetch_one(app.state.db.pool()).await.unwrap();
+    let taken: String = sqlx::query_scalar("SELECT inventory_code FROM units LIMIT 1")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
     let mut r = row("andere-koffer", "stem-rtc", &taken);
     r[9] = sqlx::query_scalar("SELECT pp.slug FROM pickup_points pp JOIN partners p ON p.id = pp.partner_id WHERE p.slug = 'stem-rtc' LIMIT 1")
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
-    let err = import_catalogue(&app.state.db, &write_table(CATALOGUE_COLUMNS, [r]), NOW).await.unwrap_err();
+    let err = import_catalogue(&app.state.db, &write_table(CATALOGUE_COLUMNS, [r]), NOW)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ImportError::Invalid { ref errors, .. } if errors[0].column == "units"));
 }
 
@@ -77,5 +99,9 @@ async fn export_then_import_changes_nothing() {
     let counts = import_catalogue(&app.state.db, &csv, NOW).await.unwrap();
     assert_eq!(counts.created, 0);
     assert_eq!(counts.updated as usize, exported.len());
-    assert_eq!(app.state.db.export_catalogue().await.unwrap(), exported, "round trip is lossless");
+    assert_eq!(
+        app.state.db.export_catalogue().await.unwrap(),
+        exported,
+        "round trip is lossless"
+    );
 }

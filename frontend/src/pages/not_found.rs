@@ -5,9 +5,10 @@ use leptos_meta::Title;
 /// Sets the HTTP status of a server-rendered page (no effect in the browser).
 pub fn set_status(_code: u16) {
     #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(code)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(_code))
-    {
+    if let (Some(response), Ok(code)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(_code),
+    ) {
         response.set_status(code);
     }
 }

@@ -96,19 +96,16 @@ impl Db {
         Ok(CatalogueIndex::new(kits, partners, points))
     }
 
-    /// Full-text matches with their rank (title weighs most).
+    /// The kits whose text matches (ranking happens in the domain, which keeps this a
+    /// plain index lookup).
     #[tracing::instrument(skip(self))]
     pub async fn catalogue_text_hits(&self, fts_query: &str) -> DbResult<TextHits> {
-        let rows = sqlx::query_as::<_, (i64, f64)>(
-            "SELECT rowid, bm25(kit_search, 10.0, 4.0, 1.0, 3.0, 2.0) FROM kit_search WHERE kit_search MATCH ?",
-        )
-        .bind(fts_query)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, rank)| (KitTypeId(id), rank))
-            .collect())
+        let rows =
+            sqlx::query_scalar::<_, i64>("SELECT rowid FROM kit_search WHERE kit_search MATCH ?")
+                .bind(fts_query)
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.into_iter().map(KitTypeId).collect())
     }
 
     /// Summaries of the given kit types, in the given order.

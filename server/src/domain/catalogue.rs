@@ -1,13 +1,13 @@
 //! Catalogue search: filtering, facet counting, ordering and paging over an in-memory
 //! index of the catalogue. Full-text matching happens in storage; everything else here.
 
-use super::text::sort_key;
+use super::text::{sort_key, terms, title_score, words};
 use leenpunt_shared::query::Facet;
 use leenpunt_shared::{
     CatalogueQuery, FacetValue, Facets, KitKind, KitTypeId, Level, PartnerId, PickupPointId, Sort,
     Theme, PAGE_SIZE,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What the search needs to know of one catalogue entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +36,8 @@ pub struct Named<Id> {
 #[derive(Debug, Clone)]
 struct Entry {
     kit: IndexedKit,
+    /// Folded title words, for ranking text matches.
+    words: Vec<String>,
     themes: u32,
     levels: u32,
     kind: usize,
@@ -71,8 +73,11 @@ impl CatalogueIndex {
     ) -> Self {
         partners.sort_by_key(|p| sort_key(&p.name));
         pickups.sort_by_key(|p| sort_key(&p.name));
-        let partner_pos: HashMap<PartnerId, usize> =
-            partners.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let partner_pos: HashMap<PartnerId, usize> = partners
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id, i))
+            .collect();
         let pickup_pos: HashMap<PickupPointId, usize> =
             pickups.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         let mut keyed: Vec<(String, Entry)> = kits
@@ -80,11 +85,16 @@ impl CatalogueIndex {
             .filter(|k| partner_pos.contains_key(&k.partner))
             .map(|kit| {
                 let entry = Entry {
+                    words: words(&kit.title),
                     themes: mask(Theme::ALL, &kit.themes),
                     levels: mask(Level::ALL, &kit.levels),
                     kind: position(KitKind::ALL, &kit.kind),
                     partner: partner_pos[&kit.partner],
-                    pickups: kit.pickups.iter().filter_map(|p| pickup_pos.get(p).copied()).collect(),
+                    pickups: kit
+                        .pickups
+                        .iter()
+                        .filter_map(|p| pickup_pos.get(p).copied())
+                        .collect(),
                     kit,
                 };
                 (sort_key(&entry.kit.title), entry)
@@ -92,13 +102,23 @@ impl CatalogueIndex {
             .collect();
         keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.kit.id.cmp(&b.1.kit.id)));
         let entries: Vec<Entry> = keyed.into_iter().map(|(_, e)| e).collect();
-        let by_id = entries.iter().enumerate().map(|(i, e)| (e.kit.id, i)).collect();
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.kit.id, i))
+            .collect();
         let mut newest: Vec<usize> = (0..entries.len()).collect();
         newest.sort_by(|a, b| {
             let (a, b) = (&entries[*a].kit, &entries[*b].kit);
             b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
         });
-        CatalogueIndex { entries, by_id, newest, partners, pickups }
+        CatalogueIndex {
+            entries,
+            by_id,
+            newest,
+            partners,
+            pickups,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -115,8 +135,8 @@ impl CatalogueIndex {
     }
 }
 
-/// Full-text hits: kit id → rank (lower is better, as FTS5's bm25).
-pub type TextHits = HashMap<KitTypeId, f64>;
+/// The kits whose text matches the query's words.
+pub type TextHits = HashSet<KitTypeId>;
 
 /// One page of results: the ids to show, in order, and the counts around them.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,9 +179,14 @@ impl Filters {
             self.levels == 0 || self.levels & e.levels != 0,
             self.kinds == 0 || self.kinds & (1 << e.kind) != 0,
             self.partners.as_ref().is_none_or(|p| p[e.partner]),
-            self.pickups.as_ref().is_none_or(|p| e.pickups.iter().any(|x| p[*x])),
+            self.pickups
+                .as_ref()
+                .is_none_or(|p| e.pickups.iter().any(|x| p[*x])),
         ];
-        checks.iter().enumerate().fold(0u8, |acc, (i, ok)| if *ok { acc | (1 << i) } else { acc })
+        checks
+            .iter()
+            .enumerate()
+            .fold(0u8, |acc, (i, ok)| if *ok { acc | (1 << i) } else { acc })
     }
 }
 
@@ -169,21 +194,32 @@ const ALL_FACETS: u8 = 0b1_1111;
 
 /// Runs a catalogue query. `text` is `None` when the query has no words; otherwise only
 /// kits among the hits can match.
-pub fn search(index: &CatalogueIndex, query: &CatalogueQuery, text: Option<&TextHits>) -> SearchPage {
+pub fn search(
+    index: &CatalogueIndex,
+    query: &CatalogueQuery,
+    text: Option<&TextHits>,
+) -> SearchPage {
     let filters = Filters::resolve(index, query);
     let mut counts = Counts::new(index);
     // Candidates in the order the results will be shown.
     let candidates: Vec<usize> = match (text, query.sort) {
         (Some(hits), Sort::Relevance) => {
-            let mut ranked: Vec<(usize, f64)> =
-                hits.iter().filter_map(|(id, r)| index.by_id.get(id).map(|p| (*p, *r))).collect();
-            ranked.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-            ranked.into_iter().map(|(p, _)| p).collect()
+            // Title matches first (more query words in the title rank higher), then title order.
+            let terms = terms(&query.q);
+            let mut ranked: Vec<(u32, usize)> = sorted_hits(index, hits)
+                .into_iter()
+                .map(|p| (title_score(&index.entries[p].words, &terms), p))
+                .collect();
+            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            ranked.into_iter().map(|(_, p)| p).collect()
         }
         (Some(hits), Sort::Title) => sorted_hits(index, hits),
-        (Some(hits), Sort::Newest) => {
-            index.newest.iter().copied().filter(|p| hits.contains_key(&index.entries[*p].kit.id)).collect()
-        }
+        (Some(hits), Sort::Newest) => index
+            .newest
+            .iter()
+            .copied()
+            .filter(|p| hits.contains(&index.entries[*p].kit.id))
+            .collect(),
         (None, Sort::Relevance | Sort::Title) => (0..index.entries.len()).collect(),
         (None, Sort::Newest) => index.newest.clone(),
     };
@@ -209,12 +245,21 @@ pub fn search(index: &CatalogueIndex, query: &CatalogueQuery, text: Option<&Text
         .skip(((page - 1) * PAGE_SIZE) as usize)
         .take(PAGE_SIZE as usize)
         .collect();
-    SearchPage { ids, total, page, page_count, facets: counts.into_facets(index, query) }
+    SearchPage {
+        ids,
+        total,
+        page,
+        page_count,
+        facets: counts.into_facets(index, query),
+    }
 }
 
 /// Text hits in title order (the index order).
 fn sorted_hits(index: &CatalogueIndex, hits: &TextHits) -> Vec<usize> {
-    let mut positions: Vec<usize> = hits.keys().filter_map(|id| index.by_id.get(id).copied()).collect();
+    let mut positions: Vec<usize> = hits
+        .iter()
+        .filter_map(|id| index.by_id.get(id).copied())
+        .collect();
     positions.sort_unstable();
     positions
 }

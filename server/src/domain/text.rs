@@ -10,18 +10,42 @@ pub fn sort_key(title: &str) -> String {
     fold_diacritics(title).to_lowercase()
 }
 
+/// The searchable words of a text: accents folded, lower case, split on anything that is
+/// not a letter or digit.
+pub fn words(input: &str) -> Vec<String> {
+    fold_diacritics(input)
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The words of a query, at most `MAX_TERMS`.
+pub fn terms(input: &str) -> Vec<String> {
+    let mut t = words(input);
+    t.truncate(MAX_TERMS);
+    t
+}
+
 /// Turns what a teacher typed into an FTS5 query: every word must occur, each as a
 /// prefix ("robo" finds "robots"). Words are quoted, so FTS syntax in the input is
 /// inert. `None` when the input has no words.
 pub fn fts_query(input: &str) -> Option<String> {
-    let folded = fold_diacritics(input).to_lowercase();
-    let terms: Vec<String> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .take(MAX_TERMS)
+    let terms: Vec<String> = terms(input)
+        .into_iter()
         .map(|t| format!("\"{t}\"*"))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// How many query terms begin a word of the title: the relevance of a text match.
+/// Entries named after what was asked come first.
+pub fn title_score(title_words: &[String], terms: &[String]) -> u32 {
+    terms
+        .iter()
+        .filter(|t| title_words.iter().any(|w| w.starts_with(t.as_str())))
+        .count() as u32
 }
 
 #[cfg(test)]
@@ -45,6 +69,13 @@ mod tests {
             fts_query("a\" OR title:*").as_deref(),
             Some("\"a\"* \"or\"* \"title\"*")
         );
+    }
+
+    #[test]
+    fn title_score_counts_prefix_matches() {
+        let title = words("Bee-Bot set voor kleuters");
+        assert_eq!(title_score(&title, &terms("bee kleut")), 2);
+        assert_eq!(title_score(&title, &terms("robot")), 0);
     }
 
     #[test]

@@ -106,7 +106,11 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
             "Er ging iets mis aan onze kant. Probeer het zo dadelijk opnieuw.",
             "Naar de startpagina",
         ),
-        Lang::En => ("Something went wrong", "Something went wrong on our side. Please try again shortly.", "Go to the home page"),
+        Lang::En => (
+            "Something went wrong",
+            "Something went wrong on our side. Please try again shortly.",
+            "Go to the home page",
+        ),
     };
     let html = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
@@ -115,7 +119,10 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
         lang.tag()
     );
     let (mut parts, _) = response.into_parts();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(html))
 }
