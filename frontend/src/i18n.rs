@@ -95,6 +95,8 @@ texts! {
     KitNotFoundText => "Dit leermiddel bestaat niet (meer) in de catalogus.", "This learning resource is not (or no longer) in the catalogue.";
     BackToCatalogue => "Terug naar de catalogus", "Back to the catalogue";
     ShowResults => "Toon resultaten", "Show results";
+    Selected => "gekozen", "selected";
+    Results => "Resultaten", "Results";
 }
 
 /// The language of the current page, provided by `App`.

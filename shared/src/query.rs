@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 /// Results per page.
 pub const PAGE_SIZE: u32 = 24;
+/// The highest page number accepted (far beyond any real catalogue).
+pub const MAX_PAGE: u32 = 10_000;
 /// Longest accepted free-text query, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
 
@@ -85,7 +87,7 @@ impl CatalogueQuery {
                 "pickup" => push_slug(&mut q.pickup, value),
                 "sort" => Sort::parse(value).map(|s| q.sort = s).is_some(),
                 "page" => match value.parse::<u32>() {
-                    Ok(p) if p >= 1 => {
+                    Ok(p) if (1..=MAX_PAGE).contains(&p) => {
                         q.page = p;
                         true
                     }
@@ -145,7 +147,7 @@ impl CatalogueQuery {
     /// The same query on another page.
     pub fn with_page(&self, page: u32) -> CatalogueQuery {
         CatalogueQuery {
-            page: page.max(1),
+            page: page.clamp(1, MAX_PAGE),
             ..self.clone()
         }
     }
@@ -304,7 +306,9 @@ mod tests {
             partners in proptest::collection::vec("[a-z]{1,8}", 0..3),
             page in 1u32..50,
         ) {
+            // from_pairs keeps the first of repeated values.
             let mut partners = partners;
+            partners.sort();
             partners.dedup();
             let q = CatalogueQuery {
                 q: text.trim().to_owned(),

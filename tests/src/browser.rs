@@ -10,7 +10,15 @@ pub struct Browser {
     pub client: Client,
     driver: Child,
     profile: tempfile::TempDir,
+    // One browser at a time: two Chromiums on a 2-core CI machine make timings flaky.
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
+
+static TURN: std::sync::LazyLock<std::sync::Arc<tokio::sync::Mutex<()>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// How long to wait for the page to reach a state.
+const WAIT: Duration = Duration::from_secs(20);
 
 fn tool(var: &str, default: &str) -> PathBuf {
     std::env::var_os(var)
@@ -27,6 +35,7 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn start() -> Browser {
+        let turn = TURN.clone().lock_owned().await;
         let port = free_port();
         let driver = Command::new(tool("LEENPUNT_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
             .arg(format!("--port={port}"))
@@ -70,22 +79,23 @@ impl Browser {
             client,
             driver,
             profile,
+            _turn: turn,
         }
     }
 
-    /// Waits until a CSS selector matches, up to 10 seconds.
+    /// Waits until a CSS selector matches, up to `WAIT`.
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(WAIT)
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
     }
 
-    /// Waits until a JavaScript expression is truthy, up to 10 seconds.
+    /// Waits until a JavaScript expression is truthy, up to `WAIT`.
     pub async fn wait_until(&self, js_expr: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + WAIT;
         loop {
             let v = self
                 .client

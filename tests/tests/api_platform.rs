@@ -22,6 +22,7 @@ async fn health_and_readiness() {
         .await
         .unwrap();
     assert_eq!(page.status(), 503);
+    assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");
     assert!(page.text().await.unwrap().contains("Er ging iets mis"));
     let catalogue = app
         .client
@@ -35,6 +36,58 @@ async fn health_and_readiness() {
         500,
         "a page whose data fails says so in its status"
     );
+}
+
+#[tokio::test]
+async fn unknown_api_paths_answer_with_a_problem() {
+    let app = TestApp::spawn_with(false).await;
+    let response = app.get("/api/v1/bestaat-niet").await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+}
+
+#[tokio::test]
+async fn precompressed_assets_respect_accept_encoding() {
+    let app = TestApp::spawn_with(false).await;
+    let svg = "/assets/kits/bee-bot.svg";
+    if !leenpunt_tests::site_dir()
+        .join("assets/kits/bee-bot.svg.br")
+        .exists()
+    {
+        return; // the front end is not built: `cargo xtask test` builds it first
+    }
+    let raw = reqwest::Client::builder()
+        .no_brotli()
+        .no_gzip()
+        .build()
+        .unwrap();
+    let br = raw
+        .get(app.url(svg))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["vary"], "accept-encoding");
+    let refused = raw
+        .get(app.url(svg))
+        .header("accept-encoding", "gzip, br;q=0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.headers()["content-encoding"], "gzip");
+    let plain = raw
+        .get(app.url(svg))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.text().await.unwrap().starts_with("<svg"));
+    assert_eq!(app.get("/assets/..%2F..%2FCargo.toml").await.status(), 404);
 }
 
 #[tokio::test]
@@ -64,7 +117,11 @@ async fn pages_render_on_the_server_with_security_headers() {
         html.contains("Bee-Bot"),
         "results are in the HTML, readable without wasm"
     );
-    // Every inline script carries this response's nonce.
+    // Every inline script carries this response's nonce (there is at least the boot script
+    // when the front end is built).
+    if leenpunt_tests::site_dir().join("manifest.json").exists() {
+        assert!(html.contains("<script type=\"module\" nonce="));
+    }
     let nonce = csp
         .split("'nonce-")
         .nth(1)
@@ -119,6 +176,14 @@ async fn language_switch_sets_a_cookie_and_returns_to_the_page() {
         .unwrap();
     let html = english.text().await.unwrap();
     assert!(html.contains("<html lang=\"en\">") && html.contains("Search the catalogue"));
-    let evil = app.get("/taal/en?next=%2F%2Fevil.example").await;
-    assert_eq!(evil.headers()["location"], "/");
+    for evil in [
+        "%2F%2Fevil.example",
+        "%2F%09%2Fevil.example",
+        "%2F%0A",
+        "https%3A%2F%2Fevil.example",
+    ] {
+        let response = app.get(&format!("/taal/en?next={evil}")).await;
+        assert_eq!(response.status(), 303, "{evil}");
+        assert_eq!(response.headers()["location"], "/", "{evil}");
+    }
 }

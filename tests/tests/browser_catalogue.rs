@@ -60,11 +60,9 @@ async fn search_and_facets_update_results_without_a_page_load() {
         .wait_for("section[data-facet=level] a.facet-value[data-value=kleuter]")
         .await;
     let expected: u64 = facet
-        .find(Locator::Css(".count"))
+        .attr("data-count")
         .await
         .unwrap()
-        .text()
-        .await
         .unwrap()
         .parse()
         .unwrap();

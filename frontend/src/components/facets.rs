@@ -66,11 +66,15 @@ pub fn FacetPanel(facets: Facets, query: CatalogueQuery) -> impl IntoView {
                                             class:selected=v.selected
                                             href=href
                                             data-value=v.value.clone()
-                                            aria-current=v.selected.then_some("true")
+                                            data-count=v.count
                                         >
                                             <span class="check" aria-hidden="true"></span>
                                             <span class="facet-label">{label}</span>
-                                            <span class="count">{v.count}</span>
+                                            {v.selected.then(|| view! { <span class="visually-hidden">{format!(" ({})", T::Selected.get(lang))}</span> })}
+                                            <span class="count">
+                                                {v.count}
+                                                <span class="visually-hidden">{format!(" {}", T::ResultsMany.get(lang))}</span>
+                                            </span>
                                         </a>
                                     </li>
                                 }

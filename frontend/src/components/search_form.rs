@@ -31,17 +31,6 @@ pub fn SearchForm(
         Sort::Title => T::SortTitle.get(lang),
         Sort::Newest => T::SortNewest.get(lang),
     };
-    // With the wasm loaded a new sort order applies at once; without it, the button does.
-    let submit_on_change = move |ev: leptos::ev::Event| {
-        use leptos::wasm_bindgen::JsCast;
-        let form = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            .and_then(|select| select.form());
-        if let Some(form) = form {
-            let _ = form.request_submit();
-        }
-    };
     view! {
         <Form method="GET" action="/catalogus" attr:class="search-form" attr:role="search">
             <label class="search-label" for="search-q">{t(T::SearchLabel)}</label>
@@ -50,7 +39,9 @@ pub fn SearchForm(
                     id="search-q"
                     type="search"
                     name="q"
+                    // The attribute for the server render, the property for later navigation.
                     value=move || query.get().q
+                    prop:value=move || query.get().q
                     placeholder=t(T::SearchPlaceholder)
                     autocomplete="off"
                     maxlength="200"
@@ -61,11 +52,19 @@ pub fn SearchForm(
             {with_sort.then(|| view! {
                 <div class="sort-row">
                     <label for="search-sort">{t(T::SortLabel)}</label>
-                    <select id="search-sort" name="sort" on:change=submit_on_change>
+                    // An explicit button: arrowing through a select must not navigate (WCAG 3.2.2).
+                    <select id="search-sort" name="sort">
                         {Sort::ALL.into_iter().map(|s| view! {
-                            <option value=s.code() selected=move || query.get().sort == s>{sort_label(s)}</option>
+                            <option
+                                value=s.code()
+                                selected=move || query.get().sort == s
+                                prop:selected=move || query.get().sort == s
+                            >
+                                {sort_label(s)}
+                            </option>
                         }).collect_view()}
                     </select>
+                    <button type="submit" class="button secondary">{t(T::Apply)}</button>
                 </div>
             })}
         </Form>

@@ -5,7 +5,7 @@ use crate::components::{
     facets::FacetPanel, kit_card::KitCard, pager::Pager, search_form::SearchForm,
 };
 use crate::i18n::{t, use_lang, T};
-use leenpunt_shared::{CatalogueQuery, SearchResults};
+use leenpunt_shared::{CatalogueQuery, Lang, SearchResults};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -39,10 +39,20 @@ pub fn CataloguePage() -> impl IntoView {
             async move { fetch.await.map(|r| (q, r)) }
         },
     );
+    // One persistent live region announces new result counts; it is filled after
+    // hydration only, so server and browser render the same markup.
+    let announcement = RwSignal::new(String::new());
+    let lang = use_lang();
+    Effect::new(move || {
+        if let Some(Ok((_, r))) = results.get() {
+            announcement.set(count_text(r.total, lang));
+        }
+    });
     view! {
         <Title text=t(T::CatalogueTitle)/>
         <h1 class="page-title">{t(T::CatalogueTitle)}</h1>
         <SearchForm query=query with_sort=true/>
+        <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
         <Transition fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match results.await {
@@ -57,18 +67,23 @@ pub fn CataloguePage() -> impl IntoView {
     }
 }
 
+fn count_text(total: u32, lang: Lang) -> String {
+    match total {
+        1 => T::ResultsOne.get(lang).to_owned(),
+        n => format!("{n} {}", T::ResultsMany.get(lang)),
+    }
+}
+
 #[component]
 fn Results(query: CatalogueQuery, results: SearchResults) -> impl IntoView {
     let lang = use_lang();
-    let count = match results.total {
-        1 => T::ResultsOne.get(lang).to_owned(),
-        n => format!("{n} {}", T::ResultsMany.get(lang)),
-    };
+    let count = count_text(results.total, lang);
     let items = results.items;
     view! {
         <div class="catalogue">
             <div class="results">
-                <p class="result-count" role="status" aria-live="polite" data-total=results.total>
+                <h2 class="visually-hidden">{t(T::Results)}</h2>
+                <p class="result-count" data-total=results.total>
                     {count}
                     <a class="filters-jump" href="#filters">{t(T::Filters)}</a>
                 </p>

@@ -17,8 +17,10 @@ pub struct ImportCounts {
 }
 
 impl Db {
+    /// A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`), so a
+    /// read-then-write sequence cannot fail halfway with SQLITE_BUSY.
     pub async fn begin(&self) -> DbResult<Transaction<'static, Sqlite>> {
-        Ok(self.pool().begin().await?)
+        Ok(self.pool().begin_with("BEGIN IMMEDIATE").await?)
     }
 }
 
@@ -40,7 +42,17 @@ pub async fn references(conn: &mut SqliteConnection) -> DbResult<References> {
     )
     .fetch_all(&mut *conn)
     .await?;
+    let partner_loan_days = sqlx::query_as::<_, (String, i64, i64)>(
+        "SELECT slug, min_loan_days, max_loan_days FROM partners",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(slug, min, max)| (slug, (min as u32, max as u32)))
+    .collect();
     Ok(References {
+        kits_with_units: units.iter().map(|(_, kit)| kit.clone()).collect(),
+        partner_loan_days,
         partners: partners.into_iter().collect(),
         pickup_points: pickups.into_iter().collect(),
         trainings: trainings.into_iter().collect(),

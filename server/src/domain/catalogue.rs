@@ -242,7 +242,7 @@ pub fn search(
     let page = query.page.max(1);
     let ids = matches
         .into_iter()
-        .skip(((page - 1) * PAGE_SIZE) as usize)
+        .skip((page as usize - 1).saturating_mul(PAGE_SIZE as usize))
         .take(PAGE_SIZE as usize)
         .collect();
     SearchPage {

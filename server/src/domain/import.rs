@@ -73,6 +73,10 @@ pub struct References {
     pub trainings: HashSet<String>,
     /// Inventory code → slug of the kit type that owns the unit.
     pub units: HashMap<String, String>,
+    /// Slugs of kit types that own units (in any state).
+    pub kits_with_units: HashSet<String>,
+    /// Partner slug → its default (min, max) loan days.
+    pub partner_loan_days: HashMap<String, (u32, u32)>,
 }
 
 /// Parses a catalogue CSV. `Err` lists every problem; nothing may be written then.
@@ -131,14 +135,30 @@ fn parse_kit(row: &mut Row, refs: &References) -> Option<KitInput> {
     let units = units(row, refs, slug.as_ref());
     let rules = rules(row);
     let kind = kind?;
+    let owns_units = slug
+        .as_ref()
+        .is_some_and(|s| refs.kits_with_units.contains(s.as_str()));
     check_kind(
         row,
         kind,
         &parts,
         &pickup_points,
         &units,
+        owns_units,
         external_url.as_deref(),
     );
+    if let Some((min, max)) = partner.as_ref().and_then(|p| refs.partner_loan_days.get(p)) {
+        let (min, max) = (
+            rules.min_loan_days.unwrap_or(*min),
+            rules.max_loan_days.unwrap_or(*max),
+        );
+        if min > max {
+            row.error(
+                "min_loan_days",
+                CsvIssue::Invalid(format!("{min} > max_loan_days {max}")),
+            );
+        }
+    }
     Some(KitInput {
         slug: slug?,
         title: title?,
@@ -166,6 +186,7 @@ fn check_kind(
     parts: &[Part],
     pickups: &[String],
     units: &[(InventoryCode, UnitStatus)],
+    owns_units: bool,
     url: Option<&str>,
 ) {
     if kind.is_reservable() {
@@ -176,7 +197,9 @@ fn check_kind(
         if !parts.is_empty() {
             row.error("parts", CsvIssue::NotForKind);
         }
-        if !units.is_empty() {
+        // Units already owned would be orphaned by turning loan material into an
+        // informative entry: retire or move them first.
+        if !units.is_empty() || owns_units {
             row.error("units", CsvIssue::NotForKind);
         }
         if url.is_none() {
@@ -259,14 +282,18 @@ fn photos(row: &mut Row) -> Vec<Photo> {
     let mut out = Vec::new();
     for item in row.list("photos") {
         let (url, alt) = item.split_once('|').unwrap_or((item.as_str(), ""));
-        let url = url.trim();
-        if url.starts_with('/') || url.starts_with("https://") {
+        let (url, alt) = (url.trim(), alt.trim());
+        // Photos are served by Leenpunt itself (the CSP allows no other image hosts) and
+        // need a text alternative.
+        if !url.starts_with('/') || url.starts_with("//") {
+            row.error("photos", CsvIssue::Invalid(url.to_owned()));
+        } else if alt.is_empty() {
+            row.error("photos", CsvIssue::Required);
+        } else {
             out.push(Photo {
                 url: url.to_owned(),
-                alt: alt.trim().to_owned(),
+                alt: alt.to_owned(),
             });
-        } else {
-            row.error("photos", CsvIssue::Invalid(url.to_owned()));
         }
     }
     out

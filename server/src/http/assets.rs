@@ -76,7 +76,7 @@ async fn serve(
     let variants = [("br", ".br"), ("gzip", ".gz"), ("", "")];
     let found = variants
         .iter()
-        .filter(|(enc, _)| enc.is_empty() || accepts.contains(enc))
+        .filter(|(enc, _)| enc.is_empty() || accepts_encoding(accepts, enc))
         .find_map(|(enc, ext)| {
             state
                 .assets
@@ -104,4 +104,30 @@ async fn serve(
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response
+}
+
+/// Whether an `Accept-Encoding` header allows a coding (a `q=0` refuses it).
+fn accepts_encoding(header: &str, coding: &str) -> bool {
+    header.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or_default();
+        let q = parts
+            .find_map(|p| p.strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        (name.eq_ignore_ascii_case(coding) || name == "*") && q > 0.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accepts_encoding;
+
+    #[test]
+    fn q_zero_refuses_a_coding() {
+        assert!(accepts_encoding("gzip, deflate, br", "br"));
+        assert!(!accepts_encoding("gzip, br;q=0", "br"));
+        assert!(accepts_encoding("br;q=0.5", "br"));
+        assert!(!accepts_encoding("identity", "gzip"));
+    }
 }

@@ -39,10 +39,18 @@ struct Next {
     next: Option<String>,
 }
 
-/// Only paths on this site: no scheme, no `//host`, no backslash tricks.
+/// Only paths on this site: no scheme, no `//host`, no backslash, whitespace or control
+/// characters (browsers drop tabs and newlines, turning `/\t/host` into `//host`).
 fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into())
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n
+                .chars()
+                .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+            && n.parse::<axum::http::uri::PathAndQuery>().is_ok()
+    })
+    .unwrap_or_else(|| "/".into())
 }
 
 async fn switch(Path(lang): Path<String>, Query(next): Query<Next>) -> Response {
@@ -71,6 +79,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example".into())), "/");
         assert_eq!(safe_next(Some("https://evil.example".into())), "/");
         assert_eq!(safe_next(Some("/\\evil".into())), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example".into())), "/");
+        assert_eq!(safe_next(Some("/\n".into())), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -8,15 +8,17 @@ pub mod openapi;
 pub mod pages;
 pub mod security;
 
+use crate::error::AppError;
 use crate::state::AppState;
-use axum::http::{HeaderName, Request, StatusCode};
+use axum::http::{HeaderName, Request};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
 use axum::Router;
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -25,7 +27,9 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(catalogue::routes())
-        .merge(openapi::routes());
+        .merge(openapi::routes())
+        // Unknown API paths answer as the API does, not with the HTML not-found page.
+        .route("/api/{*rest}", any(|| async { AppError::NotFound }));
     let app = Router::new()
         .merge(health::routes())
         .merge(assets::routes())
@@ -33,18 +37,30 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .layer(axum::middleware::from_fn(security::localize_problems))
         .with_state(state.clone());
+    // Outermost first: every response, even a panic or a timeout, gets the security
+    // headers, a request id, a log line and compression.
     pages::mount(app, state).layer(
         ServiceBuilder::new()
+            .layer(axum::middleware::from_fn(security::headers))
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
                 tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
             }))
             .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(CompressionLayer::new())
             .layer(axum::middleware::from_fn(security::html_errors))
             .layer(CatchPanicLayer::custom(security::panic_response))
-            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-            .layer(CompressionLayer::new())
-            .layer(axum::middleware::from_fn(security::headers)),
+            .layer(axum::middleware::from_fn(timeout)),
     )
+}
+
+/// A request that takes longer than this is answered 503 (problem+json) and dropped.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+async fn timeout(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Unavailable("request timed out".into()).into_response(),
+    }
 }

@@ -78,6 +78,7 @@ pub async fn localize_problems(request: Request, next: Next) -> Response {
             let localized = problem_response(&error.problem(lang));
             let (_, body) = localized.into_parts();
             parts.headers.remove(header::CONTENT_LENGTH);
+            parts.headers.remove(header::CONTENT_ENCODING);
             Response::from_parts(parts, body)
         }
         _ => response,
@@ -123,6 +124,8 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
+    // The replaced body may have been compressed already; the new one is not.
     parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
     Response::from_parts(parts, axum::body::Body::from(html))
 }

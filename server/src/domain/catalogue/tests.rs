@@ -142,7 +142,7 @@ fn values_within_a_facet_widen_and_facets_narrow() {
 }
 
 #[test]
-fn unknown_partner_slug_matches_nothing_but_stays_selected() {
+fn unknown_partner_slug_matches_nothing() {
     let page = search(
         &sample(),
         &query(|q| q.partner = vec!["bestaat-niet".into()]),
@@ -150,7 +150,15 @@ fn unknown_partner_slug_matches_nothing_but_stays_selected() {
     );
     assert_eq!(page.total, 0);
     assert_eq!(page.page_count, 1);
-    assert!(page.facets.partner.iter().all(|v| !v.selected));
+    // The other facets still count as if no partner were chosen.
+    assert_eq!(count(&page.facets.partner, "stem-rtc"), Some(2));
+    assert_eq!(page.facets.theme, Vec::new());
+}
+
+#[test]
+fn huge_page_numbers_do_not_overflow() {
+    let page = search(&sample(), &query(|q| q.page = u32::MAX), None);
+    assert!(page.ids.is_empty());
 }
 
 #[test]

@@ -16,6 +16,13 @@ fn refs() -> References {
         units: [("OLD-1".to_owned(), "andere-kit".to_owned())]
             .into_iter()
             .collect(),
+        kits_with_units: ["andere-kit"].map(String::from).into_iter().collect(),
+        partner_loan_days: [
+            ("stem-rtc".to_owned(), (1, 21)),
+            ("mos".to_owned(), (1, 14)),
+        ]
+        .into_iter()
+        .collect(),
     }
 }
 
@@ -87,6 +94,44 @@ fn reports_every_bad_cell_of_every_row() {
     assert!(
         text.contains("regel 3, kolom 'kind': onbekende waarde 'speelgoed'"),
         "{text}"
+    );
+}
+
+#[test]
+fn loan_days_are_checked_against_the_partner_defaults() {
+    // min 30 with the partner's default max 21.
+    let row = GOOD.replace(",,,,,,,", ",,,30,,,,");
+    let errors = parse_catalogue(&format!("{}\n{row}\n", header()), &refs()).unwrap_err();
+    assert_eq!(
+        (errors[0].column.as_str(), errors.len()),
+        ("min_loan_days", 1)
+    );
+}
+
+#[test]
+fn photos_must_be_local_and_described() {
+    let remote = GOOD.replace(
+        "/assets/kits/bee-bot.svg|Zes Bee-Bots",
+        "//cdn.example/x.png|X",
+    );
+    let undescribed = GOOD.replace(
+        "/assets/kits/bee-bot.svg|Zes Bee-Bots",
+        "/assets/kits/bee-bot.svg",
+    );
+    for row in [remote, undescribed] {
+        let errors = parse_catalogue(&format!("{}\n{row}\n", header()), &refs()).unwrap_err();
+        assert_eq!(errors[0].column, "photos");
+    }
+}
+
+#[test]
+fn loan_material_with_units_cannot_become_informative() {
+    let row =
+        "andere-kit,Andere kit,lespakket,mos,natuur-milieu,lager,,,,,,,https://x.example,,,,,,,,";
+    let errors = parse_catalogue(&format!("{}\n{row}\n", header()), &refs()).unwrap_err();
+    assert_eq!(
+        (errors[0].column.as_str(), &errors[0].issue),
+        ("units", &CsvIssue::NotForKind)
     );
 }
 
