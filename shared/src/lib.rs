@@ -4,6 +4,7 @@
 //! identifiers, enums with stable wire codes, validated value types and the
 //! request/response types of the JSON API.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod ids;
 pub mod labels;
@@ -12,9 +13,10 @@ pub mod problem;
 pub mod query;
 pub mod values;
 
+pub use accounts::{Grant, LoginRequest, Me, Role, UserId};
 pub use catalogue::*;
 pub use ids::*;
 pub use lang::Lang;
 pub use problem::{FieldError, Problem};
 pub use query::{CatalogueQuery, Sort, PAGE_SIZE};
-pub use values::{InventoryCode, SchoolNumber, Slug, ValueError};
+pub use values::{Email, InventoryCode, SchoolNumber, Slug, ValueError};

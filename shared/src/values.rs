@@ -196,10 +196,69 @@ impl InventoryCode {
     }
 }
 
+/// An e-mail address, trimmed and lower-cased, with a plausible `local@domain.tld` shape.
+/// (Whether it exists is proven by the confirmation mail, not by parsing.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+string_value!(Email);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(s: &str) -> Result<Email, ValueError> {
+        let s = s.trim().to_lowercase();
+        if s.is_empty() {
+            return Err(ValueError::Empty);
+        }
+        if s.len() > Self::MAX_LEN {
+            return Err(ValueError::TooLong { max: Self::MAX_LEN });
+        }
+        if let Some(bad) = s.chars().find(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+        }) {
+            return Err(ValueError::BadCharacters(bad.to_string()));
+        }
+        let (local, domain) = s
+            .split_once('@')
+            .ok_or(ValueError::BadFormat("name@domain"))?;
+        let domain_ok = domain.contains('.')
+            && !domain.contains('@')
+            && domain.split('.').all(|part| !part.is_empty());
+        if local.is_empty() || !domain_ok {
+            return Err(ValueError::BadFormat("name@domain"));
+        }
+        Ok(Email(s))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn email_rules() {
+        assert_eq!(
+            Email::parse(" An.Peeters@School.BE ").unwrap().as_str(),
+            "an.peeters@school.be"
+        );
+        assert!(matches!(Email::parse("an"), Err(ValueError::BadFormat(_))));
+        assert!(matches!(
+            Email::parse("an@school"),
+            Err(ValueError::BadFormat(_))
+        ));
+        assert!(matches!(
+            Email::parse("an@@school.be"),
+            Err(ValueError::BadFormat(_))
+        ));
+        assert!(matches!(
+            Email::parse("a n@school.be"),
+            Err(ValueError::BadCharacters(_))
+        ));
+        assert_eq!(Email::parse(""), Err(ValueError::Empty));
+    }
 
     #[test]
     fn slug_rules() {

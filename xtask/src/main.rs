@@ -46,7 +46,7 @@ fn run() -> Result<()> {
     site::build(&root)?;
     build_server(true)?;
     println!("\nDemo: the catalogue is loaded on first start into ./data/leenpunt.db");
-    let status = Command::new(root.join("target/release/leenpunt")).status()?;
+    let status = Command::new(tools::cargo_target_dir(&root).join("release/leenpunt")).status()?;
     if !status.success() {
         bail!("leenpunt exited with {status}");
     }

@@ -34,8 +34,8 @@ pub fn build(root: &Path) -> Result<PathBuf> {
     std::fs::create_dir_all(&pkg)?;
 
     step("wasm-bindgen");
-    let input = root.join(format!(
-        "target/wasm32-unknown-unknown/{WASM_PROFILE}/leenpunt_frontend.wasm"
+    let input = crate::tools::cargo_target_dir(root).join(format!(
+        "wasm32-unknown-unknown/{WASM_PROFILE}/leenpunt_frontend.wasm"
     ));
     let staging = root.join("target/site-staging");
     let _ = std::fs::remove_dir_all(&staging);

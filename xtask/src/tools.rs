@@ -11,6 +11,14 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// Cargo's output folder (`CARGO_TARGET_DIR` or `<root>/target`). The built site always
+/// goes to `<root>/target/site`, where the server and its embedding look for it.
+pub fn cargo_target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
 pub fn step(name: &str) {
     println!("\n==> {name}");
 }

@@ -1,0 +1,103 @@
+//! People, roles and sessions: the contract types.
+
+use crate::ids::{PartnerId, SchoolId};
+use serde::{Deserialize, Serialize};
+
+/// A user id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct UserId(pub i64);
+
+/// What a person may do. A user can hold several roles; roles are data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Member of a school; finds and reserves material.
+    Teacher,
+    /// Lending-desk staff of a partner service: hand-over and return.
+    Ambassador,
+    /// Runs trainings of a partner service and records attendance.
+    Trainer,
+    /// Manages one partner service's catalogue, units and rules.
+    PartnerAdmin,
+    /// Manages everything.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Teacher,
+        Role::Ambassador,
+        Role::Trainer,
+        Role::PartnerAdmin,
+        Role::Admin,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Teacher => "teacher",
+            Role::Ambassador => "ambassador",
+            Role::Trainer => "trainer",
+            Role::PartnerAdmin => "partner-admin",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    /// Where the role applies: a school for teachers, a partner service for desk roles.
+    pub fn scope(self) -> Scope {
+        match self {
+            Role::Teacher => Scope::School,
+            Role::Ambassador | Role::Trainer | Role::PartnerAdmin => Scope::Partner,
+            Role::Admin => Scope::Everything,
+        }
+    }
+}
+
+/// What a role is scoped to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    School,
+    Partner,
+    Everything,
+}
+
+/// One role held by a user, with its scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Grant {
+    pub role: Role,
+    pub school: Option<NamedRef<SchoolId>>,
+    pub partner: Option<NamedRef<PartnerId>>,
+}
+
+/// An id with the name to show for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedRef<Id> {
+    pub id: Id,
+    pub name: String,
+}
+
+/// The signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub grants: Vec<Grant>,
+}
+
+/// A login attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
