@@ -96,6 +96,17 @@ texts! {
     BackToCatalogue => "Terug naar de catalogus", "Back to the catalogue";
     ShowResults => "Toon resultaten", "Show results";
     Selected => "gekozen", "selected";
+    SignIn => "Aanmelden", "Sign in";
+    SignOut => "Afmelden", "Sign out";
+    SignInTitle => "Aanmelden bij Leenpunt", "Sign in to Leenpunt";
+    SignInIntro => "Meld je aan met het e-mailadres en wachtwoord van je Leenpunt-account.", "Sign in with the e-mail address and password of your Leenpunt account.";
+    EmailLabel => "E-mailadres", "E-mail address";
+    PasswordLabel => "Wachtwoord", "Password";
+    BadCredentials => "Het e-mailadres of het wachtwoord klopt niet.", "The e-mail address or the password is not right.";
+    Throttled => "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.", "Too many failed attempts. Please try again in fifteen minutes.";
+    SignInFailed => "Aanmelden lukt nu niet. Probeer het zo dadelijk opnieuw.", "Signing in does not work right now. Please try again shortly.";
+    SignedInAs => "Aangemeld als", "Signed in as";
+    AccountMenu => "Account", "Account";
     Results => "Resultaten", "Results";
 }
 

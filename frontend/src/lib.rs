@@ -30,10 +30,32 @@ fn page_lang() -> Lang {
     }
 }
 
+/// The signed-in user's display name, if any. It changes only with a full page load
+/// (signing in and out are form posts), so it is plain context, not a resource.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CurrentUser(pub Option<String>);
+
+fn page_user() -> CurrentUser {
+    #[cfg(feature = "ssr")]
+    {
+        ssr::request_user()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        CurrentUser(
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("meta[name=leenpunt-user]").ok().flatten())
+                .and_then(|m| m.get_attribute("content")),
+        )
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(page_lang());
+    provide_context(page_user());
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Leenpunt".to_owned() } else { format!("{page} · Leenpunt") }/>
         <Router>
@@ -42,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::Home ssr=SsrMode::Async/>
                     <Route path=path!("/catalogus") view=pages::catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/catalogus/:slug") view=pages::kit::KitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/aanmelden") view=pages::signin::SignIn ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

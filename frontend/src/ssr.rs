@@ -29,6 +29,13 @@ pub(crate) fn backend() -> Arc<dyn Backend> {
 #[derive(Debug, Clone)]
 pub struct CspNonce(pub String);
 
+/// The signed-in user of a page request, put in the request by the server.
+pub fn request_user() -> crate::CurrentUser {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::CurrentUser>().cloned())
+        .unwrap_or_default()
+}
+
 /// The hashed file names of the built front end.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AssetManifest {
@@ -80,6 +87,8 @@ pub fn shell(assets: AssetManifest) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b5563"/>
+                // Read back by the browser build, so both render the same header.
+                {request_user().0.map(|name| view! { <meta name="leenpunt-user" content=name/> })}
                 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=assets.css.clone()/>
                 {hydration}

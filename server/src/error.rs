@@ -13,6 +13,18 @@ pub enum AppError {
     /// The thing asked for does not exist.
     #[error("not found")]
     NotFound,
+    /// Not signed in (or the session ended).
+    #[error("not signed in")]
+    Unauthorized,
+    /// Signed in, but not allowed to do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// Wrong e-mail address or password (never says which).
+    #[error("bad credentials")]
+    BadCredentials,
+    /// Too many attempts; try again later.
+    #[error("too many requests")]
+    TooManyRequests,
     /// The request is understood but some fields are wrong; messages are per field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -41,6 +53,9 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -52,6 +67,22 @@ impl AppError {
     pub fn problem(&self, lang: Lang) -> Problem {
         let (kind, nl, en) = match self {
             AppError::NotFound => ("not-found", "Niet gevonden", "Not found"),
+            AppError::Unauthorized => ("unauthorized", "Meld je eerst aan", "Please sign in first"),
+            AppError::Forbidden => (
+                "forbidden",
+                "Dit mag je niet doen",
+                "You are not allowed to do this",
+            ),
+            AppError::BadCredentials => (
+                "bad-credentials",
+                "Het e-mailadres of het wachtwoord klopt niet",
+                "The e-mail address or the password is not right",
+            ),
+            AppError::TooManyRequests => (
+                "too-many-requests",
+                "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
+                "Too many failed attempts. Please try again in fifteen minutes.",
+            ),
             AppError::Validation(_) => (
                 "validation",
                 "Sommige gegevens kloppen niet",

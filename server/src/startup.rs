@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::clock::{SharedClock, SystemClock};
 use crate::http::assets::Assets;
+use crate::service::accounts::{create_demo_users, DEMO_PASSWORD, DEMO_USERS};
 use crate::service::import::{load_data_set, DEMO};
 use crate::state::AppState;
 use anyhow::Context;
@@ -25,6 +26,9 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
         load_data_set(&db, &DEMO, &now)
             .await
             .context("loading the demo data")?;
+        create_demo_users(&db, &now)
+            .await
+            .context("creating the demo accounts")?;
         tracing::info!("demo data loaded");
     }
     let assets = Assets::load(config.site_dir.clone());
@@ -42,9 +46,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let app = crate::http::router(state);
     tracing::info!(%url, "Leenpunt is listening");
     println!("\n  Leenpunt draait op {url}\n");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    if state_has_demo_users(&db).await {
+        println!("  Demo-accounts (wachtwoord: {DEMO_PASSWORD}):");
+        for (email, name, role, _) in DEMO_USERS {
+            println!("    {:<34} {:<20} {}", email, name, role.code());
+        }
+        println!();
+    }
+    serve_app(listener, app, shutdown_signal()).await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -70,4 +79,26 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down, finishing open requests");
+}
+
+/// Serves an app on a listener, with the client address available to handlers, until
+/// `shutdown` completes (then in-flight requests finish).
+pub async fn serve_app(
+    listener: TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+async fn state_has_demo_users(db: &Db) -> bool {
+    match leenpunt_shared::Email::parse(DEMO_USERS[0].0) {
+        Ok(email) => matches!(db.login_record(&email).await, Ok(Some(_))),
+        Err(_) => false,
+    }
 }

@@ -101,3 +101,15 @@ pub struct LoginRequest {
     pub email: String,
     pub password: String,
 }
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub at: String,
+    /// The acting user's e-mail address; `None` for the system itself.
+    pub actor: Option<String>,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}

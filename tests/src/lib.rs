@@ -52,7 +52,8 @@ impl TestApp {
             .expect("state");
         let app = leenpunt_server::http::router(state.clone());
         tokio::spawn(async move {
-            let _ = leenpunt_server::reexports::axum::serve(listener, app).await;
+            let _ =
+                leenpunt_server::startup::serve_app(listener, app, std::future::pending()).await;
         });
         TestApp {
             addr,
@@ -84,4 +85,36 @@ impl TestApp {
         assert_eq!(response.status(), 200, "search {query}");
         response.json().await.expect("search json")
     }
+
+    /// Signs in through the API and returns the `Cookie` header value for the session.
+    pub async fn login(&self, email: &str, password: &str) -> Result<String, reqwest::StatusCode> {
+        let response = self
+            .client
+            .post(self.url("/api/v1/session"))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("login request");
+        if response.status() != reqwest::StatusCode::NO_CONTENT {
+            return Err(response.status());
+        }
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .to_owned();
+        Ok(cookie.split(';').next().expect("name=value").to_owned())
+    }
+
+    /// A GET with a session cookie.
+    pub async fn get_as(&self, cookie: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request")
+    }
 }
+
+/// The demo accounts' password.
+pub const DEMO_PASSWORD: &str = leenpunt_server::service::accounts::DEMO_PASSWORD;

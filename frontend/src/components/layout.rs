@@ -45,6 +45,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     >
                         {t(T::SwitchLanguage)}
                     </a>
+                    <crate::components::account::AccountMenu/>
                 </nav>
             </div>
         </header>

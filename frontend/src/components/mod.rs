@@ -1,5 +1,6 @@
 //! Reusable pieces of the UI.
 
+pub mod account;
 pub mod facets;
 pub mod kit_card;
 pub mod layout;

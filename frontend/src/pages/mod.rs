@@ -4,3 +4,4 @@ pub mod catalogue;
 pub mod home;
 pub mod kit;
 pub mod not_found;
+pub mod signin;

@@ -1,6 +1,7 @@
 //! All SQL lives below this module. Functions take the pool (or a transaction) and return
 //! domain or contract types; nothing above this layer knows the database engine.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod import;
 

@@ -1,7 +1,9 @@
 //! Pure business rules: plain functions over plain types, no I/O.
 
+pub mod auth;
 pub mod catalogue;
 pub mod clock;
 pub mod csv_table;
 pub mod import;
+pub mod policy;
 pub mod text;

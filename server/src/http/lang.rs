@@ -41,7 +41,7 @@ struct Next {
 
 /// Only paths on this site: no scheme, no `//host`, no backslash, whitespace or control
 /// characters (browsers drop tabs and newlines, turning `/\t/host` into `//host`).
-fn safe_next(next: Option<String>) -> String {
+pub fn safe_next(next: Option<String>) -> String {
     next.filter(|n| {
         n.starts_with('/')
             && !n.starts_with("//")

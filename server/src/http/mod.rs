@@ -1,6 +1,8 @@
 //! The HTTP surface: routers and thin handlers, merged and wrapped in one place.
 
 pub mod assets;
+pub mod audit;
+pub mod auth;
 pub mod catalogue;
 pub mod health;
 pub mod lang;
@@ -27,6 +29,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(catalogue::routes())
+        .merge(auth::routes())
+        .merge(audit::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));
@@ -35,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .merge(lang::routes())
         .merge(api)
+        .layer(axum::middleware::from_fn(auth::csrf))
         .layer(axum::middleware::from_fn(security::localize_problems))
         .with_state(state.clone());
     // Outermost first: every response, even a panic or a timeout, gets the security

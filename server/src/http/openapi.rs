@@ -8,8 +8,12 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Leenpunt API", version = "1", description = "Lending and reservations for the education services of West Flanders."),
-    paths(super::catalogue::search, super::catalogue::detail, super::health::healthz, super::health::readyz),
-    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"))
+    paths(
+        super::catalogue::search, super::catalogue::detail, super::health::healthz, super::health::readyz,
+        super::auth::create_session, super::auth::end_session, super::auth::end_all_sessions, super::auth::me,
+        super::audit::list,
+    ),
+    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"))
 )]
 pub struct ApiDoc;
 

@@ -1,5 +1,6 @@
 //! Application services: glue between handlers, the pure domain and storage, for the
 //! cases where a use case needs more than one storage call.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod import;

@@ -1,0 +1,362 @@
+//! Users, roles, sessions, login failures and the audit log.
+
+use super::{classify, Db, DbResult};
+use crate::domain::policy::{Actor, RoleGrant};
+use leenpunt_shared::accounts::NamedRef;
+use leenpunt_shared::{Email, Grant, Me, PartnerId, Role, SchoolId, UserId};
+use sqlx::SqliteConnection;
+
+/// What a login needs to know of an account.
+#[derive(Debug, Clone)]
+pub struct LoginRecord {
+    pub id: UserId,
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+}
+
+/// A stored session.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub user: UserId,
+    pub created_at: String,
+    pub last_seen_at: String,
+}
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: Email,
+    pub name: String,
+    pub password_hash: Option<String>,
+    pub confirmed: bool,
+    pub grants: Vec<RoleGrant>,
+}
+
+impl Db {
+    pub async fn login_record(&self, email: &Email) -> DbResult<Option<LoginRecord>> {
+        let row = sqlx::query_as::<_, (i64, Option<String>, Option<String>)>(
+            "SELECT id, password_hash, disabled_at FROM users WHERE email = ?",
+        )
+        .bind(email.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(id, hash, disabled)| LoginRecord {
+            id: UserId(id),
+            password_hash: hash,
+            disabled: disabled.is_some(),
+        }))
+    }
+
+    /// Failures since `since` for this account and for this client address.
+    pub async fn recent_login_failures(
+        &self,
+        email: &str,
+        client: &str,
+        since: &str,
+    ) -> DbResult<(u32, u32)> {
+        let (by_email, by_client): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM login_failures WHERE email = ?1 AND at > ?3), \
+                    (SELECT count(*) FROM login_failures WHERE client = ?2 AND at > ?3)",
+        )
+        .bind(email)
+        .bind(client)
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((by_email as u32, by_client as u32))
+    }
+
+    pub async fn record_login_failure(&self, email: &str, client: &str, now: &str) -> DbResult<()> {
+        sqlx::query("INSERT INTO login_failures (email, client, at) VALUES (?, ?, ?)")
+            .bind(email)
+            .bind(client)
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Starts a session: clears the account's failures and stores the session, together.
+    pub async fn start_session(
+        &self,
+        user: UserId,
+        email: &Email,
+        id_hash: &str,
+        now: &str,
+    ) -> DbResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE email = ?")
+            .bind(email.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id_hash)
+        .bind(user.0)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            Some(user),
+            "login",
+            &format!("user:{}", user.0),
+            "",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, id_hash: &str) -> DbResult<Option<SessionRecord>> {
+        let row = sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT s.user_id, s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.id_hash = ? AND u.disabled_at IS NULL",
+        )
+        .bind(id_hash)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(user, created_at, last_seen_at)| SessionRecord {
+            user: UserId(user),
+            created_at,
+            last_seen_at,
+        }))
+    }
+
+    pub async fn touch_session(&self, id_hash: &str, now: &str) -> DbResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+            .bind(now)
+            .bind(id_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn end_session(&self, id_hash: &str) -> DbResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// "Log out everywhere": ends every session of the user.
+    pub async fn end_all_sessions(&self, user: UserId, now: &str) -> DbResult<u64> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        audit(
+            &mut tx,
+            Some(user),
+            "logout-everywhere",
+            &format!("user:{}", user.0),
+            &format!("{n} sessions"),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// The user's roles, for authorization.
+    pub async fn actor(&self, user: UserId) -> DbResult<Actor> {
+        let grants = sqlx::query_as::<_, (String, Option<i64>, Option<i64>)>(
+            "SELECT role, school_id, partner_id FROM user_roles WHERE user_id = ?",
+        )
+        .bind(user.0)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .filter_map(|(role, school, partner)| {
+            Some(RoleGrant {
+                role: Role::parse(&role)?,
+                school: school.map(SchoolId),
+                partner: partner.map(PartnerId),
+            })
+        })
+        .collect();
+        Ok(Actor {
+            user: Some(user),
+            grants,
+        })
+    }
+
+    /// The signed-in user's profile with named roles.
+    pub async fn me(&self, user: UserId) -> DbResult<Option<Me>> {
+        let Some((name, email)) =
+            sqlx::query_as::<_, (String, String)>("SELECT name, email FROM users WHERE id = ?")
+                .bind(user.0)
+                .fetch_optional(self.pool())
+                .await?
+        else {
+            return Ok(None);
+        };
+        let grants = sqlx::query_as::<
+            _,
+            (
+                String,
+                Option<i64>,
+                Option<String>,
+                Option<i64>,
+                Option<String>,
+            ),
+        >(
+            "SELECT r.role, s.id, s.name, p.id, p.name FROM user_roles r \
+             LEFT JOIN schools s ON s.id = r.school_id LEFT JOIN partners p ON p.id = r.partner_id \
+             WHERE r.user_id = ? ORDER BY r.id",
+        )
+        .bind(user.0)
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .filter_map(|(role, sid, sname, pid, pname)| {
+            Some(Grant {
+                role: Role::parse(&role)?,
+                school: sid.map(|id| NamedRef {
+                    id: SchoolId(id),
+                    name: sname.unwrap_or_default(),
+                }),
+                partner: pid.map(|id| NamedRef {
+                    id: PartnerId(id),
+                    name: pname.unwrap_or_default(),
+                }),
+            })
+        })
+        .collect();
+        Ok(Some(Me {
+            id: user,
+            name,
+            email,
+            grants,
+        }))
+    }
+
+    /// Creates an account with its roles; a duplicate e-mail address is a conflict.
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        actor: Option<UserId>,
+        now: &str,
+    ) -> DbResult<UserId> {
+        let mut tx = self.begin().await?;
+        let id = insert_user(&mut tx, user, now).await?;
+        audit(
+            &mut tx,
+            actor,
+            "user-created",
+            &format!("user:{}", id.0),
+            user.email.as_str(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn school_id(&self, number: &str) -> DbResult<Option<SchoolId>> {
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT id FROM schools WHERE instellingsnummer = ?")
+                .bind(number)
+                .fetch_optional(self.pool())
+                .await?
+                .map(SchoolId),
+        )
+    }
+
+    pub async fn partner_id(&self, slug: &str) -> DbResult<Option<PartnerId>> {
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT id FROM partners WHERE slug = ?")
+                .bind(slug)
+                .fetch_optional(self.pool())
+                .await?
+                .map(PartnerId),
+        )
+    }
+}
+
+pub async fn insert_user(
+    conn: &mut SqliteConnection,
+    user: &NewUser,
+    now: &str,
+) -> DbResult<UserId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, name, password_hash, confirmed_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(user.email.as_str())
+    .bind(&user.name)
+    .bind(&user.password_hash)
+    .bind(user.confirmed.then_some(now))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(classify)?;
+    for g in &user.grants {
+        sqlx::query(
+            "INSERT INTO user_roles (user_id, role, school_id, partner_id) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(g.role.code())
+        .bind(g.school.map(|s| s.0))
+        .bind(g.partner.map(|p| p.0))
+        .execute(&mut *conn)
+        .await
+        .map_err(classify)?;
+    }
+    Ok(UserId(id))
+}
+
+/// Appends to the audit log (the table refuses updates and deletes).
+pub async fn audit(
+    conn: &mut SqliteConnection,
+    actor: Option<UserId>,
+    action: &str,
+    subject: &str,
+    detail: &str,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(now)
+    .bind(actor.map(|a| a.0))
+    .bind(action)
+    .bind(subject)
+    .bind(detail)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+impl Db {
+    /// The most recent audit entries, newest first.
+    pub async fn audit_entries(
+        &self,
+        limit: u32,
+    ) -> DbResult<Vec<leenpunt_shared::accounts::AuditEntry>> {
+        let rows = sqlx::query_as::<_, (String, Option<String>, String, String, String)>(
+            "SELECT a.at, u.email, a.action, a.subject, a.detail FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(at, actor, action, subject, detail)| leenpunt_shared::accounts::AuditEntry {
+                    at,
+                    actor,
+                    action,
+                    subject,
+                    detail,
+                },
+            )
+            .collect())
+    }
+}

@@ -1,0 +1,191 @@
+//! Who may do what: one pure function of (who, action). Every handler asks it.
+
+use leenpunt_shared::{PartnerId, Role, SchoolId, UserId};
+
+/// One role held, with its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleGrant {
+    pub role: Role,
+    pub school: Option<SchoolId>,
+    pub partner: Option<PartnerId>,
+}
+
+/// Whoever is asking: anonymous, or a user with their roles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user: Option<UserId>,
+    pub grants: Vec<RoleGrant>,
+}
+
+impl Actor {
+    pub fn anonymous() -> Actor {
+        Actor::default()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has(|g| g.role == Role::Admin)
+    }
+
+    fn has(&self, f: impl Fn(&RoleGrant) -> bool) -> bool {
+        self.grants.iter().any(f)
+    }
+
+    fn partner_role(&self, role: Role, partner: PartnerId) -> bool {
+        self.has(|g| g.role == role && g.partner == Some(partner))
+    }
+}
+
+/// Something a person may want to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Browse and search the public catalogue.
+    ViewCatalogue,
+    /// See and manage one's own account and sessions.
+    ViewOwnAccount,
+    /// Edit kit types, contents lists and units of a partner service.
+    ManageCatalogueOf(PartnerId),
+    /// See a school's private data (its reservations, its members' qualifications).
+    ViewSchool(SchoolId),
+    ManageSchools,
+    ManagePartners,
+    ManageUsers,
+    ViewAuditLog,
+    /// Read the development mailbox (mails kept when no SMTP server is configured).
+    ReadMailbox,
+}
+
+impl Action {
+    /// Every action kind, with sample scopes, for exhaustive tests.
+    pub fn samples(partner: PartnerId, school: SchoolId) -> Vec<Action> {
+        vec![
+            Action::ViewCatalogue,
+            Action::ViewOwnAccount,
+            Action::ManageCatalogueOf(partner),
+            Action::ViewSchool(school),
+            Action::ManageSchools,
+            Action::ManagePartners,
+            Action::ManageUsers,
+            Action::ViewAuditLog,
+            Action::ReadMailbox,
+        ]
+    }
+}
+
+/// The one authorization rule book.
+pub fn allows(actor: &Actor, action: Action) -> bool {
+    if actor.is_admin() {
+        return true;
+    }
+    match action {
+        Action::ViewCatalogue => true,
+        Action::ViewOwnAccount => actor.user.is_some(),
+        Action::ManageCatalogueOf(p) => actor.partner_role(Role::PartnerAdmin, p),
+        Action::ViewSchool(s) => actor.has(|g| g.role == Role::Teacher && g.school == Some(s)),
+        Action::ManageSchools
+        | Action::ManagePartners
+        | Action::ManageUsers
+        | Action::ViewAuditLog
+        | Action::ReadMailbox => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P1: PartnerId = PartnerId(1);
+    const P2: PartnerId = PartnerId(2);
+    const S1: SchoolId = SchoolId(10);
+    const S2: SchoolId = SchoolId(20);
+
+    fn actor(grants: &[(Role, Option<SchoolId>, Option<PartnerId>)]) -> Actor {
+        Actor {
+            user: Some(UserId(1)),
+            grants: grants
+                .iter()
+                .map(|(role, school, partner)| RoleGrant {
+                    role: *role,
+                    school: *school,
+                    partner: *partner,
+                })
+                .collect(),
+        }
+    }
+
+    /// Every action for every kind of person, written out as a table.
+    #[test]
+    fn the_rule_book() {
+        use Action::*;
+        let people: Vec<(&str, Actor)> = vec![
+            ("anonymous", Actor::anonymous()),
+            ("user without roles", actor(&[])),
+            ("teacher of S1", actor(&[(Role::Teacher, Some(S1), None)])),
+            (
+                "ambassador of P1",
+                actor(&[(Role::Ambassador, None, Some(P1))]),
+            ),
+            ("trainer of P1", actor(&[(Role::Trainer, None, Some(P1))])),
+            (
+                "partner admin of P1",
+                actor(&[(Role::PartnerAdmin, None, Some(P1))]),
+            ),
+            ("admin", actor(&[(Role::Admin, None, None)])),
+        ];
+        // Columns: ViewCatalogue, ViewOwnAccount, ManageCatalogueOf(P1), ManageCatalogueOf(P2),
+        // ViewSchool(S1), ViewSchool(S2), ManageSchools, ManagePartners, ManageUsers,
+        // ViewAuditLog, ReadMailbox.
+        let expected: [[bool; 11]; 7] = [
+            [
+                true, false, false, false, false, false, false, false, false, false, false,
+            ],
+            [
+                true, true, false, false, false, false, false, false, false, false, false,
+            ],
+            [
+                true, true, false, false, true, false, false, false, false, false, false,
+            ],
+            [
+                true, true, false, false, false, false, false, false, false, false, false,
+            ],
+            [
+                true, true, false, false, false, false, false, false, false, false, false,
+            ],
+            [
+                true, true, true, false, false, false, false, false, false, false, false,
+            ],
+            [
+                true, true, true, true, true, true, true, true, true, true, true,
+            ],
+        ];
+        let actions = [
+            ViewCatalogue,
+            ViewOwnAccount,
+            ManageCatalogueOf(P1),
+            ManageCatalogueOf(P2),
+            ViewSchool(S1),
+            ViewSchool(S2),
+            ManageSchools,
+            ManagePartners,
+            ManageUsers,
+            ViewAuditLog,
+            ReadMailbox,
+        ];
+        for ((who, a), row) in people.iter().zip(expected) {
+            for (action, allowed) in actions.iter().zip(row) {
+                assert_eq!(allows(a, *action), allowed, "{who} / {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn roles_add_up() {
+        let both = actor(&[
+            (Role::Teacher, Some(S1), None),
+            (Role::PartnerAdmin, None, Some(P2)),
+        ]);
+        assert!(allows(&both, Action::ViewSchool(S1)));
+        assert!(allows(&both, Action::ManageCatalogueOf(P2)));
+        assert!(!allows(&both, Action::ManageCatalogueOf(P1)));
+        assert!(!allows(&both, Action::ViewSchool(S2)));
+    }
+}

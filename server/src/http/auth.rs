@@ -1,0 +1,306 @@
+//! Who is asking (from the session cookie), signing in and out, and CSRF protection.
+
+use crate::domain::policy::{allows, Action, Actor};
+use crate::error::{AppError, Result};
+use crate::service::accounts::{self, LoginError, SESSION_COOKIE};
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Form, Json, Router};
+use leenpunt_shared::{LoginRequest, Me};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/session", post(create_session).delete(end_session))
+        .route("/api/v1/sessions", delete(end_all_sessions))
+        .route("/api/v1/me", get(me))
+        .route("/sessie", post(form_login))
+        .route("/afmelden", post(form_logout))
+}
+
+/// The session cookie's value, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Whoever is asking: the session's user with their roles, or anonymous.
+pub struct Who(pub Actor);
+
+impl FromRequestParts<AppState> for Who {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let Some(token) = session_token(&parts.headers) else {
+            return Ok(Who(Actor::anonymous()));
+        };
+        let actor = accounts::authenticate(&state.db, state.clock.as_ref(), &token).await?;
+        Ok(Who(actor.unwrap_or_default()))
+    }
+}
+
+impl Who {
+    /// Refuses unless the policy allows the action: 401 when anonymous, 403 otherwise.
+    pub fn require(&self, action: Action) -> Result<()> {
+        if allows(&self.0, action) {
+            Ok(())
+        } else if self.0.user.is_none() {
+            Err(AppError::Unauthorized)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+fn client_address(parts: &axum::http::Extensions) -> String {
+    parts
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config.public_url().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
+    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+const SESSION_MAX_AGE: i64 = crate::domain::auth::SESSION_ABSOLUTE_DAYS * 24 * 3600;
+
+async fn start(state: &AppState, email: &str, password: &str, client: &str) -> Result<HeaderValue> {
+    match accounts::login(&state.db, state.clock.as_ref(), email, password, client).await {
+        Ok((token, _)) => Ok(session_cookie(state, &token, SESSION_MAX_AGE)),
+        Err(LoginError::Invalid) => Err(AppError::BadCredentials),
+        Err(LoginError::Throttled) => Err(AppError::TooManyRequests),
+        Err(LoginError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// Signs in. A new session id is issued on every login.
+#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = LoginRequest, responses(
+    (status = 204, description = "Signed in; the session cookie is set"),
+    (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+    (status = 429, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn create_session(State(state): State<AppState>, request: Request) -> Result<Response> {
+    let client = client_address(request.extensions());
+    let body = axum::body::to_bytes(request.into_body(), 64 * 1024)
+        .await
+        .map_err(|_| bad_body())?;
+    let login: LoginRequest = serde_json::from_slice(&body).map_err(|_| bad_body())?;
+    let cookie = start(&state, &login.email, &login.password, &client).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+fn bad_body() -> AppError {
+    AppError::Validation(vec![leenpunt_shared::FieldError::new(
+        "body",
+        "email and password are required",
+    )])
+}
+
+/// Signs out of this browser.
+#[utoipa::path(delete, path = "/api/v1/session", tag = "accounts", responses((status = 204, description = "Signed out")))]
+pub async fn end_session(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    if let Some(token) = session_token(&headers) {
+        accounts::logout(&state.db, &token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session_cookie(&state, "", 0))],
+    )
+        .into_response())
+}
+
+/// Signs out everywhere: ends every session of the signed-in user.
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "accounts", responses(
+    (status = 204, description = "All sessions ended"),
+    (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn end_all_sessions(State(state): State<AppState>, who: Who) -> Result<Response> {
+    who.require(Action::ViewOwnAccount)?;
+    let user = who.0.user.ok_or(AppError::Unauthorized)?;
+    state
+        .db
+        .end_all_sessions(user, &state.clock.now().to_rfc3339())
+        .await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session_cookie(&state, "", 0))],
+    )
+        .into_response())
+}
+
+/// The signed-in user and their roles.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses(
+    (status = 200, body = Me),
+    (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn me(State(state): State<AppState>, who: Who) -> Result<Json<Me>> {
+    who.require(Action::ViewOwnAccount)?;
+    let user = who.0.user.ok_or(AppError::Unauthorized)?;
+    state
+        .db
+        .me(user)
+        .await?
+        .map(Json)
+        .ok_or(AppError::Unauthorized)
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// The sign-in form of the `/aanmelden` page (works without JavaScript).
+async fn form_login(
+    State(state): State<AppState>,
+    ConnectInfoOpt(client): ConnectInfoOpt,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = super::lang::safe_next(form.next);
+    match start(&state, &form.email, &form.password, &client).await {
+        Ok(cookie) => (
+            StatusCode::SEE_OTHER,
+            [
+                (
+                    header::LOCATION,
+                    HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/")),
+                ),
+                (header::SET_COOKIE, cookie),
+            ],
+        )
+            .into_response(),
+        Err(e) => {
+            let reason = match e {
+                AppError::TooManyRequests => "teveel",
+                AppError::BadCredentials => "ongeldig",
+                _ => "storing",
+            };
+            let back = format!(
+                "/aanmelden?fout={reason}&next={}",
+                leenpunt_shared::query::encode_component(&next)
+            );
+            (StatusCode::SEE_OTHER, [(header::LOCATION, back)]).into_response()
+        }
+    }
+}
+
+async fn form_logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session_token(&headers) {
+        let _ = accounts::logout(&state.db, &token).await;
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, HeaderValue::from_static("/")),
+            (header::SET_COOKIE, session_cookie(&state, "", 0)),
+        ],
+    )
+        .into_response()
+}
+
+/// The client address when the server was started with connect info, else "unknown".
+struct ConnectInfoOpt(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ConnectInfoOpt {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        Ok(ConnectInfoOpt(client_address(&parts.extensions)))
+    }
+}
+
+/// Refuses state-changing requests that a browser sends on behalf of another site.
+/// `Origin` (or, without it, `Sec-Fetch-Site`) must say the request comes from this site.
+/// Requests without either header are not from a browser form or script and carry no
+/// ambient authority worth forging.
+pub async fn csrf(request: Request, next: Next) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if safe || same_site(request.headers()) {
+        next.run(request).await
+    } else {
+        AppError::Forbidden.into_response()
+    }
+}
+
+fn same_site(headers: &HeaderMap) -> bool {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    match (get("origin"), get("host")) {
+        (Some(origin), Some(host)) => {
+            origin.split_once("://").map(|(_, authority)| authority) == Some(host)
+        }
+        (Some(_), None) => false,
+        (None, _) => {
+            get("sec-fetch-site").is_none_or(|site| site == "same-origin" || site == "none")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                (
+                    axum::http::HeaderName::from_static(k),
+                    HeaderValue::from_static(v),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn same_site_rules() {
+        assert!(same_site(&headers(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!same_site(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!same_site(&headers(&[
+            ("origin", "null"),
+            ("host", "127.0.0.1:3000")
+        ])));
+        assert!(!same_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(same_site(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(same_site(&headers(&[])), "non-browser clients");
+    }
+
+    #[test]
+    fn finds_the_session_cookie() {
+        let h = headers(&[("cookie", "leenpunt_lang=en; leenpunt_session=abc")]);
+        assert_eq!(session_token(&h).as_deref(), Some("abc"));
+    }
+}

@@ -1,0 +1,86 @@
+//! Signing in and out in a real browser.
+
+use fantoccini::Locator;
+use leenpunt_tests::browser::Browser;
+use leenpunt_tests::{site_dir, TestApp, DEMO_PASSWORD};
+
+#[tokio::test]
+async fn sign_in_shows_the_user_and_sign_out_forgets_them() {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "run `cargo xtask test`, which builds the front end"
+    );
+    let app = TestApp::spawn().await;
+    let b = Browser::start().await;
+    b.client.goto(&app.url("/catalogus")).await.unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    b.client
+        .find(Locator::Css("a.signin"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.pathname === '/aanmelden'").await;
+
+    // A wrong password first: a clear message, still signed out.
+    b.wait_for("#signin-email")
+        .await
+        .send_keys("leerkracht@demo.leenpunt.be")
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("#signin-password"))
+        .await
+        .unwrap()
+        .send_keys("niet juist!")
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css(".signin-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = b.wait_for("#signin-error").await.text().await.unwrap();
+    assert_eq!(error, "Het e-mailadres of het wachtwoord klopt niet.");
+
+    b.wait_for("#signin-email")
+        .await
+        .send_keys("leerkracht@demo.leenpunt.be")
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("#signin-password"))
+        .await
+        .unwrap()
+        .send_keys(DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css(".signin-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let name = b.wait_for(".account-name").await.text().await.unwrap();
+    assert!(name.contains("Lotte Vermeulen"), "header shows {name}");
+    assert_eq!(b.js("return location.pathname").await, "/");
+
+    b.client
+        .find(Locator::Css(".signout button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("a.signin").await;
+    assert_eq!(
+        b.js("return document.querySelector('.account-name')").await,
+        serde_json::Value::Null
+    );
+    b.close().await;
+}
