@@ -1,13 +1,16 @@
 //! The command line: serve (default), and catalogue/school import and export.
 
 use crate::config::Config;
+use crate::db::accounts::NewUser;
 use crate::db::Db;
+use crate::domain::auth::{check_password, hash_password};
 use crate::domain::csv_table::{report, write_table};
 use crate::domain::import::CATALOGUE_COLUMNS;
+use crate::domain::policy::RoleGrant;
 use crate::service::import::{import_catalogue, import_schools, ImportError};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use leenpunt_shared::Lang;
+use leenpunt_shared::{Email, Lang, Role, SchoolNumber};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -33,7 +36,51 @@ pub enum Command {
     /// Import schools from CSV.
     Schools {
         #[command(subcommand)]
-        action: CsvAction,
+        action: SchoolsAction,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchoolsAction {
+    /// Create or update schools by instellingsnummer; a file with any bad row writes nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long, default_value = "nl")]
+        lang: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account (e.g. the first admin of a fresh install). The password is read
+    /// from standard input with `--password-stdin`, otherwise generated and printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Global administrator.
+        #[arg(long)]
+        admin: bool,
+        /// Teacher at a school (instellingsnummer); repeatable.
+        #[arg(long, value_name = "INSTELLINGSNUMMER")]
+        teacher: Vec<String>,
+        /// Desk staff of a partner service (slug); repeatable.
+        #[arg(long, value_name = "PARTNER")]
+        ambassador: Vec<String>,
+        /// Trainer of a partner service (slug); repeatable.
+        #[arg(long, value_name = "PARTNER")]
+        trainer: Vec<String>,
+        /// Administrator of a partner service (slug); repeatable.
+        #[arg(long, value_name = "PARTNER")]
+        partner_admin: Vec<String>,
+        #[arg(long)]
+        password_stdin: bool,
     },
 }
 
@@ -69,7 +116,7 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
             report_import(import_catalogue(&db, &text, &now).await, &lang)?
         }
         Command::Schools {
-            action: CsvAction::Import { file, lang },
+            action: SchoolsAction::Import { file, lang },
         } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
@@ -87,11 +134,25 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
             }
             0
         }
-        Command::Schools {
-            action: CsvAction::Export { .. },
+        Command::User {
+            action:
+                UserAction::Create {
+                    email,
+                    name,
+                    admin,
+                    teacher,
+                    ambassador,
+                    trainer,
+                    partner_admin,
+                    password_stdin,
+                },
         } => {
-            eprintln!("schools export is not available yet");
-            2
+            let mut scoped = Vec::new();
+            scoped.extend(teacher.into_iter().map(|s| (Role::Teacher, s)));
+            scoped.extend(ambassador.into_iter().map(|s| (Role::Ambassador, s)));
+            scoped.extend(trainer.into_iter().map(|s| (Role::Trainer, s)));
+            scoped.extend(partner_admin.into_iter().map(|s| (Role::PartnerAdmin, s)));
+            create_user(&db, &email, &name, admin, scoped, password_stdin, &now).await?
         }
     };
     db.close().await;
@@ -121,4 +182,100 @@ fn report_import(
         }
         Err(ImportError::Db(e)) => Err(e.into()),
     }
+}
+
+/// Creates an account from the command line. Returns the exit code.
+async fn create_user(
+    db: &Db,
+    email: &str,
+    name: &str,
+    admin: bool,
+    scoped: Vec<(Role, String)>,
+    password_stdin: bool,
+    now: &str,
+) -> anyhow::Result<i32> {
+    let email = match Email::parse(email) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("invalid e-mail address: {e}");
+            return Ok(1);
+        }
+    };
+    let mut grants = Vec::new();
+    if admin {
+        grants.push(RoleGrant {
+            role: Role::Admin,
+            school: None,
+            partner: None,
+        });
+    }
+    for (role, scope) in scoped {
+        let grant = if role == Role::Teacher {
+            let number = SchoolNumber::parse(&scope)
+                .map(|n| n.to_string())
+                .unwrap_or(scope.clone());
+            db.school_id(&number).await?.map(|s| RoleGrant {
+                role,
+                school: Some(s),
+                partner: None,
+            })
+        } else {
+            db.partner_id(&scope).await?.map(|p| RoleGrant {
+                role,
+                school: None,
+                partner: Some(p),
+            })
+        };
+        match grant {
+            Some(g) => grants.push(g),
+            None => {
+                eprintln!(
+                    "unknown school or partner service for {}: {scope}",
+                    role.code()
+                );
+                return Ok(1);
+            }
+        }
+    }
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (generate_password(), true)
+    };
+    if let Err(problem) = check_password(&password, &email) {
+        eprintln!("{}", problem.message(Lang::En));
+        return Ok(1);
+    }
+    let user = NewUser {
+        email: email.clone(),
+        name: name.to_owned(),
+        password_hash: Some(hash_password(&password)),
+        confirmed: true,
+        grants,
+    };
+    match db.create_user(&user, None, now).await {
+        Ok(id) => {
+            println!("created user {} ({email})", id.0);
+            if generated {
+                println!("password (shown once): {password}");
+            }
+            Ok(0)
+        }
+        Err(crate::db::DbError::Conflict(_)) => {
+            eprintln!("an account with this e-mail address already exists");
+            Ok(1)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// 20 characters from an alphabet without look-alikes.
+fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| ALPHABET[rand::Rng::random_range(&mut rng, 0..ALPHABET.len())] as char)
+        .collect()
 }
