@@ -107,6 +107,11 @@ texts! {
     SignInFailed => "Aanmelden lukt nu niet. Probeer het zo dadelijk opnieuw.", "Signing in does not work right now. Please try again shortly.";
     SignedInAs => "Aangemeld als", "Signed in as";
     AccountMenu => "Account", "Account";
+    Confirmed => "Je e-mailadres is bevestigd. Meld je nu aan.", "Your e-mail address is confirmed. Sign in now.";
+    Unconfirmed => "Bevestig eerst je e-mailadres met de link in je mailbox.", "First confirm your e-mail address with the link in your mailbox.";
+    LinkExpired => "Deze link is verlopen. Maak opnieuw een account aan of vraag een nieuwe link.", "This link has expired. Sign up again or ask for a new link.";
+    LinkUsed => "Deze link werd al gebruikt. Je kan je gewoon aanmelden.", "This link was already used. You can simply sign in.";
+    LinkUnknown => "Deze link is ongeldig.", "This link is not valid.";
     Results => "Resultaten", "Results";
 }
 

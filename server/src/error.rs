@@ -22,6 +22,9 @@ pub enum AppError {
     /// Wrong e-mail address or password (never says which).
     #[error("bad credentials")]
     BadCredentials,
+    /// The account's e-mail address must be confirmed first.
+    #[error("e-mail address not confirmed")]
+    Unconfirmed,
     /// Too many attempts; try again later.
     #[error("too many requests")]
     TooManyRequests,
@@ -54,7 +57,7 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Unconfirmed => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -77,6 +80,11 @@ impl AppError {
                 "bad-credentials",
                 "Het e-mailadres of het wachtwoord klopt niet",
                 "The e-mail address or the password is not right",
+            ),
+            AppError::Unconfirmed => (
+                "unconfirmed",
+                "Bevestig eerst je e-mailadres met de link in je mailbox",
+                "First confirm your e-mail address with the link in your mailbox",
             ),
             AppError::TooManyRequests => (
                 "too-many-requests",

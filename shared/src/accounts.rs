@@ -113,3 +113,13 @@ pub struct AuditEntry {
     pub subject: String,
     pub detail: String,
 }
+
+/// A school to choose from when signing up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SchoolOption {
+    /// The instellingsnummer, six digits.
+    pub number: String,
+    pub name: String,
+    pub municipality: String,
+}

@@ -239,6 +239,8 @@ async fn authorization_matrix() {
         ("GET", "/api/openapi.json", [200; 6]),
         ("GET", "/api/v1/me", [401, 200, 200, 200, 200, 200]),
         ("GET", "/api/v1/audit", [401, 403, 403, 403, 403, 200]),
+        ("GET", "/api/v1/mailbox", [401, 403, 403, 403, 403, 200]),
+        ("GET", "/api/v1/schools", [200; 6]),
         ("DELETE", "/api/v1/sessions", [401, 204, 204, 204, 204, 204]),
         ("DELETE", "/api/v1/session", [204; 6]),
     ];

@@ -131,3 +131,58 @@ async fn language_switch_renders_english() {
     assert_eq!(label, "Search the catalogue");
     b.close().await;
 }
+
+/// A hydration mismatch leaves a page dead without any visible error: load every page
+/// fresh and require the wasm to take over.
+#[tokio::test]
+async fn every_page_hydrates() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let slug = app.search("q=bee-bot&kind=uitleen").await.items[0]
+        .slug
+        .clone();
+    let b = Browser::start().await;
+    let pages = [
+        "/",
+        "/catalogus",
+        "/catalogus?theme=stem&sort=title&page=2",
+        &format!("/catalogus/{slug}"),
+        "/aanmelden",
+        "/aanmelden?fout=ongeldig",
+        "/aanmelden?bevestigd=1",
+        "/bestaat-niet",
+    ];
+    for page in pages {
+        b.client.goto(&app.url(page)).await.unwrap();
+        b.wait_until("document.body.dataset.hydrated === 'true'")
+            .await;
+    }
+    // And with a signed-in user in the header.
+    b.client.goto(&app.url("/aanmelden")).await.unwrap();
+    b.wait_for("#signin-email")
+        .await
+        .send_keys("trainer@demo.leenpunt.be")
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("#signin-password"))
+        .await
+        .unwrap()
+        .send_keys(leenpunt_tests::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css(".signin-form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for(".account-name").await;
+    for page in ["/", &format!("/catalogus/{slug}")] {
+        b.client.goto(&app.url(page)).await.unwrap();
+        b.wait_until("document.body.dataset.hydrated === 'true'")
+            .await;
+    }
+    b.close().await;
+}

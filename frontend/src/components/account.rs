@@ -10,7 +10,7 @@ pub fn AccountMenu() -> impl IntoView {
     match use_context::<CurrentUser>().unwrap_or_default().0 {
         Some(name) => Either::Left(view! {
             <span class="account-name">
-                <span class="visually-hidden">{t(T::SignedInAs)}" "</span>
+                <span class="visually-hidden">{format!("{} ", t(T::SignedInAs))}</span>
                 {name}
             </span>
             // A POST form: signing out changes state, so it is not a link.

@@ -111,7 +111,7 @@ fn KitView(kit: KitDetail) -> impl IntoView {
                                         <strong>{pp.name.clone()}</strong>
                                         <address>{pp.street.clone()}<br/>{format!("{} {}", pp.postcode, pp.municipality)}</address>
                                         {(!pp.opening_hours.is_empty()).then(|| view! {
-                                            <p class="hours"><span>{t(T::OpeningHours)}": "</span>{pp.opening_hours.clone()}</p>
+                                            <p class="hours"><span>{format!("{}: ", t(T::OpeningHours))}</span>{pp.opening_hours.clone()}</p>
                                         })}
                                     </li>
                                 }).collect_view()}

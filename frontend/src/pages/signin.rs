@@ -23,6 +23,10 @@ pub fn SignIn() -> impl IntoView {
             .map(|reason| match reason.as_str() {
                 "ongeldig" => T::BadCredentials,
                 "teveel" => T::Throttled,
+                "onbevestigd" => T::Unconfirmed,
+                "link-verlopen" => T::LinkExpired,
+                "link-gebruikt" => T::LinkUsed,
+                "link-onbekend" => T::LinkUnknown,
                 _ => T::SignInFailed,
             })
     };
@@ -31,6 +35,7 @@ pub fn SignIn() -> impl IntoView {
         <section class="signin-page">
             <h1>{t(T::SignInTitle)}</h1>
             <p>{t(T::SignInIntro)}</p>
+            {move || query.read().get("bevestigd").map(|_| view! { <p class="notice" role="status" id="signin-notice">{t(T::Confirmed)}</p> })}
             {move || error().map(|e| view! { <p class="error" role="alert" id="signin-error">{t(e)}</p> })}
             <form method="post" action="/sessie" class="signin-form">
                 <input type="hidden" name="next" value=next/>

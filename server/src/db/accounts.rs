@@ -12,6 +12,7 @@ pub struct LoginRecord {
     pub id: UserId,
     pub password_hash: Option<String>,
     pub disabled: bool,
+    pub confirmed: bool,
 }
 
 /// A stored session.
@@ -34,16 +35,17 @@ pub struct NewUser {
 
 impl Db {
     pub async fn login_record(&self, email: &Email) -> DbResult<Option<LoginRecord>> {
-        let row = sqlx::query_as::<_, (i64, Option<String>, Option<String>)>(
-            "SELECT id, password_hash, disabled_at FROM users WHERE email = ?",
+        let row = sqlx::query_as::<_, (i64, Option<String>, Option<String>, Option<String>)>(
+            "SELECT id, password_hash, disabled_at, confirmed_at FROM users WHERE email = ?",
         )
         .bind(email.as_str())
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|(id, hash, disabled)| LoginRecord {
+        Ok(row.map(|(id, hash, disabled, confirmed)| LoginRecord {
             id: UserId(id),
             password_hash: hash,
             disabled: disabled.is_some(),
+            confirmed: confirmed.is_some(),
         }))
     }
 
@@ -355,6 +357,27 @@ impl Db {
                     action,
                     subject,
                     detail,
+                },
+            )
+            .collect())
+    }
+}
+
+impl Db {
+    /// All schools, by name, for choosing one.
+    pub async fn school_options(&self) -> DbResult<Vec<leenpunt_shared::accounts::SchoolOption>> {
+        let rows = sqlx::query_as::<_, (String, String, String)>(
+            "SELECT instellingsnummer, name, municipality FROM schools ORDER BY name, municipality",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(number, name, municipality)| leenpunt_shared::accounts::SchoolOption {
+                    number,
+                    name,
+                    municipality,
                 },
             )
             .collect())

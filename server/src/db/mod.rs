@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod import;
+pub mod mail;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

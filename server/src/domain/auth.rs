@@ -196,3 +196,77 @@ mod tests {
         );
     }
 }
+
+/// What a mailed link is for; each kind has its own lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    Confirm,
+    Reset,
+    Invite,
+}
+
+impl TokenPurpose {
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenPurpose::Confirm => "confirm",
+            TokenPurpose::Reset => "reset",
+            TokenPurpose::Invite => "invite",
+        }
+    }
+
+    /// How long a link stays valid.
+    pub fn lifetime(self) -> Duration {
+        match self {
+            TokenPurpose::Confirm => Duration::hours(48),
+            TokenPurpose::Reset => Duration::hours(2),
+            TokenPurpose::Invite => Duration::days(7),
+        }
+    }
+}
+
+/// Why a mailed link no longer works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenProblem {
+    Unknown,
+    Expired,
+    Used,
+}
+
+/// A link works once, before it expires.
+pub fn check_token(
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    used: bool,
+) -> Result<(), TokenProblem> {
+    if used {
+        Err(TokenProblem::Used)
+    } else if now >= expires_at {
+        Err(TokenProblem::Expired)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    #[test]
+    fn links_work_once_and_expire() {
+        let t0 = DateTime::parse_from_rfc3339("2026-11-27T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let expires = t0 + TokenPurpose::Confirm.lifetime();
+        assert_eq!(check_token(t0, expires, false), Ok(()));
+        assert_eq!(
+            check_token(expires - Duration::seconds(1), expires, false),
+            Ok(())
+        );
+        assert_eq!(
+            check_token(expires, expires, false),
+            Err(TokenProblem::Expired)
+        );
+        assert_eq!(check_token(t0, expires, true), Err(TokenProblem::Used));
+        assert!(TokenPurpose::Reset.lifetime() < TokenPurpose::Confirm.lifetime());
+    }
+}

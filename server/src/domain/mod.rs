@@ -5,5 +5,6 @@ pub mod catalogue;
 pub mod clock;
 pub mod csv_table;
 pub mod import;
+pub mod mail;
 pub mod policy;
 pub mod text;

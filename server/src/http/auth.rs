@@ -90,6 +90,7 @@ async fn start(state: &AppState, email: &str, password: &str, client: &str) -> R
         Ok((token, _)) => Ok(session_cookie(state, &token, SESSION_MAX_AGE)),
         Err(LoginError::Invalid) => Err(AppError::BadCredentials),
         Err(LoginError::Throttled) => Err(AppError::TooManyRequests),
+        Err(LoginError::Unconfirmed) => Err(AppError::Unconfirmed),
         Err(LoginError::Db(e)) => Err(e.into()),
     }
 }
@@ -195,6 +196,7 @@ async fn form_login(
             let reason = match e {
                 AppError::TooManyRequests => "teveel",
                 AppError::BadCredentials => "ongeldig",
+                AppError::Unconfirmed => "onbevestigd",
                 _ => "storing",
             };
             let back = format!(

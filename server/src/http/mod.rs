@@ -9,6 +9,7 @@ pub mod lang;
 pub mod openapi;
 pub mod pages;
 pub mod security;
+pub mod signup;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(catalogue::routes())
         .merge(auth::routes())
         .merge(audit::routes())
+        .merge(signup::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

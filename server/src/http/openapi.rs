@@ -11,7 +11,7 @@ use utoipa::OpenApi;
     paths(
         super::catalogue::search, super::catalogue::detail, super::health::healthz, super::health::readyz,
         super::auth::create_session, super::auth::end_session, super::auth::end_all_sessions, super::auth::me,
-        super::audit::list,
+        super::audit::list, super::signup::api_sign_up, super::signup::schools, super::signup::mailbox,
     ),
     tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"))
 )]

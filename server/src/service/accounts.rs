@@ -23,6 +23,9 @@ pub enum LoginError {
     Invalid,
     #[error("too many failed attempts")]
     Throttled,
+    /// Right password, but the e-mail address was never confirmed.
+    #[error("e-mail address not confirmed")]
+    Unconfirmed,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -74,6 +77,7 @@ pub async fn login(
         .await
         .unwrap_or(false);
     match record {
+        Some((_, r)) if matches && !r.disabled && !r.confirmed => Err(LoginError::Unconfirmed),
         Some((email, r)) if matches && !r.disabled && r.password_hash.is_some() => {
             let (token, token_hash) = new_session_secret();
             db.start_session(r.id, &email, &token_hash, &now.to_rfc3339())

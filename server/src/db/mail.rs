@@ -1,0 +1,107 @@
+//! The outbox and mailed single-use tokens.
+
+use super::{Db, DbResult};
+use crate::domain::auth::TokenPurpose;
+use crate::domain::mail::Mail;
+use leenpunt_shared::UserId;
+use sqlx::SqliteConnection;
+
+/// A mail as kept in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct OutboxMail {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+/// Queues a mail in the caller's transaction: it is sent exactly when the change commits.
+pub async fn enqueue(conn: &mut SqliteConnection, mail: &Mail, now: &str) -> DbResult<()> {
+    sqlx::query("INSERT INTO outbox (to_addr, subject, body, created_at) VALUES (?, ?, ?, ?)")
+        .bind(mail.to.as_str())
+        .bind(&mail.subject)
+        .bind(&mail.body)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Stores a token's hash for a user.
+pub async fn insert_token(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    user: UserId,
+    purpose: TokenPurpose,
+    now: &str,
+    expires_at: &str,
+) -> DbResult<()> {
+    sqlx::query("INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(purpose.code())
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A stored token: its user, expiry and whether it was used.
+pub async fn find_token(
+    conn: &mut SqliteConnection,
+    token_hash: &str,
+    purpose: TokenPurpose,
+) -> DbResult<Option<(UserId, String, bool)>> {
+    let row = sqlx::query_as::<_, (i64, String, Option<String>)>(
+        "SELECT user_id, expires_at, used_at FROM email_tokens WHERE token_hash = ? AND purpose = ?",
+    )
+    .bind(token_hash)
+    .bind(purpose.code())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(user, expires, used)| (UserId(user), expires, used.is_some())))
+}
+
+pub async fn use_token(conn: &mut SqliteConnection, token_hash: &str, now: &str) -> DbResult<()> {
+    sqlx::query("UPDATE email_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+        .bind(now)
+        .bind(token_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn confirm_user(conn: &mut SqliteConnection, user: UserId, now: &str) -> DbResult<()> {
+    sqlx::query("UPDATE users SET confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?")
+        .bind(now)
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Db {
+    /// The latest mails, newest first (the development mailbox).
+    pub async fn mailbox(&self, limit: u32) -> DbResult<Vec<OutboxMail>> {
+        let rows = sqlx::query_as::<_, (i64, String, String, String, String, Option<String>)>(
+            "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox ORDER BY id DESC LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, to, subject, body, created_at, sent_at)| OutboxMail {
+                id,
+                to,
+                subject,
+                body,
+                created_at,
+                sent_at,
+            })
+            .collect())
+    }
+}

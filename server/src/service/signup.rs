@@ -1,0 +1,205 @@
+//! Signing up as a teacher and confirming the e-mail address.
+
+use super::accounts::token_hash;
+use crate::db::accounts::{audit, insert_user, NewUser};
+use crate::db::mail::{confirm_user, enqueue, find_token, insert_token, use_token};
+use crate::db::{Db, DbError};
+use crate::domain::auth::{check_password, check_token, hash_password, TokenProblem, TokenPurpose};
+use crate::domain::mail::{already_registered, confirm_address};
+use crate::domain::policy::RoleGrant;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use leenpunt_shared::{Email, FieldError, Lang, Role, SchoolNumber};
+
+/// What a teacher fills in.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct SignUpForm {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    /// The school's instellingsnummer.
+    pub school: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignUpError {
+    /// Per-field problems: (field, machine code, message).
+    #[error("invalid sign-up")]
+    Invalid(Vec<(String, &'static str, FieldError)>),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn field(
+    errors: &mut Vec<(String, &'static str, FieldError)>,
+    name: &str,
+    code: &'static str,
+    message: String,
+) {
+    errors.push((name.to_owned(), code, FieldError::new(name, message)));
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Creates an unconfirmed teacher account and mails a confirmation link. When the address
+/// already has an account, that account's owner gets a mail instead, and the answer is the
+/// same: the form never reveals who has an account.
+pub async fn sign_up(
+    db: &Db,
+    now: DateTime<Utc>,
+    public_url: &str,
+    lang: Lang,
+    form: &SignUpForm,
+) -> Result<(), SignUpError> {
+    let nl = lang == Lang::Nl;
+    let mut errors = Vec::new();
+    let email = Email::parse(&form.email)
+        .map_err(|_| {
+            field(
+                &mut errors,
+                "email",
+                "ongeldig",
+                if nl {
+                    "Vul een geldig e-mailadres in, bv. naam@school.be.".into()
+                } else {
+                    "Enter a valid e-mail address, e.g. name@school.be.".into()
+                },
+            )
+        })
+        .ok();
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        field(
+            &mut errors,
+            "name",
+            "leeg",
+            if nl {
+                "Vul je naam in.".into()
+            } else {
+                "Enter your name.".into()
+            },
+        );
+    }
+    if let Some(e) = &email {
+        if let Err(problem) = check_password(&form.password, e) {
+            let code = match problem {
+                crate::domain::auth::PasswordProblem::TooShort => "kort",
+                crate::domain::auth::PasswordProblem::SameAsEmail => "email",
+            };
+            field(&mut errors, "password", code, problem.message(lang));
+        }
+    }
+    let school = match SchoolNumber::parse(&form.school) {
+        Ok(n) => db.school_id(&n.to_string()).await?,
+        Err(_) => None,
+    };
+    if school.is_none() {
+        field(
+            &mut errors,
+            "school",
+            "onbekend",
+            if nl {
+                "Kies je school in de lijst.".into()
+            } else {
+                "Choose your school from the list.".into()
+            },
+        );
+    }
+    let (Some(email), Some(school), true) = (email, school, errors.is_empty()) else {
+        return Err(SignUpError::Invalid(errors));
+    };
+
+    let stamp = now.to_rfc3339();
+    let mut tx = db.begin().await?;
+    if db.login_record(&email).await?.is_some() {
+        enqueue(
+            &mut tx,
+            &already_registered(lang, &email, &format!("{public_url}/aanmelden")),
+            &stamp,
+        )
+        .await?;
+        tx.commit().await.map_err(DbError::from)?;
+        return Ok(());
+    }
+    let user = NewUser {
+        email: email.clone(),
+        name: name.to_owned(),
+        password_hash: Some(
+            tokio::task::spawn_blocking({
+                let p = form.password.clone();
+                move || hash_password(&p)
+            })
+            .await
+            .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))?,
+        ),
+        confirmed: false,
+        grants: vec![RoleGrant {
+            role: Role::Teacher,
+            school: Some(school),
+            partner: None,
+        }],
+    };
+    let id = insert_user(&mut tx, &user, &stamp).await?;
+    let token = random_token();
+    let expires = (now + TokenPurpose::Confirm.lifetime()).to_rfc3339();
+    insert_token(
+        &mut tx,
+        &token_hash(&token),
+        id,
+        TokenPurpose::Confirm,
+        &stamp,
+        &expires,
+    )
+    .await?;
+    let link = format!("{public_url}/bevestig/{token}");
+    enqueue(&mut tx, &confirm_address(lang, &email, name, &link), &stamp).await?;
+    audit(
+        &mut tx,
+        Some(id),
+        "signed-up",
+        &format!("user:{}", id.0),
+        email.as_str(),
+        &stamp,
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Confirms an e-mail address with a mailed token (once, before it expires).
+pub async fn confirm(
+    db: &Db,
+    now: DateTime<Utc>,
+    token: &str,
+) -> Result<Result<(), TokenProblem>, DbError> {
+    let hash = token_hash(token);
+    let mut tx = db.begin().await?;
+    let Some((user, expires, used)) = find_token(&mut tx, &hash, TokenPurpose::Confirm).await?
+    else {
+        return Ok(Err(TokenProblem::Unknown));
+    };
+    let expires = DateTime::parse_from_rfc3339(&expires)
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or(now);
+    if let Err(problem) = check_token(now, expires, used) {
+        return Ok(Err(problem));
+    }
+    let stamp = now.to_rfc3339();
+    use_token(&mut tx, &hash, &stamp).await?;
+    confirm_user(&mut tx, user, &stamp).await?;
+    audit(
+        &mut tx,
+        Some(user),
+        "email-confirmed",
+        &format!("user:{}", user.0),
+        "",
+        &stamp,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

@@ -1,0 +1,139 @@
+//! Signing up, the confirmation mail, and confirming.
+
+use leenpunt_shared::Problem;
+use leenpunt_tests::TestApp;
+use reqwest::StatusCode;
+
+async fn outbox(app: &TestApp, to: &str) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT subject, body FROM outbox WHERE to_addr = ? ORDER BY id")
+        .bind(to)
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+/// The confirmation link from a mail body, as a path.
+fn link_path(body: &str) -> String {
+    let url = body
+        .split_whitespace()
+        .find(|w| w.contains("/bevestig/"))
+        .expect("a link");
+    url[url.find("/bevestig/").unwrap()..].to_owned()
+}
+
+async fn sign_up(app: &TestApp, email: &str, password: &str, school: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/signup"))
+        .json(&serde_json::json!({ "email": email, "name": "Els Jansens", "password": password, "school": school }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sign_up_confirm_then_sign_in() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        sign_up(&app, "els.jansens@school.be", "mijn geheim 123", "126763")
+            .await
+            .status(),
+        202
+    );
+    let mails = outbox(&app, "els.jansens@school.be").await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].0.starts_with("Bevestig je e-mailadres"));
+    assert_eq!(
+        app.login("els.jansens@school.be", "mijn geheim 123").await,
+        Err(StatusCode::FORBIDDEN),
+        "not confirmed yet"
+    );
+
+    let link = link_path(&mails[0].1);
+    let confirmed = app.get(&link).await;
+    assert_eq!(confirmed.status(), 303);
+    assert_eq!(confirmed.headers()["location"], "/aanmelden?bevestigd=1");
+    let cookie = app
+        .login("els.jansens@school.be", "mijn geheim 123")
+        .await
+        .unwrap();
+    let me: leenpunt_shared::Me = app
+        .get_as(&cookie, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.grants[0].school.as_ref().unwrap().name,
+        "GO! Basisschool De Zeemeeuw"
+    );
+
+    let again = app.get(&link).await;
+    assert_eq!(
+        again.headers()["location"],
+        "/aanmelden?fout=link-gebruikt",
+        "a link works once"
+    );
+    assert_eq!(
+        app.get("/bevestig/verzonnen").await.headers()["location"],
+        "/aanmelden?fout=link-onbekend"
+    );
+}
+
+#[tokio::test]
+async fn every_wrong_field_is_named_and_nothing_is_written() {
+    let app = TestApp::spawn().await;
+    let users_before: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let response = app
+        .client
+        .post(app.url("/api/v1/signup"))
+        .json(&serde_json::json!({ "email": "geen-adres", "name": " ", "password": "kort", "school": "999999" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let problem: Problem = response.json().await.unwrap();
+    let fields: Vec<&str> = problem.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec!["email", "name", "school"],
+        "password is judged once the address is valid"
+    );
+    let weak = sign_up(&app, "els@school.be", "els@school.be", "126763").await;
+    let problem: Problem = weak.json().await.unwrap();
+    assert_eq!(problem.errors[0].field, "password");
+    assert_eq!(
+        problem.errors[0].message,
+        "Je wachtwoord mag niet je e-mailadres zijn."
+    );
+    let users_after: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(users_before, users_after);
+}
+
+#[tokio::test]
+async fn an_existing_address_gets_a_mail_not_a_second_account() {
+    let app = TestApp::spawn().await;
+    let response = sign_up(
+        &app,
+        "leerkracht@demo.leenpunt.be",
+        "nog een wachtwoord",
+        "126763",
+    )
+    .await;
+    assert_eq!(response.status(), 202, "same answer as for a new address");
+    let mails = outbox(&app, "leerkracht@demo.leenpunt.be").await;
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].0.contains("al een account"));
+    let n: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM users WHERE email = 'leerkracht@demo.leenpunt.be'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+}
