@@ -263,7 +263,7 @@ async fn page_weight() -> anyhow::Result<()> {
         total += bytes.len();
     }
     println!(
-        "{:<44} {:>10}   (target: <= 250 KB = 256000 bytes)",
+        "{:<44} {:>10}   (target: <= 250 KB = 250000 bytes)",
         "TOTAL", total
     );
     let raw = std::fs::metadata(

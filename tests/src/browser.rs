@@ -110,6 +110,25 @@ impl Browser {
         }
     }
 
+    /// Fills in and submits the sign-in form of the current page.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        self.wait_for("#signin-email")
+            .await
+            .send_keys(email)
+            .await
+            .expect("type e-mail");
+        self.wait_for("#signin-password")
+            .await
+            .send_keys(password)
+            .await
+            .expect("type password");
+        self.wait_for(".signin-form button")
+            .await
+            .click()
+            .await
+            .expect("submit");
+    }
+
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.expect("execute")
     }

@@ -25,47 +25,13 @@ async fn sign_in_shows_the_user_and_sign_out_forgets_them() {
     b.wait_until("location.pathname === '/aanmelden'").await;
 
     // A wrong password first: a clear message, still signed out.
-    b.wait_for("#signin-email")
-        .await
-        .send_keys("leerkracht@demo.leenpunt.be")
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("#signin-password"))
-        .await
-        .unwrap()
-        .send_keys("niet juist!")
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css(".signin-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.sign_in("leerkracht@demo.leenpunt.be", "niet juist!")
+        .await;
     let error = b.wait_for("#signin-error").await.text().await.unwrap();
     assert_eq!(error, "Het e-mailadres of het wachtwoord klopt niet.");
 
-    b.wait_for("#signin-email")
-        .await
-        .send_keys("leerkracht@demo.leenpunt.be")
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("#signin-password"))
-        .await
-        .unwrap()
-        .send_keys(DEMO_PASSWORD)
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css(".signin-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.sign_in("leerkracht@demo.leenpunt.be", DEMO_PASSWORD)
+        .await;
     let name = b.wait_for(".account-name").await.text().await.unwrap();
     assert!(name.contains("Lotte Vermeulen"), "header shows {name}");
     assert_eq!(b.js("return location.pathname").await, "/");

@@ -159,25 +159,8 @@ async fn every_page_hydrates() {
     }
     // And with a signed-in user in the header.
     b.client.goto(&app.url("/aanmelden")).await.unwrap();
-    b.wait_for("#signin-email")
-        .await
-        .send_keys("trainer@demo.leenpunt.be")
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css("#signin-password"))
-        .await
-        .unwrap()
-        .send_keys(leenpunt_tests::DEMO_PASSWORD)
-        .await
-        .unwrap();
-    b.client
-        .find(Locator::Css(".signin-form button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    b.sign_in("trainer@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+        .await;
     b.wait_for(".account-name").await;
     for page in ["/", &format!("/catalogus/{slug}")] {
         b.client.goto(&app.url(page)).await.unwrap();

@@ -10,22 +10,24 @@ use std::process::Command;
 
 const WASM_PROFILE: &str = "wasm-release";
 
+/// The package, target, features and profile of the browser build (for `build` and `clippy`).
+pub const WASM_BUILD_ARGS: &[&str] = &[
+    "-p",
+    "leenpunt-frontend",
+    "--lib",
+    "--target",
+    "wasm32-unknown-unknown",
+    "--no-default-features",
+    "--features",
+    "hydrate",
+    "--profile",
+    WASM_PROFILE,
+];
+
 pub fn build(root: &Path) -> Result<PathBuf> {
     ensure_wasm_target()?;
     step("build the browser wasm");
-    run(Command::new("cargo").args([
-        "build",
-        "-p",
-        "leenpunt-frontend",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--no-default-features",
-        "--features",
-        "hydrate",
-        "--profile",
-        WASM_PROFILE,
-    ]))?;
+    run(Command::new("cargo").arg("build").args(WASM_BUILD_ARGS))?;
     let site = root.join("target/site");
     let pkg = site.join("pkg");
     if site.exists() {
