@@ -9,9 +9,11 @@ CREATE TABLE outbox (
     created_at  TEXT NOT NULL,
     sent_at     TEXT,
     attempts    INTEGER NOT NULL DEFAULT 0,
+    -- When a failed delivery may be tried again.
+    next_try_at TEXT NOT NULL,
     last_error  TEXT
 );
-CREATE INDEX outbox_unsent ON outbox (sent_at, id);
+CREATE INDEX outbox_unsent ON outbox (sent_at, next_try_at);
 
 -- Single-use, expiring links sent by mail: e-mail confirmation, password reset, invitation.
 -- Only the SHA-256 of the token is stored.

@@ -28,6 +28,11 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Load the demo data into an empty database at start.
     pub demo_data: bool,
+    /// SMTP server for outgoing mail, e.g. `smtp://relay.example:25`. Without one, mail
+    /// stays in the outbox and admins read it in the development mailbox.
+    pub smtp_url: Option<String>,
+    /// The sender of outgoing mail.
+    pub mail_from: String,
 }
 
 impl Default for Config {
@@ -40,6 +45,8 @@ impl Default for Config {
             site_dir: PathBuf::from("target/site"),
             log_format: LogFormat::Human,
             demo_data: true,
+            smtp_url: None,
+            mail_from: "Leenpunt <noreply@leenpunt.invalid>".into(),
         }
     }
 }
@@ -104,6 +111,12 @@ impl Config {
                     ))
                 }
             };
+        }
+        if let Some(v) = env("LEENPUNT_SMTP_URL") {
+            self.smtp_url = Some(v);
+        }
+        if let Some(v) = env("LEENPUNT_MAIL_FROM") {
+            self.mail_from = v;
         }
         if let Some(v) = env("LEENPUNT_DEMO_DATA") {
             self.demo_data = matches!(v.as_str(), "1" | "true" | "yes");

@@ -6,6 +6,7 @@ use crate::domain::clock::{SharedClock, SystemClock};
 use crate::http::assets::Assets;
 use crate::service::accounts::{create_demo_users, DEMO_PASSWORD, DEMO_USERS};
 use crate::service::import::{load_data_set, DEMO};
+use crate::service::mailer::{spawn_worker, Mailer};
 use crate::state::AppState;
 use anyhow::Context;
 use std::sync::Arc;
@@ -30,6 +31,10 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
             .await
             .context("creating the demo accounts")?;
         tracing::info!("demo data loaded");
+    }
+    if let Some(url) = &config.smtp_url {
+        let mailer = Mailer::new(url, &config.mail_from).context("setting up SMTP")?;
+        spawn_worker(db.clone(), mailer, clock.clone());
     }
     let assets = Assets::load(config.site_dir.clone());
     Ok(AppState::new(db, clock, config, assets))

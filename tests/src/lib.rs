@@ -2,6 +2,7 @@
 //! a real headless Chromium driven over WebDriver.
 
 pub mod browser;
+pub mod smtp;
 
 use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
@@ -34,18 +35,23 @@ impl TestApp {
 
     /// Starts the app; `demo` loads the demo data set.
     pub async fn spawn_with(demo: bool) -> TestApp {
+        Self::spawn_configured(|c| c.demo_data = demo).await
+    }
+
+    /// Starts the app with the demo data and a configuration adjusted by `adjust`.
+    pub async fn spawn_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let data = tempfile::tempdir().expect("temp dir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let config = Config {
+        let mut config = Config {
             bind: addr,
             data_dir: data.path().to_path_buf(),
             site_dir: site_dir(),
-            demo_data: demo,
             ..Config::default()
         };
+        adjust(&mut config);
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let state = build_state(config, Arc::new(FixedClock::on(today)))
             .await

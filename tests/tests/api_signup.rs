@@ -137,3 +137,82 @@ async fn an_existing_address_gets_a_mail_not_a_second_account() {
     .unwrap();
     assert_eq!(n, 1);
 }
+
+#[tokio::test]
+async fn the_confirmation_mail_goes_out_over_smtp() {
+    let sink = leenpunt_tests::smtp::SmtpSink::start().await;
+    let url = sink.url.clone();
+    let app = TestApp::spawn_configured(|c| c.smtp_url = Some(url)).await;
+    assert_eq!(
+        sign_up(&app, "an.smtp@school.be", "mijn geheim 123", "126763")
+            .await
+            .status(),
+        202
+    );
+    let mail = sink.wait_for("an.smtp@school.be").await;
+    assert!(
+        mail.data
+            .contains("Subject: Bevestig je e-mailadres voor Leenpunt"),
+        "{}",
+        mail.data
+    );
+    let link = mail
+        .data
+        .lines()
+        .find(|l| l.contains("/bevestig/"))
+        .expect("link line")
+        .trim()
+        .to_owned();
+    let path = &link[link.find("/bevestig/").unwrap()..];
+    assert_eq!(
+        app.get(path).await.headers()["location"],
+        "/aanmelden?bevestigd=1"
+    );
+    // The outbox knows it was sent.
+    let sent: Option<String> =
+        sqlx::query_scalar("SELECT sent_at FROM outbox WHERE to_addr = 'an.smtp@school.be'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert!(sent.is_some());
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_kept_and_retried_later() {
+    // Nothing listens on this port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app =
+        TestApp::spawn_configured(move |c| c.smtp_url = Some(format!("smtp://127.0.0.1:{port}")))
+            .await;
+    assert_eq!(
+        sign_up(&app, "an.later@school.be", "mijn geheim 123", "126763")
+            .await
+            .status(),
+        202
+    );
+    let mut row: (i64, Option<String>, Option<String>, String) = (0, None, None, String::new());
+    for _ in 0..50 {
+        row = sqlx::query_as("SELECT attempts, sent_at, last_error, next_try_at FROM outbox WHERE to_addr = 'an.later@school.be'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        if row.0 > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        row.0, 1,
+        "one attempt, then a pause (the test clock stands still)"
+    );
+    assert!(row.1.is_none() && row.2.is_some());
+    assert!(
+        row.3.as_str() > "2026-11-27T09:00:00+00:00",
+        "next try is later: {}",
+        row.3
+    );
+}

@@ -19,10 +19,11 @@ pub struct OutboxMail {
 
 /// Queues a mail in the caller's transaction: it is sent exactly when the change commits.
 pub async fn enqueue(conn: &mut SqliteConnection, mail: &Mail, now: &str) -> DbResult<()> {
-    sqlx::query("INSERT INTO outbox (to_addr, subject, body, created_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO outbox (to_addr, subject, body, created_at, next_try_at) VALUES (?, ?, ?, ?, ?)")
         .bind(mail.to.as_str())
         .bind(&mail.subject)
         .bind(&mail.body)
+        .bind(now)
         .bind(now)
         .execute(&mut *conn)
         .await?;
@@ -103,5 +104,65 @@ impl Db {
                 sent_at,
             })
             .collect())
+    }
+}
+
+impl Db {
+    /// Mails due for (another) delivery attempt, oldest first.
+    pub async fn due_mails(
+        &self,
+        now: &str,
+        max_attempts: u32,
+        limit: u32,
+    ) -> DbResult<Vec<OutboxMail>> {
+        let rows = sqlx::query_as::<_, (i64, String, String, String, String, Option<String>)>(
+            "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox \
+             WHERE sent_at IS NULL AND next_try_at <= ? AND attempts < ? ORDER BY id LIMIT ?",
+        )
+        .bind(now)
+        .bind(max_attempts)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, to, subject, body, created_at, sent_at)| OutboxMail {
+                id,
+                to,
+                subject,
+                body,
+                created_at,
+                sent_at,
+            })
+            .collect())
+    }
+
+    pub async fn mark_sent(&self, id: i64, now: &str) -> DbResult<()> {
+        sqlx::query("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt; the mail is tried again at `next_try_at`.
+    pub async fn mark_failed(&self, id: i64, error: &str, next_try_at: &str) -> DbResult<()> {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? WHERE id = ?")
+            .bind(error)
+            .bind(next_try_at)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Delivery attempts made for a mail so far.
+    pub async fn mail_attempts(&self, id: i64) -> DbResult<u32> {
+        let n: i64 = sqlx::query_scalar("SELECT attempts FROM outbox WHERE id = ?")
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n as u32)
     }
 }

@@ -65,9 +65,26 @@ pub fn already_registered(lang: Lang, to: &Email, signin_link: &str) -> Mail {
     }
 }
 
+/// Delivery attempts before a mail is given up (and left for an admin to see).
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// How long to wait after the n-th failed attempt: 1, 2, 4, … minutes, at most 2 hours.
+pub fn retry_delay(failed_attempts: u32) -> chrono::Duration {
+    let minutes = 1i64 << failed_attempts.saturating_sub(1).min(7);
+    chrono::Duration::minutes(minutes.min(120))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retries_back_off() {
+        assert_eq!(retry_delay(1), chrono::Duration::minutes(1));
+        assert_eq!(retry_delay(2), chrono::Duration::minutes(2));
+        assert_eq!(retry_delay(4), chrono::Duration::minutes(8));
+        assert_eq!(retry_delay(30), chrono::Duration::minutes(120));
+    }
 
     #[test]
     fn mails_carry_the_link_in_the_right_language() {
