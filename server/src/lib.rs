@@ -10,8 +10,3 @@ pub mod service;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
-
-/// Crates the end-to-end tests reach through the server, so versions always match.
-pub mod reexports {
-    pub use axum;
-}
