@@ -67,6 +67,21 @@ async fn sign_up_confirm_then_sign_in() {
         "GO! Basisschool De Zeemeeuw"
     );
 
+    // Without SMTP the admin reads the mail in the development mailbox.
+    let admin = app
+        .login("beheerder@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let mailbox: serde_json::Value = app
+        .get_as(&admin, "/api/v1/mailbox")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = &mailbox[0];
+    assert_eq!(first["to"], "els.jansens@school.be");
+    assert!(first["body"].as_str().unwrap().contains("/bevestig/"));
+
     let again = app.get(&link).await;
     assert_eq!(
         again.headers()["location"],

@@ -65,22 +65,12 @@ fn test(root: &std::path::Path) -> Result<()> {
     )?;
     let site = site::build(root)?;
     tools::step("clippy (browser build)");
-    tools::run(Command::new("cargo").args([
-        "clippy",
-        "-p",
-        "leenpunt-frontend",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--no-default-features",
-        "--features",
-        "hydrate",
-        "--profile",
-        "wasm-release",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    tools::run(
+        Command::new("cargo")
+            .arg("clippy")
+            .args(site::WASM_BUILD_ARGS)
+            .args(["--", "-D", "warnings"]),
+    )?;
     let (chromium, driver) = tools::ensure_chromium()?;
     tools::step("cargo test --workspace");
     tools::run(

@@ -7,9 +7,10 @@ use leenpunt_shared::UserId;
 use sqlx::SqliteConnection;
 
 /// A mail as kept in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct OutboxMail {
     pub id: i64,
+    #[sqlx(rename = "to_addr")]
     pub to: String,
     pub subject: String,
     pub body: String,
@@ -87,23 +88,13 @@ pub async fn confirm_user(conn: &mut SqliteConnection, user: UserId, now: &str) 
 impl Db {
     /// The latest mails, newest first (the development mailbox).
     pub async fn mailbox(&self, limit: u32) -> DbResult<Vec<OutboxMail>> {
-        let rows = sqlx::query_as::<_, (i64, String, String, String, String, Option<String>)>(
+        let rows = sqlx::query_as::<_, OutboxMail>(
             "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox ORDER BY id DESC LIMIT ?",
         )
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, to, subject, body, created_at, sent_at)| OutboxMail {
-                id,
-                to,
-                subject,
-                body,
-                created_at,
-                sent_at,
-            })
-            .collect())
+        Ok(rows)
     }
 }
 
@@ -115,7 +106,7 @@ impl Db {
         max_attempts: u32,
         limit: u32,
     ) -> DbResult<Vec<OutboxMail>> {
-        let rows = sqlx::query_as::<_, (i64, String, String, String, String, Option<String>)>(
+        let rows = sqlx::query_as::<_, OutboxMail>(
             "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox \
              WHERE sent_at IS NULL AND next_try_at <= ? AND attempts < ? ORDER BY id LIMIT ?",
         )
@@ -124,17 +115,7 @@ impl Db {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, to, subject, body, created_at, sent_at)| OutboxMail {
-                id,
-                to,
-                subject,
-                body,
-                created_at,
-                sent_at,
-            })
-            .collect())
+        Ok(rows)
     }
 
     pub async fn mark_sent(&self, id: i64, now: &str) -> DbResult<()> {
