@@ -57,12 +57,14 @@ fn test(root: &std::path::Path) -> Result<()> {
     tools::step("cargo fmt --check");
     tools::run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
     tools::step("clippy (server, tests, tools)");
-    tools::run(
-        Command::new("cargo")
-            .arg("clippy")
-            .args(site::WASM_BUILD_ARGS)
-            .args(["--", "-D", "warnings"]),
-    )?;
+    tools::run(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     let site = site::build(root)?;
     tools::step("clippy (browser build)");
     tools::run(
