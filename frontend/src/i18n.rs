@@ -115,9 +115,10 @@ texts! {
     Results => "Resultaten", "Results";
 }
 
-/// The language of the current page, provided by `App`.
+/// The language of the current page: provided by `App` on the server; in the browser an
+/// island has no `App` around it and reads `<html lang>`.
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    use_context::<Lang>().unwrap_or_else(crate::page_lang)
 }
 
 /// A shorthand: the text for a key in the current language.

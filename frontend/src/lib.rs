@@ -14,7 +14,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The page language: negotiated on the server, read back from `<html lang>` in the browser.
-fn page_lang() -> Lang {
+pub(crate) fn page_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         ssr::request_lang()
@@ -30,8 +30,8 @@ fn page_lang() -> Lang {
     }
 }
 
-/// The signed-in user's display name, if any. It changes only with a full page load
-/// (signing in and out are form posts), so it is plain context, not a resource.
+/// The signed-in user's display name, if any. Pages are rendered on the server only
+/// (islands mode), so this is plain context from the request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CurrentUser(pub Option<String>);
 
@@ -42,12 +42,7 @@ fn page_user() -> CurrentUser {
     }
     #[cfg(not(feature = "ssr"))]
     {
-        CurrentUser(
-            web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.query_selector("meta[name=leenpunt-user]").ok().flatten())
-                .and_then(|m| m.get_attribute("content")),
-        )
+        CurrentUser::default()
     }
 }
 
@@ -71,17 +66,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The browser entry point, called by the boot script once the wasm is loaded.
+/// The browser entry point, called by the boot script once the wasm is loaded. Pages are
+/// server-rendered; only `#[island]` components are hydrated (and only their code is in
+/// the wasm). The boot script then hydrates each `<leptos-island>` and marks the body.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    // Lets people (and browser tests) tell a hydrated page from a server-rendered one.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -59,6 +59,22 @@ pub fn request_lang() -> Lang {
         .unwrap_or_default()
 }
 
+/// Loads the wasm, hydrates every island on the page, then marks the body
+/// `data-hydrated="true"` (each island gets the same mark), so people and browser tests can
+/// tell a live page from a server-rendered one. Island functions are the wasm exports named
+/// in `data-component`.
+const BOOT_SCRIPT: &str = r#"import init, * as app from '__JS__';
+init({ module_or_path: '__WASM__' }).then(async () => {
+  app.hydrate();
+  for (const island of document.querySelectorAll('leptos-island')) {
+    const hydrateIsland = app[island.dataset.component];
+    if (!hydrateIsland) { console.warn('no island', island.dataset.component); continue; }
+    await hydrateIsland(island);
+    island.dataset.hydrated = 'true';
+  }
+  document.body.dataset.hydrated = 'true';
+});"#;
+
 /// The HTML document around the app.
 pub fn shell(assets: AssetManifest) -> impl IntoView {
     let lang = request_lang();
@@ -68,12 +84,16 @@ pub fn shell(assets: AssetManifest) -> impl IntoView {
         .unwrap_or_default();
     // Leptos's own inline scripts (resource data for hydration) read this.
     provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
+    // Islands mode: the page itself is not hydrated, only its islands (as `HydrationScripts`
+    // does in islands mode). Without this, server-only resources would be serialized.
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     // Without a built front end (API tests, `cargo run` before a build) pages still render.
     let hydration = (!assets.js.is_empty()).then(|| {
-        let boot = format!(
-            "import init, {{ hydrate }} from '{}'; init({{ module_or_path: '{}' }}).then(() => hydrate());",
-            assets.js, assets.wasm
-        );
+        let boot = BOOT_SCRIPT
+            .replace("__JS__", &assets.js)
+            .replace("__WASM__", &assets.wasm);
         view! {
             <link rel="modulepreload" href=assets.js.clone()/>
             <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
@@ -87,8 +107,6 @@ pub fn shell(assets: AssetManifest) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b5563"/>
-                // Read back by the browser build, so both render the same header.
-                {request_user().0.map(|name| view! { <meta name="leenpunt-user" content=name/> })}
                 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=assets.css.clone()/>
                 {hydration}

@@ -83,6 +83,18 @@ async fn search_and_facets_update_results_without_a_page_load() {
         .await;
     assert_eq!(selected, true);
 
+    // Back restores the earlier results, still without a page load.
+    b.js("history.back(); return null;").await;
+    b.wait_until("!location.search.includes('level=kleuter')")
+        .await;
+    b.wait_until(&format!(
+        "document.querySelector('.result-count').dataset.total == '{found}'"
+    ))
+    .await;
+    assert_eq!(b.js("return window.__samePage;").await, 42);
+    b.wait_for("a.facet-value[data-value=kleuter]:not(.selected)")
+        .await;
+
     // Open a kit from the results.
     b.client
         .find(Locator::Css(".kit-card h3 a"))
@@ -129,6 +141,17 @@ async fn language_switch_renders_english() {
         .contains("theme=stem"));
     let label = b.wait_for(".search-label").await.text().await.unwrap();
     assert_eq!(label, "Search the catalogue");
+    // Results updated in place stay in English.
+    b.client
+        .find(Locator::Css("section[data-facet=level] a.facet-value"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('level=')").await;
+    b.wait_until("document.querySelector('.result-count').textContent.includes('results')")
+        .await;
     b.close().await;
 }
 
@@ -156,6 +179,10 @@ async fn every_page_hydrates() {
         b.client.goto(&app.url(page)).await.unwrap();
         b.wait_until("document.body.dataset.hydrated === 'true'")
             .await;
+        let islands_live = b
+            .js("return [...document.querySelectorAll('leptos-island')].every(i => i.dataset.hydrated === 'true');")
+            .await;
+        assert_eq!(islands_live, true, "an island on {page} did not hydrate");
     }
     // And with a signed-in user in the header.
     b.client.goto(&app.url("/aanmelden")).await.unwrap();

@@ -1,11 +1,9 @@
 //! The catalogue search box. A plain GET form, so it works before (and without) the wasm;
-//! once hydrated, a submission becomes a client-side navigation to the same URL.
+//! inside the catalogue island a submission updates the results in place.
 
 use crate::i18n::{t, use_lang, T};
 use leenpunt_shared::{CatalogueQuery, Sort};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 #[component]
 pub fn SearchForm(
@@ -27,27 +25,13 @@ pub fn SearchForm(
             .map(|(name, value)| view! { <input type="hidden" name=name value=value/> })
             .collect_view()
     };
-    // The browser builds the query string exactly as a native submission would.
-    let navigate = use_navigate();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        let url = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(t).ok())
-            .and_then(|form| web_sys::FormData::new_with_form(&form).ok())
-            .and_then(|data| web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok())
-            .map(|params| format!("/catalogus?{}", String::from(params.to_string())));
-        if let Some(url) = url {
-            ev.prevent_default();
-            navigate(&url, NavigateOptions::default());
-        }
-    };
     let sort_label = move |s: Sort| match s {
         Sort::Relevance => T::SortRelevance.get(lang),
         Sort::Title => T::SortTitle.get(lang),
         Sort::Newest => T::SortNewest.get(lang),
     };
     view! {
-        <form method="get" action="/catalogus" class="search-form" role="search" on:submit=on_submit>
+        <form method="get" action="/catalogus" class="search-form" role="search">
             <label class="search-label" for="search-q">{t(T::SearchLabel)}</label>
             <div class="search-row">
                 <input

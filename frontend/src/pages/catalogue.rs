@@ -1,4 +1,9 @@
 //! The catalogue: search box, facets, results and paging, all driven by the URL.
+//!
+//! The page is rendered on the server; `CatalogueBrowser` is an island. Once hydrated it
+//! takes over the search form, facet, sort and paging links: it fetches the JSON results,
+//! updates the list in place and keeps the address bar (and Back) in step. Without the
+//! wasm every one of those is a plain link or GET form that works the same way.
 
 use crate::api;
 use crate::components::{
@@ -31,7 +36,6 @@ pub fn CataloguePage() -> impl IntoView {
             .collect();
         CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).0
     });
-    // The results travel with the query that produced them, so links always agree.
     let results = Resource::new(
         move || query.get(),
         |q| {
@@ -39,31 +43,137 @@ pub fn CataloguePage() -> impl IntoView {
             async move { fetch.await.map(|r| (q, r)) }
         },
     );
-    // One persistent live region announces new result counts; it is filled after
-    // hydration only, so server and browser render the same markup.
-    let announcement = RwSignal::new(String::new());
-    let lang = use_lang();
-    Effect::new(move || {
-        if let Some(Ok((_, r))) = results.get() {
-            announcement.set(count_text(r.total, lang));
-        }
-    });
     view! {
         <Title text=t(T::CatalogueTitle)/>
         <h1 class="page-title">{t(T::CatalogueTitle)}</h1>
-        <SearchForm query=query with_sort=true/>
-        <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
-        <Transition fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match results.await {
-                    Ok((q, r)) => Either::Left(view! { <Results query=q results=r/> }),
+                    Ok((query, results)) => Either::Left(view! { <CatalogueBrowser query results/> }),
                     Err(_) => Either::Right({
                         crate::pages::not_found::set_status(500);
                         view! { <p class="error" role="alert">{t(T::LoadError)}</p> }
                     }),
                 }
             })}
-        </Transition>
+        </Suspense>
+    }
+}
+
+/// Parses the query part of a catalogue URL (`/catalogus?…`).
+fn parse_query(search: &str) -> CatalogueQuery {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(search.trim_start_matches('?')).unwrap_or_default();
+    CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).0
+}
+
+#[island]
+fn CatalogueBrowser(query: CatalogueQuery, results: SearchResults) -> impl IntoView {
+    let state = RwSignal::new((query, results));
+    let query = Memo::new(move |_| state.with(|(q, _)| q.clone()));
+    let lang = use_lang();
+    // One persistent live region announces new result counts after in-place updates.
+    let announcement = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    // Only the newest request may update the page, whatever order the answers come in.
+    let generation = StoredValue::new(0u64);
+    let show = move |search: String, push: bool| {
+        let wanted = parse_query(&search);
+        let url = format!("/catalogus?{}", wanted.to_query_string());
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = api::search(wanted.clone()).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            busy.set(false);
+            match answer {
+                Ok(results) => {
+                    if push {
+                        client::push_url(&url);
+                    }
+                    announcement.set(count_text(results.total, lang));
+                    state.set((wanted, results));
+                }
+                // The server renders the same page (and any error) just as well.
+                Err(_) => client::load(&url),
+            }
+        });
+    };
+    #[cfg(feature = "hydrate")]
+    {
+        let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+            show(client::current_search(), false)
+        });
+        on_cleanup(move || popstate.remove());
+    }
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if let Some(search) = client::catalogue_link(&ev) {
+            ev.prevent_default();
+            show(search, true);
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if let Some(search) = client::catalogue_form(&ev) {
+            ev.prevent_default();
+            show(search, true);
+        }
+    };
+    view! {
+        <div class="catalogue-browser" on:click=on_click on:submit=on_submit aria-busy=move || busy.get().to_string()>
+            <SearchForm query with_sort=true/>
+            <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
+            {move || {
+                let (query, results) = state.get();
+                view! { <Results query results/> }
+            }}
+        </div>
+    }
+}
+
+/// Browser-side helpers of the island. On the server they are never called.
+mod client {
+    use wasm_bindgen::JsCast;
+
+    /// The query string of a same-tab, left-button click on a link to the catalogue list.
+    pub fn catalogue_link(ev: &leptos::ev::MouseEvent) -> Option<String> {
+        if ev.button() != 0 || ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() {
+            return None;
+        }
+        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+        let link = target.closest("a[href]").ok()??;
+        let href = link.get_attribute("href")?;
+        let search = href.strip_prefix("/catalogus")?;
+        (search.is_empty() || search.starts_with('?')).then(|| search.to_owned())
+    }
+
+    /// The query string a GET submission of the catalogue search form would produce.
+    pub fn catalogue_form(ev: &leptos::ev::SubmitEvent) -> Option<String> {
+        let form: web_sys::HtmlFormElement = ev.target()?.dyn_into().ok()?;
+        let data = web_sys::FormData::new_with_form(&form).ok()?;
+        let params = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
+        Some(String::from(params.to_string()))
+    }
+
+    #[cfg(feature = "hydrate")]
+    pub fn current_search() -> String {
+        web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn push_url(url: &str) {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+        }
+    }
+
+    pub fn load(url: &str) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().assign(url);
+        }
     }
 }
 
