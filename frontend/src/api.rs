@@ -57,6 +57,7 @@ mod client {
             status,
             detail: None,
             errors: Vec::new(),
+            alternatives: Vec::new(),
         }
     }
 

@@ -34,6 +34,15 @@ pub enum AppError {
     /// The request conflicts with the current state (e.g. a duplicate).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A request that does not fit (e.g. not enough units free); the texts are already in
+    /// the requester's language.
+    #[error("refused: {title}")]
+    Refused {
+        kind: &'static str,
+        title: String,
+        detail: String,
+        alternatives: Vec<leenpunt_shared::DateRange>,
+    },
     /// A dependency is down (e.g. the database for readiness).
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -60,7 +69,7 @@ impl AppError {
             AppError::Forbidden | AppError::Unconfirmed => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Refused { .. } => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -68,6 +77,22 @@ impl AppError {
 
     /// The problem body in a language. Internal details never leave the server.
     pub fn problem(&self, lang: Lang) -> Problem {
+        if let AppError::Refused {
+            kind,
+            title,
+            detail,
+            alternatives,
+        } = self
+        {
+            return Problem {
+                kind: format!("/problems/{kind}"),
+                title: title.clone(),
+                status: self.status().as_u16(),
+                detail: (!detail.is_empty()).then(|| detail.clone()),
+                errors: Vec::new(),
+                alternatives: alternatives.clone(),
+            };
+        }
         let (kind, nl, en) = match self {
             AppError::NotFound => ("not-found", "Niet gevonden", "Not found"),
             AppError::Unauthorized => ("unauthorized", "Meld je eerst aan", "Please sign in first"),
@@ -106,7 +131,7 @@ impl AppError {
                 "Tijdelijk niet beschikbaar",
                 "Temporarily unavailable",
             ),
-            AppError::Db(_) | AppError::Internal(_) => (
+            AppError::Refused { .. } | AppError::Db(_) | AppError::Internal(_) => (
                 "internal",
                 "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
                 "Something went wrong on our side. Please try again later.",
@@ -125,6 +150,7 @@ impl AppError {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
+            alternatives: Vec::new(),
         }
     }
 }

@@ -4,6 +4,8 @@ use crate::ids::*;
 use serde::{Deserialize, Serialize};
 
 /// Declares an enum with stable kebab-case wire codes used in URLs, CSV and the database.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*

@@ -11,6 +11,7 @@ pub mod labels;
 pub mod lang;
 pub mod problem;
 pub mod query;
+pub mod reservations;
 pub mod values;
 
 pub use accounts::{Grant, LoginRequest, Me, Role, UserId};
@@ -19,4 +20,8 @@ pub use ids::*;
 pub use lang::Lang;
 pub use problem::{FieldError, Problem};
 pub use query::{CatalogueQuery, Sort, PAGE_SIZE};
+pub use reservations::{
+    DateRange, DayAvailability, MonthAvailability, NewReservation, Reservation, ReservationId,
+    ReservationStatus,
+};
 pub use values::{Email, InventoryCode, SchoolNumber, Slug, ValueError};

@@ -16,6 +16,9 @@ pub struct Problem {
     /// Per-field messages for validation problems.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Extension member of reservation conflicts: the nearest dates that would work.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<crate::reservations::DateRange>,
 }
 
 /// One field's validation message.

@@ -37,3 +37,68 @@ impl Clock for FixedClock {
 }
 
 pub type SharedClock = Arc<dyn Clock>;
+
+/// The Europe/Brussels offset from UTC at an instant, in seconds: CET (+1 h), or CEST
+/// (+2 h) from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
+/// October (the EU rule, in force since 1996).
+pub fn brussels_offset_seconds(at: DateTime<Utc>) -> i32 {
+    use chrono::Datelike;
+    let year = at.year();
+    let last_sunday = |month: u32| {
+        let last =
+            NaiveDate::from_ymd_opt(year, month, 31).expect("March and October have 31 days");
+        last - chrono::Duration::days(i64::from(last.weekday().num_days_from_sunday()))
+    };
+    let summer_from = last_sunday(3)
+        .and_hms_opt(1, 0, 0)
+        .expect("valid")
+        .and_utc();
+    let summer_until = last_sunday(10)
+        .and_hms_opt(1, 0, 0)
+        .expect("valid")
+        .and_utc();
+    if at >= summer_from && at < summer_until {
+        7200
+    } else {
+        3600
+    }
+}
+
+/// The local date in Brussels at an instant.
+pub fn brussels_date(at: DateTime<Utc>) -> NaiveDate {
+    (at + chrono::Duration::seconds(i64::from(brussels_offset_seconds(at)))).date_naive()
+}
+
+/// Today in Brussels, by a clock.
+pub fn today(clock: &dyn Clock) -> NaiveDate {
+    brussels_date(clock.now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn brussels_switches_at_one_utc_on_the_last_sundays() {
+        // 2026: summer time from 29 March, winter time from 25 October.
+        let at = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap();
+        assert_eq!(brussels_offset_seconds(at(2026, 3, 29, 0, 59)), 3600);
+        assert_eq!(brussels_offset_seconds(at(2026, 3, 29, 1, 0)), 7200);
+        assert_eq!(brussels_offset_seconds(at(2026, 10, 25, 0, 59)), 7200);
+        assert_eq!(brussels_offset_seconds(at(2026, 10, 25, 1, 0)), 3600);
+        assert_eq!(brussels_offset_seconds(at(2027, 1, 15, 12, 0)), 3600);
+    }
+
+    #[test]
+    fn the_local_date_turns_at_local_midnight() {
+        let at = |y, m, d, h| Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap();
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // 23:00 UTC in winter is already midnight in Brussels.
+        assert_eq!(brussels_date(at(2026, 12, 31, 22)), date(2026, 12, 31));
+        assert_eq!(brussels_date(at(2026, 12, 31, 23)), date(2027, 1, 1));
+        // 22:00 UTC in summer.
+        assert_eq!(brussels_date(at(2026, 6, 30, 21)), date(2026, 6, 30));
+        assert_eq!(brussels_date(at(2026, 6, 30, 22)), date(2026, 7, 1));
+    }
+}

@@ -7,4 +7,5 @@ pub mod csv_table;
 pub mod import;
 pub mod mail;
 pub mod policy;
+pub mod reservations;
 pub mod text;

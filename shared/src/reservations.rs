@@ -1,0 +1,146 @@
+//! Reservations and availability: the DTOs of the reservations API.
+//!
+//! Dates travel as ISO `YYYY-MM-DD` strings (local dates in Europe/Brussels); they compare
+//! correctly as strings, so the browser needs no date library.
+
+use crate::ids::*;
+use serde::{Deserialize, Serialize};
+
+/// A reservation's number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct ReservationId(pub i64);
+
+impl std::fmt::Display for ReservationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+crate::coded_enum!(
+    /// Where a reservation is in its life.
+    ReservationStatus {
+        /// Awaiting approval by the lending desk.
+        Requested = "aangevraagd",
+        Confirmed = "bevestigd",
+        PickedUp = "afgehaald",
+        Returned = "teruggebracht",
+        Cancelled = "geannuleerd",
+        Rejected = "geweigerd",
+        NoShow = "niet-afgehaald",
+    }
+);
+
+impl ReservationStatus {
+    /// Whether the reservation holds units (and so counts against availability).
+    pub fn holds_units(self) -> bool {
+        matches!(
+            self,
+            ReservationStatus::Requested
+                | ReservationStatus::Confirmed
+                | ReservationStatus::PickedUp
+        )
+    }
+}
+
+/// One day of a kit type's availability calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayAvailability {
+    pub date: String,
+    /// Day of the month, 1–31.
+    pub day: u8,
+    /// Units free that day (0 on closed days is still the real count).
+    pub free: u32,
+    /// Whether the pickup point is open (pickup and return only fall on open days).
+    pub open: bool,
+    /// Why the pickup point is closed, when it is closed for a named reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<String>,
+    /// Whether a pickup on this day is allowed by the lead time and booking horizon.
+    pub bookable: bool,
+}
+
+/// A month of availability for one kit type at one pickup point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MonthAvailability {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub prev_month: String,
+    pub next_month: String,
+    /// Weekday of the 1st, Monday = 0.
+    pub first_weekday: u8,
+    pub units_in_service: u32,
+    pub pickup_point: PickupPointId,
+    pub days: Vec<DayAvailability>,
+}
+
+/// A request to reserve units of a kit type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewReservation {
+    /// The kit type's slug.
+    pub kit: String,
+    /// The pickup point's slug.
+    pub pickup_point: String,
+    pub pickup_date: String,
+    pub return_date: String,
+    pub quantity: u32,
+    /// The school's instellingsnummer; may be left out by a teacher of one school.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub school: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A date range that would work instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DateRange {
+    pub pickup_date: String,
+    pub return_date: String,
+}
+
+/// A reservation as shown to its borrower and to staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reservation {
+    pub id: ReservationId,
+    pub status: ReservationStatus,
+    pub kit_slug: String,
+    pub kit_title: String,
+    pub partner: String,
+    pub pickup_point: String,
+    pub pickup_point_address: String,
+    pub school: String,
+    pub borrower: String,
+    pub quantity: u32,
+    pub pickup_date: String,
+    pub return_date: String,
+    /// Last day the units are held, including the turnaround buffer.
+    pub held_until: String,
+    pub note: String,
+    /// Why it was rejected or cancelled by staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Set when units left service and this reservation no longer fits.
+    pub at_risk: bool,
+    pub created_at: String,
+}
+
+/// Staff reasons and teacher notes for a state change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReasonBody {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A request to move the return date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExtendBody {
+    pub return_date: String,
+}
