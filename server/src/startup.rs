@@ -30,6 +30,11 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
         create_demo_users(&db, &now)
             .await
             .context("creating the demo accounts")?;
+        let year = chrono::Datelike::year(&crate::domain::clock::today(clock.as_ref()));
+        crate::service::reservations::seed_closed_days(&db, year..=year + 2)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("loading the demo closed days")?;
         tracing::info!("demo data loaded");
     }
     if let Some(url) = &config.smtp_url {

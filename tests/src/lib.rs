@@ -111,6 +111,59 @@ impl TestApp {
         Ok(cookie.split(';').next().expect("name=value").to_owned())
     }
 
+    /// Creates a confirmed teacher of a school (by instellingsnummer) with `password_hash`
+    /// (hash once with `hash_password` and reuse it: hashing is slow on purpose), signs
+    /// them in and returns the session cookie.
+    pub async fn teacher(&self, email: &str, school: &str, password_hash: &str) -> String {
+        use leenpunt_server::db::accounts::{insert_user, NewUser};
+        use leenpunt_server::domain::policy::RoleGrant;
+        let school_id = self
+            .state
+            .db
+            .school_id(school)
+            .await
+            .expect("school lookup")
+            .expect("demo school");
+        let mut conn = self.state.db.pool().acquire().await.expect("connection");
+        insert_user(
+            &mut conn,
+            &NewUser {
+                email: leenpunt_shared::Email::parse(email).expect("email"),
+                name: format!("Leerkracht {school}"),
+                password_hash: Some(password_hash.to_owned()),
+                confirmed: true,
+                grants: vec![RoleGrant {
+                    role: leenpunt_shared::Role::Teacher,
+                    school: Some(school_id),
+                    partner: None,
+                }],
+            },
+            "2026-11-27T09:00:00+00:00",
+        )
+        .await
+        .expect("insert teacher");
+        self.login(email, DEMO_PASSWORD)
+            .await
+            .expect("teacher login")
+    }
+
+    /// A JSON POST with a session cookie, as a same-origin browser script would send it.
+    pub async fn post_json(
+        &self,
+        cookie: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .header("origin", self.base.clone())
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// A GET with a session cookie.
     pub async fn get_as(&self, cookie: &str, path: &str) -> reqwest::Response {
         self.client

@@ -232,6 +232,7 @@ async fn authorization_matrix() {
     ];
     let slug = app.search("kind=uitleen").await.items[0].slug.clone();
     let kit_path = format!("/api/v1/catalogue/{slug}");
+    let availability_path = format!("/api/v1/catalogue/{slug}/availability");
     // (method, path, expected status per person in the order above)
     let matrix: Vec<(&str, &str, [u16; 6])> = vec![
         ("GET", "/api/v1/catalogue", [200; 6]),
@@ -241,6 +242,22 @@ async fn authorization_matrix() {
         ("GET", "/api/v1/audit", [401, 403, 403, 403, 403, 200]),
         ("GET", "/api/v1/mailbox", [401, 403, 403, 403, 403, 200]),
         ("GET", "/api/v1/schools", [200; 6]),
+        ("GET", &availability_path, [200; 6]),
+        (
+            "GET",
+            "/api/v1/reservations",
+            [401, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/reservations?scope=desk",
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/reservations/999999",
+            [401, 404, 404, 404, 404, 404],
+        ),
         ("DELETE", "/api/v1/sessions", [401, 204, 204, 204, 204, 204]),
         ("DELETE", "/api/v1/session", [204; 6]),
     ];

@@ -7,7 +7,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 /// The loan-rule columns, each falling back to the partner's default.
-const RULES_SQL: &str =
+pub(crate) const RULES_SQL: &str =
     "coalesce(k.lead_days, p.lead_days), coalesce(k.horizon_days, p.horizon_days), \
      coalesce(k.min_loan_days, p.min_loan_days), coalesce(k.max_loan_days, p.max_loan_days), \
      coalesce(k.buffer_days, p.buffer_days), coalesce(k.max_per_school, p.max_per_school), \

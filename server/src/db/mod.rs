@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod catalogue;
 pub mod import;
 pub mod mail;
+pub mod reservations;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

@@ -65,6 +65,82 @@ pub fn already_registered(lang: Lang, to: &Email, signin_link: &str) -> Mail {
     }
 }
 
+/// Why a reservation mail is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReservationNews {
+    Confirmed,
+    Requested,
+    Approved,
+    Rejected,
+    Cancelled,
+    Extended,
+    /// Units left service and the reservation may not be possible.
+    AtRisk,
+}
+
+/// Tells a borrower what happened to their reservation.
+pub fn reservation_news(
+    lang: Lang,
+    to: &Email,
+    news: ReservationNews,
+    r: &leenpunt_shared::Reservation,
+    link: &str,
+) -> Mail {
+    use crate::domain::reservations::format_date;
+    let date = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(|d| format_date(d, lang))
+            .unwrap_or_else(|_| s.to_owned())
+    };
+    let nl = lang == Lang::Nl;
+    let headline = match (news, nl) {
+        (ReservationNews::Confirmed, true) => "Je reservatie is bevestigd",
+        (ReservationNews::Confirmed, false) => "Your reservation is confirmed",
+        (ReservationNews::Requested, true) => "Je aanvraag is ontvangen en wacht op goedkeuring",
+        (ReservationNews::Requested, false) => "Your request was received and awaits approval",
+        (ReservationNews::Approved, true) => "Je aanvraag is goedgekeurd",
+        (ReservationNews::Approved, false) => "Your request was approved",
+        (ReservationNews::Rejected, true) => "Je aanvraag is geweigerd",
+        (ReservationNews::Rejected, false) => "Your request was rejected",
+        (ReservationNews::Cancelled, true) => "Je reservatie is geannuleerd",
+        (ReservationNews::Cancelled, false) => "Your reservation was cancelled",
+        (ReservationNews::Extended, true) => "Je reservatie is verlengd",
+        (ReservationNews::Extended, false) => "Your reservation was extended",
+        (ReservationNews::AtRisk, true) => "Let op: je reservatie komt in het gedrang",
+        (ReservationNews::AtRisk, false) => "Attention: your reservation is at risk",
+    };
+    let reason = r
+        .reason
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            if nl {
+                format!("Reden: {s}\n")
+            } else {
+                format!("Reason: {s}\n")
+            }
+        })
+        .unwrap_or_default();
+    let body = if nl {
+        format!(
+            "Dag {},\n\n{headline}.\n\n{} × {}\nAfhalen: {} in {} ({})\nTerugbrengen: {}\n{reason}\nBekijk je reservaties: {link}\n\nLeenpunt\n",
+            r.borrower, r.quantity, r.kit_title, date(&r.pickup_date), r.pickup_point,
+            r.pickup_point_address, date(&r.return_date)
+        )
+    } else {
+        format!(
+            "Hello {},\n\n{headline}.\n\n{} × {}\nPickup: {} at {} ({})\nReturn: {}\n{reason}\nSee your reservations: {link}\n\nLeenpunt\n",
+            r.borrower, r.quantity, r.kit_title, date(&r.pickup_date), r.pickup_point,
+            r.pickup_point_address, date(&r.return_date)
+        )
+    };
+    Mail {
+        to: to.clone(),
+        subject: format!("{headline}: {}", r.kit_title),
+        body,
+    }
+}
+
 /// Delivery attempts before a mail is given up (and left for an admin to see).
 pub const MAX_ATTEMPTS: u32 = 8;
 

@@ -52,6 +52,10 @@ pub enum Action {
     ViewAuditLog,
     /// Read the development mailbox (mails kept when no SMTP server is configured).
     ReadMailbox,
+    /// Reserve material for a school (and cancel the school's reservations).
+    ReserveFor(SchoolId),
+    /// Run a partner's lending desk: see, approve, reject and cancel its reservations.
+    HandleReservationsOf(PartnerId),
 }
 
 impl Action {
@@ -67,6 +71,8 @@ impl Action {
             Action::ManageUsers,
             Action::ViewAuditLog,
             Action::ReadMailbox,
+            Action::ReserveFor(school),
+            Action::HandleReservationsOf(partner),
         ]
     }
 }
@@ -80,7 +86,12 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Action::ViewCatalogue => true,
         Action::ViewOwnAccount => actor.user.is_some(),
         Action::ManageCatalogueOf(p) => actor.partner_role(Role::PartnerAdmin, p),
-        Action::ViewSchool(s) => actor.has(|g| g.role == Role::Teacher && g.school == Some(s)),
+        Action::ViewSchool(s) | Action::ReserveFor(s) => {
+            actor.has(|g| g.role == Role::Teacher && g.school == Some(s))
+        }
+        Action::HandleReservationsOf(p) => {
+            actor.partner_role(Role::Ambassador, p) || actor.partner_role(Role::PartnerAdmin, p)
+        }
         Action::ManageSchools
         | Action::ManagePartners
         | Action::ManageUsers
@@ -133,29 +144,19 @@ mod tests {
         ];
         // Columns: ViewCatalogue, ViewOwnAccount, ManageCatalogueOf(P1), ManageCatalogueOf(P2),
         // ViewSchool(S1), ViewSchool(S2), ManageSchools, ManagePartners, ManageUsers,
-        // ViewAuditLog, ReadMailbox.
-        let expected: [[bool; 11]; 7] = [
-            [
-                true, false, false, false, false, false, false, false, false, false, false,
-            ],
-            [
-                true, true, false, false, false, false, false, false, false, false, false,
-            ],
-            [
-                true, true, false, false, true, false, false, false, false, false, false,
-            ],
-            [
-                true, true, false, false, false, false, false, false, false, false, false,
-            ],
-            [
-                true, true, false, false, false, false, false, false, false, false, false,
-            ],
-            [
-                true, true, true, false, false, false, false, false, false, false, false,
-            ],
-            [
-                true, true, true, true, true, true, true, true, true, true, true,
-            ],
+        // ViewAuditLog, ReadMailbox, ReserveFor(S1), ReserveFor(S2),
+        // HandleReservationsOf(P1), HandleReservationsOf(P2).
+        const F: bool = false;
+        const T: bool = true;
+        #[rustfmt::skip]
+        let expected: [[bool; 15]; 7] = [
+            [T, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, T, F, F, F, F, F, F, T, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, T, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, T, F, F, F, F, F, F, F, F, F, F, T, F],
+            [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T],
         ];
         let actions = [
             ViewCatalogue,
@@ -169,6 +170,10 @@ mod tests {
             ManageUsers,
             ViewAuditLog,
             ReadMailbox,
+            ReserveFor(S1),
+            ReserveFor(S2),
+            HandleReservationsOf(P1),
+            HandleReservationsOf(P2),
         ];
         for ((who, a), row) in people.iter().zip(expected) {
             for (action, allowed) in actions.iter().zip(row) {

@@ -8,6 +8,7 @@ pub mod health;
 pub mod lang;
 pub mod openapi;
 pub mod pages;
+pub mod reservations;
 pub mod security;
 pub mod signup;
 
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(audit::routes())
         .merge(signup::routes())
+        .merge(reservations::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

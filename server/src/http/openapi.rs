@@ -12,8 +12,10 @@ use utoipa::OpenApi;
         super::catalogue::search, super::catalogue::detail, super::health::healthz, super::health::readyz,
         super::auth::create_session, super::auth::end_session, super::auth::end_all_sessions, super::auth::me,
         super::audit::list, super::signup::api_sign_up, super::signup::schools, super::signup::mailbox,
+        super::reservations::availability, super::reservations::create, super::reservations::list, super::reservations::one,
+        super::reservations::cancel, super::reservations::approve, super::reservations::reject, super::reservations::extend,
     ),
-    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"))
+    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"))
 )]
 pub struct ApiDoc;
 

@@ -1,0 +1,50 @@
+-- Reservations, open days and closed periods.
+
+-- Weekdays a pickup point is open, as a bit set (bit 0 = Monday): 31 = Monday to Friday.
+ALTER TABLE pickup_points ADD COLUMN open_weekdays INTEGER NOT NULL DEFAULT 31
+    CHECK (open_weekdays BETWEEN 0 AND 127);
+
+-- Closed periods, both ends included: public and school holidays (pickup_point_id NULL:
+-- every pickup point) and a pickup point's own closures.
+CREATE TABLE closed_periods (
+    id               INTEGER PRIMARY KEY,
+    pickup_point_id  INTEGER REFERENCES pickup_points(id) ON DELETE CASCADE,
+    first_day        TEXT NOT NULL CHECK (first_day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    last_day         TEXT NOT NULL CHECK (last_day >= first_day),
+    reason           TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200)
+);
+CREATE INDEX closed_periods_last_day ON closed_periods (last_day);
+
+CREATE TABLE reservations (
+    id               INTEGER PRIMARY KEY,
+    kit_type_id      INTEGER NOT NULL REFERENCES kit_types(id),
+    pickup_point_id  INTEGER NOT NULL REFERENCES pickup_points(id),
+    school_id        INTEGER NOT NULL REFERENCES schools(id),
+    user_id          INTEGER NOT NULL REFERENCES users(id),
+    quantity         INTEGER NOT NULL CHECK (quantity > 0),
+    pickup_date      TEXT NOT NULL,
+    return_date      TEXT NOT NULL CHECK (return_date >= pickup_date),
+    -- Last day the units are held: the return day plus the turnaround buffer.
+    held_until       TEXT NOT NULL CHECK (held_until >= return_date),
+    status           TEXT NOT NULL CHECK (status IN ('aangevraagd', 'bevestigd', 'afgehaald',
+                         'teruggebracht', 'geannuleerd', 'geweigerd', 'niet-afgehaald')),
+    note             TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 1000),
+    -- Why staff rejected or cancelled it.
+    reason           TEXT,
+    -- Units left service and this reservation no longer fits: staff and borrower are told.
+    at_risk          INTEGER NOT NULL DEFAULT 0 CHECK (at_risk IN (0, 1)),
+    idempotency_key  TEXT,
+    -- Increases on every change (calendar SEQUENCE).
+    revision         INTEGER NOT NULL DEFAULT 0,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+-- Availability reads only the reservations that hold units, by kit type and date range.
+CREATE INDEX reservations_holding ON reservations (kit_type_id, held_until, pickup_date)
+    WHERE status IN ('aangevraagd', 'bevestigd', 'afgehaald');
+CREATE UNIQUE INDEX reservations_idempotency ON reservations (user_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+CREATE INDEX reservations_user ON reservations (user_id, pickup_date);
+CREATE INDEX reservations_school ON reservations (school_id, pickup_date);
+CREATE INDEX reservations_pickup_point ON reservations (pickup_point_id, pickup_date);
+CREATE INDEX reservations_status ON reservations (status, pickup_date);

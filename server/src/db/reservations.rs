@@ -1,0 +1,493 @@
+//! Reservations storage: the inputs of the booking decision, and the reservations.
+//!
+//! Writes run inside a transaction the caller opened with `Db::begin` (`BEGIN IMMEDIATE`
+//! on SQLite: one writer at a time, so the check and the insert are one atomic step). A
+//! PostgreSQL backend would take `SELECT … FOR UPDATE` on the kit type's row instead.
+
+use super::{classify, Db, DbResult};
+use crate::domain::reservations::{ClosedPeriod, Hold};
+use chrono::NaiveDate;
+use leenpunt_shared::*;
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+
+/// The statuses that hold units, as SQL (must match the partial index's predicate).
+const HOLDING: &str = "status IN ('aangevraagd', 'bevestigd', 'afgehaald')";
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+/// A kit type as the booking rules see it.
+#[derive(Debug, Clone)]
+pub struct BookableKit {
+    pub id: KitTypeId,
+    pub title: String,
+    pub kind: KitKind,
+    pub partner: PartnerId,
+    pub rules: LoanRules,
+    pub in_service: u32,
+    /// In service or in maintenance (not retired).
+    pub owned: u32,
+}
+
+/// A pickup point of a kit type.
+#[derive(Debug, Clone)]
+pub struct BookablePoint {
+    pub id: PickupPointId,
+    pub slug: String,
+    pub weekdays: u8,
+}
+
+pub async fn bookable_kit(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> DbResult<Option<BookableKit>> {
+    let sql = format!(
+        "SELECT k.id, k.title, k.kind, k.partner_id, {}, \
+           (SELECT count(*) FROM units u WHERE u.kit_type_id = k.id AND u.status = 'in-dienst'), \
+           (SELECT count(*) FROM units u WHERE u.kit_type_id = k.id AND u.status <> 'afgevoerd') \
+         FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = ?",
+        super::catalogue::RULES_SQL
+    );
+    let Some(r) = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let n = |i: usize| r.get::<i64, _>(i).max(0) as u32;
+    Ok(Some(BookableKit {
+        id: KitTypeId(r.get(0)),
+        title: r.get(1),
+        kind: KitKind::parse(r.get::<&str, _>(2)).unwrap_or(KitKind::LoanMaterial),
+        partner: PartnerId(r.get(3)),
+        rules: LoanRules {
+            lead_days: n(4),
+            horizon_days: n(5),
+            min_loan_days: n(6),
+            max_loan_days: n(7),
+            buffer_days: n(8),
+            max_per_school: n(9),
+            needs_approval: r.get::<i64, _>(10) != 0,
+        },
+        in_service: n(11),
+        owned: n(12),
+    }))
+}
+
+/// The kit type's pickup points, in name order.
+pub async fn kit_points(
+    conn: &mut SqliteConnection,
+    kit: KitTypeId,
+) -> DbResult<Vec<BookablePoint>> {
+    let rows = sqlx::query_as::<_, (i64, String, i64)>(
+        "SELECT pp.id, pp.slug, pp.open_weekdays FROM pickup_points pp \
+         JOIN kit_type_pickup_points k ON k.pickup_point_id = pp.id \
+         WHERE k.kit_type_id = ? ORDER BY pp.name",
+    )
+    .bind(kit.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, weekdays)| BookablePoint {
+            id: PickupPointId(id),
+            slug,
+            weekdays: weekdays as u8,
+        })
+        .collect())
+}
+
+/// Closed periods that touch `[from, to]` at a pickup point (its own and everyone's).
+pub async fn closed_periods(
+    conn: &mut SqliteConnection,
+    point: PickupPointId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<ClosedPeriod>> {
+    let rows = sqlx::query_as::<_, (String, String, String)>(
+        "SELECT first_day, last_day, reason FROM closed_periods \
+         WHERE (pickup_point_id IS NULL OR pickup_point_id = ?) AND last_day >= ? AND first_day <= ? \
+         ORDER BY first_day",
+    )
+    .bind(point.0)
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(first, last, reason)| ClosedPeriod {
+            first: day(&first),
+            last: day(&last),
+            reason,
+        })
+        .collect())
+}
+
+/// Reservations of a kit type that hold units on some day of `[from, to]`.
+pub async fn holds(
+    conn: &mut SqliteConnection,
+    kit: KitTypeId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<Hold>> {
+    let sql = format!(
+        "SELECT id, school_id, pickup_date, held_until, quantity FROM reservations \
+         WHERE kit_type_id = ? AND {HOLDING} AND held_until >= ? AND pickup_date <= ?"
+    );
+    let rows = sqlx::query_as::<_, (i64, i64, String, String, i64)>(&sql)
+        .bind(kit.0)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, school, first, last, quantity)| Hold {
+            id,
+            school: SchoolId(school),
+            first: day(&first),
+            last: day(&last),
+            quantity: quantity as u32,
+        })
+        .collect())
+}
+
+/// A reservation to store.
+#[derive(Debug, Clone)]
+pub struct NewRow<'a> {
+    pub kit: KitTypeId,
+    pub point: PickupPointId,
+    pub school: SchoolId,
+    pub user: UserId,
+    pub quantity: u32,
+    pub pickup: NaiveDate,
+    pub return_date: NaiveDate,
+    pub held_until: NaiveDate,
+    pub status: ReservationStatus,
+    pub note: &'a str,
+    pub idempotency_key: Option<&'a str>,
+}
+
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    row: &NewRow<'_>,
+    now: &str,
+) -> DbResult<ReservationId> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
+           pickup_date, return_date, held_until, status, note, idempotency_key, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(row.kit.0)
+    .bind(row.point.0)
+    .bind(row.school.0)
+    .bind(row.user.0)
+    .bind(i64::from(row.quantity))
+    .bind(row.pickup.to_string())
+    .bind(row.return_date.to_string())
+    .bind(row.held_until.to_string())
+    .bind(row.status.code())
+    .bind(row.note)
+    .bind(row.idempotency_key)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(classify)?;
+    Ok(ReservationId(id))
+}
+
+/// The reservation a user already made with an idempotency key.
+pub async fn by_idempotency_key(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    key: &str,
+) -> DbResult<Option<ReservationId>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM reservations WHERE user_id = ? AND idempotency_key = ?",
+    )
+    .bind(user.0)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(ReservationId))
+}
+
+/// Changes the status (and the staff reason), bumping the revision.
+pub async fn set_status(
+    conn: &mut SqliteConnection,
+    id: ReservationId,
+    status: ReservationStatus,
+    reason: Option<&str>,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE reservations SET status = ?, reason = coalesce(?, reason), \
+           revision = revision + 1, updated_at = ? WHERE id = ?",
+    )
+    .bind(status.code())
+    .bind(reason)
+    .bind(now)
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Moves the return date (an extension), bumping the revision.
+pub async fn set_return(
+    conn: &mut SqliteConnection,
+    id: ReservationId,
+    return_date: NaiveDate,
+    held_until: NaiveDate,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE reservations SET return_date = ?, held_until = ?, revision = revision + 1, \
+           updated_at = ? WHERE id = ?",
+    )
+    .bind(return_date.to_string())
+    .bind(held_until.to_string())
+    .bind(now)
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets the at-risk flag of a kit type's reservations: on for `risky`, off for the rest.
+/// Returns the ids that were newly flagged.
+pub async fn flag_at_risk(
+    conn: &mut SqliteConnection,
+    kit: KitTypeId,
+    risky: &[i64],
+    now: &str,
+) -> DbResult<Vec<ReservationId>> {
+    let mut newly = Vec::new();
+    let sql = format!("SELECT id, at_risk FROM reservations WHERE kit_type_id = ? AND {HOLDING}");
+    let rows = sqlx::query_as::<_, (i64, i64)>(&sql)
+        .bind(kit.0)
+        .fetch_all(&mut *conn)
+        .await?;
+    for (id, flagged) in rows {
+        let wanted = risky.contains(&id);
+        if wanted != (flagged != 0) {
+            sqlx::query("UPDATE reservations SET at_risk = ?, revision = revision + 1, updated_at = ? WHERE id = ?")
+                .bind(i64::from(wanted))
+                .bind(now)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+            if wanted {
+                newly.push(ReservationId(id));
+            }
+        }
+    }
+    Ok(newly)
+}
+
+/// A reservation with the ids the rules and the policy need.
+#[derive(Debug, Clone)]
+pub struct ReservationRecord {
+    pub view: Reservation,
+    pub kit: KitTypeId,
+    pub partner: PartnerId,
+    pub point: PickupPointId,
+    pub school: SchoolId,
+    pub user: UserId,
+    pub user_email: String,
+    pub user_lang: Lang,
+    pub revision: i64,
+    pub updated_at: String,
+}
+
+const SELECT_RECORD: &str = "SELECT r.id, r.status, k.slug, k.title, p.name, pp.name, \
+       pp.street || ', ' || pp.postcode || ' ' || pp.municipality, s.name, u.name, r.quantity, \
+       r.pickup_date, r.return_date, r.held_until, r.note, r.reason, r.at_risk, r.created_at, \
+       r.kit_type_id, k.partner_id, r.pickup_point_id, r.school_id, r.user_id, u.email, u.lang, \
+       r.revision, r.updated_at \
+     FROM reservations r \
+     JOIN kit_types k ON k.id = r.kit_type_id \
+     JOIN partners p ON p.id = k.partner_id \
+     JOIN pickup_points pp ON pp.id = r.pickup_point_id \
+     JOIN schools s ON s.id = r.school_id \
+     JOIN users u ON u.id = r.user_id";
+
+fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
+    ReservationRecord {
+        view: Reservation {
+            id: ReservationId(r.get(0)),
+            status: ReservationStatus::parse(r.get::<&str, _>(1))
+                .unwrap_or(ReservationStatus::Cancelled),
+            kit_slug: r.get(2),
+            kit_title: r.get(3),
+            partner: r.get(4),
+            pickup_point: r.get(5),
+            pickup_point_address: r.get(6),
+            school: r.get(7),
+            borrower: r.get(8),
+            quantity: r.get::<i64, _>(9) as u32,
+            pickup_date: r.get(10),
+            return_date: r.get(11),
+            held_until: r.get(12),
+            note: r.get(13),
+            reason: r.get(14),
+            at_risk: r.get::<i64, _>(15) != 0,
+            created_at: r.get(16),
+        },
+        kit: KitTypeId(r.get(17)),
+        partner: PartnerId(r.get(18)),
+        point: PickupPointId(r.get(19)),
+        school: SchoolId(r.get(20)),
+        user: UserId(r.get(21)),
+        user_email: r.get(22),
+        user_lang: Lang::parse(r.get::<&str, _>(23)).unwrap_or_default(),
+        revision: r.get(24),
+        updated_at: r.get(25),
+    }
+}
+
+pub async fn record_by_id(
+    conn: &mut SqliteConnection,
+    id: ReservationId,
+) -> DbResult<Option<ReservationRecord>> {
+    let sql = format!("{SELECT_RECORD} WHERE r.id = ?");
+    Ok(sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(record))
+}
+
+/// Which reservations to list. Every set filter narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct ReservationFilter {
+    pub user: Option<UserId>,
+    /// Only these schools (a teacher's own); `None` for no restriction.
+    pub schools: Option<Vec<SchoolId>>,
+    /// Only these partners (desk staff's own); `None` for no restriction.
+    pub partners: Option<Vec<PartnerId>>,
+    pub status: Option<ReservationStatus>,
+    pub kit_slug: Option<String>,
+    pub point_slug: Option<String>,
+    /// Reservations that hold units on some day of this range.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub at_risk_only: bool,
+    pub limit: u32,
+}
+
+impl Db {
+    pub async fn reservation(&self, id: ReservationId) -> DbResult<Option<ReservationRecord>> {
+        let mut conn = self.pool().acquire().await?;
+        record_by_id(&mut conn, id).await
+    }
+
+    /// Reservations by filter, by pickup date then id.
+    pub async fn reservations(&self, f: &ReservationFilter) -> DbResult<Vec<ReservationRecord>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_RECORD);
+        q.push(" WHERE 1 = 1");
+        if let Some(user) = f.user {
+            q.push(" AND r.user_id = ").push_bind(user.0);
+        }
+        if let Some(schools) = &f.schools {
+            q.push(" AND r.school_id IN (");
+            let mut list = q.separated(", ");
+            list.push_bind(0i64);
+            for s in schools {
+                list.push_bind(s.0);
+            }
+            q.push(")");
+        }
+        if let Some(partners) = &f.partners {
+            q.push(" AND k.partner_id IN (");
+            let mut list = q.separated(", ");
+            list.push_bind(0i64);
+            for p in partners {
+                list.push_bind(p.0);
+            }
+            q.push(")");
+        }
+        if let Some(status) = f.status {
+            q.push(" AND r.status = ").push_bind(status.code());
+        }
+        if let Some(kit) = &f.kit_slug {
+            q.push(" AND k.slug = ").push_bind(kit.clone());
+        }
+        if let Some(point) = &f.point_slug {
+            q.push(" AND pp.slug = ").push_bind(point.clone());
+        }
+        if let Some(from) = f.from {
+            q.push(" AND r.held_until >= ").push_bind(from.to_string());
+        }
+        if let Some(to) = f.to {
+            q.push(" AND r.pickup_date <= ").push_bind(to.to_string());
+        }
+        if f.at_risk_only {
+            q.push(" AND r.at_risk = 1");
+        }
+        q.push(" ORDER BY r.pickup_date, r.id LIMIT ")
+            .push_bind(i64::from(f.limit.clamp(1, 1000)));
+        Ok(q.build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(record)
+            .collect())
+    }
+
+    /// The pickup points of a kit type, by slug of the kit.
+    pub async fn kit_for_booking(
+        &self,
+        slug: &str,
+    ) -> DbResult<Option<(BookableKit, Vec<BookablePoint>)>> {
+        let mut conn = self.pool().acquire().await?;
+        let Some(kit) = bookable_kit(&mut conn, slug).await? else {
+            return Ok(None);
+        };
+        let points = kit_points(&mut conn, kit.id).await?;
+        Ok(Some((kit, points)))
+    }
+
+    /// Closed periods and holds for reading availability (no transaction needed).
+    pub async fn availability_inputs(
+        &self,
+        kit: KitTypeId,
+        point: PickupPointId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> DbResult<(Vec<ClosedPeriod>, Vec<Hold>)> {
+        let mut conn = self.pool().acquire().await?;
+        let closed = closed_periods(&mut conn, point, from, to).await?;
+        let holds = holds(&mut conn, kit, from, to).await?;
+        Ok((closed, holds))
+    }
+
+    /// Adds a closed period (for every pickup point when `point` is `None`).
+    pub async fn add_closed_period(
+        &self,
+        point: Option<PickupPointId>,
+        period: &ClosedPeriod,
+    ) -> DbResult<()> {
+        sqlx::query(
+            "INSERT INTO closed_periods (pickup_point_id, first_day, last_day, reason) VALUES (?, ?, ?, ?)",
+        )
+        .bind(point.map(|p| p.0))
+        .bind(period.first.to_string())
+        .bind(period.last.to_string())
+        .bind(&period.reason)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn closed_period_count(&self) -> DbResult<i64> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM closed_periods")
+            .fetch_one(self.pool())
+            .await?)
+    }
+}

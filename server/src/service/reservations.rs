@@ -1,0 +1,686 @@
+//! Reservations: availability, booking, the life cycle and the at-risk check.
+//!
+//! Every write is one `BEGIN IMMEDIATE` transaction: load the kit type's situation, let
+//! the pure domain decide, store the result, audit it and queue the mail. Two people
+//! clicking at once are serialised by the database, so neither can overbook.
+
+use crate::db::mail::enqueue;
+use crate::db::reservations::{self as store, NewRow, ReservationFilter, ReservationRecord};
+use crate::db::Db;
+use crate::domain::clock::{today, Clock};
+use crate::domain::mail::{reservation_news, ReservationNews};
+use crate::domain::policy::{allows, Action, Actor};
+use crate::domain::reservations::{
+    decide, decide_extension, earliest_pickup, free_per_day, latest_pickup, transition, Event,
+    KitSituation, OpenCalendar, Refusal, Request, TransitionError,
+};
+use crate::error::{AppError, Result};
+use chrono::{Datelike, Duration, NaiveDate};
+use leenpunt_shared::*;
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn bad_date(field: &str, lang: Lang) -> FieldError {
+    FieldError::new(
+        field,
+        match lang {
+            Lang::Nl => "Kies een geldige datum.",
+            Lang::En => "Choose a valid date.",
+        },
+    )
+}
+
+/// A refusal as the API answers it, in the requester's language.
+pub fn refusal_error(refusal: Refusal, lang: Lang, quantity: u32) -> AppError {
+    let (title, detail) = refusal.texts(lang, quantity);
+    match refusal {
+        Refusal::Invalid(fields) => AppError::Validation(
+            fields
+                .into_iter()
+                .map(|(f, why)| FieldError::new(f.name(), why.message(lang)))
+                .collect(),
+        ),
+        Refusal::NotEnoughUnits { alternatives, .. } => AppError::Refused {
+            kind: "not-enough-units",
+            title,
+            detail,
+            alternatives: alternatives
+                .into_iter()
+                .map(|(p, r)| DateRange {
+                    pickup_date: p.to_string(),
+                    return_date: r.to_string(),
+                })
+                .collect(),
+        },
+        Refusal::SchoolLimit { .. } => AppError::Refused {
+            kind: "school-limit",
+            title,
+            detail,
+            alternatives: Vec::new(),
+        },
+    }
+}
+
+fn transition_error(e: TransitionError, lang: Lang) -> AppError {
+    let nl = lang == Lang::Nl;
+    let (kind, title, detail) = match e {
+        TransitionError::TooLateToCancel => (
+            "too-late-to-cancel",
+            if nl {
+                "Annuleren kan niet meer"
+            } else {
+                "It is too late to cancel"
+            },
+            if nl {
+                "Annuleren kan tot de dag voor het afhalen. Neem contact op met de uitleendienst."
+            } else {
+                "You can cancel until the day before pickup. Please contact the lending service."
+            },
+        ),
+        TransitionError::NotNow(_) => (
+            "wrong-state",
+            if nl {
+                "Dat kan niet meer"
+            } else {
+                "That is no longer possible"
+            },
+            if nl {
+                "De reservatie is intussen veranderd. Laad de pagina opnieuw."
+            } else {
+                "The reservation has changed in the meantime. Please reload the page."
+            },
+        ),
+    };
+    AppError::Refused {
+        kind,
+        title: title.to_owned(),
+        detail: detail.to_owned(),
+        alternatives: Vec::new(),
+    }
+}
+
+/// The calendar of a pickup point over a range, with the closures loaded.
+async fn calendar(
+    conn: &mut sqlx::SqliteConnection,
+    point: &store::BookablePoint,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<OpenCalendar> {
+    let closed = store::closed_periods(conn, point.id, from, to).await?;
+    Ok(OpenCalendar::new(point.weekdays, &closed))
+}
+
+/// Parses `YYYY-MM` into the month's first day.
+fn parse_month(s: &str) -> Option<NaiveDate> {
+    let (y, m) = s.trim().split_once('-')?;
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)
+}
+
+fn month_code(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+fn add_months(first: NaiveDate, n: i32) -> NaiveDate {
+    let total = first.year() * 12 + first.month0() as i32 + n;
+    NaiveDate::from_ymd_opt(total.div_euclid(12), total.rem_euclid(12) as u32 + 1, 1)
+        .unwrap_or(first)
+}
+
+/// Availability of a kit type at a pickup point, month by month (1 to 12 months).
+pub async fn availability(
+    db: &Db,
+    clock: &dyn Clock,
+    lang: Lang,
+    slug: &str,
+    point: Option<&str>,
+    month: Option<&str>,
+    months: u32,
+) -> Result<Vec<MonthAvailability>> {
+    let today = today(clock);
+    let (kit, points) = db.kit_for_booking(slug).await?.ok_or(AppError::NotFound)?;
+    let point = match point.filter(|p| !p.is_empty()) {
+        Some(slug) => points.iter().find(|p| p.slug == slug),
+        None => points.first(),
+    }
+    .ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new(
+            "pickup",
+            match lang {
+                Lang::Nl => "Dit materiaal wordt niet in dat afhaalpunt afgehaald.",
+                Lang::En => "This material is not picked up at that pickup point.",
+            },
+        )])
+    })?;
+    let first = match month.filter(|m| !m.is_empty()) {
+        Some(m) => parse_month(m).ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new(
+                "month",
+                match lang {
+                    Lang::Nl => "Kies een maand als jjjj-mm.",
+                    Lang::En => "Choose a month as yyyy-mm.",
+                },
+            )])
+        })?,
+        None => today.with_day(1).unwrap_or(today),
+    };
+    let months = months.clamp(1, 12) as i32;
+    let last = add_months(first, months) - Duration::days(1);
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let calendar = calendar(&mut conn, point, first.min(today), last).await?;
+    let holds = store::holds(&mut conn, kit.id, first, last).await?;
+    let situation = KitSituation {
+        today,
+        rules: kit.rules,
+        calendar: &calendar,
+        in_service: kit.in_service,
+        owned: kit.owned,
+        holds: &holds,
+    };
+    let earliest = earliest_pickup(&situation);
+    let latest = latest_pickup(&situation);
+    let free = free_per_day(&situation, first, last);
+    let mut out = Vec::new();
+    for i in 0..months {
+        let start = add_months(first, i);
+        let end = add_months(first, i + 1) - Duration::days(1);
+        let offset = (start - first).num_days() as usize;
+        let days = (0..=(end - start).num_days())
+            .map(|n| {
+                let d = start + Duration::days(n);
+                let open = calendar.is_open(d);
+                DayAvailability {
+                    date: d.to_string(),
+                    day: d.day() as u8,
+                    free: free[offset + n as usize],
+                    open,
+                    closed_reason: calendar.closed_reason(d).map(str::to_owned),
+                    bookable: open && d >= earliest && d <= latest && kit.kind.is_reservable(),
+                }
+            })
+            .collect();
+        out.push(MonthAvailability {
+            month: month_code(start),
+            prev_month: month_code(add_months(start, -1)),
+            next_month: month_code(add_months(start, 1)),
+            first_weekday: start.weekday().num_days_from_monday() as u8,
+            units_in_service: kit.in_service,
+            pickup_point: point.id,
+            days,
+        });
+    }
+    Ok(out)
+}
+
+/// The school a teacher books for: the one named, or their only school.
+async fn booking_school(
+    db: &Db,
+    actor: &Actor,
+    lang: Lang,
+    named: Option<&str>,
+) -> Result<SchoolId> {
+    let schools: Vec<SchoolId> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Teacher)
+        .filter_map(|g| g.school)
+        .collect();
+    let school = match named.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(number) => db.school_id(number).await?,
+        None if schools.len() == 1 => Some(schools[0]),
+        None if schools.is_empty() && !actor.is_admin() => return Err(AppError::Forbidden),
+        None => None,
+    };
+    school.ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new(
+            "school",
+            match lang {
+                Lang::Nl => "Kies voor welke school je reserveert.",
+                Lang::En => "Choose the school you are booking for.",
+            },
+        )])
+    })
+}
+
+fn link(public_url: &str) -> String {
+    format!("{}/mijn-reservaties", public_url.trim_end_matches('/'))
+}
+
+async fn tell(
+    conn: &mut sqlx::SqliteConnection,
+    record: &ReservationRecord,
+    news: ReservationNews,
+    public_url: &str,
+    now: &str,
+) -> Result<()> {
+    if let Ok(to) = Email::parse(&record.user_email) {
+        let mail = reservation_news(record.user_lang, &to, news, &record.view, &link(public_url));
+        enqueue(conn, &mail, now).await?;
+    }
+    Ok(())
+}
+
+/// Books a reservation. With an idempotency key, a retry returns the first answer's
+/// reservation (`replayed = true`) instead of booking twice.
+pub async fn create(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    body: &NewReservation,
+    idempotency_key: Option<&str>,
+) -> Result<(Reservation, bool)> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let mut errors = Vec::new();
+    let pickup = parse_day(&body.pickup_date);
+    let return_date = parse_day(&body.return_date);
+    if pickup.is_none() {
+        errors.push(bad_date("pickup_date", lang));
+    }
+    if return_date.is_none() {
+        errors.push(bad_date("return_date", lang));
+    }
+    if body.note.chars().count() > 1000 {
+        errors.push(FieldError::new(
+            "note",
+            match lang {
+                Lang::Nl => "Je opmerking is te lang (hoogstens 1000 tekens).",
+                Lang::En => "Your note is too long (1000 characters at most).",
+            },
+        ));
+    }
+    let (Some(pickup), Some(return_date)) = (pickup, return_date) else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let school = booking_school(db, actor, lang, body.school.as_deref()).await?;
+    if !allows(actor, Action::ReserveFor(school)) {
+        return Err(AppError::Forbidden);
+    }
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let today = today(clock);
+    let mut tx = db.begin().await?;
+    if let Some(key) = idempotency_key {
+        if let Some(id) = store::by_idempotency_key(&mut tx, user, key).await? {
+            let record = store::record_by_id(&mut tx, id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok((record.view, true));
+        }
+    }
+    let kit = store::bookable_kit(&mut tx, &body.kit)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let not_here = || {
+        AppError::Validation(vec![FieldError::new(
+            "pickup_point",
+            match lang {
+                Lang::Nl => "Dit materiaal wordt niet in dat afhaalpunt afgehaald.",
+                Lang::En => "This material is not picked up at that pickup point.",
+            },
+        )])
+    };
+    if !kit.kind.is_reservable() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "kit",
+            match lang {
+                Lang::Nl => "Dit aanbod reserveer je niet via Leenpunt; volg de link op de pagina.",
+                Lang::En => {
+                    "This offer is not booked through Leenpunt; follow the link on its page."
+                }
+            },
+        )]));
+    }
+    let points = store::kit_points(&mut tx, kit.id).await?;
+    let point = points
+        .iter()
+        .find(|p| p.slug == body.pickup_point)
+        .ok_or_else(not_here)?;
+    // Wide enough for the lead time, the buffer and alternatives 60 days either way.
+    let from = today.min(pickup - Duration::days(61));
+    let to = pickup.max(return_date) + Duration::days(200);
+    let calendar = calendar(&mut tx, point, from, to).await?;
+    let holds = store::holds(&mut tx, kit.id, from, to).await?;
+    let situation = KitSituation {
+        today,
+        rules: kit.rules,
+        calendar: &calendar,
+        in_service: kit.in_service,
+        owned: kit.owned,
+        holds: &holds,
+    };
+    let request = Request {
+        school,
+        pickup,
+        return_date,
+        quantity: body.quantity,
+    };
+    let accepted =
+        decide(&situation, &request).map_err(|r| refusal_error(r, lang, body.quantity))?;
+    let id = store::insert(
+        &mut tx,
+        &NewRow {
+            kit: kit.id,
+            point: point.id,
+            school,
+            user,
+            quantity: body.quantity,
+            pickup,
+            return_date,
+            held_until: accepted.held_until,
+            status: accepted.status,
+            note: body.note.trim(),
+            idempotency_key,
+        },
+        &now,
+    )
+    .await?;
+    crate::db::accounts::audit(
+        &mut tx,
+        Some(user),
+        "reservation.create",
+        &format!("reservation:{id}"),
+        &format!("{} × {} {pickup}..{return_date}", body.quantity, body.kit),
+        &now,
+    )
+    .await?;
+    let record = store::record_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let news = if accepted.status == ReservationStatus::Requested {
+        ReservationNews::Requested
+    } else {
+        ReservationNews::Confirmed
+    };
+    tell(&mut tx, &record, news, public_url, &now).await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok((record.view, false))
+}
+
+/// Whether someone may see a reservation at all.
+fn can_see(actor: &Actor, r: &ReservationRecord) -> bool {
+    actor.user == Some(r.user)
+        || allows(actor, Action::ViewSchool(r.school))
+        || allows(actor, Action::HandleReservationsOf(r.partner))
+}
+
+/// One reservation, for someone who may see it (404 otherwise: no hint it exists).
+pub async fn get(db: &Db, actor: &Actor, id: ReservationId) -> Result<Reservation> {
+    if actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let r = db.reservation(id).await?.ok_or(AppError::NotFound)?;
+    if !can_see(actor, &r) {
+        return Err(AppError::NotFound);
+    }
+    Ok(r.view)
+}
+
+/// A change to an existing reservation.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Cancel { reason: String },
+    Approve,
+    Reject { reason: String },
+    Extend { return_date: String },
+}
+
+fn reason_required(lang: Lang) -> AppError {
+    AppError::Validation(vec![FieldError::new(
+        "reason",
+        match lang {
+            Lang::Nl => "Geef een reden op; de leerkracht krijgt ze te lezen.",
+            Lang::En => "Give a reason; the teacher will read it.",
+        },
+    )])
+}
+
+/// Applies a change, checked by the policy and the life cycle, in one transaction.
+pub async fn change(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    id: ReservationId,
+    change: Change,
+) -> Result<Reservation> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let now = clock.now().to_rfc3339();
+    let today = today(clock);
+    let mut tx = db.begin().await?;
+    let record = store::record_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !can_see(actor, &record) {
+        return Err(AppError::NotFound);
+    }
+    let borrower_side = record.user == user || allows(actor, Action::ReserveFor(record.school));
+    let desk = allows(actor, Action::HandleReservationsOf(record.partner));
+    let pickup = parse_day(&record.view.pickup_date).unwrap_or(today);
+    let status = record.view.status;
+    let (news, action) = match &change {
+        Change::Cancel { reason } => {
+            let event = if borrower_side {
+                Event::CancelByBorrower
+            } else if desk {
+                if reason.trim().is_empty() {
+                    return Err(reason_required(lang));
+                }
+                Event::CancelByStaff
+            } else {
+                return Err(AppError::Forbidden);
+            };
+            // Staff may cancel even on the day itself, borrowers until the day before.
+            let next = match transition(status, event, today, pickup) {
+                Err(TransitionError::TooLateToCancel) if desk && !reason.trim().is_empty() => {
+                    transition(status, Event::CancelByStaff, today, pickup)
+                }
+                other => other,
+            }
+            .map_err(|e| transition_error(e, lang))?;
+            let reason = (!reason.trim().is_empty()).then(|| reason.trim());
+            store::set_status(&mut tx, id, next, reason, &now).await?;
+            (ReservationNews::Cancelled, "reservation.cancel")
+        }
+        Change::Approve | Change::Reject { .. } => {
+            if !desk {
+                return Err(AppError::Forbidden);
+            }
+            let (event, reason, news, action) = match &change {
+                Change::Reject { reason } => {
+                    if reason.trim().is_empty() {
+                        return Err(reason_required(lang));
+                    }
+                    (
+                        Event::Reject,
+                        Some(reason.trim()),
+                        ReservationNews::Rejected,
+                        "reservation.reject",
+                    )
+                }
+                _ => (
+                    Event::Approve,
+                    None,
+                    ReservationNews::Approved,
+                    "reservation.approve",
+                ),
+            };
+            let next =
+                transition(status, event, today, pickup).map_err(|e| transition_error(e, lang))?;
+            store::set_status(&mut tx, id, next, reason, &now).await?;
+            (news, action)
+        }
+        Change::Extend { return_date } => {
+            if !borrower_side && !desk {
+                return Err(AppError::Forbidden);
+            }
+            if !status.holds_units() {
+                return Err(transition_error(TransitionError::NotNow(status), lang));
+            }
+            let new_return = parse_day(return_date)
+                .ok_or_else(|| AppError::Validation(vec![bad_date("return_date", lang)]))?;
+            let kit = store::bookable_kit(&mut tx, &record.view.kit_slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let points = store::kit_points(&mut tx, kit.id).await?;
+            let point = points
+                .iter()
+                .find(|p| p.id == record.point)
+                .ok_or(AppError::NotFound)?;
+            let to = new_return + Duration::days(200);
+            let calendar = calendar(&mut tx, point, today.min(pickup), to).await?;
+            let holds = store::holds(&mut tx, kit.id, pickup, to).await?;
+            let hold = holds
+                .iter()
+                .find(|h| h.id == id.0)
+                .copied()
+                .ok_or(AppError::NotFound)?;
+            let situation = KitSituation {
+                today,
+                rules: kit.rules,
+                calendar: &calendar,
+                in_service: kit.in_service,
+                owned: kit.owned,
+                holds: &holds,
+            };
+            let held_until = decide_extension(&situation, &hold, pickup, new_return)
+                .map_err(|r| refusal_error(r, lang, hold.quantity))?;
+            store::set_return(&mut tx, id, new_return, held_until, &now).await?;
+            (ReservationNews::Extended, "reservation.extend")
+        }
+    };
+    crate::db::accounts::audit(
+        &mut tx,
+        Some(user),
+        action,
+        &format!("reservation:{id}"),
+        &format!("{change:?}"),
+        &now,
+    )
+    .await?;
+    let updated = store::record_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tell(&mut tx, &updated, news, public_url, &now).await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(updated.view)
+}
+
+/// Which list to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The signed-in teacher's own reservations.
+    Mine,
+    /// Everything of the partners whose desk the person runs (all for admins).
+    Desk,
+}
+
+/// Lists reservations for someone, narrowed to what they may see.
+pub async fn list(
+    db: &Db,
+    actor: &Actor,
+    scope: Scope,
+    mut filter: ReservationFilter,
+) -> Result<Vec<Reservation>> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    match scope {
+        Scope::Mine => filter.user = Some(user),
+        Scope::Desk => {
+            if !actor.is_admin() {
+                let partners: Vec<PartnerId> = actor
+                    .grants
+                    .iter()
+                    .filter(|g| matches!(g.role, Role::Ambassador | Role::PartnerAdmin))
+                    .filter_map(|g| g.partner)
+                    .collect();
+                if partners.is_empty() {
+                    return Err(AppError::Forbidden);
+                }
+                filter.partners = Some(partners);
+            }
+        }
+    }
+    if filter.limit == 0 {
+        filter.limit = 200;
+    }
+    Ok(db
+        .reservations(&filter)
+        .await?
+        .into_iter()
+        .map(|r| r.view)
+        .collect())
+}
+
+/// Re-checks a kit type's future reservations after its units changed: the ones that no
+/// longer fit are flagged (and their borrowers told), the ones that fit again unflagged.
+pub async fn recheck_kit(
+    conn: &mut sqlx::SqliteConnection,
+    clock: &dyn Clock,
+    public_url: &str,
+    slug: &str,
+) -> Result<Vec<ReservationId>> {
+    let today = today(clock);
+    let now = clock.now().to_rfc3339();
+    let Some(kit) = store::bookable_kit(conn, slug).await? else {
+        return Ok(Vec::new());
+    };
+    let holds = store::holds(conn, kit.id, today, today + Duration::days(3 * 366)).await?;
+    let risky = crate::domain::reservations::at_risk(&holds, kit.in_service, today);
+    let newly = store::flag_at_risk(conn, kit.id, &risky, &now).await?;
+    for id in &newly {
+        if let Some(record) = store::record_by_id(conn, *id).await? {
+            tell(conn, &record, ReservationNews::AtRisk, public_url, &now).await?;
+        }
+    }
+    Ok(newly)
+}
+
+/// The Flemish school holidays of the demo data (dates as published for the school years
+/// 2026–2027 and 2027–2028; an admin loads each new year's list). Weekends are closed
+/// anyway, so only the weekdays in these periods matter.
+pub const DEMO_SCHOOL_HOLIDAYS: &[(&str, &str, &str)] = &[
+    ("2026-10-26", "2026-11-08", "Herfstvakantie"),
+    ("2026-12-21", "2027-01-03", "Kerstvakantie"),
+    ("2027-02-15", "2027-02-21", "Krokusvakantie"),
+    ("2027-03-29", "2027-04-11", "Paasvakantie"),
+    ("2027-07-03", "2027-08-29", "Zomervakantie"),
+    ("2027-10-25", "2027-11-07", "Herfstvakantie"),
+    ("2027-12-20", "2028-01-02", "Kerstvakantie"),
+];
+
+/// Closes every pickup point on the Belgian public holidays of `years` and on the demo
+/// school holidays.
+pub async fn seed_closed_days(db: &Db, years: std::ops::RangeInclusive<i32>) -> Result<()> {
+    use crate::domain::reservations::{public_holidays, ClosedPeriod};
+    for year in years {
+        for (date, name) in public_holidays(year) {
+            let period = ClosedPeriod {
+                first: date,
+                last: date,
+                reason: name.to_owned(),
+            };
+            db.add_closed_period(None, &period).await?;
+        }
+    }
+    for (first, last, reason) in DEMO_SCHOOL_HOLIDAYS {
+        if let (Some(first), Some(last)) = (parse_day(first), parse_day(last)) {
+            let period = ClosedPeriod {
+                first,
+                last,
+                reason: (*reason).to_owned(),
+            };
+            db.add_closed_period(None, &period).await?;
+        }
+    }
+    Ok(())
+}
