@@ -1,7 +1,9 @@
 //! Data access for pages. In the browser it calls the JSON API; during server rendering
 //! it calls the server's backend directly (same types, no HTTP round trip).
 
-use leenpunt_shared::{CatalogueQuery, KitDetail, Problem, SearchResults};
+use leenpunt_shared::{
+    CatalogueQuery, KitDetail, MonthAvailability, Problem, Reservation, SearchResults,
+};
 use std::future::Future;
 
 /// Searches the catalogue.
@@ -44,13 +46,81 @@ pub fn kit(
     }
 }
 
+/// This month's availability of a kit type at its first pickup point.
+pub fn availability(
+    slug: String,
+) -> impl Future<Output = Result<MonthAvailability, Problem>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        async move { backend.availability(slug).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        availability_month(slug, String::new(), String::new())
+    }
+}
+
+/// One month of availability at a pickup point (browser only: the reservation island).
+#[cfg(not(feature = "ssr"))]
+pub fn availability_month(
+    slug: String,
+    point: String,
+    month: String,
+) -> impl Future<Output = Result<MonthAvailability, Problem>> + Send + 'static {
+    use leenpunt_shared::query::encode_component as enc;
+    let url = format!(
+        "/api/v1/catalogue/{}/availability?pickup={}&month={}",
+        enc(&slug),
+        enc(&point),
+        enc(&month)
+    );
+    async move {
+        client::get_json::<Vec<MonthAvailability>>(url)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| client::network_problem(200))
+    }
+}
+
+/// Reservations for whoever is asking, by an API query string.
+pub fn reservations(
+    query: String,
+) -> impl Future<Output = Result<Vec<Reservation>, Problem>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.reservations(parts, query).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        client::get_json(format!("/api/v1/reservations?{query}"))
+    }
+}
+
+/// Books a reservation (browser only: the reservation island).
+#[cfg(not(feature = "ssr"))]
+pub fn reserve(
+    body: leenpunt_shared::NewReservation,
+    idempotency_key: String,
+) -> impl Future<Output = Result<Reservation, Problem>> + Send + 'static {
+    client::post_json("/api/v1/reservations".into(), body, idempotency_key)
+}
+
 #[cfg(not(feature = "ssr"))]
 mod client {
     use leenpunt_shared::Problem;
     use serde::de::DeserializeOwned;
     use std::future::Future;
 
-    fn network_problem(status: u16) -> Problem {
+    pub fn network_problem(status: u16) -> Problem {
         Problem {
             kind: "/problems/network".into(),
             title: "Network error".into(),
@@ -66,10 +136,36 @@ mod client {
         url: String,
     ) -> impl Future<Output = Result<T, Problem>> + Send + 'static {
         send_wrapper::SendWrapper::new(async move {
+            let window = web_sys::window().ok_or_else(|| network_problem(0))?;
+            read(window.fetch_with_str(&url)).await
+        })
+    }
+
+    /// POSTs JSON with an idempotency key (so a retry cannot book twice).
+    pub fn post_json<B: serde::Serialize, T: DeserializeOwned + 'static>(
+        url: String,
+        body: B,
+        idempotency_key: String,
+    ) -> impl Future<Output = Result<T, Problem>> + Send + 'static {
+        let body = serde_json::to_string(&body).unwrap_or_default();
+        send_wrapper::SendWrapper::new(async move {
+            let window = web_sys::window().ok_or_else(|| network_problem(0))?;
+            let headers = web_sys::Headers::new().map_err(|_| network_problem(0))?;
+            let _ = headers.set("content-type", "application/json");
+            let _ = headers.set("idempotency-key", &idempotency_key);
+            let init = web_sys::RequestInit::new();
+            init.set_method("POST");
+            init.set_headers(&headers);
+            init.set_body(&wasm_bindgen::JsValue::from_str(&body));
+            read(window.fetch_with_str_and_init(&url, &init)).await
+        })
+    }
+
+    async fn read<T: DeserializeOwned>(fetch: js_sys::Promise) -> Result<T, Problem> {
+        {
             use wasm_bindgen::JsCast;
             use wasm_bindgen_futures::JsFuture;
-            let window = web_sys::window().ok_or_else(|| network_problem(0))?;
-            let response = JsFuture::from(window.fetch_with_str(&url))
+            let response = JsFuture::from(fetch)
                 .await
                 .map_err(|_| network_problem(0))?;
             let response: web_sys::Response =
@@ -88,6 +184,6 @@ mod client {
                 Err(serde_json::from_str(&text)
                     .unwrap_or_else(|_| network_problem(response.status())))
             }
-        })
+        }
     }
 }

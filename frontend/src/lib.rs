@@ -33,7 +33,14 @@ pub(crate) fn page_lang() -> Lang {
 /// The signed-in user's display name, if any. Pages are rendered on the server only
 /// (islands mode), so this is plain context from the request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CurrentUser(pub Option<String>);
+pub struct CurrentUser {
+    /// The display name; `None` when nobody is signed in.
+    pub name: Option<String>,
+    /// Teaches at a school, so may reserve.
+    pub teacher: bool,
+    /// Works at a lending desk (or is an admin).
+    pub desk: bool,
+}
 
 fn page_user() -> CurrentUser {
     #[cfg(feature = "ssr")]
@@ -60,6 +67,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/catalogus") view=pages::catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/catalogus/:slug") view=pages::kit::KitPage ssr=SsrMode::Async/>
                     <Route path=path!("/aanmelden") view=pages::signin::SignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
+                    <Route path=path!("/balie") view=pages::reservations::Desk ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

@@ -1,7 +1,9 @@
 //! Server-side rendering glue: what the server provides to the app, and the HTML shell.
 
 use crate::App;
-use leenpunt_shared::{CatalogueQuery, KitDetail, Lang, Problem, SearchResults};
+use leenpunt_shared::{
+    CatalogueQuery, KitDetail, Lang, MonthAvailability, Problem, Reservation, SearchResults,
+};
 use leptos::prelude::*;
 use leptos_meta::MetaTags;
 use serde::Deserialize;
@@ -15,6 +17,20 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 pub trait Backend: Send + Sync + 'static {
     fn search(&self, query: CatalogueQuery) -> BoxFuture<Result<SearchResults, Problem>>;
     fn kit(&self, slug: String) -> BoxFuture<Result<Option<KitDetail>, Problem>>;
+    /// This month's availability at the kit type's first pickup point.
+    fn availability(&self, slug: String) -> BoxFuture<Result<MonthAvailability, Problem>>;
+    /// Reservations for whoever made the request (`request` carries who that is), filtered
+    /// by a query string as the API takes it (`scope=desk&status=…`).
+    fn reservations(
+        &self,
+        request: http::request::Parts,
+        query: String,
+    ) -> BoxFuture<Result<Vec<Reservation>, Problem>>;
+}
+
+/// The current request, for backend calls that depend on who is asking.
+pub(crate) fn request_parts() -> Option<http::request::Parts> {
+    use_context::<http::request::Parts>()
 }
 
 /// The backend, provided as context for every server render.

@@ -72,3 +72,78 @@ impl UnitStatus {
         }
     }
 }
+
+impl crate::ReservationStatus {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::ReservationStatus as S;
+        match (self, lang) {
+            (S::Requested, Lang::Nl) => "Wacht op goedkeuring",
+            (S::Requested, Lang::En) => "Awaiting approval",
+            (S::Confirmed, Lang::Nl) => "Bevestigd",
+            (S::Confirmed, Lang::En) => "Confirmed",
+            (S::PickedUp, Lang::Nl) => "Afgehaald",
+            (S::PickedUp, Lang::En) => "Picked up",
+            (S::Returned, Lang::Nl) => "Teruggebracht",
+            (S::Returned, Lang::En) => "Returned",
+            (S::Cancelled, Lang::Nl) => "Geannuleerd",
+            (S::Cancelled, Lang::En) => "Cancelled",
+            (S::Rejected, Lang::Nl) => "Geweigerd",
+            (S::Rejected, Lang::En) => "Rejected",
+            (S::NoShow, Lang::Nl) => "Niet afgehaald",
+            (S::NoShow, Lang::En) => "Not picked up",
+        }
+    }
+}
+
+/// A month's name, 1–12.
+pub fn month_name(month: u32, lang: Lang) -> &'static str {
+    const NL: [&str; 12] = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let i = (month.clamp(1, 12) - 1) as usize;
+    match lang {
+        Lang::Nl => NL[i],
+        Lang::En => EN[i],
+    }
+}
+
+/// An ISO date (`YYYY-MM-DD`) as people write it: "7 december 2026"; unchanged if it is not
+/// one.
+pub fn human_date(iso: &str, lang: Lang) -> String {
+    let mut parts = iso.splitn(3, '-');
+    match (
+        parts.next(),
+        parts.next().and_then(|m| m.parse::<u32>().ok()),
+        parts.next().and_then(|d| d.parse::<u32>().ok()),
+    ) {
+        (Some(y), Some(m), Some(d)) if (1..=12).contains(&m) => {
+            format!("{d} {} {y}", month_name(m, lang))
+        }
+        _ => iso.to_owned(),
+    }
+}

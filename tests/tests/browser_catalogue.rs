@@ -174,6 +174,8 @@ async fn every_page_hydrates() {
         "/aanmelden?fout=ongeldig",
         "/aanmelden?bevestigd=1",
         "/bestaat-niet",
+        "/mijn-reservaties",
+        "/balie",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();
@@ -189,7 +191,12 @@ async fn every_page_hydrates() {
     b.sign_in("trainer@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
         .await;
     b.wait_for(".account-name").await;
-    for page in ["/", &format!("/catalogus/{slug}")] {
+    for page in [
+        "/",
+        &format!("/catalogus/{slug}"),
+        "/mijn-reservaties",
+        "/balie",
+    ] {
         b.client.goto(&app.url(page)).await.unwrap();
         b.wait_until("document.body.dataset.hydrated === 'true'")
             .await;

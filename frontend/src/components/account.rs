@@ -7,8 +7,11 @@ use leptos::prelude::*;
 
 #[component]
 pub fn AccountMenu() -> impl IntoView {
-    match use_context::<CurrentUser>().unwrap_or_default().0 {
+    let user = use_context::<CurrentUser>().unwrap_or_default();
+    match user.name {
         Some(name) => Either::Left(view! {
+            {user.teacher.then(|| view! { <a href="/mijn-reservaties" class="nav-reservations">{t(T::NavMyReservations)}</a> })}
+            {user.desk.then(|| view! { <a href="/balie" class="nav-desk">{t(T::NavDesk)}</a> })}
             <span class="account-name">
                 <span class="visually-hidden">{format!("{} ", t(T::SignedInAs))}</span>
                 {name}

@@ -5,4 +5,5 @@ pub mod facets;
 pub mod kit_card;
 pub mod layout;
 pub mod pager;
+pub mod reserve;
 pub mod search_form;

@@ -1,6 +1,7 @@
 //! A catalogue entry's page.
 
 use crate::api;
+use crate::components::reserve::{PointChoice, ReservePanel};
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::{set_not_found_status, Missing};
 use leenpunt_shared::{KitDetail, Lang, LoanRules};
@@ -46,6 +47,45 @@ fn KitView(kit: KitDetail) -> impl IntoView {
         .collect();
     let photo = kit.photos.first().cloned();
     let reservable = kit.kind.is_reservable();
+    let user = use_context::<crate::CurrentUser>().unwrap_or_default();
+    // The calendar opens on this month's availability, loaded with the page.
+    let booking = (reservable && !kit.pickup_points.is_empty()).then(|| {
+        let points: Vec<PointChoice> = kit
+            .pickup_points
+            .iter()
+            .map(|p| PointChoice {
+                slug: p.slug.clone(),
+                name: p.name.clone(),
+            })
+            .collect();
+        let month = Resource::new(|| (), {
+            let slug = kit.slug.clone();
+            move |_| api::availability(slug.clone())
+        });
+        let kit_slug = kit.slug.clone();
+        let rules = kit.loan_rules;
+        let max_quantity = kit.units_in_service.max(1);
+        view! {
+            <Suspense>
+                {move || {
+                    let points = points.clone();
+                    let kit_slug = kit_slug.clone();
+                    Suspend::new(async move {
+                        month.await.ok().map(|month| view! {
+                            <ReservePanel
+                                kit=kit_slug
+                                points
+                                month
+                                can_book=user.teacher
+                                needs_approval=rules.needs_approval
+                                max_quantity
+                            />
+                        })
+                    })
+                }}
+            </Suspense>
+        }
+    });
     view! {
         <Title text=kit.title.clone()/>
         <Meta name="description" content=kit.summary.clone()/>
@@ -80,6 +120,7 @@ fn KitView(kit: KitDetail) -> impl IntoView {
                             </table>
                         </section>
                     })}
+                    {booking}
                     {(!kit.required_trainings.is_empty()).then(|| view! {
                         <section class="trainings" aria-labelledby="trainings">
                             <h2 id="trainings">{t(T::RequiredTrainings)}</h2>

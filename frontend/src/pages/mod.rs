@@ -4,4 +4,5 @@ pub mod catalogue;
 pub mod home;
 pub mod kit;
 pub mod not_found;
+pub mod reservations;
 pub mod signin;

@@ -561,39 +561,12 @@ pub fn parse_weekdays(list: &str) -> Option<u8> {
 
 /// A date as people write it: "3 december 2026" / "3 December 2026".
 pub fn format_date(d: NaiveDate, lang: Lang) -> String {
-    const NL: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    const EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let months = match lang {
-        Lang::Nl => NL,
-        Lang::En => EN,
-    };
-    format!("{} {} {}", d.day(), months[d.month0() as usize], d.year())
+    format!(
+        "{} {} {}",
+        d.day(),
+        leenpunt_shared::labels::month_name(d.month(), lang),
+        d.year()
+    )
 }
 
 impl Invalid {

@@ -1,5 +1,6 @@
 //! Server-side rendering of the Leptos app, with the backend the pages read from.
 
+use crate::domain::policy::Actor;
 use crate::service::catalogue::Catalogue;
 use crate::state::AppState;
 use axum::extract::{Request, State};
@@ -8,7 +9,9 @@ use axum::response::Response;
 use axum::Router;
 use leenpunt_frontend::ssr::{shell, AssetManifest, Backend, BackendHandle, BoxFuture};
 use leenpunt_frontend::{App, CurrentUser};
-use leenpunt_shared::{CatalogueQuery, KitDetail, Lang, Problem, SearchResults};
+use leenpunt_shared::{
+    CatalogueQuery, KitDetail, Lang, MonthAvailability, Problem, Reservation, Role, SearchResults,
+};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
 use std::sync::Arc;
@@ -16,6 +19,7 @@ use std::sync::Arc;
 /// Pages read the same services as the API, without an HTTP round trip.
 struct PageBackend {
     catalogue: Catalogue,
+    state: AppState,
 }
 
 fn problem(e: crate::db::DbError) -> Problem {
@@ -32,12 +36,57 @@ impl Backend for PageBackend {
         let catalogue = self.catalogue.clone();
         Box::pin(async move { catalogue.detail(&slug).await.map_err(problem) })
     }
+
+    fn availability(&self, slug: String) -> BoxFuture<Result<MonthAvailability, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let months = crate::service::reservations::availability(
+                &state.db,
+                state.clock.as_ref(),
+                Lang::default(),
+                &slug,
+                None,
+                None,
+                1,
+            )
+            .await
+            .map_err(|e| e.problem(Lang::default()))?;
+            months
+                .into_iter()
+                .next()
+                .ok_or_else(|| crate::error::AppError::NotFound.problem(Lang::default()))
+        })
+    }
+
+    fn reservations(
+        &self,
+        request: axum::http::request::Parts,
+        query: String,
+    ) -> BoxFuture<Result<Vec<Reservation>, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            let params: super::reservations::ListParams =
+                serde_urlencoded::from_str(&query).unwrap_or_default();
+            let run = async {
+                let (scope, filter) = params.parse(lang)?;
+                crate::service::reservations::list(&state.db, &actor, scope, filter).await
+            };
+            run.await.map_err(|e| e.problem(lang))
+        })
+    }
 }
 
 /// Adds the page routes (and the not-found page as fallback) to the router.
 pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
     let backend = BackendHandle(Arc::new(PageBackend {
         catalogue: state.catalogue.clone(),
+        state: state.clone(),
     }));
     let context = move || provide_context(backend.clone());
     let manifest = state.assets.manifest.clone().unwrap_or(AssetManifest {
@@ -59,19 +108,33 @@ pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
     router.merge(pages)
 }
 
-/// Puts the signed-in user's name in page requests, for the header.
+/// Puts who is asking in page requests: the actor for the backend, and the name and
+/// roles for the header.
 async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let name = match super::auth::session_token(request.headers()) {
-        Some(token) => current_name(&state, &token).await,
+    let actor = match super::auth::session_token(request.headers()) {
+        Some(token) => {
+            crate::service::accounts::authenticate(&state.db, state.clock.as_ref(), &token)
+                .await
+                .ok()
+                .flatten()
+        }
+        None => None,
+    }
+    .unwrap_or_default();
+    let name = match actor.user {
+        Some(user) => state.db.me(user).await.ok().flatten().map(|me| me.name),
         None => None,
     };
-    request.extensions_mut().insert(CurrentUser(name));
+    let user = CurrentUser {
+        name,
+        teacher: actor.grants.iter().any(|g| g.role == Role::Teacher),
+        desk: actor.is_admin()
+            || actor
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::Ambassador | Role::PartnerAdmin)),
+    };
+    request.extensions_mut().insert(user);
+    request.extensions_mut().insert(actor);
     next.run(request).await
-}
-
-async fn current_name(state: &AppState, token: &str) -> Option<String> {
-    let actor = crate::service::accounts::authenticate(&state.db, state.clock.as_ref(), token)
-        .await
-        .ok()??;
-    Some(state.db.me(actor.user?).await.ok()??.name)
 }

@@ -1,0 +1,313 @@
+//! The kit page's availability calendar and booking form: an island.
+//!
+//! The server renders it with this month's availability, so the calendar is there before
+//! the wasm. Once hydrated, month and pickup point changes fetch the JSON availability,
+//! days are picked with a click (or typed in the date fields), and the booking is posted
+//! to the API with an idempotency key; refusals show their reason and the dates that would
+//! work instead.
+
+use crate::i18n::{t, use_lang, T};
+use leenpunt_shared::labels::{human_date, month_name};
+use leenpunt_shared::{DateRange, DayAvailability, MonthAvailability, Problem};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// A pickup point to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointChoice {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The month's title, e.g. "december 2026".
+fn month_title(code: &str, lang: leenpunt_shared::Lang) -> String {
+    let (year, month) = code.split_once('-').unwrap_or((code, "1"));
+    format!("{} {year}", month_name(month.parse().unwrap_or(1), lang))
+}
+
+#[island]
+pub fn ReservePanel(
+    kit: String,
+    points: Vec<PointChoice>,
+    month: MonthAvailability,
+    /// Signed in as a teacher: the form can be sent.
+    can_book: bool,
+    needs_approval: bool,
+    max_quantity: u32,
+) -> impl IntoView {
+    let lang = use_lang();
+    let month = RwSignal::new(month);
+    let point = RwSignal::new(points.first().map(|p| p.slug.clone()).unwrap_or_default());
+    let pickup = RwSignal::new(String::new());
+    let ret = RwSignal::new(String::new());
+    let quantity = RwSignal::new(1u32);
+    let note = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<Problem>);
+    let busy = RwSignal::new(false);
+    // Used by the browser build only (fetches and posts).
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let kit = StoredValue::new(kit);
+    // One key per filled-in form: a double click or a retry cannot book twice.
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let attempt = StoredValue::new((0u64, 0u32));
+
+    let load = move |month_code: String| {
+        #[cfg(feature = "hydrate")]
+        {
+            let slug = kit.get_value();
+            let at = point.get_untracked();
+            leptos::task::spawn_local(async move {
+                if let Ok(m) = crate::api::availability_month(slug, at, month_code).await {
+                    month.set(m);
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = month_code;
+    };
+    let pick = move |date: String| {
+        problem.set(None);
+        let (p, r) = (pickup.get_untracked(), ret.get_untracked());
+        if p.is_empty() || !r.is_empty() || date < p {
+            pickup.set(date);
+            ret.set(String::new());
+        } else {
+            ret.set(date);
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        {
+            busy.set(true);
+            problem.set(None);
+            let body = leenpunt_shared::NewReservation {
+                kit: kit.get_value(),
+                pickup_point: point.get_untracked(),
+                pickup_date: pickup.get_untracked(),
+                return_date: ret.get_untracked(),
+                quantity: quantity.get_untracked(),
+                school: None,
+                note: note.get_untracked(),
+            };
+            // A random base for this page, numbered per attempt: resending the same
+            // attempt reuses its key; a new attempt after a refusal gets a new one.
+            attempt.update_value(|(base, _)| {
+                if *base == 0 {
+                    *base = (js_sys::Math::random() * 1e15) as u64 + 1;
+                }
+            });
+            let (base, n) = attempt.get_value();
+            let key = format!("{}-{base}-{n}", body.kit);
+            leptos::task::spawn_local(async move {
+                match crate::api::reserve(body, key).await {
+                    Ok(r) => {
+                        if let Some(w) = web_sys::window() {
+                            let _ = w
+                                .location()
+                                .assign(&format!("/mijn-reservaties?ok=nieuw&id={}", r.id));
+                        }
+                    }
+                    Err(p) => {
+                        attempt.update_value(|(_, n)| *n += 1);
+                        busy.set(false);
+                        problem.set(Some(p));
+                    }
+                }
+            });
+        }
+    };
+    let weekdays: Vec<&'static str> = t(T::Weekdays).split(' ').collect();
+    let day_cell = move |d: DayAvailability| {
+        let date = d.date.clone();
+        let is_start = {
+            let date = date.clone();
+            move || pickup.get() == date
+        };
+        let is_end = {
+            let date = date.clone();
+            move || ret.get() == date
+        };
+        let in_range = {
+            let date = date.clone();
+            move || {
+                let (p, r) = (pickup.get(), ret.get());
+                !p.is_empty() && !r.is_empty() && p <= date && date <= r
+            }
+        };
+        let enabled = {
+            let date = date.clone();
+            move || {
+                d.open
+                    && (d.bookable
+                        || (!pickup.get().is_empty()
+                            && ret.get().is_empty()
+                            && date >= pickup.get()))
+            }
+        };
+        let label = format!(
+            "{}: {}",
+            human_date(&d.date, lang),
+            if d.open {
+                format!("{} {}", d.free, T::Free.get(lang))
+            } else {
+                d.closed_reason
+                    .clone()
+                    .unwrap_or_else(|| T::ClosedDay.get(lang).to_owned())
+            }
+        );
+        let status = if d.open {
+            format!("{} {}", d.free, T::Free.get(lang))
+        } else {
+            T::ClosedDay.get(lang).to_owned()
+        };
+        let title = d.closed_reason.clone().unwrap_or_default();
+        let pick_date = date.clone();
+        view! {
+            <td>
+                <button
+                    type="button"
+                    class="day"
+                    class:closed=!d.open
+                    class:none-free=d.open && d.free == 0
+                    class:start=is_start.clone()
+                    class:end=is_end.clone()
+                    class:in-range=in_range
+                    data-date=date.clone()
+                    data-free=d.free
+                    title=title
+                    aria-label=label
+                    aria-pressed=move || (is_start() || is_end()).to_string()
+                    disabled=move || !enabled()
+                    on:click=move |_| pick(pick_date.clone())
+                >
+                    <span class="day-number">{d.day}</span>
+                    <span class="day-status">{status}</span>
+                </button>
+            </td>
+        }
+    };
+    let grid = move || {
+        let m = month.get();
+        let mut cells: Vec<Option<DayAvailability>> = vec![None; m.first_weekday as usize];
+        cells.extend(m.days.into_iter().map(Some));
+        while cells.len() % 7 != 0 {
+            cells.push(None);
+        }
+        cells
+            .chunks(7)
+            .map(|week| {
+                let week = week.to_vec();
+                view! {
+                    <tr>
+                        {week.into_iter().map(|cell| match cell {
+                            Some(d) => day_cell(d).into_any(),
+                            None => view! { <td></td> }.into_any(),
+                        }).collect_view()}
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let field_error = move |field: &'static str| {
+        move || {
+            problem.with(|p| {
+                p.as_ref()
+                    .and_then(|p| p.errors.iter().find(|e| e.field == field))
+                    .map(|e| view! { <p class="field-error" id=format!("error-{field}")>{e.message.clone()}</p> })
+            })
+        }
+    };
+    let use_alternative = move |alt: DateRange| {
+        pickup.set(alt.pickup_date);
+        ret.set(alt.return_date);
+        problem.set(None);
+    };
+    view! {
+        <section class="reserve" aria-labelledby="reserve-title">
+            <h2 id="reserve-title">{t(T::BookTitle)}</h2>
+            <p class="hint">{t(T::BookIntro)}</p>
+            {(points.len() > 1).then(|| view! {
+                <p class="point-choice">
+                    <label for="reserve-point">{t(T::PickupPoint)}</label>
+                    <select id="reserve-point" on:change=move |ev| {
+                        point.set(event_target_value(&ev));
+                        load(month.get_untracked().month);
+                    }>
+                        {points.iter().map(|p| view! { <option value=p.slug.clone()>{p.name.clone()}</option> }).collect_view()}
+                    </select>
+                </p>
+            })}
+            <div class="calendar">
+                <div class="calendar-head">
+                    <button type="button" class="nav-button month-prev" aria-label=t(T::PrevMonth) on:click=move |_| load(month.get_untracked().prev_month)>"‹"</button>
+                    <h3 class="month-title" aria-live="polite">{move || month_title(&month.get().month, lang)}</h3>
+                    <button type="button" class="nav-button month-next" aria-label=t(T::NextMonth) on:click=move |_| load(month.get_untracked().next_month)>"›"</button>
+                </div>
+                <table class="month">
+                    <thead><tr>{weekdays.into_iter().map(|w| view! { <th scope="col">{w}</th> }).collect_view()}</tr></thead>
+                    <tbody>{grid}</tbody>
+                </table>
+            </div>
+            <form class="reserve-form" on:submit=submit novalidate=true>
+                <div class="reserve-fields">
+                    <p>
+                        <label for="reserve-pickup">{t(T::PickupDate)}</label>
+                        <input id="reserve-pickup" type="date" name="pickup_date" required=true
+                            prop:value=move || pickup.get()
+                            on:change=move |ev| pickup.set(event_target_value(&ev))/>
+                        {field_error("pickup_date")}
+                    </p>
+                    <p>
+                        <label for="reserve-return">{t(T::ReturnDate)}</label>
+                        <input id="reserve-return" type="date" name="return_date" required=true
+                            prop:value=move || ret.get()
+                            on:change=move |ev| ret.set(event_target_value(&ev))/>
+                        {field_error("return_date")}
+                    </p>
+                    <p>
+                        <label for="reserve-quantity">{t(T::Quantity)}</label>
+                        <input id="reserve-quantity" type="number" name="quantity" min="1" max=max_quantity
+                            prop:value=move || quantity.get().to_string()
+                            on:change=move |ev| quantity.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                        {field_error("quantity")}
+                    </p>
+                </div>
+                <p>
+                    <label for="reserve-note">{t(T::NoteLabel)}</label>
+                    <textarea id="reserve-note" name="note" rows="2" maxlength="1000"
+                        on:change=move |ev| note.set(event_target_value(&ev))></textarea>
+                </p>
+                {field_error("pickup_point")}
+                <div class="reserve-problem" role="alert">
+                    {move || problem.get().filter(|p| p.errors.is_empty()).map(|p| view! {
+                        <div class="error">
+                            <p><strong>{p.title.clone()}</strong>" "{p.detail.clone().unwrap_or_default()}</p>
+                            {(!p.alternatives.is_empty()).then(|| view! {
+                                <ul class="alternatives">
+                                    {p.alternatives.iter().cloned().map(|alt| {
+                                        let text = format!("{} – {}", human_date(&alt.pickup_date, lang), human_date(&alt.return_date, lang));
+                                        view! { <li><button type="button" class="button secondary alternative" on:click=move |_| use_alternative(alt.clone())>{text}</button></li> }
+                                    }).collect_view()}
+                                </ul>
+                            })}
+                        </div>
+                    })}
+                </div>
+                {if can_book {
+                    view! {
+                        {needs_approval.then(|| view! { <p class="hint">{t(T::NeedsApprovalNote)}</p> })}
+                        <button type="submit" class="button primary reserve-submit" disabled=move || busy.get()>
+                            {move || if busy.get() { t(T::Sending) } else if needs_approval { t(T::RequestButton) } else { t(T::ReserveButton) }}
+                        </button>
+                    }.into_any()
+                } else {
+                    view! { <p class="hint"><a href="/aanmelden" rel="external">{t(T::SignInToReserve)}</a></p> }.into_any()
+                }}
+            </form>
+        </section>
+    }
+}

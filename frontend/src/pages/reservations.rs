@@ -1,0 +1,201 @@
+//! "My reservations" for teachers and the lending desk's list. Both are server-rendered;
+//! their actions are plain form posts (`/reservaties/{id}/{action}`) that come back here
+//! with `?ok=` or `?fout=`, so they work without the wasm.
+
+use crate::api;
+use crate::i18n::{t, use_lang, T};
+use crate::pages::not_found::set_status;
+use crate::CurrentUser;
+use leenpunt_shared::labels::human_date;
+use leenpunt_shared::{Reservation, ReservationStatus};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// The outcome of the last action, from the address.
+#[component]
+fn Outcome() -> impl IntoView {
+    let query = use_query_map();
+    let q = query.get_untracked();
+    let ok = q.get("ok").map(|action| match action.as_str() {
+        "nieuw" => T::OkNew,
+        "annuleren" => T::OkCancelled,
+        "goedkeuren" => T::OkApproved,
+        "weigeren" => T::OkRejected,
+        _ => T::OkExtended,
+    });
+    let error = q.get("fout");
+    view! {
+        {ok.map(|k| view! { <p class="notice" role="status" id="outcome">{t(k)}</p> })}
+        {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
+    }
+}
+
+/// Where a form post should come back to: this page, without the last outcome.
+fn here() -> String {
+    let location = use_location();
+    let path = location.pathname.get_untracked();
+    let kept: Vec<(String, String)> = use_query_map()
+        .get_untracked()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .filter(|(k, _)| !matches!(k.as_ref(), "ok" | "fout" | "id"))
+        .collect();
+    if kept.is_empty() {
+        path
+    } else {
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(&kept).unwrap_or_default()
+        )
+    }
+}
+
+#[component]
+fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
+    let lang = use_lang();
+    let id = r.id;
+    let status = r.status;
+    let cancellable = matches!(
+        status,
+        ReservationStatus::Requested | ReservationStatus::Confirmed
+    );
+    let action = move |name: &str| format!("/reservaties/{id}/{name}");
+    view! {
+        <li class="reservation" data-id=id.0 data-status=status.code()>
+            <div class="reservation-head">
+                <h2><a href=format!("/catalogus/{}", r.kit_slug)>{format!("{} × {}", r.quantity, r.kit_title)}</a></h2>
+                <span class="status-badge" data-status=status.code()>{status.label(lang)}</span>
+            </div>
+            <dl class="facts">
+                <dt>{t(T::PeriodLabel)}</dt>
+                <dd>{format!("{} – {}", human_date(&r.pickup_date, lang), human_date(&r.return_date, lang))}</dd>
+                <dt>{t(T::PickupPoint)}</dt>
+                <dd>{format!("{} ({})", r.pickup_point, r.pickup_point_address)}</dd>
+                <dt>{t(T::SchoolLabel)}</dt>
+                <dd>{r.school.clone()}</dd>
+                {desk.then(|| view! { <dt>{t(T::BorrowerLabel)}</dt><dd>{r.borrower.clone()}</dd> })}
+                {r.reason.clone().map(|reason| view! { <dt>{t(T::ReasonGiven)}</dt><dd>{reason}</dd> })}
+            </dl>
+            {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
+            {r.at_risk.then(|| view! { <p class="error at-risk">{t(T::AtRisk)}</p> })}
+            <div class="reservation-actions">
+                {(desk && status == ReservationStatus::Requested).then(|| view! {
+                    <form method="post" action=action("goedkeuren" ) class="inline">
+                        <input type="hidden" name="next" value=back.clone()/>
+                        <button type="submit" class="button primary approve">{t(T::ApproveButton)}</button>
+                    </form>
+                    <form method="post" action=action("weigeren") class="inline reject-form">
+                        <input type="hidden" name="next" value=back.clone()/>
+                        <label for=format!("reject-{id}")>{t(T::ReasonLabel)}</label>
+                        <input id=format!("reject-{id}") name="reason" required=true maxlength="500"/>
+                        <button type="submit" class="button secondary reject">{t(T::RejectButton)}</button>
+                    </form>
+                })}
+                {(cancellable && !desk).then(|| view! {
+                    <form method="post" action=action("annuleren") class="inline">
+                        <input type="hidden" name="next" value=back.clone()/>
+                        <button type="submit" class="button secondary cancel">{t(T::CancelButton)}</button>
+                    </form>
+                })}
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn ReservationList(query: String, desk: bool, empty: T) -> impl IntoView {
+    let list = Resource::new(move || query.clone(), api::reservations);
+    let back = here();
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+            {move || {
+                let back = back.clone();
+                Suspend::new(async move {
+                    match list.await {
+                        Ok(items) if items.is_empty() => Either::Left(view! { <p class="empty">{t(empty)}</p> }.into_any()),
+                        Ok(items) => Either::Left(view! {
+                            <ul class="reservations">
+                                {items.into_iter().map(|r| view! { <ReservationCard r desk back=back.clone()/> }).collect_view()}
+                            </ul>
+                        }.into_any()),
+                        Err(_) => Either::Right({
+                            set_status(500);
+                            view! { <p class="error" role="alert">{t(T::LoadError)}</p> }
+                        }),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// Asks to sign in (or says the page is not for you), with the right status.
+#[component]
+fn Gate(signed_in: bool) -> impl IntoView {
+    set_status(if signed_in { 403 } else { 401 });
+    let location = use_location();
+    let next = leenpunt_shared::query::encode_component(&location.pathname.get_untracked());
+    if signed_in {
+        Either::Left(view! { <p class="error" role="alert">{t(T::NotAllowed)}</p> })
+    } else {
+        Either::Right(view! {
+            <p class="notice"><a href=format!("/aanmelden?next={next}") rel="external">{t(T::SignInFirst)}</a></p>
+        })
+    }
+}
+
+#[component]
+pub fn MyReservations() -> impl IntoView {
+    let user = use_context::<CurrentUser>().unwrap_or_default();
+    view! {
+        <Title text=t(T::MyReservationsTitle)/>
+        <section class="reservations-page">
+            <h1>{t(T::MyReservationsTitle)}</h1>
+            <Outcome/>
+            {if user.name.is_some() {
+                Either::Left(view! { <ReservationList query="scope=mine".to_owned() desk=false empty=T::NoReservations/> })
+            } else {
+                Either::Right(view! { <Gate signed_in=false/> })
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn Desk() -> impl IntoView {
+    let user = use_context::<CurrentUser>().unwrap_or_default();
+    let lang = use_lang();
+    let query = use_query_map().get_untracked();
+    let status = query.get("status").unwrap_or_default();
+    let mut pairs = vec![("scope".to_owned(), "desk".to_owned())];
+    if !status.is_empty() {
+        pairs.push(("status".into(), status.clone()));
+    }
+    let api_query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    view! {
+        <Title text=t(T::DeskTitle)/>
+        <section class="reservations-page desk">
+            <h1>{t(T::DeskTitle)}</h1>
+            <Outcome/>
+            {if user.desk {
+                Either::Left(view! {
+                    <form method="get" action="/balie" class="desk-filter">
+                        <label for="desk-status">{t(T::StatusLabel)}</label>
+                        <select id="desk-status" name="status">
+                            <option value="" selected=status.is_empty()>{t(T::AllStatuses)}</option>
+                            {ReservationStatus::ALL.iter().map(|s| view! {
+                                <option value=s.code() selected=status == s.code()>{s.label(lang)}</option>
+                            }).collect_view()}
+                        </select>
+                        <button type="submit" class="button secondary">{t(T::FilterButton)}</button>
+                    </form>
+                    <ReservationList query=api_query desk=true empty=T::DeskEmpty/>
+                })
+            } else {
+                Either::Right(view! { <Gate signed_in=user.name.is_some()/> })
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,207 @@
+//! Reservations in a real browser: reserve from the kit page's calendar, see it in "my
+//! reservations" and cancel it; a refused request with its reason and alternatives; the
+//! lending desk approving a request. The clock is fixed on Friday 27 November 2026.
+
+use leenpunt_server::domain::auth::hash_password;
+use leenpunt_tests::browser::Browser;
+use leenpunt_tests::{site_dir, TestApp, DEMO_PASSWORD};
+use serde_json::json;
+
+const TEACHER: &str = "leerkracht@demo.leenpunt.be";
+
+fn require_site() {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "the front end is not built; run `cargo xtask test`, which builds it first"
+    );
+}
+
+async fn sign_in(b: &Browser, app: &TestApp, email: &str, next: &str) {
+    b.client
+        .goto(&app.url(&format!("/aanmelden?next={next}")))
+        .await
+        .unwrap();
+    b.sign_in(email, DEMO_PASSWORD).await;
+    b.wait_for(".account-name").await;
+}
+
+/// Opens a kit page, waits for the booking island and moves the calendar to December.
+async fn open_december(b: &Browser, app: &TestApp, kit: &str) {
+    b.client
+        .goto(&app.url(&format!("/catalogus/{kit}")))
+        .await
+        .unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    b.wait_for(".reserve .month-next")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("button.day[data-date='2026-12-07']").await;
+}
+
+async fn click_day(b: &Browser, date: &str) {
+    b.wait_for(&format!("button.day[data-date='{date}']:not([disabled])"))
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn reserve_see_it_in_my_reservations_and_cancel() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let b = Browser::start().await;
+    sign_in(&b, &app, TEACHER, "/catalogus/bee-bot-set-klein").await;
+    open_december(&b, &app, "bee-bot-set-klein").await;
+    // Closed days and days inside the lead time cannot be picked; the text says why.
+    let christmas = b.wait_for("button.day[data-date='2026-12-25']").await;
+    assert!(christmas.attr("disabled").await.unwrap().is_some());
+    assert_eq!(
+        b.js("return document.querySelector(\"button.day[data-date='2026-12-07'] .day-status\").textContent")
+            .await,
+        "4 vrij"
+    );
+    click_day(&b, "2026-12-07").await;
+    click_day(&b, "2026-12-10").await;
+    assert_eq!(
+        b.js("return document.querySelector('#reserve-pickup').value")
+            .await,
+        "2026-12-07"
+    );
+    assert_eq!(
+        b.js("return document.querySelector('#reserve-return').value")
+            .await,
+        "2026-12-10"
+    );
+    b.wait_for(".reserve-submit").await.click().await.unwrap();
+    b.wait_until("location.pathname === '/mijn-reservaties'")
+        .await;
+    b.wait_for("#outcome").await;
+    let card = b.wait_for("li.reservation[data-status=bevestigd]").await;
+    let text = card.text().await.unwrap();
+    assert!(text.contains("Bee-Bot set klein"), "{text}");
+    assert!(
+        text.contains("7 december 2026 – 10 december 2026"),
+        "{text}"
+    );
+
+    // Cancel it.
+    b.wait_for("li.reservation button.cancel")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('ok=annuleren')")
+        .await;
+    b.wait_for("li.reservation[data-status=geannuleerd]").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_refused_request_shows_why_and_the_dates_that_work() {
+    require_site();
+    let app = TestApp::spawn().await;
+    // Another school already has the only thermal camera for the week of 7 December.
+    let other = app
+        .teacher("ander@school.be", "126763", &hash_password(DEMO_PASSWORD))
+        .await;
+    let r = app
+        .post_json(
+            &other,
+            "/api/v1/reservations",
+            &json!({ "kit": "koffer-warmtecamera-energieverlies", "pickup_point": "stem-rtc-kortrijk",
+                     "pickup_date": "2026-12-07", "return_date": "2026-12-10", "quantity": 1 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let b = Browser::start().await;
+    sign_in(&b, &app, TEACHER, "/").await;
+    open_december(&b, &app, "koffer-warmtecamera-energieverlies").await;
+    assert_eq!(
+        b.js("return document.querySelector(\"button.day[data-date='2026-12-08'] .day-status\").textContent")
+            .await,
+        "0 vrij"
+    );
+    click_day(&b, "2026-12-08").await;
+    click_day(&b, "2026-12-09").await;
+    b.wait_for(".reserve-submit").await.click().await.unwrap();
+    let problem = b
+        .wait_for(".reserve-problem .error")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(problem.contains("Niet genoeg exemplaren vrij"), "{problem}");
+    assert!(problem.contains("8 december 2026"), "{problem}");
+    // Take the first alternative and book it.
+    b.wait_for(".alternatives button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let pickup = b
+        .js("return document.querySelector('#reserve-pickup').value")
+        .await;
+    assert!(
+        pickup.as_str().unwrap() > "2026-12-09",
+        "alternative {pickup}"
+    );
+    b.wait_for(".reserve-submit").await.click().await.unwrap();
+    b.wait_until("location.pathname === '/mijn-reservaties'")
+        .await;
+    // The camera needs approval: the request waits for the desk.
+    b.wait_for("li.reservation[data-status=aangevraagd]").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn the_desk_approves_a_request() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let teacher = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &json!({ "kit": "koffer-warmtecamera-energieverlies", "pickup_point": "stem-rtc-kortrijk",
+                     "pickup_date": "2026-12-07", "return_date": "2026-12-10", "quantity": 1 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let b = Browser::start().await;
+    sign_in(&b, &app, "ambassadeur@demo.leenpunt.be", "/").await;
+    b.wait_for("a.nav-desk").await.click().await.unwrap();
+    b.wait_until("location.pathname === '/balie'").await;
+    // Filter on requests awaiting approval.
+    b.js("document.querySelector('#desk-status').value = 'aangevraagd'; document.querySelector('.desk-filter').submit(); return null;")
+        .await;
+    b.wait_until("location.search.includes('status=aangevraagd')")
+        .await;
+    let card = b.wait_for("li.reservation[data-status=aangevraagd]").await;
+    assert!(card.text().await.unwrap().contains("Lotte Vermeulen"));
+    b.wait_for("li.reservation button.approve")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('ok=goedkeuren')")
+        .await;
+    b.wait_for("#outcome").await;
+    // The filter is kept, and the request has left the queue.
+    assert!(b
+        .js("return location.search")
+        .await
+        .as_str()
+        .unwrap()
+        .contains("status=aangevraagd"));
+    b.wait_for("p.empty").await;
+    let status: String = sqlx::query_scalar("SELECT status FROM reservations")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "bevestigd");
+    b.close().await;
+}
