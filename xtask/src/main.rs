@@ -3,7 +3,7 @@
 //! - `build [--release]`  build the front end (wasm) into target/site, then the server
 //! - `run`                build everything in release mode and serve the demo on 127.0.0.1:3000
 //! - `test`               fmt, clippy, unit/integration/browser tests (installs Chromium if missing)
-//! - `bench`              catalogue search and page-weight figures
+//! - `bench`              catalogue search, page weight, availability and booking figures
 //! - `site`               only the front end
 
 mod site;
@@ -86,16 +86,13 @@ fn test(root: &std::path::Path) -> Result<()> {
 
 fn bench(root: &std::path::Path) -> Result<()> {
     let site = site::build(root)?;
-    tools::step("benchmarks");
-    tools::run(
-        Command::new("cargo")
-            .args([
-                "bench",
-                "-p",
-                "leenpunt-server",
-                "--bench",
-                "catalogue_search",
-            ])
-            .env("LEENPUNT_SITE_DIR", &site),
-    )
+    for name in ["catalogue_search", "reservations"] {
+        tools::step(&format!("benchmark {name}"));
+        tools::run(
+            Command::new("cargo")
+                .args(["bench", "-p", "leenpunt-server", "--bench", name])
+                .env("LEENPUNT_SITE_DIR", &site),
+        )?;
+    }
+    Ok(())
 }

@@ -77,11 +77,8 @@ pub fn ReservePanel(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         #[cfg(feature = "hydrate")]
-        {
+        if !busy.get_untracked() {
             busy.set(true);
             problem.set(None);
             let body = leenpunt_shared::NewReservation {
@@ -194,7 +191,7 @@ pub fn ReservePanel(
         let m = month.get();
         let mut cells: Vec<Option<DayAvailability>> = vec![None; m.first_weekday as usize];
         cells.extend(m.days.into_iter().map(Some));
-        while cells.len() % 7 != 0 {
+        while !cells.len().is_multiple_of(7) {
             cells.push(None);
         }
         cells

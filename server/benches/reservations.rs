@@ -1,0 +1,243 @@
+//! Reservation benchmarks, server-side through the same services the API uses:
+//! - availability of one kit type over 12 months with 10,000 and with 1,000,000
+//!   reservations in the database (p50/p95/p99);
+//! - sequential reservation creation with every rule checked, against a bare insert
+//!   transaction of the same row, in the same run.
+//!
+//! Run with `cargo xtask bench`.
+
+use chrono::{Duration as Days, NaiveDate};
+use leenpunt_server::config::Config;
+use leenpunt_server::domain::clock::FixedClock;
+use leenpunt_server::domain::policy::{Actor, RoleGrant};
+use leenpunt_server::domain::reservations::OpenCalendar;
+use leenpunt_server::service::reservations::{availability, create};
+use leenpunt_server::startup::build_state;
+use leenpunt_shared::{Lang, NewReservation, Role, SchoolId, UserId};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const ROUNDS: usize = 400;
+const KIT: &str = "bee-bot-set-klein";
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+/// A small deterministic generator (no dependency, same figures every run).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Adds `count` confirmed reservations spread over every kit type and 2027.
+async fn add_reservations(pool: &sqlx::SqlitePool, count: usize, seed: u64) -> anyhow::Result<()> {
+    let kits: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT k.kit_type_id, min(k.pickup_point_id) FROM kit_type_pickup_points k GROUP BY k.kit_type_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users LIMIT 1")
+        .fetch_one(pool)
+        .await?;
+    let school: i64 = sqlx::query_scalar("SELECT id FROM schools LIMIT 1")
+        .fetch_one(pool)
+        .await?;
+    let base = NaiveDate::from_ymd_opt(2027, 1, 1).expect("date");
+    let mut rng = Lcg(seed);
+    let mut tx = pool.begin().await?;
+    for _ in 0..count {
+        let (kit, point) = kits[rng.next(kits.len() as u64) as usize];
+        let pickup = base + Days::days(rng.next(365) as i64);
+        let ret = pickup + Days::days(1 + rng.next(10) as i64);
+        let held = ret + Days::days(2);
+        sqlx::query(
+            "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
+               return_date, held_until, status, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, 'bevestigd', '', '')",
+        )
+        .bind(kit)
+        .bind(point)
+        .bind(school)
+        .bind(user)
+        .bind(pickup.to_string())
+        .bind(ret.to_string())
+        .bind(held.to_string())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn availability_latency(
+    state: &leenpunt_server::state::AppState,
+    label: &str,
+) -> anyhow::Result<f64> {
+    let mut times = Vec::with_capacity(ROUNDS);
+    for i in 0..ROUNDS {
+        let month = format!("2027-{:02}", 1 + i % 12);
+        let started = Instant::now();
+        let months = availability(
+            &state.db,
+            state.clock.as_ref(),
+            Lang::Nl,
+            KIT,
+            None,
+            Some(&month),
+            12,
+        )
+        .await?;
+        times.push(started.elapsed());
+        assert_eq!(months.len(), 12);
+    }
+    times.sort();
+    let p99 = percentile(&times, 0.99);
+    println!(
+        "availability, 12 months, {label}: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+        p99
+    );
+    Ok(p99)
+}
+
+async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Result<()> {
+    let pool = state.db.pool();
+    // A kit type with room for thousands of bookings, and no per-school limit.
+    let kit: i64 = sqlx::query_scalar("SELECT id FROM kit_types WHERE slug = ?")
+        .bind(KIT)
+        .fetch_one(pool)
+        .await?;
+    sqlx::query("UPDATE kit_types SET max_per_school = 1000000, horizon_days = 700 WHERE id = ?")
+        .bind(kit)
+        .execute(pool)
+        .await?;
+    let mut tx = pool.begin().await?;
+    for i in 0..3000 {
+        sqlx::query(
+            "INSERT INTO units (kit_type_id, inventory_code, created_at) VALUES (?, ?, '')",
+        )
+        .bind(kit)
+        .bind(format!("BENCH-{i:05}"))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    let (user, school): (i64, i64) =
+        sqlx::query_as("SELECT user_id, school_id FROM user_roles WHERE role = 'teacher' LIMIT 1")
+            .fetch_one(pool)
+            .await?;
+    let actor = Actor {
+        user: Some(UserId(user)),
+        grants: vec![RoleGrant {
+            role: Role::Teacher,
+            school: Some(SchoolId(school)),
+            partner: None,
+        }],
+    };
+    // Monday pickups and Thursday returns on open days.
+    let calendar = OpenCalendar::new(OpenCalendar::WORKDAYS, &[]);
+    let mondays: Vec<NaiveDate> = (0..80)
+        .map(|w| NaiveDate::from_ymd_opt(2026, 12, 7).expect("date") + Days::weeks(w))
+        .filter(|d| calendar.is_open(*d))
+        .collect();
+    const N: usize = 2000;
+    let started = Instant::now();
+    let mut booked = 0;
+    for i in 0..N {
+        let pickup = mondays[i % mondays.len()];
+        let body = NewReservation {
+            kit: KIT.into(),
+            pickup_point: "stem-rtc-brugge".into(),
+            pickup_date: pickup.to_string(),
+            return_date: (pickup + Days::days(3)).to_string(),
+            quantity: 1,
+            school: None,
+            note: String::new(),
+        };
+        if create(
+            &state.db,
+            state.clock.as_ref(),
+            "http://bench",
+            &actor,
+            Lang::Nl,
+            &body,
+            None,
+        )
+        .await
+        .is_ok()
+        {
+            booked += 1;
+        }
+    }
+    let rules_rate = booked as f64 / started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    for i in 0..N {
+        let pickup = mondays[i % mondays.len()];
+        let mut tx = state.db.begin().await?;
+        sqlx::query(
+            "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
+               return_date, held_until, status, created_at, updated_at) \
+             VALUES (?, (SELECT id FROM pickup_points WHERE slug = 'stem-rtc-brugge'), ?, ?, 1, ?, ?, ?, 'bevestigd', '', '')",
+        )
+        .bind(kit)
+        .bind(school)
+        .bind(user)
+        .bind(pickup.to_string())
+        .bind((pickup + Days::days(3)).to_string())
+        .bind((pickup + Days::days(7)).to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    let bare_rate = N as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "reservation creation, sequential, every rule checked: {rules_rate:.0}/s ({booked} of {N} booked); \
+         bare insert transaction: {bare_rate:.0}/s; ratio {:.2}",
+        rules_rate / bare_rate
+    );
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let dir = tempfile::tempdir()?;
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            demo_data: true,
+            ..Config::default()
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let state = build_state(config, Arc::new(FixedClock::on(today))).await?;
+        creation_rate(&state).await?;
+        let pool = state.db.pool().clone();
+        let have: i64 = sqlx::query_scalar("SELECT count(*) FROM reservations")
+            .fetch_one(&pool)
+            .await?;
+        add_reservations(&pool, 10_000usize.saturating_sub(have as usize), 1).await?;
+        let small = availability_latency(&state, "10,000 reservations").await?;
+        let started = Instant::now();
+        add_reservations(&pool, 990_000, 2).await?;
+        sqlx::query("ANALYZE").execute(&pool).await?;
+        println!(
+            "(added 990,000 reservations in {:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+        let large = availability_latency(&state, "1,000,000 reservations").await?;
+        println!(
+            "availability p99 ratio 1,000,000 / 10,000: {:.2}",
+            large / small
+        );
+        Ok(())
+    })
+}
