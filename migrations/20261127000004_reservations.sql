@@ -42,6 +42,9 @@ CREATE TABLE reservations (
 -- Availability reads only the reservations that hold units, by kit type and date range.
 CREATE INDEX reservations_holding ON reservations (kit_type_id, held_until, pickup_date)
     WHERE status IN ('aangevraagd', 'bevestigd', 'afgehaald');
+-- "What is free from X to Y" reads every kit type's holds over a range.
+CREATE INDEX reservations_holding_days ON reservations (held_until, pickup_date)
+    WHERE status IN ('aangevraagd', 'bevestigd', 'afgehaald');
 CREATE UNIQUE INDEX reservations_idempotency ON reservations (user_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
 CREATE INDEX reservations_user ON reservations (user_id, pickup_date);

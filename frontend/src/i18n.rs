@@ -157,6 +157,11 @@ texts! {
     SignInFirst => "Meld je eerst aan.", "Please sign in first.";
     NotAllowed => "Deze pagina is voor de uitleendiensten.", "This page is for the lending services.";
     Sending => "Even geduld…", "One moment…";
+    FreeRange => "Vrij in een periode", "Free in a period";
+    FreeFrom => "van", "from";
+    FreeTo => "tot en met", "up to and including";
+    NewReturnDate => "Nieuwe terugbrengdag", "New return day";
+    ExtendButton => "Verleng", "Extend";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

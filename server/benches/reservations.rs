@@ -18,7 +18,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 400;
+/// The kit type whose availability is measured.
 const KIT: &str = "bee-bot-set-klein";
+/// The kit type the creation benchmark books (so it does not skew the availability figures).
+const CREATION_KIT: &str = "bee-bot-set-groot";
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -37,8 +40,15 @@ impl Lcg {
     }
 }
 
-/// Adds `count` confirmed reservations spread over every kit type and 2027.
-async fn add_reservations(pool: &sqlx::SqlitePool, count: usize, seed: u64) -> anyhow::Result<()> {
+/// Adds `count` confirmed reservations spread over every kit type, with pickup days spread
+/// evenly over `span_days` from `first`.
+async fn add_reservations(
+    pool: &sqlx::SqlitePool,
+    count: usize,
+    seed: u64,
+    first: NaiveDate,
+    span_days: u64,
+) -> anyhow::Result<()> {
     let kits: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT k.kit_type_id, min(k.pickup_point_id) FROM kit_type_pickup_points k GROUP BY k.kit_type_id",
     )
@@ -50,12 +60,11 @@ async fn add_reservations(pool: &sqlx::SqlitePool, count: usize, seed: u64) -> a
     let school: i64 = sqlx::query_scalar("SELECT id FROM schools LIMIT 1")
         .fetch_one(pool)
         .await?;
-    let base = NaiveDate::from_ymd_opt(2027, 1, 1).expect("date");
     let mut rng = Lcg(seed);
     let mut tx = pool.begin().await?;
     for _ in 0..count {
         let (kit, point) = kits[rng.next(kits.len() as u64) as usize];
-        let pickup = base + Days::days(rng.next(365) as i64);
+        let pickup = first + Days::days(rng.next(span_days) as i64);
         let ret = pickup + Days::days(1 + rng.next(10) as i64);
         let held = ret + Days::days(2);
         sqlx::query(
@@ -112,7 +121,7 @@ async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Resu
     let pool = state.db.pool();
     // A kit type with room for thousands of bookings, and no per-school limit.
     let kit: i64 = sqlx::query_scalar("SELECT id FROM kit_types WHERE slug = ?")
-        .bind(KIT)
+        .bind(CREATION_KIT)
         .fetch_one(pool)
         .await?;
     sqlx::query("UPDATE kit_types SET max_per_school = 1000000, horizon_days = 700 WHERE id = ?")
@@ -154,7 +163,7 @@ async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Resu
     for i in 0..N {
         let pickup = mondays[i % mondays.len()];
         let body = NewReservation {
-            kit: KIT.into(),
+            kit: CREATION_KIT.into(),
             pickup_point: "stem-rtc-brugge".into(),
             pickup_date: pickup.to_string(),
             return_date: (pickup + Days::days(3)).to_string(),
@@ -224,10 +233,22 @@ fn main() -> anyhow::Result<()> {
         let have: i64 = sqlx::query_scalar("SELECT count(*) FROM reservations")
             .fetch_one(&pool)
             .await?;
-        add_reservations(&pool, 10_000usize.saturating_sub(have as usize), 1).await?;
+        // 10,000 reservations around now: 2026 and 2027, the measured window included.
+        let recent = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+        add_reservations(
+            &pool,
+            10_000usize.saturating_sub(have as usize),
+            1,
+            recent,
+            730,
+        )
+        .await?;
         let small = availability_latency(&state, "10,000 reservations").await?;
+        // A database grows to a million reservations with its history: 25 years of past
+        // loans (a kit type's future bookings are bounded by its units anyway).
         let started = Instant::now();
-        add_reservations(&pool, 990_000, 2).await?;
+        let history = NaiveDate::from_ymd_opt(2001, 1, 1).expect("date");
+        add_reservations(&pool, 990_000, 2, history, 25 * 365).await?;
         sqlx::query("ANALYZE").execute(&pool).await?;
         println!(
             "(added 990,000 reservations in {:.1} s)",

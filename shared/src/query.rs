@@ -54,6 +54,59 @@ pub struct CatalogueQuery {
     pub sort: Sort,
     /// 1-based.
     pub page: u32,
+    /// Only loan material with a unit free on every day from `from` to `to` (ISO dates,
+    /// both included; `to` defaults to `from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// The longest date range the catalogue's availability filter takes, in days.
+pub const MAX_FREE_RANGE_DAYS: u32 = 366;
+
+/// Days since 1970-01-01 of an ISO date (Howard Hinnant's days-from-civil); `None` if it is
+/// not one.
+pub fn day_number(s: &str) -> Option<i64> {
+    if !is_iso_date(s) {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (
+        s[0..4].parse().ok()?,
+        s[5..7].parse().ok()?,
+        s[8..10].parse().ok()?,
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Whether a text is an ISO calendar date (`YYYY-MM-DD`, a real day of that month).
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|x| x.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|x| x.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 /// A query-string parameter the catalogue does not understand.
@@ -86,6 +139,20 @@ impl CatalogueQuery {
                 "partner" => push_slug(&mut q.partner, value),
                 "pickup" => push_slug(&mut q.pickup, value),
                 "sort" => Sort::parse(value).map(|s| q.sort = s).is_some(),
+                // Empty date fields come from a form left blank.
+                "from" | "to" if value.trim().is_empty() => true,
+                "from" | "to" => {
+                    let ok = is_iso_date(value.trim());
+                    if ok {
+                        let v = Some(value.trim().to_owned());
+                        if key == "from" {
+                            q.from = v;
+                        } else {
+                            q.to = v;
+                        }
+                    }
+                    ok
+                }
                 "page" => match value.parse::<u32>() {
                     Ok(p) if (1..=MAX_PAGE).contains(&p) => {
                         q.page = p;
@@ -101,6 +168,20 @@ impl CatalogueQuery {
                     name: key.to_owned(),
                     value: value.to_owned(),
                 });
+            }
+        }
+        // A lone end is the same day as its start; a range must run forward.
+        if q.to.is_some() && q.from.is_none() {
+            q.from = q.to.clone();
+        }
+        if let (Some(from), Some(to)) = (&q.from, &q.to) {
+            let days = day_number(to).unwrap_or(0) - day_number(from).unwrap_or(0);
+            if to < from || days > i64::from(MAX_FREE_RANGE_DAYS) {
+                bad.push(BadParam {
+                    name: "to".into(),
+                    value: to.clone(),
+                });
+                q.to = None;
             }
         }
         (q, bad)
@@ -119,6 +200,12 @@ impl CatalogueQuery {
         pairs.extend(self.pickup.iter().map(|v| ("pickup", v.clone())));
         if self.sort != Sort::default() {
             pairs.push(("sort", self.sort.code().to_owned()));
+        }
+        if let Some(from) = &self.from {
+            pairs.push(("from", from.clone()));
+        }
+        if let Some(to) = &self.to {
+            pairs.push(("to", to.clone()));
         }
         if self.page > 1 {
             pairs.push(("page", self.page.to_string()));
@@ -158,7 +245,14 @@ impl CatalogueQuery {
             && self.level.is_empty()
             && self.kind.is_empty()
             && self.partner.is_empty()
-            && self.pickup.is_empty())
+            && self.pickup.is_empty()
+            && self.from.is_none())
+    }
+
+    /// The availability range, when one is asked: (from, to), `to` defaulting to `from`.
+    pub fn free_range(&self) -> Option<(&str, &str)> {
+        let from = self.from.as_deref()?;
+        Some((from, self.to.as_deref().unwrap_or(from)))
     }
 }
 
@@ -295,6 +389,29 @@ mod tests {
             q.toggled(Facet::Partner, "mos").to_query_string(),
             "theme=stem&partner=mos"
         );
+    }
+
+    #[test]
+    fn date_ranges() {
+        let (q, bad) = parse("from=2026-12-07&to=2026-12-10");
+        assert!(bad.is_empty());
+        assert_eq!(q.free_range(), Some(("2026-12-07", "2026-12-10")));
+        assert_eq!(q.to_query_string(), "from=2026-12-07&to=2026-12-10");
+        let (q, bad) = parse("from=&to=");
+        assert!(bad.is_empty() && q.free_range().is_none());
+        let (q, _) = parse("to=2026-12-10");
+        assert_eq!(q.free_range(), Some(("2026-12-10", "2026-12-10")));
+        let (_, bad) = parse("from=2026-12-10&to=2026-12-07");
+        assert_eq!(bad[0].name, "to");
+        let (_, bad) = parse("from=2026-02-30");
+        assert_eq!(bad[0].name, "from");
+        assert!(
+            is_iso_date("2028-02-29") && !is_iso_date("2027-02-29") && !is_iso_date("2026-1-01")
+        );
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2026-11-27"), Some(20_784));
+        let (_, bad) = parse("from=2026-01-01&to=2027-06-01");
+        assert_eq!(bad[0].name, "to", "more than a year");
     }
 
     proptest! {

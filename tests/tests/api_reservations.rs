@@ -667,3 +667,52 @@ async fn the_page_forms_cancel_and_come_back_with_a_message() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+#[tokio::test]
+async fn the_catalogue_answers_what_is_free_in_a_period() {
+    let app = TestApp::spawn().await;
+    let cookie = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let r = app
+        .post_json(
+            &cookie,
+            "/api/v1/reservations",
+            &booking(BEE_BOT, "stem-rtc-brugge", "2026-12-07", "2026-12-10", 4),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let slugs = |results: leenpunt_shared::SearchResults| {
+        results
+            .items
+            .into_iter()
+            .map(|k| k.slug)
+            .collect::<Vec<_>>()
+    };
+    let busy = slugs(app.search("q=bee-bot&from=2026-12-08&to=2026-12-09").await);
+    assert!(!busy.contains(&BEE_BOT.to_owned()), "{busy:?}");
+    assert!(busy.contains(&"bee-bot-set-groot".to_owned()), "{busy:?}");
+    // The two-day buffer after the return still holds the units on Monday 14 December.
+    let buffer = slugs(app.search("q=bee-bot&from=2026-12-14").await);
+    assert!(!buffer.contains(&BEE_BOT.to_owned()));
+    let later = slugs(app.search("q=bee-bot&from=2026-12-15&to=2026-12-18").await);
+    assert!(later.contains(&BEE_BOT.to_owned()));
+    // Only loan material can be free; lesson packages and visits are left out.
+    let all = app.search("from=2026-12-15&to=2026-12-18").await;
+    assert!(all
+        .facets
+        .kind
+        .iter()
+        .all(|k| k.value == "uitleen" || k.count == 0 || !k.selected));
+    assert!(all
+        .items
+        .iter()
+        .all(|k| k.kind == leenpunt_shared::KitKind::LoanMaterial));
+    // A backwards or too long range is refused.
+    let r = app
+        .get("/api/v1/catalogue?from=2026-12-10&to=2026-12-01")
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = app
+        .get("/api/v1/catalogue?from=2026-12-01&to=2028-12-01")
+        .await;
+    assert_eq!(r.status(), 422);
+}

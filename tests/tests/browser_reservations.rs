@@ -88,6 +88,22 @@ async fn reserve_see_it_in_my_reservations_and_cancel() {
         "{text}"
     );
 
+    // Ask for one day more: it fits, so it is granted.
+    b.js("document.querySelector('.extend-form input[type=date]').value = '2026-12-11'; return null;")
+        .await;
+    b.wait_for("li.reservation button.extend")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('ok=verlengen')")
+        .await;
+    let text = b.wait_for("li.reservation").await.text().await.unwrap();
+    assert!(
+        text.contains("7 december 2026 – 11 december 2026"),
+        "{text}"
+    );
+
     // Cancel it.
     b.wait_for("li.reservation button.cancel")
         .await
@@ -203,5 +219,51 @@ async fn the_desk_approves_a_request() {
         .await
         .unwrap();
     assert_eq!(status, "bevestigd");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn the_catalogue_filters_on_a_free_period_in_place() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let teacher = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &json!({ "kit": "bee-bot-set-klein", "pickup_point": "stem-rtc-brugge",
+                     "pickup_date": "2026-12-07", "return_date": "2026-12-10", "quantity": 4 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let b = Browser::start().await;
+    b.client
+        .goto(&app.url("/catalogus?q=bee-bot"))
+        .await
+        .unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    b.js("window.__samePage = 7; return null;").await;
+    assert_eq!(
+        b.js("return !!document.querySelector('a[href=\"/catalogus/bee-bot-set-klein\"]')")
+            .await,
+        true
+    );
+    // Date inputs are filled the way a date picker does it.
+    b.js("document.querySelector('#search-from').value = '2026-12-08'; document.querySelector('#search-to').value = '2026-12-09'; return null;")
+        .await;
+    b.wait_for(".sort-row button").await.click().await.unwrap();
+    b.wait_until(
+        "location.search.includes('from=2026-12-08') && location.search.includes('to=2026-12-09')",
+    )
+    .await;
+    b.wait_until("!document.querySelector('a[href=\"/catalogus/bee-bot-set-klein\"]')")
+        .await;
+    assert_eq!(b.js("return window.__samePage").await, 7, "no page load");
+    assert_eq!(
+        b.js("return document.querySelector('#search-from').value")
+            .await,
+        "2026-12-08"
+    );
     b.close().await;
 }

@@ -36,6 +36,7 @@ pub fn FacetPanel(facets: Facets, query: CatalogueQuery) -> impl IntoView {
         (Facet::Partner, facets.partner),
         (Facet::Pickup, facets.pickup),
     ];
+    // Clears the facets and the date range, keeping the words and the order.
     let clear = CatalogueQuery {
         q: query.q.clone(),
         sort: query.sort,

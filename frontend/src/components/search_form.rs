@@ -49,6 +49,17 @@ pub fn SearchForm(
             </div>
             {hidden}
             {with_sort.then(|| view! {
+                <fieldset class="free-range">
+                    <legend>{t(T::FreeRange)}</legend>
+                    <label for="search-from">{t(T::FreeFrom)}</label>
+                    <input id="search-from" type="date" name="from"
+                        value=move || query.get().from.unwrap_or_default()
+                        prop:value=move || query.get().from.unwrap_or_default()/>
+                    <label for="search-to">{t(T::FreeTo)}</label>
+                    <input id="search-to" type="date" name="to"
+                        value=move || query.get().to.unwrap_or_default()
+                        prop:value=move || query.get().to.unwrap_or_default()/>
+                </fieldset>
                 <div class="sort-row">
                     <label for="search-sort">{t(T::SortLabel)}</label>
                     // An explicit button: arrowing through a select must not navigate (WCAG 3.2.2).

@@ -93,6 +93,14 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
                         <button type="submit" class="button secondary reject">{t(T::RejectButton)}</button>
                     </form>
                 })}
+                {(!desk && status.holds_units()).then(|| view! {
+                    <form method="post" action=action("verlengen") class="inline extend-form">
+                        <input type="hidden" name="next" value=back.clone()/>
+                        <label for=format!("extend-{id}")>{t(T::NewReturnDate)}</label>
+                        <input id=format!("extend-{id}") type="date" name="return_date" required=true min=r.return_date.clone()/>
+                        <button type="submit" class="button secondary extend">{t(T::ExtendButton)}</button>
+                    </form>
+                })}
                 {(cancellable && !desk).then(|| view! {
                     <form method="post" action=action("annuleren") class="inline">
                         <input type="hidden" name="next" value=back.clone()/>

@@ -135,6 +135,7 @@ pub async fn holds(
 ) -> DbResult<Vec<Hold>> {
     let sql = format!(
         "SELECT id, school_id, pickup_date, held_until, quantity FROM reservations \
+         INDEXED BY reservations_holding \
          WHERE kit_type_id = ? AND {HOLDING} AND held_until >= ? AND pickup_date <= ?"
     );
     let rows = sqlx::query_as::<_, (i64, i64, String, String, i64)>(&sql)
@@ -465,6 +466,48 @@ impl Db {
         let closed = closed_periods(&mut conn, point, from, to).await?;
         let holds = holds(&mut conn, kit, from, to).await?;
         Ok((closed, holds))
+    }
+
+    /// Kit types with a unit free on every day of `[from, to]`.
+    pub async fn free_kits(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> DbResult<std::collections::HashSet<KitTypeId>> {
+        use std::collections::HashMap;
+        let in_service: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT kit_type_id, count(*) FROM units WHERE status = 'in-dienst' GROUP BY kit_type_id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let sql = format!(
+            "SELECT kit_type_id, id, school_id, pickup_date, held_until, quantity FROM reservations \
+             INDEXED BY reservations_holding_days \
+             WHERE {HOLDING} AND held_until >= ? AND pickup_date <= ?"
+        );
+        let rows = sqlx::query_as::<_, (i64, i64, i64, String, String, i64)>(&sql)
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        let mut holds: HashMap<i64, Vec<Hold>> = HashMap::new();
+        for (kit, id, school, first, last, quantity) in rows {
+            holds.entry(kit).or_default().push(Hold {
+                id,
+                school: SchoolId(school),
+                first: day(&first),
+                last: day(&last),
+                quantity: quantity as u32,
+            });
+        }
+        Ok(in_service
+            .into_iter()
+            .filter(|(kit, units)| {
+                let kit_holds = holds.get(kit).map(Vec::as_slice).unwrap_or_default();
+                crate::domain::reservations::free_throughout(*units as u32, kit_holds, from, to)
+            })
+            .map(|(kit, _)| KitTypeId(kit))
+            .collect())
     }
 
     /// Adds a closed period (for every pickup point when `point` is `None`).

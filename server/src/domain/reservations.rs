@@ -353,7 +353,24 @@ pub fn alternatives(s: &KitSituation<'_>, r: &Request, max: usize) -> Vec<(Naive
     found
 }
 
-/// Decides a new reservation: accepted (with what to store) or refused (with why).
+/// How many alternatives a refusal offers.
+pub const ALTERNATIVES: usize = 3;
+
+/// `decide`, with the nearest alternatives filled in when units are short. `s` must hold
+/// the reservations up to 60 days either side of the request.
+pub fn decide_with_alternatives(s: &KitSituation<'_>, r: &Request) -> Result<Accepted, Refusal> {
+    decide(s, r).map_err(|refusal| match refusal {
+        Refusal::NotEnoughUnits { day, free, .. } => Refusal::NotEnoughUnits {
+            day,
+            free,
+            alternatives: alternatives(s, r, ALTERNATIVES),
+        },
+        other => other,
+    })
+}
+
+/// Decides a new reservation: accepted (with what to store) or refused (with why, without
+/// alternatives: only the request's own days need to be in `s`).
 pub fn decide(s: &KitSituation<'_>, r: &Request) -> Result<Accepted, Refusal> {
     let invalid = validate(s, r);
     if !invalid.is_empty() {
@@ -369,7 +386,7 @@ pub fn decide(s: &KitSituation<'_>, r: &Request) -> Result<Accepted, Refusal> {
         return Err(Refusal::NotEnoughUnits {
             day,
             free,
-            alternatives: alternatives(s, r, 3),
+            alternatives: Vec::new(),
         });
     }
     Ok(Accepted {
@@ -443,6 +460,14 @@ pub fn at_risk(holds: &[Hold], in_service: u32, from: NaiveDate) -> Vec<i64> {
         }
     }
     risky
+}
+
+/// Whether at least one unit is free on every day of `[from, to]`.
+pub fn free_throughout(in_service: u32, holds: &[Hold], from: NaiveDate, to: NaiveDate) -> bool {
+    in_service > 0
+        && held_per_day(holds, from, to)
+            .into_iter()
+            .all(|held| held < in_service)
 }
 
 /// Units free on each day of `[from, to]`.

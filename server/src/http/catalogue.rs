@@ -35,6 +35,10 @@ pub struct SearchParams {
     sort: Option<String>,
     /// 1-based page number.
     page: Option<u32>,
+    /// Only loan material with a unit free every day from this date (`YYYY-MM-DD`)…
+    from: Option<String>,
+    /// …up to and including this date (at most 366 days later; defaults to `from`).
+    to: Option<String>,
 }
 
 /// Parses a query string into the catalogue query, or per-parameter messages.

@@ -49,10 +49,22 @@ impl Catalogue {
     #[tracing::instrument(skip(self))]
     pub async fn search(&self, query: &CatalogueQuery) -> DbResult<SearchResults> {
         let index = self.index().await?;
-        let hits = match fts_query(&query.q) {
+        let mut hits = match fts_query(&query.q) {
             Some(fts) => Some(self.db.catalogue_text_hits(&fts).await?),
             None => None,
         };
+        // "Free from X to Y": only kit types with a unit free every day of the range.
+        let range = query.free_range().and_then(|(from, to)| {
+            let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            Some((day(from)?, day(to)?))
+        });
+        if let Some((from, to)) = range {
+            let free = self.db.free_kits(from, to).await?;
+            hits = Some(match hits {
+                Some(text) => text.intersection(&free).copied().collect(),
+                None => free,
+            });
+        }
         let page = search(&index, query, hits.as_ref());
         let items = self.db.kit_summaries(&page.ids).await?;
         Ok(SearchResults {

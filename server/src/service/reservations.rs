@@ -11,8 +11,9 @@ use crate::domain::clock::{today, Clock};
 use crate::domain::mail::{reservation_news, ReservationNews};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::domain::reservations::{
-    decide, decide_extension, earliest_pickup, free_per_day, latest_pickup, transition, Event,
-    KitSituation, OpenCalendar, Refusal, Request, TransitionError,
+    decide, decide_extension, decide_with_alternatives, earliest_pickup, free_per_day,
+    latest_pickup, transition, Event, KitSituation, OpenCalendar, Refusal, Request,
+    TransitionError,
 };
 use crate::error::{AppError, Result};
 use chrono::{Datelike, Duration, NaiveDate};
@@ -139,7 +140,15 @@ pub async fn availability(
     months: u32,
 ) -> Result<Vec<MonthAvailability>> {
     let today = today(clock);
-    let (kit, points) = db.kit_for_booking(slug).await?.ok_or(AppError::NotFound)?;
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let kit = store::bookable_kit(&mut conn, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let points = store::kit_points(&mut conn, kit.id).await?;
     let point = match point.filter(|p| !p.is_empty()) {
         Some(slug) => points.iter().find(|p| p.slug == slug),
         None => points.first(),
@@ -167,11 +176,6 @@ pub async fn availability(
     };
     let months = months.clamp(1, 12) as i32;
     let last = add_months(first, months) - Duration::days(1);
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
     let calendar = calendar(&mut conn, point, first.min(today), last).await?;
     let holds = store::holds(&mut conn, kit.id, first, last).await?;
     let situation = KitSituation {
@@ -345,27 +349,49 @@ pub async fn create(
         .iter()
         .find(|p| p.slug == body.pickup_point)
         .ok_or_else(not_here)?;
-    // Wide enough for the lead time, the buffer and alternatives 60 days either way.
-    let from = today.min(pickup - Duration::days(61));
-    let to = pickup.max(return_date) + Duration::days(200);
-    let calendar = calendar(&mut tx, point, from, to).await?;
-    let holds = store::holds(&mut tx, kit.id, from, to).await?;
-    let situation = KitSituation {
-        today,
-        rules: kit.rules,
-        calendar: &calendar,
-        in_service: kit.in_service,
-        owned: kit.owned,
-        holds: &holds,
-    };
     let request = Request {
         school,
         pickup,
         return_date,
         quantity: body.quantity,
     };
-    let accepted =
-        decide(&situation, &request).map_err(|r| refusal_error(r, lang, body.quantity))?;
+    // Only the request's own days are loaded (the buffer after the return is at most a few
+    // weeks of open days); a refusal for lack of units loads 60 days either way to find
+    // alternatives.
+    let end = pickup.max(return_date) + Duration::days(60);
+    let calendar_now = calendar(&mut tx, point, today.min(pickup), end).await?;
+    let holds = store::holds(&mut tx, kit.id, pickup, end).await?;
+    let situation = KitSituation {
+        today,
+        rules: kit.rules,
+        calendar: &calendar_now,
+        in_service: kit.in_service,
+        owned: kit.owned,
+        holds: &holds,
+    };
+    let accepted = match decide(&situation, &request) {
+        Ok(accepted) => accepted,
+        Err(Refusal::NotEnoughUnits { .. }) => {
+            let from = today.min(pickup - Duration::days(61));
+            let to = pickup.max(return_date) + Duration::days(200);
+            let wide_calendar = calendar(&mut tx, point, from, to).await?;
+            let wide_holds = store::holds(&mut tx, kit.id, from, to).await?;
+            let wide = KitSituation {
+                calendar: &wide_calendar,
+                holds: &wide_holds,
+                ..situation
+            };
+            let refusal = decide_with_alternatives(&wide, &request).err().unwrap_or(
+                Refusal::NotEnoughUnits {
+                    day: pickup,
+                    free: 0,
+                    alternatives: Vec::new(),
+                },
+            );
+            return Err(refusal_error(refusal, lang, body.quantity));
+        }
+        Err(refusal) => return Err(refusal_error(refusal, lang, body.quantity)),
+    };
     let id = store::insert(
         &mut tx,
         &NewRow {

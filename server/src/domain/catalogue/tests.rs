@@ -242,6 +242,8 @@ fn arb_query() -> impl Strategy<Value = CatalogueQuery> {
                 sort,
                 page: 1,
                 q: String::new(),
+                from: None,
+                to: None,
             },
         )
 }

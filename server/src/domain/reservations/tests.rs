@@ -130,7 +130,8 @@ fn the_last_unit_goes_once_and_alternatives_follow_the_buffer() {
         quantity: 1,
     }];
     let s = situation(&calendar, &holds, 1);
-    let refused = decide(&s, &request(date(2026, 12, 3), date(2026, 12, 4), 1)).unwrap_err();
+    let refused = decide_with_alternatives(&s, &request(date(2026, 12, 3), date(2026, 12, 4), 1))
+        .unwrap_err();
     let Refusal::NotEnoughUnits {
         day,
         free,
@@ -380,7 +381,7 @@ proptest! {
                     let expected = quantity <= owned
                         && school_count < max_per_school
                         && oracle_fits(&holds, in_service, pickup, last, quantity, None);
-                    let got = decide(&s, &r);
+                    let got = decide_with_alternatives(&s, &r);
                     prop_assert_eq!(got.is_ok(), expected, "decision {:?} for {:?} with {:?}", got, r, holds);
                     if let Ok(a) = got {
                         prop_assert_eq!(a.held_until, last);
