@@ -10,7 +10,7 @@ use chrono::{Duration as Days, NaiveDate};
 use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
 use leenpunt_server::domain::policy::{Actor, RoleGrant};
-use leenpunt_server::domain::reservations::OpenCalendar;
+use leenpunt_server::domain::reservations::{ClosedPeriod, OpenCalendar};
 use leenpunt_server::service::reservations::{availability, create};
 use leenpunt_server::startup::build_state;
 use leenpunt_shared::{Lang, NewReservation, Role, SchoolId, UserId};
@@ -20,8 +20,6 @@ use std::time::{Duration, Instant};
 const ROUNDS: usize = 400;
 /// The kit type whose availability is measured.
 const KIT: &str = "bee-bot-set-klein";
-/// The kit type the creation benchmark books (so it does not skew the availability figures).
-const CREATION_KIT: &str = "bee-bot-set-groot";
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -119,26 +117,36 @@ async fn availability_latency(
 
 async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Result<()> {
     let pool = state.db.pool();
-    // A kit type with room for thousands of bookings, and no per-school limit.
-    let kit: i64 = sqlx::query_scalar("SELECT id FROM kit_types WHERE slug = ?")
-        .bind(CREATION_KIT)
-        .fetch_one(pool)
-        .await?;
-    sqlx::query("UPDATE kit_types SET max_per_school = 1000000, horizon_days = 700 WHERE id = ?")
-        .bind(kit)
-        .execute(pool)
-        .await?;
+    // The loan kit types of one pickup point (not the one whose availability is measured),
+    // each with ten more units and no per-school limit, booked in turn: a busy desk.
+    let kits: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT k.id, k.slug FROM kit_types k JOIN kit_type_pickup_points x ON x.kit_type_id = k.id \
+         JOIN pickup_points pp ON pp.id = x.pickup_point_id \
+         WHERE pp.slug = 'stem-rtc-brugge' AND k.kind = 'uitleen' AND k.slug <> ? ORDER BY k.id",
+    )
+    .bind(KIT)
+    .fetch_all(pool)
+    .await?;
     let mut tx = pool.begin().await?;
-    for i in 0..3000 {
+    for (kit, _) in &kits {
         sqlx::query(
-            "INSERT INTO units (kit_type_id, inventory_code, created_at) VALUES (?, ?, '')",
+            "UPDATE kit_types SET max_per_school = 1000000, horizon_days = 700 WHERE id = ?",
         )
         .bind(kit)
-        .bind(format!("BENCH-{i:05}"))
         .execute(&mut *tx)
         .await?;
+        for i in 0..10 {
+            sqlx::query(
+                "INSERT INTO units (kit_type_id, inventory_code, created_at) VALUES (?, ?, '')",
+            )
+            .bind(kit)
+            .bind(format!("BENCH-{kit}-{i:02}"))
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     tx.commit().await?;
+    let kit = kits[0].0;
     let (user, school): (i64, i64) =
         sqlx::query_as("SELECT user_id, school_id FROM user_roles WHERE role = 'teacher' LIMIT 1")
             .fetch_one(pool)
@@ -151,19 +159,31 @@ async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Resu
             partner: None,
         }],
     };
-    // Monday pickups and Thursday returns on open days.
-    let calendar = OpenCalendar::new(OpenCalendar::WORKDAYS, &[]);
+    // Monday pickups and Thursday returns, on weeks the pickup point is open both days.
+    let closed: Vec<ClosedPeriod> = sqlx::query_as::<_, (String, String, String)>(
+        "SELECT first_day, last_day, reason FROM closed_periods",
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(first, last, reason)| ClosedPeriod {
+        first: NaiveDate::parse_from_str(&first, "%Y-%m-%d").expect("date"),
+        last: NaiveDate::parse_from_str(&last, "%Y-%m-%d").expect("date"),
+        reason,
+    })
+    .collect();
+    let calendar = OpenCalendar::new(OpenCalendar::WORKDAYS, &closed);
     let mondays: Vec<NaiveDate> = (0..80)
         .map(|w| NaiveDate::from_ymd_opt(2026, 12, 7).expect("date") + Days::weeks(w))
-        .filter(|d| calendar.is_open(*d))
+        .filter(|d| calendar.is_open(*d) && calendar.is_open(*d + Days::days(3)))
         .collect();
     const N: usize = 2000;
     let started = Instant::now();
     let mut booked = 0;
     for i in 0..N {
-        let pickup = mondays[i % mondays.len()];
+        let pickup = mondays[(i / kits.len()) % mondays.len()];
         let body = NewReservation {
-            kit: CREATION_KIT.into(),
+            kit: kits[i % kits.len()].1.clone(),
             pickup_point: "stem-rtc-brugge".into(),
             pickup_date: pickup.to_string(),
             return_date: (pickup + Days::days(3)).to_string(),
@@ -208,8 +228,9 @@ async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Resu
     }
     let bare_rate = N as f64 / started.elapsed().as_secs_f64();
     println!(
-        "reservation creation, sequential, every rule checked: {rules_rate:.0}/s ({booked} of {N} booked); \
+        "reservation creation over {} kit types, sequential, every rule checked: {rules_rate:.0}/s ({booked} of {N} booked); \
          bare insert transaction: {bare_rate:.0}/s; ratio {:.2}",
+        kits.len(),
         rules_rate / bare_rate
     );
     Ok(())
@@ -246,6 +267,9 @@ fn main() -> anyhow::Result<()> {
         let small = availability_latency(&state, "10,000 reservations").await?;
         // A database grows to a million reservations with its history: 25 years of past
         // loans (a kit type's future bookings are bounded by its units anyway).
+        if std::env::var_os("LEENPUNT_BENCH_QUICK").is_some() {
+            return Ok(());
+        }
         let started = Instant::now();
         let history = NaiveDate::from_ymd_opt(2001, 1, 1).expect("date");
         add_reservations(&pool, 990_000, 2, history, 25 * 365).await?;

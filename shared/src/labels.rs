@@ -77,6 +77,8 @@ impl crate::ReservationStatus {
     pub fn label(self, lang: Lang) -> &'static str {
         use crate::ReservationStatus as S;
         match (self, lang) {
+            (S::Offered, Lang::Nl) => "Aangeboden van de wachtlijst",
+            (S::Offered, Lang::En) => "Offered from the waiting list",
             (S::Requested, Lang::Nl) => "Wacht op goedkeuring",
             (S::Requested, Lang::En) => "Awaiting approval",
             (S::Confirmed, Lang::Nl) => "Bevestigd",

@@ -22,6 +22,6 @@ pub use problem::{FieldError, Problem};
 pub use query::{CatalogueQuery, Sort, PAGE_SIZE};
 pub use reservations::{
     DateRange, DayAvailability, MonthAvailability, NewReservation, Reservation, ReservationId,
-    ReservationStatus,
+    ReservationStatus, WaitlistEntry,
 };
 pub use values::{Email, InventoryCode, SchoolNumber, Slug, ValueError};

@@ -21,6 +21,8 @@ impl std::fmt::Display for ReservationId {
 crate::coded_enum!(
     /// Where a reservation is in its life.
     ReservationStatus {
+        /// Offered from the waiting list: units held until the offer lapses (48 hours).
+        Offered = "aangeboden",
         /// Awaiting approval by the lending desk.
         Requested = "aangevraagd",
         Confirmed = "bevestigd",
@@ -37,7 +39,8 @@ impl ReservationStatus {
     pub fn holds_units(self) -> bool {
         matches!(
             self,
-            ReservationStatus::Requested
+            ReservationStatus::Offered
+                | ReservationStatus::Requested
                 | ReservationStatus::Confirmed
                 | ReservationStatus::PickedUp
         )
@@ -127,6 +130,28 @@ pub struct Reservation {
     pub reason: Option<String>,
     /// Set when units left service and this reservation no longer fits.
     pub at_risk: bool,
+    /// For an offer from the waiting list: when it lapses (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_expires_at: Option<String>,
+    pub created_at: String,
+}
+
+/// A place on a waiting list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WaitlistEntry {
+    pub id: i64,
+    /// `wachtend`, `aangeboden`, `ingetrokken` or `vervallen`.
+    pub status: String,
+    pub kit_slug: String,
+    pub kit_title: String,
+    pub pickup_point: String,
+    pub quantity: u32,
+    pub pickup_date: String,
+    pub return_date: String,
+    /// The reservation offered, once there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reservation: Option<ReservationId>,
     pub created_at: String,
 }
 

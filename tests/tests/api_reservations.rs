@@ -716,3 +716,185 @@ async fn the_catalogue_answers_what_is_free_in_a_period() {
         .await;
     assert_eq!(r.status(), 422);
 }
+
+#[tokio::test]
+async fn the_waiting_list_offers_freed_units_in_turn() {
+    use leenpunt_server::domain::clock::FixedClock;
+    use leenpunt_shared::WaitlistEntry;
+    let app = TestApp::spawn().await;
+    let hash = hash_password(DEMO_PASSWORD);
+    let a = app.teacher("a@school.be", "126763", &hash).await;
+    let b = app.teacher("b@school.be", "023417", &hash).await;
+    let c = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let week = booking(CAMERA, "stem-rtc-kortrijk", "2026-12-07", "2026-12-10", 1);
+    let first: Reservation = app
+        .post_json(&a, "/api/v1/reservations", &week)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.post_json(&b, "/api/v1/reservations", &week)
+            .await
+            .status(),
+        409
+    );
+    // B and then C wait.
+    let r = app.post_json(&b, "/api/v1/waitlist", &week).await;
+    assert_eq!(r.status(), 201);
+    let waiting: WaitlistEntry = r.json().await.unwrap();
+    assert_eq!(waiting.status, "wachtend");
+    let again = app.post_json(&b, "/api/v1/waitlist", &week).await;
+    assert_eq!(again.status(), 409);
+    assert_eq!(
+        again.json::<Problem>().await.unwrap().kind,
+        "/problems/already-waiting"
+    );
+    assert_eq!(
+        app.post_json(&c, "/api/v1/waitlist", &week).await.status(),
+        201
+    );
+    // Dates that are free need no waiting list.
+    let free = booking(CAMERA, "stem-rtc-kortrijk", "2027-01-11", "2027-01-12", 1);
+    let r = app.post_json(&c, "/api/v1/waitlist", &free).await;
+    assert_eq!(
+        r.json::<Problem>().await.unwrap().kind,
+        "/problems/fits-now"
+    );
+
+    // A cancels: B, first in line, gets an offer that holds the unit for 48 hours.
+    let r = app
+        .post_json(
+            &a,
+            &format!("/api/v1/reservations/{}/cancel", first.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let offers: Vec<Reservation> = app
+        .get_as(&b, "/api/v1/reservations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].status, ReservationStatus::Offered);
+    assert!(offers[0]
+        .offer_expires_at
+        .as_deref()
+        .unwrap()
+        .starts_with("2026-11-29T09:00:00"));
+    let mailed: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox WHERE to_addr = 'b@school.be' AND subject LIKE 'Er is plaats vrijgekomen%'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(mailed, 1);
+    let m = month(&app, CAMERA, "2026-12").await;
+    assert_eq!(m.days[7].free, 0, "the offer holds the unit");
+    let c_list: Vec<Reservation> = app
+        .get_as(&c, "/api/v1/reservations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(c_list.is_empty(), "C still waits");
+
+    // B lets it lapse: two days later the scheduler's job moves the offer on to C.
+    let later = FixedClock::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+    let lapsed =
+        leenpunt_server::service::reservations::lapse_offers(&app.state.db, &later, &app.base)
+            .await
+            .unwrap();
+    assert_eq!(lapsed, 1);
+    let b_list: Vec<Reservation> = app
+        .get_as(&b, "/api/v1/reservations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b_list[0].status, ReservationStatus::Cancelled);
+    let c_list: Vec<Reservation> = app
+        .get_as(&c, "/api/v1/reservations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c_list.len(), 1);
+    assert_eq!(c_list[0].status, ReservationStatus::Offered);
+
+    // C accepts; the camera needs approval, so it becomes a request for the desk.
+    let r = app
+        .post_json(
+            &c,
+            &format!("/api/v1/reservations/{}/accept", c_list[0].id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.json::<Reservation>().await.unwrap().status,
+        ReservationStatus::Requested
+    );
+    // Someone else cannot accept or see it.
+    let r = app
+        .post_json(
+            &a,
+            &format!("/api/v1/reservations/{}/accept", c_list[0].id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
+async fn leaving_the_waiting_list() {
+    use leenpunt_shared::WaitlistEntry;
+    let app = TestApp::spawn().await;
+    let hash = hash_password(DEMO_PASSWORD);
+    let a = app.teacher("a@school.be", "126763", &hash).await;
+    let b = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let week = booking(CAMERA, "stem-rtc-kortrijk", "2026-12-07", "2026-12-10", 1);
+    assert_eq!(
+        app.post_json(&a, "/api/v1/reservations", &week)
+            .await
+            .status(),
+        201
+    );
+    let entry: WaitlistEntry = app
+        .post_json(&b, "/api/v1/waitlist", &week)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mine: Vec<WaitlistEntry> = app
+        .get_as(&b, "/api/v1/waitlist")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    // Not someone else's to withdraw.
+    let r = app
+        .post_json(
+            &a,
+            &format!("/api/v1/waitlist/{}/withdraw", entry.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    let r = app
+        .post_json(
+            &b,
+            &format!("/api/v1/waitlist/{}/withdraw", entry.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let mine: Vec<WaitlistEntry> = app
+        .get_as(&b, "/api/v1/waitlist")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(mine.is_empty());
+}

@@ -11,10 +11,15 @@ use leenpunt_shared::*;
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 /// The statuses that hold units, as SQL (must match the partial index's predicate).
-const HOLDING: &str = "status IN ('aangevraagd', 'bevestigd', 'afgehaald')";
+const HOLDING: &str = "status IN ('aangeboden', 'aangevraagd', 'bevestigd', 'afgehaald')";
 
+/// Reads a stored `YYYY-MM-DD` date (a hot path: availability reads many rows).
 fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).unwrap_or_default(),
+        _ => NaiveDate::default(),
+    }
 }
 
 /// A kit type as the booking rules see it.
@@ -74,6 +79,90 @@ pub async fn bookable_kit(
         in_service: n(11),
         owned: n(12),
     }))
+}
+
+/// Names shown on a new reservation and used for its mail.
+#[derive(Debug, Clone)]
+pub struct BookingNames {
+    pub partner: String,
+    pub point: String,
+    pub point_address: String,
+    pub school: String,
+    pub user: String,
+    pub user_email: String,
+    pub user_lang: Lang,
+}
+
+/// Everything a booking needs to know, in one round trip: the kit type with its rules and
+/// unit counts, the named pickup point if the kit type is picked up there, and the names.
+pub async fn booking_context(
+    conn: &mut SqliteConnection,
+    kit_slug: &str,
+    point_slug: &str,
+    school: SchoolId,
+    user: UserId,
+) -> DbResult<Option<(BookableKit, Option<BookablePoint>, BookingNames)>> {
+    let sql = format!(
+        "SELECT k.id, k.title, k.kind, k.partner_id, {}, \
+           (SELECT count(*) FROM units x WHERE x.kit_type_id = k.id AND x.status = 'in-dienst'), \
+           (SELECT count(*) FROM units x WHERE x.kit_type_id = k.id AND x.status <> 'afgevoerd'), \
+           p.name, pp.id, pp.slug, pp.open_weekdays, pp.name, \
+           pp.street || ', ' || pp.postcode || ' ' || pp.municipality, \
+           (SELECT name FROM schools WHERE id = ?), u.name, u.email, u.lang \
+         FROM kit_types k JOIN partners p ON p.id = k.partner_id \
+         LEFT JOIN kit_type_pickup_points ktp ON ktp.kit_type_id = k.id \
+           AND ktp.pickup_point_id = (SELECT id FROM pickup_points WHERE slug = ?) \
+         LEFT JOIN pickup_points pp ON pp.id = ktp.pickup_point_id \
+         LEFT JOIN users u ON u.id = ? \
+         WHERE k.slug = ?",
+        super::catalogue::RULES_SQL
+    );
+    let Some(r) = sqlx::query(&sql)
+        .bind(school.0)
+        .bind(point_slug)
+        .bind(user.0)
+        .bind(kit_slug)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let n = |i: usize| r.get::<i64, _>(i).max(0) as u32;
+    let kit = BookableKit {
+        id: KitTypeId(r.get(0)),
+        title: r.get(1),
+        kind: KitKind::parse(r.get::<&str, _>(2)).unwrap_or(KitKind::LoanMaterial),
+        partner: PartnerId(r.get(3)),
+        rules: LoanRules {
+            lead_days: n(4),
+            horizon_days: n(5),
+            min_loan_days: n(6),
+            max_loan_days: n(7),
+            buffer_days: n(8),
+            max_per_school: n(9),
+            needs_approval: r.get::<i64, _>(10) != 0,
+        },
+        in_service: n(11),
+        owned: n(12),
+    };
+    let point = r.get::<Option<i64>, _>(14).map(|id| BookablePoint {
+        id: PickupPointId(id),
+        slug: r.get(15),
+        weekdays: r.get::<i64, _>(16) as u8,
+    });
+    let names = BookingNames {
+        partner: r.get(13),
+        point: r.get::<Option<String>, _>(17).unwrap_or_default(),
+        point_address: r.get::<Option<String>, _>(18).unwrap_or_default(),
+        school: r.get::<Option<String>, _>(19).unwrap_or_default(),
+        user: r.get::<Option<String>, _>(20).unwrap_or_default(),
+        user_email: r.get::<Option<String>, _>(21).unwrap_or_default(),
+        user_lang: r
+            .get::<Option<&str>, _>(22)
+            .and_then(Lang::parse)
+            .unwrap_or_default(),
+    };
+    Ok(Some((kit, point, names)))
 }
 
 /// The kit type's pickup points, in name order.
@@ -170,6 +259,8 @@ pub struct NewRow<'a> {
     pub status: ReservationStatus,
     pub note: &'a str,
     pub idempotency_key: Option<&'a str>,
+    /// For an offer from the waiting list.
+    pub offer_expires_at: Option<&'a str>,
 }
 
 pub async fn insert(
@@ -179,8 +270,9 @@ pub async fn insert(
 ) -> DbResult<ReservationId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
-           pickup_date, return_date, held_until, status, note, idempotency_key, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           pickup_date, return_date, held_until, status, note, idempotency_key, offer_expires_at, \
+           created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(row.kit.0)
     .bind(row.point.0)
@@ -193,6 +285,7 @@ pub async fn insert(
     .bind(row.status.code())
     .bind(row.note)
     .bind(row.idempotency_key)
+    .bind(row.offer_expires_at)
     .bind(now)
     .bind(now)
     .fetch_one(&mut *conn)
@@ -309,7 +402,7 @@ const SELECT_RECORD: &str = "SELECT r.id, r.status, k.slug, k.title, p.name, pp.
        pp.street || ', ' || pp.postcode || ' ' || pp.municipality, s.name, u.name, r.quantity, \
        r.pickup_date, r.return_date, r.held_until, r.note, r.reason, r.at_risk, r.created_at, \
        r.kit_type_id, k.partner_id, r.pickup_point_id, r.school_id, r.user_id, u.email, u.lang, \
-       r.revision, r.updated_at \
+       r.revision, r.updated_at, r.offer_expires_at \
      FROM reservations r \
      JOIN kit_types k ON k.id = r.kit_type_id \
      JOIN partners p ON p.id = k.partner_id \
@@ -338,6 +431,7 @@ fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
             reason: r.get(14),
             at_risk: r.get::<i64, _>(15) != 0,
             created_at: r.get(16),
+            offer_expires_at: r.get(26),
         },
         kit: KitTypeId(r.get(17)),
         partner: PartnerId(r.get(18)),
@@ -532,5 +626,181 @@ impl Db {
         Ok(sqlx::query_scalar("SELECT count(*) FROM closed_periods")
             .fetch_one(self.pool())
             .await?)
+    }
+}
+
+/// A waiting-list entry as the offering walk needs it.
+#[derive(Debug, Clone)]
+pub struct WaitingRow {
+    pub id: i64,
+    pub point: PickupPointId,
+    pub school: SchoolId,
+    pub user: UserId,
+    pub quantity: u32,
+    pub pickup: NaiveDate,
+    pub return_date: NaiveDate,
+}
+
+/// Adds a waiting-list entry; the same person waiting twice for the same dates is a conflict.
+pub async fn insert_waiting(
+    conn: &mut SqliteConnection,
+    row: &WaitingRow,
+    kit: KitTypeId,
+    now: &str,
+) -> DbResult<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO waitlist (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
+           return_date, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'wachtend', ?, ?) RETURNING id",
+    )
+    .bind(kit.0)
+    .bind(row.point.0)
+    .bind(row.school.0)
+    .bind(row.user.0)
+    .bind(i64::from(row.quantity))
+    .bind(row.pickup.to_string())
+    .bind(row.return_date.to_string())
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(classify)
+}
+
+/// The entries still waiting for a kit type, first come first served.
+pub async fn waiting(conn: &mut SqliteConnection, kit: KitTypeId) -> DbResult<Vec<WaitingRow>> {
+    let rows = sqlx::query_as::<_, (i64, i64, i64, i64, i64, String, String)>(
+        "SELECT id, pickup_point_id, school_id, user_id, quantity, pickup_date, return_date \
+         FROM waitlist WHERE kit_type_id = ? AND status = 'wachtend' ORDER BY id",
+    )
+    .bind(kit.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, point, school, user, quantity, pickup, ret)| WaitingRow {
+                id,
+                point: PickupPointId(point),
+                school: SchoolId(school),
+                user: UserId(user),
+                quantity: quantity as u32,
+                pickup: day(&pickup),
+                return_date: day(&ret),
+            },
+        )
+        .collect())
+}
+
+pub async fn set_waiting_status(
+    conn: &mut SqliteConnection,
+    id: i64,
+    status: &str,
+    reservation: Option<ReservationId>,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE waitlist SET status = ?, reservation_id = coalesce(?, reservation_id), updated_at = ? WHERE id = ?",
+    )
+    .bind(status)
+    .bind(reservation.map(|r| r.0))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks the waiting-list entry behind an offer.
+pub async fn set_waiting_status_of_offer(
+    conn: &mut SqliteConnection,
+    reservation: ReservationId,
+    status: &str,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query("UPDATE waitlist SET status = ?, updated_at = ? WHERE reservation_id = ?")
+        .bind(status)
+        .bind(now)
+        .bind(reservation.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+const SELECT_WAITING: &str =
+    "SELECT w.id, w.status, k.slug, k.title, pp.name, w.quantity, w.pickup_date, \
+       w.return_date, w.reservation_id, w.created_at, w.user_id \
+     FROM waitlist w JOIN kit_types k ON k.id = w.kit_type_id \
+     JOIN pickup_points pp ON pp.id = w.pickup_point_id";
+
+type WaitingEntryRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<i64>,
+    String,
+    i64,
+);
+
+fn entry(r: WaitingEntryRow) -> (WaitlistEntry, UserId) {
+    (
+        WaitlistEntry {
+            id: r.0,
+            status: r.1,
+            kit_slug: r.2,
+            kit_title: r.3,
+            pickup_point: r.4,
+            quantity: r.5 as u32,
+            pickup_date: r.6,
+            return_date: r.7,
+            reservation: r.8.map(ReservationId),
+            created_at: r.9,
+        },
+        UserId(r.10),
+    )
+}
+
+pub async fn waiting_entry(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> DbResult<Option<(WaitlistEntry, UserId)>> {
+    let sql = format!("{SELECT_WAITING} WHERE w.id = ?");
+    Ok(sqlx::query_as::<_, WaitingEntryRow>(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(entry))
+}
+
+/// Offers from the waiting list whose time ran out before `now`.
+pub async fn lapsed_offers(conn: &mut SqliteConnection, now: &str) -> DbResult<Vec<ReservationId>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT id FROM reservations WHERE status = 'aangeboden' AND offer_expires_at < ? ORDER BY id",
+    )
+    .bind(now)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(ReservationId)
+    .collect())
+}
+
+impl Db {
+    /// A person's waiting-list entries that are still open (waiting or offered).
+    pub async fn waitlist_of(&self, user: UserId) -> DbResult<Vec<WaitlistEntry>> {
+        let sql = format!(
+            "{SELECT_WAITING} WHERE w.user_id = ? AND w.status IN ('wachtend', 'aangeboden') ORDER BY w.pickup_date, w.id"
+        );
+        Ok(sqlx::query_as::<_, WaitingEntryRow>(&sql)
+            .bind(user.0)
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .map(|r| entry(r).0)
+            .collect())
     }
 }

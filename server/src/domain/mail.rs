@@ -76,6 +76,8 @@ pub enum ReservationNews {
     Extended,
     /// Units left service and the reservation may not be possible.
     AtRisk,
+    /// A place came free for someone on the waiting list.
+    Offered,
 }
 
 /// Tells a borrower what happened to their reservation.
@@ -106,6 +108,10 @@ pub fn reservation_news(
         (ReservationNews::Cancelled, false) => "Your reservation was cancelled",
         (ReservationNews::Extended, true) => "Je reservatie is verlengd",
         (ReservationNews::Extended, false) => "Your reservation was extended",
+        (ReservationNews::Offered, true) => {
+            "Er is plaats vrijgekomen: aanvaard het aanbod binnen 48 uur"
+        }
+        (ReservationNews::Offered, false) => "A place came free: accept the offer within 48 hours",
         (ReservationNews::AtRisk, true) => "Let op: je reservatie komt in het gedrang",
         (ReservationNews::AtRisk, false) => "Attention: your reservation is at risk",
     };

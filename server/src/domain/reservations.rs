@@ -490,6 +490,12 @@ pub enum Event {
     PickUp,
     Return,
     NoShow,
+    /// The borrower takes an offer from the waiting list.
+    Accept {
+        needs_approval: bool,
+    },
+    /// An offer from the waiting list lapses unanswered.
+    Lapse,
 }
 
 /// Why a state change is not possible.
@@ -511,6 +517,13 @@ pub fn transition(
 ) -> Result<ReservationStatus, TransitionError> {
     use ReservationStatus as S;
     match (from, event) {
+        (S::Offered, Event::Accept { needs_approval }) => Ok(if needs_approval {
+            S::Requested
+        } else {
+            S::Confirmed
+        }),
+        (S::Offered, Event::Lapse) => Ok(S::Cancelled),
+        (S::Offered, Event::CancelByBorrower | Event::CancelByStaff) => Ok(S::Cancelled),
         (S::Requested, Event::Approve) => Ok(S::Confirmed),
         (S::Requested, Event::Reject) => Ok(S::Rejected),
         (S::Requested | S::Confirmed, Event::CancelByBorrower) => {
@@ -527,6 +540,64 @@ pub fn transition(
         (other, _) => Err(TransitionError::NotNow(other)),
     }
 }
+
+/// Someone waiting for a kit type over a date range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    pub id: i64,
+    pub request: Request,
+}
+
+/// What freed capacity does to a waiting list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Offers {
+    /// Entries that now fit, in waiting order, with what to hold for them.
+    pub offered: Vec<(i64, Accepted)>,
+    /// Entries whose pickup day can no longer be met (lead time passed): they lapse.
+    pub lapsed: Vec<i64>,
+}
+
+/// Walks a waiting list first come, first served: each entry that now fits (every rule,
+/// and the units of the offers made before it) is offered; entries whose pickup day is
+/// too close or past lapse; the rest keep waiting.
+pub fn offers(s: &KitSituation<'_>, waiting: &[Waiting]) -> Offers {
+    let mut result = Offers::default();
+    let mut holds: Vec<Hold> = s.holds.to_vec();
+    let earliest = earliest_pickup(s);
+    let mut sorted = waiting.to_vec();
+    sorted.sort_by_key(|w| w.id);
+    for w in sorted {
+        if w.request.pickup < earliest {
+            result.lapsed.push(w.id);
+            continue;
+        }
+        let now = KitSituation {
+            holds: &holds,
+            ..s.clone()
+        };
+        if let Ok(accepted) = decide(&now, &w.request) {
+            holds.push(Hold {
+                id: -w.id,
+                school: w.request.school,
+                first: w.request.pickup,
+                last: accepted.held_until,
+                quantity: w.request.quantity,
+            });
+            // An offer always needs the borrower's answer first.
+            result.offered.push((
+                w.id,
+                Accepted {
+                    status: ReservationStatus::Offered,
+                    ..accepted
+                },
+            ));
+        }
+    }
+    result
+}
+
+/// How long an offer from the waiting list is held.
+pub const OFFER_HOURS: i64 = 48;
 
 /// The Belgian public holidays of a year (the ten legal holidays).
 pub fn public_holidays(year: i32) -> Vec<(NaiveDate, &'static str)> {

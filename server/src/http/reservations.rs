@@ -26,7 +26,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reservations/{id}/approve", post(approve))
         .route("/api/v1/reservations/{id}/reject", post(reject))
         .route("/api/v1/reservations/{id}/extend", post(extend))
+        .route("/api/v1/reservations/{id}/accept", post(accept))
+        .route("/api/v1/waitlist", post(join_waitlist).get(my_waitlist))
+        .route("/api/v1/waitlist/{id}/withdraw", post(leave_waitlist))
         .route("/reservaties/{id}/{action}", post(form_change))
+        .route("/wachtlijst/{id}/verlaten", post(form_leave))
 }
 
 /// A JSON body whose rejection is a problem+json validation error, not plain text.
@@ -370,6 +374,62 @@ pub async fn extend(
     ))
 }
 
+/// Accepts an offer from the waiting list (within 48 hours).
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/accept", tag = "reservations", params(("id" = i64, Path)), responses(
+    (status = 200, body = Reservation),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "Not an open offer (any more)"),
+))]
+pub async fn accept(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+) -> Result<Json<Reservation>> {
+    Ok(Json(apply(&state, &who, lang, id, Change::Accept).await?))
+}
+
+/// Waits for dates that are full: the first to wait is offered freed units first.
+#[utoipa::path(post, path = "/api/v1/waitlist", tag = "reservations", request_body = NewReservation, responses(
+    (status = 201, body = WaitlistEntry),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "The dates fit now, or you already wait for them"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn join_waitlist(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    ApiJson(body): ApiJson<NewReservation>,
+) -> Result<(StatusCode, Json<WaitlistEntry>)> {
+    let entry =
+        service::join_waitlist(&state.db, state.clock.as_ref(), &who.0, lang, &body).await?;
+    Ok((StatusCode::CREATED, Json(entry)))
+}
+
+/// The signed-in person's open waiting-list entries.
+#[utoipa::path(get, path = "/api/v1/waitlist", tag = "reservations", responses((status = 200, body = Vec<WaitlistEntry>)))]
+pub async fn my_waitlist(
+    State(state): State<AppState>,
+    who: Who,
+) -> Result<Json<Vec<WaitlistEntry>>> {
+    Ok(Json(service::my_waitlist(&state.db, &who.0).await?))
+}
+
+/// Leaves a waiting list.
+#[utoipa::path(post, path = "/api/v1/waitlist/{id}/withdraw", tag = "reservations", params(("id" = i64, Path)), responses(
+    (status = 200, body = WaitlistEntry),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn leave_waitlist(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+) -> Result<Json<WaitlistEntry>> {
+    Ok(Json(
+        service::leave_waitlist(&state.db, state.clock.as_ref(), &who.0, lang, id).await?,
+    ))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct ChangeForm {
     #[serde(default)]
@@ -401,16 +461,43 @@ pub async fn form_change(
         "verlengen" => Change::Extend {
             return_date: form.return_date,
         },
+        "aanvaarden" => Change::Accept,
         _ => return Err(AppError::NotFound),
     };
-    let back = if form.next.is_empty() {
+    let outcome = apply(&state, &who, lang, id, change).await.map(|_| ());
+    back_with(&form.next, &action, id, lang, outcome)
+}
+
+/// Leaving a waiting list from "my reservations".
+pub async fn form_leave(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response> {
+    let outcome = service::leave_waitlist(&state.db, state.clock.as_ref(), &who.0, lang, id)
+        .await
+        .map(|_| ());
+    back_with(&form.next, "verlaten", id, lang, outcome)
+}
+
+/// Sends a form post back where it came from, with `?ok=` or `?fout=` and the message.
+fn back_with(
+    next: &str,
+    action: &str,
+    id: i64,
+    lang: Lang,
+    outcome: Result<()>,
+) -> Result<Response> {
+    let back = if next.is_empty() {
         "/mijn-reservaties".to_owned()
     } else {
-        super::lang::safe_next(Some(form.next))
+        super::lang::safe_next(Some(next.to_owned()))
     };
     let sep = if back.contains('?') { '&' } else { '?' };
-    let target = match apply(&state, &who, lang, id, change).await {
-        Ok(_) => format!("{back}{sep}ok={action}&id={id}"),
+    let target = match outcome {
+        Ok(()) => format!("{back}{sep}ok={action}&id={id}"),
         Err(e @ (AppError::Unauthorized | AppError::Db(_) | AppError::Internal(_))) => {
             return Err(e)
         }

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod import;
+pub mod jobs;
 pub mod mailer;
 pub mod reservations;
 pub mod signup;

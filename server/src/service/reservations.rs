@@ -280,35 +280,7 @@ pub async fn create(
     body: &NewReservation,
     idempotency_key: Option<&str>,
 ) -> Result<(Reservation, bool)> {
-    let user = actor.user.ok_or(AppError::Unauthorized)?;
-    let mut errors = Vec::new();
-    let pickup = parse_day(&body.pickup_date);
-    let return_date = parse_day(&body.return_date);
-    if pickup.is_none() {
-        errors.push(bad_date("pickup_date", lang));
-    }
-    if return_date.is_none() {
-        errors.push(bad_date("return_date", lang));
-    }
-    if body.note.chars().count() > 1000 {
-        errors.push(FieldError::new(
-            "note",
-            match lang {
-                Lang::Nl => "Je opmerking is te lang (hoogstens 1000 tekens).",
-                Lang::En => "Your note is too long (1000 characters at most).",
-            },
-        ));
-    }
-    let (Some(pickup), Some(return_date)) = (pickup, return_date) else {
-        return Err(AppError::Validation(errors));
-    };
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    let school = booking_school(db, actor, lang, body.school.as_deref()).await?;
-    if !allows(actor, Action::ReserveFor(school)) {
-        return Err(AppError::Forbidden);
-    }
+    let (user, school, pickup, return_date) = prepare(db, actor, lang, body).await?;
     let now_instant = clock.now();
     let now = now_instant.to_rfc3339();
     let today = today(clock);
@@ -321,34 +293,7 @@ pub async fn create(
             return Ok((record.view, true));
         }
     }
-    let kit = store::bookable_kit(&mut tx, &body.kit)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let not_here = || {
-        AppError::Validation(vec![FieldError::new(
-            "pickup_point",
-            match lang {
-                Lang::Nl => "Dit materiaal wordt niet in dat afhaalpunt afgehaald.",
-                Lang::En => "This material is not picked up at that pickup point.",
-            },
-        )])
-    };
-    if !kit.kind.is_reservable() {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "kit",
-            match lang {
-                Lang::Nl => "Dit aanbod reserveer je niet via Leenpunt; volg de link op de pagina.",
-                Lang::En => {
-                    "This offer is not booked through Leenpunt; follow the link on its page."
-                }
-            },
-        )]));
-    }
-    let points = store::kit_points(&mut tx, kit.id).await?;
-    let point = points
-        .iter()
-        .find(|p| p.slug == body.pickup_point)
-        .ok_or_else(not_here)?;
+    let (kit, point, names) = bookable(&mut tx, lang, body, school, user).await?;
     let request = Request {
         school,
         pickup,
@@ -359,8 +304,9 @@ pub async fn create(
     // weeks of open days); a refusal for lack of units loads 60 days either way to find
     // alternatives.
     let end = pickup.max(return_date) + Duration::days(60);
-    let calendar_now = calendar(&mut tx, point, today.min(pickup), end).await?;
-    let holds = store::holds(&mut tx, kit.id, pickup, end).await?;
+    let calendar_now = calendar(&mut tx, &point, today.min(pickup), end).await?;
+    let held_until = calendar_now.held_until(return_date.max(pickup), kit.rules.buffer_days);
+    let holds = store::holds(&mut tx, kit.id, pickup, held_until).await?;
     let situation = KitSituation {
         today,
         rules: kit.rules,
@@ -374,7 +320,7 @@ pub async fn create(
         Err(Refusal::NotEnoughUnits { .. }) => {
             let from = today.min(pickup - Duration::days(61));
             let to = pickup.max(return_date) + Duration::days(200);
-            let wide_calendar = calendar(&mut tx, point, from, to).await?;
+            let wide_calendar = calendar(&mut tx, &point, from, to).await?;
             let wide_holds = store::holds(&mut tx, kit.id, from, to).await?;
             let wide = KitSituation {
                 calendar: &wide_calendar,
@@ -406,6 +352,7 @@ pub async fn create(
             status: accepted.status,
             note: body.note.trim(),
             idempotency_key,
+            offer_expires_at: None,
         },
         &now,
     )
@@ -419,9 +366,38 @@ pub async fn create(
         &now,
     )
     .await?;
-    let record = store::record_by_id(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Built from what is known already: one round trip less than reading it back.
+    let record = ReservationRecord {
+        view: Reservation {
+            id,
+            status: accepted.status,
+            kit_slug: body.kit.clone(),
+            kit_title: kit.title.clone(),
+            partner: names.partner,
+            pickup_point: names.point,
+            pickup_point_address: names.point_address,
+            school: names.school,
+            borrower: names.user,
+            quantity: body.quantity,
+            pickup_date: pickup.to_string(),
+            return_date: return_date.to_string(),
+            held_until: accepted.held_until.to_string(),
+            note: body.note.trim().to_owned(),
+            reason: None,
+            at_risk: false,
+            created_at: now.clone(),
+            offer_expires_at: None,
+        },
+        kit: kit.id,
+        partner: kit.partner,
+        point: point.id,
+        school,
+        user,
+        user_email: names.user_email,
+        user_lang: names.user_lang,
+        revision: 0,
+        updated_at: now.clone(),
+    };
     let news = if accepted.status == ReservationStatus::Requested {
         ReservationNews::Requested
     } else {
@@ -430,6 +406,85 @@ pub async fn create(
     tell(&mut tx, &record, news, public_url, &now).await?;
     tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok((record.view, false))
+}
+
+/// Checks a booking form's fields and who books for which school.
+async fn prepare(
+    db: &Db,
+    actor: &Actor,
+    lang: Lang,
+    body: &NewReservation,
+) -> Result<(UserId, SchoolId, NaiveDate, NaiveDate)> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let mut errors = Vec::new();
+    let pickup = parse_day(&body.pickup_date);
+    let return_date = parse_day(&body.return_date);
+    if pickup.is_none() {
+        errors.push(bad_date("pickup_date", lang));
+    }
+    if return_date.is_none() {
+        errors.push(bad_date("return_date", lang));
+    }
+    if body.note.chars().count() > 1000 {
+        errors.push(FieldError::new(
+            "note",
+            match lang {
+                Lang::Nl => "Je opmerking is te lang (hoogstens 1000 tekens).",
+                Lang::En => "Your note is too long (1000 characters at most).",
+            },
+        ));
+    }
+    let (Some(pickup), Some(return_date)) = (pickup, return_date) else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let school = booking_school(db, actor, lang, body.school.as_deref()).await?;
+    if !allows(actor, Action::ReserveFor(school)) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((user, school, pickup, return_date))
+}
+
+/// The kit type and pickup point a form names, if they can be booked, with the names a
+/// new reservation shows.
+async fn bookable(
+    conn: &mut sqlx::SqliteConnection,
+    lang: Lang,
+    body: &NewReservation,
+    school: SchoolId,
+    user: UserId,
+) -> Result<(
+    store::BookableKit,
+    store::BookablePoint,
+    store::BookingNames,
+)> {
+    let (kit, point, names) =
+        store::booking_context(conn, &body.kit, &body.pickup_point, school, user)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    if !kit.kind.is_reservable() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "kit",
+            match lang {
+                Lang::Nl => "Dit aanbod reserveer je niet via Leenpunt; volg de link op de pagina.",
+                Lang::En => {
+                    "This offer is not booked through Leenpunt; follow the link on its page."
+                }
+            },
+        )]));
+    }
+    let point = point.ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new(
+            "pickup_point",
+            match lang {
+                Lang::Nl => "Dit materiaal wordt niet in dat afhaalpunt afgehaald.",
+                Lang::En => "This material is not picked up at that pickup point.",
+            },
+        )])
+    })?;
+    Ok((kit, point, names))
 }
 
 /// Whether someone may see a reservation at all.
@@ -454,10 +509,18 @@ pub async fn get(db: &Db, actor: &Actor, id: ReservationId) -> Result<Reservatio
 /// A change to an existing reservation.
 #[derive(Debug, Clone)]
 pub enum Change {
-    Cancel { reason: String },
+    Cancel {
+        reason: String,
+    },
     Approve,
-    Reject { reason: String },
-    Extend { return_date: String },
+    Reject {
+        reason: String,
+    },
+    Extend {
+        return_date: String,
+    },
+    /// The borrower takes an offer from the waiting list.
+    Accept,
 }
 
 fn reason_required(lang: Lang) -> AppError {
@@ -516,7 +579,49 @@ pub async fn change(
             .map_err(|e| transition_error(e, lang))?;
             let reason = (!reason.trim().is_empty()).then(|| reason.trim());
             store::set_status(&mut tx, id, next, reason, &now).await?;
+            if status == ReservationStatus::Offered {
+                store::set_waiting_status_of_offer(&mut tx, id, "ingetrokken", &now).await?;
+            }
             (ReservationNews::Cancelled, "reservation.cancel")
+        }
+        Change::Accept => {
+            if !borrower_side {
+                return Err(AppError::Forbidden);
+            }
+            let lapsed = record
+                .view
+                .offer_expires_at
+                .as_deref()
+                .is_some_and(|until| until <= now.as_str());
+            if lapsed {
+                return Err(refused(
+                    "offer-lapsed",
+                    lang,
+                    (
+                        "Het aanbod is verlopen",
+                        "Een aanbod van de wachtlijst blijft 48 uur geldig.",
+                    ),
+                    (
+                        "The offer has lapsed",
+                        "An offer from the waiting list is valid for 48 hours.",
+                    ),
+                ));
+            }
+            let kit = store::bookable_kit(&mut tx, &record.view.kit_slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let event = Event::Accept {
+                needs_approval: kit.rules.needs_approval,
+            };
+            let next =
+                transition(status, event, today, pickup).map_err(|e| transition_error(e, lang))?;
+            store::set_status(&mut tx, id, next, None, &now).await?;
+            let news = if next == ReservationStatus::Requested {
+                ReservationNews::Requested
+            } else {
+                ReservationNews::Confirmed
+            };
+            (news, "reservation.accept")
         }
         Change::Approve | Change::Reject { .. } => {
             if !desk {
@@ -598,6 +703,10 @@ pub async fn change(
         .await?
         .ok_or(AppError::NotFound)?;
     tell(&mut tx, &updated, news, public_url, &now).await?;
+    // Units that came free go to the waiting list, in the same transaction.
+    if status.holds_units() && !updated.view.status.holds_units() {
+        offer_freed(&mut tx, clock, public_url, &updated.view.kit_slug).await?;
+    }
     tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(updated.view)
 }
@@ -709,4 +818,295 @@ pub async fn seed_closed_days(db: &Db, years: std::ops::RangeInclusive<i32>) -> 
         }
     }
     Ok(())
+}
+
+/// Offers freed capacity of a kit type to its waiting list, first come first served, in
+/// the caller's transaction. Each offer is a reservation in the `aangeboden` state that
+/// holds its units for 48 hours; the borrower is mailed.
+pub async fn offer_freed(
+    conn: &mut sqlx::SqliteConnection,
+    clock: &dyn Clock,
+    public_url: &str,
+    slug: &str,
+) -> Result<Vec<ReservationId>> {
+    use crate::domain::reservations::{offers, Hold, Waiting, OFFER_HOURS};
+    let today = today(clock);
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let expires = (now_instant + Duration::hours(OFFER_HOURS)).to_rfc3339();
+    let Some(kit) = store::bookable_kit(conn, slug).await? else {
+        return Ok(Vec::new());
+    };
+    let waiting = store::waiting(conn, kit.id).await?;
+    let (Some(first), Some(last)) = (
+        waiting.iter().map(|w| w.pickup).min(),
+        waiting.iter().map(|w| w.return_date).max(),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let points = store::kit_points(conn, kit.id).await?;
+    let mut holds: Vec<Hold> = store::holds(conn, kit.id, first, last + Duration::days(60)).await?;
+    let mut offered = Vec::new();
+    for w in waiting {
+        let Some(point) = points.iter().find(|p| p.id == w.point) else {
+            store::set_waiting_status(conn, w.id, "vervallen", None, &now).await?;
+            continue;
+        };
+        let calendar = calendar(
+            conn,
+            point,
+            today.min(w.pickup),
+            w.return_date + Duration::days(60),
+        )
+        .await?;
+        let situation = KitSituation {
+            today,
+            rules: kit.rules,
+            calendar: &calendar,
+            in_service: kit.in_service,
+            owned: kit.owned,
+            holds: &holds,
+        };
+        let request = Request {
+            school: w.school,
+            pickup: w.pickup,
+            return_date: w.return_date,
+            quantity: w.quantity,
+        };
+        let result = offers(&situation, &[Waiting { id: w.id, request }]);
+        if result.lapsed.contains(&w.id) {
+            store::set_waiting_status(conn, w.id, "vervallen", None, &now).await?;
+            continue;
+        }
+        let Some((_, accepted)) = result.offered.first() else {
+            continue;
+        };
+        let id = store::insert(
+            conn,
+            &NewRow {
+                kit: kit.id,
+                point: w.point,
+                school: w.school,
+                user: w.user,
+                quantity: w.quantity,
+                pickup: w.pickup,
+                return_date: w.return_date,
+                held_until: accepted.held_until,
+                status: ReservationStatus::Offered,
+                note: "",
+                idempotency_key: None,
+                offer_expires_at: Some(&expires),
+            },
+            &now,
+        )
+        .await?;
+        store::set_waiting_status(conn, w.id, "aangeboden", Some(id), &now).await?;
+        holds.push(Hold {
+            id: id.0,
+            school: w.school,
+            first: w.pickup,
+            last: accepted.held_until,
+            quantity: w.quantity,
+        });
+        crate::db::accounts::audit(
+            conn,
+            None,
+            "waitlist.offer",
+            &format!("reservation:{id}"),
+            &format!("waitlist:{}", w.id),
+            &now,
+        )
+        .await?;
+        if let Some(record) = store::record_by_id(conn, id).await? {
+            tell(conn, &record, ReservationNews::Offered, public_url, &now).await?;
+        }
+        offered.push(id);
+    }
+    Ok(offered)
+}
+
+/// Lets offers that were not accepted in time lapse, and offers their units to the next
+/// people waiting. Run periodically by the scheduler.
+pub async fn lapse_offers(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<usize> {
+    let now = clock.now().to_rfc3339();
+    let today = today(clock);
+    let mut tx = db.begin().await?;
+    let lapsed = store::lapsed_offers(&mut tx, &now).await?;
+    let mut kits = std::collections::BTreeSet::new();
+    for id in &lapsed {
+        let Some(record) = store::record_by_id(&mut tx, *id).await? else {
+            continue;
+        };
+        let pickup = parse_day(&record.view.pickup_date).unwrap_or(today);
+        let next = transition(record.view.status, Event::Lapse, today, pickup)
+            .map_err(|e| transition_error(e, Lang::Nl))?;
+        store::set_status(
+            &mut tx,
+            *id,
+            next,
+            Some("Aanbod verlopen: niet binnen 48 uur aanvaard"),
+            &now,
+        )
+        .await?;
+        store::set_waiting_status_of_offer(&mut tx, *id, "vervallen", &now).await?;
+        crate::db::accounts::audit(
+            &mut tx,
+            None,
+            "waitlist.lapse",
+            &format!("reservation:{id}"),
+            "",
+            &now,
+        )
+        .await?;
+        kits.insert(record.view.kit_slug.clone());
+    }
+    for slug in kits {
+        offer_freed(&mut tx, clock, public_url, &slug).await?;
+    }
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(lapsed.len())
+}
+
+fn refused(kind: &'static str, lang: Lang, nl: (&str, &str), en: (&str, &str)) -> AppError {
+    let (title, detail) = if lang == Lang::Nl { nl } else { en };
+    AppError::Refused {
+        kind,
+        title: title.to_owned(),
+        detail: detail.to_owned(),
+        alternatives: Vec::new(),
+    }
+}
+
+/// Puts a teacher on the waiting list for dates that do not fit now.
+pub async fn join_waitlist(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    body: &NewReservation,
+) -> Result<WaitlistEntry> {
+    let (user, school, pickup, return_date) = prepare(db, actor, lang, body).await?;
+    let now = clock.now().to_rfc3339();
+    let today = today(clock);
+    let mut tx = db.begin().await?;
+    let (kit, point, _) = bookable(&mut tx, lang, body, school, user).await?;
+    let end = pickup.max(return_date) + Duration::days(60);
+    let calendar = calendar(&mut tx, &point, today.min(pickup), end).await?;
+    let holds = store::holds(&mut tx, kit.id, pickup, end).await?;
+    let situation = KitSituation {
+        today,
+        rules: kit.rules,
+        calendar: &calendar,
+        in_service: kit.in_service,
+        owned: kit.owned,
+        holds: &holds,
+    };
+    let request = Request {
+        school,
+        pickup,
+        return_date,
+        quantity: body.quantity,
+    };
+    match decide(&situation, &request) {
+        Ok(_) => {
+            return Err(refused(
+                "fits-now",
+                lang,
+                (
+                    "Er is nog plaats",
+                    "Je hoeft niet te wachten: reserveer gewoon.",
+                ),
+                ("There is room", "No need to wait: just reserve."),
+            ))
+        }
+        Err(Refusal::NotEnoughUnits { .. }) => {}
+        Err(other) => return Err(refusal_error(other, lang, body.quantity)),
+    }
+    let row = store::WaitingRow {
+        id: 0,
+        point: point.id,
+        school,
+        user,
+        quantity: body.quantity,
+        pickup,
+        return_date,
+    };
+    let id = match store::insert_waiting(&mut tx, &row, kit.id, &now).await {
+        Ok(id) => id,
+        Err(crate::db::DbError::Conflict(_)) => {
+            return Err(refused(
+                "already-waiting",
+                lang,
+                (
+                    "Je staat al op de wachtlijst",
+                    "Je wacht al op dit materiaal voor deze dagen.",
+                ),
+                (
+                    "You are already on the waiting list",
+                    "You are already waiting for this material on these days.",
+                ),
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    crate::db::accounts::audit(
+        &mut tx,
+        Some(user),
+        "waitlist.join",
+        &format!("waitlist:{id}"),
+        &format!("{} × {} {pickup}..{return_date}", body.quantity, body.kit),
+        &now,
+    )
+    .await?;
+    let (entry, _) = store::waiting_entry(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(entry)
+}
+
+/// Takes someone off a waiting list (only their own entries, only while waiting).
+pub async fn leave_waitlist(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+) -> Result<WaitlistEntry> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    let (entry, owner) = store::waiting_entry(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if owner != user {
+        return Err(AppError::NotFound);
+    }
+    if entry.status != "wachtend" {
+        return Err(transition_error(
+            TransitionError::NotNow(ReservationStatus::Offered),
+            lang,
+        ));
+    }
+    store::set_waiting_status(&mut tx, id, "ingetrokken", None, &now).await?;
+    crate::db::accounts::audit(
+        &mut tx,
+        Some(user),
+        "waitlist.leave",
+        &format!("waitlist:{id}"),
+        "",
+        &now,
+    )
+    .await?;
+    let (entry, _) = store::waiting_entry(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(entry)
+}
+
+/// A person's open waiting-list entries.
+pub async fn my_waitlist(db: &Db, actor: &Actor) -> Result<Vec<WaitlistEntry>> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    Ok(db.waitlist_of(user).await?)
 }

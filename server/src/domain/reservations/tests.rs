@@ -278,6 +278,88 @@ fn the_life_cycle() {
 }
 
 #[test]
+fn offers_follow_the_waiting_order_and_the_units() {
+    let calendar = OpenCalendar::always_open();
+    let holds = [Hold {
+        id: 1,
+        school: SchoolId(9),
+        first: date(2026, 12, 1),
+        last: date(2026, 12, 20),
+        quantity: 1,
+    }];
+    let s = situation(&calendar, &holds, 2);
+    let w = |id, school, pickup, ret| Waiting {
+        id,
+        request: Request {
+            school: SchoolId(school),
+            pickup,
+            return_date: ret,
+            quantity: 1,
+        },
+    };
+    let waiting = [
+        w(12, 2, date(2026, 12, 10), date(2026, 12, 12)),
+        w(11, 1, date(2026, 12, 9), date(2026, 12, 11)),
+        w(13, 3, date(2026, 12, 2), date(2026, 12, 4)),
+        w(10, 4, date(2026, 11, 28), date(2026, 11, 30)),
+    ];
+    let result = offers(&s, &waiting);
+    // 10 is too soon now (lead time 2 open days); 11 came before 12 and takes the free
+    // unit on the overlapping days; 13 fits beside it.
+    assert_eq!(result.lapsed, vec![10]);
+    let ids: Vec<i64> = result.offered.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, vec![11, 13]);
+    assert!(result
+        .offered
+        .iter()
+        .all(|(_, a)| a.status == ReservationStatus::Offered));
+}
+
+#[test]
+fn offers_can_be_accepted_or_lapse() {
+    use ReservationStatus as S;
+    let today = date(2026, 11, 27);
+    let later = date(2026, 12, 3);
+    assert_eq!(
+        transition(
+            S::Offered,
+            Event::Accept {
+                needs_approval: false
+            },
+            today,
+            later
+        ),
+        Ok(S::Confirmed)
+    );
+    assert_eq!(
+        transition(
+            S::Offered,
+            Event::Accept {
+                needs_approval: true
+            },
+            today,
+            later
+        ),
+        Ok(S::Requested)
+    );
+    assert_eq!(
+        transition(S::Offered, Event::Lapse, today, later),
+        Ok(S::Cancelled)
+    );
+    assert_eq!(
+        transition(
+            S::Confirmed,
+            Event::Accept {
+                needs_approval: false
+            },
+            today,
+            later
+        ),
+        Err(TransitionError::NotNow(S::Confirmed))
+    );
+}
+
+#[test]
 fn belgian_public_holidays() {
     assert_eq!(easter_sunday(2026), date(2026, 4, 5));
     assert_eq!(easter_sunday(2027), date(2027, 3, 28));

@@ -1,0 +1,23 @@
+//! Scheduled work: the jobs that run by themselves, once a minute. Each job is an ordinary
+//! service function (tests call them with a clock of their choosing); this only loops.
+
+use crate::db::Db;
+use crate::domain::clock::SharedClock;
+use std::time::Duration;
+
+const EVERY: Duration = Duration::from_secs(60);
+
+/// Starts the scheduler: lapses waiting-list offers that were not accepted in time (and
+/// offers their units to the next in line).
+pub fn spawn_scheduler(db: Db, clock: SharedClock, public_url: String) {
+    tokio::spawn(async move {
+        loop {
+            match super::reservations::lapse_offers(&db, clock.as_ref(), &public_url).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(lapsed = n, "waiting-list offers lapsed"),
+                Err(e) => tracing::error!(error = %e, "lapsing offers"),
+            }
+            tokio::time::sleep(EVERY).await;
+        }
+    });
+}
