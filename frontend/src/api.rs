@@ -105,6 +105,35 @@ pub fn reservations(
     }
 }
 
+/// The open waiting-list entries of whoever is asking.
+pub fn waitlist(
+) -> impl Future<Output = Result<Vec<leenpunt_shared::WaitlistEntry>, Problem>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.waitlist(parts).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        client::get_json("/api/v1/waitlist".into())
+    }
+}
+
+/// Joins the waiting list for dates that are full (browser only: the reservation island).
+#[cfg(not(feature = "ssr"))]
+pub fn join_waitlist(
+    body: leenpunt_shared::NewReservation,
+    idempotency_key: String,
+) -> impl Future<Output = Result<leenpunt_shared::WaitlistEntry, Problem>> + Send + 'static {
+    client::post_json("/api/v1/waitlist".into(), body, idempotency_key)
+}
+
 /// Books a reservation (browser only: the reservation island).
 #[cfg(not(feature = "ssr"))]
 pub fn reserve(

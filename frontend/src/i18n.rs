@@ -160,6 +160,15 @@ texts! {
     FreeRange => "Vrij in een periode", "Free in a period";
     FreeFrom => "van", "from";
     FreeTo => "tot en met", "up to and including";
+    JoinWaitlist => "Zet me op de wachtlijst", "Put me on the waiting list";
+    OnWaitlist => "Je staat op de wachtlijst voor deze dagen. Komt er plaats vrij, dan mailen we je en heb je 48 uur om te aanvaarden.", "You are on the waiting list for these days. When a place comes free we mail you, and you have 48 hours to accept.";
+    WaitlistTitle => "Wachtlijst", "Waiting list";
+    LeaveWaitlist => "Verlaat de wachtlijst", "Leave the waiting list";
+    AcceptButton => "Aanvaard", "Accept";
+    OfferValidUntil => "Aanbod geldig tot", "Offer valid until";
+    At => "om", "at";
+    OkLeft => "Je staat niet meer op de wachtlijst.", "You left the waiting list.";
+    OkAccepted => "Je hebt het aanbod aanvaard.", "You accepted the offer.";
     NewReturnDate => "Nieuwe terugbrengdag", "New return day";
     ExtendButton => "Verleng", "Extend";
 }

@@ -26,6 +26,11 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         query: String,
     ) -> BoxFuture<Result<Vec<Reservation>, Problem>>;
+    /// The open waiting-list entries of whoever made the request.
+    fn waitlist(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::WaitlistEntry>, Problem>>;
 }
 
 /// The current request, for backend calls that depend on who is asking.

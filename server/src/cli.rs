@@ -38,6 +38,12 @@ pub enum Command {
         #[command(subcommand)]
         action: SchoolsAction,
     },
+    /// Import closed days (school holidays, pickup point closures) from CSV:
+    /// `pickup_point,first_day,last_day,reason`; an empty pickup point closes them all.
+    ClosedDays {
+        #[command(subcommand)]
+        action: SchoolsAction,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -47,7 +53,7 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SchoolsAction {
-    /// Create or update schools by instellingsnummer; a file with any bad row writes nothing.
+    /// Create or update rows; a file with any bad row writes nothing.
     Import {
         file: PathBuf,
         #[arg(long, default_value = "nl")]
@@ -121,6 +127,16 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
             report_import(import_schools(&db, &text).await, &lang)?
+        }
+        Command::ClosedDays {
+            action: SchoolsAction::Import { file, lang },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            report_import(
+                crate::service::import::import_closed_days(&db, &text).await,
+                &lang,
+            )?
         }
         Command::Catalogue {
             action: CsvAction::Export { file },

@@ -12,6 +12,7 @@ pub mod lang;
 pub mod problem;
 pub mod query;
 pub mod reservations;
+pub mod time;
 pub mod values;
 
 pub use accounts::{Grant, LoginRequest, Me, Role, UserId};

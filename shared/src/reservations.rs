@@ -169,3 +169,46 @@ pub struct ReasonBody {
 pub struct ExtendBody {
     pub return_date: String,
 }
+
+/// A day or period a pickup point is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClosedDay {
+    pub id: i64,
+    /// Pickup point slug; `None` when every pickup point is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_point: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_point_name: Option<String>,
+    pub first_day: String,
+    pub last_day: String,
+    pub reason: String,
+    /// Whether the person asking may remove it.
+    #[serde(default)]
+    pub removable: bool,
+}
+
+/// A new closed day or period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewClosedDay {
+    /// Pickup point slug; leave out (admins only) to close every pickup point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_point: Option<String>,
+    pub first_day: String,
+    /// Defaults to `first_day`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_day: Option<String>,
+    pub reason: String,
+}
+
+/// The closed-days screen: upcoming closures and the pickup points one may close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClosedDaysScreen {
+    pub days: Vec<ClosedDay>,
+    /// (slug, name) of the pickup points the person may close.
+    pub points: Vec<(String, String)>,
+    /// May close every pickup point at once (admins).
+    pub can_close_all: bool,
+}

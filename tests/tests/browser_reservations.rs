@@ -267,3 +267,62 @@ async fn the_catalogue_filters_on_a_free_period_in_place() {
     );
     b.close().await;
 }
+
+#[tokio::test]
+async fn wait_for_a_full_kit_then_accept_the_offer() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let other = app
+        .teacher("ander@school.be", "126763", &hash_password(DEMO_PASSWORD))
+        .await;
+    let week = json!({ "kit": "koffer-warmtecamera-energieverlies", "pickup_point": "stem-rtc-kortrijk",
+                       "pickup_date": "2026-12-07", "return_date": "2026-12-10", "quantity": 1 });
+    let taken: leenpunt_shared::Reservation = app
+        .post_json(&other, "/api/v1/reservations", &week)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let b = Browser::start().await;
+    sign_in(&b, &app, TEACHER, "/").await;
+    open_december(&b, &app, "koffer-warmtecamera-energieverlies").await;
+    click_day(&b, "2026-12-07").await;
+    click_day(&b, "2026-12-10").await;
+    b.wait_for(".reserve-submit").await.click().await.unwrap();
+    b.wait_for(".join-waitlist").await.click().await.unwrap();
+    let notice = b
+        .wait_for(".waitlist-joined:not(:empty)")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(notice.contains("wachtlijst"), "{notice}");
+    b.client.goto(&app.url("/mijn-reservaties")).await.unwrap();
+    b.wait_for("li.reservation.waiting").await;
+
+    // The other school cancels: the unit is offered to this teacher.
+    let r = app
+        .post_json(
+            &other,
+            &format!("/api/v1/reservations/{}/cancel", taken.id),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    b.client.goto(&app.url("/mijn-reservaties")).await.unwrap();
+    let offer = b.wait_for("li.reservation[data-status=aangeboden]").await;
+    let text = offer.text().await.unwrap();
+    assert!(
+        text.contains("Aanbod geldig tot 29 november 2026 om 10:00"),
+        "{text}"
+    );
+    b.wait_for("li.reservation button.accept")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('ok=aanvaarden')")
+        .await;
+    b.wait_for("li.reservation[data-status=aangevraagd]").await;
+    b.close().await;
+}

@@ -43,6 +43,7 @@ pub fn ReservePanel(
     let quantity = RwSignal::new(1u32);
     let note = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
+    let waiting = RwSignal::new(false);
     let busy = RwSignal::new(false);
     // Used by the browser build only (fetches and posts).
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
@@ -67,6 +68,7 @@ pub fn ReservePanel(
     };
     let pick = move |date: String| {
         problem.set(None);
+        waiting.set(false);
         let (p, r) = (pickup.get_untracked(), ret.get_untracked());
         if p.is_empty() || !r.is_empty() || date < p {
             pickup.set(date);
@@ -218,6 +220,29 @@ pub fn ReservePanel(
             })
         }
     };
+    let join_waitlist = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let body = leenpunt_shared::NewReservation {
+                kit: kit.get_value(),
+                pickup_point: point.get_untracked(),
+                pickup_date: pickup.get_untracked(),
+                return_date: ret.get_untracked(),
+                quantity: quantity.get_untracked(),
+                school: None,
+                note: note.get_untracked(),
+            };
+            leptos::task::spawn_local(async move {
+                match crate::api::join_waitlist(body, String::new()).await {
+                    Ok(_) => {
+                        problem.set(None);
+                        waiting.set(true);
+                    }
+                    Err(p) => problem.set(Some(p)),
+                }
+            });
+        }
+    };
     let use_alternative = move |alt: DateRange| {
         pickup.set(alt.pickup_date);
         ret.set(alt.return_date);
@@ -279,10 +304,16 @@ pub fn ReservePanel(
                         on:change=move |ev| note.set(event_target_value(&ev))></textarea>
                 </p>
                 {field_error("pickup_point")}
+                <p class="notice waitlist-joined" role="status">
+                    {move || waiting.get().then(|| view! { {t(T::OnWaitlist)}" "<a href="/mijn-reservaties">{t(T::NavMyReservations)}</a> })}
+                </p>
                 <div class="reserve-problem" role="alert">
                     {move || problem.get().filter(|p| p.errors.is_empty()).map(|p| view! {
                         <div class="error">
                             <p><strong>{p.title.clone()}</strong>" "{p.detail.clone().unwrap_or_default()}</p>
+                            {(can_book && p.kind == "/problems/not-enough-units").then(|| view! {
+                                <p><button type="button" class="button secondary join-waitlist" on:click=join_waitlist>{t(T::JoinWaitlist)}</button></p>
+                            })}
                             {(!p.alternatives.is_empty()).then(|| view! {
                                 <ul class="alternatives">
                                     {p.alternatives.iter().cloned().map(|alt| {

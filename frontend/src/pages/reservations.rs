@@ -23,6 +23,8 @@ fn Outcome() -> impl IntoView {
         "annuleren" => T::OkCancelled,
         "goedkeuren" => T::OkApproved,
         "weigeren" => T::OkRejected,
+        "verlaten" => T::OkLeft,
+        "aanvaarden" => T::OkAccepted,
         _ => T::OkExtended,
     });
     let error = q.get("fout");
@@ -59,7 +61,7 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
     let status = r.status;
     let cancellable = matches!(
         status,
-        ReservationStatus::Requested | ReservationStatus::Confirmed
+        ReservationStatus::Offered | ReservationStatus::Requested | ReservationStatus::Confirmed
     );
     let action = move |name: &str| format!("/reservaties/{id}/{name}");
     view! {
@@ -80,7 +82,16 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
             </dl>
             {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
             {r.at_risk.then(|| view! { <p class="error at-risk">{t(T::AtRisk)}</p> })}
+            {r.offer_expires_at.as_deref().and_then(leenpunt_shared::time::brussels_local).map(|(day, time)| view! {
+                <p class="notice offer">{format!("{} {} {} {time}", t(T::OfferValidUntil), human_date(&day, lang), t(T::At))}</p>
+            })}
             <div class="reservation-actions">
+                {(!desk && status == ReservationStatus::Offered).then(|| view! {
+                    <form method="post" action=action("aanvaarden") class="inline">
+                        <input type="hidden" name="next" value=back.clone()/>
+                        <button type="submit" class="button primary accept">{t(T::AcceptButton)}</button>
+                    </form>
+                })}
                 {(desk && status == ReservationStatus::Requested).then(|| view! {
                     <form method="post" action=action("goedkeuren" ) class="inline">
                         <input type="hidden" name="next" value=back.clone()/>
@@ -93,7 +104,7 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
                         <button type="submit" class="button secondary reject">{t(T::RejectButton)}</button>
                     </form>
                 })}
-                {(!desk && status.holds_units()).then(|| view! {
+                {(!desk && status.holds_units() && status != ReservationStatus::Offered).then(|| view! {
                     <form method="post" action=action("verlengen") class="inline extend-form">
                         <input type="hidden" name="next" value=back.clone()/>
                         <label for=format!("extend-{id}")>{t(T::NewReturnDate)}</label>
@@ -154,6 +165,46 @@ fn Gate(signed_in: bool) -> impl IntoView {
     }
 }
 
+/// The person's open waiting-list entries, each with a way out.
+#[component]
+fn Waitlist() -> impl IntoView {
+    let lang = use_lang();
+    let entries = Resource::new(|| (), |_| api::waitlist());
+    let back = here();
+    view! {
+        <Suspense>
+            {move || {
+                let back = back.clone();
+                Suspend::new(async move {
+                    let waiting: Vec<_> = entries
+                        .await
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|e| e.status == "wachtend")
+                        .collect();
+                    (!waiting.is_empty()).then(|| view! {
+                        <section class="waitlist" aria-labelledby="waitlist-title">
+                            <h2 id="waitlist-title">{t(T::WaitlistTitle)}</h2>
+                            <ul class="reservations">
+                                {waiting.into_iter().map(|e| view! {
+                                    <li class="reservation waiting" data-id=e.id>
+                                        <h3><a href=format!("/catalogus/{}", e.kit_slug)>{format!("{} × {}", e.quantity, e.kit_title)}</a></h3>
+                                        <p>{format!("{} – {} · {}", human_date(&e.pickup_date, lang), human_date(&e.return_date, lang), e.pickup_point)}</p>
+                                        <form method="post" action=format!("/wachtlijst/{}/verlaten", e.id) class="inline">
+                                            <input type="hidden" name="next" value=back.clone()/>
+                                            <button type="submit" class="button secondary leave">{t(T::LeaveWaitlist)}</button>
+                                        </form>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })
+                })
+            }}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn MyReservations() -> impl IntoView {
     let user = use_context::<CurrentUser>().unwrap_or_default();
@@ -163,7 +214,10 @@ pub fn MyReservations() -> impl IntoView {
             <h1>{t(T::MyReservationsTitle)}</h1>
             <Outcome/>
             {if user.name.is_some() {
-                Either::Left(view! { <ReservationList query="scope=mine".to_owned() desk=false empty=T::NoReservations/> })
+                Either::Left(view! {
+                    <ReservationList query="scope=mine".to_owned() desk=false empty=T::NoReservations/>
+                    <Waitlist/>
+                })
             } else {
                 Either::Right(view! { <Gate signed_in=false/> })
             }}

@@ -40,28 +40,14 @@ pub type SharedClock = Arc<dyn Clock>;
 
 /// The Europe/Brussels offset from UTC at an instant, in seconds: CET (+1 h), or CEST
 /// (+2 h) from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of
-/// October (the EU rule, in force since 1996).
+/// October (the EU rule; one implementation, shared with the browser build).
 pub fn brussels_offset_seconds(at: DateTime<Utc>) -> i32 {
-    use chrono::Datelike;
-    let year = at.year();
-    let last_sunday = |month: u32| {
-        let last =
-            NaiveDate::from_ymd_opt(year, month, 31).expect("March and October have 31 days");
-        last - chrono::Duration::days(i64::from(last.weekday().num_days_from_sunday()))
-    };
-    let summer_from = last_sunday(3)
-        .and_hms_opt(1, 0, 0)
-        .expect("valid")
-        .and_utc();
-    let summer_until = last_sunday(10)
-        .and_hms_opt(1, 0, 0)
-        .expect("valid")
-        .and_utc();
-    if at >= summer_from && at < summer_until {
-        7200
-    } else {
-        3600
-    }
+    use chrono::Timelike;
+    let day = at
+        .date_naive()
+        .signed_duration_since(NaiveDate::default())
+        .num_days();
+    (leenpunt_shared::time::brussels_offset_hours(day, at.hour()) * 3600) as i32
 }
 
 /// The local date in Brussels at an instant.

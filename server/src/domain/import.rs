@@ -572,3 +572,64 @@ pub fn parse_schools(input: &str) -> Result<Vec<SchoolInput>, Vec<RowError>> {
 
 #[cfg(test)]
 mod tests;
+
+/// Columns of the closed-days CSV (the yearly school-holiday import, and a pickup point's
+/// own closures). An empty `pickup_point` closes every pickup point; an empty `last_day`
+/// is the same day as `first_day`.
+pub const CLOSED_DAY_COLUMNS: &[&str] = &["pickup_point", "first_day", "last_day", "reason"];
+
+/// One closed period to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedDayInput {
+    /// Pickup point slug; `None` for every pickup point.
+    pub pickup_point: Option<String>,
+    pub period: crate::domain::reservations::ClosedPeriod,
+}
+
+/// Parses the closed-days CSV, reporting every bad row and column.
+pub fn parse_closed_days(
+    input: &str,
+    pickup_points: &HashSet<String>,
+) -> Result<Vec<ClosedDayInput>, Vec<RowError>> {
+    let date = |row: &mut crate::domain::csv_table::Row, column: &str| {
+        let raw = row.text(column);
+        if raw.is_empty() {
+            return None;
+        }
+        let parsed = chrono::NaiveDate::parse_from_str(&raw, "%Y-%m-%d").ok();
+        if parsed.is_none() {
+            row.error(
+                column,
+                CsvIssue::Invalid(format!("{raw}: jjjj-mm-dd / yyyy-mm-dd")),
+            );
+        }
+        parsed
+    };
+    read_table(input, CLOSED_DAY_COLUMNS, |row| {
+        let point = row.optional("pickup_point");
+        if let Some(p) = &point {
+            if !pickup_points.contains(p) {
+                row.error("pickup_point", CsvIssue::UnknownRef(p.clone()));
+            }
+        }
+        let first = date(row, "first_day");
+        if first.is_none() && row.text("first_day").is_empty() {
+            row.error("first_day", CsvIssue::Required);
+        }
+        let last = date(row, "last_day").or(first);
+        if let (Some(f), Some(l)) = (first, last) {
+            if l < f {
+                row.error("last_day", CsvIssue::Invalid(format!("{l} < {f}")));
+            }
+        }
+        let reason = row.required("reason", 200);
+        Some(ClosedDayInput {
+            pickup_point: point,
+            period: crate::domain::reservations::ClosedPeriod {
+                first: first?,
+                last: last?,
+                reason: reason?,
+            },
+        })
+    })
+}

@@ -56,6 +56,8 @@ pub enum Action {
     ReserveFor(SchoolId),
     /// Run a partner's lending desk: see, approve, reject and cancel its reservations.
     HandleReservationsOf(PartnerId),
+    /// Close pickup points on given days: one partner's points, or (`None`) all of them.
+    ManageClosedDays(Option<PartnerId>),
 }
 
 impl Action {
@@ -73,6 +75,8 @@ impl Action {
             Action::ReadMailbox,
             Action::ReserveFor(school),
             Action::HandleReservationsOf(partner),
+            Action::ManageClosedDays(None),
+            Action::ManageClosedDays(Some(partner)),
         ]
     }
 }
@@ -89,6 +93,8 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Action::ViewSchool(s) | Action::ReserveFor(s) => {
             actor.has(|g| g.role == Role::Teacher && g.school == Some(s))
         }
+        Action::ManageClosedDays(Some(p)) => actor.partner_role(Role::PartnerAdmin, p),
+        Action::ManageClosedDays(None) => false,
         Action::HandleReservationsOf(p) => {
             actor.partner_role(Role::Ambassador, p) || actor.partner_role(Role::PartnerAdmin, p)
         }
@@ -145,18 +151,19 @@ mod tests {
         // Columns: ViewCatalogue, ViewOwnAccount, ManageCatalogueOf(P1), ManageCatalogueOf(P2),
         // ViewSchool(S1), ViewSchool(S2), ManageSchools, ManagePartners, ManageUsers,
         // ViewAuditLog, ReadMailbox, ReserveFor(S1), ReserveFor(S2),
-        // HandleReservationsOf(P1), HandleReservationsOf(P2).
+        // HandleReservationsOf(P1), HandleReservationsOf(P2), ManageClosedDays(None),
+        // ManageClosedDays(P1).
         const F: bool = false;
         const T: bool = true;
         #[rustfmt::skip]
-        let expected: [[bool; 15]; 7] = [
-            [T, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, F, F, T, F, F, F, F, F, F, T, F, F, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, T, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, T, F, F, F, F, F, F, F, F, F, F, T, F],
-            [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T],
+        let expected: [[bool; 17]; 7] = [
+            [T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, T, F, F, F, F, F, F, T, F, F, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, T, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, T, F, F, F, F, F, F, F, F, F, F, T, F, F, T],
+            [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T],
         ];
         let actions = [
             ViewCatalogue,
@@ -174,6 +181,8 @@ mod tests {
             ReserveFor(S2),
             HandleReservationsOf(P1),
             HandleReservationsOf(P2),
+            ManageClosedDays(None),
+            ManageClosedDays(Some(P1)),
         ];
         for ((who, a), row) in people.iter().zip(expected) {
             for (action, allowed) in actions.iter().zip(row) {

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
+pub mod closed_days;
 pub mod health;
 pub mod lang;
 pub mod openapi;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes())
         .merge(signup::routes())
         .merge(reservations::routes())
+        .merge(closed_days::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

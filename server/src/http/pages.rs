@@ -58,6 +58,24 @@ impl Backend for PageBackend {
         })
     }
 
+    fn waitlist(
+        &self,
+        request: axum::http::request::Parts,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::WaitlistEntry>, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            crate::service::reservations::my_waitlist(&state.db, &actor)
+                .await
+                .map_err(|e| e.problem(lang))
+        })
+    }
+
     fn reservations(
         &self,
         request: axum::http::request::Parts,

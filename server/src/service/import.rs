@@ -44,6 +44,36 @@ pub async fn import_schools(db: &Db, csv: &str) -> Result<ImportCounts, ImportEr
     Ok(counts)
 }
 
+/// Imports closed periods (e.g. next school year's holidays): all or nothing; a period
+/// that already exists keeps its id and gets the new reason.
+pub async fn import_closed_days(db: &Db, csv: &str) -> Result<ImportCounts, ImportError> {
+    let mut tx = db.begin().await?;
+    let points: Vec<(String, i64)> = sqlx::query_as("SELECT slug, id FROM pickup_points")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+    let slugs: HashSet<String> = points.iter().map(|(s, _)| s.clone()).collect();
+    let rows =
+        crate::domain::import::parse_closed_days(csv, &slugs).map_err(invalid("closed_days"))?;
+    let mut counts = ImportCounts::default();
+    for row in rows {
+        let point = row
+            .pickup_point
+            .as_ref()
+            .and_then(|slug| points.iter().find(|(s, _)| s == slug))
+            .map(|(_, id)| leenpunt_shared::PickupPointId(*id));
+        let (_, created) =
+            crate::db::reservations::insert_closed_period(&mut tx, point, &row.period).await?;
+        if created {
+            counts.created += 1;
+        } else {
+            counts.updated += 1;
+        }
+    }
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(counts)
+}
+
 /// The demo data set shipped with the binary.
 pub struct DemoData {
     pub partners: &'static str,
@@ -60,6 +90,9 @@ pub const DEMO: DemoData = DemoData {
     schools: include_str!("../../demo/schools.csv"),
     catalogue: include_str!("../../demo/catalogue.csv"),
 };
+
+/// The demo closed days: the Flemish school holidays of 2026–2028 and one closure.
+pub const DEMO_CLOSED_DAYS: &str = include_str!("../../demo/closed_days.csv");
 
 /// Loads a full data set (partners, pickup points, trainings, schools, catalogue) in one
 /// transaction.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod closed_days;
 pub mod import;
 pub mod jobs;
 pub mod mailer;

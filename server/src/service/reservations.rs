@@ -780,21 +780,8 @@ pub async fn recheck_kit(
     Ok(newly)
 }
 
-/// The Flemish school holidays of the demo data (dates as published for the school years
-/// 2026–2027 and 2027–2028; an admin loads each new year's list). Weekends are closed
-/// anyway, so only the weekdays in these periods matter.
-pub const DEMO_SCHOOL_HOLIDAYS: &[(&str, &str, &str)] = &[
-    ("2026-10-26", "2026-11-08", "Herfstvakantie"),
-    ("2026-12-21", "2027-01-03", "Kerstvakantie"),
-    ("2027-02-15", "2027-02-21", "Krokusvakantie"),
-    ("2027-03-29", "2027-04-11", "Paasvakantie"),
-    ("2027-07-03", "2027-08-29", "Zomervakantie"),
-    ("2027-10-25", "2027-11-07", "Herfstvakantie"),
-    ("2027-12-20", "2028-01-02", "Kerstvakantie"),
-];
-
-/// Closes every pickup point on the Belgian public holidays of `years` and on the demo
-/// school holidays.
+/// Closes every pickup point on the Belgian public holidays of `years`, and loads the demo
+/// closed days (school holidays) through the same import an admin uses each year.
 pub async fn seed_closed_days(db: &Db, years: std::ops::RangeInclusive<i32>) -> Result<()> {
     use crate::domain::reservations::{public_holidays, ClosedPeriod};
     for year in years {
@@ -807,16 +794,9 @@ pub async fn seed_closed_days(db: &Db, years: std::ops::RangeInclusive<i32>) -> 
             db.add_closed_period(None, &period).await?;
         }
     }
-    for (first, last, reason) in DEMO_SCHOOL_HOLIDAYS {
-        if let (Some(first), Some(last)) = (parse_day(first), parse_day(last)) {
-            let period = ClosedPeriod {
-                first,
-                last,
-                reason: (*reason).to_owned(),
-            };
-            db.add_closed_period(None, &period).await?;
-        }
-    }
+    crate::service::import::import_closed_days(db, crate::service::import::DEMO_CLOSED_DAYS)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("demo closed days: {e}")))?;
     Ok(())
 }
 

@@ -173,3 +173,21 @@ fn schools_validate_the_instellingsnummer() {
     );
     assert!(matches!(errors[1].issue, CsvIssue::Duplicate(_)));
 }
+
+#[test]
+fn closed_days_are_checked_row_by_row() {
+    let points: HashSet<String> = ["stem-rtc-brugge".to_owned()].into();
+    let ok = "pickup_point,first_day,last_day,reason\n,2027-02-15,2027-02-21,Krokusvakantie\nstem-rtc-brugge,2027-03-03,,Inventaris\n";
+    let rows = parse_closed_days(ok, &points).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].pickup_point, None);
+    assert_eq!(rows[1].period.first, rows[1].period.last);
+    let bad = "pickup_point,first_day,last_day,reason\nnergens,2027-02-30,,\n,2027-03-10,2027-03-01,Omgekeerd\n,,,Leeg\n";
+    let errors = parse_closed_days(bad, &points).unwrap_err();
+    let cells: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+    assert!(cells.contains(&(2, "pickup_point")), "{cells:?}");
+    assert!(cells.contains(&(2, "first_day")));
+    assert!(cells.contains(&(2, "reason")));
+    assert!(cells.contains(&(3, "last_day")));
+    assert!(cells.contains(&(4, "first_day")));
+}
