@@ -105,6 +105,40 @@ pub fn reservations(
     }
 }
 
+/// The closed-days screen for whoever is asking (server-rendered page only).
+pub fn closed_days(
+) -> impl Future<Output = Result<leenpunt_shared::reservations::ClosedDaysScreen, Problem>>
+       + Send
+       + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.closed_days(parts).await,
+                None => Err(client_free_problem()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        async { Err(client_free_problem()) }
+    }
+}
+
+/// The answer for data that only the server render reads.
+fn client_free_problem() -> Problem {
+    Problem {
+        kind: "/problems/not-found".into(),
+        title: "Not found".into(),
+        status: 404,
+        detail: None,
+        errors: Vec::new(),
+        alternatives: Vec::new(),
+    }
+}
+
 /// The open waiting-list entries of whoever is asking.
 pub fn waitlist(
 ) -> impl Future<Output = Result<Vec<leenpunt_shared::WaitlistEntry>, Problem>> + Send + 'static {

@@ -169,6 +169,17 @@ texts! {
     At => "om", "at";
     OkLeft => "Je staat niet meer op de wachtlijst.", "You left the waiting list.";
     OkAccepted => "Je hebt het aanbod aanvaard.", "You accepted the offer.";
+    NavClosedDays => "Sluitingsdagen", "Closed days";
+    ClosedDaysTitle => "Sluitingsdagen", "Closed days";
+    ClosedDaysIntro => "Op deze dagen kan je niets afhalen of terugbrengen. Schoolvakanties laad je elk jaar in met `leenpunt closed-days import`.", "Nothing can be picked up or returned on these days. Load each year's school holidays with `leenpunt closed-days import`.";
+    AllPickupPoints => "Alle afhaalpunten", "All pickup points";
+    FirstDay => "Eerste dag", "First day";
+    LastDay => "Laatste dag (leeg: dezelfde dag)", "Last day (empty: the same day)";
+    Reason => "Reden", "Reason";
+    AddClosedDay => "Sluit", "Close";
+    Remove => "Verwijder", "Remove";
+    NoClosedDays => "Geen sluitingsdagen gepland.", "No closed days planned.";
+    Saved => "Opgeslagen.", "Saved.";
     NewReturnDate => "Nieuwe terugbrengdag", "New return day";
     ExtendButton => "Verleng", "Extend";
 }

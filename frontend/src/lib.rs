@@ -40,6 +40,8 @@ pub struct CurrentUser {
     pub teacher: bool,
     /// Works at a lending desk (or is an admin).
     pub desk: bool,
+    /// Manages a partner service's data (partner admin or admin).
+    pub manages: bool,
 }
 
 fn page_user() -> CurrentUser {
@@ -69,6 +71,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/aanmelden") view=pages::signin::SignIn ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
                     <Route path=path!("/balie") view=pages::reservations::Desk ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/sluitingsdagen") view=pages::closed_days::ClosedDays ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

@@ -26,6 +26,11 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         query: String,
     ) -> BoxFuture<Result<Vec<Reservation>, Problem>>;
+    /// The closed-days screen for whoever made the request.
+    fn closed_days(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::reservations::ClosedDaysScreen, Problem>>;
     /// The open waiting-list entries of whoever made the request.
     fn waitlist(
         &self,

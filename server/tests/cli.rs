@@ -94,3 +94,41 @@ fn a_bad_catalogue_file_is_reported_and_writes_nothing() {
         "only the header: nothing was imported"
     );
 }
+
+#[test]
+fn closed_days_are_imported_from_csv() {
+    let data = tempfile::tempdir().unwrap();
+    let file = data.path().join("vakanties.csv");
+    std::fs::write(
+        &file,
+        "pickup_point,first_day,last_day,reason\n,2028-02-28,2028-03-05,Krokusvakantie\n,2028-04-03,2028-04-16,Paasvakantie\n",
+    )
+    .unwrap();
+    let out = leenpunt(
+        data.path(),
+        &["closed-days", "import", file.to_str().unwrap()],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 created, 0 updated"),
+        "{}",
+        text(&out.stdout)
+    );
+    std::fs::write(
+        &file,
+        "pickup_point,first_day,last_day,reason\nnergens,2028-02-30,,\n",
+    )
+    .unwrap();
+    let out = leenpunt(
+        data.path(),
+        &["closed-days", "import", file.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("er is niets weggeschreven"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -176,6 +176,7 @@ async fn every_page_hydrates() {
         "/bestaat-niet",
         "/mijn-reservaties",
         "/balie",
+        "/beheer/sluitingsdagen",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();
@@ -196,6 +197,7 @@ async fn every_page_hydrates() {
         &format!("/catalogus/{slug}"),
         "/mijn-reservaties",
         "/balie",
+        "/beheer/sluitingsdagen",
     ] {
         b.client.goto(&app.url(page)).await.unwrap();
         b.wait_until("document.body.dataset.hydrated === 'true'")

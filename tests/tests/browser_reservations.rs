@@ -326,3 +326,40 @@ async fn wait_for_a_full_kit_then_accept_the_offer() {
     b.wait_for("li.reservation[data-status=aangevraagd]").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_closes_a_day_and_the_calendar_shows_it() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let b = Browser::start().await;
+    sign_in(&b, &app, "beheerder@demo.leenpunt.be", "/").await;
+    b.wait_for("a.nav-closed-days").await.click().await.unwrap();
+    b.wait_until("location.pathname === '/beheer/sluitingsdagen'")
+        .await;
+    b.js("document.querySelector('#closed-first').value = '2026-12-09'; return null;")
+        .await;
+    b.wait_for("#closed-reason")
+        .await
+        .send_keys("Studiedag")
+        .await
+        .unwrap();
+    b.wait_for(".closed-day-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#outcome").await;
+    let table = b.wait_for("table.closed-days").await.text().await.unwrap();
+    assert!(
+        table.contains("9 december 2026") && table.contains("Studiedag"),
+        "{table}"
+    );
+    open_december(&b, &app, "bee-bot-set-klein").await;
+    let ninth = b.wait_for("button.day[data-date='2026-12-09']").await;
+    assert!(ninth.attr("disabled").await.unwrap().is_some());
+    assert_eq!(
+        ninth.attr("title").await.unwrap().as_deref(),
+        Some("Studiedag")
+    );
+    b.close().await;
+}

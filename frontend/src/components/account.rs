@@ -12,6 +12,7 @@ pub fn AccountMenu() -> impl IntoView {
         Some(name) => Either::Left(view! {
             {user.teacher.then(|| view! { <a href="/mijn-reservaties" class="nav-reservations">{t(T::NavMyReservations)}</a> })}
             {user.desk.then(|| view! { <a href="/balie" class="nav-desk">{t(T::NavDesk)}</a> })}
+            {user.manages.then(|| view! { <a href="/beheer/sluitingsdagen" class="nav-closed-days">{t(T::NavClosedDays)}</a> })}
             <span class="account-name">
                 <span class="visually-hidden">{format!("{} ", t(T::SignedInAs))}</span>
                 {name}

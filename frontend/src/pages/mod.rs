@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod catalogue;
+pub mod closed_days;
 pub mod home;
 pub mod kit;
 pub mod not_found;

@@ -58,6 +58,24 @@ impl Backend for PageBackend {
         })
     }
 
+    fn closed_days(
+        &self,
+        request: axum::http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::reservations::ClosedDaysScreen, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            crate::service::closed_days::screen(&state.db, state.clock.as_ref(), &actor)
+                .await
+                .map_err(|e| e.problem(lang))
+        })
+    }
+
     fn waitlist(
         &self,
         request: axum::http::request::Parts,
@@ -146,6 +164,7 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
     let user = CurrentUser {
         name,
         teacher: actor.grants.iter().any(|g| g.role == Role::Teacher),
+        manages: actor.is_admin() || actor.grants.iter().any(|g| g.role == Role::PartnerAdmin),
         desk: actor.is_admin()
             || actor
                 .grants
