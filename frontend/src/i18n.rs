@@ -169,6 +169,7 @@ texts! {
     At => "om", "at";
     OkLeft => "Je staat niet meer op de wachtlijst.", "You left the waiting list.";
     OkAccepted => "Je hebt het aanbod aanvaard.", "You accepted the offer.";
+    AtRiskOnly => "Alleen in het gedrang", "At risk only";
     NavClosedDays => "Sluitingsdagen", "Closed days";
     ClosedDaysTitle => "Sluitingsdagen", "Closed days";
     ClosedDaysIntro => "Op deze dagen kan je niets afhalen of terugbrengen. Schoolvakanties laad je elk jaar in met `leenpunt closed-days import`.", "Nothing can be picked up or returned on these days. Load each year's school holidays with `leenpunt closed-days import`.";

@@ -898,3 +898,128 @@ async fn leaving_the_waiting_list() {
         .unwrap();
     assert!(mine.is_empty());
 }
+
+#[tokio::test]
+async fn units_leaving_service_flag_the_reservations_that_no_longer_fit() {
+    let app = TestApp::spawn().await;
+    let hash = hash_password(DEMO_PASSWORD);
+    let a = app.teacher("a@school.be", "126763", &hash).await;
+    let b = app.teacher("b@school.be", "023417", &hash).await;
+    let desk = app.login(DESK, DEMO_PASSWORD).await.unwrap();
+    let first: Reservation = app
+        .post_json(
+            &a,
+            "/api/v1/reservations",
+            &booking(BEE_BOT, "stem-rtc-brugge", "2026-12-07", "2026-12-10", 2),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let second: Reservation = app
+        .post_json(
+            &b,
+            "/api/v1/reservations",
+            &booking(BEE_BOT, "stem-rtc-brugge", "2026-12-08", "2026-12-11", 2),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Teachers do not manage units.
+    let r = app
+        .post_json(
+            &a,
+            "/api/v1/units/BB-K-01/status",
+            &json!({ "status": "onderhoud" }),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = app
+        .post_json(
+            &desk,
+            "/api/v1/units/BB-K-01/status",
+            &json!({ "status": "kapot" }),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    // Three units left for four booked: the younger reservation is at risk.
+    let r = app
+        .post_json(
+            &desk,
+            "/api/v1/units/BB-K-01/status",
+            &json!({ "status": "onderhoud" }),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let outcome: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(outcome["flagged"], json!([second.id.0]));
+    let seen: Reservation = app
+        .get_as(&b, &format!("/api/v1/reservations/{}", second.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(seen.at_risk);
+    let safe: Reservation = app
+        .get_as(&a, &format!("/api/v1/reservations/{}", first.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!safe.at_risk);
+    let mailed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE to_addr = 'b@school.be' AND subject LIKE 'Let op%'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(mailed, 1);
+    let flagged: Vec<Reservation> = app
+        .get_as(&desk, "/api/v1/reservations?scope=desk&at_risk=true")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        flagged.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![second.id]
+    );
+    // Another unit comes back from maintenance: it fits again.
+    let r = app
+        .post_json(
+            &desk,
+            "/api/v1/units/BB-K-03/status",
+            &json!({ "status": "in-dienst" }),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let seen: Reservation = app
+        .get_as(&b, &format!("/api/v1/reservations/{}", second.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!seen.at_risk);
+    // A retired unit stays retired.
+    assert_eq!(
+        app.post_json(
+            &desk,
+            "/api/v1/units/BB-K-02/status",
+            &json!({ "status": "afgevoerd" })
+        )
+        .await
+        .status(),
+        200
+    );
+    assert_eq!(
+        app.post_json(
+            &desk,
+            "/api/v1/units/BB-K-02/status",
+            &json!({ "status": "in-dienst" })
+        )
+        .await
+        .status(),
+        409
+    );
+}

@@ -219,6 +219,32 @@ async fn the_desk_approves_a_request() {
         .await
         .unwrap();
     assert_eq!(status, "bevestigd");
+    // Later the desk has to cancel it, with a reason the teacher reads.
+    b.client
+        .goto(&app.url("/balie?status=bevestigd"))
+        .await
+        .unwrap();
+    b.wait_for("li.reservation .staff-cancel-form input[name=reason]")
+        .await
+        .send_keys("Camera defect")
+        .await
+        .unwrap();
+    b.wait_for("li.reservation button.staff-cancel")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('ok=annuleren')")
+        .await;
+    let (status, reason): (String, String) =
+        sqlx::query_as("SELECT status, reason FROM reservations")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), reason.as_str()),
+        ("geannuleerd", "Camera defect")
+    );
     b.close().await;
 }
 

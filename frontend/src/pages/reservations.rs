@@ -112,6 +112,14 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
                         <button type="submit" class="button secondary extend">{t(T::ExtendButton)}</button>
                     </form>
                 })}
+                {(desk && matches!(status, ReservationStatus::Confirmed | ReservationStatus::Offered)).then(|| view! {
+                    <form method="post" action=action("annuleren") class="inline staff-cancel-form">
+                        <input type="hidden" name="next" value=back.clone()/>
+                        <label for=format!("cancel-{id}")>{t(T::ReasonLabel)}</label>
+                        <input id=format!("cancel-{id}") name="reason" required=true maxlength="500"/>
+                        <button type="submit" class="button secondary staff-cancel">{t(T::CancelButton)}</button>
+                    </form>
+                })}
                 {(cancellable && !desk).then(|| view! {
                     <form method="post" action=action("annuleren") class="inline">
                         <input type="hidden" name="next" value=back.clone()/>
@@ -139,9 +147,15 @@ fn ReservationList(query: String, desk: bool, empty: T) -> impl IntoView {
                                 {items.into_iter().map(|r| view! { <ReservationCard r desk back=back.clone()/> }).collect_view()}
                             </ul>
                         }.into_any()),
-                        Err(_) => Either::Right({
-                            set_status(500);
-                            view! { <p class="error" role="alert">{t(T::LoadError)}</p> }
+                        Err(p) => Either::Right({
+                            // A bad filter in the address is the asker's mistake, not ours.
+                            set_status(p.status);
+                            let message = match p.errors.first() {
+                                Some(e) => format!("{}: {}", e.field, e.message),
+                                None if p.status >= 500 => t(T::LoadError).to_owned(),
+                                None => p.title,
+                            };
+                            view! { <p class="error" role="alert">{message}</p> }
                         }),
                     }
                 })
@@ -231,9 +245,17 @@ pub fn Desk() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map().get_untracked();
     let status = query.get("status").unwrap_or_default();
+    let from = query.get("from").unwrap_or_default();
+    let to = query.get("to").unwrap_or_default();
+    let at_risk = query.get("at_risk").is_some_and(|v| v == "true");
     let mut pairs = vec![("scope".to_owned(), "desk".to_owned())];
-    if !status.is_empty() {
-        pairs.push(("status".into(), status.clone()));
+    for (key, value) in [("status", &status), ("from", &from), ("to", &to)] {
+        if !value.is_empty() {
+            pairs.push((key.into(), value.clone()));
+        }
+    }
+    if at_risk {
+        pairs.push(("at_risk".into(), "true".into()));
     }
     let api_query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     view! {
@@ -251,6 +273,14 @@ pub fn Desk() -> impl IntoView {
                                 <option value=s.code() selected=status == s.code()>{s.label(lang)}</option>
                             }).collect_view()}
                         </select>
+                        <label for="desk-from">{t(T::FreeFrom)}</label>
+                        <input id="desk-from" type="date" name="from" value=from.clone()/>
+                        <label for="desk-to">{t(T::FreeTo)}</label>
+                        <input id="desk-to" type="date" name="to" value=to.clone()/>
+                        <label class="check-label">
+                            <input type="checkbox" name="at_risk" value="true" checked=at_risk/>
+                            {t(T::AtRiskOnly)}
+                        </label>
                         <button type="submit" class="button secondary">{t(T::FilterButton)}</button>
                     </form>
                     <ReservationList query=api_query desk=true empty=T::DeskEmpty/>

@@ -305,3 +305,43 @@ fn sorted_codes<T: Ord>(joined: Option<String>, parse: fn(&str) -> Option<T>) ->
     v.sort();
     v
 }
+
+/// A unit as its status change needs it.
+#[derive(Debug, Clone)]
+pub struct UnitRef {
+    pub kit_slug: String,
+    pub partner: PartnerId,
+    pub status: UnitStatus,
+}
+
+/// A unit by inventory code, with its kit type and owner.
+pub async fn unit_by_code(
+    conn: &mut sqlx::SqliteConnection,
+    code: &str,
+) -> DbResult<Option<UnitRef>> {
+    Ok(sqlx::query_as::<_, (String, i64, String)>(
+        "SELECT k.slug, k.partner_id, u.status FROM units u JOIN kit_types k ON k.id = u.kit_type_id \
+         WHERE u.inventory_code = ?",
+    )
+    .bind(code)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|(kit_slug, partner, status)| UnitRef {
+        kit_slug,
+        partner: PartnerId(partner),
+        status: UnitStatus::parse(&status).unwrap_or(UnitStatus::InService),
+    }))
+}
+
+pub async fn set_unit_status(
+    conn: &mut sqlx::SqliteConnection,
+    code: &str,
+    status: UnitStatus,
+) -> DbResult<()> {
+    sqlx::query("UPDATE units SET status = ? WHERE inventory_code = ?")
+        .bind(status.code())
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -15,7 +15,7 @@ use utoipa::OpenApi;
         super::reservations::availability, super::reservations::create, super::reservations::list, super::reservations::one,
         super::reservations::cancel, super::reservations::approve, super::reservations::reject, super::reservations::extend,
         super::closed_days::list, super::closed_days::add, super::closed_days::remove,
-        super::reservations::accept, super::reservations::join_waitlist, super::reservations::my_waitlist, super::reservations::leave_waitlist,
+        super::reservations::accept, super::reservations::unit_status, super::reservations::join_waitlist, super::reservations::my_waitlist, super::reservations::leave_waitlist,
     ),
     tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"))
 )]

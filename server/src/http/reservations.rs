@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/waitlist/{id}/withdraw", post(leave_waitlist))
         .route("/reservaties/{id}/{action}", post(form_change))
         .route("/wachtlijst/{id}/verlaten", post(form_leave))
+        .route("/api/v1/units/{code}/status", post(unit_status))
 }
 
 /// A JSON body whose rejection is a problem+json validation error, not plain text.
@@ -427,6 +428,42 @@ pub async fn leave_waitlist(
 ) -> Result<Json<WaitlistEntry>> {
     Ok(Json(
         service::leave_waitlist(&state.db, state.clock.as_ref(), &who.0, lang, id).await?,
+    ))
+}
+
+/// A unit's new status.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct UnitStatusBody {
+    /// `in-dienst`, `onderhoud` or `afgevoerd`.
+    pub status: UnitStatus,
+}
+
+/// Sends a unit to maintenance, back into service, or retires it. Future reservations that
+/// no longer fit are flagged (and their borrowers mailed); units that come back are offered
+/// to the waiting list.
+#[utoipa::path(post, path = "/api/v1/units/{code}/status", tag = "reservations", params(("code" = String, Path)), request_body = UnitStatusBody, responses(
+    (status = 200, body = service::UnitStatusOutcome),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn unit_status(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<UnitStatusBody>,
+) -> Result<Json<service::UnitStatusOutcome>> {
+    Ok(Json(
+        service::set_unit_status(
+            &state.db,
+            state.clock.as_ref(),
+            &state.config.public_url(),
+            &who.0,
+            lang,
+            &code,
+            body.status,
+        )
+        .await?,
     ))
 }
 

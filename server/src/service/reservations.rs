@@ -1090,3 +1090,70 @@ pub async fn my_waitlist(db: &Db, actor: &Actor) -> Result<Vec<WaitlistEntry>> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
     Ok(db.waitlist_of(user).await?)
 }
+
+/// What changing a unit's status did to the reservations of its kit type.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct UnitStatusOutcome {
+    /// Reservations newly flagged at risk (their borrowers are mailed).
+    pub flagged: Vec<ReservationId>,
+    /// Offers made to the waiting list with units that came back.
+    pub offered: Vec<ReservationId>,
+}
+
+/// Moves a unit into maintenance, back into service, or out (retired); future
+/// reservations that no longer fit are flagged to staff and borrowers, and units that come
+/// back go to the waiting list. One transaction.
+pub async fn set_unit_status(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    code: &str,
+    status: UnitStatus,
+) -> Result<UnitStatusOutcome> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let code = InventoryCode::parse(code).map_err(|_| AppError::NotFound)?;
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    let unit = crate::db::catalogue::unit_by_code(&mut tx, code.as_str())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allows(actor, Action::ManageCatalogueOf(unit.partner))
+        && !allows(actor, Action::HandleReservationsOf(unit.partner))
+    {
+        return Err(AppError::Forbidden);
+    }
+    if unit.status == UnitStatus::Retired && status != UnitStatus::Retired {
+        return Err(refused(
+            "unit-retired",
+            lang,
+            (
+                "Dit exemplaar is afgevoerd",
+                "Een afgevoerd exemplaar komt niet meer in dienst.",
+            ),
+            (
+                "This unit is retired",
+                "A retired unit does not come back into service.",
+            ),
+        ));
+    }
+    crate::db::catalogue::set_unit_status(&mut tx, code.as_str(), status).await?;
+    crate::db::accounts::audit(
+        &mut tx,
+        Some(user),
+        "unit.status",
+        &format!("unit:{}", code.as_str()),
+        &format!("{} -> {}", unit.status.code(), status.code()),
+        &now,
+    )
+    .await?;
+    let flagged = recheck_kit(&mut tx, clock, public_url, &unit.kit_slug).await?;
+    let offered = if status == UnitStatus::InService && unit.status != UnitStatus::InService {
+        offer_freed(&mut tx, clock, public_url, &unit.kit_slug).await?
+    } else {
+        Vec::new()
+    };
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(UnitStatusOutcome { flagged, offered })
+}
