@@ -75,3 +75,18 @@ CREATE INDEX waitlist_waiting ON waitlist (kit_type_id, status, id);
 CREATE INDEX waitlist_user ON waitlist (user_id, status);
 CREATE UNIQUE INDEX waitlist_once ON waitlist (user_id, kit_type_id, pickup_date, return_date)
     WHERE status = 'wachtend';
+
+-- Every new reservation is audited by the database itself, in the same statement: booked
+-- by its borrower, or offered from the waiting list by the system.
+CREATE TRIGGER reservations_audit_insert AFTER INSERT ON reservations
+BEGIN
+    INSERT INTO audit_log (at, actor_id, action, subject, detail)
+    VALUES (
+        NEW.created_at,
+        CASE WHEN NEW.status = 'aangeboden' THEN NULL ELSE NEW.user_id END,
+        CASE WHEN NEW.status = 'aangeboden' THEN 'waitlist.offer' ELSE 'reservation.create' END,
+        'reservation:' || NEW.id,
+        NEW.quantity || ' × ' || (SELECT slug FROM kit_types WHERE id = NEW.kit_type_id)
+            || ' ' || NEW.pickup_date || '..' || NEW.return_date
+    );
+END;

@@ -101,14 +101,22 @@ pub async fn booking_context(
     point_slug: &str,
     school: SchoolId,
     user: UserId,
-) -> DbResult<Option<(BookableKit, Option<BookablePoint>, BookingNames)>> {
+    closures: (NaiveDate, NaiveDate),
+    holds: (NaiveDate, NaiveDate),
+) -> DbResult<Option<BookingContext>> {
     let sql = format!(
         "SELECT k.id, k.title, k.kind, k.partner_id, {}, \
            (SELECT count(*) FROM units x WHERE x.kit_type_id = k.id AND x.status = 'in-dienst'), \
            (SELECT count(*) FROM units x WHERE x.kit_type_id = k.id AND x.status <> 'afgevoerd'), \
            p.name, pp.id, pp.slug, pp.open_weekdays, pp.name, \
            pp.street || ', ' || pp.postcode || ' ' || pp.municipality, \
-           (SELECT name FROM schools WHERE id = ?), u.name, u.email, u.lang \
+           (SELECT name FROM schools WHERE id = ?), u.name, u.email, u.lang, \
+           (SELECT json_group_array(json_array(c.first_day, c.last_day, c.reason)) FROM closed_periods c \
+             WHERE (c.pickup_point_id IS NULL OR c.pickup_point_id = pp.id) \
+               AND c.last_day >= ? AND c.first_day <= ?), \
+           (SELECT json_group_array(json_array(r.id, r.school_id, r.pickup_date, r.held_until, r.quantity)) \
+             FROM reservations r INDEXED BY reservations_holding \
+             WHERE r.kit_type_id = k.id AND {HOLDING} AND r.held_until >= ? AND r.pickup_date <= ?) \
          FROM kit_types k JOIN partners p ON p.id = k.partner_id \
          LEFT JOIN kit_type_pickup_points ktp ON ktp.kit_type_id = k.id \
            AND ktp.pickup_point_id = (SELECT id FROM pickup_points WHERE slug = ?) \
@@ -119,6 +127,10 @@ pub async fn booking_context(
     );
     let Some(r) = sqlx::query(&sql)
         .bind(school.0)
+        .bind(closures.0.to_string())
+        .bind(closures.1.to_string())
+        .bind(holds.0.to_string())
+        .bind(holds.1.to_string())
         .bind(point_slug)
         .bind(user.0)
         .bind(kit_slug)
@@ -162,7 +174,51 @@ pub async fn booking_context(
             .and_then(Lang::parse)
             .unwrap_or_default(),
     };
-    Ok(Some((kit, point, names)))
+    // The closures come along as JSON, saving a round trip on the booking path.
+    let closed = r
+        .get::<Option<String>, _>(23)
+        .and_then(|json| serde_json::from_str::<Vec<(String, String, String)>>(&json).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(first, last, reason)| ClosedPeriod {
+            first: day(&first),
+            last: day(&last),
+            reason,
+        })
+        .collect();
+    let holds = r
+        .get::<Option<String>, _>(24)
+        .and_then(|json| serde_json::from_str::<Vec<(i64, i64, String, String, i64)>>(&json).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, school, first, last, quantity)| Hold {
+            id,
+            school: SchoolId(school),
+            first: day(&first),
+            last: day(&last),
+            quantity: quantity as u32,
+        })
+        .collect();
+    Ok(Some(BookingContext {
+        kit,
+        point,
+        names,
+        closed,
+        holds,
+    }))
+}
+
+/// What `booking_context` finds.
+#[derive(Debug, Clone)]
+pub struct BookingContext {
+    pub kit: BookableKit,
+    /// The named pickup point, when the kit type is picked up there.
+    pub point: Option<BookablePoint>,
+    pub names: BookingNames,
+    /// The point's closures in the asked range (empty without a point).
+    pub closed: Vec<ClosedPeriod>,
+    /// The kit type's reservations holding units on some day of the asked range.
+    pub holds: Vec<Hold>,
 }
 
 /// The kit type's pickup points, in name order.

@@ -293,20 +293,26 @@ pub async fn create(
             return Ok((record.view, true));
         }
     }
-    let (kit, point, names) = bookable(&mut tx, lang, body, school, user).await?;
+    // Only the request's own days are loaded (the buffer after the return is at most a few
+    // weeks of open days); a refusal for lack of units loads 60 days either way to find
+    // alternatives.
+    let end = pickup.max(return_date) + Duration::days(60);
+    let (kit, point, names, calendar_now, holds) = bookable(
+        &mut tx,
+        lang,
+        body,
+        school,
+        user,
+        (today.min(pickup), end),
+        (pickup, end),
+    )
+    .await?;
     let request = Request {
         school,
         pickup,
         return_date,
         quantity: body.quantity,
     };
-    // Only the request's own days are loaded (the buffer after the return is at most a few
-    // weeks of open days); a refusal for lack of units loads 60 days either way to find
-    // alternatives.
-    let end = pickup.max(return_date) + Duration::days(60);
-    let calendar_now = calendar(&mut tx, &point, today.min(pickup), end).await?;
-    let held_until = calendar_now.held_until(return_date.max(pickup), kit.rules.buffer_days);
-    let holds = store::holds(&mut tx, kit.id, pickup, held_until).await?;
     let situation = KitSituation {
         today,
         rules: kit.rules,
@@ -357,15 +363,7 @@ pub async fn create(
         &now,
     )
     .await?;
-    crate::db::accounts::audit(
-        &mut tx,
-        Some(user),
-        "reservation.create",
-        &format!("reservation:{id}"),
-        &format!("{} × {} {pickup}..{return_date}", body.quantity, body.kit),
-        &now,
-    )
-    .await?;
+    // The insert audited itself (trigger `reservations_audit_insert`).
     // Built from what is known already: one round trip less than reading it back.
     let record = ReservationRecord {
         view: Reservation {
@@ -455,15 +453,32 @@ async fn bookable(
     body: &NewReservation,
     school: SchoolId,
     user: UserId,
+    closures: (NaiveDate, NaiveDate),
+    holding: (NaiveDate, NaiveDate),
 ) -> Result<(
     store::BookableKit,
     store::BookablePoint,
     store::BookingNames,
+    OpenCalendar,
+    Vec<crate::domain::reservations::Hold>,
 )> {
-    let (kit, point, names) =
-        store::booking_context(conn, &body.kit, &body.pickup_point, school, user)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let store::BookingContext {
+        kit,
+        point,
+        names,
+        closed,
+        holds,
+    } = store::booking_context(
+        conn,
+        &body.kit,
+        &body.pickup_point,
+        school,
+        user,
+        closures,
+        holding,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     if !kit.kind.is_reservable() {
         return Err(AppError::Validation(vec![FieldError::new(
             "kit",
@@ -484,7 +499,8 @@ async fn bookable(
             },
         )])
     })?;
-    Ok((kit, point, names))
+    let calendar = OpenCalendar::new(point.weekdays, &closed);
+    Ok((kit, point, names, calendar, holds))
 }
 
 /// Whether someone may see a reservation at all.
@@ -888,15 +904,6 @@ pub async fn offer_freed(
             last: accepted.held_until,
             quantity: w.quantity,
         });
-        crate::db::accounts::audit(
-            conn,
-            None,
-            "waitlist.offer",
-            &format!("reservation:{id}"),
-            &format!("waitlist:{}", w.id),
-            &now,
-        )
-        .await?;
         if let Some(record) = store::record_by_id(conn, id).await? {
             tell(conn, &record, ReservationNews::Offered, public_url, &now).await?;
         }
@@ -969,10 +976,17 @@ pub async fn join_waitlist(
     let now = clock.now().to_rfc3339();
     let today = today(clock);
     let mut tx = db.begin().await?;
-    let (kit, point, _) = bookable(&mut tx, lang, body, school, user).await?;
     let end = pickup.max(return_date) + Duration::days(60);
-    let calendar = calendar(&mut tx, &point, today.min(pickup), end).await?;
-    let holds = store::holds(&mut tx, kit.id, pickup, end).await?;
+    let (kit, point, _, calendar, holds) = bookable(
+        &mut tx,
+        lang,
+        body,
+        school,
+        user,
+        (today.min(pickup), end),
+        (pickup, end),
+    )
+    .await?;
     let situation = KitSituation {
         today,
         rules: kit.rules,
