@@ -35,6 +35,9 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))
             .context("loading the demo closed days")?;
+        crate::service::import::load_demo_handover_hours(&db)
+            .await
+            .context("loading the demo hand-over hours")?;
         tracing::info!("demo data loaded");
     }
     if let Some(url) = &config.smtp_url {

@@ -74,13 +74,15 @@ fn test(root: &std::path::Path) -> Result<()> {
             .args(["--", "-D", "warnings"]),
     )?;
     let (chromium, driver) = tools::ensure_chromium()?;
+    let icaljs = tools::ensure_calendar_parsers(root)?;
     tools::step("cargo test --workspace");
     tools::run(
         Command::new("cargo")
             .args(["test", "--workspace", "--lib", "--bins", "--tests"])
             .env("LEENPUNT_TEST_SITE_DIR", &site)
             .env("LEENPUNT_TEST_CHROMIUM", chromium)
-            .env("LEENPUNT_TEST_CHROMEDRIVER", driver),
+            .env("LEENPUNT_TEST_CHROMEDRIVER", driver)
+            .env("LEENPUNT_TEST_ICALJS", icaljs),
     )
 }
 

@@ -106,3 +106,38 @@ pub fn ensure_chromium() -> Result<(PathBuf, PathBuf)> {
         _ => bail!("chromium or chromedriver still missing after install"),
     }
 }
+
+/// Two independent iCalendar parsers the tests check our feeds with: Python's
+/// `icalendar` (Debian package) and Mozilla's ical.js (npm). Returns ical.js's folder.
+pub fn ensure_calendar_parsers(root: &Path) -> Result<PathBuf> {
+    // Debian's own Python: the package installs for it, whatever else is on PATH.
+    let has_python = Command::new("/usr/bin/python3")
+        .args(["-c", "import icalendar"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !has_python {
+        step("apt-get install python3-icalendar");
+        run(Command::new("apt-get").arg("update").arg("-qq"))?;
+        run(Command::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "python3-icalendar",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
+    let tools = root.join("target/tools");
+    let icaljs = tools.join("node_modules/ical.js");
+    if !icaljs.exists() {
+        step("npm install ical.js");
+        std::fs::create_dir_all(&tools)?;
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&tools)
+            .arg("ical.js@2.2.1"))?;
+    }
+    Ok(icaljs)
+}

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod feeds;
 pub mod import;
 pub mod mail;
 pub mod reservations;

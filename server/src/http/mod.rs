@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod closed_days;
+pub mod feeds;
 pub mod health;
 pub mod lang;
 pub mod openapi;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(signup::routes())
         .merge(reservations::routes())
         .merge(closed_days::routes())
+        .merge(feeds::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

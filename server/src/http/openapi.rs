@@ -14,10 +14,11 @@ use utoipa::OpenApi;
         super::audit::list, super::signup::api_sign_up, super::signup::schools, super::signup::mailbox,
         super::reservations::availability, super::reservations::create, super::reservations::list, super::reservations::one,
         super::reservations::cancel, super::reservations::approve, super::reservations::reject, super::reservations::extend,
+        super::feeds::list, super::feeds::create, super::feeds::regenerate, super::feeds::revoke, super::feeds::reservation_ics,
         super::closed_days::list, super::closed_days::add, super::closed_days::remove,
         super::reservations::accept, super::reservations::unit_status, super::reservations::join_waitlist, super::reservations::my_waitlist, super::reservations::leave_waitlist,
     ),
-    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"))
+    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"))
 )]
 pub struct ApiDoc;
 

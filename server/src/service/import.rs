@@ -91,6 +91,30 @@ pub const DEMO: DemoData = DemoData {
     catalogue: include_str!("../../demo/catalogue.csv"),
 };
 
+/// Hand-over hours of the demo pickup points (the rest hand over during opening hours
+/// without fixed slots, so their pickups show as all-day events).
+pub const DEMO_HANDOVER_HOURS: &[(&str, &str, &str)] = &[
+    ("stem-rtc-brugge", "09:00", "12:00"),
+    ("stem-rtc-kortrijk", "13:30", "16:30"),
+    ("stem-rtc-roeselare", "09:00", "12:00"),
+    ("xr-junior-kortrijk", "14:00", "17:00"),
+];
+
+/// Sets the demo pickup points' hand-over hours.
+pub async fn load_demo_handover_hours(db: &Db) -> Result<(), DbError> {
+    for (slug, from, until) in DEMO_HANDOVER_HOURS {
+        sqlx::query(
+            "UPDATE pickup_points SET handover_from = ?, handover_until = ? WHERE slug = ?",
+        )
+        .bind(from)
+        .bind(until)
+        .bind(slug)
+        .execute(db.pool())
+        .await?;
+    }
+    Ok(())
+}
+
 /// The demo closed days: the Flemish school holidays of 2026–2028 and one closure.
 pub const DEMO_CLOSED_DAYS: &str = include_str!("../../demo/closed_days.csv");
 

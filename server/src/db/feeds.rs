@@ -1,0 +1,272 @@
+//! Calendar feeds: subscription links (stored as token hashes) and what they show.
+
+use super::{classify, Db, DbResult};
+use crate::domain::ical::FeedReservation;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use leenpunt_shared::*;
+use sqlx::{QueryBuilder, Sqlite};
+
+/// What a feed shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedScope {
+    /// The owner's own reservations.
+    User,
+    School(SchoolId),
+    Kit(KitTypeId),
+    Pickup(PickupPointId),
+}
+
+impl FeedScope {
+    fn code(self) -> &'static str {
+        match self {
+            FeedScope::User => "user",
+            FeedScope::School(_) => "school",
+            FeedScope::Kit(_) => "kit",
+            FeedScope::Pickup(_) => "pickup",
+        }
+    }
+}
+
+/// A stored feed.
+#[derive(Debug, Clone)]
+pub struct FeedRow {
+    pub id: i64,
+    pub owner: UserId,
+    pub scope: FeedScope,
+    /// What the scope names: the school, kit type or pickup point (empty for `User`).
+    pub label: String,
+    pub created_at: String,
+}
+
+type Row = (
+    i64,
+    i64,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    String,
+);
+
+const SELECT_FEED: &str =
+    "SELECT f.id, f.owner_id, f.scope, f.school_id, f.kit_type_id, f.pickup_point_id, \
+       coalesce(s.name, k.title, pp.name), f.created_at \
+     FROM calendar_feeds f \
+     LEFT JOIN schools s ON s.id = f.school_id \
+     LEFT JOIN kit_types k ON k.id = f.kit_type_id \
+     LEFT JOIN pickup_points pp ON pp.id = f.pickup_point_id";
+
+fn feed(r: Row) -> FeedRow {
+    let scope = match (r.2.as_str(), r.3, r.4, r.5) {
+        ("school", Some(s), _, _) => FeedScope::School(SchoolId(s)),
+        ("kit", _, Some(k), _) => FeedScope::Kit(KitTypeId(k)),
+        ("pickup", _, _, Some(p)) => FeedScope::Pickup(PickupPointId(p)),
+        _ => FeedScope::User,
+    };
+    FeedRow {
+        id: r.0,
+        owner: UserId(r.1),
+        scope,
+        label: r.6.unwrap_or_default(),
+        created_at: r.7,
+    }
+}
+
+/// The reservation columns a feed needs, with the pickup point's hand-over hours.
+const SELECT_ITEMS: &str = "SELECT r.id, r.status, k.title, r.quantity, s.name, pp.name, \
+       pp.street || ', ' || pp.postcode || ' ' || pp.municipality, r.pickup_date, r.return_date, \
+       pp.handover_from, pp.handover_until, r.revision, r.created_at, r.updated_at \
+     FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
+     JOIN schools s ON s.id = r.school_id JOIN pickup_points pp ON pp.id = r.pickup_point_id";
+
+type ItemRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    String,
+    String,
+);
+
+fn instant(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+fn push_scope(
+    q: &mut QueryBuilder<'_, Sqlite>,
+    scope: FeedScope,
+    owner: UserId,
+    since: NaiveDate,
+    cancelled_since: &str,
+) {
+    match scope {
+        FeedScope::User => q.push(" WHERE r.user_id = ").push_bind(owner.0),
+        FeedScope::School(s) => q.push(" WHERE r.school_id = ").push_bind(s.0),
+        FeedScope::Kit(k) => q.push(" WHERE r.kit_type_id = ").push_bind(k.0),
+        FeedScope::Pickup(p) => q.push(" WHERE r.pickup_point_id = ").push_bind(p.0),
+    };
+    // Loans from three months back on; cancelled ones stay a month as CANCELLED, so
+    // calendars that already have them remove them.
+    q.push(" AND r.held_until >= ")
+        .push_bind(since.to_string())
+        .push(" AND (r.status NOT IN ('geannuleerd', 'geweigerd', 'niet-afgehaald') OR r.updated_at >= ")
+        .push_bind(cancelled_since.to_owned())
+        .push(")");
+}
+
+impl Db {
+    pub async fn insert_feed(
+        &self,
+        token_hash: &str,
+        owner: UserId,
+        scope: FeedScope,
+        now: &str,
+    ) -> DbResult<i64> {
+        let (school, kit, point) = match scope {
+            FeedScope::User => (None, None, None),
+            FeedScope::School(s) => (Some(s.0), None, None),
+            FeedScope::Kit(k) => (None, Some(k.0), None),
+            FeedScope::Pickup(p) => (None, None, Some(p.0)),
+        };
+        sqlx::query_scalar(
+            "INSERT INTO calendar_feeds (token_hash, owner_id, scope, school_id, kit_type_id, pickup_point_id, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(token_hash)
+        .bind(owner.0)
+        .bind(scope.code())
+        .bind(school)
+        .bind(kit)
+        .bind(point)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await
+        .map_err(classify)
+    }
+
+    /// A person's active feeds, newest first.
+    pub async fn feeds_of(&self, owner: UserId) -> DbResult<Vec<FeedRow>> {
+        let sql = format!(
+            "{SELECT_FEED} WHERE f.owner_id = ? AND f.revoked_at IS NULL ORDER BY f.id DESC"
+        );
+        Ok(sqlx::query_as::<_, Row>(&sql)
+            .bind(owner.0)
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .map(feed)
+            .collect())
+    }
+
+    pub async fn feed_by_id(&self, id: i64) -> DbResult<Option<FeedRow>> {
+        let sql = format!("{SELECT_FEED} WHERE f.id = ? AND f.revoked_at IS NULL");
+        Ok(sqlx::query_as::<_, Row>(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .map(feed))
+    }
+
+    /// The active feed a token (by hash) opens.
+    pub async fn feed_by_token(&self, token_hash: &str) -> DbResult<Option<FeedRow>> {
+        let sql = format!("{SELECT_FEED} WHERE f.token_hash = ? AND f.revoked_at IS NULL");
+        Ok(sqlx::query_as::<_, Row>(&sql)
+            .bind(token_hash)
+            .fetch_optional(self.pool())
+            .await?
+            .map(feed))
+    }
+
+    pub async fn revoke_feed(&self, id: i64, now: &str) -> DbResult<()> {
+        sqlx::query("UPDATE calendar_feeds SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A cheap summary of what a feed would show: (events, newest change, sum of
+    /// revisions). It changes whenever the feed's content does, so it makes the ETag
+    /// without building the calendar.
+    pub async fn feed_fingerprint(
+        &self,
+        scope: FeedScope,
+        owner: UserId,
+        since: NaiveDate,
+        cancelled_since: &str,
+    ) -> DbResult<(i64, Option<String>, i64)> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT count(*), max(r.updated_at), coalesce(sum(r.revision), 0) FROM reservations r",
+        );
+        push_scope(&mut q, scope, owner, since, cancelled_since);
+        Ok(q.build_query_as::<(i64, Option<String>, i64)>()
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// The reservations a feed shows, by pickup day.
+    pub async fn feed_items(
+        &self,
+        scope: FeedScope,
+        owner: UserId,
+        since: NaiveDate,
+        cancelled_since: &str,
+        link: &str,
+    ) -> DbResult<Vec<FeedReservation>> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_ITEMS);
+        push_scope(&mut q, scope, owner, since, cancelled_since);
+        q.push(" ORDER BY r.pickup_date, r.id");
+        let rows = q.build_query_as::<ItemRow>().fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(|r| item(r, link)).collect())
+    }
+
+    /// One reservation as a calendar item (for its .ics download).
+    pub async fn feed_item(
+        &self,
+        id: ReservationId,
+        link: &str,
+    ) -> DbResult<Option<FeedReservation>> {
+        let sql = format!("{SELECT_ITEMS} WHERE r.id = ?");
+        Ok(sqlx::query_as::<_, ItemRow>(&sql)
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| item(r, link)))
+    }
+}
+
+fn item(r: ItemRow, link: &str) -> FeedReservation {
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
+    let time = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M").ok())
+    };
+    FeedReservation {
+        id: r.0,
+        status: ReservationStatus::parse(&r.1).unwrap_or(ReservationStatus::Cancelled),
+        kit_title: r.2,
+        quantity: r.3 as u32,
+        school: r.4,
+        pickup_point: r.5,
+        address: r.6,
+        pickup: day(&r.7),
+        return_date: day(&r.8),
+        hours: time(&r.9).zip(time(&r.10)),
+        revision: r.11,
+        created: instant(&r.12),
+        updated: instant(&r.13),
+        link: link.to_owned(),
+    }
+}
