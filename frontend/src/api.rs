@@ -127,6 +127,27 @@ pub fn closed_days(
     }
 }
 
+/// The calendar page's data for whoever is asking (server-rendered page only).
+pub fn feeds(
+) -> impl Future<Output = Result<leenpunt_shared::reservations::FeedsScreen, Problem>> + Send + 'static
+{
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.feeds(parts).await,
+                None => Err(client_free_problem()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        async { Err(client_free_problem()) }
+    }
+}
+
 /// The answer for data that only the server render reads.
 fn client_free_problem() -> Problem {
     Problem {

@@ -26,6 +26,11 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         query: String,
     ) -> BoxFuture<Result<Vec<Reservation>, Problem>>;
+    /// The calendar page for whoever made the request.
+    fn feeds(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::reservations::FeedsScreen, Problem>>;
     /// The closed-days screen for whoever made the request.
     fn closed_days(
         &self,

@@ -212,3 +212,23 @@ pub struct ClosedDaysScreen {
     /// May close every pickup point at once (admins).
     pub can_close_all: bool,
 }
+
+/// A calendar feed link as its owner's page lists it (the secret URL is not kept).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedInfo {
+    pub id: i64,
+    /// `user`, `school`, `kit` or `pickup`.
+    pub scope: String,
+    pub label: String,
+    pub created_at: String,
+}
+
+/// The calendar page: one's feed links and what else one may follow.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FeedsScreen {
+    pub feeds: Vec<FeedInfo>,
+    /// (instellingsnummer, name) of one's schools.
+    pub schools: Vec<(String, String)>,
+    /// (slug, name) of the pickup points whose desk one runs.
+    pub points: Vec<(String, String)>,
+}

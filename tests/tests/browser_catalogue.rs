@@ -177,6 +177,7 @@ async fn every_page_hydrates() {
         "/mijn-reservaties",
         "/balie",
         "/beheer/sluitingsdagen",
+        "/agenda",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

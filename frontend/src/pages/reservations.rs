@@ -86,6 +86,9 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
                 <p class="notice offer">{format!("{} {} {} {time}", t(T::OfferValidUntil), human_date(&day, lang), t(T::At))}</p>
             })}
             <div class="reservation-actions">
+                {(!desk && status.holds_units()).then(|| view! {
+                    <a class="button secondary ics" href=format!("/api/v1/reservations/{id}/ics") download="">{t(T::AddToCalendar)}</a>
+                })}
                 {(!desk && status == ReservationStatus::Offered).then(|| view! {
                     <form method="post" action=action("aanvaarden") class="inline">
                         <input type="hidden" name="next" value=back.clone()/>

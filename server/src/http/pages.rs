@@ -58,6 +58,24 @@ impl Backend for PageBackend {
         })
     }
 
+    fn feeds(
+        &self,
+        request: axum::http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::reservations::FeedsScreen, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            crate::service::feeds::screen(&state.db, &actor)
+                .await
+                .map_err(|e| e.problem(lang))
+        })
+    }
+
     fn closed_days(
         &self,
         request: axum::http::request::Parts,

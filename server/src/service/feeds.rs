@@ -346,3 +346,45 @@ pub async fn reservation_ics(
         .ok_or(AppError::NotFound)?;
     Ok(ical::feed("Leenpunt", &host(public_url), lang, &[item]))
 }
+
+/// The calendar page's data for someone signed in.
+pub async fn screen(db: &Db, actor: &Actor) -> Result<leenpunt_shared::reservations::FeedsScreen> {
+    use leenpunt_shared::reservations::{FeedInfo, FeedsScreen};
+    let owner = actor.user.ok_or(AppError::Unauthorized)?;
+    let feeds = db
+        .feeds_of(owner)
+        .await?
+        .into_iter()
+        .map(|f| FeedInfo {
+            id: f.id,
+            scope: scope_code(f.scope).to_owned(),
+            label: f.label,
+            created_at: f.created_at,
+        })
+        .collect();
+    let schools: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT instellingsnummer, name, id FROM schools ORDER BY name")
+            .fetch_all(db.pool())
+            .await
+            .map_err(crate::db::DbError::from)?;
+    let points: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT slug, name, partner_id FROM pickup_points ORDER BY name")
+            .fetch_all(db.pool())
+            .await
+            .map_err(crate::db::DbError::from)?;
+    Ok(FeedsScreen {
+        feeds,
+        schools: schools
+            .into_iter()
+            .filter(|(_, _, id)| {
+                allows(actor, Action::ViewSchool(SchoolId(*id))) && !actor.is_admin()
+            })
+            .map(|(n, name, _)| (n, name))
+            .collect(),
+        points: points
+            .into_iter()
+            .filter(|(_, _, p)| allows(actor, Action::HandleReservationsOf(PartnerId(*p))))
+            .map(|(slug, name, _)| (slug, name))
+            .collect(),
+    })
+}

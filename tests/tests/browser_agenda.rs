@@ -1,0 +1,84 @@
+//! The calendar page in a real browser: make a feed link, renew it (the old one dies).
+
+use leenpunt_tests::browser::Browser;
+use leenpunt_tests::{site_dir, TestApp, DEMO_PASSWORD};
+
+async fn status_of(b: &Browser, url: &str) -> u64 {
+    b.client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch(arguments[0], { cache: 'no-store' }).then(r => done(r.status));",
+            vec![serde_json::json!(url)],
+        )
+        .await
+        .expect("fetch")
+        .as_u64()
+        .expect("status")
+}
+
+#[tokio::test]
+async fn make_and_renew_a_feed_link() {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "run `cargo xtask test`"
+    );
+    let app = TestApp::spawn().await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&app.url("/aanmelden?next=/agenda"))
+        .await
+        .unwrap();
+    b.sign_in("leerkracht@demo.leenpunt.be", DEMO_PASSWORD)
+        .await;
+    b.wait_until("location.pathname === '/agenda'").await;
+    b.wait_for(".make-feed-user").await.click().await.unwrap();
+    let first = b
+        .wait_for("#feed-url")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        first.contains("/agenda/") && first.ends_with(".ics"),
+        "{first}"
+    );
+    let webcal = b
+        .wait_for(".new-feed a.button.primary")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(webcal.starts_with("webcal://"));
+    assert_eq!(status_of(&b, &first).await, 200);
+
+    b.wait_for("li.feed button.renew")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until(&format!("document.querySelector('#feed-url') && document.querySelector('#feed-url').value !== '{first}'"))
+        .await;
+    let second = b
+        .wait_for("#feed-url")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status_of(&b, &first).await, 404, "the old link died");
+    assert_eq!(status_of(&b, &second).await, 200);
+    assert_eq!(
+        b.js("return document.querySelectorAll('li.feed').length")
+            .await,
+        1
+    );
+    b.wait_for("li.feed button.revoke")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#outcome").await;
+    assert_eq!(status_of(&b, &second).await, 404);
+    b.close().await;
+}
