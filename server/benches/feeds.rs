@@ -1,0 +1,124 @@
+//! Calendar feed benchmarks, server-side through the service the HTTP handler calls: a
+//! feed of 500 events built from scratch, and the 304 answer to a client that has it.
+//!
+//! Run with `cargo xtask bench`.
+
+use chrono::{Duration as Days, NaiveDate};
+use leenpunt_server::config::Config;
+use leenpunt_server::domain::clock::FixedClock;
+use leenpunt_server::domain::policy::{Actor, RoleGrant};
+use leenpunt_server::service::feeds::{create, serve, NewFeed, Served};
+use leenpunt_server::startup::build_state;
+use leenpunt_shared::{Lang, Role, SchoolId, UserId};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const ROUNDS: usize = 400;
+const EVENTS: usize = 500;
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn report(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    println!(
+        "{label}: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
+        percentile(&times, 0.5),
+        percentile(&times, 0.95),
+        percentile(&times, 0.99)
+    );
+}
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let dir = tempfile::tempdir()?;
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            demo_data: true,
+            ..Config::default()
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let clock = FixedClock::on(today);
+        let state = build_state(config, Arc::new(clock)).await?;
+        let pool = state.db.pool().clone();
+        let (user, school): (i64, i64) =
+            sqlx::query_as("SELECT user_id, school_id FROM user_roles WHERE role = 'teacher' LIMIT 1")
+                .fetch_one(&pool)
+                .await?;
+        // 500 loans at a pickup point without fixed hand-over hours: one event each.
+        let kits: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT x.kit_type_id, x.pickup_point_id FROM kit_type_pickup_points x \
+             JOIN pickup_points pp ON pp.id = x.pickup_point_id WHERE pp.handover_from IS NULL",
+        )
+        .fetch_all(&pool)
+        .await?;
+        let mut tx = pool.begin().await?;
+        for i in 0..EVENTS {
+            let (kit, point) = kits[i % kits.len()];
+            let pickup = today + Days::days(7 + (i as i64 % 300));
+            sqlx::query(
+                "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
+                   return_date, held_until, status, note, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, 1, ?, ?, ?, 'bevestigd', 'Klas 3B, met de tablethouders', ?, ?)",
+            )
+            .bind(kit)
+            .bind(point)
+            .bind(school)
+            .bind(user)
+            .bind(pickup.to_string())
+            .bind((pickup + Days::days(4)).to_string())
+            .bind((pickup + Days::days(6)).to_string())
+            .bind("2026-11-20T10:00:00+00:00")
+            .bind("2026-11-21T10:00:00+00:00")
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        let actor = Actor {
+            user: Some(UserId(user)),
+            grants: vec![RoleGrant { role: Role::Teacher, school: Some(SchoolId(school)), partner: None }],
+        };
+        let public_url = "https://leenpunt.example";
+        let link = create(
+            &state.db,
+            &clock,
+            public_url,
+            &actor,
+            Lang::Nl,
+            &NewFeed { scope: "user".into(), school: None, kit: None, pickup: None },
+        )
+        .await?;
+        let url = link.url.unwrap_or_default();
+        let token = url.rsplit('/').next().unwrap_or_default().trim_end_matches(".ics").to_owned();
+
+        let mut full = Vec::with_capacity(ROUNDS);
+        let mut etag = String::new();
+        let mut size = 0;
+        let mut events = 0;
+        for _ in 0..ROUNDS {
+            let started = Instant::now();
+            let served = serve(&state.db, &clock, public_url, &token, None).await?;
+            full.push(started.elapsed());
+            if let Served::Calendar { etag: e, body, .. } = served {
+                events = body.matches("BEGIN:VEVENT").count();
+                size = body.len();
+                etag = e;
+            }
+        }
+        report(&format!("feed of {events} events ({size} bytes), built"), full);
+        let mut cached = Vec::with_capacity(ROUNDS);
+        for _ in 0..ROUNDS {
+            let started = Instant::now();
+            let served = serve(&state.db, &clock, public_url, &token, Some(&etag)).await?;
+            cached.push(started.elapsed());
+            assert!(matches!(served, Served::NotModified { .. }));
+        }
+        report("feed unchanged, 304", cached);
+        Ok(())
+    })
+}
