@@ -148,6 +148,31 @@ pub fn feeds(
     }
 }
 
+/// The desk agenda for whoever is asking (server-rendered page only).
+pub fn desk_agenda(
+    point: Option<String>,
+    view: Option<String>,
+    date: Option<String>,
+) -> impl Future<Output = Result<leenpunt_shared::reservations::DeskAgenda, Problem>> + Send + 'static
+{
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.desk_agenda(parts, point, view, date).await,
+                None => Err(client_free_problem()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = (point, view, date);
+        async { Err(client_free_problem()) }
+    }
+}
+
 /// The answer for data that only the server render reads.
 fn client_free_problem() -> Problem {
     Problem {

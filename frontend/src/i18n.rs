@@ -186,6 +186,15 @@ texts! {
     NoFeeds => "Je hebt nog geen agenda-links.", "You have no calendar links yet.";
     Revoked => "De link werkt niet meer.", "The link no longer works.";
     AddToCalendar => "Zet in mijn agenda (.ics)", "Add to my calendar (.ics)";
+    DeskAgendaTitle => "Balie-agenda", "Desk agenda";
+    Week => "Week", "Week";
+    Month => "Maand", "Month";
+    Earlier => "Vorige", "Previous";
+    Later => "Volgende", "Next";
+    Pickups => "Afhalen", "Pickups";
+    Returns => "Terugbrengen", "Returns";
+    NothingThisDay => "Niets gepland.", "Nothing planned.";
+    HandoverHours => "Afhaaluren", "Hand-over hours";
     NavClosedDays => "Sluitingsdagen", "Closed days";
     ClosedDaysTitle => "Sluitingsdagen", "Closed days";
     ClosedDaysIntro => "Op deze dagen kan je niets afhalen of terugbrengen. Schoolvakanties laad je elk jaar in met `leenpunt closed-days import`.", "Nothing can be picked up or returned on these days. Load each year's school holidays with `leenpunt closed-days import`.";

@@ -26,6 +26,14 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         query: String,
     ) -> BoxFuture<Result<Vec<Reservation>, Problem>>;
+    /// The desk agenda (`point`, `view`, `date` from the page's query).
+    fn desk_agenda(
+        &self,
+        request: http::request::Parts,
+        point: Option<String>,
+        view: Option<String>,
+        date: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::reservations::DeskAgenda, Problem>>;
     /// The calendar page for whoever made the request.
     fn feeds(
         &self,

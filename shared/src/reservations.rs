@@ -232,3 +232,39 @@ pub struct FeedsScreen {
     /// (slug, name) of the pickup points whose desk one runs.
     pub points: Vec<(String, String)>,
 }
+
+/// One hand-over in the desk agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaEntry {
+    pub reservation: ReservationId,
+    pub status: ReservationStatus,
+    pub kit_title: String,
+    pub quantity: u32,
+    pub school: String,
+    pub borrower: String,
+}
+
+/// A day of the desk agenda: what goes out and what comes back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaDay {
+    pub date: String,
+    pub pickups: Vec<AgendaEntry>,
+    pub returns: Vec<AgendaEntry>,
+}
+
+/// The desk agenda of a pickup point: a week or a month of hand-overs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct DeskAgenda {
+    /// (slug, name) of the pickup points whose desk one runs.
+    pub points: Vec<(String, String)>,
+    pub point: String,
+    /// `week` or `month`.
+    pub view: String,
+    pub first: String,
+    pub last: String,
+    pub prev: String,
+    pub next: String,
+    /// Hand-over hours, e.g. "09:00–12:00", when the point has them.
+    pub hours: Option<String>,
+    pub days: Vec<AgendaDay>,
+}

@@ -82,3 +82,69 @@ async fn make_and_renew_a_feed_link() {
     assert_eq!(status_of(&b, &second).await, 404);
     b.close().await;
 }
+
+#[tokio::test]
+async fn the_desk_agenda_shows_pickups_and_returns_by_week_and_month() {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "run `cargo xtask test`"
+    );
+    let app = TestApp::spawn().await;
+    let teacher = app
+        .login("leerkracht@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &serde_json::json!({ "kit": "bee-bot-set-klein", "pickup_point": "stem-rtc-brugge",
+                                 "pickup_date": "2026-12-07", "return_date": "2026-12-10", "quantity": 2 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let b = Browser::start().await;
+    b.client.goto(&app.url("/aanmelden?next=/")).await.unwrap();
+    b.sign_in("ambassadeur@demo.leenpunt.be", DEMO_PASSWORD)
+        .await;
+    b.wait_for("a.nav-desk-agenda").await;
+    b.client
+        .goto(&app.url("/balie/agenda?afhaalpunt=stem-rtc-brugge&datum=2026-12-09"))
+        .await
+        .unwrap();
+    // The week of Wednesday 9 December runs from Monday the 7th.
+    let monday = b
+        .wait_for("li.agenda-day[data-date='2026-12-07'] .agenda-pickups")
+        .await;
+    assert!(monday
+        .text()
+        .await
+        .unwrap()
+        .contains("2 × Bee-Bot set klein"));
+    let thursday = b
+        .wait_for("li.agenda-day[data-date='2026-12-10'] .agenda-returns")
+        .await;
+    assert!(thursday.text().await.unwrap().contains("Lotte Vermeulen"));
+    assert_eq!(
+        b.js("return document.querySelectorAll('li.agenda-day').length")
+            .await,
+        7
+    );
+    assert!(b
+        .wait_for(".hint")
+        .await
+        .text()
+        .await
+        .unwrap()
+        .contains("09:00–12:00"));
+    b.wait_for("a.agenda-month").await.click().await.unwrap();
+    b.wait_until("location.search.includes('weergave=maand')")
+        .await;
+    b.wait_for("li.agenda-day[data-date='2026-12-31']").await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('li.agenda-day').length")
+            .await,
+        31
+    );
+    b.close().await;
+}

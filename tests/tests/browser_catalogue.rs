@@ -178,6 +178,7 @@ async fn every_page_hydrates() {
         "/balie",
         "/beheer/sluitingsdagen",
         "/agenda",
+        "/balie/agenda",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

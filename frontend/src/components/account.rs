@@ -13,6 +13,7 @@ pub fn AccountMenu() -> impl IntoView {
             {user.teacher.then(|| view! { <a href="/mijn-reservaties" class="nav-reservations">{t(T::NavMyReservations)}</a> })}
             <a href="/agenda" class="nav-agenda">{t(T::NavAgenda)}</a>
             {user.desk.then(|| view! { <a href="/balie" class="nav-desk">{t(T::NavDesk)}</a> })}
+            {user.desk.then(|| view! { <a href="/balie/agenda" class="nav-desk-agenda">{t(T::DeskAgendaTitle)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/sluitingsdagen" class="nav-closed-days">{t(T::NavClosedDays)}</a> })}
             <span class="account-name">
                 <span class="visually-hidden">{format!("{} ", t(T::SignedInAs))}</span>

@@ -122,3 +122,95 @@ pub fn Agenda() -> impl IntoView {
         </section>
     }
 }
+
+/// The desk agenda: a week or a month of one pickup point's pickups and returns.
+#[component]
+pub fn DeskAgendaPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map().get_untracked();
+    let (point, view, date) = (
+        query.get("afhaalpunt"),
+        query.get("weergave"),
+        query.get("datum"),
+    );
+    let agenda = Resource::new(
+        move || (point.clone(), view.clone(), date.clone()),
+        |(p, v, d)| {
+            api::desk_agenda(
+                p,
+                v.map(|v| if v == "maand" { "month".to_owned() } else { v }),
+                d,
+            )
+        },
+    );
+    let entry = move |e: leenpunt_shared::reservations::AgendaEntry| {
+        view! {
+            <li class="agenda-entry" data-status=e.status.code()>
+                {format!("{} × {} · {} ({})", e.quantity, e.kit_title, e.school, e.borrower)}
+                <span class="status-badge" data-status=e.status.code()>{e.status.label(lang)}</span>
+            </li>
+        }
+    };
+    view! {
+        <Title text=t(T::DeskAgendaTitle)/>
+        <section class="desk-agenda-page">
+            <h1>{t(T::DeskAgendaTitle)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match agenda.await {
+                        Ok(a) => {
+                            let link = |date: &str, view: &str| {
+                                format!("/balie/agenda?afhaalpunt={}&weergave={view}&datum={date}", encode_component(&a.point))
+                            };
+                            let this = if a.view == "month" { "maand" } else { "week" };
+                            Either::Left(view! {
+                                <form method="get" action="/balie/agenda" class="desk-filter">
+                                    <label for="agenda-point">{t(T::PickupPoint)}</label>
+                                    <select id="agenda-point" name="afhaalpunt">
+                                        {a.points.iter().map(|(slug, name)| view! {
+                                            <option value=slug.clone() selected=*slug == a.point>{name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    <input type="hidden" name="weergave" value=this/>
+                                    <input type="hidden" name="datum" value=a.first.clone()/>
+                                    <button type="submit" class="button secondary">{t(T::FilterButton)}</button>
+                                </form>
+                                <nav class="agenda-nav" aria-label=t(T::DeskAgendaTitle)>
+                                    <a href=link(&a.prev, this) class="agenda-prev">{t(T::Earlier)}</a>
+                                    <strong class="agenda-range">{format!("{} – {}", human_date(&a.first, lang), human_date(&a.last, lang))}</strong>
+                                    <a href=link(&a.next, this) class="agenda-next">{t(T::Later)}</a>
+                                    <a href=link(&a.first, "week") class="agenda-week" aria-current=(this == "week").then_some("true")>{t(T::Week)}</a>
+                                    <a href=link(&a.first, "maand") class="agenda-month" aria-current=(this == "maand").then_some("true")>{t(T::Month)}</a>
+                                </nav>
+                                {a.hours.clone().map(|h| view! { <p class="hint">{format!("{}: {h}", t(T::HandoverHours))}</p> })}
+                                <ol class="agenda-days" data-view=a.view.clone()>
+                                    {a.days.into_iter().map(|d| {
+                                        let empty = d.pickups.is_empty() && d.returns.is_empty();
+                                        view! {
+                                            <li class="agenda-day" data-date=d.date.clone() class:empty=empty>
+                                                <h2>{human_date(&d.date, lang)}</h2>
+                                                {(!d.pickups.is_empty()).then(|| view! {
+                                                    <h3>{t(T::Pickups)}</h3>
+                                                    <ul class="agenda-pickups">{d.pickups.into_iter().map(entry).collect_view()}</ul>
+                                                })}
+                                                {(!d.returns.is_empty()).then(|| view! {
+                                                    <h3>{t(T::Returns)}</h3>
+                                                    <ul class="agenda-returns">{d.returns.into_iter().map(entry).collect_view()}</ul>
+                                                })}
+                                                {empty.then(|| view! { <p class="empty">{t(T::NothingThisDay)}</p> })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ol>
+                            })
+                        }
+                        Err(p) => Either::Right({
+                            set_status(p.status);
+                            view! { <p class="error" role="alert">{if p.status == 401 { t(T::SignInFirst) } else { t(T::NotAllowed) }}</p> }
+                        }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -58,6 +58,34 @@ impl Backend for PageBackend {
         })
     }
 
+    fn desk_agenda(
+        &self,
+        request: axum::http::request::Parts,
+        point: Option<String>,
+        view: Option<String>,
+        date: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::reservations::DeskAgenda, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            crate::service::feeds::desk_agenda(
+                &state.db,
+                state.clock.as_ref(),
+                &actor,
+                point.as_deref(),
+                view.as_deref(),
+                date.as_deref(),
+            )
+            .await
+            .map_err(|e| e.problem(lang))
+        })
+    }
+
     fn feeds(
         &self,
         request: axum::http::request::Parts,

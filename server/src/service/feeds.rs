@@ -388,3 +388,109 @@ pub async fn screen(db: &Db, actor: &Actor) -> Result<leenpunt_shared::reservati
             .collect(),
     })
 }
+
+/// The desk agenda: a week (from its Monday) or a month of a pickup point's pickups and
+/// returns — the same reservations its calendar feed shows.
+pub async fn desk_agenda(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    point: Option<&str>,
+    view: Option<&str>,
+    date: Option<&str>,
+) -> Result<leenpunt_shared::reservations::DeskAgenda> {
+    use chrono::Datelike;
+    use leenpunt_shared::reservations::{AgendaDay, AgendaEntry, DeskAgenda};
+    if actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let points: Vec<(String, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT slug, name, partner_id, handover_from, handover_until FROM pickup_points ORDER BY name",
+    )
+    .fetch_all(db.pool())
+    .await
+    .map_err(crate::db::DbError::from)?;
+    let mine: Vec<_> = points
+        .into_iter()
+        .filter(|(_, _, p, _, _)| allows(actor, Action::HandleReservationsOf(PartnerId(*p))))
+        .collect();
+    if mine.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let chosen = point
+        .and_then(|slug| mine.iter().find(|p| p.0 == slug))
+        .unwrap_or(&mine[0]);
+    let month = view == Some("month");
+    let day = date
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| today(clock));
+    let (first, last, prev, next) = if month {
+        let first = day.with_day(1).unwrap_or(day);
+        let next = (first + Duration::days(32)).with_day(1).unwrap_or(first);
+        let prev = (first - Duration::days(1)).with_day(1).unwrap_or(first);
+        (first, next - Duration::days(1), prev, next)
+    } else {
+        let first = day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        (
+            first,
+            first + Duration::days(6),
+            first - Duration::days(7),
+            first + Duration::days(7),
+        )
+    };
+    let rows: Vec<(i64, String, String, i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT r.id, r.status, k.title, r.quantity, s.name, u.name, r.pickup_date, r.return_date \
+         FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id JOIN schools s ON s.id = r.school_id \
+         JOIN users u ON u.id = r.user_id JOIN pickup_points pp ON pp.id = r.pickup_point_id \
+         WHERE pp.slug = ? AND r.status IN ('aangevraagd', 'bevestigd', 'afgehaald', 'teruggebracht') \
+           AND ((r.pickup_date BETWEEN ? AND ?) OR (r.return_date BETWEEN ? AND ?)) \
+         ORDER BY k.title, r.id",
+    )
+    .bind(&chosen.0)
+    .bind(first.to_string())
+    .bind(last.to_string())
+    .bind(first.to_string())
+    .bind(last.to_string())
+    .fetch_all(db.pool())
+    .await
+    .map_err(crate::db::DbError::from)?;
+    let mut days: Vec<AgendaDay> = (0..=(last - first).num_days())
+        .map(|n| AgendaDay {
+            date: (first + Duration::days(n)).to_string(),
+            pickups: Vec::new(),
+            returns: Vec::new(),
+        })
+        .collect();
+    for (id, status, title, quantity, school, borrower, pickup, ret) in rows {
+        let entry = AgendaEntry {
+            reservation: ReservationId(id),
+            status: leenpunt_shared::ReservationStatus::parse(&status)
+                .unwrap_or(leenpunt_shared::ReservationStatus::Confirmed),
+            kit_title: title,
+            quantity: quantity as u32,
+            school,
+            borrower,
+        };
+        if let Some(d) = days.iter_mut().find(|d| d.date == pickup) {
+            d.pickups.push(entry.clone());
+        }
+        if let Some(d) = days.iter_mut().find(|d| d.date == ret) {
+            d.returns.push(entry);
+        }
+    }
+    Ok(DeskAgenda {
+        hours: chosen
+            .3
+            .clone()
+            .zip(chosen.4.clone())
+            .map(|(f, u)| format!("{f}–{u}")),
+        point: chosen.0.clone(),
+        points: mine.iter().map(|p| (p.0.clone(), p.1.clone())).collect(),
+        view: if month { "month" } else { "week" }.to_owned(),
+        first: first.to_string(),
+        last: last.to_string(),
+        prev: prev.to_string(),
+        next: next.to_string(),
+        days,
+    })
+}
