@@ -270,3 +270,146 @@ fn item(r: ItemRow, link: &str) -> FeedReservation {
         link: link.to_owned(),
     }
 }
+
+/// A pickup point as lists and the desk agenda show it.
+#[derive(Debug, Clone)]
+pub struct PointBrief {
+    pub slug: String,
+    pub name: String,
+    pub partner: PartnerId,
+    pub handover: Option<(String, String)>,
+}
+
+/// A reservation in the desk agenda.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AgendaRow {
+    pub id: i64,
+    pub status: String,
+    pub title: String,
+    pub quantity: i64,
+    pub school: String,
+    pub borrower: String,
+    pub pickup_date: String,
+    pub return_date: String,
+}
+
+impl Db {
+    /// Every pickup point, by name.
+    pub async fn pickup_points_brief(&self) -> DbResult<Vec<PointBrief>> {
+        type PointRow = (String, String, i64, Option<String>, Option<String>);
+        let rows: Vec<PointRow> = sqlx::query_as(
+            "SELECT slug, name, partner_id, handover_from, handover_until FROM pickup_points ORDER BY name",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(slug, name, partner, from, until)| PointBrief {
+                slug,
+                name,
+                partner: PartnerId(partner),
+                handover: from.zip(until),
+            })
+            .collect())
+    }
+
+    /// Every school as (instellingsnummer, name, id), by name.
+    pub async fn schools_brief(&self) -> DbResult<Vec<(String, String, SchoolId)>> {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT instellingsnummer, name, id FROM schools ORDER BY name")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(n, name, id)| (n, name, SchoolId(id)))
+            .collect())
+    }
+
+    pub async fn kit_partner(&self, kit: KitTypeId) -> DbResult<Option<PartnerId>> {
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT partner_id FROM kit_types WHERE id = ?")
+                .bind(kit.0)
+                .fetch_optional(self.pool())
+                .await?
+                .map(PartnerId),
+        )
+    }
+
+    pub async fn point_partner(&self, point: PickupPointId) -> DbResult<Option<PartnerId>> {
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT partner_id FROM pickup_points WHERE id = ?")
+                .bind(point.0)
+                .fetch_optional(self.pool())
+                .await?
+                .map(PartnerId),
+        )
+    }
+
+    pub async fn kit_id_by_slug(&self, slug: &str) -> DbResult<Option<KitTypeId>> {
+        Ok(
+            sqlx::query_scalar::<_, i64>("SELECT id FROM kit_types WHERE slug = ?")
+                .bind(slug)
+                .fetch_optional(self.pool())
+                .await?
+                .map(KitTypeId),
+        )
+    }
+
+    /// A user's language for mails and feeds.
+    pub async fn user_lang(&self, user: UserId) -> DbResult<Lang> {
+        let lang: Option<String> = sqlx::query_scalar("SELECT lang FROM users WHERE id = ?")
+            .bind(user.0)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(lang.as_deref().and_then(Lang::parse).unwrap_or_default())
+    }
+
+    /// The hand-overs of a pickup point whose pickup or return falls in `[first, last]`.
+    pub async fn agenda_rows(
+        &self,
+        point: &str,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> DbResult<Vec<AgendaRow>> {
+        Ok(sqlx::query_as::<_, AgendaRow>(
+            "SELECT r.id, r.status, k.title, r.quantity, s.name AS school, u.name AS borrower, \
+               r.pickup_date, r.return_date \
+             FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id JOIN schools s ON s.id = r.school_id \
+             JOIN users u ON u.id = r.user_id JOIN pickup_points pp ON pp.id = r.pickup_point_id \
+             WHERE pp.slug = ? AND r.status IN ('aangevraagd', 'bevestigd', 'afgehaald', 'teruggebracht') \
+               AND ((r.pickup_date BETWEEN ? AND ?) OR (r.return_date BETWEEN ? AND ?)) \
+             ORDER BY k.title, r.id",
+        )
+        .bind(point)
+        .bind(first.to_string())
+        .bind(last.to_string())
+        .bind(first.to_string())
+        .bind(last.to_string())
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Sets a pickup point's hand-over hours ("09:00", "12:00").
+    pub async fn set_handover_hours(&self, slug: &str, from: &str, until: &str) -> DbResult<()> {
+        sqlx::query(
+            "UPDATE pickup_points SET handover_from = ?, handover_until = ? WHERE slug = ?",
+        )
+        .bind(from)
+        .bind(until)
+        .bind(slug)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Pickup point ids by slug.
+    pub async fn pickup_point_ids(&self) -> DbResult<Vec<(String, PickupPointId)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT slug, id FROM pickup_points")
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, id)| (s, PickupPointId(id)))
+            .collect())
+    }
+}

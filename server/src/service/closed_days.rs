@@ -43,17 +43,13 @@ pub async fn screen(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<ClosedD
             AppError::Forbidden
         });
     }
-    let points: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT slug, name, partner_id FROM pickup_points ORDER BY name")
-            .fetch_all(db.pool())
-            .await
-            .map_err(crate::db::DbError::from)?;
+    let points = db.pickup_points_brief().await?;
     Ok(ClosedDaysScreen {
         days: upcoming(db, clock, actor).await?,
         points: points
             .into_iter()
-            .filter(|(_, _, partner)| may_manage(actor, Some(PartnerId(*partner))))
-            .map(|(slug, name, _)| (slug, name))
+            .filter(|p| may_manage(actor, Some(p.partner)))
+            .map(|p| (p.slug, p.name))
             .collect(),
         can_close_all: may_manage(actor, None),
     })

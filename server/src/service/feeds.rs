@@ -9,7 +9,7 @@ use crate::domain::ical;
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
 use chrono::Duration;
-use leenpunt_shared::{KitTypeId, Lang, PartnerId, PickupPointId, ReservationId, SchoolId};
+use leenpunt_shared::{Lang, ReservationId};
 use sha2::{Digest, Sha256};
 
 /// Who may hold a feed of a scope (checked at creation and again at every read, so a
@@ -18,24 +18,14 @@ async fn may_follow(db: &Db, actor: &Actor, scope: FeedScope) -> Result<bool> {
     Ok(match scope {
         FeedScope::User => actor.user.is_some(),
         FeedScope::School(s) => allows(actor, Action::ViewSchool(s)),
-        FeedScope::Kit(k) => {
-            let partner: Option<i64> =
-                sqlx::query_scalar("SELECT partner_id FROM kit_types WHERE id = ?")
-                    .bind(k.0)
-                    .fetch_optional(db.pool())
-                    .await
-                    .map_err(crate::db::DbError::from)?;
-            partner.is_some_and(|p| allows(actor, Action::HandleReservationsOf(PartnerId(p))))
-        }
-        FeedScope::Pickup(p) => {
-            let partner: Option<i64> =
-                sqlx::query_scalar("SELECT partner_id FROM pickup_points WHERE id = ?")
-                    .bind(p.0)
-                    .fetch_optional(db.pool())
-                    .await
-                    .map_err(crate::db::DbError::from)?;
-            partner.is_some_and(|p| allows(actor, Action::HandleReservationsOf(PartnerId(p))))
-        }
+        FeedScope::Kit(k) => db
+            .kit_partner(k)
+            .await?
+            .is_some_and(|p| allows(actor, Action::HandleReservationsOf(p))),
+        FeedScope::Pickup(p) => db
+            .point_partner(p)
+            .await?
+            .is_some_and(|p| allows(actor, Action::HandleReservationsOf(p))),
     })
 }
 
@@ -118,39 +108,28 @@ async fn resolve(db: &Db, body: &NewFeed, lang: Lang) -> Result<FeedScope> {
             },
         )])
     };
-    let id_of = |sql: &'static str, value: Option<String>| async move {
-        match value {
-            Some(v) => sqlx::query_scalar::<_, i64>(sql)
-                .bind(v)
-                .fetch_optional(db.pool())
-                .await
-                .map_err(crate::db::DbError::from),
-            None => Ok(None),
-        }
-    };
+    let some = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     Ok(match body.scope.as_str() {
         "" | "user" => FeedScope::User,
-        "school" => FeedScope::School(SchoolId(
-            id_of(
-                "SELECT id FROM schools WHERE instellingsnummer = ?",
-                body.school.clone(),
-            )
-            .await?
-            .ok_or_else(|| missing("school"))?,
-        )),
-        "kit" => FeedScope::Kit(KitTypeId(
-            id_of("SELECT id FROM kit_types WHERE slug = ?", body.kit.clone())
+        "school" => FeedScope::School(match some(&body.school) {
+            Some(n) => db.school_id(&n).await?.ok_or_else(|| missing("school"))?,
+            None => return Err(missing("school")),
+        }),
+        "kit" => FeedScope::Kit(match some(&body.kit) {
+            Some(slug) => db
+                .kit_id_by_slug(&slug)
                 .await?
                 .ok_or_else(|| missing("kit"))?,
-        )),
-        "pickup" => FeedScope::Pickup(PickupPointId(
-            id_of(
-                "SELECT id FROM pickup_points WHERE slug = ?",
-                body.pickup.clone(),
-            )
-            .await?
-            .ok_or_else(|| missing("pickup"))?,
-        )),
+            None => return Err(missing("kit")),
+        }),
+        "pickup" => FeedScope::Pickup(match some(&body.pickup) {
+            Some(slug) => db
+                .pickup_point_by_slug(&slug)
+                .await?
+                .map(|(id, _)| id)
+                .ok_or_else(|| missing("pickup"))?,
+            None => return Err(missing("pickup")),
+        }),
         _ => return Err(missing("scope")),
     })
 }
@@ -214,14 +193,7 @@ pub async fn regenerate(
     let feed = own(db, actor, id).await?;
     let now = clock.now().to_rfc3339();
     let token = super::signup::random_token();
-    let mut tx = db.begin().await?;
-    sqlx::query("UPDATE calendar_feeds SET revoked_at = ? WHERE id = ?")
-        .bind(&now)
-        .bind(feed.id)
-        .execute(&mut *tx)
-        .await
-        .map_err(crate::db::DbError::from)?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    db.revoke_feed(feed.id, &now).await?;
     let id = db
         .insert_feed(&token_hash(&token), feed.owner, feed.scope, &now)
         .await?;
@@ -258,12 +230,7 @@ pub async fn serve(
     if !may_follow(db, &owner, feed.scope).await? {
         return Err(AppError::NotFound);
     }
-    let lang: Lang = sqlx::query_scalar::<_, String>("SELECT lang FROM users WHERE id = ?")
-        .bind(feed.owner.0)
-        .fetch_one(db.pool())
-        .await
-        .map_err(crate::db::DbError::from)
-        .map(|l| Lang::parse(&l).unwrap_or_default())?;
+    let lang = db.user_lang(feed.owner).await?;
     let since = today(clock) - Duration::days(90);
     let cancelled_since = (clock.now() - Duration::days(30)).to_rfc3339();
     let (count, newest, revisions) = db
@@ -362,29 +329,21 @@ pub async fn screen(db: &Db, actor: &Actor) -> Result<leenpunt_shared::reservati
             created_at: f.created_at,
         })
         .collect();
-    let schools: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT instellingsnummer, name, id FROM schools ORDER BY name")
-            .fetch_all(db.pool())
-            .await
-            .map_err(crate::db::DbError::from)?;
-    let points: Vec<(String, String, i64)> =
-        sqlx::query_as("SELECT slug, name, partner_id FROM pickup_points ORDER BY name")
-            .fetch_all(db.pool())
-            .await
-            .map_err(crate::db::DbError::from)?;
     Ok(FeedsScreen {
         feeds,
-        schools: schools
+        schools: db
+            .schools_brief()
+            .await?
             .into_iter()
-            .filter(|(_, _, id)| {
-                allows(actor, Action::ViewSchool(SchoolId(*id))) && !actor.is_admin()
-            })
+            .filter(|(_, _, id)| allows(actor, Action::ViewSchool(*id)) && !actor.is_admin())
             .map(|(n, name, _)| (n, name))
             .collect(),
-        points: points
+        points: db
+            .pickup_points_brief()
+            .await?
             .into_iter()
-            .filter(|(_, _, p)| allows(actor, Action::HandleReservationsOf(PartnerId(*p))))
-            .map(|(slug, name, _)| (slug, name))
+            .filter(|p| allows(actor, Action::HandleReservationsOf(p.partner)))
+            .map(|p| (p.slug, p.name))
             .collect(),
     })
 }
@@ -404,21 +363,16 @@ pub async fn desk_agenda(
     if actor.user.is_none() {
         return Err(AppError::Unauthorized);
     }
-    let points: Vec<(String, String, i64, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT slug, name, partner_id, handover_from, handover_until FROM pickup_points ORDER BY name",
-    )
-    .fetch_all(db.pool())
-    .await
-    .map_err(crate::db::DbError::from)?;
+    let points = db.pickup_points_brief().await?;
     let mine: Vec<_> = points
         .into_iter()
-        .filter(|(_, _, p, _, _)| allows(actor, Action::HandleReservationsOf(PartnerId(*p))))
+        .filter(|p| allows(actor, Action::HandleReservationsOf(p.partner)))
         .collect();
     if mine.is_empty() {
         return Err(AppError::Forbidden);
     }
     let chosen = point
-        .and_then(|slug| mine.iter().find(|p| p.0 == slug))
+        .and_then(|slug| mine.iter().find(|p| p.slug == slug))
         .unwrap_or(&mine[0]);
     let month = view == Some("month");
     let day = date
@@ -438,22 +392,7 @@ pub async fn desk_agenda(
             first + Duration::days(7),
         )
     };
-    let rows: Vec<(i64, String, String, i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT r.id, r.status, k.title, r.quantity, s.name, u.name, r.pickup_date, r.return_date \
-         FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id JOIN schools s ON s.id = r.school_id \
-         JOIN users u ON u.id = r.user_id JOIN pickup_points pp ON pp.id = r.pickup_point_id \
-         WHERE pp.slug = ? AND r.status IN ('aangevraagd', 'bevestigd', 'afgehaald', 'teruggebracht') \
-           AND ((r.pickup_date BETWEEN ? AND ?) OR (r.return_date BETWEEN ? AND ?)) \
-         ORDER BY k.title, r.id",
-    )
-    .bind(&chosen.0)
-    .bind(first.to_string())
-    .bind(last.to_string())
-    .bind(first.to_string())
-    .bind(last.to_string())
-    .fetch_all(db.pool())
-    .await
-    .map_err(crate::db::DbError::from)?;
+    let rows = db.agenda_rows(&chosen.slug, first, last).await?;
     let mut days: Vec<AgendaDay> = (0..=(last - first).num_days())
         .map(|n| AgendaDay {
             date: (first + Duration::days(n)).to_string(),
@@ -461,31 +400,30 @@ pub async fn desk_agenda(
             returns: Vec::new(),
         })
         .collect();
-    for (id, status, title, quantity, school, borrower, pickup, ret) in rows {
+    for row in rows {
         let entry = AgendaEntry {
-            reservation: ReservationId(id),
-            status: leenpunt_shared::ReservationStatus::parse(&status)
+            reservation: ReservationId(row.id),
+            status: leenpunt_shared::ReservationStatus::parse(&row.status)
                 .unwrap_or(leenpunt_shared::ReservationStatus::Confirmed),
-            kit_title: title,
-            quantity: quantity as u32,
-            school,
-            borrower,
+            kit_title: row.title,
+            quantity: row.quantity as u32,
+            school: row.school,
+            borrower: row.borrower,
         };
-        if let Some(d) = days.iter_mut().find(|d| d.date == pickup) {
+        if let Some(d) = days.iter_mut().find(|d| d.date == row.pickup_date) {
             d.pickups.push(entry.clone());
         }
-        if let Some(d) = days.iter_mut().find(|d| d.date == ret) {
+        if let Some(d) = days.iter_mut().find(|d| d.date == row.return_date) {
             d.returns.push(entry);
         }
     }
     Ok(DeskAgenda {
-        hours: chosen
-            .3
-            .clone()
-            .zip(chosen.4.clone())
-            .map(|(f, u)| format!("{f}–{u}")),
-        point: chosen.0.clone(),
-        points: mine.iter().map(|p| (p.0.clone(), p.1.clone())).collect(),
+        hours: chosen.handover.clone().map(|(f, u)| format!("{f}–{u}")),
+        point: chosen.slug.clone(),
+        points: mine
+            .iter()
+            .map(|p| (p.slug.clone(), p.name.clone()))
+            .collect(),
         view: if month { "month" } else { "week" }.to_owned(),
         first: first.to_string(),
         last: last.to_string(),

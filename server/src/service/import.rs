@@ -47,21 +47,18 @@ pub async fn import_schools(db: &Db, csv: &str) -> Result<ImportCounts, ImportEr
 /// Imports closed periods (e.g. next school year's holidays): all or nothing; a period
 /// that already exists keeps its id and gets the new reason.
 pub async fn import_closed_days(db: &Db, csv: &str) -> Result<ImportCounts, ImportError> {
-    let mut tx = db.begin().await?;
-    let points: Vec<(String, i64)> = sqlx::query_as("SELECT slug, id FROM pickup_points")
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(DbError::from)?;
+    let points = db.pickup_point_ids().await?;
     let slugs: HashSet<String> = points.iter().map(|(s, _)| s.clone()).collect();
     let rows =
         crate::domain::import::parse_closed_days(csv, &slugs).map_err(invalid("closed_days"))?;
+    let mut tx = db.begin().await?;
     let mut counts = ImportCounts::default();
     for row in rows {
         let point = row
             .pickup_point
             .as_ref()
             .and_then(|slug| points.iter().find(|(s, _)| s == slug))
-            .map(|(_, id)| leenpunt_shared::PickupPointId(*id));
+            .map(|(_, id)| *id);
         let (_, created) =
             crate::db::reservations::insert_closed_period(&mut tx, point, &row.period).await?;
         if created {
@@ -103,14 +100,7 @@ pub const DEMO_HANDOVER_HOURS: &[(&str, &str, &str)] = &[
 /// Sets the demo pickup points' hand-over hours.
 pub async fn load_demo_handover_hours(db: &Db) -> Result<(), DbError> {
     for (slug, from, until) in DEMO_HANDOVER_HOURS {
-        sqlx::query(
-            "UPDATE pickup_points SET handover_from = ?, handover_until = ? WHERE slug = ?",
-        )
-        .bind(from)
-        .bind(until)
-        .bind(slug)
-        .execute(db.pool())
-        .await?;
+        db.set_handover_hours(slug, from, until).await?;
     }
     Ok(())
 }
