@@ -179,6 +179,7 @@ texts! {
     AddToOutlook => "Toevoegen aan Outlook", "Add to Outlook";
     FeedMine => "Mijn reservaties", "My reservations";
     FeedForSchool => "Reservaties van mijn school", "My school's reservations";
+    FeedForKit => "Reservaties van één materiaal", "One material's reservations";
     FeedForPoint => "Afhaalagenda van een afhaalpunt", "A pickup point's hand-over agenda";
     MakeLink => "Maak een link", "Make a link";
     RenewLink => "Vernieuw de link", "Renew the link";

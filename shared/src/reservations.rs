@@ -231,6 +231,9 @@ pub struct FeedsScreen {
     pub schools: Vec<(String, String)>,
     /// (slug, name) of the pickup points whose desk one runs.
     pub points: Vec<(String, String)>,
+    /// (slug, title) of the kit types whose desk one runs.
+    #[serde(default)]
+    pub kits: Vec<(String, String)>,
 }
 
 /// One hand-over in the desk agenda.

@@ -146,5 +146,27 @@ async fn the_desk_agenda_shows_pickups_and_returns_by_week_and_month() {
             .await,
         31
     );
+    // Desk staff can also follow one kit type's bookings in their own calendar.
+    b.client.goto(&app.url("/agenda")).await.unwrap();
+    b.js("document.querySelector('#feed-kit').value = 'bee-bot-set-klein'; return null;")
+        .await;
+    b.wait_for(".make-feed-kit").await.click().await.unwrap();
+    let url = b
+        .wait_for("#feed-url")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    let path = format!(
+        "/{}",
+        url.split_once("://").unwrap().1.split_once('/').unwrap().1
+    );
+    let ics = app.get(&path).await.text().await.unwrap();
+    assert!(
+        ics.contains("X-WR-CALNAME:Leenpunt: Bee-Bot set klein"),
+        "{ics}"
+    );
+    assert!(ics.contains("SUMMARY:Uitlening: Bee-Bot set klein"));
     b.close().await;
 }

@@ -74,6 +74,16 @@ pub fn Agenda() -> impl IntoView {
                                         <button type="submit" class="button secondary">{t(T::MakeLink)}</button>
                                     </form>
                                 })}
+                                {(!s.kits.is_empty()).then(|| view! {
+                                    <form method="post" action="/agenda-links" class="inline">
+                                        <input type="hidden" name="scope" value="kit"/>
+                                        <label for="feed-kit">{t(T::FeedForKit)}</label>
+                                        <select id="feed-kit" name="kit">
+                                            {s.kits.iter().map(|(slug, title)| view! { <option value=slug.clone()>{title.clone()}</option> }).collect_view()}
+                                        </select>
+                                        <button type="submit" class="button secondary make-feed-kit">{t(T::MakeLink)}</button>
+                                    </form>
+                                })}
                                 {(!s.points.is_empty()).then(|| view! {
                                     <form method="post" action="/agenda-links" class="inline">
                                         <input type="hidden" name="scope" value="pickup"/>

@@ -313,6 +313,19 @@ impl Db {
             .collect())
     }
 
+    /// Every loan kit type as (slug, title, partner), by title.
+    pub async fn loan_kits_brief(&self) -> DbResult<Vec<(String, String, PartnerId)>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT slug, title, partner_id FROM kit_types WHERE kind = 'uitleen' ORDER BY title",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, t, p)| (s, t, PartnerId(p)))
+            .collect())
+    }
+
     /// Every school as (instellingsnummer, name, id), by name.
     pub async fn schools_brief(&self) -> DbResult<Vec<(String, String, SchoolId)>> {
         let rows: Vec<(String, String, i64)> =

@@ -345,6 +345,13 @@ pub async fn screen(db: &Db, actor: &Actor) -> Result<leenpunt_shared::reservati
             .filter(|p| allows(actor, Action::HandleReservationsOf(p.partner)))
             .map(|p| (p.slug, p.name))
             .collect(),
+        kits: db
+            .loan_kits_brief()
+            .await?
+            .into_iter()
+            .filter(|(_, _, partner)| allows(actor, Action::HandleReservationsOf(*partner)))
+            .map(|(slug, title, _)| (slug, title))
+            .collect(),
     })
 }
 
