@@ -196,6 +196,15 @@ texts! {
     Returns => "Terugbrengen", "Returns";
     NothingThisDay => "Niets gepland.", "Nothing planned.";
     HandoverHours => "Afhaaluren", "Hand-over hours";
+    ForgotTitle => "Wachtwoord vergeten", "Forgotten password";
+    ForgotIntro => "Vul je e-mailadres in. Heb je een account, dan krijg je een link om een nieuw wachtwoord te kiezen.", "Enter your e-mail address. If you have an account, you get a link to choose a new password.";
+    SendResetLink => "Stuur me een link", "Send me a link";
+    ResetSent => "Als dit adres een account heeft, is er nu een mail met een link onderweg (2 uur geldig).", "If this address has an account, a mail with a link is on its way (valid for 2 hours).";
+    ForgotLink => "Wachtwoord vergeten?", "Forgotten your password?";
+    NewPasswordTitle => "Kies een nieuw wachtwoord", "Choose a new password";
+    NewPasswordLabel => "Nieuw wachtwoord (minstens 10 tekens)", "New password (at least 10 characters)";
+    SavePassword => "Bewaar", "Save";
+    PasswordReset => "Je nieuwe wachtwoord is bewaard. Meld je aan; je bent overal elders afgemeld.", "Your new password is saved. Sign in; you are signed out everywhere else.";
     NavClosedDays => "Sluitingsdagen", "Closed days";
     ClosedDaysTitle => "Sluitingsdagen", "Closed days";
     ClosedDaysIntro => "Op deze dagen kan je niets afhalen of terugbrengen. Schoolvakanties laad je elk jaar in met `leenpunt closed-days import`.", "Nothing can be picked up or returned on these days. Load each year's school holidays with `leenpunt closed-days import`.";

@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/catalogus") view=pages::catalogue::CataloguePage ssr=SsrMode::Async/>
                     <Route path=path!("/catalogus/:slug") view=pages::kit::KitPage ssr=SsrMode::Async/>
                     <Route path=path!("/aanmelden") view=pages::signin::SignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/wachtwoord-vergeten") view=pages::password::ForgotPassword ssr=SsrMode::Async/>
+                    <Route path=path!("/wachtwoord/:token") view=pages::password::NewPassword ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
                     <Route path=path!("/balie") view=pages::reservations::Desk ssr=SsrMode::Async/>
                     <Route path=path!("/agenda") view=pages::agenda::Agenda ssr=SsrMode::Async/>

@@ -50,3 +50,68 @@ async fn sign_in_shows_the_user_and_sign_out_forgets_them() {
     );
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_through_the_mailed_link() {
+    use leenpunt_tests::browser::Browser;
+    let app = leenpunt_tests::TestApp::spawn().await;
+    let b = Browser::start().await;
+    b.client.goto(&app.url("/aanmelden")).await.unwrap();
+    b.wait_for("a.forgot-link").await.click().await.unwrap();
+    b.wait_for("#reset-email")
+        .await
+        .send_keys("leerkracht@demo.leenpunt.be")
+        .await
+        .unwrap();
+    b.wait_for(".signin-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#reset-sent").await;
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE subject LIKE 'Kies een nieuw wachtwoord%'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/wachtwoord/"))
+        .unwrap();
+    let path = format!(
+        "/{}",
+        link.split_once("://").unwrap().1.split_once('/').unwrap().1
+    );
+    // Too short first: the reason shows, nothing changes.
+    b.client.goto(&app.url(&path)).await.unwrap();
+    b.wait_for("#new-password")
+        .await
+        .send_keys("kort")
+        .await
+        .unwrap();
+    b.js("document.querySelector('#new-password').removeAttribute('minlength'); return null;")
+        .await;
+    b.wait_for(".signin-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let error = b.wait_for("#reset-error").await.text().await.unwrap();
+    assert!(error.contains("minstens 10"), "{error}");
+    b.wait_for("#new-password")
+        .await
+        .send_keys("een-nieuw-wachtwoord")
+        .await
+        .unwrap();
+    b.wait_for(".signin-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#signin-reset").await;
+    b.sign_in("leerkracht@demo.leenpunt.be", "een-nieuw-wachtwoord")
+        .await;
+    b.wait_for(".account-name").await;
+    b.close().await;
+}

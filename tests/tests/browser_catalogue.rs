@@ -179,6 +179,8 @@ async fn every_page_hydrates() {
         "/beheer/sluitingsdagen",
         "/agenda",
         "/balie/agenda",
+        "/wachtwoord-vergeten",
+        "/wachtwoord/onbekend?fout=x",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

@@ -6,5 +6,6 @@ pub mod closed_days;
 pub mod home;
 pub mod kit;
 pub mod not_found;
+pub mod password;
 pub mod reservations;
 pub mod signin;

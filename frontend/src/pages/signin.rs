@@ -36,6 +36,7 @@ pub fn SignIn() -> impl IntoView {
             <h1>{t(T::SignInTitle)}</h1>
             <p>{t(T::SignInIntro)}</p>
             {move || query.read().get("bevestigd").map(|_| view! { <p class="notice" role="status" id="signin-notice">{t(T::Confirmed)}</p> })}
+            {move || query.read().get("hersteld").map(|_| view! { <p class="notice" role="status" id="signin-reset">{t(T::PasswordReset)}</p> })}
             {move || error().map(|e| view! { <p class="error" role="alert" id="signin-error">{t(e)}</p> })}
             <form method="post" action="/sessie" class="signin-form">
                 <input type="hidden" name="next" value=next/>
@@ -45,6 +46,7 @@ pub fn SignIn() -> impl IntoView {
                 <input id="signin-password" type="password" name="password" autocomplete="current-password" required=true/>
                 <button type="submit" class="button primary">{t(T::SignIn)}</button>
             </form>
+            <p><a href="/wachtwoord-vergeten" class="forgot-link">{t(T::ForgotLink)}</a></p>
         </section>
     }
 }

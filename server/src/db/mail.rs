@@ -147,3 +147,34 @@ impl Db {
         Ok(n as u32)
     }
 }
+
+/// Sets a new password hash, confirms the address (the mail link proved it) and ends every
+/// session of the user.
+pub async fn set_password(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    hash: &str,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE users SET password_hash = ?, confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?",
+    )
+    .bind(hash)
+    .bind(now)
+    .bind(user.0)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A user's e-mail address.
+pub async fn user_email(conn: &mut SqliteConnection, user: UserId) -> DbResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
+        .bind(user.0)
+        .fetch_optional(&mut *conn)
+        .await?)
+}

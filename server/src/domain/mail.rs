@@ -65,6 +65,33 @@ pub fn already_registered(lang: Lang, to: &Email, signin_link: &str) -> Mail {
     }
 }
 
+/// A link to choose a new password (valid two hours, single use).
+pub fn reset_password(lang: Lang, to: &Email, link: &str) -> Mail {
+    let (subject, body) = match lang {
+        Lang::Nl => (
+            "Kies een nieuw wachtwoord voor Leenpunt".to_owned(),
+            format!(
+                "Dag,\n\nIemand (wellicht jij) vroeg een nieuw wachtwoord aan voor dit e-mailadres. \
+                 Kies het met deze link (2 uur geldig, één keer te gebruiken):\n\n{link}\n\n\
+                 Vroeg je niets aan? Dan hoef je niets te doen; je wachtwoord blijft hetzelfde.\n\nLeenpunt\n"
+            ),
+        ),
+        Lang::En => (
+            "Choose a new password for Leenpunt".to_owned(),
+            format!(
+                "Hello,\n\nSomeone (probably you) asked for a new password for this e-mail address. \
+                 Choose it with this link (valid for 2 hours, usable once):\n\n{link}\n\n\
+                 Did you not ask? Then there is nothing to do; your password stays the same.\n\nLeenpunt\n"
+            ),
+        ),
+    };
+    Mail {
+        to: to.clone(),
+        subject,
+        body,
+    }
+}
+
 /// Why a reservation mail is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReservationNews {

@@ -21,6 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/schools", get(schools))
         .route("/api/v1/mailbox", get(mailbox))
         .route("/bevestig/{token}", get(confirm_link))
+        .route("/api/v1/password-reset", post(api_request_reset))
+        .route("/api/v1/password-reset/{token}", post(api_reset))
+        .route("/wachtwoord-vergeten", post(form_request_reset))
+        .route("/wachtwoord/{token}", post(form_reset))
 }
 
 /// Creates a teacher account and mails a confirmation link. Answers the same whether or
@@ -80,4 +84,158 @@ pub async fn schools(State(state): State<AppState>) -> Result<Json<Vec<SchoolOpt
 pub async fn mailbox(State(state): State<AppState>, who: Who) -> Result<Json<Vec<OutboxMail>>> {
     who.require(Action::ReadMailbox)?;
     Ok(Json(state.db.mailbox(100).await?))
+}
+
+/// Asks for a password-reset mail.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// A new password, with the token from the mail.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewPassword {
+    pub password: String,
+}
+
+/// Mails a reset link if the address has an account; the answer is always 202.
+#[utoipa::path(post, path = "/api/v1/password-reset", tag = "accounts", request_body = ResetRequest, responses(
+    (status = 202, description = "If the address has an account, a mail is on its way"),
+))]
+pub async fn api_request_reset(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    super::reservations::ApiJson(body): super::reservations::ApiJson<ResetRequest>,
+) -> Result<StatusCode> {
+    crate::service::signup::request_reset(
+        &state.db,
+        state.clock.now(),
+        &state.config.public_url(),
+        lang,
+        &body.email,
+    )
+    .await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+fn reset_error(
+    problem: crate::service::signup::ResetProblem,
+    lang: leenpunt_shared::Lang,
+) -> AppError {
+    use crate::service::signup::ResetProblem;
+    let nl = lang == leenpunt_shared::Lang::Nl;
+    let (field, message) = match problem {
+        ResetProblem::Password(p) => ("password", p.message(lang)),
+        ResetProblem::Token(TokenProblem::Expired) => (
+            "token",
+            if nl {
+                "Deze link is verlopen. Vraag een nieuwe aan."
+            } else {
+                "This link has expired. Ask for a new one."
+            }
+            .to_owned(),
+        ),
+        ResetProblem::Token(TokenProblem::Used) => (
+            "token",
+            if nl {
+                "Deze link is al gebruikt. Vraag een nieuwe aan."
+            } else {
+                "This link was used already. Ask for a new one."
+            }
+            .to_owned(),
+        ),
+        ResetProblem::Token(TokenProblem::Unknown) => (
+            "token",
+            if nl {
+                "Deze link is ongeldig. Vraag een nieuwe aan."
+            } else {
+                "This link is not valid. Ask for a new one."
+            }
+            .to_owned(),
+        ),
+    };
+    AppError::Validation(vec![leenpunt_shared::FieldError::new(field, message)])
+}
+
+/// Sets a new password with the token from the reset mail; every session ends.
+#[utoipa::path(post, path = "/api/v1/password-reset/{token}", tag = "accounts", params(("token" = String, Path)), request_body = NewPassword, responses(
+    (status = 204, description = "The new password is set"),
+    (status = 422, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn api_reset(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+    super::reservations::ApiJson(body): super::reservations::ApiJson<NewPassword>,
+) -> Result<StatusCode> {
+    match crate::service::signup::reset_password(
+        &state.db,
+        state.clock.now(),
+        &token,
+        &body.password,
+    )
+    .await?
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(problem) => Err(reset_error(problem, lang)),
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn form_request_reset(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    axum::Form(form): axum::Form<ResetForm>,
+) -> Result<Response> {
+    crate::service::signup::request_reset(
+        &state.db,
+        state.clock.now(),
+        &state.config.public_url(),
+        lang,
+        &form.email,
+    )
+    .await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/wachtwoord-vergeten?verstuurd=1")],
+    )
+        .into_response())
+}
+
+async fn form_reset(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+    axum::Form(form): axum::Form<ResetForm>,
+) -> Result<Response> {
+    let location = match crate::service::signup::reset_password(
+        &state.db,
+        state.clock.now(),
+        &token,
+        &form.password,
+    )
+    .await?
+    {
+        Ok(()) => "/aanmelden?hersteld=1".to_owned(),
+        Err(problem) => {
+            let message = reset_error(problem, lang)
+                .problem(lang)
+                .errors
+                .remove(0)
+                .message;
+            format!(
+                "/wachtwoord/{}?fout={}",
+                leenpunt_shared::query::encode_component(&token),
+                leenpunt_shared::query::encode_component(&message)
+            )
+        }
+    };
+    Ok(axum::response::Redirect::to(&location).into_response())
 }

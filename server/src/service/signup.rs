@@ -203,3 +203,109 @@ pub async fn confirm(
     tx.commit().await?;
     Ok(Ok(()))
 }
+
+/// Mails a password-reset link when the address has an account that is not disabled. The
+/// answer is the same either way: the form never reveals who has an account.
+pub async fn request_reset(
+    db: &Db,
+    now: DateTime<Utc>,
+    public_url: &str,
+    lang: Lang,
+    email: &str,
+) -> Result<(), DbError> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    let Some(record) = db.login_record(&email).await? else {
+        return Ok(());
+    };
+    if record.disabled {
+        return Ok(());
+    }
+    let stamp = now.to_rfc3339();
+    let token = random_token();
+    let expires = (now + TokenPurpose::Reset.lifetime()).to_rfc3339();
+    let mut tx = db.begin().await?;
+    insert_token(
+        &mut tx,
+        &token_hash(&token),
+        record.id,
+        TokenPurpose::Reset,
+        &stamp,
+        &expires,
+    )
+    .await?;
+    let link = format!("{}/wachtwoord/{token}", public_url.trim_end_matches('/'));
+    enqueue(
+        &mut tx,
+        &crate::domain::mail::reset_password(lang, &email, &link),
+        &stamp,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(record.id),
+        "password-reset-requested",
+        &format!("user:{}", record.id.0),
+        "",
+        &stamp,
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// Why a new password was not set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetProblem {
+    Token(TokenProblem),
+    Password(crate::domain::auth::PasswordProblem),
+}
+
+/// Sets a new password with a reset link: single use, two hours; every session ends.
+pub async fn reset_password(
+    db: &Db,
+    now: DateTime<Utc>,
+    token: &str,
+    password: &str,
+) -> Result<Result<(), ResetProblem>, DbError> {
+    let hash = token_hash(token);
+    let mut tx = db.begin().await?;
+    let Some((user, expires, used)) = find_token(&mut tx, &hash, TokenPurpose::Reset).await? else {
+        return Ok(Err(ResetProblem::Token(TokenProblem::Unknown)));
+    };
+    let expires = DateTime::parse_from_rfc3339(&expires)
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or(now);
+    if let Err(problem) = check_token(now, expires, used) {
+        return Ok(Err(ResetProblem::Token(problem)));
+    }
+    let email = crate::db::mail::user_email(&mut tx, user)
+        .await?
+        .and_then(|e| Email::parse(&e).ok());
+    if let Some(email) = &email {
+        if let Err(problem) = check_password(password, email) {
+            return Ok(Err(ResetProblem::Password(problem)));
+        }
+    }
+    let password_hash = tokio::task::spawn_blocking({
+        let p = password.to_owned();
+        move || hash_password(&p)
+    })
+    .await
+    .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))?;
+    let stamp = now.to_rfc3339();
+    use_token(&mut tx, &hash, &stamp).await?;
+    crate::db::mail::set_password(&mut tx, user, &password_hash, &stamp).await?;
+    audit(
+        &mut tx,
+        Some(user),
+        "password-reset",
+        &format!("user:{}", user.0),
+        "",
+        &stamp,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}

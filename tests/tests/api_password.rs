@@ -1,0 +1,89 @@
+//! Forgotten passwords: a single-use, two-hour link by mail; no answer reveals whether an
+//! address has an account; a new password ends every session.
+
+use leenpunt_tests::{TestApp, DEMO_PASSWORD};
+use serde_json::json;
+
+const TEACHER: &str = "leerkracht@demo.leenpunt.be";
+
+/// The token in the newest reset mail to an address.
+async fn reset_token(app: &TestApp, to: &str) -> Option<String> {
+    let body: Option<String> = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE 'Kies een nieuw wachtwoord%' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .fetch_optional(app.state.db.pool())
+    .await
+    .unwrap();
+    let body = body?;
+    let start = body.find("/wachtwoord/")? + "/wachtwoord/".len();
+    Some(body[start..].split_whitespace().next()?.to_owned())
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
+    let app = TestApp::spawn().await;
+    let old_session = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    // Unknown and known addresses get the same answer; only the known one gets a mail.
+    for email in ["niemand@nergens.be", "geen-adres", TEACHER] {
+        let r = app
+            .post_json("", "/api/v1/password-reset", &json!({ "email": email }))
+            .await;
+        assert_eq!(r.status(), 202, "{email}");
+    }
+    assert!(reset_token(&app, "niemand@nergens.be").await.is_none());
+    let token = reset_token(&app, TEACHER).await.expect("a reset mail");
+    let path = format!("/api/v1/password-reset/{token}");
+    let r = app
+        .post_json("", &path, &json!({ "password": "kort" }))
+        .await;
+    assert_eq!(r.status(), 422);
+    let p: leenpunt_shared::Problem = r.json().await.unwrap();
+    assert_eq!(p.errors[0].field, "password");
+    let r = app
+        .post_json("", &path, &json!({ "password": "een-nieuw-wachtwoord" }))
+        .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        app.get_as(&old_session, "/api/v1/me").await.status(),
+        401,
+        "old sessions end"
+    );
+    assert!(app.login(TEACHER, DEMO_PASSWORD).await.is_err());
+    assert!(app.login(TEACHER, "een-nieuw-wachtwoord").await.is_ok());
+    // Single use.
+    let r = app
+        .post_json(
+            "",
+            &path,
+            &json!({ "password": "nog-een-ander-wachtwoord" }),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let p: leenpunt_shared::Problem = r.json().await.unwrap();
+    assert_eq!(p.errors[0].field, "token");
+    assert!(
+        p.errors[0].message.contains("al gebruikt"),
+        "{}",
+        p.errors[0].message
+    );
+}
+
+#[tokio::test]
+async fn a_reset_link_expires_after_two_hours() {
+    use leenpunt_server::service::signup::{reset_password, ResetProblem};
+    let app = TestApp::spawn().await;
+    app.post_json("", "/api/v1/password-reset", &json!({ "email": TEACHER }))
+        .await;
+    let token = reset_token(&app, TEACHER).await.unwrap();
+    let later = app.state.clock.now() + chrono::Duration::hours(2) + chrono::Duration::minutes(1);
+    let outcome = reset_password(&app.state.db, later, &token, "een-nieuw-wachtwoord")
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        Err(ResetProblem::Token(
+            leenpunt_server::domain::auth::TokenProblem::Expired
+        ))
+    );
+}
