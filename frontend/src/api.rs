@@ -173,6 +173,27 @@ pub fn desk_agenda(
     }
 }
 
+/// The invitation screen for whoever is asking (server-rendered page only).
+pub fn invite_screen(
+) -> impl Future<Output = Result<leenpunt_shared::accounts::InviteScreen, Problem>> + Send + 'static
+{
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.invite_screen(parts).await,
+                None => Err(client_free_problem()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        async { Err(client_free_problem()) }
+    }
+}
+
 /// The answer for data that only the server render reads.
 fn client_free_problem() -> Problem {
     Problem {

@@ -71,6 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/aanmelden") view=pages::signin::SignIn ssr=SsrMode::Async/>
                     <Route path=path!("/wachtwoord-vergeten") view=pages::password::ForgotPassword ssr=SsrMode::Async/>
                     <Route path=path!("/wachtwoord/:token") view=pages::password::NewPassword ssr=SsrMode::Async/>
+                    <Route path=path!("/uitnodiging/:token") view=pages::password::AcceptInvitation ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/uitnodigen") view=pages::password::Invite ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
                     <Route path=path!("/balie") view=pages::reservations::Desk ssr=SsrMode::Async/>
                     <Route path=path!("/agenda") view=pages::agenda::Agenda ssr=SsrMode::Async/>

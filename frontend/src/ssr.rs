@@ -34,6 +34,11 @@ pub trait Backend: Send + Sync + 'static {
         view: Option<String>,
         date: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::reservations::DeskAgenda, Problem>>;
+    /// The invitation screen for whoever made the request.
+    fn invite_screen(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::accounts::InviteScreen, Problem>>;
     /// The calendar page for whoever made the request.
     fn feeds(
         &self,

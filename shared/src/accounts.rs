@@ -123,3 +123,12 @@ pub struct SchoolOption {
     pub name: String,
     pub municipality: String,
 }
+
+/// The invitation screen: the partner services one may invite staff for, and whether one
+/// may invite teachers and admins (admins only).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct InviteScreen {
+    /// (slug, name).
+    pub partners: Vec<(String, String)>,
+    pub admin: bool,
+}

@@ -149,3 +149,21 @@ pub fn human_date(iso: &str, lang: Lang) -> String {
         _ => iso.to_owned(),
     }
 }
+
+impl crate::Role {
+    pub fn label(self, lang: Lang) -> &'static str {
+        use crate::Role as R;
+        match (self, lang) {
+            (R::Teacher, Lang::Nl) => "Leerkracht",
+            (R::Teacher, Lang::En) => "Teacher",
+            (R::Ambassador, Lang::Nl) => "Ambassadeur aan de uitleenbalie",
+            (R::Ambassador, Lang::En) => "Lending desk ambassador",
+            (R::Trainer, Lang::Nl) => "Trainer",
+            (R::Trainer, Lang::En) => "Trainer",
+            (R::PartnerAdmin, Lang::Nl) => "Beheerder van een uitleendienst",
+            (R::PartnerAdmin, Lang::En) => "Partner service admin",
+            (R::Admin, Lang::Nl) => "Beheerder",
+            (R::Admin, Lang::En) => "Administrator",
+        }
+    }
+}

@@ -87,3 +87,162 @@ async fn a_reset_link_expires_after_two_hours() {
         ))
     );
 }
+
+/// The token in the newest invitation mail to an address.
+async fn invitation_token(app: &TestApp, to: &str) -> Option<String> {
+    let body: Option<String> = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE 'Je bent uitgenodigd%' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .fetch_optional(app.state.db.pool())
+    .await
+    .unwrap();
+    let body = body?;
+    let start = body.find("/uitnodiging/")? + "/uitnodiging/".len();
+    Some(body[start..].split_whitespace().next()?.to_owned())
+}
+
+#[tokio::test]
+async fn invitations_by_admins_and_partner_admins() {
+    let app = TestApp::spawn().await;
+    let admin = app
+        .login("beheerder@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let mos_admin = app
+        .login("partnerbeheer@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let teacher = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let invite = |who: &str, role: &str, partner: Option<&str>| json!({ "email": who, "name": "Nieuwe collega", "role": role, "partner": partner });
+    // A partner admin invites desk staff of their own partner only.
+    let r = app
+        .post_json(
+            &mos_admin,
+            "/api/v1/invitations",
+            &invite("balie@mos.be", "ambassador", Some("mos")),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
+    let r = app
+        .post_json(
+            &mos_admin,
+            "/api/v1/invitations",
+            &invite("x@stem.be", "ambassador", Some("stem-rtc")),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = app
+        .post_json(
+            &mos_admin,
+            "/api/v1/invitations",
+            &invite("y@mos.be", "admin", None),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/invitations",
+            &invite("z@school.be", "trainer", Some("mos")),
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    let r = app
+        .post_json(
+            "",
+            "/api/v1/invitations",
+            &invite("z@school.be", "trainer", Some("mos")),
+        )
+        .await;
+    assert_eq!(r.status(), 401);
+    // Bad input: each field says what.
+    let r = app
+        .post_json(
+            &admin,
+            "/api/v1/invitations",
+            &json!({ "email": "geen", "role": "koning" }),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let p: leenpunt_shared::Problem = r.json().await.unwrap();
+    let fields: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["email", "role"]);
+    let r = app
+        .post_json(
+            &admin,
+            "/api/v1/invitations",
+            &invite("t@school.be", "teacher", None),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+
+    // The invited person chooses a password and can sign in with the role.
+    let token = invitation_token(&app, "balie@mos.be")
+        .await
+        .expect("an invitation mail");
+    assert!(
+        app.login("balie@mos.be", "wat-dan-ook-123").await.is_err(),
+        "no password yet"
+    );
+    let r = app
+        .post_json(
+            "",
+            &format!("/api/v1/invitations/{token}/accept"),
+            &json!({ "password": "mijn-eerste-wachtwoord" }),
+        )
+        .await;
+    assert_eq!(r.status(), 204);
+    let cookie = app
+        .login("balie@mos.be", "mijn-eerste-wachtwoord")
+        .await
+        .unwrap();
+    let me: leenpunt_shared::Me = app
+        .get_as(&cookie, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me.grants[0].role, leenpunt_shared::Role::Ambassador);
+    assert_eq!(
+        me.grants[0].partner.as_ref().unwrap().name.contains("MOS"),
+        true
+    );
+    // The link works once.
+    let r = app
+        .post_json(
+            "",
+            &format!("/api/v1/invitations/{token}/accept"),
+            &json!({ "password": "nog-een-wachtwoord" }),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+
+    // An existing account gains the role and gets a notice instead of a new account.
+    let r = app
+        .post_json(
+            &admin,
+            "/api/v1/invitations",
+            &invite(TEACHER, "trainer", Some("mos")),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
+    let notices: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Je hebt een nieuwe rol%'",
+    )
+    .bind(TEACHER)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(notices, 1);
+    let me: leenpunt_shared::Me = app
+        .get_as(&teacher, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(me
+        .grants
+        .iter()
+        .any(|g| g.role == leenpunt_shared::Role::Trainer));
+}

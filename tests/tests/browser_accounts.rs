@@ -115,3 +115,73 @@ async fn a_forgotten_password_is_reset_through_the_mailed_link() {
     b.wait_for(".account-name").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_invites_desk_staff_who_choose_a_password() {
+    use leenpunt_tests::browser::Browser;
+    let app = leenpunt_tests::TestApp::spawn().await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&app.url("/aanmelden?next=/beheer/uitnodigen"))
+        .await
+        .unwrap();
+    b.sign_in(
+        "partnerbeheer@demo.leenpunt.be",
+        leenpunt_tests::DEMO_PASSWORD,
+    )
+    .await;
+    b.wait_until("location.pathname === '/beheer/uitnodigen'")
+        .await;
+    b.wait_for("#invite-email")
+        .await
+        .send_keys("balie@mos.be")
+        .await
+        .unwrap();
+    b.wait_for("#invite-name")
+        .await
+        .send_keys("Bram Balie")
+        .await
+        .unwrap();
+    b.wait_for(".invite-page button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#outcome").await;
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE to_addr = 'balie@mos.be'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/uitnodiging/"))
+        .unwrap();
+    let path = format!(
+        "/{}",
+        link.split_once("://").unwrap().1.split_once('/').unwrap().1
+    );
+    // Sign out, then accept as the invited person.
+    b.wait_for("form.signout button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("a.signin").await;
+    b.client.goto(&app.url(&path)).await.unwrap();
+    b.wait_for("#new-password")
+        .await
+        .send_keys("mijn-eerste-wachtwoord")
+        .await
+        .unwrap();
+    b.wait_for(".signin-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#signin-welcome").await;
+    b.sign_in("balie@mos.be", "mijn-eerste-wachtwoord").await;
+    let name = b.wait_for(".account-name").await.text().await.unwrap();
+    assert!(name.contains("Bram Balie"), "{name}");
+    b.wait_for("a.nav-desk").await;
+    b.close().await;
+}

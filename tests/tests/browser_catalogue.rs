@@ -181,6 +181,8 @@ async fn every_page_hydrates() {
         "/balie/agenda",
         "/wachtwoord-vergeten",
         "/wachtwoord/onbekend?fout=x",
+        "/uitnodiging/onbekend",
+        "/beheer/uitnodigen",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

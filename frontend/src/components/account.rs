@@ -15,6 +15,7 @@ pub fn AccountMenu() -> impl IntoView {
             {user.desk.then(|| view! { <a href="/balie" class="nav-desk">{t(T::NavDesk)}</a> })}
             {user.desk.then(|| view! { <a href="/balie/agenda" class="nav-desk-agenda">{t(T::DeskAgendaTitle)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/sluitingsdagen" class="nav-closed-days">{t(T::NavClosedDays)}</a> })}
+            {user.manages.then(|| view! { <a href="/beheer/uitnodigen" class="nav-invite">{t(T::NavInvite)}</a> })}
             <span class="account-name">
                 <span class="visually-hidden">{format!("{} ", t(T::SignedInAs))}</span>
                 {name}

@@ -51,3 +51,84 @@ pub fn NewPassword() -> impl IntoView {
         </section>
     }
 }
+
+/// The invited person chooses a password.
+#[component]
+pub fn AcceptInvitation() -> impl IntoView {
+    let token = use_params_map()
+        .get_untracked()
+        .get("token")
+        .unwrap_or_default();
+    let error = use_query_map().get_untracked().get("fout");
+    view! {
+        <Title text=t(T::AcceptTitle)/>
+        <section class="signin-page">
+            <h1>{t(T::AcceptTitle)}</h1>
+            <p>{t(T::AcceptIntro)}</p>
+            {error.map(|e| view! { <p class="error" role="alert" id="accept-error">{e}</p> })}
+            <form method="post" action=format!("/uitnodiging/{}", leenpunt_shared::query::encode_component(&token)) class="signin-form">
+                <label for="new-password">{t(T::NewPasswordLabel)}</label>
+                <input id="new-password" type="password" name="password" autocomplete="new-password" minlength="10" required=true/>
+                <button type="submit" class="button primary">{t(T::SavePassword)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// Admins and partner admins invite people into roles.
+#[component]
+pub fn Invite() -> impl IntoView {
+    use leenpunt_shared::Role;
+    let lang = crate::i18n::use_lang();
+    let screen = Resource::new(|| (), |_| crate::api::invite_screen());
+    let query = use_query_map().get_untracked();
+    let ok = query.get("ok").is_some();
+    let error = query.get("fout");
+    view! {
+        <Title text=t(T::InviteTitle)/>
+        <section class="signin-page invite-page">
+            <h1>{t(T::InviteTitle)}</h1>
+            <p class="hint">{t(T::InviteIntro)}</p>
+            {ok.then(|| view! { <p class="notice" role="status" id="outcome">{t(T::InvitationSent)}</p> })}
+            {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => {
+                            let roles: Vec<Role> = if s.admin {
+                                vec![Role::Ambassador, Role::Trainer, Role::PartnerAdmin, Role::Teacher, Role::Admin]
+                            } else {
+                                vec![Role::Ambassador, Role::Trainer]
+                            };
+                            leptos::either::Either::Left(view! {
+                                <form method="post" action="/uitnodigingen" class="signin-form">
+                                    <label for="invite-email">{t(T::EmailLabel)}</label>
+                                    <input id="invite-email" type="email" name="email" required=true/>
+                                    <label for="invite-name">{t(T::NameLabel)}</label>
+                                    <input id="invite-name" name="name" maxlength="200"/>
+                                    <label for="invite-role">{t(T::RoleLabel)}</label>
+                                    <select id="invite-role" name="role">
+                                        {roles.into_iter().map(|r| view! { <option value=r.code()>{r.label(lang)}</option> }).collect_view()}
+                                    </select>
+                                    <label for="invite-partner">{t(T::PartnerLabel)}</label>
+                                    <select id="invite-partner" name="partner">
+                                        {s.partners.iter().map(|(slug, name)| view! { <option value=slug.clone()>{name.clone()}</option> }).collect_view()}
+                                    </select>
+                                    {s.admin.then(|| view! {
+                                        <label for="invite-school">{t(T::SchoolNumberLabel)}</label>
+                                        <input id="invite-school" name="school" inputmode="numeric" maxlength="6"/>
+                                    })}
+                                    <button type="submit" class="button primary">{t(T::SendInvitation)}</button>
+                                </form>
+                            })
+                        }
+                        Err(p) => leptos::either::Either::Right({
+                            crate::pages::not_found::set_status(p.status);
+                            view! { <p class="error" role="alert">{if p.status == 401 { t(T::SignInFirst) } else { t(T::NotAllowed) }}</p> }
+                        }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

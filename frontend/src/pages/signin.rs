@@ -37,6 +37,7 @@ pub fn SignIn() -> impl IntoView {
             <p>{t(T::SignInIntro)}</p>
             {move || query.read().get("bevestigd").map(|_| view! { <p class="notice" role="status" id="signin-notice">{t(T::Confirmed)}</p> })}
             {move || query.read().get("hersteld").map(|_| view! { <p class="notice" role="status" id="signin-reset">{t(T::PasswordReset)}</p> })}
+            {move || query.read().get("welkom").map(|_| view! { <p class="notice" role="status" id="signin-welcome">{t(T::Welcome)}</p> })}
             {move || error().map(|e| view! { <p class="error" role="alert" id="signin-error">{t(e)}</p> })}
             <form method="post" action="/sessie" class="signin-form">
                 <input type="hidden" name="next" value=next/>

@@ -383,3 +383,22 @@ impl Db {
             .collect())
     }
 }
+
+/// Gives an existing account one more role (a role it already holds is left as it is).
+pub async fn add_grant(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    grant: &RoleGrant,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role, school_id, partner_id) VALUES (?, ?, ?, ?) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(user.0)
+    .bind(grant.role.code())
+    .bind(grant.school.map(|s| s.0))
+    .bind(grant.partner.map(|p| p.0))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

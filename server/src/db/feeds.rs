@@ -313,6 +313,18 @@ impl Db {
             .collect())
     }
 
+    /// Every partner service as (slug, name, id), by name.
+    pub async fn partners_brief(&self) -> DbResult<Vec<(String, String, PartnerId)>> {
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as("SELECT slug, name, id FROM partners ORDER BY name")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(s, n, id)| (s, n, PartnerId(id)))
+            .collect())
+    }
+
     /// Every loan kit type as (slug, title, partner), by title.
     pub async fn loan_kits_brief(&self) -> DbResult<Vec<(String, String, PartnerId)>> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(

@@ -92,6 +92,50 @@ pub fn reset_password(lang: Lang, to: &Email, link: &str) -> Mail {
     }
 }
 
+fn role_name(role: leenpunt_shared::Role, lang: Lang) -> String {
+    role.label(lang).to_lowercase()
+}
+
+/// An invitation to a new account: choose a password with the link (7 days).
+pub fn invitation(lang: Lang, to: &Email, role: leenpunt_shared::Role, link: &str) -> Mail {
+    let what = role_name(role, lang);
+    let (subject, body) = match lang {
+        Lang::Nl => (
+            "Je bent uitgenodigd voor Leenpunt".to_owned(),
+            format!("Dag,\n\nJe bent uitgenodigd als {what} in Leenpunt. Kies je wachtwoord met deze link (7 dagen geldig):\n\n{link}\n\nLeenpunt\n"),
+        ),
+        Lang::En => (
+            "You are invited to Leenpunt".to_owned(),
+            format!("Hello,\n\nYou are invited as {what} in Leenpunt. Choose your password with this link (valid for 7 days):\n\n{link}\n\nLeenpunt\n"),
+        ),
+    };
+    Mail {
+        to: to.clone(),
+        subject,
+        body,
+    }
+}
+
+/// Tells an existing account holder about a new role.
+pub fn role_added(lang: Lang, to: &Email, role: leenpunt_shared::Role, link: &str) -> Mail {
+    let what = role_name(role, lang);
+    let (subject, body) = match lang {
+        Lang::Nl => (
+            "Je hebt een nieuwe rol in Leenpunt".to_owned(),
+            format!("Dag,\n\nJe bent nu ook {what} in Leenpunt. Meld je aan zoals altijd:\n\n{link}\n\nLeenpunt\n"),
+        ),
+        Lang::En => (
+            "You have a new role in Leenpunt".to_owned(),
+            format!("Hello,\n\nYou are now also {what} in Leenpunt. Sign in as usual:\n\n{link}\n\nLeenpunt\n"),
+        ),
+    };
+    Mail {
+        to: to.clone(),
+        subject,
+        body,
+    }
+}
+
 /// Why a reservation mail is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReservationNews {

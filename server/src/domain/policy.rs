@@ -58,6 +58,8 @@ pub enum Action {
     HandleReservationsOf(PartnerId),
     /// Close pickup points on given days: one partner's points, or (`None`) all of them.
     ManageClosedDays(Option<PartnerId>),
+    /// Invite someone into a role (with the partner service it is scoped to, if any).
+    Invite(Role, Option<PartnerId>),
 }
 
 impl Action {
@@ -77,6 +79,8 @@ impl Action {
             Action::HandleReservationsOf(partner),
             Action::ManageClosedDays(None),
             Action::ManageClosedDays(Some(partner)),
+            Action::Invite(Role::Ambassador, Some(partner)),
+            Action::Invite(Role::Admin, None),
         ]
     }
 }
@@ -95,6 +99,12 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         }
         Action::ManageClosedDays(Some(p)) => actor.partner_role(Role::PartnerAdmin, p),
         Action::ManageClosedDays(None) => false,
+        // Partner admins bring in their own desk staff and trainers; everything else is
+        // for admins.
+        Action::Invite(Role::Ambassador | Role::Trainer, Some(p)) => {
+            actor.partner_role(Role::PartnerAdmin, p)
+        }
+        Action::Invite(..) => false,
         Action::HandleReservationsOf(p) => {
             actor.partner_role(Role::Ambassador, p) || actor.partner_role(Role::PartnerAdmin, p)
         }
@@ -152,18 +162,18 @@ mod tests {
         // ViewSchool(S1), ViewSchool(S2), ManageSchools, ManagePartners, ManageUsers,
         // ViewAuditLog, ReadMailbox, ReserveFor(S1), ReserveFor(S2),
         // HandleReservationsOf(P1), HandleReservationsOf(P2), ManageClosedDays(None),
-        // ManageClosedDays(P1).
+        // ManageClosedDays(P1), Invite(Ambassador, P1), Invite(Admin).
         const F: bool = false;
         const T: bool = true;
         #[rustfmt::skip]
-        let expected: [[bool; 17]; 7] = [
-            [T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, F, F, T, F, F, F, F, F, F, T, F, F, F, F, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, T, F, F, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, T, F, F, F, F, F, F, F, F, F, F, T, F, F, T],
-            [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T],
+        let expected: [[bool; 19]; 7] = [
+            [T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, T, F, F, F, F, F, F, T, F, F, F, F, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, T, F, F, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, T, F, F, F, F, F, F, F, F, F, F, T, F, F, T, T, F],
+            [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T],
         ];
         let actions = [
             ViewCatalogue,
@@ -183,6 +193,8 @@ mod tests {
             HandleReservationsOf(P2),
             ManageClosedDays(None),
             ManageClosedDays(Some(P1)),
+            Invite(Role::Ambassador, Some(P1)),
+            Invite(Role::Admin, None),
         ];
         for ((who, a), row) in people.iter().zip(expected) {
             for (action, allowed) in actions.iter().zip(row) {

@@ -86,6 +86,24 @@ impl Backend for PageBackend {
         })
     }
 
+    fn invite_screen(
+        &self,
+        request: axum::http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::accounts::InviteScreen, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            crate::service::signup::invite_screen(&state.db, &actor)
+                .await
+                .map_err(|e| e.problem(lang))
+        })
+    }
+
     fn feeds(
         &self,
         request: axum::http::request::Parts,

@@ -25,6 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/password-reset/{token}", post(api_reset))
         .route("/wachtwoord-vergeten", post(form_request_reset))
         .route("/wachtwoord/{token}", post(form_reset))
+        .route("/api/v1/invitations", post(api_invite))
+        .route("/api/v1/invitations/{token}/accept", post(api_accept))
+        .route("/uitnodigingen", post(form_invite))
+        .route("/uitnodiging/{token}", post(form_accept))
 }
 
 /// Creates a teacher account and mails a confirmation link. Answers the same whether or
@@ -232,6 +236,139 @@ async fn form_reset(
                 .message;
             format!(
                 "/wachtwoord/{}?fout={}",
+                leenpunt_shared::query::encode_component(&token),
+                leenpunt_shared::query::encode_component(&message)
+            )
+        }
+    };
+    Ok(axum::response::Redirect::to(&location).into_response())
+}
+
+fn invite_error(e: crate::service::signup::InviteError) -> AppError {
+    use crate::service::signup::InviteError;
+    match e {
+        InviteError::Invalid(errors) => AppError::Validation(errors),
+        InviteError::Forbidden => AppError::Forbidden,
+        InviteError::Db(e) => e.into(),
+    }
+}
+
+/// Invites someone into a role (admins: any; partner admins: their desk staff and trainers).
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "accounts", request_body = crate::service::signup::InviteForm, responses(
+    (status = 202, description = "The invitation (or a new-role notice) is on its way"),
+    (status = 403, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+    (status = 422, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn api_invite(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    super::reservations::ApiJson(body): super::reservations::ApiJson<
+        crate::service::signup::InviteForm,
+    >,
+) -> Result<StatusCode> {
+    if who.0.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    crate::service::signup::invite(
+        &state.db,
+        state.clock.now(),
+        &state.config.public_url(),
+        &who.0,
+        lang,
+        &body,
+    )
+    .await
+    .map_err(invite_error)?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Accepts an invitation by choosing a password.
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "accounts", params(("token" = String, Path)), request_body = NewPassword, responses(
+    (status = 204, description = "The account is ready"),
+    (status = 422, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn api_accept(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+    super::reservations::ApiJson(body): super::reservations::ApiJson<NewPassword>,
+) -> Result<StatusCode> {
+    match crate::service::signup::accept_invitation(
+        &state.db,
+        state.clock.now(),
+        &token,
+        &body.password,
+    )
+    .await?
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(problem) => Err(reset_error(problem, lang)),
+    }
+}
+
+async fn form_invite(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    axum::Form(form): axum::Form<crate::service::signup::InviteForm>,
+) -> Result<Response> {
+    if who.0.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let outcome = crate::service::signup::invite(
+        &state.db,
+        state.clock.now(),
+        &state.config.public_url(),
+        &who.0,
+        lang,
+        &form,
+    )
+    .await;
+    let location = match outcome {
+        Ok(()) => "/beheer/uitnodigen?ok=1".to_owned(),
+        Err(crate::service::signup::InviteError::Db(e)) => return Err(e.into()),
+        Err(e) => {
+            let p = invite_error(e).problem(lang);
+            let message = p
+                .errors
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let message = if message.is_empty() { p.title } else { message };
+            format!(
+                "/beheer/uitnodigen?fout={}",
+                leenpunt_shared::query::encode_component(&message)
+            )
+        }
+    };
+    Ok(axum::response::Redirect::to(&location).into_response())
+}
+
+async fn form_accept(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(token): Path<String>,
+    axum::Form(form): axum::Form<ResetForm>,
+) -> Result<Response> {
+    let location = match crate::service::signup::accept_invitation(
+        &state.db,
+        state.clock.now(),
+        &token,
+        &form.password,
+    )
+    .await?
+    {
+        Ok(()) => "/aanmelden?welkom=1".to_owned(),
+        Err(problem) => {
+            let message = reset_error(problem, lang)
+                .problem(lang)
+                .errors
+                .remove(0)
+                .message;
+            format!(
+                "/uitnodiging/{}?fout={}",
                 leenpunt_shared::query::encode_component(&token),
                 leenpunt_shared::query::encode_component(&message)
             )

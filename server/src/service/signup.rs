@@ -269,9 +269,30 @@ pub async fn reset_password(
     token: &str,
     password: &str,
 ) -> Result<Result<(), ResetProblem>, DbError> {
+    password_by_token(db, now, TokenPurpose::Reset, token, password).await
+}
+
+/// Accepts an invitation: the invited person chooses their password (single use, 7 days).
+pub async fn accept_invitation(
+    db: &Db,
+    now: DateTime<Utc>,
+    token: &str,
+    password: &str,
+) -> Result<Result<(), ResetProblem>, DbError> {
+    password_by_token(db, now, TokenPurpose::Invite, token, password).await
+}
+
+/// Sets a password with a mailed token of a purpose; confirms the address, ends sessions.
+async fn password_by_token(
+    db: &Db,
+    now: DateTime<Utc>,
+    purpose: TokenPurpose,
+    token: &str,
+    password: &str,
+) -> Result<Result<(), ResetProblem>, DbError> {
     let hash = token_hash(token);
     let mut tx = db.begin().await?;
-    let Some((user, expires, used)) = find_token(&mut tx, &hash, TokenPurpose::Reset).await? else {
+    let Some((user, expires, used)) = find_token(&mut tx, &hash, purpose).await? else {
         return Ok(Err(ResetProblem::Token(TokenProblem::Unknown)));
     };
     let expires = DateTime::parse_from_rfc3339(&expires)
@@ -300,7 +321,11 @@ pub async fn reset_password(
     audit(
         &mut tx,
         Some(user),
-        "password-reset",
+        if purpose == TokenPurpose::Invite {
+            "invitation-accepted"
+        } else {
+            "password-reset"
+        },
         &format!("user:{}", user.0),
         "",
         &stamp,
@@ -308,4 +333,218 @@ pub async fn reset_password(
     .await?;
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// Whom to invite, as what.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct InviteForm {
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    /// `teacher`, `ambassador`, `trainer`, `partner-admin` or `admin`.
+    pub role: String,
+    /// The school's instellingsnummer, for a teacher.
+    #[serde(default)]
+    pub school: Option<String>,
+    /// The partner service's slug, for desk staff, trainers and partner admins.
+    #[serde(default)]
+    pub partner: Option<String>,
+}
+
+/// Why an invitation was not sent.
+#[derive(Debug)]
+pub enum InviteError {
+    Invalid(Vec<FieldError>),
+    Forbidden,
+    Db(DbError),
+}
+
+impl From<DbError> for InviteError {
+    fn from(e: DbError) -> Self {
+        InviteError::Db(e)
+    }
+}
+
+/// Invites someone into a role. A new address gets an account without a password and a
+/// link (7 days) to choose one; an existing account simply gains the role and is told.
+pub async fn invite(
+    db: &Db,
+    now: DateTime<Utc>,
+    public_url: &str,
+    actor: &crate::domain::policy::Actor,
+    lang: Lang,
+    form: &InviteForm,
+) -> Result<(), InviteError> {
+    use crate::domain::policy::{allows, Action};
+    let nl = lang == Lang::Nl;
+    let mut errors = Vec::new();
+    let email = Email::parse(&form.email).ok();
+    if email.is_none() {
+        errors.push(FieldError::new(
+            "email",
+            if nl {
+                "Vul een geldig e-mailadres in."
+            } else {
+                "Enter a valid e-mail address."
+            },
+        ));
+    }
+    let role = Role::parse(&form.role);
+    if role.is_none() {
+        errors.push(FieldError::new(
+            "role",
+            if nl {
+                "Kies een rol."
+            } else {
+                "Choose a role."
+            },
+        ));
+    }
+    let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
+    let mut school = None;
+    let mut partner = None;
+    match role.map(Role::scope) {
+        Some(leenpunt_shared::accounts::Scope::School) => match some(&form.school) {
+            Some(n) => {
+                school = db.school_id(n.trim()).await?;
+                if school.is_none() {
+                    errors.push(FieldError::new(
+                        "school",
+                        if nl {
+                            "Onbekend instellingsnummer."
+                        } else {
+                            "Unknown school number."
+                        },
+                    ));
+                }
+            }
+            None => errors.push(FieldError::new(
+                "school",
+                if nl {
+                    "Kies de school."
+                } else {
+                    "Choose the school."
+                },
+            )),
+        },
+        Some(leenpunt_shared::accounts::Scope::Partner) => match some(&form.partner) {
+            Some(slug) => {
+                partner = db.partner_id(slug.trim()).await?;
+                if partner.is_none() {
+                    errors.push(FieldError::new(
+                        "partner",
+                        if nl {
+                            "Onbekende uitleendienst."
+                        } else {
+                            "Unknown partner service."
+                        },
+                    ));
+                }
+            }
+            None => errors.push(FieldError::new(
+                "partner",
+                if nl {
+                    "Kies de uitleendienst."
+                } else {
+                    "Choose the partner service."
+                },
+            )),
+        },
+        _ => {}
+    }
+    let (Some(email), Some(role), true) = (email, role, errors.is_empty()) else {
+        return Err(InviteError::Invalid(errors));
+    };
+    if !allows(actor, Action::Invite(role, partner)) {
+        return Err(InviteError::Forbidden);
+    }
+    let grant = RoleGrant {
+        role,
+        school,
+        partner,
+    };
+    let stamp = now.to_rfc3339();
+    let base = public_url.trim_end_matches('/');
+    let mut tx = db.begin().await?;
+    let existing = db.login_record(&email).await?;
+    let (user, mail) = match existing {
+        Some(record) => {
+            crate::db::accounts::add_grant(&mut tx, record.id, &grant).await?;
+            (
+                record.id,
+                crate::domain::mail::role_added(lang, &email, role, &format!("{base}/aanmelden")),
+            )
+        }
+        None => {
+            let name = if form.name.trim().is_empty() {
+                email.as_str().to_owned()
+            } else {
+                form.name.trim().to_owned()
+            };
+            let user = NewUser {
+                email: email.clone(),
+                name,
+                password_hash: None,
+                confirmed: false,
+                grants: vec![grant],
+            };
+            let id = insert_user(&mut tx, &user, &stamp).await?;
+            let token = random_token();
+            let expires = (now + TokenPurpose::Invite.lifetime()).to_rfc3339();
+            insert_token(
+                &mut tx,
+                &token_hash(&token),
+                id,
+                TokenPurpose::Invite,
+                &stamp,
+                &expires,
+            )
+            .await?;
+            (
+                id,
+                crate::domain::mail::invitation(
+                    lang,
+                    &email,
+                    role,
+                    &format!("{base}/uitnodiging/{token}"),
+                ),
+            )
+        }
+    };
+    enqueue(&mut tx, &mail, &stamp).await?;
+    audit(
+        &mut tx,
+        actor.user,
+        "invited",
+        &format!("user:{}", user.0),
+        &format!("{} {}", email.as_str(), role.code()),
+        &stamp,
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
+
+/// What the invitation screen offers someone; 403 for who may invite no one.
+pub async fn invite_screen(
+    db: &Db,
+    actor: &crate::domain::policy::Actor,
+) -> Result<leenpunt_shared::accounts::InviteScreen, crate::error::AppError> {
+    use crate::domain::policy::{allows, Action};
+    use crate::error::AppError;
+    if actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let partners: Vec<(String, String)> = db
+        .partners_brief()
+        .await?
+        .into_iter()
+        .filter(|(_, _, id)| allows(actor, Action::Invite(Role::Ambassador, Some(*id))))
+        .map(|(slug, name, _)| (slug, name))
+        .collect();
+    let admin = actor.is_admin();
+    if partners.is_empty() && !admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok(leenpunt_shared::accounts::InviteScreen { partners, admin })
 }
