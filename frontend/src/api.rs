@@ -194,6 +194,21 @@ pub fn invite_screen(
     }
 }
 
+/// The schools to choose from when signing up (server-rendered page only).
+pub fn schools(
+) -> impl Future<Output = Result<Vec<leenpunt_shared::accounts::SchoolOption>, Problem>> + Send + 'static
+{
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        async move { backend.schools().await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        async { Err(client_free_problem()) }
+    }
+}
+
 /// The answer for data that only the server render reads.
 fn client_free_problem() -> Problem {
     Problem {

@@ -217,6 +217,12 @@ texts! {
     AcceptTitle => "Welkom bij Leenpunt", "Welcome to Leenpunt";
     AcceptIntro => "Kies je wachtwoord om je account te openen.", "Choose your password to open your account.";
     Welcome => "Je account is klaar. Meld je aan.", "Your account is ready. Sign in.";
+    SignUpTitle => "Account aanmaken", "Create an account";
+    SignUpIntro => "Leerkrachten maken zelf een account aan. Je krijgt een mail om je adres te bevestigen.", "Teachers create their own account. You get a mail to confirm your address.";
+    SignUpLink => "Nog geen account? Maak er een aan.", "No account yet? Create one.";
+    SchoolLabel2 => "Je school (typ de naam of het instellingsnummer)", "Your school (type its name or number)";
+    CreateAccount => "Maak mijn account", "Create my account";
+    CheckMailbox => "Bijna klaar: we stuurden je een mail met een link om je adres te bevestigen (48 uur geldig).", "Almost done: we sent you a mail with a link to confirm your address (valid for 48 hours).";
     NavClosedDays => "Sluitingsdagen", "Closed days";
     ClosedDaysTitle => "Sluitingsdagen", "Closed days";
     ClosedDaysIntro => "Op deze dagen kan je niets afhalen of terugbrengen. Schoolvakanties laad je elk jaar in met `leenpunt closed-days import`.", "Nothing can be picked up or returned on these days. Load each year's school holidays with `leenpunt closed-days import`.";

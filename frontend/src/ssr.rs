@@ -34,6 +34,8 @@ pub trait Backend: Send + Sync + 'static {
         view: Option<String>,
         date: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::reservations::DeskAgenda, Problem>>;
+    /// The schools to choose from when signing up.
+    fn schools(&self) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::SchoolOption>, Problem>>;
     /// The invitation screen for whoever made the request.
     fn invite_screen(
         &self,

@@ -185,3 +185,86 @@ async fn an_admin_invites_desk_staff_who_choose_a_password() {
     b.wait_for("a.nav-desk").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_teacher_signs_up_confirms_and_signs_in() {
+    use leenpunt_tests::browser::Browser;
+    let app = leenpunt_tests::TestApp::spawn().await;
+    let b = Browser::start().await;
+    b.client.goto(&app.url("/aanmelden")).await.unwrap();
+    b.wait_for("a.signup-link").await.click().await.unwrap();
+    b.wait_for("#signup-name")
+        .await
+        .send_keys("Sara Peeters")
+        .await
+        .unwrap();
+    b.wait_for("#signup-email")
+        .await
+        .send_keys("sara@school.be")
+        .await
+        .unwrap();
+    b.wait_for("#signup-school")
+        .await
+        .send_keys("012345")
+        .await
+        .unwrap();
+    // The school list comes with the page.
+    assert!(
+        b.js("return document.querySelectorAll('#signup-schools option').length")
+            .await
+            .as_u64()
+            .unwrap()
+            > 40
+    );
+    b.wait_for("#signup-password")
+        .await
+        .send_keys("kort")
+        .await
+        .unwrap();
+    b.js("document.querySelector('#signup-password').removeAttribute('minlength'); return null;")
+        .await;
+    b.wait_for(".signin-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let error = b.wait_for("#error-password").await.text().await.unwrap();
+    assert!(error.contains("minstens 10"), "{error}");
+    assert_eq!(
+        b.js("return document.querySelector('#signup-name').value")
+            .await,
+        "Sara Peeters",
+        "what was typed stays"
+    );
+    b.wait_for("#signup-password")
+        .await
+        .send_keys("een-goed-wachtwoord")
+        .await
+        .unwrap();
+    b.wait_for(".signin-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#signup-sent").await;
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM outbox WHERE to_addr = 'sara@school.be'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/bevestig/"))
+        .unwrap();
+    let path = format!(
+        "/{}",
+        link.split_once("://").unwrap().1.split_once('/').unwrap().1
+    );
+    b.client.goto(&app.url(&path)).await.unwrap();
+    b.wait_for("#signin-notice").await;
+    b.sign_in("sara@school.be", "een-goed-wachtwoord").await;
+    let name = b.wait_for(".account-name").await.text().await.unwrap();
+    assert!(name.contains("Sara Peeters"), "{name}");
+    b.wait_for("a.nav-reservations").await;
+    b.close().await;
+}

@@ -183,6 +183,8 @@ async fn every_page_hydrates() {
         "/wachtwoord/onbekend?fout=x",
         "/uitnodiging/onbekend",
         "/beheer/uitnodigen",
+        "/account-aanmaken",
+        "/account-aanmaken?fout_email=x&name=Sara",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

@@ -132,3 +132,65 @@ pub fn Invite() -> impl IntoView {
         </section>
     }
 }
+
+/// Teachers sign up: name, e-mail, school (picked from a list that filters as one types),
+/// password. Messages come back per field; what was typed (except the password) stays.
+#[component]
+pub fn SignUp() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let sent = query.get("verstuurd").is_some();
+    let keep = |k: &str| query.get(k).unwrap_or_default();
+    let (email, name, school) = (keep("email"), keep("name"), keep("school"));
+    let error = |field: &str| {
+        query.get(&format!("fout_{field}")).map(|m| {
+            view! { <p class="field-error" id=format!("error-{field}")>{m}</p> }
+        })
+    };
+    let (e_name, e_email, e_school, e_password) = (
+        error("name"),
+        error("email"),
+        error("school"),
+        error("password"),
+    );
+    let schools = Resource::new(|| (), |_| crate::api::schools());
+    view! {
+        <Title text=t(T::SignUpTitle)/>
+        <section class="signin-page">
+            <h1>{t(T::SignUpTitle)}</h1>
+            {if sent {
+                view! { <p class="notice" role="status" id="signup-sent">{t(T::CheckMailbox)}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{t(T::SignUpIntro)}</p>
+                    <form method="post" action="/account-aanmaken" class="signin-form">
+                        <label for="signup-name">{t(T::NameLabel)}</label>
+                        <input id="signup-name" name="name" autocomplete="name" required=true maxlength="200" value=name/>
+                        {e_name}
+                        <label for="signup-email">{t(T::EmailLabel)}</label>
+                        <input id="signup-email" type="email" name="email" autocomplete="email" required=true value=email/>
+                        {e_email}
+                        <label for="signup-school">{t(T::SchoolLabel2)}</label>
+                        <input id="signup-school" name="school" list="signup-schools" required=true value=school autocomplete="off"/>
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                let list = schools.await.unwrap_or_default();
+                                view! {
+                                    <datalist id="signup-schools">
+                                        {list.into_iter().map(|s| view! {
+                                            <option value=s.number.clone()>{format!("{} · {}", s.name, s.municipality)}</option>
+                                        }).collect_view()}
+                                    </datalist>
+                                }
+                            })}
+                        </Suspense>
+                        {e_school}
+                        <label for="signup-password">{t(T::NewPasswordLabel)}</label>
+                        <input id="signup-password" type="password" name="password" autocomplete="new-password" required=true minlength="10"/>
+                        {e_password}
+                        <button type="submit" class="button primary">{t(T::CreateAccount)}</button>
+                    </form>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -48,6 +48,7 @@ pub fn SignIn() -> impl IntoView {
                 <button type="submit" class="button primary">{t(T::SignIn)}</button>
             </form>
             <p><a href="/wachtwoord-vergeten" class="forgot-link">{t(T::ForgotLink)}</a></p>
+            <p><a href="/account-aanmaken" class="signup-link">{t(T::SignUpLink)}</a></p>
         </section>
     }
 }

@@ -86,6 +86,11 @@ impl Backend for PageBackend {
         })
     }
 
+    fn schools(&self) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::SchoolOption>, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move { state.db.school_options().await.map_err(problem) })
+    }
+
     fn invite_screen(
         &self,
         request: axum::http::request::Parts,

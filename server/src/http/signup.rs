@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/password-reset/{token}", post(api_reset))
         .route("/wachtwoord-vergeten", post(form_request_reset))
         .route("/wachtwoord/{token}", post(form_reset))
+        .route("/account-aanmaken", post(form_sign_up))
         .route("/api/v1/invitations", post(api_invite))
         .route("/api/v1/invitations/{token}/accept", post(api_accept))
         .route("/uitnodigingen", post(form_invite))
@@ -373,6 +374,41 @@ async fn form_accept(
                 leenpunt_shared::query::encode_component(&message)
             )
         }
+    };
+    Ok(axum::response::Redirect::to(&location).into_response())
+}
+
+/// The sign-up page's form post: back with every field's message, or on to "check your
+/// mailbox". Nothing typed but the password is lost on a mistake.
+async fn form_sign_up(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    axum::Form(form): axum::Form<SignUpForm>,
+) -> Result<Response> {
+    let location = match sign_up(
+        &state.db,
+        state.clock.now(),
+        &state.config.public_url(),
+        lang,
+        &form,
+    )
+    .await
+    {
+        Ok(()) => "/account-aanmaken?verstuurd=1".to_owned(),
+        Err(SignUpError::Invalid(errors)) => {
+            let mut pairs: Vec<(String, String)> = errors
+                .into_iter()
+                .map(|(field, _, e)| (format!("fout_{field}"), e.message))
+                .collect();
+            pairs.push(("email".into(), form.email.clone()));
+            pairs.push(("name".into(), form.name.clone()));
+            pairs.push(("school".into(), form.school.clone()));
+            format!(
+                "/account-aanmaken?{}",
+                serde_urlencoded::to_string(&pairs).unwrap_or_default()
+            )
+        }
+        Err(SignUpError::Db(e)) => return Err(e.into()),
     };
     Ok(axum::response::Redirect::to(&location).into_response())
 }
