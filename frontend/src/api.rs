@@ -194,6 +194,48 @@ pub fn invite_screen(
     }
 }
 
+/// The newest audit entries (server-rendered page only; admins).
+pub fn audit(
+) -> impl Future<Output = Result<Vec<leenpunt_shared::accounts::AuditEntry>, Problem>> + Send + 'static
+{
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.audit(parts).await,
+                None => Err(client_free_problem()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        async { Err(client_free_problem()) }
+    }
+}
+
+/// The development mailbox (server-rendered page only; admins).
+pub fn mailbox(
+) -> impl Future<Output = Result<Vec<leenpunt_shared::accounts::MailboxEntry>, Problem>> + Send + 'static
+{
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.mailbox(parts).await,
+                None => Err(client_free_problem()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        async { Err(client_free_problem()) }
+    }
+}
+
 /// The schools to choose from when signing up (server-rendered page only).
 pub fn schools(
 ) -> impl Future<Output = Result<Vec<leenpunt_shared::accounts::SchoolOption>, Problem>> + Send + 'static

@@ -223,6 +223,16 @@ texts! {
     SchoolLabel2 => "Je school (typ de naam of het instellingsnummer)", "Your school (type its name or number)";
     CreateAccount => "Maak mijn account", "Create my account";
     CheckMailbox => "Bijna klaar: we stuurden je een mail met een link om je adres te bevestigen (48 uur geldig).", "Almost done: we sent you a mail with a link to confirm your address (valid for 48 hours).";
+    AuditTitle => "Auditlog", "Audit log";
+    AuditIntro => "Elke wijziging: wie, wanneer, wat. Het log kan niet gewijzigd of gewist worden.", "Every change: who, when, what. The log cannot be changed or deleted.";
+    When => "Wanneer", "When";
+    Who => "Wie", "Who";
+    What => "Wat", "What";
+    System => "systeem", "system";
+    MailboxTitle => "Mailbox (ontwikkeling)", "Mailbox (development)";
+    MailboxIntro => "Zonder SMTP-server blijven de mails hier; met een SMTP-server zie je wat verstuurd is.", "Without an SMTP server the mails stay here; with one, you see what was sent.";
+    NotSent => "niet verstuurd", "not sent";
+    NoMail => "Nog geen mails.", "No mails yet.";
     NavClosedDays => "Sluitingsdagen", "Closed days";
     ClosedDaysTitle => "Sluitingsdagen", "Closed days";
     ClosedDaysIntro => "Op deze dagen kan je niets afhalen of terugbrengen. Schoolvakanties laad je elk jaar in met `leenpunt closed-days import`.", "Nothing can be picked up or returned on these days. Load each year's school holidays with `leenpunt closed-days import`.";

@@ -42,6 +42,8 @@ pub struct CurrentUser {
     pub desk: bool,
     /// Manages a partner service's data (partner admin or admin).
     pub manages: bool,
+    /// A global administrator.
+    pub admin: bool,
 }
 
 fn page_user() -> CurrentUser {
@@ -74,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wachtwoord/:token") view=pages::password::NewPassword ssr=SsrMode::Async/>
                     <Route path=path!("/uitnodiging/:token") view=pages::password::AcceptInvitation ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/uitnodigen") view=pages::password::Invite ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/audit") view=pages::admin::AuditLog ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/mailbox") view=pages::admin::Mailbox ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
                     <Route path=path!("/balie") view=pages::reservations::Desk ssr=SsrMode::Async/>
                     <Route path=path!("/agenda") view=pages::agenda::Agenda ssr=SsrMode::Async/>

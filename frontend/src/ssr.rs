@@ -34,6 +34,16 @@ pub trait Backend: Send + Sync + 'static {
         view: Option<String>,
         date: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::reservations::DeskAgenda, Problem>>;
+    /// The newest audit entries (admins).
+    fn audit(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::AuditEntry>, Problem>>;
+    /// The development mailbox (admins).
+    fn mailbox(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::MailboxEntry>, Problem>>;
     /// The schools to choose from when signing up.
     fn schools(&self) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::SchoolOption>, Problem>>;
     /// The invitation screen for whoever made the request.

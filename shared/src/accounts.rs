@@ -132,3 +132,13 @@ pub struct InviteScreen {
     pub partners: Vec<(String, String)>,
     pub admin: bool,
 }
+
+/// A mail in the development mailbox (kept when no SMTP server is configured).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxEntry {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}

@@ -268,3 +268,49 @@ async fn a_teacher_signs_up_confirms_and_signs_in() {
     b.wait_for("a.nav-reservations").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn admins_read_the_audit_log_and_the_mailbox() {
+    use leenpunt_tests::browser::Browser;
+    let app = leenpunt_tests::TestApp::spawn().await;
+    let r = app
+        .post_json(
+            "",
+            "/api/v1/password-reset",
+            &serde_json::json!({ "email": "leerkracht@demo.leenpunt.be" }),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
+    let b = Browser::start().await;
+    b.client.goto(&app.url("/aanmelden")).await.unwrap();
+    b.sign_in("beheerder@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+        .await;
+    b.wait_for("a.nav-mailbox").await.click().await.unwrap();
+    let mail = b.wait_for("li.mail summary").await.text().await.unwrap();
+    assert!(
+        mail.contains("Kies een nieuw wachtwoord") && mail.contains("leerkracht@demo.leenpunt.be"),
+        "{mail}"
+    );
+    b.wait_for("a.nav-audit").await.click().await.unwrap();
+    let log = b.wait_for("table.audit").await.text().await.unwrap();
+    assert!(log.contains("password-reset-requested"), "{log}");
+    // Not for teachers.
+    b.wait_for("form.signout button")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("a.signin").await;
+    b.client.goto(&app.url("/aanmelden")).await.unwrap();
+    b.sign_in("leerkracht@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+        .await;
+    b.wait_for(".account-name").await;
+    assert_eq!(
+        b.js("return document.querySelector('a.nav-audit') === null")
+            .await,
+        true
+    );
+    b.client.goto(&app.url("/beheer/audit")).await.unwrap();
+    b.wait_for(".admin-page p.error").await;
+    b.close().await;
+}

@@ -185,6 +185,8 @@ async fn every_page_hydrates() {
         "/beheer/uitnodigen",
         "/account-aanmaken",
         "/account-aanmaken?fout_email=x&name=Sara",
+        "/beheer/audit",
+        "/beheer/mailbox",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

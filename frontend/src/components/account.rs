@@ -16,6 +16,8 @@ pub fn AccountMenu() -> impl IntoView {
             {user.desk.then(|| view! { <a href="/balie/agenda" class="nav-desk-agenda">{t(T::DeskAgendaTitle)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/sluitingsdagen" class="nav-closed-days">{t(T::NavClosedDays)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/uitnodigen" class="nav-invite">{t(T::NavInvite)}</a> })}
+            {user.admin.then(|| view! { <a href="/beheer/audit" class="nav-audit">{t(T::AuditTitle)}</a> })}
+            {user.admin.then(|| view! { <a href="/beheer/mailbox" class="nav-mailbox">{t(T::MailboxTitle)}</a> })}
             <span class="account-name">
                 <span class="visually-hidden">{format!("{} ", t(T::SignedInAs))}</span>
                 {name}

@@ -86,6 +86,60 @@ impl Backend for PageBackend {
         })
     }
 
+    fn audit(
+        &self,
+        request: axum::http::request::Parts,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::AuditEntry>, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            let run = async {
+                super::auth::Who(actor).require(crate::domain::policy::Action::ViewAuditLog)?;
+                Ok::<_, crate::error::AppError>(state.db.audit_entries(200).await?)
+            };
+            run.await.map_err(|e| e.problem(lang))
+        })
+    }
+
+    fn mailbox(
+        &self,
+        request: axum::http::request::Parts,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::MailboxEntry>, Problem>> {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            let run = async {
+                super::auth::Who(actor).require(crate::domain::policy::Action::ReadMailbox)?;
+                Ok::<_, crate::error::AppError>(
+                    state
+                        .db
+                        .mailbox(100)
+                        .await?
+                        .into_iter()
+                        .map(|m| leenpunt_shared::accounts::MailboxEntry {
+                            to: m.to,
+                            subject: m.subject,
+                            body: m.body,
+                            created_at: m.created_at,
+                            sent_at: m.sent_at,
+                        })
+                        .collect(),
+                )
+            };
+            run.await.map_err(|e| e.problem(lang))
+        })
+    }
+
     fn schools(&self) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::SchoolOption>, Problem>> {
         let state = self.state.clone();
         Box::pin(async move { state.db.school_options().await.map_err(problem) })
@@ -234,6 +288,7 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
         name,
         teacher: actor.grants.iter().any(|g| g.role == Role::Teacher),
         manages: actor.is_admin() || actor.grants.iter().any(|g| g.role == Role::PartnerAdmin),
+        admin: actor.is_admin(),
         desk: actor.is_admin()
             || actor
                 .grants
