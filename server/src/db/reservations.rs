@@ -43,26 +43,21 @@ pub struct BookablePoint {
     pub weekdays: u8,
 }
 
-pub async fn bookable_kit(
-    conn: &mut SqliteConnection,
-    slug: &str,
-) -> DbResult<Option<BookableKit>> {
-    let sql = format!(
-        "SELECT k.id, k.title, k.kind, k.partner_id, {}, \
-           (SELECT count(*) FROM units u WHERE u.kit_type_id = k.id AND u.status = 'in-dienst'), \
-           (SELECT count(*) FROM units u WHERE u.kit_type_id = k.id AND u.status <> 'afgevoerd') \
-         FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = ?",
+/// The kit columns of a booking: id, title, kind, partner, the seven rules (partner
+/// defaults applied), units in service, units owned. `kit_from_row` reads them.
+fn kit_columns() -> String {
+    format!(
+        "k.id, k.title, k.kind, k.partner_id, {}, \
+         (SELECT count(*) FROM units x WHERE x.kit_type_id = k.id AND x.status = 'in-dienst'), \
+         (SELECT count(*) FROM units x WHERE x.kit_type_id = k.id AND x.status <> 'afgevoerd')",
         super::catalogue::RULES_SQL
-    );
-    let Some(r) = sqlx::query(&sql)
-        .bind(slug)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(None);
-    };
+    )
+}
+
+/// Reads the first 13 columns written by `kit_columns`.
+fn kit_from_row(r: &sqlx::sqlite::SqliteRow) -> BookableKit {
     let n = |i: usize| r.get::<i64, _>(i).max(0) as u32;
-    Ok(Some(BookableKit {
+    BookableKit {
         id: KitTypeId(r.get(0)),
         title: r.get(1),
         kind: KitKind::parse(r.get::<&str, _>(2)).unwrap_or(KitKind::LoanMaterial),
@@ -78,7 +73,25 @@ pub async fn bookable_kit(
         },
         in_service: n(11),
         owned: n(12),
-    }))
+    }
+}
+
+pub async fn bookable_kit(
+    conn: &mut SqliteConnection,
+    slug: &str,
+) -> DbResult<Option<BookableKit>> {
+    let sql = format!(
+        "SELECT {} FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = ?",
+        kit_columns()
+    );
+    let Some(r) = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(kit_from_row(&r)))
 }
 
 /// Names shown on a new reservation and used for its mail.
@@ -105,9 +118,7 @@ pub async fn booking_context(
     holds: (NaiveDate, NaiveDate),
 ) -> DbResult<Option<BookingContext>> {
     let sql = format!(
-        "SELECT k.id, k.title, k.kind, k.partner_id, {}, \
-           (SELECT count(*) FROM units x WHERE x.kit_type_id = k.id AND x.status = 'in-dienst'), \
-           (SELECT count(*) FROM units x WHERE x.kit_type_id = k.id AND x.status <> 'afgevoerd'), \
+        "SELECT {}, \
            p.name, pp.id, pp.slug, pp.open_weekdays, pp.name, \
            pp.street || ', ' || pp.postcode || ' ' || pp.municipality, \
            (SELECT name FROM schools WHERE id = ?), u.name, u.email, u.lang, \
@@ -123,7 +134,7 @@ pub async fn booking_context(
          LEFT JOIN pickup_points pp ON pp.id = ktp.pickup_point_id \
          LEFT JOIN users u ON u.id = ? \
          WHERE k.slug = ?",
-        super::catalogue::RULES_SQL
+        kit_columns()
     );
     let Some(r) = sqlx::query(&sql)
         .bind(school.0)
@@ -139,24 +150,7 @@ pub async fn booking_context(
     else {
         return Ok(None);
     };
-    let n = |i: usize| r.get::<i64, _>(i).max(0) as u32;
-    let kit = BookableKit {
-        id: KitTypeId(r.get(0)),
-        title: r.get(1),
-        kind: KitKind::parse(r.get::<&str, _>(2)).unwrap_or(KitKind::LoanMaterial),
-        partner: PartnerId(r.get(3)),
-        rules: LoanRules {
-            lead_days: n(4),
-            horizon_days: n(5),
-            min_loan_days: n(6),
-            max_loan_days: n(7),
-            buffer_days: n(8),
-            max_per_school: n(9),
-            needs_approval: r.get::<i64, _>(10) != 0,
-        },
-        in_service: n(11),
-        owned: n(12),
-    };
+    let kit = kit_from_row(&r);
     let point = r.get::<Option<i64>, _>(14).map(|id| BookablePoint {
         id: PickupPointId(id),
         slug: r.get(15),

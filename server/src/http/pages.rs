@@ -1,19 +1,25 @@
 //! Server-side rendering of the Leptos app, with the backend the pages read from.
 
-use crate::domain::policy::Actor;
+use crate::domain::policy::{Action, Actor};
+use crate::error::AppError;
 use crate::service::catalogue::Catalogue;
 use crate::state::AppState;
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::Router;
 use leenpunt_frontend::ssr::{shell, AssetManifest, Backend, BackendHandle, BoxFuture};
 use leenpunt_frontend::{App, CurrentUser};
+use leenpunt_shared::accounts::{AuditEntry, InviteScreen, MailboxEntry, SchoolOption};
+use leenpunt_shared::reservations::{ClosedDaysScreen, DeskAgenda, FeedsScreen};
+use leenpunt_shared::WaitlistEntry;
 use leenpunt_shared::{
     CatalogueQuery, KitDetail, Lang, MonthAvailability, Problem, Reservation, Role, SearchResults,
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
+use std::future::Future;
 use std::sync::Arc;
 
 /// Pages read the same services as the API, without an HTTP round trip.
@@ -24,6 +30,28 @@ struct PageBackend {
 
 fn problem(e: crate::db::DbError) -> Problem {
     crate::error::AppError::from(e).problem(Lang::default())
+}
+
+impl PageBackend {
+    /// Runs a service call as whoever made the page request (the actor `identify` put in
+    /// it), answering its problems in their language.
+    fn as_asker<T, F, Fut>(&self, request: Parts, call: F) -> BoxFuture<Result<T, Problem>>
+    where
+        T: Send + 'static,
+        F: FnOnce(AppState, Actor) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, AppError>> + Send + 'static,
+    {
+        let state = self.state.clone();
+        Box::pin(async move {
+            let lang = super::lang::lang_of(&request.headers);
+            let actor = request
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or_default();
+            call(state, actor).await.map_err(|e| e.problem(lang))
+        })
+    }
 }
 
 impl Backend for PageBackend {
@@ -60,19 +88,12 @@ impl Backend for PageBackend {
 
     fn desk_agenda(
         &self,
-        request: axum::http::request::Parts,
+        request: Parts,
         point: Option<String>,
         view: Option<String>,
         date: Option<String>,
-    ) -> BoxFuture<Result<leenpunt_shared::reservations::DeskAgenda, Problem>> {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let lang = super::lang::lang_of(&request.headers);
-            let actor = request
-                .extensions
-                .get::<Actor>()
-                .cloned()
-                .unwrap_or_default();
+    ) -> BoxFuture<Result<DeskAgenda, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
             crate::service::feeds::desk_agenda(
                 &state.db,
                 state.clock.as_ref(),
@@ -82,161 +103,75 @@ impl Backend for PageBackend {
                 date.as_deref(),
             )
             .await
-            .map_err(|e| e.problem(lang))
         })
     }
 
-    fn audit(
-        &self,
-        request: axum::http::request::Parts,
-    ) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::AuditEntry>, Problem>> {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let lang = super::lang::lang_of(&request.headers);
-            let actor = request
-                .extensions
-                .get::<Actor>()
-                .cloned()
-                .unwrap_or_default();
-            let run = async {
-                super::auth::Who(actor).require(crate::domain::policy::Action::ViewAuditLog)?;
-                Ok::<_, crate::error::AppError>(state.db.audit_entries(200).await?)
-            };
-            run.await.map_err(|e| e.problem(lang))
+    fn audit(&self, request: Parts) -> BoxFuture<Result<Vec<AuditEntry>, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            super::auth::Who(actor).require(Action::ViewAuditLog)?;
+            Ok(state.db.audit_entries(200).await?)
         })
     }
 
-    fn mailbox(
-        &self,
-        request: axum::http::request::Parts,
-    ) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::MailboxEntry>, Problem>> {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let lang = super::lang::lang_of(&request.headers);
-            let actor = request
-                .extensions
-                .get::<Actor>()
-                .cloned()
-                .unwrap_or_default();
-            let run = async {
-                super::auth::Who(actor).require(crate::domain::policy::Action::ReadMailbox)?;
-                Ok::<_, crate::error::AppError>(
-                    state
-                        .db
-                        .mailbox(100)
-                        .await?
-                        .into_iter()
-                        .map(|m| leenpunt_shared::accounts::MailboxEntry {
-                            to: m.to,
-                            subject: m.subject,
-                            body: m.body,
-                            created_at: m.created_at,
-                            sent_at: m.sent_at,
-                        })
-                        .collect(),
-                )
-            };
-            run.await.map_err(|e| e.problem(lang))
+    fn mailbox(&self, request: Parts) -> BoxFuture<Result<Vec<MailboxEntry>, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            super::auth::Who(actor).require(Action::ReadMailbox)?;
+            Ok(state
+                .db
+                .mailbox(100)
+                .await?
+                .into_iter()
+                .map(|m| MailboxEntry {
+                    to: m.to,
+                    subject: m.subject,
+                    body: m.body,
+                    created_at: m.created_at,
+                    sent_at: m.sent_at,
+                })
+                .collect())
         })
     }
 
-    fn schools(&self) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::SchoolOption>, Problem>> {
+    fn schools(&self) -> BoxFuture<Result<Vec<SchoolOption>, Problem>> {
         let state = self.state.clone();
         Box::pin(async move { state.db.school_options().await.map_err(problem) })
     }
 
-    fn invite_screen(
-        &self,
-        request: axum::http::request::Parts,
-    ) -> BoxFuture<Result<leenpunt_shared::accounts::InviteScreen, Problem>> {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let lang = super::lang::lang_of(&request.headers);
-            let actor = request
-                .extensions
-                .get::<Actor>()
-                .cloned()
-                .unwrap_or_default();
-            crate::service::signup::invite_screen(&state.db, &actor)
-                .await
-                .map_err(|e| e.problem(lang))
+    fn invite_screen(&self, request: Parts) -> BoxFuture<Result<InviteScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::signup::invite_screen(&state.db, &actor).await
         })
     }
 
-    fn feeds(
-        &self,
-        request: axum::http::request::Parts,
-    ) -> BoxFuture<Result<leenpunt_shared::reservations::FeedsScreen, Problem>> {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let lang = super::lang::lang_of(&request.headers);
-            let actor = request
-                .extensions
-                .get::<Actor>()
-                .cloned()
-                .unwrap_or_default();
-            crate::service::feeds::screen(&state.db, &actor)
-                .await
-                .map_err(|e| e.problem(lang))
+    fn feeds(&self, request: Parts) -> BoxFuture<Result<FeedsScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::feeds::screen(&state.db, &actor).await
         })
     }
 
-    fn closed_days(
-        &self,
-        request: axum::http::request::Parts,
-    ) -> BoxFuture<Result<leenpunt_shared::reservations::ClosedDaysScreen, Problem>> {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let lang = super::lang::lang_of(&request.headers);
-            let actor = request
-                .extensions
-                .get::<Actor>()
-                .cloned()
-                .unwrap_or_default();
-            crate::service::closed_days::screen(&state.db, state.clock.as_ref(), &actor)
-                .await
-                .map_err(|e| e.problem(lang))
+    fn closed_days(&self, request: Parts) -> BoxFuture<Result<ClosedDaysScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::closed_days::screen(&state.db, state.clock.as_ref(), &actor).await
         })
     }
 
-    fn waitlist(
-        &self,
-        request: axum::http::request::Parts,
-    ) -> BoxFuture<Result<Vec<leenpunt_shared::WaitlistEntry>, Problem>> {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let lang = super::lang::lang_of(&request.headers);
-            let actor = request
-                .extensions
-                .get::<Actor>()
-                .cloned()
-                .unwrap_or_default();
-            crate::service::reservations::my_waitlist(&state.db, &actor)
-                .await
-                .map_err(|e| e.problem(lang))
+    fn waitlist(&self, request: Parts) -> BoxFuture<Result<Vec<WaitlistEntry>, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::reservations::my_waitlist(&state.db, &actor).await
         })
     }
 
     fn reservations(
         &self,
-        request: axum::http::request::Parts,
+        request: Parts,
         query: String,
     ) -> BoxFuture<Result<Vec<Reservation>, Problem>> {
-        let state = self.state.clone();
-        Box::pin(async move {
-            let lang = super::lang::lang_of(&request.headers);
-            let actor = request
-                .extensions
-                .get::<Actor>()
-                .cloned()
-                .unwrap_or_default();
+        let lang = super::lang::lang_of(&request.headers);
+        self.as_asker(request, move |state, actor| async move {
             let params: super::reservations::ListParams =
                 serde_urlencoded::from_str(&query).unwrap_or_default();
-            let run = async {
-                let (scope, filter) = params.parse(lang)?;
-                crate::service::reservations::list(&state.db, &actor, scope, filter).await
-            };
-            run.await.map_err(|e| e.problem(lang))
+            let (scope, filter) = params.parse(lang)?;
+            crate::service::reservations::list(&state.db, &actor, scope, filter).await
         })
     }
 }

@@ -220,29 +220,20 @@ async fn form_reset(
     Path(token): Path<String>,
     axum::Form(form): axum::Form<ResetForm>,
 ) -> Result<Response> {
-    let location = match crate::service::signup::reset_password(
+    let outcome = crate::service::signup::reset_password(
         &state.db,
         state.clock.now(),
         &token,
         &form.password,
     )
-    .await?
-    {
-        Ok(()) => "/aanmelden?hersteld=1".to_owned(),
-        Err(problem) => {
-            let message = reset_error(problem, lang)
-                .problem(lang)
-                .errors
-                .remove(0)
-                .message;
-            format!(
-                "/wachtwoord/{}?fout={}",
-                leenpunt_shared::query::encode_component(&token),
-                leenpunt_shared::query::encode_component(&message)
-            )
-        }
-    };
-    Ok(axum::response::Redirect::to(&location).into_response())
+    .await?;
+    Ok(password_outcome(
+        outcome,
+        lang,
+        "/aanmelden?hersteld=1",
+        "/wachtwoord",
+        &token,
+    ))
 }
 
 fn invite_error(e: crate::service::signup::InviteError) -> AppError {
@@ -353,29 +344,20 @@ async fn form_accept(
     Path(token): Path<String>,
     axum::Form(form): axum::Form<ResetForm>,
 ) -> Result<Response> {
-    let location = match crate::service::signup::accept_invitation(
+    let outcome = crate::service::signup::accept_invitation(
         &state.db,
         state.clock.now(),
         &token,
         &form.password,
     )
-    .await?
-    {
-        Ok(()) => "/aanmelden?welkom=1".to_owned(),
-        Err(problem) => {
-            let message = reset_error(problem, lang)
-                .problem(lang)
-                .errors
-                .remove(0)
-                .message;
-            format!(
-                "/uitnodiging/{}?fout={}",
-                leenpunt_shared::query::encode_component(&token),
-                leenpunt_shared::query::encode_component(&message)
-            )
-        }
-    };
-    Ok(axum::response::Redirect::to(&location).into_response())
+    .await?;
+    Ok(password_outcome(
+        outcome,
+        lang,
+        "/aanmelden?welkom=1",
+        "/uitnodiging",
+        &token,
+    ))
 }
 
 /// The sign-up page's form post: back with every field's message, or on to "check your
@@ -411,4 +393,31 @@ async fn form_sign_up(
         Err(SignUpError::Db(e)) => return Err(e.into()),
     };
     Ok(axum::response::Redirect::to(&location).into_response())
+}
+
+/// Where a password form (reset or invitation) goes next: on to sign in, or back to the
+/// form with the reason.
+fn password_outcome(
+    outcome: std::result::Result<(), crate::service::signup::ResetProblem>,
+    lang: leenpunt_shared::Lang,
+    done: &str,
+    form_path: &str,
+    token: &str,
+) -> Response {
+    let location = match outcome {
+        Ok(()) => done.to_owned(),
+        Err(problem) => {
+            let message = reset_error(problem, lang)
+                .problem(lang)
+                .errors
+                .remove(0)
+                .message;
+            format!(
+                "{form_path}/{}?fout={}",
+                leenpunt_shared::query::encode_component(token),
+                leenpunt_shared::query::encode_component(&message)
+            )
+        }
+    };
+    axum::response::Redirect::to(&location).into_response()
 }
