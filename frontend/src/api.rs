@@ -258,8 +258,7 @@ fn client_free_problem() -> Problem {
         title: "Not found".into(),
         status: 404,
         detail: None,
-        errors: Vec::new(),
-        alternatives: Vec::new(),
+        ..Problem::default()
     }
 }
 
@@ -313,8 +312,7 @@ mod client {
             title: "Network error".into(),
             status,
             detail: None,
-            errors: Vec::new(),
-            alternatives: Vec::new(),
+            ..Problem::default()
         }
     }
 

@@ -43,6 +43,13 @@ pub enum AppError {
         detail: String,
         alternatives: Vec<leenpunt_shared::DateRange>,
     },
+    /// The borrower lacks trainings the kit type requires (409), with their sessions.
+    #[error("training required: {title}")]
+    TrainingRequired {
+        title: String,
+        detail: String,
+        trainings: Vec<leenpunt_shared::MissingTraining>,
+    },
     /// A dependency is down (e.g. the database for readiness).
     #[error("unavailable: {0}")]
     Unavailable(String),
@@ -69,7 +76,9 @@ impl AppError {
             AppError::Forbidden | AppError::Unconfirmed => StatusCode::FORBIDDEN,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) | AppError::Refused { .. } => StatusCode::CONFLICT,
+            AppError::Conflict(_)
+            | AppError::Refused { .. }
+            | AppError::TrainingRequired { .. } => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -89,8 +98,23 @@ impl AppError {
                 title: title.clone(),
                 status: self.status().as_u16(),
                 detail: (!detail.is_empty()).then(|| detail.clone()),
-                errors: Vec::new(),
                 alternatives: alternatives.clone(),
+                ..Problem::default()
+            };
+        }
+        if let AppError::TrainingRequired {
+            title,
+            detail,
+            trainings,
+        } = self
+        {
+            return Problem {
+                kind: "/problems/training-required".to_owned(),
+                title: title.clone(),
+                status: self.status().as_u16(),
+                detail: Some(detail.clone()),
+                trainings: trainings.clone(),
+                ..Problem::default()
             };
         }
         let (kind, nl, en) = match self {
@@ -131,7 +155,10 @@ impl AppError {
                 "Tijdelijk niet beschikbaar",
                 "Temporarily unavailable",
             ),
-            AppError::Refused { .. } | AppError::Db(_) | AppError::Internal(_) => (
+            AppError::Refused { .. }
+            | AppError::TrainingRequired { .. }
+            | AppError::Db(_)
+            | AppError::Internal(_) => (
                 "internal",
                 "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
                 "Something went wrong on our side. Please try again later.",
@@ -150,7 +177,7 @@ impl AppError {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
-            alternatives: Vec::new(),
+            ..Problem::default()
         }
     }
 }

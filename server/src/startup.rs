@@ -38,6 +38,10 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
         crate::service::import::load_demo_handover_hours(&db)
             .await
             .context("loading the demo hand-over hours")?;
+        crate::service::trainings::load_demo_trainings(&db, clock.as_ref())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .context("loading the demo training sessions")?;
         tracing::info!("demo data loaded");
     }
     if let Some(url) = &config.smtp_url {

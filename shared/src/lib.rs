@@ -13,6 +13,7 @@ pub mod problem;
 pub mod query;
 pub mod reservations;
 pub mod time;
+pub mod trainings;
 pub mod values;
 
 pub use accounts::{Grant, LoginRequest, Me, Role, UserId};
@@ -22,7 +23,11 @@ pub use lang::Lang;
 pub use problem::{FieldError, Problem};
 pub use query::{CatalogueQuery, Sort, PAGE_SIZE};
 pub use reservations::{
-    DateRange, DayAvailability, MonthAvailability, NewReservation, Reservation, ReservationId,
-    ReservationStatus, WaitlistEntry,
+    DateRange, DayAvailability, MonthAvailability, NewReservation, Reservation,
+    ReservationCondition, ReservationId, ReservationStatus, WaitlistEntry,
+};
+pub use trainings::{
+    AttendanceBody, GrantBody, MissingTraining, NewSession, Qualification, RosterEntry,
+    SessionBrief, Training, TrainingForm, TrainingSession, WalkInBody,
 };
 pub use values::{Email, InventoryCode, SchoolNumber, Slug, ValueError};

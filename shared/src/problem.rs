@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A problem+json body. `title` and `detail` are in the requester's language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// A URI reference naming the problem type, e.g. `/problems/validation`.
@@ -19,6 +19,9 @@ pub struct Problem {
     /// Extension member of reservation conflicts: the nearest dates that would work.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<crate::reservations::DateRange>,
+    /// Extension member of "training required" refusals: what is missing and its sessions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trainings: Vec<crate::trainings::MissingTraining>,
 }
 
 /// One field's validation message.

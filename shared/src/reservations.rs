@@ -134,6 +134,19 @@ pub struct Reservation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_expires_at: Option<String>,
     pub created_at: String,
+    /// A conditional reservation: the training sessions its borrower must attend first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting_for: Vec<ReservationCondition>,
+}
+
+/// A training session a conditional reservation waits for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReservationCondition {
+    pub session: i64,
+    pub training: String,
+    /// The session's local day.
+    pub day: String,
 }
 
 /// A place on a waiting list.

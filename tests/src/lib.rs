@@ -5,7 +5,7 @@ pub mod browser;
 pub mod smtp;
 
 use leenpunt_server::config::Config;
-use leenpunt_server::domain::clock::FixedClock;
+use leenpunt_server::domain::clock::{FixedClock, SettableClock};
 use leenpunt_server::startup::build_state;
 use leenpunt_shared::SearchResults;
 use std::net::SocketAddr;
@@ -18,6 +18,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: leenpunt_server::state::AppState,
+    /// The app's clock: 2026-11-27 (a Friday) 09:00 UTC until a test moves it.
+    pub clock: Arc<SettableClock>,
     _data: tempfile::TempDir,
 }
 
@@ -53,9 +55,8 @@ impl TestApp {
         };
         adjust(&mut config);
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
-        let state = build_state(config, Arc::new(FixedClock::on(today)))
-            .await
-            .expect("state");
+        let clock = Arc::new(SettableClock::new(FixedClock::on(today).0));
+        let state = build_state(config, clock.clone()).await.expect("state");
         let app = leenpunt_server::http::router(state.clone());
         tokio::spawn(async move {
             let _ =
@@ -69,8 +70,15 @@ impl TestApp {
                 .build()
                 .expect("client"),
             state,
+            clock,
             _data: data,
         }
+    }
+
+    /// Moves the app's clock to a UTC instant (`2026-12-02T15:00:00Z`).
+    pub fn set_time(&self, rfc3339: &str) {
+        let at = chrono::DateTime::parse_from_rfc3339(rfc3339).expect("instant");
+        self.clock.set(at.with_timezone(&chrono::Utc));
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -112,9 +120,54 @@ impl TestApp {
     }
 
     /// Creates a confirmed teacher of a school (by instellingsnummer) with `password_hash`
-    /// (hash once with `hash_password` and reuse it: hashing is slow on purpose), signs
-    /// them in and returns the session cookie.
+    /// (hash once with `hash_password` and reuse it: hashing is slow on purpose), who
+    /// followed the Bee-Bot training (as the demo teacher did, so the Bee-Bot sets the
+    /// reservation tests book may be borrowed), signs them in and returns the cookie.
     pub async fn teacher(&self, email: &str, school: &str, password_hash: &str) -> String {
+        let cookie = self.untrained_teacher(email, school, password_hash).await;
+        self.qualify(email, "bee-bot-in-de-klas").await;
+        cookie
+    }
+
+    /// Grants a qualification for a training (by slug) to an account, as attended today.
+    pub async fn qualify(&self, email: &str, training: &str) {
+        use leenpunt_server::db::trainings::{
+            grant, training_row, user_by_email, NewQualification,
+        };
+        let mut conn = self.state.db.pool().acquire().await.expect("connection");
+        let (user, _) = user_by_email(&mut conn, email)
+            .await
+            .expect("lookup")
+            .expect("user");
+        let training = training_row(&mut conn, training)
+            .await
+            .expect("lookup")
+            .expect("training");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        grant(
+            &mut conn,
+            &NewQualification {
+                user,
+                training: training.id,
+                session: None,
+                granted_on: today,
+                valid_until: None,
+                granted_by: None,
+                reason: "test",
+            },
+            "2026-11-27T09:00:00+00:00",
+        )
+        .await
+        .expect("grant");
+    }
+
+    /// Like `teacher`, without any training.
+    pub async fn untrained_teacher(
+        &self,
+        email: &str,
+        school: &str,
+        password_hash: &str,
+    ) -> String {
         use leenpunt_server::db::accounts::{insert_user, NewUser};
         use leenpunt_server::domain::policy::RoleGrant;
         let school_id = self

@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod import;
 pub mod mail;
 pub mod reservations;
+pub mod trainings;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

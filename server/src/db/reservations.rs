@@ -107,15 +107,16 @@ pub struct BookingNames {
 }
 
 /// Everything a booking needs to know, in one round trip: the kit type with its rules and
-/// unit counts, the named pickup point if the kit type is picked up there, and the names.
+/// unit counts, the named pickup point if the kit type is picked up there, the names, and
+/// the borrower's standing against the kit type's required trainings.
 pub async fn booking_context(
     conn: &mut SqliteConnection,
     kit_slug: &str,
     point_slug: &str,
-    school: SchoolId,
-    user: UserId,
+    (school, user): (SchoolId, UserId),
     closures: (NaiveDate, NaiveDate),
     holds: (NaiveDate, NaiveDate),
+    seats_from: NaiveDate,
 ) -> DbResult<Option<BookingContext>> {
     let sql = format!(
         "SELECT {}, \
@@ -127,14 +128,16 @@ pub async fn booking_context(
                AND c.last_day >= ? AND c.first_day <= ?), \
            (SELECT json_group_array(json_array(r.id, r.school_id, r.pickup_date, r.held_until, r.quantity)) \
              FROM reservations r INDEXED BY reservations_holding \
-             WHERE r.kit_type_id = k.id AND {HOLDING} AND r.held_until >= ? AND r.pickup_date <= ?) \
+             WHERE r.kit_type_id = k.id AND {HOLDING} AND r.held_until >= ? AND r.pickup_date <= ?), \
+           {} \
          FROM kit_types k JOIN partners p ON p.id = k.partner_id \
          LEFT JOIN kit_type_pickup_points ktp ON ktp.kit_type_id = k.id \
            AND ktp.pickup_point_id = (SELECT id FROM pickup_points WHERE slug = ?) \
          LEFT JOIN pickup_points pp ON pp.id = ktp.pickup_point_id \
          LEFT JOIN users u ON u.id = ? \
          WHERE k.slug = ?",
-        kit_columns()
+        kit_columns(),
+        super::trainings::gate_json("u.id", "?")
     );
     let Some(r) = sqlx::query(&sql)
         .bind(school.0)
@@ -142,6 +145,7 @@ pub async fn booking_context(
         .bind(closures.1.to_string())
         .bind(holds.0.to_string())
         .bind(holds.1.to_string())
+        .bind(seats_from.to_string())
         .bind(point_slug)
         .bind(user.0)
         .bind(kit_slug)
@@ -193,12 +197,14 @@ pub async fn booking_context(
             quantity: quantity as u32,
         })
         .collect();
+    let gate = super::trainings::gate_inputs(r.get::<Option<&str>, _>(25))?;
     Ok(Some(BookingContext {
         kit,
         point,
         names,
         closed,
         holds,
+        gate,
     }))
 }
 
@@ -213,6 +219,8 @@ pub struct BookingContext {
     pub closed: Vec<ClosedPeriod>,
     /// The kit type's reservations holding units on some day of the asked range.
     pub holds: Vec<Hold>,
+    /// The trainings the kit type requires, and the borrower's qualifications and seats.
+    pub gate: super::trainings::GateInputs,
 }
 
 /// The kit type's pickup points, in name order.
@@ -452,13 +460,31 @@ const SELECT_RECORD: &str = "SELECT r.id, r.status, k.slug, k.title, p.name, pp.
        pp.street || ', ' || pp.postcode || ' ' || pp.municipality, s.name, u.name, r.quantity, \
        r.pickup_date, r.return_date, r.held_until, r.note, r.reason, r.at_risk, r.created_at, \
        r.kit_type_id, k.partner_id, r.pickup_point_id, r.school_id, r.user_id, u.email, u.lang, \
-       r.revision, r.updated_at, r.offer_expires_at \
+       r.revision, r.updated_at, r.offer_expires_at, \
+       (SELECT json_group_array(json_array(s.id, t.title, s.starts_at)) FROM reservation_conditions c \
+          JOIN training_sessions s ON s.id = c.session_id \
+          JOIN training_types t ON t.id = s.training_type_id WHERE c.reservation_id = r.id) \
      FROM reservations r \
      JOIN kit_types k ON k.id = r.kit_type_id \
      JOIN partners p ON p.id = k.partner_id \
      JOIN pickup_points pp ON pp.id = r.pickup_point_id \
      JOIN schools s ON s.id = r.school_id \
      JOIN users u ON u.id = r.user_id";
+
+/// The training sessions a conditional reservation waits for, from their JSON column.
+fn conditions(json: Option<&str>) -> Vec<ReservationCondition> {
+    json.and_then(|j| serde_json::from_str::<Vec<(i64, String, String)>>(j).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(session, training, starts_at)| ReservationCondition {
+            session,
+            training,
+            day: leenpunt_shared::time::brussels_local(&starts_at)
+                .map(|(day, _)| day)
+                .unwrap_or_default(),
+        })
+        .collect()
+}
 
 fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
     ReservationRecord {
@@ -482,6 +508,7 @@ fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
             at_risk: r.get::<i64, _>(15) != 0,
             created_at: r.get(16),
             offer_expires_at: r.get(26),
+            waiting_for: conditions(r.get::<Option<&str>, _>(27)),
         },
         kit: KitTypeId(r.get(17)),
         partner: PartnerId(r.get(18)),

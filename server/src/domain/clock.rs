@@ -36,6 +36,27 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock that says what it was last set to: tests move time forward with it (past a
+/// training session, past an offer's deadline) without sleeping.
+#[derive(Debug)]
+pub struct SettableClock(std::sync::RwLock<DateTime<Utc>>);
+
+impl SettableClock {
+    pub fn new(at: DateTime<Utc>) -> SettableClock {
+        SettableClock(std::sync::RwLock::new(at))
+    }
+
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = at;
+    }
+}
+
+impl Clock for SettableClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 pub type SharedClock = Arc<dyn Clock>;
 
 /// The Europe/Brussels offset from UTC at an instant, in seconds: CET (+1 h), or CEST
@@ -53,6 +74,23 @@ pub fn brussels_offset_seconds(at: DateTime<Utc>) -> i32 {
 /// The local date in Brussels at an instant.
 pub fn brussels_date(at: DateTime<Utc>) -> NaiveDate {
     (at + chrono::Duration::seconds(i64::from(brussels_offset_seconds(at)))).date_naive()
+}
+
+/// The local date and time in Brussels at an instant.
+pub fn brussels_time(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    (at + chrono::Duration::seconds(i64::from(brussels_offset_seconds(at)))).naive_utc()
+}
+
+/// The instant of a local Brussels date and time. In the hour skipped in spring, the
+/// winter offset applies; in the hour repeated in autumn, the later (winter) one.
+pub fn brussels_to_utc(local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    for offset in [3600, 7200] {
+        let at = (local - chrono::Duration::seconds(offset)).and_utc();
+        if i64::from(brussels_offset_seconds(at)) == offset {
+            return at;
+        }
+    }
+    (local - chrono::Duration::hours(1)).and_utc()
 }
 
 /// Today in Brussels, by a clock.
@@ -74,6 +112,24 @@ mod tests {
         assert_eq!(brussels_offset_seconds(at(2026, 10, 25, 0, 59)), 7200);
         assert_eq!(brussels_offset_seconds(at(2026, 10, 25, 1, 0)), 3600);
         assert_eq!(brussels_offset_seconds(at(2027, 1, 15, 12, 0)), 3600);
+    }
+
+    #[test]
+    fn local_times_round_trip_through_utc() {
+        let local = |m, d, h| {
+            NaiveDate::from_ymd_opt(2026, m, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
+        for (m, d, h, utc_hour) in [(12, 3, 14, 13), (7, 1, 14, 12), (3, 29, 12, 10)] {
+            let at = brussels_to_utc(local(m, d, h));
+            assert_eq!(
+                at,
+                Utc.with_ymd_and_hms(2026, m, d, utc_hour, 0, 0).unwrap()
+            );
+            assert_eq!(brussels_time(at), local(m, d, h));
+        }
     }
 
     #[test]

@@ -149,6 +149,12 @@ pub enum ReservationNews {
     AtRisk,
     /// A place came free for someone on the waiting list.
     Offered,
+    /// Held on the condition of a training: the units are held until it is attended.
+    Conditional,
+    /// The training was attended: the conditional reservation is confirmed.
+    ConditionMet,
+    /// The training passed without attendance: the units were released.
+    ConditionFailed,
 }
 
 /// Tells a borrower what happened to their reservation.
@@ -185,6 +191,24 @@ pub fn reservation_news(
         (ReservationNews::Offered, false) => "A place came free: accept the offer within 48 hours",
         (ReservationNews::AtRisk, true) => "Let op: je reservatie komt in het gedrang",
         (ReservationNews::AtRisk, false) => "Attention: your reservation is at risk",
+        (ReservationNews::Conditional, true) => {
+            "Je reservatie is vastgelegd op voorwaarde dat je de opleiding volgt"
+        }
+        (ReservationNews::Conditional, false) => {
+            "Your reservation is held on the condition that you attend the training"
+        }
+        (ReservationNews::ConditionMet, true) => {
+            "Je volgde de opleiding: je reservatie is bevestigd"
+        }
+        (ReservationNews::ConditionMet, false) => {
+            "You attended the training: your reservation is confirmed"
+        }
+        (ReservationNews::ConditionFailed, true) => {
+            "De opleiding is voorbij zonder je aanwezigheid: je reservatie is vrijgegeven"
+        }
+        (ReservationNews::ConditionFailed, false) => {
+            "The training passed without your attendance: your reservation was released"
+        }
     };
     let reason = r
         .reason
@@ -214,6 +238,57 @@ pub fn reservation_news(
     Mail {
         to: to.clone(),
         subject: format!("{headline}: {}", r.kit_title),
+        body,
+    }
+}
+
+/// What happened to someone's place in a training session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionNews {
+    Registered,
+    WaitingList,
+    /// A seat came free and they moved up from the waiting list.
+    MovedUp,
+    Cancelled,
+}
+
+/// Tells a teacher about their place in a training session.
+pub fn session_news(
+    lang: Lang,
+    to: &Email,
+    news: SessionNews,
+    s: &leenpunt_shared::TrainingSession,
+    link: &str,
+) -> Mail {
+    use crate::domain::reservations::format_date;
+    let day = chrono::NaiveDate::parse_from_str(&s.day, "%Y-%m-%d")
+        .map(|d| format_date(d, lang))
+        .unwrap_or_else(|_| s.day.clone());
+    let nl = lang == Lang::Nl;
+    let headline = match (news, nl) {
+        (SessionNews::Registered, true) => "Je bent ingeschreven",
+        (SessionNews::Registered, false) => "You are registered",
+        (SessionNews::WaitingList, true) => "De sessie is volzet: je staat op de wachtlijst",
+        (SessionNews::WaitingList, false) => "The session is full: you are on the waiting list",
+        (SessionNews::MovedUp, true) => "Er kwam een plaats vrij: je bent ingeschreven",
+        (SessionNews::MovedUp, false) => "A seat came free: you are registered",
+        (SessionNews::Cancelled, true) => "Je inschrijving is geannuleerd",
+        (SessionNews::Cancelled, false) => "Your registration is cancelled",
+    };
+    let body = if nl {
+        format!(
+            "Dag,\n\n{headline}.\n\n{}\n{day}, {}–{}\n{}\n\nBekijk de sessie: {link}\n\nLeenpunt\n",
+            s.training_title, s.start_time, s.end_time, s.place
+        )
+    } else {
+        format!(
+            "Hello,\n\n{headline}.\n\n{}\n{day}, {}–{}\n{}\n\nSee the session: {link}\n\nLeenpunt\n",
+            s.training_title, s.start_time, s.end_time, s.place
+        )
+    };
+    Mail {
+        to: to.clone(),
+        subject: format!("{headline}: {}", s.training_title),
         body,
     }
 }

@@ -10,3 +10,4 @@ pub mod mail;
 pub mod policy;
 pub mod reservations;
 pub mod text;
+pub mod trainings;

@@ -60,6 +60,15 @@ pub enum Action {
     ManageClosedDays(Option<PartnerId>),
     /// Invite someone into a role (with the partner service it is scoped to, if any).
     Invite(Role, Option<PartnerId>),
+    /// Define a partner's training types and plan their sessions.
+    ManageTrainingsOf(PartnerId),
+    /// See a partner's session rosters and record attendance.
+    RunSessionsOf(PartnerId),
+    /// Grant a qualification by hand (trained elsewhere) or revoke one, for a partner's
+    /// training.
+    GrantQualificationsOf(PartnerId),
+    /// Register for training sessions (teachers).
+    RegisterForTraining,
 }
 
 impl Action {
@@ -81,6 +90,10 @@ impl Action {
             Action::ManageClosedDays(Some(partner)),
             Action::Invite(Role::Ambassador, Some(partner)),
             Action::Invite(Role::Admin, None),
+            Action::ManageTrainingsOf(partner),
+            Action::RunSessionsOf(partner),
+            Action::GrantQualificationsOf(partner),
+            Action::RegisterForTraining,
         ]
     }
 }
@@ -105,6 +118,13 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
             actor.partner_role(Role::PartnerAdmin, p)
         }
         Action::Invite(..) => false,
+        Action::ManageTrainingsOf(p) | Action::GrantQualificationsOf(p) => {
+            actor.partner_role(Role::PartnerAdmin, p)
+        }
+        Action::RunSessionsOf(p) => {
+            actor.partner_role(Role::Trainer, p) || actor.partner_role(Role::PartnerAdmin, p)
+        }
+        Action::RegisterForTraining => actor.has(|g| g.role == Role::Teacher),
         Action::HandleReservationsOf(p) => {
             actor.partner_role(Role::Ambassador, p) || actor.partner_role(Role::PartnerAdmin, p)
         }
@@ -162,18 +182,19 @@ mod tests {
         // ViewSchool(S1), ViewSchool(S2), ManageSchools, ManagePartners, ManageUsers,
         // ViewAuditLog, ReadMailbox, ReserveFor(S1), ReserveFor(S2),
         // HandleReservationsOf(P1), HandleReservationsOf(P2), ManageClosedDays(None),
-        // ManageClosedDays(P1), Invite(Ambassador, P1), Invite(Admin).
+        // ManageClosedDays(P1), Invite(Ambassador, P1), Invite(Admin), ManageTrainingsOf(P1),
+        // RunSessionsOf(P1), RunSessionsOf(P2), GrantQualificationsOf(P1), RegisterForTraining.
         const F: bool = false;
         const T: bool = true;
         #[rustfmt::skip]
-        let expected: [[bool; 19]; 7] = [
-            [T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, F, F, T, F, F, F, F, F, F, T, F, F, F, F, F, F, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, T, F, F, F, F, F],
-            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
-            [T, T, T, F, F, F, F, F, F, F, F, F, F, T, F, F, T, T, F],
-            [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T],
+        let expected: [[bool; 24]; 7] = [
+            [T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, T, F, F, F, F, F, F, T, F, F, F, F, F, F, F, F, F, F, F, T],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, T, F, F, F, F, F, F, F, F, F, F],
+            [T, T, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, F, T, F, F, F],
+            [T, T, T, F, F, F, F, F, F, F, F, F, F, T, F, F, T, T, F, T, T, F, T, F],
+            [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T],
         ];
         let actions = [
             ViewCatalogue,
@@ -195,6 +216,11 @@ mod tests {
             ManageClosedDays(Some(P1)),
             Invite(Role::Ambassador, Some(P1)),
             Invite(Role::Admin, None),
+            ManageTrainingsOf(P1),
+            RunSessionsOf(P1),
+            RunSessionsOf(P2),
+            GrantQualificationsOf(P1),
+            RegisterForTraining,
         ];
         for ((who, a), row) in people.iter().zip(expected) {
             for (action, allowed) in actions.iter().zip(row) {

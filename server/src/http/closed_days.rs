@@ -8,7 +8,7 @@ use crate::service::closed_days as service;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{delete, get, post};
 use axum::{Form, Json, Router};
 use leenpunt_shared::reservations::{ClosedDay, NewClosedDay};
@@ -79,29 +79,7 @@ pub struct AddForm {
 }
 
 fn back(lang: leenpunt_shared::Lang, outcome: Result<()>) -> Result<Response> {
-    let target = match outcome {
-        Ok(()) => format!("{SCREEN}?ok=1"),
-        Err(
-            e @ (crate::error::AppError::Unauthorized
-            | crate::error::AppError::Db(_)
-            | crate::error::AppError::Internal(_)),
-        ) => return Err(e),
-        Err(e) => {
-            let p = e.problem(lang);
-            let message = p
-                .errors
-                .iter()
-                .map(|f| f.message.clone())
-                .collect::<Vec<_>>()
-                .join(" ");
-            let message = if message.is_empty() { p.title } else { message };
-            format!(
-                "{SCREEN}?fout={}",
-                leenpunt_shared::query::encode_component(&message)
-            )
-        }
-    };
-    Ok(Redirect::to(&target).into_response())
+    super::redirect_with_outcome(SCREEN, "1", lang, outcome)
 }
 
 pub async fn form_add(

@@ -13,6 +13,7 @@ pub mod pages;
 pub mod reservations;
 pub mod security;
 pub mod signup;
+pub mod trainings;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reservations::routes())
         .merge(closed_days::routes())
         .merge(feeds::routes())
+        .merge(trainings::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));
@@ -76,4 +78,44 @@ async fn timeout(request: axum::extract::Request, next: axum::middleware::Next) 
         Ok(response) => response,
         Err(_) => AppError::Unavailable("request timed out".into()).into_response(),
     }
+}
+
+/// Sends a page's form post back to `target` with `?ok=<ok>`, or with `?fout=<message>`
+/// (every field message, else the problem's detail, else its title) when it was refused.
+/// Failures that are not the user's (and "sign in first") stay errors.
+pub(crate) fn redirect_with_outcome(
+    target: &str,
+    ok: &str,
+    lang: leenpunt_shared::Lang,
+    outcome: crate::error::Result<()>,
+) -> crate::error::Result<Response> {
+    let sep = if target.contains('?') { '&' } else { '?' };
+    let target = match outcome {
+        Ok(()) => format!(
+            "{target}{sep}ok={}",
+            leenpunt_shared::query::encode_component(ok)
+        ),
+        Err(e @ (AppError::Unauthorized | AppError::Db(_) | AppError::Internal(_))) => {
+            return Err(e)
+        }
+        Err(e) => {
+            let p = e.problem(lang);
+            let fields = p
+                .errors
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let message = if !fields.is_empty() {
+                fields
+            } else {
+                p.detail.unwrap_or(p.title)
+            };
+            format!(
+                "{target}{sep}fout={}",
+                leenpunt_shared::query::encode_component(&message)
+            )
+        }
+    };
+    Ok(axum::response::Redirect::to(&target).into_response())
 }

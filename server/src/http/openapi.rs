@@ -17,8 +17,11 @@ use utoipa::OpenApi;
         super::feeds::list, super::feeds::create, super::feeds::regenerate, super::feeds::revoke, super::feeds::reservation_ics,
         super::closed_days::list, super::closed_days::add, super::closed_days::remove,
         super::reservations::accept, super::reservations::unit_status, super::reservations::join_waitlist, super::reservations::my_waitlist, super::reservations::leave_waitlist,
+        super::trainings::list_trainings, super::trainings::create_training, super::trainings::update_training, super::trainings::delete_training,
+        super::trainings::list_sessions, super::trainings::create_session, super::trainings::one_session, super::trainings::register, super::trainings::unregister,
+        super::trainings::roster, super::trainings::attendance, super::trainings::walk_in, super::trainings::qualifications, super::trainings::grant, super::trainings::revoke,
     ),
-    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"))
+    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"))
 )]
 pub struct ApiDoc;
 

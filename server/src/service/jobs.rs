@@ -8,7 +8,8 @@ use std::time::Duration;
 const EVERY: Duration = Duration::from_secs(60);
 
 /// Starts the scheduler: lapses waiting-list offers that were not accepted in time (and
-/// offers their units to the next in line).
+/// offers their units to the next in line), and releases conditional reservations whose
+/// training passed without attendance.
 pub fn spawn_scheduler(db: Db, clock: SharedClock, public_url: String) {
     tokio::spawn(async move {
         loop {
@@ -16,6 +17,11 @@ pub fn spawn_scheduler(db: Db, clock: SharedClock, public_url: String) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(lapsed = n, "waiting-list offers lapsed"),
                 Err(e) => tracing::error!(error = %e, "lapsing offers"),
+            }
+            match super::trainings::settle_past_sessions(&db, clock.as_ref(), &public_url).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(settled = n, "conditional reservations settled"),
+                Err(e) => tracing::error!(error = %e, "settling conditional reservations"),
             }
             tokio::time::sleep(EVERY).await;
         }

@@ -10,3 +10,4 @@ pub mod jobs;
 pub mod mailer;
 pub mod reservations;
 pub mod signup;
+pub mod trainings;

@@ -255,7 +255,7 @@ fn link(public_url: &str) -> String {
     format!("{}/mijn-reservaties", public_url.trim_end_matches('/'))
 }
 
-async fn tell(
+pub(crate) async fn tell(
     conn: &mut sqlx::SqliteConnection,
     record: &ReservationRecord,
     news: ReservationNews,
@@ -297,16 +297,26 @@ pub async fn create(
     // weeks of open days); a refusal for lack of units loads 60 days either way to find
     // alternatives.
     let end = pickup.max(return_date) + Duration::days(60);
-    let (kit, point, names, calendar_now, holds) = bookable(
+    let Bookable {
+        kit,
+        point,
+        names,
+        calendar: calendar_now,
+        holds,
+        gate,
+    } = bookable(
         &mut tx,
         lang,
         body,
-        school,
-        user,
+        (school, user),
         (today.min(pickup), end),
         (pickup, end),
+        today,
     )
     .await?;
+    // The training gate first: without it, dates do not matter yet.
+    let conditions =
+        super::trainings::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
     let request = Request {
         school,
         pickup,
@@ -364,6 +374,7 @@ pub async fn create(
     )
     .await?;
     // The insert audited itself (trigger `reservations_audit_insert`).
+    crate::db::trainings::add_conditions(&mut tx, id, &conditions.sessions).await?;
     // Built from what is known already: one round trip less than reading it back.
     let record = ReservationRecord {
         view: Reservation {
@@ -385,6 +396,7 @@ pub async fn create(
             at_risk: false,
             created_at: now.clone(),
             offer_expires_at: None,
+            waiting_for: conditions.described,
         },
         kit: kit.id,
         partner: kit.partner,
@@ -396,7 +408,9 @@ pub async fn create(
         revision: 0,
         updated_at: now.clone(),
     };
-    let news = if accepted.status == ReservationStatus::Requested {
+    let news = if !conditions.sessions.is_empty() {
+        ReservationNews::Conditional
+    } else if accepted.status == ReservationStatus::Requested {
         ReservationNews::Requested
     } else {
         ReservationNews::Confirmed
@@ -445,37 +459,42 @@ async fn prepare(
     Ok((user, school, pickup, return_date))
 }
 
+/// What a booking form names, once it is known to be bookable.
+struct Bookable {
+    kit: store::BookableKit,
+    point: store::BookablePoint,
+    names: store::BookingNames,
+    calendar: OpenCalendar,
+    holds: Vec<crate::domain::reservations::Hold>,
+    gate: crate::db::trainings::GateInputs,
+}
+
 /// The kit type and pickup point a form names, if they can be booked, with the names a
-/// new reservation shows.
+/// new reservation shows and the borrower's standing against the required trainings.
 async fn bookable(
     conn: &mut sqlx::SqliteConnection,
     lang: Lang,
     body: &NewReservation,
-    school: SchoolId,
-    user: UserId,
+    (school, user): (SchoolId, UserId),
     closures: (NaiveDate, NaiveDate),
     holding: (NaiveDate, NaiveDate),
-) -> Result<(
-    store::BookableKit,
-    store::BookablePoint,
-    store::BookingNames,
-    OpenCalendar,
-    Vec<crate::domain::reservations::Hold>,
-)> {
+    seats_from: NaiveDate,
+) -> Result<Bookable> {
     let store::BookingContext {
         kit,
         point,
         names,
         closed,
         holds,
+        gate,
     } = store::booking_context(
         conn,
         &body.kit,
         &body.pickup_point,
-        school,
-        user,
+        (school, user),
         closures,
         holding,
+        seats_from,
     )
     .await?
     .ok_or(AppError::NotFound)?;
@@ -500,7 +519,14 @@ async fn bookable(
         )])
     })?;
     let calendar = OpenCalendar::new(point.weekdays, &closed);
-    Ok((kit, point, names, calendar, holds))
+    Ok(Bookable {
+        kit,
+        point,
+        names,
+        calendar,
+        holds,
+        gate,
+    })
 }
 
 /// Whether someone may see a reservation at all.
@@ -977,16 +1003,24 @@ pub async fn join_waitlist(
     let today = today(clock);
     let mut tx = db.begin().await?;
     let end = pickup.max(return_date) + Duration::days(60);
-    let (kit, point, _, calendar, holds) = bookable(
+    let Bookable {
+        kit,
+        point,
+        calendar,
+        holds,
+        gate,
+        ..
+    } = bookable(
         &mut tx,
         lang,
         body,
-        school,
-        user,
+        (school, user),
         (today.min(pickup), end),
         (pickup, end),
+        today,
     )
     .await?;
+    super::trainings::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
     let situation = KitSituation {
         today,
         rules: kit.rules,

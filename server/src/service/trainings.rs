@@ -1,0 +1,1266 @@
+//! Trainings: training types, sessions, registrations with a waiting list, attendance
+//! that grants qualifications, qualifications by hand, and conditional reservations.
+//!
+//! Writes are one `BEGIN IMMEDIATE` transaction each: two teachers taking the last seat
+//! at once are serialised by the database, so exactly `capacity` get a seat.
+
+use crate::db::accounts::audit;
+use crate::db::mail::enqueue;
+use crate::db::reservations as reservations_store;
+use crate::db::trainings::{self as store, GateInputs, NewQualification, QualificationsOf};
+use crate::db::Db;
+use crate::domain::clock::{brussels_date, brussels_to_utc, today, Clock};
+use crate::domain::mail::{session_news, ReservationNews, SessionNews};
+use crate::domain::policy::{allows, Action, Actor};
+use crate::domain::trainings::{
+    self as rules, gate, moves_up, settle, Condition, ConditionOutcome, Gate, Placed,
+    TrainingInput, ATTENDANCE_GRACE,
+};
+use crate::error::{AppError, Result};
+use chrono::{Duration, NaiveDate, NaiveTime};
+use leenpunt_shared::*;
+
+/// The sessions a new reservation waits for (empty: it is not conditional).
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    pub sessions: Vec<i64>,
+    pub described: Vec<ReservationCondition>,
+}
+
+fn refused(kind: &'static str, title: &str, detail: &str) -> AppError {
+    AppError::Refused {
+        kind,
+        title: title.to_owned(),
+        detail: detail.to_owned(),
+        alternatives: Vec::new(),
+    }
+}
+
+fn texts(t: (&'static str, &'static str, &'static str)) -> AppError {
+    refused(t.0, t.1, t.2)
+}
+
+/// Applies the training gate to a booking: passes when qualified, answers the sessions to
+/// wait for when the borrower has seats in time, and refuses naming the missing trainings
+/// with their upcoming sessions otherwise.
+pub async fn check_gate(
+    conn: &mut sqlx::SqliteConnection,
+    lang: Lang,
+    inputs: &GateInputs,
+    today: NaiveDate,
+    pickup: NaiveDate,
+    now: &str,
+) -> Result<Conditions> {
+    match gate(
+        &inputs.required,
+        &inputs.held,
+        &inputs.registered,
+        today,
+        pickup,
+    ) {
+        Gate::Qualified => Ok(Conditions::default()),
+        Gate::Conditional { sessions } => {
+            let described = sessions
+                .iter()
+                .filter_map(|s| {
+                    let seat = inputs.registered.iter().find(|r| r.session == *s)?;
+                    let training = inputs
+                        .required
+                        .iter()
+                        .find(|r| r.training == seat.training)?;
+                    Some(ReservationCondition {
+                        session: *s,
+                        training: training.title.clone(),
+                        day: seat.day.to_string(),
+                    })
+                })
+                .collect();
+            Ok(Conditions {
+                sessions,
+                described,
+            })
+        }
+        Gate::Missing(missing) => {
+            let ids: Vec<TrainingTypeId> = missing.iter().map(|m| m.training).collect();
+            let upcoming = store::upcoming_sessions(conn, &ids, now).await?;
+            let names = missing
+                .iter()
+                .map(|m| format!("“{}”", m.title))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let nl = lang == Lang::Nl;
+            let (title, detail) = if nl {
+                (
+                    "Je hebt eerst een opleiding nodig".to_owned(),
+                    format!(
+                        "Om dit materiaal te ontlenen volg je eerst de opleiding {names}. \
+                         Schrijf je in voor een sessie vóór de afhaaldag: dan kan je meteen \
+                         voorwaardelijk reserveren."
+                    ),
+                )
+            } else {
+                (
+                    "You need a training first".to_owned(),
+                    format!(
+                        "To borrow this material you first need the training {names}. \
+                         Register for a session before the pickup day and you can reserve \
+                         on that condition right away."
+                    ),
+                )
+            };
+            Err(AppError::TrainingRequired {
+                title,
+                detail,
+                trainings: missing
+                    .into_iter()
+                    .map(|m| MissingTraining {
+                        sessions: upcoming
+                            .iter()
+                            .filter(|(t, _)| *t == m.training)
+                            .map(|(_, b)| b.clone())
+                            .take(5)
+                            .collect(),
+                        slug: m.slug,
+                        title: m.title,
+                    })
+                    .collect(),
+            })
+        }
+    }
+}
+
+/// Training types, one partner's when a slug is given.
+pub async fn trainings(db: &Db, partner: Option<&str>) -> Result<Vec<Training>> {
+    let partner = match partner.filter(|p| !p.is_empty()) {
+        Some(slug) => Some(db.partner_id(slug).await?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    Ok(db.trainings(partner).await?)
+}
+
+fn field_errors(errors: Vec<(&'static str, &'static str)>) -> AppError {
+    AppError::Validation(
+        errors
+            .into_iter()
+            .map(|(f, m)| FieldError::new(f, m))
+            .collect(),
+    )
+}
+
+/// Creates a training type (`slug` None) or changes one.
+pub async fn save_training(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    slug: Option<&str>,
+    form: &TrainingForm,
+) -> Result<Training> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let now = clock.now().to_rfc3339();
+    let fields = rules::check_training(
+        &TrainingInput {
+            title: &form.title,
+            description: &form.description,
+            duration_minutes: &form.duration_minutes,
+            validity_months: &form.validity_months,
+        },
+        lang,
+    )
+    .map_err(field_errors)?;
+    let values = store::TrainingValues {
+        title: &fields.title,
+        description: &fields.description,
+        duration_minutes: fields.duration_minutes,
+        validity_months: fields.validity_months,
+    };
+    let mut tx = db.begin().await?;
+    let slug = match slug {
+        Some(slug) => {
+            let row = store::training_row(&mut tx, slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if !allows(actor, Action::ManageTrainingsOf(row.partner)) {
+                return Err(AppError::Forbidden);
+            }
+            store::update_training(&mut tx, row.id, &values).await?;
+            audit(
+                &mut tx,
+                Some(user),
+                "training.update",
+                &format!("training:{slug}"),
+                &fields.title,
+                &now,
+            )
+            .await?;
+            slug.to_owned()
+        }
+        None => {
+            let partner = db.partner_id(form.partner.trim()).await?.ok_or_else(|| {
+                AppError::Validation(vec![FieldError::new(
+                    "partner",
+                    if lang == Lang::Nl {
+                        "Kies een partnerorganisatie."
+                    } else {
+                        "Choose a partner service."
+                    },
+                )])
+            })?;
+            if !allows(actor, Action::ManageTrainingsOf(partner)) {
+                return Err(AppError::Forbidden);
+            }
+            let slug = Slug::from_title(&fields.title).map_err(|_| {
+                AppError::Validation(vec![FieldError::new(
+                    "title",
+                    if lang == Lang::Nl {
+                        "Gebruik letters of cijfers in de titel."
+                    } else {
+                        "Use letters or digits in the title."
+                    },
+                )])
+            })?;
+            store::insert_training(&mut tx, partner, slug.as_str(), &values)
+                .await
+                .map_err(|e| match AppError::from(e) {
+                    AppError::Conflict(_) => AppError::Validation(vec![FieldError::new(
+                        "title",
+                        if lang == Lang::Nl {
+                            "Er bestaat al een opleiding met die titel."
+                        } else {
+                            "A training with that title already exists."
+                        },
+                    )]),
+                    other => other,
+                })?;
+            audit(
+                &mut tx,
+                Some(user),
+                "training.create",
+                &format!("training:{slug}"),
+                &fields.title,
+                &now,
+            )
+            .await?;
+            slug.as_str().to_owned()
+        }
+    };
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(db.training(&slug).await?.ok_or(AppError::NotFound)?.0)
+}
+
+/// Deletes a training type that nothing uses yet; one a kit type requires, or with
+/// sessions or holders, is refused.
+pub async fn delete_training(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    slug: &str,
+) -> Result<()> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let mut tx = db.begin().await?;
+    let row = store::training_row(&mut tx, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allows(actor, Action::ManageTrainingsOf(row.partner)) {
+        return Err(AppError::Forbidden);
+    }
+    if store::training_in_use(&mut tx, row.id).await? {
+        let nl = lang == Lang::Nl;
+        return Err(refused(
+            "training-in-use",
+            if nl {
+                "Deze opleiding is in gebruik"
+            } else {
+                "This training is in use"
+            },
+            if nl {
+                "Materiaal vraagt deze opleiding, of er zijn sessies of gekwalificeerde leerkrachten. Haal ze eerst weg bij het materiaal."
+            } else {
+                "Material requires this training, or it has sessions or qualified teachers. Remove it from the material first."
+            },
+        ));
+    }
+    store::delete_training(&mut tx, row.id).await?;
+    audit(
+        &mut tx,
+        Some(user),
+        "training.delete",
+        &format!("training:{slug}"),
+        &row.title,
+        &clock.now().to_rfc3339(),
+    )
+    .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(())
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
+}
+
+/// Plans a session of a training (partner admins of its partner and admins).
+pub async fn create_session(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    body: &NewSession,
+) -> Result<TrainingSession> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let nl = lang == Lang::Nl;
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let mut errors = Vec::new();
+    let msg = |nl_text: &'static str, en_text: &'static str| if nl { nl_text } else { en_text };
+    let day = parse_day(&body.day);
+    if day.is_none() {
+        errors.push(FieldError::new(
+            "day",
+            msg("Kies een geldige datum.", "Choose a valid date."),
+        ));
+    }
+    let start = parse_time(&body.start_time);
+    let end = parse_time(&body.end_time);
+    if start.is_none() {
+        errors.push(FieldError::new(
+            "start_time",
+            msg("Geef een beginuur (uu:mm).", "Enter a start time (hh:mm)."),
+        ));
+    }
+    if end.is_none() {
+        errors.push(FieldError::new(
+            "end_time",
+            msg("Geef een einduur (uu:mm).", "Enter an end time (hh:mm)."),
+        ));
+    }
+    if let (Some(s), Some(e)) = (start, end) {
+        if e <= s {
+            errors.push(FieldError::new(
+                "end_time",
+                msg(
+                    "Het einduur ligt na het beginuur.",
+                    "The end time must be after the start time.",
+                ),
+            ));
+        }
+    }
+    let place = body.place.trim();
+    if place.is_empty() || place.chars().count() > 300 {
+        errors.push(FieldError::new(
+            "place",
+            msg(
+                "Geef de plaats (1 tot 300 tekens).",
+                "Enter the place (1 to 300 characters).",
+            ),
+        ));
+    }
+    let capacity = match body.capacity.trim().parse::<u32>() {
+        Ok(c) if (1..=1000).contains(&c) => c,
+        _ => {
+            errors.push(FieldError::new(
+                "capacity",
+                msg(
+                    "Het aantal plaatsen is een getal van 1 tot 1000.",
+                    "Seats is a number from 1 to 1000.",
+                ),
+            ));
+            0
+        }
+    };
+    let closes_day = if body.registration_closes.trim().is_empty() {
+        day.map(|d| d - Duration::days(1))
+    } else {
+        let d = parse_day(&body.registration_closes);
+        if d.is_none() {
+            errors.push(FieldError::new(
+                "registration_closes",
+                msg("Kies een geldige datum.", "Choose a valid date."),
+            ));
+        }
+        d
+    };
+    let (Some(day), Some(start), Some(end), Some(closes_day)) = (day, start, end, closes_day)
+    else {
+        return Err(AppError::Validation(errors));
+    };
+    let starts_at = brussels_to_utc(day.and_time(start));
+    let ends_at = brussels_to_utc(day.and_time(end));
+    if starts_at <= now_instant {
+        errors.push(FieldError::new(
+            "day",
+            msg(
+                "Een nieuwe sessie ligt in de toekomst.",
+                "A new session lies in the future.",
+            ),
+        ));
+    }
+    // Registration closes at the end of its last day, and at the latest when it starts.
+    let closes =
+        brussels_to_utc(closes_day.and_hms_opt(23, 59, 0).unwrap_or_default()).min(starts_at);
+    if closes <= now_instant && starts_at > now_instant {
+        errors.push(FieldError::new(
+            "registration_closes",
+            msg(
+                "De inschrijvingen moeten nog even open blijven: kies een latere datum.",
+                "Registration must stay open a while: choose a later date.",
+            ),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let mut tx = db.begin().await?;
+    let training = store::training_row(&mut tx, body.training.trim())
+        .await?
+        .ok_or_else(|| {
+            AppError::Validation(vec![FieldError::new(
+                "training",
+                msg("Kies een opleiding.", "Choose a training."),
+            )])
+        })?;
+    if !allows(actor, Action::ManageTrainingsOf(training.partner)) {
+        return Err(AppError::Forbidden);
+    }
+    let mut trainers = Vec::new();
+    for email in body
+        .trainers
+        .iter()
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+    {
+        let found = match Email::parse(email) {
+            Ok(e) => store::user_by_email(&mut tx, e.as_str()).await?,
+            Err(_) => None,
+        };
+        match found {
+            Some((id, _)) => trainers.push(id),
+            None => {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    "trainers",
+                    if nl {
+                        format!("Geen account met het adres {email}.")
+                    } else {
+                        format!("No account with the address {email}.")
+                    },
+                )]))
+            }
+        }
+    }
+    if trainers.is_empty() {
+        trainers.push(user);
+    }
+    let id = store::insert_session(
+        &mut tx,
+        &store::SessionValues {
+            training: training.id,
+            starts_at: &starts_at.to_rfc3339(),
+            ends_at: &ends_at.to_rfc3339(),
+            place,
+            capacity,
+            opens: &now,
+            closes: &closes.to_rfc3339(),
+            trainers: &trainers,
+        },
+        &now,
+    )
+    .await?;
+    audit(
+        &mut tx,
+        Some(user),
+        "session.create",
+        &format!("session:{id}"),
+        &format!("{} {day} {start}", training.title),
+        &now,
+    )
+    .await?;
+    let record = store::session_by_id(&mut tx, id, Some(user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(record.view)
+}
+
+/// Which sessions a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct SessionQuery {
+    pub training: Option<String>,
+    pub partner: Option<String>,
+    /// Past sessions too (for trainers and staff looking back).
+    pub past: bool,
+    pub mine: bool,
+    pub training_me: bool,
+}
+
+/// Sessions, soonest first: upcoming ones (and the last 60 days with `past`).
+pub async fn sessions(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    q: &SessionQuery,
+) -> Result<Vec<TrainingSession>> {
+    let now = clock.now();
+    let partners = match q.partner.as_deref().filter(|p| !p.is_empty()) {
+        Some(slug) => Some(vec![db
+            .partner_id(slug)
+            .await?
+            .ok_or(AppError::NotFound)?]),
+        None => None,
+    };
+    if (q.mine || q.training_me) && actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let from = if q.past {
+        now - Duration::days(60)
+    } else {
+        now - Duration::hours(12)
+    };
+    let filter = store::SessionFilter {
+        training: q.training.clone().filter(|t| !t.is_empty()),
+        partners,
+        from: Some(from.to_rfc3339()),
+        until: None,
+        mine: q.mine,
+        trainer: q.training_me.then_some(actor.user).flatten(),
+        include_cancelled: q.past,
+        limit: 200,
+    };
+    Ok(db
+        .training_sessions(&filter, actor.user)
+        .await?
+        .into_iter()
+        .map(|s| s.view)
+        .collect())
+}
+
+/// Whether someone may see a session's list and record attendance.
+fn runs(actor: &Actor, s: &store::TrainingSessionRecord) -> bool {
+    allows(actor, Action::RunSessionsOf(s.partner))
+        || actor.user.is_some_and(|u| s.trainer_ids.contains(&u))
+}
+
+/// One session, as the asker sees it, with whether they run it.
+pub async fn session(db: &Db, actor: &Actor, id: i64) -> Result<(TrainingSession, bool)> {
+    let s = db
+        .training_session(id, actor.user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let runs = runs(actor, &s);
+    Ok((s.view, runs))
+}
+
+fn session_link(public_url: &str, id: i64) -> String {
+    format!(
+        "{}/opleidingen/sessies/{id}",
+        public_url.trim_end_matches('/')
+    )
+}
+
+async fn tell_session(
+    conn: &mut sqlx::SqliteConnection,
+    user: UserId,
+    news: SessionNews,
+    s: &TrainingSession,
+    public_url: &str,
+    now: &str,
+) -> Result<()> {
+    if let Some((email, lang)) = store::user_contact(conn, user).await? {
+        if let Ok(to) = Email::parse(&email) {
+            let mail = session_news(lang, &to, news, s, &session_link(public_url, s.id));
+            enqueue(conn, &mail, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Registers the asker for a session: a seat while there is one, the waiting list after.
+pub async fn register(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+) -> Result<TrainingSession> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    if !allows(actor, Action::RegisterForTraining) {
+        return Err(AppError::Forbidden);
+    }
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let mut tx = db.begin().await?;
+    let s = store::session_by_id(&mut tx, id, Some(user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let placed = rules::register(&s.seats(), now_instant, s.view.my_status.is_some())
+        .map_err(|r| texts(r.texts(lang)))?;
+    let (status, news) = match placed {
+        Placed::Seat => ("ingeschreven", SessionNews::Registered),
+        Placed::WaitingList => ("wachtlijst", SessionNews::WaitingList),
+    };
+    store::upsert_registration(&mut tx, id, user, status, false, &now).await?;
+    audit(
+        &mut tx,
+        Some(user),
+        "session.register",
+        &format!("session:{id}"),
+        status,
+        &now,
+    )
+    .await?;
+    let s = store::session_by_id(&mut tx, id, Some(user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tell_session(&mut tx, user, news, &s.view, public_url, &now).await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(s.view)
+}
+
+/// Cancels the asker's place. A freed seat goes to the first on the waiting list, and
+/// reservations held on the condition of this session are released.
+pub async fn unregister(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+) -> Result<TrainingSession> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let mut tx = db.begin().await?;
+    let s = store::session_by_id(&mut tx, id, Some(user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some((registration, status, attended)) = store::registration_of(&mut tx, id, user)
+        .await?
+        .filter(|(_, st, _)| st != "geannuleerd")
+    else {
+        let nl = lang == Lang::Nl;
+        return Err(refused(
+            "not-registered",
+            if nl {
+                "Je bent niet ingeschreven"
+            } else {
+                "You are not registered"
+            },
+            if nl {
+                "Je staat niet op de lijst van deze sessie."
+            } else {
+                "You are not on this session's list."
+            },
+        ));
+    };
+    if attended || now_instant >= s.starts_at {
+        let nl = lang == Lang::Nl;
+        return Err(refused(
+            "session-started",
+            if nl {
+                "De sessie is al begonnen"
+            } else {
+                "The session has started"
+            },
+            if nl {
+                "Uitschrijven kan tot de sessie begint."
+            } else {
+                "You can cancel until the session starts."
+            },
+        ));
+    }
+    store::set_registration_status(&mut tx, registration, "geannuleerd", &now).await?;
+    audit(
+        &mut tx,
+        Some(user),
+        "session.unregister",
+        &format!("session:{id}"),
+        &status,
+        &now,
+    )
+    .await?;
+    if status == "ingeschreven" {
+        let (taken, waiting) = store::waiting_list(&mut tx, id).await?;
+        let order: Vec<i64> = waiting.iter().map(|(r, _)| *r).collect();
+        if let Some(up) = moves_up(s.view.capacity, taken, &order) {
+            store::set_registration_status(&mut tx, up, "ingeschreven", &now).await?;
+            if let Some((_, who)) = waiting.iter().find(|(r, _)| *r == up) {
+                let fresh = store::session_by_id(&mut tx, id, Some(*who))
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                tell_session(
+                    &mut tx,
+                    *who,
+                    SessionNews::MovedUp,
+                    &fresh.view,
+                    public_url,
+                    &now,
+                )
+                .await?;
+            }
+        }
+    }
+    // Without the seat, the reservations waiting for it cannot be met.
+    settle_session(&mut tx, clock, public_url, id, Some(user)).await?;
+    let s = store::session_by_id(&mut tx, id, Some(user))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    tell_session(
+        &mut tx,
+        user,
+        SessionNews::Cancelled,
+        &s.view,
+        public_url,
+        &now,
+    )
+    .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(s.view)
+}
+
+/// A session's list, for its trainers and the partner's staff.
+pub async fn roster(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+) -> Result<(TrainingSession, Vec<RosterEntry>)> {
+    let s = db
+        .training_session(id, actor.user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !runs(actor, &s) {
+        return Err(if actor.user.is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::Forbidden
+        });
+    }
+    let list = db.roster(id).await?;
+    Ok((s.view, list))
+}
+
+/// Grants the qualifications of a session to users marked present and confirms the
+/// conditional reservations this completes; takes back those of users no longer marked.
+async fn apply_attendance(
+    conn: &mut sqlx::SqliteConnection,
+    clock: &dyn Clock,
+    public_url: &str,
+    s: &store::TrainingSessionRecord,
+    by: UserId,
+    added: &[UserId],
+    removed: &[UserId],
+) -> Result<()> {
+    let now = clock.now().to_rfc3339();
+    let granted_on = brussels_date(s.starts_at);
+    for user in added {
+        store::grant(
+            conn,
+            &NewQualification {
+                user: *user,
+                training: s.training,
+                session: Some(s.view.id),
+                granted_on,
+                valid_until: rules::valid_until(granted_on, s.validity_months),
+                granted_by: Some(by),
+                reason: "",
+            },
+            &now,
+        )
+        .await?;
+        audit(
+            conn,
+            Some(by),
+            "session.attended",
+            &format!("session:{}", s.view.id),
+            &format!("user:{}", user.0),
+            &now,
+        )
+        .await?;
+        settle_session(conn, clock, public_url, s.view.id, Some(*user)).await?;
+    }
+    for user in removed {
+        store::revoke(
+            conn,
+            None,
+            Some((*user, s.view.id)),
+            Some(by),
+            "Aanwezigheid gecorrigeerd door de trainer",
+            &now,
+        )
+        .await?;
+        audit(
+            conn,
+            Some(by),
+            "session.absent",
+            &format!("session:{}", s.view.id),
+            &format!("user:{}", user.0),
+            &now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records attendance as the trainer ticked it (from the session's start on).
+pub async fn record_attendance(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+    body: &AttendanceBody,
+) -> Result<Vec<RosterEntry>> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let mut tx = db.begin().await?;
+    let s = store::session_by_id(&mut tx, id, Some(by))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !runs(actor, &s) {
+        return Err(AppError::Forbidden);
+    }
+    rules::may_record_attendance(s.starts_at, s.view.cancelled, now_instant)
+        .map_err(|r| texts(r.texts(lang)))?;
+    let (added, removed) = store::set_attendance(&mut tx, id, &body.present, &now).await?;
+    apply_attendance(&mut tx, clock, public_url, &s, by, &added, &removed).await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(db.roster(id).await?)
+}
+
+/// Adds someone who came without registering, present at once.
+pub async fn walk_in(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+    body: &WalkInBody,
+) -> Result<Vec<RosterEntry>> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let nl = lang == Lang::Nl;
+    let mut tx = db.begin().await?;
+    let s = store::session_by_id(&mut tx, id, Some(by))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !runs(actor, &s) {
+        return Err(AppError::Forbidden);
+    }
+    rules::may_record_attendance(s.starts_at, s.view.cancelled, now_instant)
+        .map_err(|r| texts(r.texts(lang)))?;
+    let not_found = || {
+        AppError::Validation(vec![FieldError::new(
+            "email",
+            if nl {
+                "Geen leerkracht met dat e-mailadres. Laat de leerkracht eerst een account aanmaken."
+            } else {
+                "No teacher with that e-mail address. Ask them to create an account first."
+            },
+        )])
+    };
+    let email = Email::parse(body.email.trim()).map_err(|_| not_found())?;
+    let (user, teacher) = store::user_by_email(&mut tx, email.as_str())
+        .await?
+        .ok_or_else(not_found)?;
+    if !teacher {
+        return Err(not_found());
+    }
+    let before = store::registration_of(&mut tx, id, user).await?;
+    if before
+        .as_ref()
+        .is_some_and(|(_, st, attended)| st == "ingeschreven" && *attended)
+    {
+        return Err(refused(
+            "already-present",
+            if nl { "Al aanwezig" } else { "Already present" },
+            if nl {
+                "Deze leerkracht staat al als aanwezig genoteerd."
+            } else {
+                "This teacher is already marked present."
+            },
+        ));
+    }
+    store::upsert_registration(&mut tx, id, user, "ingeschreven", true, &now).await?;
+    apply_attendance(&mut tx, clock, public_url, &s, by, &[user], &[]).await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(db.roster(id).await?)
+}
+
+/// Settles the conditional reservations waiting for a session (one borrower's, or all):
+/// confirmed when every session they wait for was attended, released when one is over
+/// without attendance.
+async fn settle_session(
+    conn: &mut sqlx::SqliteConnection,
+    clock: &dyn Clock,
+    public_url: &str,
+    session: i64,
+    user: Option<UserId>,
+) -> Result<usize> {
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let over_before = (now_instant - ATTENDANCE_GRACE).to_rfc3339();
+    let mut settled = 0;
+    for c in store::conditional_on(conn, session, user, &over_before).await? {
+        let conditions: Vec<Condition> = c
+            .conditions
+            .iter()
+            .map(|&(_, attended, over)| Condition { attended, over })
+            .collect();
+        let news = match settle(&conditions) {
+            ConditionOutcome::Pending => continue,
+            ConditionOutcome::Met => ReservationNews::ConditionMet,
+            ConditionOutcome::Failed => {
+                reservations_store::set_status(
+                    conn,
+                    c.reservation,
+                    ReservationStatus::Cancelled,
+                    Some(released_reason()),
+                    &now,
+                )
+                .await?;
+                ReservationNews::ConditionFailed
+            }
+        };
+        store::clear_conditions(conn, c.reservation).await?;
+        let record = reservations_store::record_by_id(conn, c.reservation)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        audit(
+            conn,
+            None,
+            if news == ReservationNews::ConditionMet {
+                "reservation.condition-met"
+            } else {
+                "reservation.released"
+            },
+            &format!("reservation:{}", c.reservation.0),
+            &format!("session:{session}"),
+            &now,
+        )
+        .await?;
+        super::reservations::tell(conn, &record, news, public_url, &now).await?;
+        if news == ReservationNews::ConditionFailed {
+            super::reservations::offer_freed(conn, clock, public_url, &record.view.kit_slug)
+                .await?;
+        }
+        settled += 1;
+    }
+    Ok(settled)
+}
+
+fn released_reason() -> &'static str {
+    "De opleiding werd niet gevolgd vóór het afhalen."
+}
+
+/// The scheduled release: conditional reservations whose session ended more than the
+/// grace period ago without attendance (or was called off) are released, and their
+/// borrowers told. Returns how many reservations were settled.
+pub async fn settle_past_sessions(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<usize> {
+    let now_instant = clock.now();
+    let before = (now_instant - ATTENDANCE_GRACE).to_rfc3339();
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let due = store::sessions_to_settle(&mut conn, &before).await?;
+    drop(conn);
+    let mut total = 0;
+    for session in due {
+        let mut tx = db.begin().await?;
+        total += settle_session(&mut tx, clock, public_url, session, None).await?;
+        store::mark_settled(&mut tx, session, &now_instant.to_rfc3339()).await?;
+        tx.commit().await.map_err(crate::db::DbError::from)?;
+    }
+    Ok(total)
+}
+
+/// Grants a qualification by hand (trained elsewhere), with a reason; audited.
+pub async fn grant_by_hand(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    body: &GrantBody,
+) -> Result<i64> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let nl = lang == Lang::Nl;
+    let now = clock.now().to_rfc3339();
+    let mut errors = Vec::new();
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        errors.push(FieldError::new(
+            "reason",
+            if nl {
+                "Geef een reden (bijvoorbeeld waar de opleiding gevolgd werd)."
+            } else {
+                "Give a reason (for example where the training was followed)."
+            },
+        ));
+    }
+    let granted_on = if body.granted_on.trim().is_empty() {
+        Some(today(clock))
+    } else {
+        parse_day(&body.granted_on).filter(|d| *d <= today(clock))
+    };
+    if granted_on.is_none() {
+        errors.push(FieldError::new(
+            "granted_on",
+            if nl {
+                "Kies een datum, vandaag of vroeger."
+            } else {
+                "Choose a date, today or earlier."
+            },
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let training = store::training_row(&mut tx, body.training.trim()).await?;
+    if training.is_none() {
+        errors.push(FieldError::new(
+            "training",
+            if nl {
+                "Kies een opleiding."
+            } else {
+                "Choose a training."
+            },
+        ));
+    }
+    let user = match Email::parse(body.email.trim()) {
+        Ok(e) => store::user_by_email(&mut tx, e.as_str()).await?,
+        Err(_) => None,
+    };
+    if user.is_none() {
+        errors.push(FieldError::new(
+            "email",
+            if nl {
+                "Geen account met dat e-mailadres."
+            } else {
+                "No account with that e-mail address."
+            },
+        ));
+    }
+    let (Some(training), Some((user, _)), Some(granted_on), true) =
+        (training, user, granted_on, errors.is_empty())
+    else {
+        return Err(AppError::Validation(errors));
+    };
+    if !allows(actor, Action::GrantQualificationsOf(training.partner)) {
+        return Err(AppError::Forbidden);
+    }
+    let id = store::grant(
+        &mut tx,
+        &NewQualification {
+            user,
+            training: training.id,
+            session: None,
+            granted_on,
+            valid_until: rules::valid_until(granted_on, training.validity_months),
+            granted_by: Some(by),
+            reason,
+        },
+        &now,
+    )
+    .await?
+    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("grant by hand inserted nothing")))?;
+    audit(
+        &mut tx,
+        Some(by),
+        "qualification.grant",
+        &format!("qualification:{id}"),
+        &format!("user:{} {}: {reason}", user.0, training.title),
+        &now,
+    )
+    .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(id)
+}
+
+/// Revokes a qualification, with a reason; audited.
+pub async fn revoke(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+    reason: &str,
+) -> Result<()> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let nl = lang == Lang::Nl;
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "reason",
+            if nl {
+                "Geef een reden voor de intrekking."
+            } else {
+                "Give a reason for revoking it."
+            },
+        )]));
+    }
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    let (_, partner) = store::qualification_owner(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allows(actor, Action::GrantQualificationsOf(partner)) {
+        return Err(AppError::Forbidden);
+    }
+    if !store::revoke(&mut tx, Some(id), None, Some(by), reason, &now).await? {
+        return Err(refused(
+            "already-revoked",
+            if nl {
+                "Al ingetrokken"
+            } else {
+                "Already revoked"
+            },
+            if nl {
+                "Deze kwalificatie was al ingetrokken."
+            } else {
+                "This qualification was already revoked."
+            },
+        ));
+    }
+    audit(
+        &mut tx,
+        Some(by),
+        "qualification.revoke",
+        &format!("qualification:{id}"),
+        reason,
+        &now,
+    )
+    .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(())
+}
+
+/// Qualifications: one's own; a school's teachers' (for its teachers); a partner's (for
+/// its staff); everyone's (admins).
+pub async fn qualifications(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    of: QualificationsOf,
+) -> Result<Vec<Qualification>> {
+    let user = actor.user.ok_or(AppError::Unauthorized)?;
+    let allowed = match of {
+        QualificationsOf::User(u) => u == user || actor.is_admin(),
+        QualificationsOf::School(s) => allows(actor, Action::ViewSchool(s)),
+        QualificationsOf::Partner(p) => {
+            allows(actor, Action::GrantQualificationsOf(p))
+                || allows(actor, Action::RunSessionsOf(p))
+        }
+        QualificationsOf::All => actor.is_admin(),
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    Ok(db.qualifications(of, today(clock)).await?)
+}
+
+/// Demo sessions: for every training two upcoming sessions, a session of creatool that
+/// started this morning (the demo teacher is on its list, for the trainer to tick), and
+/// a past Bee-Bot session the demo teacher attended — so the demo teacher may borrow the
+/// Bee-Bot sets and can try the rest of the loop.
+pub async fn load_demo_trainings(db: &Db, clock: &dyn Clock) -> Result<()> {
+    use crate::domain::clock::brussels_to_utc;
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let today = today(clock);
+    let trainings = db.trainings(None).await?;
+    let mut tx = db.begin().await?;
+    let teacher = store::user_by_email(&mut tx, "leerkracht@demo.leenpunt.be")
+        .await?
+        .map(|u| u.0);
+    let trainer = store::user_by_email(&mut tx, "trainer@demo.leenpunt.be")
+        .await?
+        .map(|u| u.0);
+    let at = |day: NaiveDate, h: u32, m: u32| {
+        brussels_to_utc(day.and_hms_opt(h, m, 0).unwrap_or_default())
+    };
+    for (n, t) in trainings.iter().enumerate() {
+        let row = store::training_row(&mut tx, &t.slug)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let trainers: Vec<UserId> = if t.partner_slug == "stem-rtc" {
+            trainer.into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        let place = format!("{} — vergaderzaal", t.partner);
+        for (i, offset) in [9i64 + n as i64, 23 + n as i64].into_iter().enumerate() {
+            let day = today + Duration::days(offset);
+            let starts = at(day, if i == 0 { 14 } else { 9 }, 0);
+            let ends = starts + Duration::minutes(i64::from(t.duration_minutes));
+            let closes = at(day - Duration::days(1), 23, 59);
+            store::insert_session(
+                &mut tx,
+                &store::SessionValues {
+                    training: row.id,
+                    starts_at: &starts.to_rfc3339(),
+                    ends_at: &ends.to_rfc3339(),
+                    place: &place,
+                    capacity: 12 + 3 * i as u32,
+                    opens: &(now_instant - Duration::days(30)).to_rfc3339(),
+                    closes: &closes.to_rfc3339(),
+                    trainers: &trainers,
+                },
+                &now,
+            )
+            .await?;
+        }
+        let (Some(teacher), true) = (
+            teacher,
+            matches!(t.slug.as_str(), "bee-bot-in-de-klas" | "creatool-bouwen"),
+        ) else {
+            continue;
+        };
+        let past = t.slug == "bee-bot-in-de-klas";
+        let day = if past {
+            today - Duration::days(40)
+        } else {
+            today
+        };
+        let starts = at(day, 8, 30);
+        let id = store::insert_session(
+            &mut tx,
+            &store::SessionValues {
+                training: row.id,
+                starts_at: &starts.to_rfc3339(),
+                ends_at: &(starts + Duration::minutes(i64::from(t.duration_minutes))).to_rfc3339(),
+                place: &place,
+                capacity: 12,
+                opens: &(starts - Duration::days(60)).to_rfc3339(),
+                closes: &(starts - Duration::days(1)).to_rfc3339(),
+                trainers: &trainers,
+            },
+            &now,
+        )
+        .await?;
+        store::upsert_registration(&mut tx, id, teacher, "ingeschreven", past, &now).await?;
+        if past {
+            store::grant(
+                &mut tx,
+                &NewQualification {
+                    user: teacher,
+                    training: row.id,
+                    session: Some(id),
+                    granted_on: day,
+                    valid_until: rules::valid_until(day, row.validity_months),
+                    granted_by: trainer,
+                    reason: "",
+                },
+                &now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(())
+}
