@@ -300,6 +300,19 @@ pub fn reserve(
     client::post_json("/api/v1/reservations".into(), body, idempotency_key)
 }
 
+/// Registers the asker for a training session (browser only: the reservation island's
+/// "you need a training" answer).
+#[cfg(not(feature = "ssr"))]
+pub fn register_for_session(
+    id: i64,
+) -> impl Future<Output = Result<leenpunt_shared::TrainingSession, Problem>> + Send + 'static {
+    client::post_json(
+        format!("/api/v1/training-sessions/{id}/registration"),
+        serde_json::json!({}),
+        String::new(),
+    )
+}
+
 #[cfg(not(feature = "ssr"))]
 mod client {
     use leenpunt_shared::Problem;
@@ -372,3 +385,46 @@ mod client {
         }
     }
 }
+
+/// Data only a server render reads, for whoever made the page request: calls a backend
+/// method with the request (and the given arguments); the browser build answers 404.
+macro_rules! server_screen {
+    ($(#[$meta:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $out:ty => $method:ident) => {
+        $(#[$meta])*
+        pub fn $name($($arg: $ty),*) -> impl Future<Output = Result<$out, Problem>> + Send + 'static {
+            #[cfg(feature = "ssr")]
+            {
+                let backend = crate::ssr::backend();
+                let parts = crate::ssr::request_parts();
+                async move {
+                    match parts {
+                        Some(parts) => backend.$method(parts $(, $arg)*).await,
+                        None => Err(client_free_problem()),
+                    }
+                }
+            }
+            #[cfg(not(feature = "ssr"))]
+            {
+                $(let _ = $arg;)*
+                async { Err(client_free_problem()) }
+            }
+        }
+    };
+}
+
+server_screen!(
+    /// Upcoming training sessions (of one training when given).
+    training_sessions(training: Option<String>) -> leenpunt_shared::SessionsScreen => training_sessions
+);
+server_screen!(
+    /// One session's page.
+    training_session(id: i64) -> leenpunt_shared::SessionScreen => training_session
+);
+server_screen!(
+    /// The asker's trainings page.
+    my_trainings() -> leenpunt_shared::MyTrainingsScreen => my_trainings
+);
+server_screen!(
+    /// The trainings management page.
+    trainings_admin() -> leenpunt_shared::TrainingsAdminScreen => trainings_admin
+);

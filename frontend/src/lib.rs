@@ -44,6 +44,8 @@ pub struct CurrentUser {
     pub manages: bool,
     /// A global administrator.
     pub admin: bool,
+    /// Gives trainings for a partner service.
+    pub trainer: bool,
 }
 
 fn page_user() -> CurrentUser {
@@ -83,6 +85,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agenda") view=pages::agenda::Agenda ssr=SsrMode::Async/>
                     <Route path=path!("/balie/agenda") view=pages::agenda::DeskAgendaPage ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/sluitingsdagen") view=pages::closed_days::ClosedDays ssr=SsrMode::Async/>
+                    <Route path=path!("/opleidingen") view=pages::trainings::Sessions ssr=SsrMode::Async/>
+                    <Route path=path!("/opleidingen/sessies/:id") view=pages::trainings::SessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mijn-opleidingen") view=pages::trainings::MyTrainings ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/opleidingen") view=pages::trainings::TrainingsAdmin ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

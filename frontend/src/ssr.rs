@@ -61,6 +61,28 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: http::request::Parts,
     ) -> BoxFuture<Result<leenpunt_shared::reservations::ClosedDaysScreen, Problem>>;
+    /// Upcoming training sessions (of one training when given).
+    fn training_sessions(
+        &self,
+        request: http::request::Parts,
+        training: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::SessionsScreen, Problem>>;
+    /// One training session's page for whoever made the request.
+    fn training_session(
+        &self,
+        request: http::request::Parts,
+        id: i64,
+    ) -> BoxFuture<Result<leenpunt_shared::SessionScreen, Problem>>;
+    /// The trainings page of whoever made the request.
+    fn my_trainings(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::MyTrainingsScreen, Problem>>;
+    /// The trainings management page.
+    fn trainings_admin(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::TrainingsAdminScreen, Problem>>;
     /// The open waiting-list entries of whoever made the request.
     fn waitlist(
         &self,

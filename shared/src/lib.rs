@@ -27,7 +27,8 @@ pub use reservations::{
     ReservationCondition, ReservationId, ReservationStatus, WaitlistEntry,
 };
 pub use trainings::{
-    AttendanceBody, GrantBody, MissingTraining, NewSession, Qualification, RosterEntry,
-    SessionBrief, Training, TrainingForm, TrainingSession, WalkInBody,
+    AttendanceBody, GrantBody, MissingTraining, MyTrainingsScreen, NewSession, Qualification,
+    RosterEntry, SessionBrief, SessionScreen, SessionsScreen, Training, TrainingForm,
+    TrainingSession, TrainingsAdminScreen, WalkInBody,
 };
 pub use values::{Email, InventoryCode, SchoolNumber, Slug, ValueError};

@@ -177,3 +177,50 @@ pub struct MissingTraining {
     pub title: String,
     pub sessions: Vec<SessionBrief>,
 }
+
+/// The sessions page: upcoming sessions and the trainings they belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionsScreen {
+    pub sessions: Vec<TrainingSession>,
+    pub trainings: Vec<Training>,
+    /// The asker may register (a teacher).
+    pub can_register: bool,
+}
+
+/// One session's page; the roster only for who runs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionScreen {
+    pub session: TrainingSession,
+    pub can_register: bool,
+    pub runs: bool,
+    /// The session has started (attendance can be recorded).
+    pub started: bool,
+    /// Registration is open now.
+    pub open: bool,
+    pub roster: Vec<RosterEntry>,
+}
+
+/// A teacher's (or trainer's) trainings page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyTrainingsScreen {
+    pub qualifications: Vec<Qualification>,
+    /// Sessions the asker is on the list of.
+    pub sessions: Vec<TrainingSession>,
+    /// Sessions the asker trains (recent and upcoming).
+    pub trains: Vec<TrainingSession>,
+    /// Colleagues' qualifications, per school: (school name, qualifications).
+    pub colleagues: Vec<(String, Vec<Qualification>)>,
+}
+
+/// The trainings management page for partner admins and admins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainingsAdminScreen {
+    /// Training types the asker manages.
+    pub trainings: Vec<Training>,
+    /// Partner services the asker may define trainings for: (slug, name).
+    pub partners: Vec<(String, String)>,
+    /// Upcoming and recent sessions of those trainings.
+    pub sessions: Vec<TrainingSession>,
+    /// Qualifications of those trainings.
+    pub qualifications: Vec<Qualification>,
+}

@@ -187,6 +187,12 @@ async fn every_page_hydrates() {
         "/account-aanmaken?fout_email=x&name=Sara",
         "/beheer/audit",
         "/beheer/mailbox",
+        "/opleidingen",
+        "/opleidingen?opleiding=bee-bot-in-de-klas&ok=ingeschreven",
+        "/opleidingen/sessies/1",
+        "/opleidingen/sessies/999999",
+        "/mijn-opleidingen",
+        "/beheer/opleidingen",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();
@@ -208,6 +214,9 @@ async fn every_page_hydrates() {
         "/mijn-reservaties",
         "/balie",
         "/beheer/sluitingsdagen",
+        "/opleidingen",
+        "/opleidingen/sessies/1",
+        "/mijn-opleidingen",
     ] {
         b.client.goto(&app.url(page)).await.unwrap();
         b.wait_until("document.body.dataset.hydrated === 'true'")

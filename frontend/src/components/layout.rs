@@ -35,6 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
                 <nav class="main-nav" aria-label=t(T::NavCatalogue)>
                     <a href="/catalogus">{t(T::NavCatalogue)}</a>
+                    <a href="/opleidingen" class="nav-trainings">{t(T::NavTrainings)}</a>
                     <a
                         class="lang-switch"
                         href=switch_href

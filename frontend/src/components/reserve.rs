@@ -243,6 +243,28 @@ pub fn ReservePanel(
             });
         }
     };
+    // Registering for a session from a "you need a training" answer: one click, then the
+    // booking can be sent again (it becomes conditional on that session).
+    let registered = RwSignal::new(None::<String>);
+    let register_for = move |id: i64| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::api::register_for_session(id).await {
+                Ok(s) => {
+                    problem.set(None);
+                    registered.set(Some(format!(
+                        "{} ({}, {})",
+                        s.training_title,
+                        human_date(&s.day, lang),
+                        s.start_time
+                    )));
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = id;
+    };
     let use_alternative = move |alt: DateRange| {
         pickup.set(alt.pickup_date);
         ret.set(alt.return_date);
@@ -307,12 +329,37 @@ pub fn ReservePanel(
                 <p class="notice waitlist-joined" role="status">
                     {move || waiting.get().then(|| view! { {t(T::OnWaitlist)}" "<a href="/mijn-reservaties">{t(T::NavMyReservations)}</a> })}
                 </p>
+                <p class="notice session-registered" role="status">
+                    {move || registered.get().map(|what| format!("{} {what}. {}", T::RegisteredForSession.get(lang), T::NowReserveConditionally.get(lang)))}
+                </p>
                 <div class="reserve-problem" role="alert">
                     {move || problem.get().filter(|p| p.errors.is_empty()).map(|p| view! {
                         <div class="error">
                             <p><strong>{p.title.clone()}</strong>" "{p.detail.clone().unwrap_or_default()}</p>
                             {(can_book && p.kind == "/problems/not-enough-units").then(|| view! {
                                 <p><button type="button" class="button secondary join-waitlist" on:click=join_waitlist>{t(T::JoinWaitlist)}</button></p>
+                            })}
+                            {(!p.trainings.is_empty()).then(|| view! {
+                                <ul class="missing-trainings">
+                                    {p.trainings.iter().cloned().map(|tr| view! {
+                                        <li data-training=tr.slug.clone()>
+                                            <strong>{tr.title.clone()}</strong>
+                                            {if tr.sessions.is_empty() {
+                                                view! { <p class="hint">{t(T::NoSessionsYet)}" "<a href=format!("/opleidingen?opleiding={}", tr.slug)>{t(T::NavTrainings)}</a></p> }.into_any()
+                                            } else {
+                                                view! {
+                                                    <ul class="session-choices">
+                                                        {tr.sessions.into_iter().map(|s| {
+                                                            let text = format!("{}, {} — {}", human_date(&s.day, lang), s.start_time, s.place);
+                                                            let id = s.id;
+                                                            view! { <li><button type="button" class="button secondary register-session" data-session=id on:click=move |_| register_for(id)>{format!("{} {text}", T::RegisterForSession.get(lang))}</button></li> }
+                                                        }).collect_view()}
+                                                    </ul>
+                                                }.into_any()
+                                            }}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
                             })}
                             {(!p.alternatives.is_empty()).then(|| view! {
                                 <ul class="alternatives">

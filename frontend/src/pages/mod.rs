@@ -10,3 +10,4 @@ pub mod not_found;
 pub mod password;
 pub mod reservations;
 pub mod signin;
+pub mod trainings;

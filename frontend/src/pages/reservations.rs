@@ -82,6 +82,11 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
             </dl>
             {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
             {r.at_risk.then(|| view! { <p class="error at-risk">{t(T::AtRisk)}</p> })}
+            {(!r.waiting_for.is_empty()).then(|| view! {
+                <p class="warning conditional">
+                    {format!("{}: {}", T::ConditionalOn.get(lang), r.waiting_for.iter().map(|c| format!("{} ({})", c.training, human_date(&c.day, lang))).collect::<Vec<_>>().join(", "))}
+                </p>
+            })}
             {r.offer_expires_at.as_deref().and_then(leenpunt_shared::time::brussels_local).map(|(day, time)| view! {
                 <p class="notice offer">{format!("{} {} {} {time}", t(T::OfferValidUntil), human_date(&day, lang), t(T::At))}</p>
             })}

@@ -155,6 +155,51 @@ impl Backend for PageBackend {
         })
     }
 
+    fn training_sessions(
+        &self,
+        request: Parts,
+        training: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::SessionsScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::trainings::sessions_screen(
+                &state.db,
+                state.clock.as_ref(),
+                &actor,
+                training,
+            )
+            .await
+        })
+    }
+
+    fn training_session(
+        &self,
+        request: Parts,
+        id: i64,
+    ) -> BoxFuture<Result<leenpunt_shared::SessionScreen, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::trainings::session_screen(&state.db, state.clock.as_ref(), &actor, id)
+                .await
+        })
+    }
+
+    fn my_trainings(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::MyTrainingsScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::trainings::my_trainings(&state.db, state.clock.as_ref(), &actor).await
+        })
+    }
+
+    fn trainings_admin(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::TrainingsAdminScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::trainings::admin_screen(&state.db, state.clock.as_ref(), &actor).await
+        })
+    }
+
     fn waitlist(&self, request: Parts) -> BoxFuture<Result<Vec<WaitlistEntry>, Problem>> {
         self.as_asker(request, |state, actor| async move {
             crate::service::reservations::my_waitlist(&state.db, &actor).await
@@ -224,6 +269,7 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
         teacher: actor.grants.iter().any(|g| g.role == Role::Teacher),
         manages: actor.is_admin() || actor.grants.iter().any(|g| g.role == Role::PartnerAdmin),
         admin: actor.is_admin(),
+        trainer: actor.grants.iter().any(|g| g.role == Role::Trainer),
         desk: actor.is_admin()
             || actor
                 .grants
