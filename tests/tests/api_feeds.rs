@@ -135,7 +135,28 @@ async fn a_teachers_feed_in_two_independent_parsers_across_the_dst_change() {
         ("python icalendar", python_events(&ics)),
         ("ical.js", icaljs_events(&ics)),
     ] {
-        assert_eq!(events.len(), 3, "{parser}: loan, pickup and return");
+        // The demo teacher is also on the list of two demo training sessions: one 40
+        // days ago (attended) and one this morning.
+        assert_eq!(
+            events.len(),
+            5,
+            "{parser}: loan, pickup, return and two training sessions"
+        );
+        let session = events
+            .iter()
+            .find(|e| e[0].starts_with("training-session-") && e[4].contains("Bouwen met creatool"))
+            .unwrap_or_else(|| panic!("{parser}: no training session"));
+        assert_eq!(session[3], "CONFIRMED");
+        assert!(
+            session[4].starts_with("Opleiding: "),
+            "{parser}: {}",
+            session[4]
+        );
+        if parser == "ical.js" {
+            assert_eq!(session[1], "2026-11-27T07:30:00.000Z");
+        } else {
+            assert_eq!(session[1], "2026-11-27T08:30:00+01:00");
+        }
         let by_kind = |kind: &str| {
             events
                 .iter()

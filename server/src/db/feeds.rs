@@ -206,14 +206,95 @@ impl Db {
         owner: UserId,
         since: NaiveDate,
         cancelled_since: &str,
-    ) -> DbResult<(i64, Option<String>, i64)> {
+    ) -> DbResult<(i64, Option<String>, i64, String)> {
+        // A personal feed also shows the owner's training sessions: their changes (a
+        // registration, a cancellation, a session called off) are in the fingerprint.
+        let person = (scope == FeedScope::User).then_some(owner.0);
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT count(*), max(r.updated_at), coalesce(sum(r.revision), 0) FROM reservations r",
+            "SELECT count(*), max(r.updated_at), coalesce(sum(r.revision), 0), \
+               (SELECT count(*) || '/' || coalesce(max(x), '') FROM ( \
+                  SELECT g.updated_at || coalesce(s.cancelled_at, '') AS x FROM training_registrations g \
+                    JOIN training_sessions s ON s.id = g.session_id WHERE g.user_id = ",
         );
+        q.push_bind(person)
+            .push(" AND s.starts_at >= ")
+            .push_bind(since.to_string())
+            .push(
+                " UNION ALL SELECT s.created_at || coalesce(s.cancelled_at, '') FROM training_session_trainers st \
+                  JOIN training_sessions s ON s.id = st.session_id WHERE st.user_id = ",
+            )
+            .push_bind(person)
+            .push(" AND s.starts_at >= ")
+            .push_bind(since.to_string())
+            .push(")) FROM reservations r");
         push_scope(&mut q, scope, owner, since, cancelled_since);
-        Ok(q.build_query_as::<(i64, Option<String>, i64)>()
+        Ok(q.build_query_as::<(i64, Option<String>, i64, String)>()
             .fetch_one(self.pool())
             .await?)
+    }
+
+    /// The training sessions of a person's feed: those they are on the list of (a
+    /// cancelled registration stays a month as CANCELLED) and those they give.
+    pub async fn feed_sessions(
+        &self,
+        owner: UserId,
+        since: NaiveDate,
+        cancelled_since: &str,
+        base: &str,
+    ) -> DbResult<Vec<crate::domain::ical::FeedSession>> {
+        use crate::domain::clock::brussels_time;
+        let rows: Vec<(i64, String, String, String, String, Option<String>, String, String, i64)> = sqlx::query_as(
+            "SELECT s.id, t.title, s.starts_at, s.ends_at, s.place, s.cancelled_at, g.status, g.updated_at, 0 \
+             FROM training_registrations g JOIN training_sessions s ON s.id = g.session_id \
+             JOIN training_types t ON t.id = s.training_type_id \
+             WHERE g.user_id = ?1 AND s.starts_at >= ?2 AND (g.status <> 'geannuleerd' OR g.updated_at >= ?3) \
+             UNION ALL \
+             SELECT s.id, t.title, s.starts_at, s.ends_at, s.place, s.cancelled_at, 'ingeschreven', s.created_at, 1 \
+             FROM training_session_trainers st JOIN training_sessions s ON s.id = st.session_id \
+             JOIN training_types t ON t.id = s.training_type_id \
+             WHERE st.user_id = ?1 AND s.starts_at >= ?2 \
+             ORDER BY 3, 1",
+        )
+        .bind(owner.0)
+        .bind(since.to_string())
+        .bind(cancelled_since)
+        .fetch_all(self.pool())
+        .await?;
+        let instant = |t: &str| {
+            chrono::DateTime::parse_from_rfc3339(t)
+                .map(|d| d.with_timezone(&chrono::Utc))
+                .unwrap_or_default()
+        };
+        let mut sessions: Vec<crate::domain::ical::FeedSession> = Vec::new();
+        for (id, title, starts, ends, place, cancelled_at, status, updated, trains) in rows {
+            // Giving a session wins over being on its list.
+            if let Some(existing) = sessions.iter_mut().find(|s| s.id == id) {
+                existing.trains |= trains == 1;
+                continue;
+            }
+            let (start, end) = (
+                brussels_time(instant(&starts)),
+                brussels_time(instant(&ends)),
+            );
+            let updated = cancelled_at
+                .as_deref()
+                .map(instant)
+                .unwrap_or_else(|| instant(&updated));
+            sessions.push(crate::domain::ical::FeedSession {
+                id,
+                title,
+                day: start.date(),
+                start: start.time(),
+                end: end.time(),
+                place,
+                cancelled: cancelled_at.is_some() || status == "geannuleerd",
+                waiting: status == "wachtlijst",
+                trains: trains == 1,
+                updated,
+                link: format!("{}/opleidingen/sessies/{id}", base.trim_end_matches('/')),
+            });
+        }
+        Ok(sessions)
     }
 
     /// The reservations a feed shows, by pickup day.

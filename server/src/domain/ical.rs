@@ -224,10 +224,69 @@ fn write_event(w: &mut Writer, r: &FeedReservation, kind: Kind, host: &str, lang
     .end("VEVENT");
 }
 
+/// A training session as a personal feed shows it (to a participant or a trainer).
+#[derive(Debug, Clone)]
+pub struct FeedSession {
+    pub id: i64,
+    pub title: String,
+    /// Local (Brussels) day and start and end times.
+    pub day: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    pub place: String,
+    /// The session was called off, or the person's registration cancelled.
+    pub cancelled: bool,
+    /// On the waiting list: TENTATIVE.
+    pub waiting: bool,
+    /// The person gives the session.
+    pub trains: bool,
+    pub updated: DateTime<Utc>,
+    pub link: String,
+}
+
+fn write_session(w: &mut Writer, s: &FeedSession, host: &str, lang: Lang) {
+    let nl = lang == Lang::Nl;
+    let label = match (s.trains, nl) {
+        (true, true) => "Opleiding geven",
+        (true, false) => "Giving a training",
+        (false, true) => "Opleiding",
+        (false, false) => "Training",
+    };
+    let status = if s.cancelled {
+        "CANCELLED"
+    } else if s.waiting {
+        "TENTATIVE"
+    } else {
+        "CONFIRMED"
+    };
+    w.begin("VEVENT")
+        .raw("UID", &format!("training-session-{}@{host}", s.id))
+        .raw("DTSTAMP", &utc_value(s.updated))
+        .raw("LAST-MODIFIED", &utc_value(s.updated))
+        .raw("SEQUENCE", if s.cancelled { "1" } else { "0" })
+        .raw(
+            &format!("DTSTART;TZID={TZID}"),
+            &local_value(s.day, s.start),
+        )
+        .raw(&format!("DTEND;TZID={TZID}"), &local_value(s.day, s.end))
+        .text("SUMMARY", &format!("{label}: {}", s.title))
+        .text("DESCRIPTION", &format!("{}\n{}", s.title, s.link))
+        .text("LOCATION", &s.place)
+        .raw("URL", &s.link)
+        .raw("STATUS", status)
+        .end("VEVENT");
+}
+
 /// A whole feed: one VCALENDAR with the time zone, and per reservation the loan as an
 /// all-day event plus pickup and return as timed events where the pickup point has
-/// hand-over hours.
-pub fn feed(name: &str, host: &str, lang: Lang, reservations: &[FeedReservation]) -> String {
+/// hand-over hours; training sessions as timed events.
+pub fn feed(
+    name: &str,
+    host: &str,
+    lang: Lang,
+    reservations: &[FeedReservation],
+    sessions: &[FeedSession],
+) -> String {
     let mut w = Writer::new();
     w.begin("VCALENDAR")
         .raw("VERSION", "2.0")
@@ -238,7 +297,7 @@ pub fn feed(name: &str, host: &str, lang: Lang, reservations: &[FeedReservation]
         .raw("X-WR-TIMEZONE", TZID)
         .raw("REFRESH-INTERVAL;VALUE=DURATION", "PT1H")
         .raw("X-PUBLISHED-TTL", "PT1H");
-    if reservations.iter().any(|r| r.hours.is_some()) {
+    if reservations.iter().any(|r| r.hours.is_some()) || !sessions.is_empty() {
         write_timezone(&mut w);
     }
     for r in reservations {
@@ -247,6 +306,9 @@ pub fn feed(name: &str, host: &str, lang: Lang, reservations: &[FeedReservation]
             write_event(&mut w, r, Kind::Pickup, host, lang);
             write_event(&mut w, r, Kind::Return, host, lang);
         }
+    }
+    for s in sessions {
+        write_session(&mut w, s, host, lang);
     }
     w.end("VCALENDAR");
     w.finish()

@@ -233,11 +233,11 @@ pub async fn serve(
     let lang = db.user_lang(feed.owner).await?;
     let since = today(clock) - Duration::days(90);
     let cancelled_since = (clock.now() - Duration::days(30)).to_rfc3339();
-    let (count, newest, revisions) = db
+    let (count, newest, revisions, sessions) = db
         .feed_fingerprint(feed.scope, feed.owner, since, &cancelled_since)
         .await?;
     let fingerprint = format!(
-        "{}|{}|{count}|{}|{revisions}|{since}",
+        "{}|{}|{count}|{}|{revisions}|{since}|{sessions}",
         feed.id,
         lang.code(),
         newest.as_deref().unwrap_or("")
@@ -264,12 +264,18 @@ pub async fn serve(
             &format!("{base}/mijn-reservaties"),
         )
         .await?;
+    let sessions = if feed.scope == FeedScope::User {
+        db.feed_sessions(feed.owner, since, &cancelled_since, base)
+            .await?
+    } else {
+        Vec::new()
+    };
     let name = match (feed.scope, lang) {
         (FeedScope::User, Lang::Nl) => "Mijn Leenpunt".to_owned(),
         (FeedScope::User, Lang::En) => "My Leenpunt".to_owned(),
         (_, _) => format!("Leenpunt: {}", feed.label),
     };
-    let body = ical::feed(&name, &host(public_url), lang, &items);
+    let body = ical::feed(&name, &host(public_url), lang, &items, &sessions);
     let last_modified = newest
         .as_deref()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
@@ -311,7 +317,13 @@ pub async fn reservation_ics(
         .feed_item(id, &format!("{base}/mijn-reservaties"))
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(ical::feed("Leenpunt", &host(public_url), lang, &[item]))
+    Ok(ical::feed(
+        "Leenpunt",
+        &host(public_url),
+        lang,
+        &[item],
+        &[],
+    ))
 }
 
 /// The calendar page's data for someone signed in.

@@ -89,6 +89,7 @@ fn a_loan_is_an_all_day_event_ending_the_day_after_the_return() {
         "leenpunt.example",
         Lang::Nl,
         &[reservation(false)],
+        &[],
     );
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
     assert!(ics.ends_with("END:VCALENDAR\r\n"));
@@ -116,6 +117,7 @@ fn hand_over_hours_add_timed_events_across_the_dst_change() {
         "leenpunt.example",
         Lang::En,
         &[reservation(true)],
+        &[],
     );
     assert!(ics.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Brussels\r\n"));
     // Pickup on Friday 26 March 2027 (winter time), return on Tuesday 30 March (summer time):
@@ -133,7 +135,7 @@ fn hand_over_hours_add_timed_events_across_the_dst_change() {
 fn cancelled_and_waiting_reservations() {
     let mut r = reservation(false);
     r.status = ReservationStatus::Cancelled;
-    assert!(feed("x", "h", Lang::Nl, &[r.clone()]).contains("STATUS:CANCELLED\r\n"));
+    assert!(feed("x", "h", Lang::Nl, &[r.clone()], &[]).contains("STATUS:CANCELLED\r\n"));
     r.status = ReservationStatus::Requested;
-    assert!(feed("x", "h", Lang::Nl, &[r]).contains("STATUS:TENTATIVE\r\n"));
+    assert!(feed("x", "h", Lang::Nl, &[r], &[]).contains("STATUS:TENTATIVE\r\n"));
 }
