@@ -103,6 +103,20 @@ fn instant(s: &str) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
+/// A feed's session row: id, title, starts, ends, place, called off at, registration
+/// status, changed at, whether the owner gives it.
+type SessionRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    i64,
+);
+
 fn push_scope(
     q: &mut QueryBuilder<'_, Sqlite>,
     scope: FeedScope,
@@ -243,7 +257,7 @@ impl Db {
         base: &str,
     ) -> DbResult<Vec<crate::domain::ical::FeedSession>> {
         use crate::domain::clock::brussels_time;
-        let rows: Vec<(i64, String, String, String, String, Option<String>, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<SessionRow> = sqlx::query_as(
             "SELECT s.id, t.title, s.starts_at, s.ends_at, s.place, s.cancelled_at, g.status, g.updated_at, 0 \
              FROM training_registrations g JOIN training_sessions s ON s.id = g.session_id \
              JOIN training_types t ON t.id = s.training_type_id \
