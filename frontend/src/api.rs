@@ -428,3 +428,23 @@ server_screen!(
     /// The trainings management page.
     trainings_admin() -> leenpunt_shared::TrainingsAdminScreen => trainings_admin
 );
+server_screen!(
+    /// The desk's day.
+    desk_today() -> leenpunt_shared::handover::TodayScreen => desk_today
+);
+server_screen!(
+    /// A reservation's hand-over screen.
+    handover(id: i64) -> leenpunt_shared::handover::HandoverScreen => handover
+);
+server_screen!(
+    /// A unit's return screen.
+    return_screen(code: String) -> leenpunt_shared::handover::ReturnScreen => return_screen
+);
+server_screen!(
+    /// A unit's page for desk staff.
+    unit(id: i64) -> leenpunt_shared::handover::UnitScreen => unit
+);
+server_screen!(
+    /// The units one may print labels for.
+    labels() -> leenpunt_shared::handover::LabelsScreen => labels
+);

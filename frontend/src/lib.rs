@@ -86,6 +86,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/balie/agenda") view=pages::agenda::DeskAgendaPage ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/sluitingsdagen") view=pages::closed_days::ClosedDays ssr=SsrMode::Async/>
                     <Route path=path!("/opleidingen") view=pages::trainings::Sessions ssr=SsrMode::Async/>
+                    <Route path=path!("/balie/vandaag") view=pages::desk::Today ssr=SsrMode::Async/>
+                    <Route path=path!("/balie/uitgifte/:id") view=pages::desk::Handover ssr=SsrMode::Async/>
+                    <Route path=path!("/balie/inname") view=pages::desk::ReturnStart ssr=SsrMode::Async/>
+                    <Route path=path!("/balie/inname/:code") view=pages::desk::ReturnCheck ssr=SsrMode::Async/>
+                    <Route path=path!("/balie/exemplaren/:id") view=pages::desk::UnitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/labels") view=pages::desk::Labels ssr=SsrMode::Async/>
                     <Route path=path!("/opleidingen/sessies/:id") view=pages::trainings::SessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-opleidingen") view=pages::trainings::MyTrainings ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/opleidingen") view=pages::trainings::TrainingsAdmin ssr=SsrMode::Async/>

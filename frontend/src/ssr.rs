@@ -83,6 +83,34 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: http::request::Parts,
     ) -> BoxFuture<Result<leenpunt_shared::TrainingsAdminScreen, Problem>>;
+    /// The desk's day.
+    fn desk_today(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::TodayScreen, Problem>>;
+    /// A reservation's hand-over screen.
+    fn handover(
+        &self,
+        request: http::request::Parts,
+        id: i64,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::HandoverScreen, Problem>>;
+    /// A unit's return screen, by label code.
+    fn return_screen(
+        &self,
+        request: http::request::Parts,
+        code: String,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::ReturnScreen, Problem>>;
+    /// A unit's page for desk staff.
+    fn unit(
+        &self,
+        request: http::request::Parts,
+        id: i64,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::UnitScreen, Problem>>;
+    /// The units one may print labels for.
+    fn labels(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::LabelsScreen, Problem>>;
     /// The open waiting-list entries of whoever made the request.
     fn waitlist(
         &self,

@@ -44,6 +44,10 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
             .context("loading the demo training sessions")?;
         tracing::info!("demo data loaded");
     }
+    // Units added since the last start (imports) get their labels.
+    db.ensure_tags(&clock.now().to_rfc3339())
+        .await
+        .context("labelling new units")?;
     if let Some(url) = &config.smtp_url {
         let mailer = Mailer::new(url, &config.mail_from).context("setting up SMTP")?;
         spawn_worker(db.clone(), mailer, clock.clone());

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod handover;
 pub mod ids;
 pub mod labels;
 pub mod lang;

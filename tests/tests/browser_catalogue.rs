@@ -193,6 +193,12 @@ async fn every_page_hydrates() {
         "/opleidingen/sessies/999999",
         "/mijn-opleidingen",
         "/beheer/opleidingen",
+        "/balie/vandaag",
+        "/balie/inname",
+        "/balie/inname/000000000",
+        "/balie/uitgifte/1",
+        "/balie/exemplaren/1",
+        "/beheer/labels",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

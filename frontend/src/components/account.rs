@@ -13,11 +13,13 @@ pub fn AccountMenu() -> impl IntoView {
             {user.teacher.then(|| view! { <a href="/mijn-reservaties" class="nav-reservations">{t(T::NavMyReservations)}</a> })}
             {(user.teacher || user.trainer).then(|| view! { <a href="/mijn-opleidingen" class="nav-my-trainings">{t(T::NavMyTrainings)}</a> })}
             <a href="/agenda" class="nav-agenda">{t(T::NavAgenda)}</a>
+            {user.desk.then(|| view! { <a href="/balie/vandaag" class="nav-today">{t(T::NavToday)}</a> })}
             {user.desk.then(|| view! { <a href="/balie" class="nav-desk">{t(T::NavDesk)}</a> })}
             {user.desk.then(|| view! { <a href="/balie/agenda" class="nav-desk-agenda">{t(T::DeskAgendaTitle)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/sluitingsdagen" class="nav-closed-days">{t(T::NavClosedDays)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/uitnodigen" class="nav-invite">{t(T::NavInvite)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/opleidingen" class="nav-trainings-admin">{t(T::NavTrainingsAdmin)}</a> })}
+            {user.manages.then(|| view! { <a href="/beheer/labels" class="nav-labels">{t(T::NavLabels)}</a> })}
             {user.admin.then(|| view! { <a href="/beheer/audit" class="nav-audit">{t(T::AuditTitle)}</a> })}
             {user.admin.then(|| view! { <a href="/beheer/mailbox" class="nav-mailbox">{t(T::MailboxTitle)}</a> })}
             <span class="account-name">

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod feeds;
+pub mod handover;
 pub mod import;
 pub mod mail;
 pub mod reservations;

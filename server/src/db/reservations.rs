@@ -456,7 +456,7 @@ pub struct ReservationRecord {
     pub updated_at: String,
 }
 
-const SELECT_RECORD: &str = "SELECT r.id, r.status, k.slug, k.title, p.name, pp.name, \
+pub(crate) const SELECT_RECORD: &str = "SELECT r.id, r.status, k.slug, k.title, p.name, pp.name, \
        pp.street || ', ' || pp.postcode || ' ' || pp.municipality, s.name, u.name, r.quantity, \
        r.pickup_date, r.return_date, r.held_until, r.note, r.reason, r.at_risk, r.created_at, \
        r.kit_type_id, k.partner_id, r.pickup_point_id, r.school_id, r.user_id, u.email, u.lang, \
@@ -486,7 +486,7 @@ fn conditions(json: Option<&str>) -> Vec<ReservationCondition> {
         .collect()
 }
 
-fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
+pub(crate) fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
     ReservationRecord {
         view: Reservation {
             id: ReservationId(r.get(0)),

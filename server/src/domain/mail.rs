@@ -155,6 +155,14 @@ pub enum ReservationNews {
     ConditionMet,
     /// The training passed without attendance: the units were released.
     ConditionFailed,
+    /// The receipt of a hand-over: every booked unit went out.
+    PickedUp,
+    /// The receipt of a return: every unit is back.
+    Returned,
+    /// Past the return day with units still out.
+    Overdue,
+    /// Nothing was picked up; the units were released.
+    NoShow,
 }
 
 /// Tells a borrower what happened to their reservation.
@@ -208,6 +216,20 @@ pub fn reservation_news(
         }
         (ReservationNews::ConditionFailed, false) => {
             "The training passed without your attendance: your reservation was released"
+        }
+        (ReservationNews::PickedUp, true) => "Ontvangstbewijs: je haalde het materiaal af",
+        (ReservationNews::PickedUp, false) => "Receipt: you picked up the material",
+        (ReservationNews::Returned, true) => "Ontvangstbewijs: het materiaal is terug",
+        (ReservationNews::Returned, false) => "Receipt: the material is back",
+        (ReservationNews::Overdue, true) => {
+            "Je ontleende materiaal is te laat: breng het zo snel mogelijk terug"
+        }
+        (ReservationNews::Overdue, false) => {
+            "Your borrowed material is overdue: please bring it back as soon as possible"
+        }
+        (ReservationNews::NoShow, true) => "Je reservatie werd niet afgehaald en is vrijgegeven",
+        (ReservationNews::NoShow, false) => {
+            "Your reservation was not picked up and has been released"
         }
     };
     let reason = r

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod closed_days;
 pub mod feeds;
+pub mod handover;
 pub mod health;
 pub mod lang;
 pub mod openapi;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(closed_days::routes())
         .merge(feeds::routes())
         .merge(trainings::routes())
+        .merge(handover::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

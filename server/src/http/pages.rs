@@ -200,6 +200,74 @@ impl Backend for PageBackend {
         })
     }
 
+    fn desk_today(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::TodayScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::handover::today_screen(&state.db, state.clock.as_ref(), &actor).await
+        })
+    }
+
+    fn handover(
+        &self,
+        request: Parts,
+        id: i64,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::HandoverScreen, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::handover::handover_screen(
+                &state.db,
+                state.clock.as_ref(),
+                &actor,
+                leenpunt_shared::ReservationId(id),
+            )
+            .await
+        })
+    }
+
+    fn return_screen(
+        &self,
+        request: Parts,
+        code: String,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::ReturnScreen, Problem>> {
+        let lang = super::lang::lang_of(&request.headers);
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::handover::return_screen(
+                &state.db,
+                state.clock.as_ref(),
+                &actor,
+                lang,
+                &code,
+            )
+            .await
+        })
+    }
+
+    fn unit(
+        &self,
+        request: Parts,
+        id: i64,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::UnitScreen, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::handover::unit_screen(
+                &state.db,
+                state.clock.as_ref(),
+                &actor,
+                leenpunt_shared::UnitId(id),
+            )
+            .await
+        })
+    }
+
+    fn labels(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::LabelsScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::handover::labels_screen(&state.db, state.clock.as_ref(), &actor).await
+        })
+    }
+
     fn waitlist(&self, request: Parts) -> BoxFuture<Result<Vec<WaitlistEntry>, Problem>> {
         self.as_asker(request, |state, actor| async move {
             crate::service::reservations::my_waitlist(&state.db, &actor).await

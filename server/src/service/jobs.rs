@@ -9,7 +9,9 @@ const EVERY: Duration = Duration::from_secs(60);
 
 /// Starts the scheduler: lapses waiting-list offers that were not accepted in time (and
 /// offers their units to the next in line), and releases conditional reservations whose
-/// training passed without attendance.
+/// training passed without attendance; marks overdue loans (mailing their borrowers and
+/// warning the next ones) and no-shows. Each step is idempotent, so running every minute
+/// costs a few small queries and a restart never misses a day.
 pub fn spawn_scheduler(db: Db, clock: SharedClock, public_url: String) {
     tokio::spawn(async move {
         loop {
@@ -17,6 +19,11 @@ pub fn spawn_scheduler(db: Db, clock: SharedClock, public_url: String) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(lapsed = n, "waiting-list offers lapsed"),
                 Err(e) => tracing::error!(error = %e, "lapsing offers"),
+            }
+            match super::handover::daily(&db, clock.as_ref(), &public_url).await {
+                Ok((0, 0)) => {}
+                Ok((overdue, no_shows)) => tracing::info!(overdue, no_shows, "loans checked"),
+                Err(e) => tracing::error!(error = %e, "checking overdue loans and no-shows"),
             }
             match super::trainings::settle_past_sessions(&db, clock.as_ref(), &public_url).await {
                 Ok(0) => {}

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod catalogue;
 pub mod closed_days;
 pub mod feeds;
+pub mod handover;
 pub mod import;
 pub mod jobs;
 pub mod mailer;

@@ -811,8 +811,13 @@ pub async fn recheck_kit(
     let Some(kit) = store::bookable_kit(conn, slug).await? else {
         return Ok(Vec::new());
     };
-    let holds = store::holds(conn, kit.id, today, today + Duration::days(3 * 366)).await?;
-    let risky = crate::domain::reservations::at_risk(&holds, kit.in_service, today);
+    let mut holds = store::holds(conn, kit.id, today, today + Duration::days(3 * 366)).await?;
+    // Units still out past their return day are not there for the next loans either
+    // (counted once: as missing units, not also as their loan's hold).
+    let (overdue, late_loans) = crate::db::handover::overdue_units(conn, kit.id, today).await?;
+    holds.retain(|h| !late_loans.contains(&h.id));
+    let available = kit.in_service.saturating_sub(overdue);
+    let risky = crate::domain::reservations::at_risk(&holds, available, today);
     let newly = store::flag_at_risk(conn, kit.id, &risky, &now).await?;
     for id in &newly {
         if let Some(record) = store::record_by_id(conn, *id).await? {

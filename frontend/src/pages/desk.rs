@@ -1,0 +1,427 @@
+//! The lending desk's hand-over pages: "Vandaag", handing a reservation over by scanning
+//! (USB or Bluetooth scanners type the code and Enter into the focused field; typing the
+//! code works the same), taking units back with the contents checked, a unit's page
+//! (where a label scanned with a phone's camera app lands), and label printing. Plain
+//! form posts, server-rendered (no wasm).
+
+use crate::api;
+use crate::i18n::{t, use_lang, T};
+use crate::pages::not_found::set_status;
+use leenpunt_shared::handover::LoanLine;
+use leenpunt_shared::labels::human_date;
+use leenpunt_shared::{Lang, Problem, Reservation};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// The `?ok=` / `?fout=` outcome of a scan, as a notice that screen readers announce and
+/// a sound-free visual cue (green / red).
+#[component]
+fn ScanOutcome() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map().get_untracked();
+    let ok = query.get("ok").filter(|s| !s.is_empty()).map(|code| {
+        let mut parts = code.split(':');
+        let what = parts.next().unwrap_or_default();
+        let unit = parts.next().unwrap_or_default().to_owned();
+        let flags: Vec<&str> = parts.collect();
+        let text = match what {
+            "meegegeven" => format!("{} {unit}.", T::HandedOver.get(lang)),
+            "al-meegegeven" => format!("{} {unit}.", T::AlreadyHandedOver.get(lang)),
+            "terug" => {
+                let mut s = format!("{} {unit}.", T::TakenBack.get(lang));
+                if flags.contains(&"onderhoud") {
+                    s.push(' ');
+                    s.push_str(T::ToMaintenance.get(lang));
+                }
+                if flags.contains(&"laat") {
+                    s.push(' ');
+                    s.push_str(T::ReturnedLate.get(lang));
+                }
+                s
+            }
+            "label" => format!("{} {unit}.", T::NewLabelIssued.get(lang)),
+            _ => T::Saved.get(lang).to_owned(),
+        };
+        view! { <p class="notice scan-ok" role="status" id="outcome">{text}</p> }
+    });
+    let error = query
+        .get("fout")
+        .map(|e| view! { <p class="error scan-error" role="alert" id="outcome-error">{e}</p> });
+    view! { {ok}{error} }
+}
+
+fn problem_view(p: Problem) -> impl IntoView {
+    set_status(p.status);
+    view! {
+        <p class="error" role="alert">
+            {match p.status {
+                401 => t(T::SignInFirst).to_owned(),
+                403 => t(T::NotAllowed).to_owned(),
+                404 => t(T::NotFoundHere).to_owned(),
+                _ => p.detail.unwrap_or(p.title),
+            }}
+        </p>
+    }
+}
+
+/// A code field that a USB scanner fills (code + Enter submits the form).
+#[component]
+fn CodeField(#[prop(into)] label: String, #[prop(optional, into)] value: String) -> impl IntoView {
+    view! {
+        <label for="scan-code">{label}</label>
+        <input id="scan-code" name="code" class="scan-code" autofocus=true autocomplete="off"
+            autocapitalize="characters" spellcheck="false" inputmode="text" required=true value=value/>
+    }
+}
+
+fn reservation_row(r: &Reservation, lang: Lang, action: bool) -> impl IntoView {
+    let link = format!("/balie/uitgifte/{}", r.id);
+    view! {
+        <li class="desk-row" data-id=r.id.0>
+            <a href=link>
+                <strong>{format!("{} × {}", r.quantity, r.kit_title)}</strong>
+            </a>
+            <span>{format!(" — {}, {}", r.borrower, r.school)}</span>
+            <span class="dates">{format!(" ({} – {})", human_date(&r.pickup_date, lang), human_date(&r.return_date, lang))}</span>
+            {action.then(|| view! { <span class="pickup-point">{format!(" · {}", r.pickup_point)}</span> })}
+        </li>
+    }
+}
+
+/// `/balie/vandaag`: pickups, returns due and overdue loans, with a scan field.
+#[component]
+pub fn Today() -> impl IntoView {
+    let lang = use_lang();
+    let screen = Resource::new(|| (), |_| api::desk_today());
+    view! {
+        <Title text=t(T::TodayTitle)/>
+        <section class="today-page">
+            <h1>{t(T::TodayTitle)}</h1>
+            <ScanOutcome/>
+            <form method="post" action="/balie/zoek" class="scan-form">
+                <CodeField label=t(T::ScanAnyLabel)/>
+                <button type="submit" class="button primary">{t(T::Look)}</button>
+            </form>
+            <p><a href="/balie/inname" class="button secondary">{t(T::TakeBackTitle)}</a></p>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left(view! {
+                            <h2>{format!("{} ({})", T::PickupsToday.get(lang), s.pickups.len())}</h2>
+                            {if s.pickups.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
+                                Either::Right(view! { <ul class="desk-list pickups">{s.pickups.iter().map(|r| reservation_row(r, lang, true)).collect_view()}</ul> })
+                            }}
+                            <h2>{format!("{} ({})", T::ReturnsToday.get(lang), s.returns.len())}</h2>
+                            {if s.returns.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
+                                Either::Right(view! { <ul class="desk-list returns">{s.returns.iter().map(|r| reservation_row(r, lang, true)).collect_view()}</ul> })
+                            }}
+                            <h2>{format!("{} ({})", T::OverdueTitle.get(lang), s.overdue.len())}</h2>
+                            {if s.overdue.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
+                                Either::Right(view! { <ul class="desk-list overdue">{s.overdue.iter().map(|r| reservation_row(r, lang, true)).collect_view()}</ul> })
+                            }}
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn lines_table(lines: Vec<LoanLine>, lang: Lang) -> impl IntoView {
+    view! {
+        <table class="loan-lines">
+            <thead><tr>
+                <th scope="col">{t(T::UnitLabel)}</th>
+                <th scope="col">{t(T::HandedOutLabel)}</th>
+                <th scope="col">{t(T::ReturnedLabel)}</th>
+                <th scope="col">{t(T::NotesLabel)}</th>
+            </tr></thead>
+            <tbody>
+                {lines.into_iter().map(|l| {
+                    let out = leenpunt_shared::time::brussels_local(&l.handed_out_at)
+                        .map(|(d, t)| format!("{} {t}", human_date(&d, lang))).unwrap_or_default();
+                    let back = l.returned_at.as_deref().and_then(leenpunt_shared::time::brussels_local)
+                        .map(|(d, t)| format!("{} {t}", human_date(&d, lang)));
+                    let missing: Vec<String> = l.parts_counted.iter().filter(|(_, e, c)| *c < i64::from(*e))
+                        .map(|(n, e, c)| format!("{n}: {c}/{e}")).collect();
+                    let mut notes = Vec::new();
+                    if l.late { notes.push(T::ReturnedLate.get(lang).to_owned()); }
+                    if !missing.is_empty() { notes.push(missing.join(", ")); }
+                    if !l.damage_note.is_empty() { notes.push(l.damage_note.clone()); }
+                    if let Some(r) = &l.override_reason { notes.push(format!("{}: {r}", T::OverrideLabel.get(lang))); }
+                    let returned = back.is_some().to_string();
+                    view! {
+                        <tr class="loan-line" data-unit=l.unit.clone() data-returned=returned>
+                            <td>{l.unit.clone()}</td>
+                            <td>{out}{l.handed_out_by.clone().map(|b| format!(" ({b})"))}</td>
+                            <td>{back.unwrap_or_else(|| "—".to_owned())}</td>
+                            <td>{notes.join(" · ")}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// `/balie/uitgifte/:id`: hand a reservation over, one scan per unit.
+#[component]
+pub fn Handover() -> impl IntoView {
+    let lang = use_lang();
+    let id: i64 = use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let kept_code = use_query_map()
+        .get_untracked()
+        .get("code")
+        .unwrap_or_default();
+    let screen = Resource::new(move || id, api::handover);
+    view! {
+        <Title text=t(T::HandoverTitle)/>
+        <section class="handover-page">
+            <h1>{t(T::HandoverTitle)}</h1>
+            <ScanOutcome/>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || {
+                    let kept_code = kept_code.clone();
+                    Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left({
+                            let r = s.reservation.clone();
+                            let done = s.remaining == 0;
+                            view! {
+                                <p class="handover-summary">
+                                    <strong>{format!("{} × {}", r.quantity, r.kit_title)}</strong>
+                                    {format!(" — {}, {} · {} – {}", r.borrower, r.school, human_date(&r.pickup_date, lang), human_date(&r.return_date, lang))}
+                                </p>
+                                <p class="remaining" data-remaining=s.remaining>
+                                    {if done { T::AllHandedOver.get(lang).to_owned() } else { format!("{}: {}", T::StillToHandOver.get(lang), s.remaining) }}
+                                </p>
+                                {(!s.missing_trainings.is_empty()).then(|| view! {
+                                    <p class="warning qualification-warning" role="alert">
+                                        {format!("{} {}", T::QualificationMissingWarning.get(lang), s.missing_trainings.join(", "))}
+                                    </p>
+                                })}
+                                {(!done).then(|| view! {
+                                    <form method="post" action=format!("/balie/uitgifte/{}", r.id) class="scan-form handover-form">
+                                        <CodeField label=t(T::ScanUnitLabel) value=kept_code.clone()/>
+                                        {(!s.missing_trainings.is_empty()).then(|| view! {
+                                            <label for="override-reason">{t(T::OverrideReasonLabel)}</label>
+                                            <input id="override-reason" name="override_reason" maxlength="500"/>
+                                        })}
+                                        <button type="submit" class="button primary hand-over">{t(T::HandOver)}</button>
+                                    </form>
+                                })}
+                                {(!s.parts.is_empty()).then(|| view! {
+                                    <h2>{t(T::ContentsTitle)}</h2>
+                                    <ul class="parts">{s.parts.iter().map(|(n, c)| view! { <li>{format!("{c} × {n}")}</li> }).collect_view()}</ul>
+                                })}
+                                {(!s.lines.is_empty()).then(|| view! {
+                                    <h2>{t(T::ReceiptTitle)}</h2>
+                                    {lines_table(s.lines.clone(), lang)}
+                                })}
+                                <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
+                            }
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/balie/inname`: scan a unit that comes back.
+#[component]
+pub fn ReturnStart() -> impl IntoView {
+    view! {
+        <Title text=t(T::TakeBackTitle)/>
+        <section class="return-page">
+            <h1>{t(T::TakeBackTitle)}</h1>
+            <ScanOutcome/>
+            <form method="post" action="/balie/inname" class="scan-form return-form">
+                <CodeField label=t(T::ScanUnitLabel)/>
+                <button type="submit" class="button primary">{t(T::Look)}</button>
+            </form>
+            <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
+        </section>
+    }
+}
+
+/// `/balie/inname/:code`: check the contents and note damage.
+#[component]
+pub fn ReturnCheck() -> impl IntoView {
+    let lang = use_lang();
+    let code = use_params_map()
+        .get_untracked()
+        .get("code")
+        .unwrap_or_default();
+    let screen = Resource::new(move || code.clone(), api::return_screen);
+    view! {
+        <Title text=t(T::TakeBackTitle)/>
+        <section class="return-page">
+            <h1>{t(T::TakeBackTitle)}</h1>
+            <ScanOutcome/>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left({
+                            let r = s.reservation.clone();
+                            let label = s.unit.label.clone().unwrap_or_default().replace('-', "");
+                            let late = s.late;
+                            view! {
+                                <p class="handover-summary">
+                                    <strong>{format!("{} — {}", s.unit.inventory_code, s.unit.kit_title)}</strong>
+                                    {format!(" · {}, {} · {} {}", r.borrower, r.school, T::ReturnDate.get(lang), human_date(&r.return_date, lang))}
+                                </p>
+                                {late.then(|| view! { <p class="warning">{t(T::ReturnedLate)}</p> })}
+                                <form method="post" action=format!("/balie/inname/{label}") class="return-check">
+                                    <fieldset>
+                                        <legend>{t(T::CountTheContents)}</legend>
+                                        {s.parts.iter().enumerate().map(|(i, (name, expected))| view! {
+                                            <p class="part-count">
+                                                <input type="hidden" name=format!("name_{i}") value=name.clone()/>
+                                                <label for=format!("count-{i}")>{format!("{name} ({} {expected})", T::ExpectedLabel.get(lang))}</label>
+                                                <input id=format!("count-{i}") type="number" name=format!("count_{i}") min="0" max=expected.to_string() value=expected.to_string() required=true/>
+                                            </p>
+                                        }).collect_view()}
+                                    </fieldset>
+                                    <p>
+                                        <label for="damage">{t(T::DamageLabel)}</label>
+                                        <textarea id="damage" name="damage" rows="2" maxlength="1000"></textarea>
+                                    </p>
+                                    <button type="submit" class="button primary take-back">{t(T::TakeBack)}</button>
+                                </form>
+                            }
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/balie/exemplaren/:id`: where a scanned label leads desk staff.
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    let lang = use_lang();
+    let id: i64 = use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let screen = Resource::new(move || id, api::unit);
+    let user = use_context::<crate::CurrentUser>().unwrap_or_default();
+    view! {
+        <Title text=t(T::UnitTitle)/>
+        <section class="unit-page">
+            <ScanOutcome/>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left({
+                            let u = s.unit.clone();
+                            let label = u.label.clone().unwrap_or_default();
+                            view! {
+                                <h1>{format!("{} — {}", u.inventory_code, u.kit_title)}</h1>
+                                <dl class="session-facts">
+                                    <dt>{t(T::LabelCode)}</dt><dd class="label-code">{label.clone()}</dd>
+                                    <dt>{t(T::StateLabel)}</dt><dd class="unit-status" data-status=u.status.clone()>{unit_status(&u.status, lang)}</dd>
+                                    <dt>{t(T::PartnerLabel)}</dt><dd>{u.partner.clone()}</dd>
+                                </dl>
+                                {u.open_loan.map(|_| {
+                                    let code = label.replace('-', "");
+                                    view! { <p><a class="button primary" href=format!("/balie/inname/{code}")>{t(T::TakeBack)}</a></p> }
+                                })}
+                                {(u.open_loan.is_none() && !s.pickups.is_empty()).then(|| view! {
+                                    <h2>{t(T::HandOverFor)}</h2>
+                                    <ul class="desk-list pickups">
+                                        {s.pickups.iter().map(|r| {
+                                            let code = label.clone();
+                                            view! {
+                                                <li class="desk-row" data-id=r.id.0>
+                                                    <form method="post" action=format!("/balie/uitgifte/{}", r.id) class="inline">
+                                                        <input type="hidden" name="code" value=code/>
+                                                        <button type="submit" class="button secondary hand-over">{format!("{} — {}, {}", T::HandOver.get(lang), r.borrower, r.school)}</button>
+                                                    </form>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                                {user.manages.then(|| view! {
+                                    <form method="post" action=format!("/balie/exemplaren/{}/nieuw-label", u.id.0) class="inline">
+                                        <button type="submit" class="button secondary retag">{t(T::NewLabel)}</button>
+                                    </form>
+                                    " "
+                                    <a class="button secondary" href=format!("/beheer/labels/blad?layout=large&unit={}", u.id.0) rel="external" target="_blank">{t(T::PrintLabel)}</a>
+                                })}
+                                <h2>{t(T::HistoryTitle)}</h2>
+                                {if s.history.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else { Either::Right(lines_table(s.history.clone(), lang)) }}
+                            }
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn unit_status(code: &str, lang: Lang) -> &'static str {
+    leenpunt_shared::UnitStatus::parse(code)
+        .map(|s| s.label(lang))
+        .unwrap_or("")
+}
+
+/// `/beheer/labels`: choose units and a layout, open a printable sheet.
+#[component]
+pub fn Labels() -> impl IntoView {
+    let screen = Resource::new(|| (), |_| api::labels());
+    view! {
+        <Title text=t(T::LabelsTitle)/>
+        <section class="labels-page">
+            <h1>{t(T::LabelsTitle)}</h1>
+            <p class="hint">{t(T::LabelsIntro)}</p>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left(view! {
+                            <form method="get" action="/beheer/labels/blad" target="_blank" class="labels-form">
+                                <p>
+                                    <label for="label-layout">{t(T::LayoutLabel)}</label>
+                                    <select id="label-layout" name="layout">
+                                        <option value="small">{t(T::LayoutSmall)}</option>
+                                        <option value="large">{t(T::LayoutLarge)}</option>
+                                    </select>
+                                </p>
+                                {s.kits.into_iter().map(|(slug, title, units)| view! {
+                                    <fieldset class="label-kit" data-kit=slug>
+                                        <legend>{title}</legend>
+                                        {units.into_iter().map(|u| {
+                                            let id = format!("unit-{}", u.id.0);
+                                            view! {
+                                                <span class="label-unit">
+                                                    <input type="checkbox" id=id.clone() name="unit" value=u.id.0.to_string()/>
+                                                    <label for=id>{format!("{} ({})", u.inventory_code, u.label.clone().unwrap_or_default())}</label>
+                                                </span>
+                                            }
+                                        }).collect_view()}
+                                    </fieldset>
+                                }).collect_view()}
+                                <button type="submit" class="button primary">{t(T::PrintLabels)}</button>
+                            </form>
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,476 @@
+//! Hand-over storage: unit labels, loan lines, maintenance tickets, the desk's day.
+
+use super::reservations::{record, ReservationRecord, SELECT_RECORD};
+use super::{classify, Db, DbResult};
+use crate::domain::handover::{Line, LoanView, UnitView};
+use crate::domain::tags::TagCode;
+use chrono::NaiveDate;
+use leenpunt_shared::handover::{LoanLine, UnitInfo};
+use leenpunt_shared::*;
+use sqlx::{Row, SqliteConnection};
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").unwrap_or_default()
+}
+
+/// Gives every unit without a current label one (random codes; a rare clash is retried).
+/// Returns how many labels were made.
+pub async fn ensure_tags(conn: &mut SqliteConnection, now: &str) -> DbResult<usize> {
+    let units: Vec<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM units u WHERE NOT EXISTS \
+         (SELECT 1 FROM unit_tags t WHERE t.unit_id = u.id AND t.retired_at IS NULL) ORDER BY u.id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for unit in &units {
+        insert_tag(conn, UnitId(*unit), now).await?;
+    }
+    Ok(units.len())
+}
+
+impl Db {
+    /// Gives every unit without a label one (at start-up and before printing labels).
+    pub async fn ensure_tags(&self, now: &str) -> DbResult<usize> {
+        let mut tx = self.begin().await?;
+        let made = ensure_tags(&mut tx, now).await?;
+        tx.commit().await?;
+        Ok(made)
+    }
+}
+
+/// Issues a new label code for a unit (the caller retires the old one first).
+pub async fn insert_tag(conn: &mut SqliteConnection, unit: UnitId, now: &str) -> DbResult<TagCode> {
+    loop {
+        let code = TagCode::generate(&mut rand::rng());
+        let inserted = sqlx::query(
+            "INSERT INTO unit_tags (code, unit_id, created_at) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(code.as_str())
+        .bind(unit.0)
+        .bind(now)
+        .execute(&mut *conn)
+        .await
+        .map_err(classify)?;
+        if inserted.rows_affected() == 1 {
+            return Ok(code);
+        }
+    }
+}
+
+/// Retires a unit's current label.
+pub async fn retire_tag(conn: &mut SqliteConnection, unit: UnitId, now: &str) -> DbResult<()> {
+    sqlx::query("UPDATE unit_tags SET retired_at = ? WHERE unit_id = ? AND retired_at IS NULL")
+        .bind(now)
+        .bind(unit.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The unit a label code belongs to, and whether that label was replaced.
+pub async fn tag(conn: &mut SqliteConnection, code: &TagCode) -> DbResult<Option<(UnitId, bool)>> {
+    Ok(
+        sqlx::query("SELECT unit_id, retired_at IS NOT NULL FROM unit_tags WHERE code = ?")
+            .bind(code.as_str())
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| (UnitId(r.get(0)), r.get::<i64, _>(1) != 0)),
+    )
+}
+
+/// A unit with what the rules and the policy need.
+#[derive(Debug, Clone)]
+pub struct UnitRecord {
+    pub info: UnitInfo,
+    pub view: UnitView,
+    pub partner: PartnerId,
+}
+
+const SELECT_UNIT: &str = "SELECT u.id, u.inventory_code, \
+       (SELECT code FROM unit_tags t WHERE t.unit_id = u.id AND t.retired_at IS NULL), \
+       k.slug, k.title, p.name, u.status, \
+       (SELECT reservation_id FROM loan_lines l WHERE l.unit_id = u.id AND l.returned_at IS NULL), \
+       k.id, k.partner_id \
+     FROM units u JOIN kit_types k ON k.id = u.kit_type_id JOIN partners p ON p.id = k.partner_id";
+
+fn unit(r: &sqlx::sqlite::SqliteRow) -> UnitRecord {
+    let id = UnitId(r.get(0));
+    let status: String = r.get(6);
+    let open_loan = r.get::<Option<i64>, _>(7).map(ReservationId);
+    UnitRecord {
+        info: UnitInfo {
+            id,
+            inventory_code: r.get(1),
+            label: r
+                .get::<Option<String>, _>(2)
+                .and_then(|c| TagCode::parse(&c).ok())
+                .map(|c| c.to_string()),
+            kit_slug: r.get(3),
+            kit_title: r.get(4),
+            partner: r.get(5),
+            status: status.clone(),
+            open_loan,
+        },
+        view: UnitView {
+            id,
+            kit_type: KitTypeId(r.get(8)),
+            status: UnitStatus::parse(&status).unwrap_or(UnitStatus::Retired),
+            open_loan,
+        },
+        partner: PartnerId(r.get(9)),
+    }
+}
+
+pub async fn unit_by_id(conn: &mut SqliteConnection, id: UnitId) -> DbResult<Option<UnitRecord>> {
+    let sql = format!("{SELECT_UNIT} WHERE u.id = ?");
+    Ok(sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(unit))
+}
+
+/// A reservation as the hand-over rules see it, with its record.
+pub async fn loan(
+    conn: &mut SqliteConnection,
+    id: ReservationId,
+) -> DbResult<Option<(LoanView, ReservationRecord)>> {
+    let Some(record) = super::reservations::record_by_id(conn, id).await? else {
+        return Ok(None);
+    };
+    let lines = sqlx::query(
+        "SELECT unit_id, returned_at IS NOT NULL FROM loan_lines WHERE reservation_id = ? ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Line {
+        unit: UnitId(r.get(0)),
+        returned: r.get::<i64, _>(1) != 0,
+    })
+    .collect();
+    let view = LoanView {
+        id,
+        kit_type: record.kit,
+        status: record.view.status,
+        quantity: record.view.quantity,
+        pickup_date: day(&record.view.pickup_date),
+        return_date: day(&record.view.return_date),
+        lines,
+    };
+    Ok(Some((view, record)))
+}
+
+/// Binds a unit to a reservation. The database refuses a unit on two open loans
+/// (`Conflict`), whatever the caller checked before.
+pub async fn insert_line(
+    conn: &mut SqliteConnection,
+    reservation: ReservationId,
+    unit: UnitId,
+    by: UserId,
+    override_reason: Option<&str>,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO loan_lines (reservation_id, unit_id, handed_out_at, handed_out_by, override_reason) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(reservation.0)
+    .bind(unit.0)
+    .bind(now)
+    .bind(by.0)
+    .bind(override_reason)
+    .execute(&mut *conn)
+    .await
+    .map_err(classify)?;
+    Ok(())
+}
+
+/// What a return records.
+pub struct Returned<'a> {
+    pub reservation: ReservationId,
+    pub unit: UnitId,
+    pub by: UserId,
+    /// (part, expected, counted)
+    pub parts: &'a [(String, u32, i64)],
+    pub damage: &'a str,
+    pub late: bool,
+}
+
+pub async fn return_line(conn: &mut SqliteConnection, r: &Returned<'_>, now: &str) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE loan_lines SET returned_at = ?, returned_by = ?, parts_counted = ?, damage_note = ?, late = ? \
+         WHERE reservation_id = ? AND unit_id = ? AND returned_at IS NULL",
+    )
+    .bind(now)
+    .bind(r.by.0)
+    .bind(serde_json::to_string(r.parts).unwrap_or_else(|_| "[]".into()))
+    .bind(r.damage)
+    .bind(i64::from(r.late))
+    .bind(r.reservation.0)
+    .bind(r.unit.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Opens a maintenance ticket and puts the unit in maintenance.
+pub async fn open_ticket(
+    conn: &mut SqliteConnection,
+    unit: UnitId,
+    reservation: ReservationId,
+    by: UserId,
+    shortfall: &[(String, u32)],
+    note: &str,
+    now: &str,
+) -> DbResult<i64> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO maintenance_tickets (unit_id, reservation_id, opened_at, opened_by, shortfall, note) \
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(unit.0)
+    .bind(reservation.0)
+    .bind(now)
+    .bind(by.0)
+    .bind(serde_json::to_string(shortfall).unwrap_or_else(|_| "[]".into()))
+    .bind(note)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE units SET status = 'onderhoud' WHERE id = ?")
+        .bind(unit.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+/// The contents list of a kit type: (part, expected count).
+pub async fn parts(conn: &mut SqliteConnection, kit: KitTypeId) -> DbResult<Vec<(String, u32)>> {
+    Ok(sqlx::query_as::<_, (String, i64)>(
+        "SELECT name, expected_count FROM kit_parts WHERE kit_type_id = ? ORDER BY position",
+    )
+    .bind(kit.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(n, c)| (n, c.max(0) as u32))
+    .collect())
+}
+
+const SELECT_LINE: &str = "SELECT l.reservation_id, un.inventory_code, k.title, u.name, s.name, \
+       l.handed_out_at, ho.name, l.returned_at, rb.name, l.late, l.damage_note, l.parts_counted, \
+       l.override_reason \
+     FROM loan_lines l JOIN units un ON un.id = l.unit_id \
+     JOIN reservations r ON r.id = l.reservation_id JOIN kit_types k ON k.id = r.kit_type_id \
+     JOIN users u ON u.id = r.user_id JOIN schools s ON s.id = r.school_id \
+     LEFT JOIN users ho ON ho.id = l.handed_out_by LEFT JOIN users rb ON rb.id = l.returned_by";
+
+fn line(r: &sqlx::sqlite::SqliteRow) -> LoanLine {
+    LoanLine {
+        reservation: ReservationId(r.get(0)),
+        unit: r.get(1),
+        kit_title: r.get(2),
+        borrower: r.get(3),
+        school: r.get(4),
+        handed_out_at: r.get(5),
+        handed_out_by: r.get(6),
+        returned_at: r.get(7),
+        returned_by: r.get(8),
+        late: r.get::<i64, _>(9) != 0,
+        damage_note: r.get(10),
+        parts_counted: r
+            .get::<Option<String>, _>(11)
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default(),
+        override_reason: r.get(12),
+    }
+}
+
+pub async fn lines_of_reservation(
+    conn: &mut SqliteConnection,
+    id: ReservationId,
+) -> DbResult<Vec<LoanLine>> {
+    let sql = format!("{SELECT_LINE} WHERE l.reservation_id = ? ORDER BY l.id");
+    Ok(sqlx::query(&sql)
+        .bind(id.0)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(line)
+        .collect())
+}
+
+impl Db {
+    /// A unit's history: every hand-over and return, newest first.
+    pub async fn unit_history(&self, unit: UnitId) -> DbResult<Vec<LoanLine>> {
+        let sql = format!("{SELECT_LINE} WHERE l.unit_id = ? ORDER BY l.id DESC LIMIT 200");
+        Ok(sqlx::query(&sql)
+            .bind(unit.0)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(line)
+            .collect())
+    }
+
+    /// The units of some partners' kit types (one kit type when given), for labels.
+    pub async fn units_for_labels(
+        &self,
+        partners: Option<&[PartnerId]>,
+        kit: Option<&str>,
+    ) -> DbResult<Vec<UnitRecord>> {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_UNIT);
+        q.push(" WHERE u.status <> 'afgevoerd'");
+        if let Some(partners) = partners {
+            q.push(" AND k.partner_id IN (");
+            let mut list = q.separated(", ");
+            list.push_bind(0i64);
+            for p in partners {
+                list.push_bind(p.0);
+            }
+            q.push(")");
+        }
+        if let Some(kit) = kit {
+            q.push(" AND k.slug = ").push_bind(kit.to_owned());
+        }
+        q.push(" ORDER BY k.title, u.inventory_code LIMIT 5000");
+        Ok(q.build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(unit)
+            .collect())
+    }
+
+    /// Units by id (for a label sheet), in the given order, skipping unknown ones.
+    pub async fn units_by_ids(&self, ids: &[UnitId]) -> DbResult<Vec<UnitRecord>> {
+        let mut conn = self.pool().acquire().await?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(u) = unit_by_id(&mut conn, *id).await? {
+                out.push(u);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The desk's day for some partners: reservations to hand over (from a week back to
+    /// today) and loans due back today or earlier.
+    pub async fn desk_day(
+        &self,
+        partners: Option<&[PartnerId]>,
+        today: NaiveDate,
+    ) -> DbResult<Vec<ReservationRecord>> {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_RECORD);
+        q.push(" WHERE ((r.status = 'bevestigd' AND r.pickup_date <= ")
+            .push_bind(today.to_string())
+            .push(" AND r.pickup_date >= ")
+            .push_bind((today - chrono::Duration::days(7)).to_string())
+            .push(") OR (r.status = 'afgehaald' AND r.return_date <= ")
+            .push_bind(today.to_string())
+            .push("))");
+        if let Some(partners) = partners {
+            q.push(" AND k.partner_id IN (");
+            let mut list = q.separated(", ");
+            list.push_bind(0i64);
+            for p in partners {
+                list.push_bind(p.0);
+            }
+            q.push(")");
+        }
+        q.push(" ORDER BY r.pickup_date, r.id LIMIT 1000");
+        Ok(q.build()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(record)
+            .collect())
+    }
+}
+
+/// Picked-up loans past their return day with units still out, not yet marked overdue.
+pub async fn newly_overdue(
+    conn: &mut SqliteConnection,
+    today: NaiveDate,
+) -> DbResult<Vec<ReservationId>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT r.id FROM reservations r WHERE r.status = 'afgehaald' AND r.return_date < ? \
+           AND r.overdue_since IS NULL \
+           AND EXISTS (SELECT 1 FROM loan_lines l WHERE l.reservation_id = r.id AND l.returned_at IS NULL) \
+         ORDER BY r.id",
+    )
+    .bind(today.to_string())
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(ReservationId)
+    .collect())
+}
+
+pub async fn mark_overdue(
+    conn: &mut SqliteConnection,
+    id: ReservationId,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query("UPDATE reservations SET overdue_since = ?, revision = revision + 1, updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(now)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Units of a kit type still out on loans past their return day (not available), with
+/// the reservations they are out on.
+pub async fn overdue_units(
+    conn: &mut SqliteConnection,
+    kit: KitTypeId,
+    today: NaiveDate,
+) -> DbResult<(u32, Vec<i64>)> {
+    let rows: Vec<i64> = sqlx::query_scalar(
+        "SELECT l.reservation_id FROM loan_lines l JOIN reservations r ON r.id = l.reservation_id \
+         WHERE r.kit_type_id = ? AND l.returned_at IS NULL AND r.return_date < ?",
+    )
+    .bind(kit.0)
+    .bind(today.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    let count = rows.len() as u32;
+    let mut ids = rows;
+    ids.dedup();
+    Ok((count, ids))
+}
+
+/// Confirmed reservations whose pickup day is before `before` and nothing was handed over.
+pub async fn no_show_candidates(
+    conn: &mut SqliteConnection,
+    before: NaiveDate,
+) -> DbResult<Vec<ReservationId>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT r.id FROM reservations r WHERE r.status = 'bevestigd' AND r.pickup_date < ? \
+           AND NOT EXISTS (SELECT 1 FROM loan_lines l WHERE l.reservation_id = r.id) ORDER BY r.id",
+    )
+    .bind(before.to_string())
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(ReservationId)
+    .collect())
+}
+
+/// The reservation a unit was last handed over for, when that line is returned.
+pub async fn last_returned_loan(
+    conn: &mut SqliteConnection,
+    unit: UnitId,
+) -> DbResult<Option<ReservationId>> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT reservation_id FROM loan_lines WHERE unit_id = ? AND returned_at IS NOT NULL \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(unit.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(ReservationId))
+}

@@ -1,0 +1,400 @@
+//! Labels and hand-over over HTTP: the scan link on every label, the desk's JSON API, the
+//! printable label sheets and the desk pages' form posts.
+
+use super::auth::Who;
+use super::lang::ReqLang;
+use super::reservations::ApiJson;
+use crate::domain::labels::{qr_png, qr_svg, scan_url, LabelLayout};
+use crate::domain::tags::TagCode;
+use crate::error::{AppError, Result};
+use crate::service::handover::{self as service, ScanTarget};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Json, Router};
+use leenpunt_frontend::ssr::CspNonce;
+use leenpunt_shared::handover::*;
+use leenpunt_shared::query::encode_component;
+use leenpunt_shared::*;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/s/{code}", get(scan_link))
+        .route("/api/v1/scan/{code}", get(scan))
+        .route("/api/v1/reservations/{id}/handover", post(hand_over))
+        .route("/api/v1/returns", post(take_back))
+        .route("/api/v1/units/{id}/history", get(history))
+        .route("/api/v1/units/{id}/retag", post(retag))
+        .route("/api/v1/units/{id}/qr.svg", get(qr_image_svg))
+        .route("/api/v1/units/{id}/qr.png", get(qr_image_png))
+        .route("/beheer/labels/blad", get(sheet))
+        .route("/balie/uitgifte/{id}", post(form_hand_over))
+        .route("/balie/inname", post(form_find_return))
+        .route("/balie/inname/{code}", post(form_take_back))
+        .route("/balie/exemplaren/{id}/nieuw-label", post(form_retag))
+        .route("/balie/zoek", post(form_lookup))
+}
+
+/// The link in every QR label: desk staff land on the unit with its actions, everyone
+/// else on the kit's public page.
+pub async fn scan_link(
+    State(state): State<AppState>,
+    who: Who,
+    Path(code): Path<String>,
+) -> Result<Response> {
+    Ok(
+        match service::scan_target(&state.db, &who.0, &code).await? {
+            ScanTarget::Desk(unit) => Redirect::to(&format!("/balie/exemplaren/{}", unit.0)),
+            ScanTarget::Kit { slug, replaced } => Redirect::to(&format!(
+                "/catalogus/{}{}",
+                encode_component(&slug),
+                if replaced { "?label=vervangen" } else { "" }
+            )),
+        }
+        .into_response(),
+    )
+}
+
+/// What a scanned or typed code is (desk staff of the unit's partner).
+#[utoipa::path(get, path = "/api/v1/scan/{code}", tag = "hand-over", params(("code" = String, Path)), responses(
+    (status = 200, body = ScanResult),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn scan(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(code): Path<String>,
+) -> Result<Json<ScanResult>> {
+    Ok(Json(service::scan(&state.db, &who.0, lang, &code).await?))
+}
+
+/// Hands a unit over for a confirmed reservation. A repeat scan answers `already`.
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/handover", tag = "hand-over", params(("id" = i64, Path)), request_body = HandoverBody, responses(
+    (status = 200, body = HandoverOutcome),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn hand_over(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<HandoverBody>,
+) -> Result<Json<HandoverOutcome>> {
+    Ok(Json(
+        service::hand_over(
+            &state.db,
+            state.clock.as_ref(),
+            &state.config.public_url(),
+            &who.0,
+            lang,
+            ReservationId(id),
+            &body,
+        )
+        .await?,
+    ))
+}
+
+/// Takes a unit back, with the contents as counted and any damage.
+#[utoipa::path(post, path = "/api/v1/returns", tag = "hand-over", request_body = ReturnBody, responses(
+    (status = 200, body = ReturnOutcome),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn take_back(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    ApiJson(body): ApiJson<ReturnBody>,
+) -> Result<Json<ReturnOutcome>> {
+    Ok(Json(
+        service::take_back(
+            &state.db,
+            state.clock.as_ref(),
+            &state.config.public_url(),
+            &who.0,
+            lang,
+            &body,
+        )
+        .await?,
+    ))
+}
+
+/// A unit's hand-overs and returns, newest first.
+#[utoipa::path(get, path = "/api/v1/units/{id}/history", tag = "hand-over", params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<LoanLine>),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn history(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<LoanLine>>> {
+    let screen = service::unit_screen(&state.db, state.clock.as_ref(), &who.0, UnitId(id)).await?;
+    Ok(Json(screen.history))
+}
+
+/// Gives a unit a new label (partner admins); the old code answers "replaced".
+#[utoipa::path(post, path = "/api/v1/units/{id}/retag", tag = "hand-over", params(("id" = i64, Path)), responses(
+    (status = 200, description = "The new label code"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn retag(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+) -> Result<Json<serde_json::Value>> {
+    let label = service::retag(&state.db, state.clock.as_ref(), &who.0, UnitId(id)).await?;
+    Ok(Json(serde_json::json!({ "label": label })))
+}
+
+/// The scan URL of a unit's current label, for who may see the unit.
+async fn unit_url(state: &AppState, who: &Who, id: i64) -> Result<String> {
+    let screen = service::unit_screen(&state.db, state.clock.as_ref(), &who.0, UnitId(id)).await?;
+    let code = screen
+        .unit
+        .label
+        .as_deref()
+        .and_then(|l| TagCode::parse(l).ok())
+        .ok_or(AppError::NotFound)?;
+    Ok(scan_url(&state.config.public_url(), &code))
+}
+
+/// The QR code of a unit's label as SVG.
+#[utoipa::path(get, path = "/api/v1/units/{id}/qr.svg", tag = "hand-over", params(("id" = i64, Path)), responses((status = 200, content_type = "image/svg+xml")))]
+pub async fn qr_image_svg(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let url = unit_url(&state, &who, id).await?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], qr_svg(&url)).into_response())
+}
+
+/// The QR code of a unit's label as PNG.
+#[utoipa::path(get, path = "/api/v1/units/{id}/qr.png", tag = "hand-over", params(("id" = i64, Path)), responses((status = 200, content_type = "image/png")))]
+pub async fn qr_image_png(
+    State(state): State<AppState>,
+    who: Who,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let url = unit_url(&state, &who, id).await?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], qr_png(&url, 8)).into_response())
+}
+
+/// A printable A4 sheet of labels: `layout=small|large`, and `kit=<slug>` or `unit=<id>`
+/// (repeated) to choose; all of the asker's units otherwise.
+pub async fn sheet(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Extension(nonce): Extension<CspNonce>,
+    raw: axum::extract::RawQuery,
+) -> Result<Response> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.0.as_deref().unwrap_or("")).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let layout = get("layout")
+        .and_then(LabelLayout::from_wire)
+        .unwrap_or(LabelLayout::Small);
+    let units: Vec<UnitId> = pairs
+        .iter()
+        .filter(|(k, _)| k == "unit")
+        .filter_map(|(_, v)| v.parse().ok().map(UnitId))
+        .collect();
+    let kit = get("kit").filter(|k| !k.is_empty());
+    let html = service::label_sheet(
+        &state.db,
+        &who.0,
+        lang,
+        &service::SheetRequest {
+            units: &units,
+            kit,
+            layout,
+        },
+        &state.config.public_url(),
+        Some(&nonce.0),
+    )
+    .await?;
+    Ok(Html(html).into_response())
+}
+
+// ---- Form posts from the desk pages ---------------------------------------------------
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    override_reason: String,
+}
+
+pub async fn form_hand_over(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    Form(form): Form<CodeForm>,
+) -> Result<Response> {
+    let target = format!("/balie/uitgifte/{id}");
+    let outcome = service::hand_over(
+        &state.db,
+        state.clock.as_ref(),
+        &state.config.public_url(),
+        &who.0,
+        lang,
+        ReservationId(id),
+        &HandoverBody {
+            code: form.code.clone(),
+            override_reason: form.override_reason,
+        },
+    )
+    .await;
+    let ok = match &outcome {
+        Ok(o) if o.already => format!("al-meegegeven:{}", o.unit),
+        Ok(o) => format!("meegegeven:{}", o.unit),
+        Err(_) => String::new(),
+    };
+    // A refused scan keeps the code, so the desk can override without typing it again.
+    let target = match &outcome {
+        Err(AppError::Refused {
+            kind: "qualification-missing",
+            ..
+        }) => {
+            format!("{target}?code={}", encode_component(&form.code))
+        }
+        _ => target,
+    };
+    super::redirect_with_outcome(&target, &ok, lang, outcome.map(|_| ()))
+}
+
+/// The return screen's first step: which unit is coming back.
+pub async fn form_find_return(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Form(form): Form<CodeForm>,
+) -> Result<Response> {
+    match service::return_screen(&state.db, state.clock.as_ref(), &who.0, lang, &form.code).await {
+        Ok(screen) => {
+            let code = screen.unit.label.unwrap_or_default().replace('-', "");
+            Ok(Redirect::to(&format!("/balie/inname/{code}")).into_response())
+        }
+        Err(e) => super::redirect_with_outcome("/balie/inname", "", lang, Err(e)),
+    }
+}
+
+/// The return screen's second step: the counted contents and any damage. Fields come
+/// as `name_<i>` / `count_<i>` pairs and `damage`.
+pub async fn form_take_back(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(code): Path<String>,
+    body: String,
+) -> Result<Response> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let mut parts = Vec::new();
+    let mut bad = Vec::new();
+    for (key, name) in pairs.iter().filter(|(k, _)| k.starts_with("name_")) {
+        let index = &key["name_".len()..];
+        let raw = get(&format!("count_{index}")).unwrap_or_default();
+        match raw.trim().parse::<i64>() {
+            Ok(counted) => parts.push(PartCountBody {
+                name: name.clone(),
+                counted,
+            }),
+            Err(_) => bad.push(name.clone()),
+        }
+    }
+    let target = format!("/balie/inname/{code}");
+    if !bad.is_empty() {
+        let message = if lang == Lang::Nl {
+            format!("Geef een aantal voor: {}.", bad.join(", "))
+        } else {
+            format!("Enter a count for: {}.", bad.join(", "))
+        };
+        return super::redirect_with_outcome(
+            &target,
+            "",
+            lang,
+            Err(AppError::Validation(vec![FieldError::new(
+                "parts", message,
+            )])),
+        );
+    }
+    let outcome = service::take_back(
+        &state.db,
+        state.clock.as_ref(),
+        &state.config.public_url(),
+        &who.0,
+        lang,
+        &ReturnBody {
+            code: code.clone(),
+            parts,
+            damage: get("damage").unwrap_or_default(),
+        },
+    )
+    .await;
+    match outcome {
+        Ok(o) => {
+            let mut ok = format!("terug:{}", o.unit);
+            if o.to_maintenance {
+                ok.push_str(":onderhoud");
+            }
+            if o.late {
+                ok.push_str(":laat");
+            }
+            super::redirect_with_outcome("/balie/inname", &ok, lang, Ok(()))
+        }
+        Err(e) => super::redirect_with_outcome(&target, "", lang, Err(e)),
+    }
+}
+
+pub async fn form_retag(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let outcome = service::retag(&state.db, state.clock.as_ref(), &who.0, UnitId(id)).await;
+    let ok = outcome
+        .as_ref()
+        .map(|c| format!("label:{c}"))
+        .unwrap_or_default();
+    super::redirect_with_outcome(
+        &format!("/balie/exemplaren/{id}"),
+        &ok,
+        lang,
+        outcome.map(|_| ()),
+    )
+}
+
+/// The desk's code field anywhere: a unit's page for a known code.
+pub async fn form_lookup(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Form(form): Form<CodeForm>,
+) -> Result<Response> {
+    match service::scan(&state.db, &who.0, lang, &form.code).await {
+        Ok(s) => Ok(Redirect::to(&format!("/balie/exemplaren/{}", s.unit.id.0)).into_response()),
+        Err(e) => super::redirect_with_outcome("/balie/vandaag", "", lang, Err(e)),
+    }
+}

@@ -1,0 +1,796 @@
+//! Hand-over at the desk: scanning labels, handing units over for a reservation, taking
+//! them back with the contents checked, maintenance tickets, the desk's day, label
+//! sheets, and the daily overdue and no-show jobs.
+//!
+//! Every scan is one `BEGIN IMMEDIATE` transaction; a repeat scan changes nothing and
+//! answers what is already so, and the database refuses a unit on two open loans even if
+//! two desks scan it at the same instant.
+
+use crate::db::accounts::audit;
+use crate::db::handover::{self as store, UnitRecord};
+use crate::db::reservations as reservations_store;
+use crate::db::Db;
+use crate::domain::clock::{today, Clock};
+use crate::domain::handover::{
+    check_in, check_out, no_show, CheckInOutcome, CheckOut, PartCount, NO_SHOW_GRACE_DAYS,
+};
+use crate::domain::labels::{render_sheet, Label, LabelLayout};
+use crate::domain::mail::ReservationNews;
+use crate::domain::policy::{allows, Action, Actor};
+use crate::domain::tags::TagCode;
+use crate::domain::trainings::{gate, Gate};
+use crate::error::{AppError, Result};
+use chrono::Duration;
+use leenpunt_shared::handover::*;
+use leenpunt_shared::*;
+
+fn refused(kind: &'static str, title: String, detail: String) -> AppError {
+    AppError::Refused {
+        kind,
+        title,
+        detail,
+        alternatives: Vec::new(),
+    }
+}
+
+fn texts(lang: Lang, nl: (&str, &str), en: (&str, &str)) -> (String, String) {
+    let (t, d) = if lang == Lang::Nl { nl } else { en };
+    (t.to_owned(), d.to_owned())
+}
+
+/// Reads a typed or scanned code (a full `/s/<code>` URL works too).
+pub fn parse_code(input: &str, lang: Lang) -> Result<TagCode> {
+    let trimmed = input.trim();
+    let code = trimmed
+        .rsplit_once("/s/")
+        .map_or(trimmed, |(_, c)| c)
+        .trim_end_matches('/');
+    TagCode::parse(code)
+        .map_err(|e| AppError::Validation(vec![FieldError::new("code", e.message(lang))]))
+}
+
+/// The unit behind a code, refusing unknown codes with a clear message.
+async fn unit_of(
+    conn: &mut sqlx::SqliteConnection,
+    code: &TagCode,
+    lang: Lang,
+) -> Result<(UnitRecord, bool)> {
+    let unknown = || {
+        let (t, d) = texts(
+            lang,
+            (
+                "Onbekende code",
+                "Geen enkel label heeft deze code. Kijk de code na of scan opnieuw.",
+            ),
+            (
+                "Unknown code",
+                "No label has this code. Check the code or scan again.",
+            ),
+        );
+        refused("unknown-code", t, d)
+    };
+    let (unit, replaced) = store::tag(conn, code).await?.ok_or_else(unknown)?;
+    let record = store::unit_by_id(conn, unit).await?.ok_or_else(unknown)?;
+    Ok((record, replaced))
+}
+
+fn replaced_refusal(lang: Lang, unit: &UnitInfo) -> AppError {
+    let (t, d) = if lang == Lang::Nl {
+        (
+            "Dit label werd vervangen".to_owned(),
+            format!(
+                "Exemplaar {} heeft een nieuw label{}. Scan het nieuwe label of typ die code.",
+                unit.inventory_code,
+                unit.label
+                    .as_deref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default()
+            ),
+        )
+    } else {
+        (
+            "This label was replaced".to_owned(),
+            format!(
+                "Unit {} has a new label{}. Scan the new label or type its code.",
+                unit.inventory_code,
+                unit.label
+                    .as_deref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default()
+            ),
+        )
+    };
+    refused("label-replaced", t, d)
+}
+
+/// Where `/s/<code>` leads someone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScanTarget {
+    /// Desk staff of the unit's partner: the unit's page with its actions.
+    Desk(UnitId),
+    /// Everyone else: the public page of the kit (no private data).
+    Kit { slug: String, replaced: bool },
+}
+
+/// What a scanned label opens for whoever is asking.
+pub async fn scan_target(db: &Db, actor: &Actor, code: &str) -> Result<ScanTarget> {
+    let code = parse_code(code, Lang::Nl).map_err(|_| AppError::NotFound)?;
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let (unit, replaced) = unit_of(&mut conn, &code, Lang::Nl)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok(
+        if allows(actor, Action::HandleReservationsOf(unit.partner)) && !replaced {
+            ScanTarget::Desk(unit.info.id)
+        } else {
+            ScanTarget::Kit {
+                slug: unit.info.kit_slug,
+                replaced,
+            }
+        },
+    )
+}
+
+/// A scanned code, for desk staff of the unit's partner.
+pub async fn scan(db: &Db, actor: &Actor, lang: Lang, code: &str) -> Result<ScanResult> {
+    let code = parse_code(code, lang)?;
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let (unit, replaced) = unit_of(&mut conn, &code, lang).await?;
+    if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
+        return Err(if actor.user.is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::Forbidden
+        });
+    }
+    Ok(ScanResult {
+        unit: unit.info,
+        replaced,
+    })
+}
+
+/// The trainings a borrower should hold on `day` for a kit type but does not.
+async fn missing_trainings(
+    conn: &mut sqlx::SqliteConnection,
+    kit: KitTypeId,
+    user: UserId,
+    day: chrono::NaiveDate,
+) -> Result<Vec<String>> {
+    let inputs = crate::db::trainings::gate_for(conn, kit, user, &day.to_string()).await?;
+    Ok(match gate(&inputs.required, &inputs.held, &[], day, day) {
+        Gate::Missing(m) => m.into_iter().map(|r| r.title).collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// Hands a unit over for a reservation. The borrower's qualifications are checked again
+/// (they may have expired or been revoked since booking): missing ones block unless desk
+/// staff give a reason to override, which is audited.
+pub async fn hand_over(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    reservation: ReservationId,
+    body: &HandoverBody,
+) -> Result<HandoverOutcome> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let code = parse_code(&body.code, lang)?;
+    let today = today(clock);
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    let (loan, record) = store::loan(&mut tx, reservation)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allows(actor, Action::HandleReservationsOf(record.partner)) {
+        return Err(AppError::Forbidden);
+    }
+    let (unit, replaced) = unit_of(&mut tx, &code, lang).await?;
+    if replaced {
+        return Err(replaced_refusal(lang, &unit.info));
+    }
+    let outcome = check_out(&loan, &unit.view, today).map_err(|r| {
+        let (kind, title, detail) = r.texts(lang);
+        refused(kind, title, detail)
+    })?;
+    let remaining = match outcome {
+        CheckOut::AlreadyHandedOver => {
+            let left = loan.quantity.saturating_sub(loan.lines.len() as u32);
+            return Ok(HandoverOutcome {
+                reservation,
+                unit: unit.info.inventory_code,
+                remaining: left,
+                already: true,
+            });
+        }
+        CheckOut::HandedOver { remaining, .. } => remaining,
+    };
+    let missing = missing_trainings(&mut tx, record.kit, record.user, today).await?;
+    let override_reason = body.override_reason.trim();
+    if !missing.is_empty() && override_reason.is_empty() {
+        let names = missing.join(", ");
+        let (t, d) = if lang == Lang::Nl {
+            (
+                "De ontlener mist een opleiding".to_owned(),
+                format!(
+                    "{} heeft vandaag geen geldige kwalificatie voor: {names}. Geef alleen mee met een reden (die wordt bewaard).",
+                    record.view.borrower
+                ),
+            )
+        } else {
+            (
+                "The borrower lacks a training".to_owned(),
+                format!(
+                    "{} holds no valid qualification today for: {names}. Hand over only with a reason (it is kept).",
+                    record.view.borrower
+                ),
+            )
+        };
+        return Err(refused("qualification-missing", t, d));
+    }
+    let override_reason = (!missing.is_empty()).then_some(override_reason);
+    store::insert_line(
+        &mut tx,
+        reservation,
+        unit.info.id,
+        by,
+        override_reason,
+        &now,
+    )
+    .await
+    .map_err(|e| match AppError::from(e) {
+        // Another desk bound it in the same instant: tell the current state.
+        AppError::Conflict(_) => {
+            let (t, d) = texts(
+                lang,
+                (
+                    "Dit exemplaar is net uitgeleend",
+                    "Een andere balie scande dit exemplaar tegelijk. Laad de pagina opnieuw.",
+                ),
+                (
+                    "This unit was just handed over",
+                    "Another desk scanned this unit at the same time. Please reload the page.",
+                ),
+            );
+            refused("unit-on-another-loan", t, d)
+        }
+        other => other,
+    })?;
+    if record.view.status == ReservationStatus::Confirmed {
+        reservations_store::set_status(
+            &mut tx,
+            reservation,
+            ReservationStatus::PickedUp,
+            None,
+            &now,
+        )
+        .await?;
+    }
+    audit(
+        &mut tx,
+        Some(by),
+        "unit.handover",
+        &format!("reservation:{}", reservation.0),
+        &format!(
+            "{}{}",
+            unit.info.inventory_code,
+            override_reason
+                .map(|r| format!(" (zonder kwalificatie: {r})"))
+                .unwrap_or_default()
+        ),
+        &now,
+    )
+    .await?;
+    if remaining == 0 {
+        let record = reservations_store::record_by_id(&mut tx, reservation)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        super::reservations::tell(
+            &mut tx,
+            &record,
+            ReservationNews::PickedUp,
+            public_url,
+            &now,
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(HandoverOutcome {
+        reservation,
+        unit: unit.info.inventory_code,
+        remaining,
+        already: false,
+    })
+}
+
+/// Takes a unit back: finds its open loan, checks the contents, notes damage. A shortfall
+/// or damage opens a maintenance ticket and puts the unit in maintenance (flagging future
+/// reservations that no longer fit).
+pub async fn take_back(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    body: &ReturnBody,
+) -> Result<ReturnOutcome> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let code = parse_code(&body.code, lang)?;
+    let today = today(clock);
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    let (unit, _) = unit_of(&mut tx, &code, lang).await?;
+    if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
+        return Err(AppError::Forbidden);
+    }
+    let reservation = match unit.info.open_loan {
+        Some(r) => r,
+        None => {
+            match last_loan(&mut tx, unit.info.id).await? {
+                // A repeat scan of a unit just taken back: nothing to do.
+                Some(r) => r,
+                None => {
+                    let (t, d) = if lang == Lang::Nl {
+                        ("Dit exemplaar is niet uitgeleend".to_owned(), format!("Exemplaar {} is op dit moment niet uitgeleend; er valt niets terug te nemen.", unit.info.inventory_code))
+                    } else {
+                        ("This unit is not on loan".to_owned(), format!("Unit {} is not on loan at the moment; there is nothing to take back.", unit.info.inventory_code))
+                    };
+                    return Err(refused("unit-not-on-loan", t, d));
+                }
+            }
+        }
+    };
+    let (loan, record) = store::loan(&mut tx, reservation)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let expected = store::parts(&mut tx, record.kit).await?;
+    let parts: Vec<PartCount> = expected
+        .iter()
+        .map(|(name, count)| PartCount {
+            name: name.clone(),
+            expected: *count,
+            counted: body
+                .parts
+                .iter()
+                .find(|p| &p.name == name)
+                .map_or(i64::from(*count), |p| p.counted),
+        })
+        .collect();
+    let outcome = check_in(&loan, unit.info.id, &parts, &body.damage, today).map_err(|r| {
+        let (kind, title, detail) = r.texts(lang);
+        refused(kind, title, detail)
+    })?;
+    let done = match outcome {
+        CheckInOutcome::AlreadyReturned => {
+            return Ok(ReturnOutcome {
+                reservation,
+                unit: unit.info.inventory_code,
+                shortfall: Vec::new(),
+                to_maintenance: false,
+                late: false,
+                loan_complete: !loan.any_open(),
+                already: true,
+            })
+        }
+        CheckInOutcome::Returned(done) => done,
+    };
+    let counted: Vec<(String, u32, i64)> = parts
+        .iter()
+        .map(|p| (p.name.clone(), p.expected, p.counted))
+        .collect();
+    store::return_line(
+        &mut tx,
+        &store::Returned {
+            reservation,
+            unit: unit.info.id,
+            by,
+            parts: &counted,
+            damage: body.damage.trim(),
+            late: done.late,
+        },
+        &now,
+    )
+    .await?;
+    if done.to_maintenance {
+        store::open_ticket(
+            &mut tx,
+            unit.info.id,
+            reservation,
+            by,
+            &done.shortfall,
+            body.damage.trim(),
+            &now,
+        )
+        .await?;
+        audit(
+            &mut tx,
+            Some(by),
+            "unit.maintenance",
+            &format!("unit:{}", unit.info.inventory_code),
+            &format!("reservation:{}", reservation.0),
+            &now,
+        )
+        .await?;
+        super::reservations::recheck_kit(&mut tx, clock, public_url, &unit.info.kit_slug).await?;
+    }
+    if done.loan_complete {
+        reservations_store::set_status(
+            &mut tx,
+            reservation,
+            ReservationStatus::Returned,
+            None,
+            &now,
+        )
+        .await?;
+        super::reservations::tell(
+            &mut tx,
+            &record,
+            ReservationNews::Returned,
+            public_url,
+            &now,
+        )
+        .await?;
+    }
+    audit(
+        &mut tx,
+        Some(by),
+        "unit.return",
+        &format!("reservation:{}", reservation.0),
+        &unit.info.inventory_code,
+        &now,
+    )
+    .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(ReturnOutcome {
+        reservation,
+        unit: unit.info.inventory_code,
+        shortfall: done.shortfall,
+        to_maintenance: done.to_maintenance,
+        late: done.late,
+        loan_complete: done.loan_complete,
+        already: false,
+    })
+}
+
+/// The reservation a unit was last handed over for, if it is back.
+async fn last_loan(
+    conn: &mut sqlx::SqliteConnection,
+    unit: UnitId,
+) -> Result<Option<ReservationId>> {
+    Ok(crate::db::handover::last_returned_loan(conn, unit).await?)
+}
+
+/// The partners whose desks the asker staffs (`None`: all, for admins).
+fn desk_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
+    if actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    if actor.is_admin() {
+        return Ok(None);
+    }
+    let partners: Vec<PartnerId> = actor
+        .grants
+        .iter()
+        .filter(|g| matches!(g.role, Role::Ambassador | Role::PartnerAdmin))
+        .filter_map(|g| g.partner)
+        .collect();
+    if partners.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(partners))
+}
+
+/// "Vandaag": what the desk hands over, gets back and waits for.
+pub async fn today_screen(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<TodayScreen> {
+    let partners = desk_partners(actor)?;
+    let today = today(clock);
+    let records = db.desk_day(partners.as_deref(), today).await?;
+    let (mut pickups, mut returns, mut overdue) = (Vec::new(), Vec::new(), Vec::new());
+    let day = today.to_string();
+    for r in records {
+        match r.view.status {
+            ReservationStatus::Confirmed => pickups.push(r.view),
+            _ if r.view.return_date < day => overdue.push(r.view),
+            _ => returns.push(r.view),
+        }
+    }
+    Ok(TodayScreen {
+        day,
+        pickups,
+        returns,
+        overdue,
+    })
+}
+
+/// The hand-over screen of a reservation.
+pub async fn handover_screen(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: ReservationId,
+) -> Result<HandoverScreen> {
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let (loan, record) = store::loan(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allows(actor, Action::HandleReservationsOf(record.partner)) {
+        return Err(if actor.user.is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::Forbidden
+        });
+    }
+    let today = today(clock);
+    Ok(HandoverScreen {
+        parts: store::parts(&mut conn, record.kit).await?,
+        lines: store::lines_of_reservation(&mut conn, id).await?,
+        remaining: loan.quantity.saturating_sub(loan.lines.len() as u32),
+        missing_trainings: missing_trainings(&mut conn, record.kit, record.user, today).await?,
+        reservation: record.view,
+    })
+}
+
+/// A unit's return screen: its open loan and the contents list.
+pub async fn return_screen(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    code: &str,
+) -> Result<ReturnScreen> {
+    let code = parse_code(code, lang)?;
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let (unit, _) = unit_of(&mut conn, &code, lang).await?;
+    if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
+        return Err(AppError::Forbidden);
+    }
+    let Some(reservation) = unit.info.open_loan else {
+        let (t, d) = if lang == Lang::Nl {
+            (
+                "Dit exemplaar is niet uitgeleend".to_owned(),
+                format!(
+                    "Exemplaar {} is op dit moment niet uitgeleend.",
+                    unit.info.inventory_code
+                ),
+            )
+        } else {
+            (
+                "This unit is not on loan".to_owned(),
+                format!(
+                    "Unit {} is not on loan at the moment.",
+                    unit.info.inventory_code
+                ),
+            )
+        };
+        return Err(refused("unit-not-on-loan", t, d));
+    };
+    let (_, record) = store::loan(&mut conn, reservation)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ReturnScreen {
+        late: record.view.return_date < today(clock).to_string(),
+        parts: store::parts(&mut conn, record.kit).await?,
+        reservation: record.view,
+        unit: unit.info,
+    })
+}
+
+/// A unit's page for desk staff: its state, history and today's pickups of its kit.
+pub async fn unit_screen(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    id: UnitId,
+) -> Result<UnitScreen> {
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(crate::db::DbError::from)?;
+    let unit = store::unit_by_id(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
+        return Err(if actor.user.is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::Forbidden
+        });
+    }
+    drop(conn);
+    let today = today(clock);
+    let pickups = db
+        .desk_day(Some(&[unit.partner]), today)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.view.status == ReservationStatus::Confirmed
+                || r.view.status == ReservationStatus::PickedUp
+        })
+        .filter(|r| r.kit == unit.view.kit_type && r.view.status == ReservationStatus::Confirmed)
+        .map(|r| r.view)
+        .collect();
+    Ok(UnitScreen {
+        history: db.unit_history(id).await?,
+        pickups,
+        unit: unit.info,
+    })
+}
+
+/// The units the asker may print labels for (their partners' kit types).
+pub async fn labels_screen(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<LabelsScreen> {
+    let partners = label_partners(actor)?;
+    db.ensure_tags(&clock.now().to_rfc3339()).await?;
+    let units = db.units_for_labels(partners.as_deref(), None).await?;
+    let mut kits: Vec<(String, String, Vec<UnitInfo>)> = Vec::new();
+    for u in units {
+        match kits.last_mut() {
+            Some(k) if k.0 == u.info.kit_slug => k.2.push(u.info),
+            _ => kits.push((
+                u.info.kit_slug.clone(),
+                u.info.kit_title.clone(),
+                vec![u.info],
+            )),
+        }
+    }
+    Ok(LabelsScreen { kits })
+}
+
+fn label_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
+    if actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    if actor.is_admin() {
+        return Ok(None);
+    }
+    let partners: Vec<PartnerId> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::PartnerAdmin)
+        .filter_map(|g| g.partner)
+        .collect();
+    if partners.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(partners))
+}
+
+/// Which labels to print, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct SheetRequest<'a> {
+    /// Chosen units; empty: every unit (of `kit` when given) the asker manages.
+    pub units: &'a [UnitId],
+    pub kit: Option<&'a str>,
+    pub layout: LabelLayout,
+}
+
+/// A printable sheet of labels for units (all of a kit type, or chosen ones) the asker
+/// manages.
+pub async fn label_sheet(
+    db: &Db,
+    actor: &Actor,
+    lang: Lang,
+    sheet: &SheetRequest<'_>,
+    base_url: &str,
+    nonce: Option<&str>,
+) -> Result<String> {
+    let SheetRequest { units, kit, layout } = *sheet;
+    let partners = label_partners(actor)?;
+    let records = if units.is_empty() {
+        db.units_for_labels(partners.as_deref(), kit).await?
+    } else {
+        db.units_by_ids(units).await?
+    };
+    let mut labels = Vec::new();
+    for u in records {
+        if partners.as_ref().is_some_and(|p| !p.contains(&u.partner)) {
+            return Err(AppError::Forbidden);
+        }
+        let Some(code) = u.info.label.as_deref().and_then(|l| TagCode::parse(l).ok()) else {
+            continue;
+        };
+        labels.push(Label {
+            code,
+            kit_title: u.info.kit_title,
+            owner: u.info.partner,
+            unit_label: u.info.inventory_code,
+        });
+    }
+    let title = match lang {
+        Lang::Nl => "Labels — Leenpunt",
+        Lang::En => "Labels — Leenpunt",
+    };
+    Ok(render_sheet(layout, &labels, base_url, lang, title, nonce))
+}
+
+/// Gives a unit a new label; the old code then says "this label was replaced".
+pub async fn retag(db: &Db, clock: &dyn Clock, actor: &Actor, unit: UnitId) -> Result<String> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    let record = store::unit_by_id(&mut tx, unit)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allows(actor, Action::ManageCatalogueOf(record.partner)) {
+        return Err(AppError::Forbidden);
+    }
+    store::retire_tag(&mut tx, unit, &now).await?;
+    let code = store::insert_tag(&mut tx, unit, &now).await?;
+    audit(
+        &mut tx,
+        Some(by),
+        "unit.retag",
+        &format!("unit:{}", record.info.inventory_code),
+        code.as_str(),
+        &now,
+    )
+    .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(code.to_string())
+}
+
+/// The daily job: loans past their return day are marked overdue and their borrowers
+/// mailed (once), and reservations that the overdue units leave short are flagged and
+/// their borrowers warned; confirmed reservations not picked up within the grace days
+/// become no-shows and their units go to the waiting list. Returns (overdue, no-shows).
+pub async fn daily(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<(usize, usize)> {
+    let today = today(clock);
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    let overdue = store::newly_overdue(&mut tx, today).await?;
+    for id in &overdue {
+        store::mark_overdue(&mut tx, *id, &now).await?;
+        if let Some(record) = reservations_store::record_by_id(&mut tx, *id).await? {
+            super::reservations::tell(&mut tx, &record, ReservationNews::Overdue, public_url, &now)
+                .await?;
+            super::reservations::recheck_kit(&mut tx, clock, public_url, &record.view.kit_slug)
+                .await?;
+        }
+    }
+    let candidates =
+        store::no_show_candidates(&mut tx, today - Duration::days(NO_SHOW_GRACE_DAYS)).await?;
+    let mut no_shows = 0;
+    for id in candidates {
+        let Some(record) = reservations_store::record_by_id(&mut tx, id).await? else {
+            continue;
+        };
+        let pickup = chrono::NaiveDate::parse_from_str(&record.view.pickup_date, "%Y-%m-%d")
+            .unwrap_or(today);
+        if !no_show(record.view.status, pickup, today, true) {
+            continue;
+        }
+        reservations_store::set_status(&mut tx, id, ReservationStatus::NoShow, None, &now).await?;
+        audit(
+            &mut tx,
+            None,
+            "reservation.no-show",
+            &format!("reservation:{}", id.0),
+            &record.view.kit_slug,
+            &now,
+        )
+        .await?;
+        super::reservations::tell(&mut tx, &record, ReservationNews::NoShow, public_url, &now)
+            .await?;
+        super::reservations::offer_freed(&mut tx, clock, public_url, &record.view.kit_slug).await?;
+        no_shows += 1;
+    }
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok((overdue.len(), no_shows))
+}

@@ -1,0 +1,142 @@
+//! Hand-over in a real browser: desk staff hand two units over by typed code (as a USB
+//! scanner types them: code and Enter), then take one back with a part missing: it goes
+//! to maintenance and the loan stays open for the other. The clock is moved to the
+//! pickup day.
+
+use leenpunt_server::domain::auth::hash_password;
+use leenpunt_shared::Reservation;
+use leenpunt_tests::browser::Browser;
+use leenpunt_tests::{site_dir, TestApp, DEMO_PASSWORD};
+use serde_json::json;
+
+const DESK: &str = "ambassadeur@demo.leenpunt.be";
+
+async fn code_of(app: &TestApp, inventory: &str) -> String {
+    sqlx::query_scalar(
+        "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
+         WHERE u.inventory_code = ? AND t.retired_at IS NULL",
+    )
+    .bind(inventory)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+/// Types into the focused scan field and presses Enter, as a barcode scanner does.
+async fn scan(b: &Browser, code: &str) {
+    let field = b.wait_for("#scan-code").await;
+    field.send_keys(&format!("{code}\u{E007}")).await.unwrap();
+}
+
+#[tokio::test]
+async fn desk_hands_over_two_units_by_typed_code_and_takes_one_back_with_a_missing_part() {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "the front end is not built; run `cargo xtask test`, which builds it first"
+    );
+    let app = TestApp::spawn().await;
+    let teacher = app
+        .teacher("juf@school.be", "126763", &hash_password(DEMO_PASSWORD))
+        .await;
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &json!({ "kit": "bee-bot-set-klein", "pickup_point": "stem-rtc-brugge", "pickup_date": "2026-12-02",
+                     "return_date": "2026-12-09", "quantity": 2 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let reservation: Reservation = r.json().await.unwrap();
+    let (one, two) = (
+        code_of(&app, "BB-K-01").await,
+        code_of(&app, "BB-K-02").await,
+    );
+    app.set_time("2026-12-02T09:00:00Z");
+
+    let b = Browser::start().await;
+    b.client
+        .goto(&app.url("/aanmelden?next=/balie/vandaag"))
+        .await
+        .unwrap();
+    b.sign_in(DESK, DEMO_PASSWORD).await;
+    // "Vandaag" lists the pickup; open its hand-over screen.
+    let row = b
+        .wait_for(&format!(
+            ".desk-list.pickups li[data-id='{}'] a",
+            reservation.id
+        ))
+        .await;
+    row.click().await.unwrap();
+    b.wait_until("location.pathname.startsWith('/balie/uitgifte/')")
+        .await;
+    assert_eq!(
+        b.js("return document.activeElement.id").await,
+        "scan-code",
+        "the scan field has the focus, ready for a scanner"
+    );
+    // First unit, typed with hyphens in lower case.
+    let typed = format!("{}-{}-{}", &one[..3], &one[3..6], &one[6..]).to_lowercase();
+    scan(&b, &typed).await;
+    b.wait_until("location.search.includes('ok=')").await;
+    let notice = b.wait_for("#outcome").await.text().await.unwrap();
+    assert!(notice.contains("Meegegeven: BB-K-01"), "{notice}");
+    assert_eq!(
+        b.js("return document.querySelector('.remaining').dataset.remaining")
+            .await,
+        "1"
+    );
+    // A mistyped code gets a clear message and changes nothing.
+    let mut typo = two.clone().into_bytes();
+    typo[8] = if typo[8] == b'A' { b'B' } else { b'A' };
+    scan(&b, std::str::from_utf8(&typo).unwrap()).await;
+    let error = b.wait_for("#outcome-error").await.text().await.unwrap();
+    assert!(error.contains("code"), "{error}");
+    scan(&b, &two).await;
+    b.wait_until("document.querySelector('.remaining') && document.querySelector('.remaining').dataset.remaining === '0'")
+        .await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('tr.loan-line').length")
+            .await,
+        2
+    );
+
+    // Back with one Bee-Bot short.
+    b.client.goto(&app.url("/balie/inname")).await.unwrap();
+    scan(&b, &one).await;
+    b.wait_until("location.pathname.startsWith('/balie/inname/')")
+        .await;
+    let robots = b.wait_for("#count-0").await;
+    let label = b
+        .js("return document.querySelector(\"label[for='count-0']\").textContent")
+        .await;
+    assert!(label.as_str().unwrap().contains("Bee-Bot robot"), "{label}");
+    robots.clear().await.unwrap();
+    robots.send_keys("5").await.unwrap();
+    b.wait_for(".take-back").await.click().await.unwrap();
+    b.wait_until("location.pathname === '/balie/inname' && location.search.includes('ok=')")
+        .await;
+    let notice = b.wait_for("#outcome").await.text().await.unwrap();
+    assert!(notice.contains("BB-K-01"), "{notice}");
+    assert!(notice.contains("onderhoud"), "{notice}");
+
+    // The loan stays open for the other unit; the first is in maintenance.
+    b.client
+        .goto(&app.url(&format!("/balie/uitgifte/{}", reservation.id)))
+        .await
+        .unwrap();
+    b.wait_for("tr.loan-line[data-unit='BB-K-01'][data-returned='true']")
+        .await;
+    b.wait_for("tr.loan-line[data-unit='BB-K-02'][data-returned='false']")
+        .await;
+    let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = 'BB-K-01'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    b.client
+        .goto(&app.url(&format!("/balie/exemplaren/{unit_id}")))
+        .await
+        .unwrap();
+    b.wait_for(".unit-status[data-status=onderhoud]").await;
+    b.close().await;
+}
