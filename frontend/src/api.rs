@@ -313,6 +313,34 @@ pub fn register_for_session(
     )
 }
 
+/// Hands a scanned unit over (browser only: the scanner island).
+#[cfg(not(feature = "ssr"))]
+pub fn hand_over_scanned(
+    reservation: i64,
+    code: String,
+) -> impl Future<Output = Result<leenpunt_shared::handover::HandoverOutcome, Problem>> + Send + 'static
+{
+    client::post_json(
+        format!("/api/v1/reservations/{reservation}/handover"),
+        leenpunt_shared::handover::HandoverBody {
+            code,
+            override_reason: String::new(),
+        },
+        String::new(),
+    )
+}
+
+/// Looks a scanned code up (browser only: the scanner island).
+#[cfg(not(feature = "ssr"))]
+pub fn scan_code(
+    code: String,
+) -> impl Future<Output = Result<leenpunt_shared::handover::ScanResult, Problem>> + Send + 'static {
+    client::get_json(format!(
+        "/api/v1/scan/{}",
+        leenpunt_shared::query::encode_component(&code)
+    ))
+}
+
 #[cfg(not(feature = "ssr"))]
 mod client {
     use leenpunt_shared::Problem;

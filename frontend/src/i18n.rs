@@ -321,6 +321,13 @@ texts! {
     RegisteredForSession => "Je bent ingeschreven voor", "You are registered for";
     NowReserveConditionally => "Reserveer nu opnieuw: je reservatie wordt vastgelegd op voorwaarde dat je de opleiding volgt.", "Reserve again now: your reservation is held on the condition that you attend the training.";
     NavToday => "Vandaag", "Today";
+    ScannerTitle => "Scannen met de camera", "Scan with the camera";
+    ScannerIntro => "Houd de labels een voor een voor de camera. Elk gescand exemplaar verschijnt in de lijst: groen is gelukt, rood niet (met de reden). Een hoge toon betekent gelukt, een lage niet.", "Hold the labels in front of the camera one by one. Each scanned unit appears in the list: green worked, red did not (with the reason). A high tone means done, a low one refused.";
+    StartCamera => "Camera starten", "Start camera";
+    StopCamera => "Stoppen", "Stop";
+    NoCamera => "De camera kon niet starten. Geef Leenpunt toegang tot de camera, of typ de code.", "The camera could not start. Allow Leenpunt to use the camera, or type the code.";
+    NoDecoder => "De scanner kon niet laden. Laad de pagina opnieuw of typ de code.", "The scanner could not load. Reload the page or type the code.";
+    ScanWithCamera => "Scannen met de camera", "Scan with the camera";
     NavLabels => "Labels", "Labels";
     TodayTitle => "Vandaag aan de balie", "Today at the desk";
     ScanAnyLabel => "Scan of typ een labelcode", "Scan or type a label code";

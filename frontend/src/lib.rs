@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/sluitingsdagen") view=pages::closed_days::ClosedDays ssr=SsrMode::Async/>
                     <Route path=path!("/opleidingen") view=pages::trainings::Sessions ssr=SsrMode::Async/>
                     <Route path=path!("/balie/vandaag") view=pages::desk::Today ssr=SsrMode::Async/>
+                    <Route path=path!("/balie/scan") view=pages::desk::ScanPage ssr=SsrMode::Async/>
                     <Route path=path!("/balie/uitgifte/:id") view=pages::desk::Handover ssr=SsrMode::Async/>
                     <Route path=path!("/balie/inname") view=pages::desk::ReturnStart ssr=SsrMode::Async/>
                     <Route path=path!("/balie/inname/:code") view=pages::desk::ReturnCheck ssr=SsrMode::Async/>

@@ -148,6 +148,9 @@ pub struct AssetManifest {
     pub js: String,
     pub wasm: String,
     pub css: String,
+    /// The camera scanner's decoder module (loaded by the scanner page on demand).
+    #[serde(default)]
+    pub scanner: String,
 }
 
 /// The request's language: explicit choice (cookie) first, then the browser's.
@@ -188,6 +191,8 @@ pub fn shell(assets: AssetManifest) -> impl IntoView {
         .and_then(|p| p.extensions.get::<CspNonce>().cloned())
         .map(|n| n.0)
         .unwrap_or_default();
+    // Pages that load modules on demand (the camera scanner) read the asset names.
+    provide_context(assets.clone());
     // Leptos's own inline scripts (resource data for hydration) read this.
     provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
     // Islands mode: the page itself is not hydrated, only its islands (as `HydrationScripts`

@@ -35,6 +35,11 @@ fn free_port() -> u16 {
 
 impl Browser {
     pub async fn start() -> Browser {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts Chromium with extra command-line switches (e.g. a fake camera).
+    pub async fn start_with(extra_args: &[String]) -> Browser {
         let turn = TURN.clone().lock_owned().await;
         let port = free_port();
         let driver = Command::new(tool("LEENPUNT_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
@@ -57,10 +62,17 @@ impl Browser {
                 ]
             }
         });
-        let caps = match caps {
+        let mut caps = match caps {
             serde_json::Value::Object(map) => map,
             _ => unreachable!(),
         };
+        if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
+            args.extend(
+                extra_args
+                    .iter()
+                    .map(|a| serde_json::Value::String(a.clone())),
+            );
+        }
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {

@@ -199,6 +199,7 @@ async fn every_page_hydrates() {
         "/balie/uitgifte/1",
         "/balie/exemplaren/1",
         "/beheer/labels",
+        "/balie/scan",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();
@@ -223,6 +224,7 @@ async fn every_page_hydrates() {
         "/opleidingen",
         "/opleidingen/sessies/1",
         "/mijn-opleidingen",
+        "/balie/scan",
     ] {
         b.client.goto(&app.url(page)).await.unwrap();
         b.wait_until("document.body.dataset.hydrated === 'true'")

@@ -140,3 +140,90 @@ async fn desk_hands_over_two_units_by_typed_code_and_takes_one_back_with_a_missi
     b.wait_for(".unit-status[data-status=onderhoud]").await;
     b.close().await;
 }
+
+/// A Y4M video (what Chromium's fake camera plays) showing a QR code on white.
+fn qr_video(url: &str) -> Vec<u8> {
+    let png = leenpunt_server::domain::labels::qr_png(url, 6);
+    let qr = image::load_from_memory(&png).unwrap().to_luma8();
+    let (w, h) = (640usize, 480usize);
+    let mut luma = vec![255u8; w * h];
+    let (ox, oy) = (
+        (w - qr.width() as usize) / 2,
+        (h - qr.height() as usize) / 2,
+    );
+    for (x, y, p) in qr.enumerate_pixels() {
+        luma[(oy + y as usize) * w + ox + x as usize] = p.0[0];
+    }
+    let mut video = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    for _ in 0..10 {
+        video.extend_from_slice(b"FRAME\n");
+        video.extend_from_slice(&luma);
+        video.extend(std::iter::repeat_n(128u8, w * h / 2));
+    }
+    video
+}
+
+#[tokio::test]
+async fn the_camera_scanner_hands_a_unit_over_from_its_qr_label() {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "the front end is not built; run `cargo xtask test`, which builds it first"
+    );
+    let app = TestApp::spawn().await;
+    let teacher = app
+        .teacher("juf@school.be", "126763", &hash_password(DEMO_PASSWORD))
+        .await;
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &json!({ "kit": "bee-bot-set-klein", "pickup_point": "stem-rtc-brugge", "pickup_date": "2026-12-02",
+                     "return_date": "2026-12-09", "quantity": 1 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let reservation: Reservation = r.json().await.unwrap();
+    app.set_time("2026-12-02T09:00:00Z");
+    // The fake camera films BB-K-04's label.
+    let code = code_of(&app, "BB-K-04").await;
+    let url = format!("{}/s/{code}", app.state.config.public_url());
+    let dir = tempfile::tempdir().unwrap();
+    let video = dir.path().join("label.y4m");
+    std::fs::write(&video, qr_video(&url)).unwrap();
+    let b = Browser::start_with(&[
+        "--use-fake-ui-for-media-stream".to_owned(),
+        "--use-fake-device-for-media-stream".to_owned(),
+        format!("--use-file-for-fake-video-capture={}", video.display()),
+        "--autoplay-policy=no-user-gesture-required".to_owned(),
+    ])
+    .await;
+    b.client
+        .goto(&app.url(&format!(
+            "/aanmelden?next=/balie/scan?reservatie={}",
+            reservation.id
+        )))
+        .await
+        .unwrap();
+    b.sign_in(DESK, DEMO_PASSWORD).await;
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    b.wait_for(".start-camera").await.click().await.unwrap();
+    let line = b.wait_for(".scan-lines .scan-line.ok").await;
+    let text = line.text().await.unwrap();
+    assert!(text.contains("BB-K-04"), "{text}");
+    // Batch mode: the camera keeps running, the same label is not handled twice.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('.scan-lines li').length")
+            .await,
+        1
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM reservations WHERE id = ?")
+        .bind(reservation.id.0)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "afgehaald");
+    b.wait_for(".stop-camera").await.click().await.unwrap();
+    b.close().await;
+}

@@ -88,7 +88,7 @@ fn test(root: &std::path::Path) -> Result<()> {
 
 fn bench(root: &std::path::Path) -> Result<()> {
     let site = site::build(root)?;
-    for name in ["catalogue_search", "reservations", "feeds"] {
+    for name in ["catalogue_search", "reservations", "feeds", "handover"] {
         tools::step(&format!("benchmark {name}"));
         tools::run(
             Command::new("cargo")

@@ -80,13 +80,79 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         "css",
         &std::fs::read(root.join("frontend/style/main.css"))?,
     )?;
+    let (scanner_boot, scanner_files) = scanner(root, &pkg)?;
     copy_dir(&root.join("frontend/public"), &site)?;
     compress_tree(&site)?;
-    let manifest =
-        format!("{{\"js\":\"/pkg/{js}\",\"wasm\":\"/pkg/{wasm}\",\"css\":\"/pkg/{css}\"}}");
+    let manifest = format!(
+        "{{\"js\":\"/pkg/{js}\",\"wasm\":\"/pkg/{wasm}\",\"css\":\"/pkg/{css}\",\"scanner\":\"/pkg/{scanner_boot}\"}}"
+    );
     std::fs::write(site.join("manifest.json"), manifest)?;
-    print_sizes(&pkg, &[&js, &wasm, &css])?;
+    print_sizes(
+        &pkg,
+        &[&js, &wasm, &css, &scanner_files.0, &scanner_files.1],
+    )?;
     Ok(site)
+}
+
+/// Builds the camera scanner's QR decoder (its own wasm module, loaded by the scanner page
+/// when the camera starts) and a boot module that puts `decode_qr` on `window`. Returns the
+/// boot module's file name and the (js, wasm) file names.
+fn scanner(root: &Path, pkg: &Path) -> Result<(String, (String, String))> {
+    step("build the scanner's QR decoder (wasm)");
+    run(Command::new("cargo").args([
+        "build",
+        "-p",
+        "leenpunt-scanner",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        WASM_PROFILE,
+    ]))?;
+    let input = crate::tools::cargo_target_dir(root).join(format!(
+        "wasm32-unknown-unknown/{WASM_PROFILE}/leenpunt_scanner.wasm"
+    ));
+    let staging = root.join("target/site-staging-scanner");
+    let _ = std::fs::remove_dir_all(&staging);
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&input)
+        .web(true)?
+        .out_name("scanner")
+        .typescript(false)
+        .generate(&staging)
+        .context("wasm-bindgen (scanner)")?;
+    let wasm_path = staging.join("scanner_bg.wasm");
+    if let Some(opt) = wasm_opt(root) {
+        run(Command::new(opt)
+            .arg(&wasm_path)
+            .arg("-o")
+            .arg(&wasm_path)
+            .args([
+                "-Oz",
+                "--strip-debug",
+                "--strip-producers",
+                "--enable-bulk-memory",
+                "--enable-mutable-globals",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ]))?;
+    }
+    let js = place(
+        pkg,
+        "scanner",
+        "js",
+        &std::fs::read(staging.join("scanner.js"))?,
+    )?;
+    let wasm = place(pkg, "scanner_bg", "wasm", &std::fs::read(&wasm_path)?)?;
+    let boot = format!(
+        "import init, {{ decode_qr }} from '/pkg/{js}';\n\
+         await init({{ module_or_path: '/pkg/{wasm}' }});\n\
+         window.leenpuntDecodeQr = decode_qr;\n"
+    );
+    let boot = place(pkg, "scanner-boot", "js", boot.as_bytes())?;
+    Ok((boot, (js, wasm)))
 }
 
 /// Writes `name.<hash>.ext` and returns the file name.

@@ -6,4 +6,5 @@ pub mod kit_card;
 pub mod layout;
 pub mod pager;
 pub mod reserve;
+pub mod scanner;
 pub mod search_form;

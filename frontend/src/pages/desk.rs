@@ -104,7 +104,10 @@ pub fn Today() -> impl IntoView {
                 <CodeField label=t(T::ScanAnyLabel)/>
                 <button type="submit" class="button primary">{t(T::Look)}</button>
             </form>
-            <p><a href="/balie/inname" class="button secondary">{t(T::TakeBackTitle)}</a></p>
+            <p>
+                <a href="/balie/inname" class="button secondary">{t(T::TakeBackTitle)}</a>" "
+                <a href="/balie/scan" class="button secondary">{t(T::ScanWithCamera)}</a>
+            </p>
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match screen.await {
@@ -208,6 +211,7 @@ pub fn Handover() -> impl IntoView {
                                     </p>
                                 })}
                                 {(!done).then(|| view! {
+                                    <p><a class="button secondary camera-link" href=format!("/balie/scan?reservatie={}", r.id)>{t(T::ScanWithCamera)}</a></p>
                                     <form method="post" action=format!("/balie/uitgifte/{}", r.id) class="scan-form handover-form">
                                         <CodeField label=t(T::ScanUnitLabel) value=kept_code.clone()/>
                                         {(!s.missing_trainings.is_empty()).then(|| view! {
@@ -423,5 +427,47 @@ pub fn Labels() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// `/balie/scan`: the camera scanner (with `?reservatie=<id>`: hands units over for it).
+#[component]
+pub fn ScanPage() -> impl IntoView {
+    let reservation: Option<i64> = use_query_map()
+        .get_untracked()
+        .get("reservatie")
+        .and_then(|s| s.parse().ok());
+    let user = use_context::<crate::CurrentUser>().unwrap_or_default();
+    let decoder = decoder_url();
+    view! {
+        <Title text=t(T::ScannerTitle)/>
+        <section class="scan-page">
+            {if user.desk {
+                Either::Left(view! {
+                    <crate::components::scanner::Scanner reservation=reservation decoder=decoder/>
+                    {reservation.map(|id| view! { <p><a href=format!("/balie/uitgifte/{id}")>{t(T::HandoverTitle)}</a></p> })}
+                    <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
+                })
+            } else {
+                Either::Right({
+                    set_status(if user.name.is_some() { 403 } else { 401 });
+                    view! { <p class="error" role="alert">{if user.name.is_some() { t(T::NotAllowed) } else { t(T::SignInFirst) }}</p> }
+                })
+            }}
+        </section>
+    }
+}
+
+/// Where the scanner's decoder module is (server render only).
+fn decoder_url() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::ssr::AssetManifest>()
+            .map(|m| m.scanner)
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
     }
 }

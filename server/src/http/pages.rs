@@ -300,6 +300,7 @@ pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
         js: String::new(),
         wasm: String::new(),
         css: String::new(),
+        scanner: String::new(),
     });
     let app = move || shell(manifest.clone());
     let (routes, _) =
