@@ -321,6 +321,9 @@ texts! {
     RegisteredForSession => "Je bent ingeschreven voor", "You are registered for";
     NowReserveConditionally => "Reserveer nu opnieuw: je reservatie wordt vastgelegd op voorwaarde dat je de opleiding volgt.", "Reserve again now: your reservation is held on the condition that you attend the training.";
     NavToday => "Vandaag", "Today";
+    LabelReplacedNotice => "Dit label werd vervangen door een nieuw. Werk je bij de uitleendienst? Scan dan het nieuwe label.", "This label was replaced by a new one. Working at the lending desk? Scan the new label.";
+    BackInService => "Terug in dienst", "Back in service";
+    OpenTickets => "Open onderhoudstickets", "Open maintenance tickets";
     ScannerTitle => "Scannen met de camera", "Scan with the camera";
     ScannerIntro => "Houd de labels een voor een voor de camera. Elk gescand exemplaar verschijnt in de lijst: groen is gelukt, rood niet (met de reden). Een hoge toon betekent gelukt, een lage niet.", "Hold the labels in front of the camera one by one. Each scanned unit appears in the list: green worked, red did not (with the reason). A high tone means done, a low one refused.";
     StartCamera => "Camera starten", "Start camera";

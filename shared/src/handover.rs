@@ -157,4 +157,17 @@ pub struct UnitScreen {
     pub history: Vec<LoanLine>,
     /// Reservations of this kit type picking up today or earlier, still to hand over.
     pub pickups: Vec<Reservation>,
+    /// Open maintenance tickets.
+    pub tickets: Vec<Ticket>,
+}
+
+/// A maintenance ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: i64,
+    pub opened_at: String,
+    pub opened_by: Option<String>,
+    /// Missing parts: (part, how many).
+    pub shortfall: Vec<(String, u32)>,
+    pub note: String,
 }

@@ -138,6 +138,16 @@ async fn desk_hands_over_two_units_by_typed_code_and_takes_one_back_with_a_missi
         .await
         .unwrap();
     b.wait_for(".unit-status[data-status=onderhoud]").await;
+    let ticket = b.wait_for("li.ticket").await.text().await.unwrap();
+    assert!(ticket.contains("1 × Bee-Bot robot"), "{ticket}");
+    // The missing robot turns up: back in service, the ticket closes.
+    b.wait_for(".back-in-service").await.click().await.unwrap();
+    b.wait_for(".unit-status[data-status=in-dienst]").await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('li.ticket').length")
+            .await,
+        0
+    );
     b.close().await;
 }
 
@@ -225,5 +235,63 @@ async fn the_camera_scanner_hands_a_unit_over_from_its_qr_label() {
         .unwrap();
     assert_eq!(status, "afgehaald");
     b.wait_for(".stop-camera").await.click().await.unwrap();
+    b.close().await;
+}
+
+/// Pages in a PDF (Chromium writes one `/Type /Page` object per page).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    text.match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count()
+}
+
+#[tokio::test]
+async fn label_sheets_print_on_a4_at_full_scale_in_both_layouts() {
+    use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintSize};
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "the front end is not built; run `cargo xtask test`, which builds it first"
+    );
+    let app = TestApp::spawn().await;
+    let b = Browser::start().await;
+    b.client
+        .goto(&app.url("/aanmelden?next=/beheer/labels"))
+        .await
+        .unwrap();
+    b.sign_in("beheerder@demo.leenpunt.be", DEMO_PASSWORD).await;
+    b.wait_for(".labels-form").await;
+    // 25 units: one sheet of 24 small labels and one more; 2 × 4 large ones make 4 sheets.
+    let units: Vec<i64> = sqlx::query_scalar("SELECT id FROM units ORDER BY id LIMIT 25")
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+    let query: String = units.iter().map(|u| format!("&unit={u}")).collect();
+    for (layout, pages) in [("small", 2), ("large", 4)] {
+        b.client
+            .goto(&app.url(&format!("/beheer/labels/blad?layout={layout}{query}")))
+            .await
+            .unwrap();
+        b.wait_for("svg").await;
+        assert_eq!(
+            b.js("return document.querySelectorAll('svg').length").await,
+            25
+        );
+        let config = PrintConfiguration::builder()
+            .size(PrintSize::A4)
+            .scale(1.0)
+            .shrink_to_fit(false)
+            .margins(PrintMargins {
+                top: 0.0,
+                bottom: 0.0,
+                left: 0.0,
+                right: 0.0,
+            })
+            .build()
+            .unwrap();
+        let pdf = b.client.print(config).await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        assert_eq!(pdf_pages(&pdf), pages, "{layout} labels");
+    }
     b.close().await;
 }

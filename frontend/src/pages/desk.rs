@@ -42,6 +42,7 @@ fn ScanOutcome() -> impl IntoView {
                 s
             }
             "label" => format!("{} {unit}.", T::NewLabelIssued.get(lang)),
+            "in-dienst" => format!("{}.", T::BackInService.get(lang)),
             _ => T::Saved.get(lang).to_owned(),
         };
         view! { <p class="notice scan-ok" role="status" id="outcome">{text}</p> }
@@ -365,6 +366,21 @@ pub fn UnitPage() -> impl IntoView {
                                     </form>
                                     " "
                                     <a class="button secondary" href=format!("/beheer/labels/blad?layout=large&unit={}", u.id.0) rel="external" target="_blank">{t(T::PrintLabel)}</a>
+                                })}
+                                {(!s.tickets.is_empty()).then(|| view! {
+                                    <h2>{t(T::OpenTickets)}</h2>
+                                    <ul class="tickets">
+                                        {s.tickets.iter().map(|tk| {
+                                            let missing = tk.shortfall.iter().map(|(p, n)| format!("{n} × {p}")).collect::<Vec<_>>().join(", ");
+                                            let opened = leenpunt_shared::time::brussels_local(&tk.opened_at).map(|(d, _)| human_date(&d, lang)).unwrap_or_default();
+                                            view! { <li class="ticket">{format!("{opened}: {missing} {}", tk.note)}</li> }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                                {(u.status == "onderhoud").then(|| view! {
+                                    <form method="post" action=format!("/balie/exemplaren/{}/in-dienst", u.id.0) class="inline">
+                                        <button type="submit" class="button primary back-in-service">{t(T::BackInService)}</button>
+                                    </form>
                                 })}
                                 <h2>{t(T::HistoryTitle)}</h2>
                                 {if s.history.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else { Either::Right(lines_table(s.history.clone(), lang)) }}

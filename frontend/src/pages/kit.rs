@@ -8,7 +8,7 @@ use leenpunt_shared::{KitDetail, Lang, LoanRules};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn KitPage() -> impl IntoView {
@@ -17,7 +17,13 @@ pub fn KitPage() -> impl IntoView {
         move || params.read().get("slug").unwrap_or_default(),
         api::kit,
     );
+    // Someone scanned a label that was replaced by a new one.
+    let replaced = use_query_map()
+        .get_untracked()
+        .get("label")
+        .is_some_and(|v| v == "vervangen");
     view! {
+        {replaced.then(|| view! { <p class="warning label-replaced" role="status">{t(T::LabelReplacedNotice)}</p> })}
         <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match kit.await {

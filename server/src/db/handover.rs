@@ -474,3 +474,44 @@ pub async fn last_returned_loan(
     .await?
     .map(ReservationId))
 }
+
+/// A unit's open maintenance tickets, oldest first.
+pub async fn open_tickets(
+    conn: &mut SqliteConnection,
+    unit: UnitId,
+) -> DbResult<Vec<leenpunt_shared::handover::Ticket>> {
+    Ok(sqlx::query(
+        "SELECT t.id, t.opened_at, u.name, t.shortfall, t.note FROM maintenance_tickets t \
+         LEFT JOIN users u ON u.id = t.opened_by WHERE t.unit_id = ? AND t.closed_at IS NULL ORDER BY t.id",
+    )
+    .bind(unit.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| leenpunt_shared::handover::Ticket {
+        id: r.get(0),
+        opened_at: r.get(1),
+        opened_by: r.get(2),
+        shortfall: serde_json::from_str(r.get::<&str, _>(3)).unwrap_or_default(),
+        note: r.get(4),
+    })
+    .collect())
+}
+
+/// Closes a unit's open maintenance tickets.
+pub async fn close_tickets(
+    conn: &mut SqliteConnection,
+    unit: UnitId,
+    by: UserId,
+    now: &str,
+) -> DbResult<u64> {
+    Ok(sqlx::query(
+        "UPDATE maintenance_tickets SET closed_at = ?, closed_by = ? WHERE unit_id = ? AND closed_at IS NULL",
+    )
+    .bind(now)
+    .bind(by.0)
+    .bind(unit.0)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}

@@ -36,6 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/balie/inname/{code}", post(form_take_back))
         .route("/balie/exemplaren/{id}/nieuw-label", post(form_retag))
         .route("/balie/zoek", post(form_lookup))
+        .route(
+            "/balie/exemplaren/{id}/in-dienst",
+            post(form_back_in_service),
+        )
 }
 
 /// The link in every QR label: desk staff land on the unit with its actions, everyone
@@ -397,4 +401,28 @@ pub async fn form_lookup(
         Ok(s) => Ok(Redirect::to(&format!("/balie/exemplaren/{}", s.unit.id.0)).into_response()),
         Err(e) => super::redirect_with_outcome("/balie/vandaag", "", lang, Err(e)),
     }
+}
+
+/// A unit in maintenance goes back in service; its tickets close.
+pub async fn form_back_in_service(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let outcome = service::back_in_service(
+        &state.db,
+        state.clock.as_ref(),
+        &state.config.public_url(),
+        &who.0,
+        lang,
+        UnitId(id),
+    )
+    .await;
+    super::redirect_with_outcome(
+        &format!("/balie/exemplaren/{id}"),
+        "in-dienst",
+        lang,
+        outcome,
+    )
 }

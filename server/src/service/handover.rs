@@ -614,6 +614,7 @@ pub async fn unit_screen(
             AppError::Forbidden
         });
     }
+    let tickets = store::open_tickets(&mut conn, id).await?;
     drop(conn);
     let today = today(clock);
     let pickups = db
@@ -630,6 +631,7 @@ pub async fn unit_screen(
     Ok(UnitScreen {
         history: db.unit_history(id).await?,
         pickups,
+        tickets,
         unit: unit.info,
     })
 }
@@ -793,4 +795,43 @@ pub async fn daily(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<(usiz
     }
     tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok((overdue.len(), no_shows))
+}
+
+/// Puts a repaired or completed unit back in service and closes its maintenance tickets;
+/// its units go to the waiting list (as any unit coming back into service).
+pub async fn back_in_service(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    unit: UnitId,
+) -> Result<()> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let inventory = {
+        let mut conn = db
+            .pool()
+            .acquire()
+            .await
+            .map_err(crate::db::DbError::from)?;
+        store::unit_by_id(&mut conn, unit)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .info
+            .inventory_code
+    };
+    super::reservations::set_unit_status(
+        db,
+        clock,
+        public_url,
+        actor,
+        lang,
+        &inventory,
+        UnitStatus::InService,
+    )
+    .await?;
+    let mut tx = db.begin().await?;
+    store::close_tickets(&mut tx, unit, by, &clock.now().to_rfc3339()).await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(())
 }
