@@ -3,7 +3,7 @@
 //! - `build [--release]`  build the front end (wasm) into target/site, then the server
 //! - `run`                build everything in release mode and serve the demo on 127.0.0.1:3000
 //! - `test`               fmt, clippy, unit/integration/browser tests (installs Chromium if missing)
-//! - `bench`              catalogue search, page weight, availability and booking figures
+//! - `bench`              catalogue search, availability, booking, feed and hand-over figures
 //! - `site`               only the front end
 
 mod site;
