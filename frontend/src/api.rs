@@ -476,3 +476,11 @@ server_screen!(
     /// The units one may print labels for.
     labels() -> leenpunt_shared::handover::LabelsScreen => labels
 );
+server_screen!(
+    /// The kit types one may edit.
+    editable_kits() -> Vec<leenpunt_shared::admin::KitListEntry> => editable_kits
+);
+server_screen!(
+    /// A kit type's edit screen.
+    kit_edit(slug: Option<String>, draft: Option<String>) -> leenpunt_shared::admin::KitEditScreen => kit_edit
+);

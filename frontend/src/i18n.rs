@@ -321,6 +321,15 @@ texts! {
     RegisteredForSession => "Je bent ingeschreven voor", "You are registered for";
     NowReserveConditionally => "Reserveer nu opnieuw: je reservatie wordt vastgelegd op voorwaarde dat je de opleiding volgt.", "Reserve again now: your reservation is held on the condition that you attend the training.";
     NavToday => "Vandaag", "Today";
+    KitsAdminTitle => "Beheer materiaal", "Manage material";
+    NewKit => "Nieuw materiaal", "New material";
+    NotAllowedKit => "Dit materiaal beheer je niet: het hoort bij een andere partnerdienst.", "You do not manage this material: it belongs to another partner service.";
+    Save => "Opslaan", "Save";
+    AddPhoto => "Foto toevoegen", "Add a photo";
+    PhotoFile => "Foto (PNG, JPEG of WebP, hoogstens 2 MB)", "Photo (PNG, JPEG or WebP, 2 MB at most)";
+    PhotoAlt => "Wat staat er op de foto?", "What does the photo show?";
+    Upload => "Opladen", "Upload";
+    ViewInCatalogue => "Bekijk in de catalogus", "View in the catalogue";
     LabelReplacedNotice => "Dit label werd vervangen door een nieuw. Werk je bij de uitleendienst? Scan dan het nieuwe label.", "This label was replaced by a new one. Working at the lending desk? Scan the new label.";
     BackInService => "Terug in dienst", "Back in service";
     OpenTickets => "Open onderhoudstickets", "Open maintenance tickets";

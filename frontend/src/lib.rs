@@ -93,6 +93,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/balie/inname/:code") view=pages::desk::ReturnCheck ssr=SsrMode::Async/>
                     <Route path=path!("/balie/exemplaren/:id") view=pages::desk::UnitPage ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/labels") view=pages::desk::Labels ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/materiaal") view=pages::kits::KitList ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/materiaal/nieuw") view=pages::kits::KitEdit ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/materiaal/:slug") view=pages::kits::KitEdit ssr=SsrMode::Async/>
                     <Route path=path!("/opleidingen/sessies/:id") view=pages::trainings::SessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-opleidingen") view=pages::trainings::MyTrainings ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/opleidingen") view=pages::trainings::TrainingsAdmin ssr=SsrMode::Async/>

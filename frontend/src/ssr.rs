@@ -111,6 +111,18 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: http::request::Parts,
     ) -> BoxFuture<Result<leenpunt_shared::handover::LabelsScreen, Problem>>;
+    /// The kit types one may edit.
+    fn editable_kits(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::admin::KitListEntry>, Problem>>;
+    /// A kit type's edit screen (`None`: a new one).
+    fn kit_edit(
+        &self,
+        request: http::request::Parts,
+        slug: Option<String>,
+        draft: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::admin::KitEditScreen, Problem>>;
     /// The open waiting-list entries of whoever made the request.
     fn waitlist(
         &self,

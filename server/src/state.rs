@@ -17,6 +17,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub assets: Arc<Assets>,
     pub leptos: LeptosOptions,
+    /// Refused long forms, kept so they come back filled in.
+    pub drafts: crate::http::drafts::FormDrafts,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             config: Arc::new(config),
             assets: Arc::new(assets),
             leptos,
+            drafts: Default::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! request/response types of the JSON API.
 
 pub mod accounts;
+pub mod admin;
 pub mod catalogue;
 pub mod handover;
 pub mod ids;

@@ -200,6 +200,9 @@ async fn every_page_hydrates() {
         "/balie/exemplaren/1",
         "/beheer/labels",
         "/balie/scan",
+        "/beheer/materiaal",
+        "/beheer/materiaal/nieuw",
+        "/beheer/materiaal/bee-bot-set-klein",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

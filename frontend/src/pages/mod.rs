@@ -7,6 +7,7 @@ pub mod closed_days;
 pub mod desk;
 pub mod home;
 pub mod kit;
+pub mod kits;
 pub mod not_found;
 pub mod password;
 pub mod reservations;

@@ -345,3 +345,37 @@ pub async fn set_unit_status(
         .await?;
     Ok(())
 }
+
+/// The partner of a kit type, by slug.
+pub async fn kit_partner(
+    conn: &mut sqlx::SqliteConnection,
+    slug: &str,
+) -> DbResult<Option<PartnerId>> {
+    Ok(
+        sqlx::query_scalar::<_, i64>("SELECT partner_id FROM kit_types WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(PartnerId),
+    )
+}
+
+/// Adds a photo after a kit type's others.
+pub async fn add_photo(
+    conn: &mut sqlx::SqliteConnection,
+    slug: &str,
+    url: &str,
+    alt: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO kit_photos (kit_type_id, position, url, alt) \
+         SELECT k.id, coalesce((SELECT max(position) + 1 FROM kit_photos WHERE kit_type_id = k.id), 0), ?, ? \
+         FROM kit_types k WHERE k.slug = ?",
+    )
+    .bind(url)
+    .bind(alt)
+    .bind(slug)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -5,9 +5,11 @@ pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod closed_days;
+pub mod drafts;
 pub mod feeds;
 pub mod handover;
 pub mod health;
+pub mod kit_admin;
 pub mod lang;
 pub mod openapi;
 pub mod pages;
@@ -43,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(feeds::routes())
         .merge(trainings::routes())
         .merge(handover::routes())
+        .merge(kit_admin::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

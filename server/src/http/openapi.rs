@@ -21,6 +21,7 @@ use utoipa::OpenApi;
         super::trainings::list_sessions, super::trainings::create_session, super::trainings::one_session, super::trainings::register, super::trainings::unregister,
         super::trainings::roster, super::trainings::attendance, super::trainings::walk_in, super::trainings::qualifications, super::trainings::grant, super::trainings::revoke,
         super::handover::scan, super::handover::hand_over, super::handover::take_back, super::handover::history, super::handover::retag, super::handover::qr_image_svg, super::handover::qr_image_png,
+        super::kit_admin::api_save, super::kit_admin::api_create,
     ),
     tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"), (name = "hand-over", description = "Labels, scanning, hand-over and return"))
 )]

@@ -268,6 +268,27 @@ impl Backend for PageBackend {
         })
     }
 
+    fn editable_kits(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::admin::KitListEntry>, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::kit_admin::editable(&state.db, &actor).await
+        })
+    }
+
+    fn kit_edit(
+        &self,
+        request: Parts,
+        slug: Option<String>,
+        draft: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::admin::KitEditScreen, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
+            let draft = draft.and_then(|id| state.drafts.get(&id, actor.user));
+            crate::service::kit_admin::edit_screen(&state.db, &actor, slug.as_deref(), draft).await
+        })
+    }
+
     fn waitlist(&self, request: Parts) -> BoxFuture<Result<Vec<WaitlistEntry>, Problem>> {
         self.as_asker(request, |state, actor| async move {
             crate::service::reservations::my_waitlist(&state.db, &actor).await

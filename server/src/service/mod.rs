@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod handover;
 pub mod import;
 pub mod jobs;
+pub mod kit_admin;
 pub mod mailer;
 pub mod reservations;
 pub mod signup;

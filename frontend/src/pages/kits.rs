@@ -1,0 +1,321 @@
+//! Catalogue management: the kit types one manages, and a kit type's form (its fields,
+//! contents list, units, loan rules, required trainings) with photo upload. Plain form
+//! posts, server-rendered (no wasm). The fields and their rules are those of the catalogue
+//! CSV, so a screen and an import always agree.
+
+use crate::api;
+use crate::i18n::{t, use_lang, T};
+use crate::pages::not_found::set_status;
+use leenpunt_shared::{Lang, Problem};
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn problem_view(p: Problem) -> impl IntoView {
+    set_status(p.status);
+    view! {
+        <p class="error" role="alert">
+            {match p.status {
+                401 => t(T::SignInFirst),
+                404 => t(T::KitNotFoundText),
+                _ => t(T::NotAllowedKit),
+            }}
+        </p>
+    }
+}
+
+/// A field's label and hint, by its CSV column.
+fn label(name: &str, lang: Lang) -> (&'static str, &'static str) {
+    let nl = lang == Lang::Nl;
+    match name {
+        "slug" => {
+            if nl {
+                (
+                    "Adres (slug)",
+                    "kleine letters, cijfers en koppeltekens; vast na het aanmaken",
+                )
+            } else {
+                (
+                    "Address (slug)",
+                    "lower case, digits and hyphens; fixed once created",
+                )
+            }
+        }
+        "title" => {
+            if nl {
+                ("Titel", "")
+            } else {
+                ("Title", "")
+            }
+        }
+        "kind" => {
+            if nl {
+                ("Soort", "uitleen, leskist, workshop, …")
+            } else {
+                ("Kind", "uitleen, leskist, workshop, …")
+            }
+        }
+        "partner" => {
+            if nl {
+                ("Partnerdienst", "")
+            } else {
+                ("Partner service", "")
+            }
+        }
+        "themes" => {
+            if nl {
+                (
+                    "Thema's",
+                    "codes gescheiden door ; (bv. stem;natuur-milieu)",
+                )
+            } else {
+                ("Themes", "codes separated by ; (e.g. stem;natuur-milieu)")
+            }
+        }
+        "levels" => {
+            if nl {
+                ("Niveaus", "codes gescheiden door ; (bv. kleuter;lager)")
+            } else {
+                ("Levels", "codes separated by ; (e.g. kleuter;lager)")
+            }
+        }
+        "summary" => {
+            if nl {
+                ("Korte samenvatting", "hoogstens 300 tekens")
+            } else {
+                ("Summary", "300 characters at most")
+            }
+        }
+        "description" => {
+            if nl {
+                ("Beschrijving", "")
+            } else {
+                ("Description", "")
+            }
+        }
+        "parts" => {
+            if nl {
+                (
+                    "Inhoud",
+                    "onderdeel:aantal, gescheiden door ; (bv. Bee-Bot robot:6;Laadstation:1)",
+                )
+            } else {
+                (
+                    "Contents",
+                    "part:count, separated by ; (e.g. Bee-Bot robot:6;Charger:1)",
+                )
+            }
+        }
+        "pickup_points" => {
+            if nl {
+                ("Afhaalpunten", "slugs gescheiden door ;")
+            } else {
+                ("Pickup points", "slugs separated by ;")
+            }
+        }
+        "trainings" => {
+            if nl {
+                ("Vereiste opleidingen", "slugs gescheiden door ;")
+            } else {
+                ("Required trainings", "slugs separated by ;")
+            }
+        }
+        "photos" => {
+            if nl {
+                (
+                    "Foto's",
+                    "url|beschrijving, gescheiden door ;  (of laad hieronder een foto op)",
+                )
+            } else {
+                (
+                    "Photos",
+                    "url|description, separated by ; (or upload one below)",
+                )
+            }
+        }
+        "external_url" => {
+            if nl {
+                (
+                    "Externe link",
+                    "voor aanbod dat niet via Leenpunt gereserveerd wordt",
+                )
+            } else {
+                ("External link", "for offers not booked through Leenpunt")
+            }
+        }
+        "units" => {
+            if nl {
+                ("Exemplaren", "inventariscodes gescheiden door ; met =onderhoud of =afgevoerd voor hun toestand")
+            } else {
+                (
+                    "Units",
+                    "inventory codes separated by ; with =onderhoud or =afgevoerd for their state",
+                )
+            }
+        }
+        "lead_days" => {
+            if nl {
+                (
+                    "Voorbereidingstijd (open dagen)",
+                    "leeg: de standaard van de partner",
+                )
+            } else {
+                ("Lead time (open days)", "empty: the partner's default")
+            }
+        }
+        "horizon_days" => {
+            if nl {
+                ("Vooruit reserveren (dagen)", "leeg: standaard")
+            } else {
+                ("Booking horizon (days)", "empty: default")
+            }
+        }
+        "min_loan_days" => {
+            if nl {
+                ("Kortste uitlening (dagen)", "leeg: standaard")
+            } else {
+                ("Shortest loan (days)", "empty: default")
+            }
+        }
+        "max_loan_days" => {
+            if nl {
+                ("Langste uitlening (dagen)", "leeg: standaard")
+            } else {
+                ("Longest loan (days)", "empty: default")
+            }
+        }
+        "buffer_days" => {
+            if nl {
+                ("Tijd tussen uitleningen (open dagen)", "leeg: standaard")
+            } else {
+                ("Turnaround (open days)", "empty: default")
+            }
+        }
+        "max_per_school" => {
+            if nl {
+                ("Hoogstens tegelijk per school", "leeg: standaard")
+            } else {
+                ("At most at once per school", "empty: default")
+            }
+        }
+        "needs_approval" => {
+            if nl {
+                ("Goedkeuring nodig", "ja of nee; leeg: standaard")
+            } else {
+                ("Needs approval", "ja or nee; empty: default")
+            }
+        }
+        _ => ("", ""),
+    }
+}
+
+fn long(name: &str) -> bool {
+    matches!(
+        name,
+        "description" | "summary" | "parts" | "units" | "photos"
+    )
+}
+
+/// `/beheer/materiaal`: the kit types one manages.
+#[component]
+pub fn KitList() -> impl IntoView {
+    let screen = Resource::new(|| (), |_| api::editable_kits());
+    view! {
+        <Title text=t(T::KitsAdminTitle)/>
+        <section class="kits-admin-page">
+            <h1>{t(T::KitsAdminTitle)}</h1>
+            <p><a class="button primary" href="/beheer/materiaal/nieuw">{t(T::NewKit)}</a></p>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(list) => Either::Left(view! {
+                            <ul class="kit-admin-list">
+                                {list.into_iter().map(|k| view! {
+                                    <li data-kit=k.slug.clone()><a href=format!("/beheer/materiaal/{}", k.slug)>{k.title}</a>{format!(" — {}", k.partner)}</li>
+                                }).collect_view()}
+                            </ul>
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/beheer/materiaal/:slug` (and `/beheer/materiaal/nieuw`): a kit type's form.
+#[component]
+pub fn KitEdit() -> impl IntoView {
+    let lang = use_lang();
+    let slug = use_params_map().get_untracked().get("slug");
+    let query = use_query_map().get_untracked();
+    let ok = query.get("ok");
+    let error = query.get("fout");
+    let draft = query.get("concept");
+    let screen = Resource::new(
+        move || (slug.clone(), draft.clone()),
+        |(slug, draft)| api::kit_edit(slug, draft),
+    );
+    view! {
+        <Title text=t(T::KitsAdminTitle)/>
+        <section class="kit-edit-page">
+            {ok.map(|_| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}
+            {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left({
+                            let action = match &s.slug {
+                                Some(slug) => format!("/beheer/materiaal/{slug}"),
+                                None => "/beheer/materiaal".to_owned(),
+                            };
+                            let title = s.fields.iter().find(|f| f.name == "title").map(|f| f.value.clone()).unwrap_or_default();
+                            let existing = s.slug.clone();
+                            view! {
+                                <h1>{if existing.is_some() { title } else { T::NewKit.get(lang).to_owned() }}</h1>
+                                <form method="post" action=action class="kit-form">
+                                    {s.fields.into_iter().filter(|f| !(f.name == "slug" && existing.is_some())).map(|f| {
+                                        let (text, hint) = label(&f.name, lang);
+                                        let message = s.errors.iter().filter(|e| e.field == f.name).map(|e| e.message.clone()).collect::<Vec<_>>().join(" ");
+                                        let id = format!("kit-{}", f.name);
+                                        let input = if f.name == "partner" {
+                                            view! {
+                                                <select id=id.clone() name=f.name.clone()>
+                                                    {s.partners.iter().map(|(slug, name)| view! { <option value=slug.clone() selected=*slug == f.value>{name.clone()}</option> }).collect_view()}
+                                                </select>
+                                            }.into_any()
+                                        } else if long(&f.name) {
+                                            view! { <textarea id=id.clone() name=f.name.clone() rows="3">{f.value.clone()}</textarea> }.into_any()
+                                        } else {
+                                            view! { <input id=id.clone() name=f.name.clone() value=f.value.clone()/> }.into_any()
+                                        };
+                                        view! {
+                                            <p class="kit-field" data-field=f.name.clone()>
+                                                <label for=id>{text}</label>
+                                                {input}
+                                                {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
+                                                {(!message.is_empty()).then(|| view! { <span class="field-error" id=format!("error-{}", f.name)>{message}</span> })}
+                                            </p>
+                                        }
+                                    }).collect_view()}
+                                    <button type="submit" class="button primary save-kit">{t(T::Save)}</button>
+                                </form>
+                                {existing.map(|slug| view! {
+                                    <h2>{t(T::AddPhoto)}</h2>
+                                    <form method="post" action=format!("/beheer/materiaal/{slug}/foto") enctype="multipart/form-data" class="photo-form">
+                                        <p><label for="photo-file">{t(T::PhotoFile)}</label><input id="photo-file" type="file" name="photo" accept="image/png,image/jpeg,image/webp" required=true/></p>
+                                        <p><label for="photo-alt">{t(T::PhotoAlt)}</label><input id="photo-alt" name="alt" maxlength="300"/></p>
+                                        <button type="submit" class="button secondary upload-photo">{t(T::Upload)}</button>
+                                    </form>
+                                    <p><a href=format!("/catalogus/{slug}")>{t(T::ViewInCatalogue)}</a></p>
+                                })}
+                            }
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,246 @@
+//! Catalogue management over HTTP: the kit type form posts, the JSON API, photo uploads and
+//! serving the uploaded photos.
+
+use super::auth::Who;
+use super::lang::ReqLang;
+use crate::error::{AppError, Result};
+use crate::service::kit_admin as service;
+use crate::state::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use leenpunt_shared::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/kits/{slug}", put(api_save))
+        .route("/api/v1/admin/kits", post(api_create))
+        .route("/beheer/materiaal", post(form_create))
+        .route("/beheer/materiaal/{slug}", post(form_save))
+        .route(
+            "/beheer/materiaal/{slug}/foto",
+            post(form_photo).layer(DefaultBodyLimit::max(12 * 1024 * 1024)),
+        )
+        .route("/fotos/{file}", get(photo))
+}
+
+/// A kit type's fields, named as the catalogue CSV's columns.
+type Fields = std::collections::BTreeMap<String, String>;
+
+fn pairs(fields: Fields) -> Vec<(String, String)> {
+    fields.into_iter().collect()
+}
+
+/// Changes a kit type (partner admins of its partner, admins); the fields and their
+/// messages are the catalogue CSV's.
+#[utoipa::path(put, path = "/api/v1/admin/kits/{slug}", tag = "catalogue", params(("slug" = String, Path)), responses(
+    (status = 200, description = "Saved"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn api_save(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(slug): Path<String>,
+    super::reservations::ApiJson(fields): super::reservations::ApiJson<Fields>,
+) -> Result<Json<serde_json::Value>> {
+    let slug = service::save(
+        &state.db,
+        state.clock.as_ref(),
+        &who.0,
+        lang,
+        Some(&slug),
+        &pairs(fields),
+    )
+    .await?;
+    Ok(Json(serde_json::json!({ "slug": slug })))
+}
+
+/// Creates a kit type.
+#[utoipa::path(post, path = "/api/v1/admin/kits", tag = "catalogue", responses(
+    (status = 201, description = "Created"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn api_create(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    super::reservations::ApiJson(fields): super::reservations::ApiJson<Fields>,
+) -> Result<(StatusCode, Json<serde_json::Value>)> {
+    let slug = service::save(
+        &state.db,
+        state.clock.as_ref(),
+        &who.0,
+        lang,
+        None,
+        &pairs(fields),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "slug": slug })),
+    ))
+}
+
+pub async fn form_save(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(slug): Path<String>,
+    body: String,
+) -> Result<Response> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let outcome = service::save(
+        &state.db,
+        state.clock.as_ref(),
+        &who.0,
+        lang,
+        Some(&slug),
+        &fields,
+    )
+    .await
+    .map(|_| ());
+    let target = format!("/beheer/materiaal/{slug}");
+    back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
+}
+
+pub async fn form_create(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    body: String,
+) -> Result<Response> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    match service::save(&state.db, state.clock.as_ref(), &who.0, lang, None, &fields).await {
+        Ok(slug) => {
+            Ok(Redirect::to(&format!("/beheer/materiaal/{slug}?ok=aangemaakt")).into_response())
+        }
+        Err(e) => back(
+            &state,
+            &who,
+            "/beheer/materiaal/nieuw",
+            "",
+            lang,
+            fields,
+            Err(e),
+        ),
+    }
+}
+
+/// A photo upload (multipart: `photo`, `alt`).
+pub async fn form_photo(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(slug): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response> {
+    let too_large = || {
+        AppError::Validation(vec![FieldError::new(
+            "photo",
+            match lang {
+                Lang::Nl => "De foto is te groot: hoogstens 2 MB.",
+                Lang::En => "The photo is too large: 2 MB at most.",
+            },
+        )])
+    };
+    let mut bytes = Vec::new();
+    let mut alt = String::new();
+    let mut failure = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(data) if name == "photo" => bytes = data.to_vec(),
+                    Ok(data) if name == "alt" => alt = String::from_utf8_lossy(&data).into_owned(),
+                    Ok(_) => {}
+                    Err(_) => {
+                        failure = Some(too_large());
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                failure = Some(too_large());
+                break;
+            }
+        }
+    }
+    let target = format!("/beheer/materiaal/{slug}");
+    let outcome = match failure {
+        Some(e) => Err(e),
+        None => service::add_photo(
+            &state.db,
+            state.clock.as_ref(),
+            &who.0,
+            lang,
+            &state.config.data_dir,
+            &slug,
+            &service::Upload {
+                bytes: &bytes,
+                alt: &alt,
+            },
+        )
+        .await
+        .map(|_| ()),
+    };
+    super::redirect_with_outcome(&target, "foto", lang, outcome)
+}
+
+/// An uploaded photo (content-addressed, so cached for a year).
+pub async fn photo(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response> {
+    let valid = file.len() <= 40
+        && file.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && !file.starts_with('.');
+    let content_type = match file.rsplit_once('.').map(|(_, e)| e) {
+        Some("png") => "image/png",
+        Some("jpg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        _ => return Err(AppError::NotFound),
+    };
+    if !valid {
+        return Err(AppError::NotFound);
+    }
+    let bytes = tokio::fs::read(state.config.data_dir.join("photos").join(&file))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Back to the form: refused for a field's sake, what was typed is kept as a draft so the
+/// form comes back filled in, with each message at its field.
+fn back(
+    state: &AppState,
+    who: &Who,
+    target: &str,
+    ok: &str,
+    lang: Lang,
+    fields: Vec<(String, String)>,
+    outcome: Result<()>,
+) -> Result<Response> {
+    match (outcome, who.0.user) {
+        (Err(AppError::Validation(errors)), Some(user)) => {
+            let draft = state.drafts.keep(user, fields, errors.clone());
+            super::redirect_with_outcome(
+                &format!("{target}?concept={draft}"),
+                ok,
+                lang,
+                Err(AppError::Validation(errors)),
+            )
+        }
+        (outcome, _) => super::redirect_with_outcome(target, ok, lang, outcome),
+    }
+}
