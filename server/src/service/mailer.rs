@@ -19,12 +19,16 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// `url` is `smtp://host[:port]`: plain SMTP to a relay the deployment trusts (a local
-    /// MTA or the provider's relay on a private network), port 25 by default.
+    /// `url` is one of
+    /// - `smtps://user:password@host[:465]`: TLS from the first byte (implicit TLS);
+    /// - `smtp://user:password@host:587?tls=required`: STARTTLS, refused without it;
+    /// - `smtp://host[:25]`: plain SMTP to a relay the deployment trusts (a local MTA or the
+    ///   provider's relay on a private network).
+    ///
+    /// Certificates are checked against the Mozilla roots (webpki-roots, compiled in).
     pub fn new(url: &str, from: &str) -> anyhow::Result<Mailer> {
-        let (host, port) = parse_smtp_url(url)?;
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(port)
+        check_smtp_url(url)?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
             .timeout(Some(Duration::from_secs(20)))
             .build();
         Ok(Mailer {
@@ -79,34 +83,40 @@ pub fn spawn_worker(db: Db, mailer: Mailer, clock: SharedClock) {
     });
 }
 
-fn parse_smtp_url(url: &str) -> anyhow::Result<(String, u16)> {
+/// Refuses what is not an SMTP URL, with a message that says what is expected.
+fn check_smtp_url(url: &str) -> anyhow::Result<()> {
     let rest = url
-        .strip_prefix("smtp://")
-        .ok_or_else(|| anyhow::anyhow!("the SMTP URL must start with smtp://"))?;
-    let rest = rest.trim_end_matches('/');
-    match rest.rsplit_once(':') {
-        Some((host, port)) if !host.is_empty() => Ok((host.to_owned(), port.parse()?)),
-        _ if !rest.is_empty() => Ok((rest.to_owned(), 25)),
-        _ => anyhow::bail!("the SMTP URL has no host"),
+        .strip_prefix("smtps://")
+        .or_else(|| url.strip_prefix("smtp://"))
+        .ok_or_else(|| anyhow::anyhow!("the SMTP URL must start with smtp:// or smtps://"))?;
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = host.split(['?', '/']).next().unwrap_or_default();
+    if host.is_empty() || host.starts_with(':') {
+        anyhow::bail!("the SMTP URL has no host");
     }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_smtp_url;
+    use super::Mailer;
 
     #[test]
-    fn smtp_urls() {
-        assert_eq!(
-            parse_smtp_url("smtp://relay.example:2525").unwrap(),
-            ("relay.example".into(), 2525)
-        );
-        assert_eq!(
-            parse_smtp_url("smtp://relay.example").unwrap(),
-            ("relay.example".into(), 25)
-        );
-        assert!(parse_smtp_url("http://x").is_err());
-        assert!(parse_smtp_url("smtp://").is_err());
-        assert!(parse_smtp_url("smtp://x:port").is_err());
+    fn smtp_urls_plain_starttls_and_implicit_tls() {
+        for url in [
+            "smtp://relay.example:2525",
+            "smtp://relay.example",
+            "smtp://leenpunt%40provincie.example:geheim@mail.example:587?tls=required",
+            "smtps://leenpunt:geheim@mail.example",
+            "smtps://mail.example:465",
+        ] {
+            assert!(
+                Mailer::new(url, "Leenpunt <leenpunt@example.org>").is_ok(),
+                "{url}"
+            );
+        }
+        for url in ["http://x", "smtp://", "smtps://user:pw@", "smtp://x:port"] {
+            assert!(Mailer::new(url, "leenpunt@example.org").is_err(), "{url}");
+        }
     }
 }
