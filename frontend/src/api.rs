@@ -484,3 +484,11 @@ server_screen!(
     /// A kit type's edit screen.
     kit_edit(slug: Option<String>, draft: Option<String>) -> leenpunt_shared::admin::KitEditScreen => kit_edit
 );
+server_screen!(
+    /// A register as a table.
+    register(kind: String) -> leenpunt_shared::admin::RegisterScreen => register
+);
+server_screen!(
+    /// One record's form.
+    register_edit(kind: String, key: Option<String>, draft: Option<String>) -> leenpunt_shared::admin::RegisterEditScreen => register_edit
+);

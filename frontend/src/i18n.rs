@@ -322,6 +322,10 @@ texts! {
     NowReserveConditionally => "Reserveer nu opnieuw: je reservatie wordt vastgelegd op voorwaarde dat je de opleiding volgt.", "Reserve again now: your reservation is held on the condition that you attend the training.";
     NavToday => "Vandaag", "Today";
     KitsAdminTitle => "Beheer materiaal", "Manage material";
+    NavRegisters => "Scholen, partners, afhaalpunten", "Schools, partners, pickup points";
+    NewRecord => "Nieuw", "New";
+    Edit => "Bewerken", "Edit";
+    BackToList => "Terug naar de lijst", "Back to the list";
     NewKit => "Nieuw materiaal", "New material";
     NotAllowedKit => "Dit materiaal beheer je niet: het hoort bij een andere partnerdienst.", "You do not manage this material: it belongs to another partner service.";
     Save => "Opslaan", "Save";

@@ -123,6 +123,20 @@ pub trait Backend: Send + Sync + 'static {
         slug: Option<String>,
         draft: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::admin::KitEditScreen, Problem>>;
+    /// A register (schools, partner services, pickup points) as a table.
+    fn register(
+        &self,
+        request: http::request::Parts,
+        kind: String,
+    ) -> BoxFuture<Result<leenpunt_shared::admin::RegisterScreen, Problem>>;
+    /// One record's form.
+    fn register_edit(
+        &self,
+        request: http::request::Parts,
+        kind: String,
+        key: Option<String>,
+        draft: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::admin::RegisterEditScreen, Problem>>;
     /// The open waiting-list entries of whoever made the request.
     fn waitlist(
         &self,

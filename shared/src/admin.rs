@@ -28,3 +28,32 @@ pub struct KitEditScreen {
     /// The messages of a refused save, per field (with `fields` as they were typed).
     pub errors: Vec<crate::FieldError>,
 }
+
+/// A register one manages (schools, partner services, pickup points), as a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterScreen {
+    /// `scholen`, `partners` or `afhaalpunten`.
+    pub kind: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<RegisterRow>,
+    /// The asker may add records.
+    pub can_add: bool,
+}
+
+/// One record of a register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterRow {
+    pub key: String,
+    pub cells: Vec<String>,
+    pub editable: bool,
+}
+
+/// One record's form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterEditScreen {
+    pub kind: String,
+    /// `None`: a new record.
+    pub key: Option<String>,
+    pub fields: Vec<KitField>,
+    pub errors: Vec<crate::FieldError>,
+}

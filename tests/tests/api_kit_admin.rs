@@ -232,3 +232,146 @@ async fn photos_upload_with_type_and_size_checks() {
     // Paths that are not photos.
     assert_eq!(app.get("/fotos/..%2Fleenpunt.db").await.status(), 404);
 }
+
+async fn post_form(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> String {
+    let r = app
+        .client
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .header("origin", app.base.clone())
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{path}: {}", r.status());
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn registers_schools_partners_and_pickup_points_through_screens() {
+    let app = TestApp::spawn().await;
+    let admin = app
+        .login("beheerder@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let partner_admin = app.login(PARTNER_ADMIN, DEMO_PASSWORD).await.unwrap();
+    let school = [
+        ("instellingsnummer", "12a456"),
+        ("name", "Vrije Basisschool De Regenboog"),
+        ("street", "Schoolstraat 1"),
+        ("postcode", "8000"),
+        ("municipality", "Brugge"),
+        ("network", "katholiek"),
+        ("levels", "kleuter;lager"),
+    ];
+    // An invalid instellingsnummer: refused, the form comes back with what was typed.
+    let back = post_form(&app, &admin, "/beheer/register/scholen", &school).await;
+    assert!(
+        back.starts_with("/beheer/register/scholen/nieuw?concept="),
+        "{back}"
+    );
+    let page = app.get_as(&admin, &back).await.text().await.unwrap();
+    assert!(page.contains("Vrije Basisschool De Regenboog"), "kept");
+    assert!(
+        page.contains("id=\"error-instellingsnummer\""),
+        "the message sits at its field"
+    );
+    let mut good = school;
+    good[0] = ("instellingsnummer", "123456");
+    let done = post_form(&app, &admin, "/beheer/register/scholen", &good).await;
+    assert_eq!(done, "/beheer/register/scholen/123456?ok=aangemaakt");
+    // "New" never overwrites: 12345 is read as the demo school 012345, which exists.
+    let mut existing = good;
+    existing[0] = ("instellingsnummer", "12345");
+    let refused = post_form(&app, &admin, "/beheer/register/scholen", &existing).await;
+    assert!(refused.contains("concept="), "{refused}");
+    let name: String =
+        sqlx::query_scalar("SELECT name FROM schools WHERE instellingsnummer = '012345'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(name, "Vrije Basisschool Sint-Lodewijk");
+    assert!(app.state.db.school_id("123456").await.unwrap().is_some());
+    // Partner admins do not manage schools.
+    assert_eq!(
+        app.get_as(&partner_admin, "/beheer/register/scholen/123456")
+            .await
+            .status(),
+        403
+    );
+    let refused = post_form(
+        &app,
+        &partner_admin,
+        "/beheer/register/scholen/123456",
+        &good,
+    )
+    .await;
+    assert!(refused.contains("fout="), "{refused}");
+
+    // A partner admin changes their own pickup point's hours, not another partner's.
+    let point = |slug: &'static str, partner: &'static str, hours: &'static str| {
+        vec![
+            ("slug", slug),
+            ("partner", partner),
+            ("name", "Afhaalpunt"),
+            ("street", "Markt 1"),
+            ("postcode", "8000"),
+            ("municipality", "Brugge"),
+            ("opening_hours", hours),
+        ]
+    };
+    let ok = post_form(
+        &app,
+        &partner_admin,
+        "/beheer/register/afhaalpunten/mos-brugge",
+        &point("mos-brugge", "mos", "ma–vr 9–12 u."),
+    )
+    .await;
+    assert!(ok.contains("ok=opgeslagen"), "{ok}");
+    let hours: String =
+        sqlx::query_scalar("SELECT opening_hours FROM pickup_points WHERE slug = 'mos-brugge'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(hours, "ma–vr 9–12 u.");
+    let refused = post_form(
+        &app,
+        &partner_admin,
+        "/beheer/register/afhaalpunten/stem-rtc-brugge",
+        &point("stem-rtc-brugge", "stem-rtc", "nooit"),
+    )
+    .await;
+    assert!(refused.contains("fout="), "{refused}");
+    // A new pickup point can only belong to one's own partner.
+    let refused = post_form(
+        &app,
+        &partner_admin,
+        "/beheer/register/afhaalpunten",
+        &point("mos-oostende", "stem-rtc", ""),
+    )
+    .await;
+    assert!(refused.contains("concept="), "{refused}");
+    let created = post_form(
+        &app,
+        &partner_admin,
+        "/beheer/register/afhaalpunten",
+        &point("mos-oostende", "mos", ""),
+    )
+    .await;
+    assert!(created.contains("ok=aangemaakt"), "{created}");
+    let hours: String = sqlx::query_scalar(
+        "SELECT opening_hours FROM pickup_points WHERE slug = 'stem-rtc-brugge'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_ne!(hours, "nooit");
+    // The list shows a partner admin their own records to edit.
+    let page = app
+        .get_as(&partner_admin, "/beheer/register/afhaalpunten")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("mos-oostende") && !page.contains("stem-rtc-brugge"));
+}

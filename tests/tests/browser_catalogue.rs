@@ -203,6 +203,8 @@ async fn every_page_hydrates() {
         "/beheer/materiaal",
         "/beheer/materiaal/nieuw",
         "/beheer/materiaal/bee-bot-set-klein",
+        "/beheer/register/scholen",
+        "/beheer/register/afhaalpunten/nieuw",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

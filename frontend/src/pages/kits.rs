@@ -201,9 +201,67 @@ fn label(name: &str, lang: Lang) -> (&'static str, &'static str) {
         }
         "needs_approval" => {
             if nl {
-                ("Goedkeuring nodig", "ja of nee; leeg: standaard")
+                ("Goedkeuring nodig", "1 (ja) of 0 (nee); leeg: standaard")
             } else {
-                ("Needs approval", "ja or nee; empty: default")
+                ("Needs approval", "1 (yes) or 0 (no); empty: default")
+            }
+        }
+        "instellingsnummer" => {
+            if nl {
+                ("Instellingsnummer", "6 cijfers")
+            } else {
+                ("School number", "6 digits")
+            }
+        }
+        "name" => {
+            if nl {
+                ("Naam", "")
+            } else {
+                ("Name", "")
+            }
+        }
+        "street" => {
+            if nl {
+                ("Straat en nummer", "")
+            } else {
+                ("Street and number", "")
+            }
+        }
+        "postcode" => ("Postcode", ""),
+        "municipality" => {
+            if nl {
+                ("Gemeente", "")
+            } else {
+                ("Municipality", "")
+            }
+        }
+        "network" => {
+            if nl {
+                (
+                    "Onderwijsnet",
+                    "go, katholiek, gemeentelijk, provinciaal of privaat",
+                )
+            } else {
+                (
+                    "Network",
+                    "go, katholiek, gemeentelijk, provinciaal or privaat",
+                )
+            }
+        }
+        "website" => ("Website", ""),
+        "email" => ("E-mail", ""),
+        "phone" => {
+            if nl {
+                ("Telefoon", "")
+            } else {
+                ("Phone", "")
+            }
+        }
+        "opening_hours" => {
+            if nl {
+                ("Openingsuren", "")
+            } else {
+                ("Opening hours", "")
             }
         }
         _ => ("", ""),
@@ -213,7 +271,7 @@ fn label(name: &str, lang: Lang) -> (&'static str, &'static str) {
 fn long(name: &str) -> bool {
     matches!(
         name,
-        "description" | "summary" | "parts" | "units" | "photos"
+        "description" | "summary" | "parts" | "units" | "photos" | "opening_hours"
     )
 }
 
@@ -310,6 +368,134 @@ pub fn KitEdit() -> impl IntoView {
                                     </form>
                                     <p><a href=format!("/catalogus/{slug}")>{t(T::ViewInCatalogue)}</a></p>
                                 })}
+                            }
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn register_title(kind: &str, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        ("scholen", Lang::Nl) => "Scholen",
+        ("scholen", Lang::En) => "Schools",
+        ("partners", Lang::Nl) => "Partnerdiensten",
+        ("partners", Lang::En) => "Partner services",
+        (_, Lang::Nl) => "Afhaalpunten",
+        (_, Lang::En) => "Pickup points",
+    }
+}
+
+/// `/beheer/register/:kind`: schools, partner services or pickup points, as a table.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let lang = use_lang();
+    let kind = use_params_map()
+        .get_untracked()
+        .get("kind")
+        .unwrap_or_default();
+    let title = register_title(&kind, lang);
+    let screen = Resource::new(move || kind.clone(), api::register);
+    view! {
+        <Title text=title/>
+        <section class="register-page">
+            <h1>{title}</h1>
+            <nav class="register-nav">
+                <a href="/beheer/register/scholen">{register_title("scholen", lang)}</a>" · "
+                <a href="/beheer/register/partners">{register_title("partners", lang)}</a>" · "
+                <a href="/beheer/register/afhaalpunten">{register_title("afhaalpunten", lang)}</a>
+            </nav>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left({
+                            let kind = s.kind.clone();
+                            view! {
+                                {s.can_add.then(|| view! { <p><a class="button primary new-record" href=format!("/beheer/register/{kind}/nieuw")>{t(T::NewRecord)}</a></p> })}
+                                <table class="register">
+                                    <thead><tr>
+                                        {s.columns.iter().take(4).map(|c| view! { <th scope="col">{label(c, lang).0}</th> }).collect_view()}
+                                        <th scope="col"><span class="visually-hidden">{t(T::Edit)}</span></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {s.rows.into_iter().map(|r| {
+                                            let href = format!("/beheer/register/{}/{}", s.kind, r.key);
+                                            view! {
+                                                <tr data-key=r.key.clone()>
+                                                    {r.cells.iter().take(4).map(|c| view! { <td>{c.clone()}</td> }).collect_view()}
+                                                    <td>{r.editable.then(|| view! { <a href=href class="edit">{t(T::Edit)}</a> })}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/beheer/register/:kind/:key` (and `…/nieuw`): one record's form.
+#[component]
+pub fn RegisterEdit() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map().get_untracked();
+    let kind = params.get("kind").unwrap_or_default();
+    let key = params.get("key").filter(|k| k != "nieuw");
+    let query = use_query_map().get_untracked();
+    let ok = query.get("ok");
+    let error = query.get("fout");
+    let draft = query.get("concept");
+    let title = register_title(&kind, lang);
+    let screen = Resource::new(
+        move || (kind.clone(), key.clone(), draft.clone()),
+        |(kind, key, draft)| api::register_edit(kind, key, draft),
+    );
+    view! {
+        <Title text=title/>
+        <section class="register-edit-page">
+            <h1>{title}</h1>
+            {ok.map(|_| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}
+            {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left({
+                            let action = match &s.key {
+                                Some(key) => format!("/beheer/register/{}/{key}", s.kind),
+                                None => format!("/beheer/register/{}", s.kind),
+                            };
+                            let existing = s.key.is_some();
+                            let back = format!("/beheer/register/{}", s.kind);
+                            view! {
+                                <form method="post" action=action class="kit-form register-form">
+                                    {s.fields.into_iter().enumerate().filter(|(i, _)| !(*i == 0 && existing)).map(|(_, f)| {
+                                        let (text, hint) = label(&f.name, lang);
+                                        let message = s.errors.iter().filter(|e| e.field == f.name).map(|e| e.message.clone()).collect::<Vec<_>>().join(" ");
+                                        let id = format!("field-{}", f.name);
+                                        view! {
+                                            <p class="kit-field" data-field=f.name.clone()>
+                                                <label for=id.clone()>{text}</label>
+                                                {if long(&f.name) {
+                                                    view! { <textarea id=id name=f.name.clone() rows="3">{f.value.clone()}</textarea> }.into_any()
+                                                } else {
+                                                    view! { <input id=id name=f.name.clone() value=f.value.clone()/> }.into_any()
+                                                }}
+                                                {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
+                                                {(!message.is_empty()).then(|| view! { <span class="field-error" id=format!("error-{}", f.name)>{message}</span> })}
+                                            </p>
+                                        }
+                                    }).collect_view()}
+                                    <button type="submit" class="button primary save-record">{t(T::Save)}</button>
+                                </form>
+                                <p><a href=back>{t(T::BackToList)}</a></p>
                             }
                         }),
                         Err(p) => Either::Right(problem_view(p)),

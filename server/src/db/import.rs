@@ -5,8 +5,8 @@ use super::{classify, Db, DbResult};
 use crate::domain::import::{
     KitInput, PartnerInput, PickupPointInput, References, RuleOverrides, SchoolInput, TrainingInput,
 };
-use leenpunt_shared::{Lang, Level};
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use leenpunt_shared::{Lang, Level, PartnerId};
+use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
 use std::collections::HashMap;
 
 /// How many rows an import created and updated.
@@ -468,6 +468,53 @@ impl Db {
                             .unwrap_or_default(),
                     })
                     .collect()
+            })
+            .collect())
+    }
+}
+
+/// The registers managed through screens, with the same columns as their CSV imports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Register {
+    Schools,
+    Partners,
+    PickupPoints,
+}
+
+impl Db {
+    /// A register's records in its CSV column order, with the partner each belongs to.
+    pub async fn register_rows(
+        &self,
+        register: Register,
+    ) -> DbResult<Vec<(Option<PartnerId>, Vec<String>)>> {
+        let sql = match register {
+            Register::Schools => {
+                "SELECT NULL, instellingsnummer, name, street, postcode, municipality, network, levels \
+                 FROM schools ORDER BY name, instellingsnummer"
+            }
+            Register::Partners => {
+                "SELECT id, slug, name, description, coalesce(website, ''), coalesce(email, ''), coalesce(phone, ''), \
+                   lead_days, horizon_days, min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval \
+                 FROM partners ORDER BY name"
+            }
+            Register::PickupPoints => {
+                "SELECT pp.partner_id, pp.slug, p.slug, pp.name, pp.street, pp.postcode, pp.municipality, pp.opening_hours \
+                 FROM pickup_points pp JOIN partners p ON p.id = pp.partner_id ORDER BY p.name, pp.name"
+            }
+        };
+        let rows = sqlx::query(sql).fetch_all(self.pool()).await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let partner = r.get::<Option<i64>, _>(0).map(PartnerId);
+                let cells = (1..r.len())
+                    .map(|i| {
+                        r.try_get::<String, _>(i)
+                            .or_else(|_| r.try_get::<i64, _>(i).map(|n| n.to_string()))
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                (partner, cells)
             })
             .collect())
     }

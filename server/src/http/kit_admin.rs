@@ -24,6 +24,8 @@ pub fn routes() -> Router<AppState> {
             post(form_photo).layer(DefaultBodyLimit::max(12 * 1024 * 1024)),
         )
         .route("/fotos/{file}", get(photo))
+        .route("/beheer/register/{kind}", post(form_register_create))
+        .route("/beheer/register/{kind}/{key}", post(form_register_save))
 }
 
 /// A kit type's fields, named as the catalogue CSV's columns.
@@ -105,7 +107,7 @@ pub async fn form_save(
     .await
     .map(|_| ());
     let target = format!("/beheer/materiaal/{slug}");
-    back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
+    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
 }
 
 pub async fn form_create(
@@ -119,7 +121,7 @@ pub async fn form_create(
         Ok(slug) => {
             Ok(Redirect::to(&format!("/beheer/materiaal/{slug}?ok=aangemaakt")).into_response())
         }
-        Err(e) => back(
+        Err(e) => super::drafts::back(
             &state,
             &who,
             "/beheer/materiaal/nieuw",
@@ -220,27 +222,66 @@ pub async fn photo(State(state): State<AppState>, Path(file): Path<String>) -> R
         .into_response())
 }
 
-/// Back to the form: refused for a field's sake, what was typed is kept as a draft so the
-/// form comes back filled in, with each message at its field.
-fn back(
-    state: &AppState,
-    who: &Who,
-    target: &str,
-    ok: &str,
-    lang: Lang,
-    fields: Vec<(String, String)>,
-    outcome: Result<()>,
+/// A new record of a register (schools, partner services, pickup points).
+pub async fn form_register_create(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(kind): Path<String>,
+    body: String,
 ) -> Result<Response> {
-    match (outcome, who.0.user) {
-        (Err(AppError::Validation(errors)), Some(user)) => {
-            let draft = state.drafts.keep(user, fields, errors.clone());
-            super::redirect_with_outcome(
-                &format!("{target}?concept={draft}"),
-                ok,
-                lang,
-                Err(AppError::Validation(errors)),
-            )
-        }
-        (outcome, _) => super::redirect_with_outcome(target, ok, lang, outcome),
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let outcome = crate::service::registers::save(
+        &state.db,
+        state.clock.as_ref(),
+        &who.0,
+        lang,
+        &kind,
+        None,
+        &fields,
+    )
+    .await;
+    match outcome {
+        Ok(key) => Ok(Redirect::to(&format!(
+            "/beheer/register/{kind}/{}?ok=aangemaakt",
+            leenpunt_shared::query::encode_component(&key)
+        ))
+        .into_response()),
+        Err(e) => super::drafts::back(
+            &state,
+            &who,
+            &format!("/beheer/register/{kind}/nieuw"),
+            "",
+            lang,
+            fields,
+            Err(e),
+        ),
     }
+}
+
+/// A changed record of a register.
+pub async fn form_register_save(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path((kind, key)): Path<(String, String)>,
+    body: String,
+) -> Result<Response> {
+    let fields: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let outcome = crate::service::registers::save(
+        &state.db,
+        state.clock.as_ref(),
+        &who.0,
+        lang,
+        &kind,
+        Some(&key),
+        &fields,
+    )
+    .await
+    .map(|_| ());
+    let target = format!(
+        "/beheer/register/{kind}/{}",
+        leenpunt_shared::query::encode_component(&key)
+    );
+    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
 }

@@ -289,6 +289,30 @@ impl Backend for PageBackend {
         })
     }
 
+    fn register(
+        &self,
+        request: Parts,
+        kind: String,
+    ) -> BoxFuture<Result<leenpunt_shared::admin::RegisterScreen, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::registers::screen(&state.db, &actor, &kind).await
+        })
+    }
+
+    fn register_edit(
+        &self,
+        request: Parts,
+        kind: String,
+        key: Option<String>,
+        draft: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::admin::RegisterEditScreen, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
+            let draft = draft.and_then(|id| state.drafts.get(&id, actor.user));
+            crate::service::registers::edit_screen(&state.db, &actor, &kind, key.as_deref(), draft)
+                .await
+        })
+    }
+
     fn waitlist(&self, request: Parts) -> BoxFuture<Result<Vec<WaitlistEntry>, Problem>> {
         self.as_asker(request, |state, actor| async move {
             crate::service::reservations::my_waitlist(&state.db, &actor).await
