@@ -492,3 +492,7 @@ server_screen!(
     /// One record's form.
     register_edit(kind: String, key: Option<String>, draft: Option<String>) -> leenpunt_shared::admin::RegisterEditScreen => register_edit
 );
+server_screen!(
+    /// People, for the user administration.
+    users(query: String) -> Vec<leenpunt_shared::admin::UserRow> => users
+);

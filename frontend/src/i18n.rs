@@ -322,6 +322,14 @@ texts! {
     NowReserveConditionally => "Reserveer nu opnieuw: je reservatie wordt vastgelegd op voorwaarde dat je de opleiding volgt.", "Reserve again now: your reservation is held on the condition that you attend the training.";
     NavToday => "Vandaag", "Today";
     KitsAdminTitle => "Beheer materiaal", "Manage material";
+    UsersTitle => "Gebruikers", "Users";
+    FindPerson => "Zoek op naam of e-mailadres", "Search by name or e-mail address";
+    RolesLabel => "Rollen", "Roles";
+    Disabled => "Uitgeschakeld", "Disabled";
+    Active => "Actief", "Active";
+    NotConfirmed => "Adres nog niet bevestigd", "Address not confirmed yet";
+    Enable => "Inschakelen", "Enable";
+    Disable => "Uitschakelen", "Disable";
     NavRegisters => "Scholen, partners, afhaalpunten", "Schools, partners, pickup points";
     NewRecord => "Nieuw", "New";
     Edit => "Bewerken", "Edit";

@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/balie/exemplaren/:id") view=pages::desk::UnitPage ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/labels") view=pages::desk::Labels ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/materiaal") view=pages::kits::KitList ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/gebruikers") view=pages::kits::Users ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/register/:kind") view=pages::kits::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/register/:kind/:key") view=pages::kits::RegisterEdit ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/materiaal/nieuw") view=pages::kits::KitEdit ssr=SsrMode::Async/>

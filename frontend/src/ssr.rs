@@ -137,6 +137,12 @@ pub trait Backend: Send + Sync + 'static {
         key: Option<String>,
         draft: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::admin::RegisterEditScreen, Problem>>;
+    /// People, for the user administration.
+    fn users(
+        &self,
+        request: http::request::Parts,
+        query: String,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::admin::UserRow>, Problem>>;
     /// The open waiting-list entries of whoever made the request.
     fn waitlist(
         &self,

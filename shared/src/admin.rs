@@ -57,3 +57,23 @@ pub struct RegisterEditScreen {
     pub fields: Vec<KitField>,
     pub errors: Vec<crate::FieldError>,
 }
+
+/// A person as the user administration lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: crate::UserId,
+    pub name: String,
+    pub email: String,
+    pub confirmed: bool,
+    pub disabled: bool,
+    pub roles: Vec<UserRole>,
+}
+
+/// One role someone holds, with where it applies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRole {
+    pub id: i64,
+    pub role: crate::Role,
+    /// The school or partner service's name ("" for admin).
+    pub scope: String,
+}

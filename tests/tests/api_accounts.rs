@@ -233,6 +233,18 @@ async fn authorization_matrix() {
     let slug = app.search("kind=uitleen").await.items[0].slug.clone();
     let kit_path = format!("/api/v1/catalogue/{slug}");
     let availability_path = format!("/api/v1/catalogue/{slug}/availability");
+    // A Bee-Bot unit of the STEM-uitleendienst (whose desk and trainer the demo has) and
+    // its label; the first demo session is an XR-junior one (no demo trainer there).
+    let (unit, code): (i64, String) = sqlx::query_as(
+        "SELECT u.id, t.code FROM units u JOIN unit_tags t ON t.unit_id = u.id AND t.retired_at IS NULL \
+         WHERE u.inventory_code = 'BB-K-01'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    let scan_path = format!("/api/v1/scan/{code}");
+    let history_path = format!("/api/v1/units/{unit}/history");
+    let qr_path = format!("/api/v1/units/{unit}/qr.svg");
     // (method, path, expected status per person in the order above)
     let matrix: Vec<(&str, &str, [u16; 6])> = vec![
         ("GET", "/api/v1/catalogue", [200; 6]),
@@ -258,6 +270,41 @@ async fn authorization_matrix() {
             "/api/v1/reservations/999999",
             [401, 404, 404, 404, 404, 404],
         ),
+        ("GET", "/api/v1/trainings", [200; 6]),
+        ("GET", "/api/v1/training-sessions", [200; 6]),
+        (
+            "GET",
+            "/api/v1/training-sessions?mine=true",
+            [401, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/training-sessions/1/roster",
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/qualifications",
+            [401, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/qualifications?all=true",
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/qualifications?partner=stem-rtc",
+            [401, 403, 403, 200, 403, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/qualifications?school=012345",
+            [401, 200, 403, 403, 403, 200],
+        ),
+        ("GET", &scan_path, [401, 403, 200, 403, 403, 200]),
+        ("GET", &history_path, [401, 403, 200, 403, 403, 200]),
+        ("GET", &qr_path, [401, 403, 200, 403, 403, 200]),
         ("DELETE", "/api/v1/sessions", [401, 204, 204, 204, 204, 204]),
         ("DELETE", "/api/v1/session", [204; 6]),
     ];

@@ -375,3 +375,104 @@ async fn registers_schools_partners_and_pickup_points_through_screens() {
         .unwrap();
     assert!(page.contains("mos-oostende") && !page.contains("stem-rtc-brugge"));
 }
+
+#[tokio::test]
+async fn admins_disable_and_enable_accounts_partner_admins_see_their_staff() {
+    let app = TestApp::spawn().await;
+    let admin = app
+        .login("beheerder@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let teacher: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'leerkracht@demo.leenpunt.be'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let session = app
+        .login("leerkracht@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let back = post_form(
+        &app,
+        &admin,
+        &format!("/beheer/gebruikers/{teacher}/uitschakelen"),
+        &[("next", "/beheer/gebruikers?q=lotte")],
+    )
+    .await;
+    assert_eq!(back, "/beheer/gebruikers?q=lotte&ok=uitgeschakeld");
+    assert!(
+        app.login("leerkracht@demo.leenpunt.be", DEMO_PASSWORD)
+            .await
+            .is_err(),
+        "cannot sign in"
+    );
+    assert_eq!(
+        app.get_as(&session, "/api/v1/me").await.status(),
+        401,
+        "sessions ended"
+    );
+    let page = app
+        .get_as(&admin, "/beheer/gebruikers?q=lotte")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("data-user=\"{teacher}\" data-disabled=\"true\"")),
+        "{page}"
+    );
+    post_form(
+        &app,
+        &admin,
+        &format!("/beheer/gebruikers/{teacher}/inschakelen"),
+        &[],
+    )
+    .await;
+    assert!(app
+        .login("leerkracht@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .is_ok());
+    // Not one's own account.
+    let own: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'beheerder@demo.leenpunt.be'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let refused = post_form(
+        &app,
+        &admin,
+        &format!("/beheer/gebruikers/{own}/uitschakelen"),
+        &[],
+    )
+    .await;
+    assert!(refused.contains("fout="), "{refused}");
+    // A partner admin sees their partner's people only, and disables nobody.
+    let partner_admin = app.login(PARTNER_ADMIN, DEMO_PASSWORD).await.unwrap();
+    let page = app
+        .get_as(&partner_admin, "/beheer/gebruikers")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("partnerbeheer@demo.leenpunt.be"));
+    assert!(!page.contains("leerkracht@demo.leenpunt.be"));
+    let refused = post_form(
+        &app,
+        &partner_admin,
+        &format!("/beheer/gebruikers/{teacher}/uitschakelen"),
+        &[],
+    )
+    .await;
+    assert!(refused.contains("fout="), "{refused}");
+    // Teachers do not see the administration.
+    let teacher_session = app
+        .login("leerkracht@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get_as(&teacher_session, "/beheer/gebruikers")
+            .await
+            .status(),
+        403
+    );
+}

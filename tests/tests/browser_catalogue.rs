@@ -205,6 +205,7 @@ async fn every_page_hydrates() {
         "/beheer/materiaal/bee-bot-set-klein",
         "/beheer/register/scholen",
         "/beheer/register/afhaalpunten/nieuw",
+        "/beheer/gebruikers",
     ];
     for page in pages {
         b.client.goto(&app.url(page)).await.unwrap();

@@ -22,6 +22,7 @@ pub fn AccountMenu() -> impl IntoView {
             {user.manages.then(|| view! { <a href="/beheer/labels" class="nav-labels">{t(T::NavLabels)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/materiaal" class="nav-kits">{t(T::KitsAdminTitle)}</a> })}
             {user.manages.then(|| view! { <a href="/beheer/register/afhaalpunten" class="nav-registers">{t(T::NavRegisters)}</a> })}
+            {user.manages.then(|| view! { <a href="/beheer/gebruikers" class="nav-users">{t(T::UsersTitle)}</a> })}
             {user.admin.then(|| view! { <a href="/beheer/audit" class="nav-audit">{t(T::AuditTitle)}</a> })}
             {user.admin.then(|| view! { <a href="/beheer/mailbox" class="nav-mailbox">{t(T::MailboxTitle)}</a> })}
             <span class="account-name">

@@ -505,3 +505,99 @@ pub fn RegisterEdit() -> impl IntoView {
         </section>
     }
 }
+
+/// `/beheer/gebruikers`: people, their roles, disabling accounts and taking roles away.
+#[component]
+pub fn Users() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map().get_untracked();
+    let q = query.get("q").unwrap_or_default();
+    let ok = query.get("ok");
+    let error = query.get("fout");
+    let next = if q.is_empty() {
+        "/beheer/gebruikers".to_owned()
+    } else {
+        format!(
+            "/beheer/gebruikers?q={}",
+            leenpunt_shared::query::encode_component(&q)
+        )
+    };
+    let user = use_context::<crate::CurrentUser>().unwrap_or_default();
+    let q2 = q.clone();
+    let screen = Resource::new(move || q2.clone(), api::users);
+    view! {
+        <Title text=t(T::UsersTitle)/>
+        <section class="users-page">
+            <h1>{t(T::UsersTitle)}</h1>
+            {ok.map(|_| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}
+            {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
+            <form method="get" action="/beheer/gebruikers" class="training-filter">
+                <label for="users-q">{t(T::FindPerson)}</label>
+                <input id="users-q" name="q" value=q/>
+                <button type="submit" class="button secondary">{t(T::SearchButton)}</button>
+            </form>
+            <p><a href="/beheer/uitnodigen">{t(T::NavInvite)}</a></p>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || {
+                    let next = next.clone();
+                    let admin = user.admin;
+                    Suspend::new(async move {
+                    match screen.await {
+                        Ok(list) => Either::Left(view! {
+                            <table class="users">
+                                <thead><tr>
+                                    <th scope="col">{t(T::PersonLabel)}</th>
+                                    <th scope="col">{t(T::RolesLabel)}</th>
+                                    <th scope="col">{t(T::StateLabel)}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|u| {
+                                        let next = next.clone();
+                                        view! {
+                                            <tr data-user=u.id.0 data-disabled=u.disabled.to_string()>
+                                                <td>{u.name.clone()}<br/><small>{u.email.clone()}</small></td>
+                                                <td>
+                                                    <ul class="roles">
+                                                        {u.roles.iter().map(|r| {
+                                                            let next = next.clone();
+                                                            view! {
+                                                                <li>
+                                                                    {format!("{} {}", r.role.label(lang), r.scope)}" "
+                                                                    <form method="post" action=format!("/beheer/rollen/{}/intrekken", r.id) class="inline">
+                                                                        <input type="hidden" name="next" value=next/>
+                                                                        <button type="submit" class="link-button remove-role">{t(T::Remove)}</button>
+                                                                    </form>
+                                                                </li>
+                                                            }
+                                                        }).collect_view()}
+                                                    </ul>
+                                                </td>
+                                                <td>
+                                                    {if u.disabled { t(T::Disabled) } else if u.confirmed { t(T::Active) } else { t(T::NotConfirmed) }}
+                                                    {admin.then(|| {
+                                                        let (action, text, class) = if u.disabled {
+                                                            ("inschakelen", t(T::Enable), "enable")
+                                                        } else {
+                                                            ("uitschakelen", t(T::Disable), "disable")
+                                                        };
+                                                        view! {
+                                                            <form method="post" action=format!("/beheer/gebruikers/{}/{action}", u.id.0) class="inline">
+                                                                <input type="hidden" name="next" value=next.clone()/>
+                                                                <button type="submit" class=format!("button secondary {class}")>{text}</button>
+                                                            </form>
+                                                        }
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }),
+                        Err(p) => Either::Right(problem_view(p)),
+                    }
+                })}}
+            </Suspense>
+        </section>
+    }
+}

@@ -4,7 +4,7 @@ use super::{classify, Db, DbResult};
 use crate::domain::policy::{Actor, RoleGrant};
 use leenpunt_shared::accounts::NamedRef;
 use leenpunt_shared::{Email, Grant, Me, PartnerId, Role, SchoolId, UserId};
-use sqlx::SqliteConnection;
+use sqlx::{Row, SqliteConnection};
 
 /// What a login needs to know of an account.
 #[derive(Debug, Clone)]
@@ -401,4 +401,81 @@ pub async fn add_grant(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+impl Db {
+    /// People whose name or e-mail contains `query` (all when empty), by name; at most 200.
+    pub async fn users_overview(
+        &self,
+        query: &str,
+    ) -> DbResult<Vec<leenpunt_shared::admin::UserRow>> {
+        let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
+        let rows = sqlx::query(
+            "SELECT u.id, u.name, u.email, u.confirmed_at IS NOT NULL, u.disabled_at IS NOT NULL, \
+               (SELECT json_group_array(json_array(r.id, r.role, coalesce(s.name, p.name, ''))) FROM user_roles r \
+                  LEFT JOIN schools s ON s.id = r.school_id LEFT JOIN partners p ON p.id = r.partner_id \
+                  WHERE r.user_id = u.id) \
+             FROM users u WHERE lower(u.name) LIKE ?1 OR u.email LIKE ?1 ORDER BY u.name, u.id LIMIT 200",
+        )
+        .bind(pattern)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| leenpunt_shared::admin::UserRow {
+                id: UserId(r.get(0)),
+                name: r.get(1),
+                email: r.get(2),
+                confirmed: r.get::<i64, _>(3) != 0,
+                disabled: r.get::<i64, _>(4) != 0,
+                roles: serde_json::from_str::<Vec<(i64, String, String)>>(r.get::<&str, _>(5))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|(id, role, scope)| {
+                        Some(leenpunt_shared::admin::UserRole {
+                            id,
+                            role: Role::parse(&role)?,
+                            scope,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// Disables (or enables again) an account.
+    pub async fn set_disabled(&self, user: UserId, disabled_at: Option<&str>) -> DbResult<bool> {
+        Ok(sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+            .bind(disabled_at)
+            .bind(user.0)
+            .execute(self.pool())
+            .await?
+            .rows_affected()
+            > 0)
+    }
+
+    /// A role grant: (user, role, partner).
+    pub async fn grant_row(&self, id: i64) -> DbResult<Option<(UserId, Role, Option<PartnerId>)>> {
+        Ok(
+            sqlx::query("SELECT user_id, role, partner_id FROM user_roles WHERE id = ?")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?
+                .and_then(|r| {
+                    Some((
+                        UserId(r.get(0)),
+                        Role::parse(r.get::<&str, _>(1))?,
+                        r.get::<Option<i64>, _>(2).map(PartnerId),
+                    ))
+                }),
+        )
+    }
+
+    pub async fn delete_grant(&self, id: i64) -> DbResult<()> {
+        sqlx::query("DELETE FROM user_roles WHERE id = ?")
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
 }

@@ -25,6 +25,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/fotos/{file}", get(photo))
         .route("/beheer/register/{kind}", post(form_register_create))
+        .route("/beheer/gebruikers/{id}/uitschakelen", post(form_disable))
+        .route("/beheer/gebruikers/{id}/inschakelen", post(form_enable))
+        .route("/beheer/rollen/{id}/intrekken", post(form_remove_role))
         .route("/beheer/register/{kind}/{key}", post(form_register_save))
 }
 
@@ -284,4 +287,68 @@ pub async fn form_register_save(
         leenpunt_shared::query::encode_component(&key)
     );
     super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct BackTo {
+    #[serde(default)]
+    next: String,
+}
+
+fn users_page(next: &str) -> String {
+    if next.starts_with("/beheer/gebruikers") {
+        super::lang::safe_next(Some(next.to_owned()))
+    } else {
+        "/beheer/gebruikers".to_owned()
+    }
+}
+
+pub async fn form_disable(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    axum::Form(back): axum::Form<BackTo>,
+) -> Result<Response> {
+    let outcome = crate::service::users::set_disabled(
+        &state.db,
+        state.clock.as_ref(),
+        &who.0,
+        lang,
+        UserId(id),
+        true,
+    )
+    .await;
+    super::redirect_with_outcome(&users_page(&back.next), "uitgeschakeld", lang, outcome)
+}
+
+pub async fn form_enable(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    axum::Form(back): axum::Form<BackTo>,
+) -> Result<Response> {
+    let outcome = crate::service::users::set_disabled(
+        &state.db,
+        state.clock.as_ref(),
+        &who.0,
+        lang,
+        UserId(id),
+        false,
+    )
+    .await;
+    super::redirect_with_outcome(&users_page(&back.next), "ingeschakeld", lang, outcome)
+}
+
+pub async fn form_remove_role(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    axum::Form(back): axum::Form<BackTo>,
+) -> Result<Response> {
+    let outcome =
+        crate::service::users::remove_role(&state.db, state.clock.as_ref(), &who.0, id).await;
+    super::redirect_with_outcome(&users_page(&back.next), "rol", lang, outcome)
 }

@@ -313,6 +313,16 @@ impl Backend for PageBackend {
         })
     }
 
+    fn users(
+        &self,
+        request: Parts,
+        query: String,
+    ) -> BoxFuture<Result<Vec<leenpunt_shared::admin::UserRow>, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::users::list(&state.db, &actor, &query).await
+        })
+    }
+
     fn waitlist(&self, request: Parts) -> BoxFuture<Result<Vec<WaitlistEntry>, Problem>> {
         self.as_asker(request, |state, actor| async move {
             crate::service::reservations::my_waitlist(&state.db, &actor).await

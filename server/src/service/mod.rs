@@ -14,3 +14,4 @@ pub mod registers;
 pub mod reservations;
 pub mod signup;
 pub mod trainings;
+pub mod users;
