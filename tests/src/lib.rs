@@ -217,6 +217,23 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A JSON PUT with a session cookie, as a same-origin browser script would send it.
+    pub async fn put_json(
+        &self,
+        cookie: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .put(self.url(path))
+            .header("cookie", cookie)
+            .header("origin", self.base.clone())
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// A GET with a session cookie.
     pub async fn get_as(&self, cookie: &str, path: &str) -> reqwest::Response {
         self.client

@@ -7,22 +7,6 @@ use serde_json::json;
 
 const PARTNER_ADMIN: &str = "partnerbeheer@demo.leenpunt.be";
 
-async fn put_json(
-    app: &TestApp,
-    cookie: &str,
-    path: &str,
-    body: &serde_json::Value,
-) -> reqwest::Response {
-    app.client
-        .put(app.url(path))
-        .header("cookie", cookie)
-        .header("origin", app.base.clone())
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
-
 /// A kit type's current fields, as the export writes them.
 async fn fields(app: &TestApp, slug: &str) -> serde_json::Map<String, serde_json::Value> {
     let rows = app.state.db.export_catalogue().await.unwrap();
@@ -45,13 +29,13 @@ async fn a_partner_admin_edits_their_own_kit_types_and_only_those() {
         json!(format!("{};MOS-AF-05", f["units"].as_str().unwrap())),
     );
     f.insert("parts".into(), json!("Sorteerbakjes:4;Afvalkaarten:40"));
-    let r = put_json(
-        &app,
-        &admin,
-        "/api/v1/admin/kits/mos-afvalsorteerkoffer",
-        &serde_json::Value::Object(f),
-    )
-    .await;
+    let r = app
+        .put_json(
+            &admin,
+            "/api/v1/admin/kits/mos-afvalsorteerkoffer",
+            &serde_json::Value::Object(f),
+        )
+        .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     let kit: leenpunt_shared::KitDetail = app
         .get("/api/v1/catalogue/mos-afvalsorteerkoffer")
@@ -79,13 +63,13 @@ async fn a_partner_admin_edits_their_own_kit_types_and_only_those() {
     f.insert("title".into(), json!(""));
     f.insert("parts".into(), json!("Sorteerbakjes:nul"));
     f.insert("lead_days".into(), json!("-2"));
-    let r = put_json(
-        &app,
-        &admin,
-        "/api/v1/admin/kits/mos-afvalsorteerkoffer",
-        &serde_json::Value::Object(f),
-    )
-    .await;
+    let r = app
+        .put_json(
+            &admin,
+            "/api/v1/admin/kits/mos-afvalsorteerkoffer",
+            &serde_json::Value::Object(f),
+        )
+        .await;
     assert_eq!(r.status(), 422);
     let p: leenpunt_shared::Problem = r.json().await.unwrap();
     let names: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
@@ -103,24 +87,24 @@ async fn a_partner_admin_edits_their_own_kit_types_and_only_those() {
 
     // Another partner's kit type: refused, and it cannot be moved to one's own partner.
     let other = fields(&app, "bee-bot-set-klein").await;
-    let r = put_json(
-        &app,
-        &admin,
-        "/api/v1/admin/kits/bee-bot-set-klein",
-        &serde_json::Value::Object(other.clone()),
-    )
-    .await;
+    let r = app
+        .put_json(
+            &admin,
+            "/api/v1/admin/kits/bee-bot-set-klein",
+            &serde_json::Value::Object(other.clone()),
+        )
+        .await;
     assert_eq!(r.status(), 403);
     let mut moved = other;
     moved.insert("partner".into(), json!("mos"));
     moved.insert("pickup_points".into(), json!("mos-brugge"));
-    let r = put_json(
-        &app,
-        &admin,
-        "/api/v1/admin/kits/bee-bot-set-klein",
-        &serde_json::Value::Object(moved),
-    )
-    .await;
+    let r = app
+        .put_json(
+            &admin,
+            "/api/v1/admin/kits/bee-bot-set-klein",
+            &serde_json::Value::Object(moved),
+        )
+        .await;
     assert_eq!(r.status(), 403);
     // Teachers manage nothing.
     let teacher = app
@@ -129,8 +113,7 @@ async fn a_partner_admin_edits_their_own_kit_types_and_only_those() {
         .unwrap();
     let f = fields(&app, "mos-afvalsorteerkoffer").await;
     assert_eq!(
-        put_json(
-            &app,
+        app.put_json(
             &teacher,
             "/api/v1/admin/kits/mos-afvalsorteerkoffer",
             &serde_json::Value::Object(f)

@@ -42,22 +42,6 @@ async fn plan(app: &TestApp, admin: &str, day: &str, capacity: u32) -> TrainingS
     r.json().await.unwrap()
 }
 
-async fn put_json(
-    app: &TestApp,
-    cookie: &str,
-    path: &str,
-    body: &serde_json::Value,
-) -> reqwest::Response {
-    app.client
-        .put(app.url(path))
-        .header("cookie", cookie)
-        .header("origin", app.base.clone())
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_whole_loop_refused_registers_attends_reserves() {
     let app = TestApp::spawn().await;
@@ -167,13 +151,13 @@ async fn the_whole_loop_refused_registers_attends_reserves() {
         .unwrap();
     assert_eq!(roster.len(), 1);
     let present = json!({ "present": [roster[0].registration] });
-    let r = put_json(
-        &app,
-        &trainer,
-        &format!("/api/v1/training-sessions/{}/attendance", session.id),
-        &present,
-    )
-    .await;
+    let r = app
+        .put_json(
+            &trainer,
+            &format!("/api/v1/training-sessions/{}/attendance", session.id),
+            &present,
+        )
+        .await;
     assert_eq!(r.status(), 409);
     assert_eq!(
         r.json::<Problem>().await.unwrap().kind,
@@ -193,13 +177,13 @@ async fn the_whole_loop_refused_registers_attends_reserves() {
     // Sessions lapse after a day idle: sign in again at the new time.
     teacher = app.login("nieuw@school.be", DEMO_PASSWORD).await.unwrap();
     trainer = app.login(TRAINER, DEMO_PASSWORD).await.unwrap();
-    let r = put_json(
-        &app,
-        &trainer,
-        &format!("/api/v1/training-sessions/{}/attendance", session.id),
-        &present,
-    )
-    .await;
+    let r = app
+        .put_json(
+            &trainer,
+            &format!("/api/v1/training-sessions/{}/attendance", session.id),
+            &present,
+        )
+        .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     let roster: Vec<RosterEntry> = r.json().await.unwrap();
     assert!(roster[0].attended);
@@ -233,13 +217,13 @@ async fn the_whole_loop_refused_registers_attends_reserves() {
         1
     );
     // Ticking again changes nothing; the job finds nothing to release.
-    let r = put_json(
-        &app,
-        &trainer,
-        &format!("/api/v1/training-sessions/{}/attendance", session.id),
-        &present,
-    )
-    .await;
+    let r = app
+        .put_json(
+            &trainer,
+            &format!("/api/v1/training-sessions/{}/attendance", session.id),
+            &present,
+        )
+        .await;
     assert_eq!(r.status(), 200);
     app.set_time("2026-12-04T09:00:00Z");
     teacher = app.login("nieuw@school.be", DEMO_PASSWORD).await.unwrap();

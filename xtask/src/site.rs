@@ -49,24 +49,7 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         .generate(&staging)
         .context("wasm-bindgen")?;
     let wasm_path = staging.join("leenpunt_bg.wasm");
-    if let Some(opt) = wasm_opt(root) {
-        step("wasm-opt -Oz");
-        run(Command::new(opt)
-            .arg(&wasm_path)
-            .arg("-o")
-            .arg(&wasm_path)
-            .args([
-                "-Oz",
-                "--strip-debug",
-                "--strip-producers",
-                "--enable-bulk-memory",
-                "--enable-mutable-globals",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-reference-types",
-                "--enable-multivalue",
-            ]))?;
-    }
+    optimise(root, &wasm_path)?;
     let js = place(
         &pkg,
         "leenpunt",
@@ -122,23 +105,7 @@ fn scanner(root: &Path, pkg: &Path) -> Result<(String, (String, String))> {
         .generate(&staging)
         .context("wasm-bindgen (scanner)")?;
     let wasm_path = staging.join("scanner_bg.wasm");
-    if let Some(opt) = wasm_opt(root) {
-        run(Command::new(opt)
-            .arg(&wasm_path)
-            .arg("-o")
-            .arg(&wasm_path)
-            .args([
-                "-Oz",
-                "--strip-debug",
-                "--strip-producers",
-                "--enable-bulk-memory",
-                "--enable-mutable-globals",
-                "--enable-nontrapping-float-to-int",
-                "--enable-sign-ext",
-                "--enable-reference-types",
-                "--enable-multivalue",
-            ]))?;
-    }
+    optimise(root, &wasm_path)?;
     let js = place(
         pkg,
         "scanner",
@@ -153,6 +120,29 @@ fn scanner(root: &Path, pkg: &Path) -> Result<(String, (String, String))> {
     );
     let boot = place(pkg, "scanner-boot", "js", boot.as_bytes())?;
     Ok((boot, (js, wasm)))
+}
+
+/// Shrinks a wasm file in place with wasm-opt -Oz (when the npm binaryen is there).
+fn optimise(root: &Path, wasm_path: &Path) -> Result<()> {
+    if let Some(opt) = wasm_opt(root) {
+        step("wasm-opt -Oz");
+        run(Command::new(opt)
+            .arg(wasm_path)
+            .arg("-o")
+            .arg(wasm_path)
+            .args([
+                "-Oz",
+                "--strip-debug",
+                "--strip-producers",
+                "--enable-bulk-memory",
+                "--enable-mutable-globals",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-reference-types",
+                "--enable-multivalue",
+            ]))?;
+    }
+    Ok(())
 }
 
 /// Writes `name.<hash>.ext` and returns the file name.
