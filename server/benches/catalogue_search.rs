@@ -3,6 +3,9 @@
 //!
 //! Run with `cargo xtask bench` (which builds the front end first).
 
+mod common;
+use common::*;
+
 use axum::body::Body;
 use axum::http::{header, Request};
 use leenpunt_server::config::Config;
@@ -15,7 +18,7 @@ use leenpunt_server::service::import::{import_catalogue, load_data_set, DEMO};
 use leenpunt_server::startup::build_state;
 use leenpunt_shared::{CatalogueQuery, KitKind, Level, Theme};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tower::ServiceExt;
 
 const ENTRIES: usize = 10_000;
@@ -129,11 +132,6 @@ fn capitalise(s: &str) -> String {
 fn query(qs: &str) -> CatalogueQuery {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(qs).expect("query");
     CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).0
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
 }
 
 async fn search_latency() -> anyhow::Result<()> {

@@ -3,6 +3,9 @@
 //!
 //! Run with `cargo xtask bench`.
 
+mod common;
+use common::*;
+
 use chrono::{Duration as Days, NaiveDate};
 use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
@@ -11,25 +14,10 @@ use leenpunt_server::service::feeds::{create, serve, NewFeed, Served};
 use leenpunt_server::startup::build_state;
 use leenpunt_shared::{Lang, Role, SchoolId, UserId};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ROUNDS: usize = 400;
 const EVENTS: usize = 500;
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-fn report(label: &str, mut times: Vec<Duration>) {
-    times.sort();
-    println!(
-        "{label}: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
-        percentile(&times, 0.5),
-        percentile(&times, 0.95),
-        percentile(&times, 0.99)
-    );
-}
 
 fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()

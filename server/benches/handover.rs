@@ -4,6 +4,9 @@
 //!
 //! Run with `cargo xtask bench`.
 
+mod common;
+use common::*;
+
 use chrono::{Duration as Days, NaiveDate};
 use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
@@ -13,25 +16,10 @@ use leenpunt_shared::handover::{HandoverBody, ReturnBody};
 use leenpunt_shared::{Lang, ReservationId, UserId};
 use sqlx::Row;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ROUNDS: usize = 400;
 const HISTORY: usize = 20_000;
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
-fn report(label: &str, mut times: Vec<Duration>) {
-    times.sort();
-    println!(
-        "{label}: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
-        percentile(&times, 0.5),
-        percentile(&times, 0.95),
-        percentile(&times, 0.99)
-    );
-}
 
 fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()

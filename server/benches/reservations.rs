@@ -6,6 +6,9 @@
 //!
 //! Run with `cargo xtask bench`.
 
+mod common;
+use common::*;
+
 use chrono::{Duration as Days, NaiveDate};
 use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
@@ -15,16 +18,11 @@ use leenpunt_server::service::reservations::{availability, create};
 use leenpunt_server::startup::build_state;
 use leenpunt_shared::{Lang, NewReservation, Role, SchoolId, UserId};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const ROUNDS: usize = 400;
 /// The kit type whose availability is measured.
 const KIT: &str = "bee-bot-set-klein";
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
 
 /// A small deterministic generator (no dependency, same figures every run).
 struct Lcg(u64);
