@@ -270,6 +270,8 @@ texts! {
     SessionPlanned => "De sessie is gepland.", "The session is planned.";
     SessionNotFound => "Deze sessie bestaat niet.", "This session does not exist.";
     SessionCancelled => "Deze sessie gaat niet door.", "This session is called off.";
+    SessionCalledOff => "De sessie is afgelast: de deelnemers krijgen een bericht.", "The session is called off: the participants are told.";
+    CallOffSession => "Sessie afgelasten", "Call the session off";
     Attended => "Je volgde deze sessie.", "You attended this session.";
     YouAreRegistered => "Je bent ingeschreven.", "You are registered.";
     YouAreWaiting => "Je staat op de wachtlijst.", "You are on the waiting list.";

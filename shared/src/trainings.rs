@@ -197,6 +197,9 @@ pub struct SessionScreen {
     pub started: bool,
     /// Registration is open now.
     pub open: bool,
+    /// The asker may call the session off (it has not started).
+    #[serde(default)]
+    pub can_call_off: bool,
     pub roster: Vec<RosterEntry>,
 }
 

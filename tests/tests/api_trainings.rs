@@ -636,3 +636,65 @@ async fn admins_grant_and_revoke_by_hand_with_a_reason_audited() {
         403
     );
 }
+
+#[tokio::test]
+async fn calling_a_session_off_tells_its_people_and_releases_what_waited_for_it() {
+    let app = TestApp::spawn().await;
+    let hash = hash_password(DEMO_PASSWORD);
+    let teacher = app
+        .untrained_teacher("afgelast@school.be", "126763", &hash)
+        .await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await.unwrap();
+    let session = plan(&app, &admin, "2026-12-03", 10).await;
+    let path = format!("/api/v1/training-sessions/{}", session.id);
+    app.post_json(&teacher, &format!("{path}/registration"), &json!({}))
+        .await;
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &booking("2026-12-14", "2026-12-18"),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let held: Reservation = r.json().await.unwrap();
+    // Teachers and trainers do not call sessions off.
+    let trainer = app.login(TRAINER, DEMO_PASSWORD).await.unwrap();
+    assert_eq!(
+        app.post_json(&trainer, &format!("{path}/cancel"), &json!({}))
+            .await
+            .status(),
+        403
+    );
+    let r = app
+        .post_json(&admin, &format!("{path}/cancel"), &json!({}))
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert!(r.json::<TrainingSession>().await.unwrap().cancelled);
+    assert_eq!(
+        mails(&app, "afgelast@school.be", "Deze sessie gaat niet door%").await,
+        1
+    );
+    let r: Reservation = app
+        .get_as(&teacher, &format!("/api/v1/reservations/{}", held.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r.status, ReservationStatus::Cancelled, "released at once");
+    // Twice, or registering for it now: refused.
+    let r = app
+        .post_json(&admin, &format!("{path}/cancel"), &json!({}))
+        .await;
+    assert_eq!(r.status(), 409);
+    let other = app
+        .untrained_teacher("later@school.be", "023417", &hash)
+        .await;
+    let r = app
+        .post_json(&other, &format!("{path}/registration"), &json!({}))
+        .await;
+    assert_eq!(
+        r.json::<Problem>().await.unwrap().kind,
+        "/problems/session-cancelled"
+    );
+}

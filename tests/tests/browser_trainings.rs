@@ -191,3 +191,31 @@ async fn a_conditional_reservation_is_released_after_a_missed_session() {
     assert!(text.contains("De opleiding werd niet gevolgd"), "{text}");
     b.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_calls_a_session_off_from_its_page() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let session = plan(&app, "2026-12-09").await;
+    let b = Browser::start().await;
+    sign_in(
+        &b,
+        &app,
+        ADMIN,
+        &format!("/opleidingen/sessies/{}", session.id),
+    )
+    .await;
+    b.wait_until("location.pathname.startsWith('/opleidingen/sessies/')")
+        .await;
+    b.wait_for(".call-off").await.click().await.unwrap();
+    b.wait_until("location.search.includes('ok=afgelast')")
+        .await;
+    let warning = b.wait_for("p.warning").await.text().await.unwrap();
+    assert!(warning.contains("gaat niet door"), "{warning}");
+    assert_eq!(
+        b.js("return document.querySelectorAll('.call-off').length")
+            .await,
+        0
+    );
+    b.close().await;
+}

@@ -23,6 +23,7 @@ fn Outcome() -> impl IntoView {
         "aanwezigheden" => t(T::AttendanceSaved),
         "walk-in" => t(T::WalkInAdded),
         "gepland" => t(T::SessionPlanned),
+        "afgelast" => t(T::SessionCalledOff),
         _ => t(T::Saved),
     });
     let error = query.get("fout");
@@ -214,6 +215,11 @@ pub fn SessionPage() -> impl IntoView {
                                     <RegisterButton session=session.clone() next=format!("/opleidingen/sessies/{}", session.id)/>
                                 })}
                                 {(s.can_register && !s.open && status.is_none() && !s.started).then(|| view! { <p class="hint">{t(T::RegistrationClosedHint)}</p> })}
+                                {s.can_call_off.then(|| view! {
+                                    <form method="post" action=format!("/opleidingen/sessies/{}/afgelasten", session.id) class="inline">
+                                        <button type="submit" class="button secondary call-off">{t(T::CallOffSession)}</button>
+                                    </form>
+                                })}
                                 {s.runs.then(|| view! { <Roster session=session.clone() roster=s.roster.clone() started=s.started/> })}
                             }
                         }),

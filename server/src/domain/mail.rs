@@ -272,6 +272,8 @@ pub enum SessionNews {
     /// A seat came free and they moved up from the waiting list.
     MovedUp,
     Cancelled,
+    /// The partner service called the session off.
+    CalledOff,
 }
 
 /// Tells a teacher about their place in a training session.
@@ -296,6 +298,8 @@ pub fn session_news(
         (SessionNews::MovedUp, false) => "A seat came free: you are registered",
         (SessionNews::Cancelled, true) => "Je inschrijving is geannuleerd",
         (SessionNews::Cancelled, false) => "Your registration is cancelled",
+        (SessionNews::CalledOff, true) => "Deze sessie gaat niet door",
+        (SessionNews::CalledOff, false) => "This session is called off",
     };
     let body = if nl {
         format!(

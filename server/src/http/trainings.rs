@@ -35,6 +35,8 @@ pub fn routes() -> Router<AppState> {
             post(register).delete(unregister),
         )
         .route("/api/v1/training-sessions/{id}/roster", get(roster))
+        .route("/api/v1/training-sessions/{id}/cancel", post(call_off))
+        .route("/opleidingen/sessies/{id}/afgelasten", post(form_call_off))
         .route("/api/v1/training-sessions/{id}/attendance", put(attendance))
         .route("/api/v1/training-sessions/{id}/walk-ins", post(walk_in))
         .route("/api/v1/qualifications", get(qualifications).post(grant))
@@ -626,4 +628,49 @@ pub async fn form_revoke(
     )
     .await;
     back("", ADMIN_PAGE, "ingetrokken", lang, outcome)
+}
+
+/// Calls a session off (the training's partner admins, admins) before it starts; the
+/// people on its list are told and conditional reservations on it released.
+#[utoipa::path(post, path = "/api/v1/training-sessions/{id}/cancel", tag = "trainings", params(("id" = i64, Path)), responses(
+    (status = 200, body = TrainingSession),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn call_off(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+) -> Result<Json<TrainingSession>> {
+    Ok(Json(
+        service::call_off(
+            &state.db,
+            state.clock.as_ref(),
+            &state.config.public_url(),
+            &who.0,
+            lang,
+            id,
+        )
+        .await?,
+    ))
+}
+
+pub async fn form_call_off(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+) -> Result<Response> {
+    let outcome = service::call_off(
+        &state.db,
+        state.clock.as_ref(),
+        &state.config.public_url(),
+        &who.0,
+        lang,
+        id,
+    )
+    .await
+    .map(|_| ());
+    back("", &session_page(id), "afgelast", lang, outcome)
 }

@@ -1303,6 +1303,9 @@ pub async fn session_screen(
         Vec::new()
     };
     Ok(SessionScreen {
+        can_call_off: allows(actor, Action::ManageTrainingsOf(s.partner))
+            && !s.view.cancelled
+            && now < s.starts_at,
         can_register: allows(actor, Action::RegisterForTraining),
         started: now >= s.starts_at,
         open: now >= s.opens && now < s.closes && !s.view.cancelled,
@@ -1411,4 +1414,83 @@ pub async fn admin_screen(
         sessions,
         qualifications,
     })
+}
+
+/// Calls a session off (the training's partner admins and admins, before it starts): the
+/// people on its list are told, and reservations held on the condition of it are released
+/// at once.
+pub async fn call_off(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    id: i64,
+) -> Result<TrainingSession> {
+    let by = actor.user.ok_or(AppError::Unauthorized)?;
+    let now_instant = clock.now();
+    let now = now_instant.to_rfc3339();
+    let people = db.roster(id).await?;
+    let mut tx = db.begin().await?;
+    let s = store::session_by_id(&mut tx, id, Some(by))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !allows(actor, Action::ManageTrainingsOf(s.partner)) {
+        return Err(AppError::Forbidden);
+    }
+    let nl = lang == Lang::Nl;
+    if s.view.cancelled {
+        return Err(refused(
+            "session-cancelled",
+            if nl {
+                "Deze sessie gaat al niet door"
+            } else {
+                "This session is already called off"
+            },
+            "",
+        ));
+    }
+    if now_instant >= s.starts_at {
+        return Err(refused(
+            "session-started",
+            if nl {
+                "De sessie is al begonnen"
+            } else {
+                "The session has started"
+            },
+            if nl {
+                "Een begonnen sessie afgelasten kan niet meer; noteer de aanwezigheden."
+            } else {
+                "A session that has started cannot be called off; record attendance instead."
+            },
+        ));
+    }
+    store::cancel_session(&mut tx, id, &now).await?;
+    audit(
+        &mut tx,
+        Some(by),
+        "session.call-off",
+        &format!("session:{id}"),
+        &s.view.training_title,
+        &now,
+    )
+    .await?;
+    let fresh = store::session_by_id(&mut tx, id, None)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    for person in people.iter().filter(|p| p.status != "geannuleerd") {
+        tell_session(
+            &mut tx,
+            person.user,
+            SessionNews::CalledOff,
+            &fresh.view,
+            public_url,
+            &now,
+        )
+        .await?;
+    }
+    settle_session(&mut tx, clock, public_url, id, None).await?;
+    store::mark_settled(&mut tx, id, &now).await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
+    Ok(fresh.view)
 }
