@@ -6,10 +6,10 @@
 
 use crate::api;
 use crate::i18n::{t, use_lang, T};
-use crate::pages::not_found::set_status;
+use crate::pages::not_found::{problem_notice, set_status};
 use leenpunt_shared::handover::LoanLine;
 use leenpunt_shared::labels::human_date;
-use leenpunt_shared::{Lang, Problem, Reservation};
+use leenpunt_shared::{Lang, Reservation};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,20 +51,6 @@ fn ScanOutcome() -> impl IntoView {
         .get("fout")
         .map(|e| view! { <p class="error scan-error" role="alert" id="outcome-error">{e}</p> });
     view! { {ok}{error} }
-}
-
-fn problem_view(p: Problem) -> impl IntoView {
-    set_status(p.status);
-    view! {
-        <p class="error" role="alert">
-            {match p.status {
-                401 => t(T::SignInFirst).to_owned(),
-                403 => t(T::NotAllowed).to_owned(),
-                404 => t(T::NotFoundHere).to_owned(),
-                _ => p.detail.unwrap_or(p.title),
-            }}
-        </p>
-    }
 }
 
 /// A code field that a USB scanner fills (code + Enter submits the form).
@@ -126,7 +112,7 @@ pub fn Today() -> impl IntoView {
                                 Either::Right(view! { <ul class="desk-list overdue">{s.overdue.iter().map(|r| reservation_row(r, lang, true)).collect_view()}</ul> })
                             }}
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
                     }
                 })}
             </Suspense>
@@ -233,7 +219,7 @@ pub fn Handover() -> impl IntoView {
                                 <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
                             }
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
                     }
                 })}}
             </Suspense>
@@ -304,7 +290,7 @@ pub fn ReturnCheck() -> impl IntoView {
                                 </form>
                             }
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
                     }
                 })}
             </Suspense>
@@ -386,7 +372,7 @@ pub fn UnitPage() -> impl IntoView {
                                 {if s.history.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else { Either::Right(lines_table(s.history.clone(), lang)) }}
                             }
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
                     }
                 })}
             </Suspense>
@@ -438,7 +424,7 @@ pub fn Labels() -> impl IntoView {
                                 <button type="submit" class="button primary">{t(T::PrintLabels)}</button>
                             </form>
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
                     }
                 })}
             </Suspense>

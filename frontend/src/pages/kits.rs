@@ -5,25 +5,12 @@
 
 use crate::api;
 use crate::i18n::{t, use_lang, T};
-use crate::pages::not_found::set_status;
-use leenpunt_shared::{Lang, Problem};
+use crate::pages::not_found::problem_notice;
+use leenpunt_shared::Lang;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn problem_view(p: Problem) -> impl IntoView {
-    set_status(p.status);
-    view! {
-        <p class="error" role="alert">
-            {match p.status {
-                401 => t(T::SignInFirst),
-                404 => t(T::KitNotFoundText),
-                _ => t(T::NotAllowedKit),
-            }}
-        </p>
-    }
-}
 
 /// A field's label and hint, by its CSV column.
 fn label(name: &str, lang: Lang) -> (&'static str, &'static str) {
@@ -294,7 +281,7 @@ pub fn KitList() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::KitNotFoundText, T::NotAllowedKit)),
                     }
                 })}
             </Suspense>
@@ -370,7 +357,7 @@ pub fn KitEdit() -> impl IntoView {
                                 })}
                             }
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::KitNotFoundText, T::NotAllowedKit)),
                     }
                 })}
             </Suspense>
@@ -434,7 +421,7 @@ pub fn RegisterPage() -> impl IntoView {
                                 </table>
                             }
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::KitNotFoundText, T::NotAllowedKit)),
                     }
                 })}
             </Suspense>
@@ -498,7 +485,7 @@ pub fn RegisterEdit() -> impl IntoView {
                                 <p><a href=back>{t(T::BackToList)}</a></p>
                             }
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::KitNotFoundText, T::NotAllowedKit)),
                     }
                 })}
             </Suspense>
@@ -594,7 +581,7 @@ pub fn Users() -> impl IntoView {
                                 </tbody>
                             </table>
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::KitNotFoundText, T::NotAllowedKit)),
                     }
                 })}}
             </Suspense>

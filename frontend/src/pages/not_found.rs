@@ -14,6 +14,20 @@ pub fn set_status(_code: u16) {
 }
 
 /// Answers 404 during server rendering.
+/// A page's answer when its data was refused: the response status, and one sentence
+/// (sign in first; `forbidden` for 403; `not_found` for 404; otherwise the problem's own
+/// detail).
+pub fn problem_notice(p: leenpunt_shared::Problem, not_found: T, forbidden: T) -> impl IntoView {
+    set_status(p.status);
+    let text = match p.status {
+        401 => t(T::SignInFirst).to_owned(),
+        403 => t(forbidden).to_owned(),
+        404 => t(not_found).to_owned(),
+        _ => p.detail.unwrap_or(p.title),
+    };
+    view! { <p class="error" role="alert">{text}</p> }
+}
+
 pub fn set_not_found_status() {
     set_status(404);
 }

@@ -4,9 +4,9 @@
 
 use crate::api;
 use crate::i18n::{t, use_lang, T};
-use crate::pages::not_found::set_status;
+use crate::pages::not_found::problem_notice;
 use leenpunt_shared::labels::human_date;
-use leenpunt_shared::{Lang, Problem, Qualification, TrainingSession};
+use leenpunt_shared::{Lang, Qualification, TrainingSession};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,19 +30,6 @@ fn Outcome() -> impl IntoView {
     view! {
         {ok.map(|m| view! { <p class="notice" role="status" id="outcome">{m}</p> })}
         {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
-    }
-}
-
-fn problem_view(p: Problem) -> impl IntoView {
-    set_status(p.status);
-    view! {
-        <p class="error" role="alert">
-            {match p.status {
-                401 => t(T::SignInFirst),
-                404 => t(T::SessionNotFound),
-                _ => t(T::NotAllowed),
-            }}
-        </p>
     }
 }
 
@@ -171,7 +158,7 @@ pub fn Sessions() -> impl IntoView {
                                     Either::Right(view! { <SessionList sessions=s.sessions can_register=s.can_register next=next/> })
                                 }}
                             }),
-                            Err(p) => Either::Right(problem_view(p)),
+                            Err(p) => Either::Right(problem_notice(p, T::SessionNotFound, T::NotAllowed)),
                         }
                     })
                 }}
@@ -223,7 +210,7 @@ pub fn SessionPage() -> impl IntoView {
                                 {s.runs.then(|| view! { <Roster session=session.clone() roster=s.roster.clone() started=s.started/> })}
                             }
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::SessionNotFound, T::NotAllowed)),
                     }
                 })}
             </Suspense>
@@ -378,7 +365,7 @@ pub fn MyTrainings() -> impl IntoView {
                                 }}
                             }).collect_view()}
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::SessionNotFound, T::NotAllowed)),
                     }
                 })}
             </Suspense>
@@ -446,7 +433,7 @@ pub fn TrainingsAdmin() -> impl IntoView {
                                 <button type="submit" class="button primary">{t(T::AddTraining)}</button>
                             </form>
                         }),
-                        Err(p) => Either::Right(problem_view(p)),
+                        Err(p) => Either::Right(problem_notice(p, T::SessionNotFound, T::NotAllowed)),
                     }
                 })}
             </Suspense>

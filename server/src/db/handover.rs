@@ -323,13 +323,7 @@ impl Db {
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_UNIT);
         q.push(" WHERE u.status <> 'afgevoerd'");
         if let Some(partners) = partners {
-            q.push(" AND k.partner_id IN (");
-            let mut list = q.separated(", ");
-            list.push_bind(0i64);
-            for p in partners {
-                list.push_bind(p.0);
-            }
-            q.push(")");
+            super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
         }
         if let Some(kit) = kit {
             q.push(" AND k.slug = ").push_bind(kit.to_owned());
@@ -371,13 +365,7 @@ impl Db {
             .push_bind(today.to_string())
             .push("))");
         if let Some(partners) = partners {
-            q.push(" AND k.partner_id IN (");
-            let mut list = q.separated(", ");
-            list.push_bind(0i64);
-            for p in partners {
-                list.push_bind(p.0);
-            }
-            q.push(")");
+            super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
         }
         q.push(" ORDER BY r.pickup_date, r.id LIMIT 1000");
         Ok(q.build()

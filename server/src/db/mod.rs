@@ -44,6 +44,22 @@ pub(crate) fn classify(err: sqlx::Error) -> DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// Appends ` AND <column> IN (…)` with the ids bound (a 0 first, so an empty list is valid
+/// SQL and matches nothing).
+pub(crate) fn push_in(
+    q: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>,
+    column: &str,
+    ids: impl IntoIterator<Item = i64>,
+) {
+    q.push(" AND ").push(column).push(" IN (");
+    let mut list = q.separated(", ");
+    list.push_bind(0i64);
+    for id in ids {
+        list.push_bind(id);
+    }
+    q.push(")");
+}
+
 impl Db {
     /// Opens (creating if missing) an SQLite database in WAL mode and applies migrations.
     pub async fn open(url: &str) -> DbResult<Db> {

@@ -567,22 +567,10 @@ impl Db {
             q.push(" AND r.user_id = ").push_bind(user.0);
         }
         if let Some(schools) = &f.schools {
-            q.push(" AND r.school_id IN (");
-            let mut list = q.separated(", ");
-            list.push_bind(0i64);
-            for s in schools {
-                list.push_bind(s.0);
-            }
-            q.push(")");
+            super::push_in(&mut q, "r.school_id", schools.iter().map(|x| x.0));
         }
         if let Some(partners) = &f.partners {
-            q.push(" AND k.partner_id IN (");
-            let mut list = q.separated(", ");
-            list.push_bind(0i64);
-            for p in partners {
-                list.push_bind(p.0);
-            }
-            q.push(")");
+            super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
         }
         if let Some(status) = f.status {
             q.push(" AND r.status = ").push_bind(status.code());

@@ -362,13 +362,7 @@ impl Db {
             q.push(" AND t.slug = ").push_bind(t.clone());
         }
         if let Some(partners) = &f.partners {
-            q.push(" AND t.partner_id IN (");
-            let mut list = q.separated(", ");
-            list.push_bind(0i64);
-            for p in partners {
-                list.push_bind(p.0);
-            }
-            q.push(")");
+            super::push_in(&mut q, "t.partner_id", partners.iter().map(|x| x.0));
         }
         if let Some(from) = &f.from {
             q.push(" AND s.starts_at >= ").push_bind(from.clone());
@@ -856,13 +850,8 @@ pub async fn upcoming_sessions(
     q.push_bind(now.to_owned());
     q.push(" AND s.registration_opens <= ")
         .push_bind(now.to_owned());
-    q.push(" AND s.training_type_id IN (");
-    let mut list = q.separated(", ");
-    list.push_bind(0i64);
-    for t in trainings {
-        list.push_bind(t.0);
-    }
-    q.push(") ORDER BY s.starts_at, s.id LIMIT 50");
+    super::push_in(&mut q, "s.training_type_id", trainings.iter().map(|x| x.0));
+    q.push(" ORDER BY s.starts_at, s.id LIMIT 50");
     Ok(q.build()
         .fetch_all(&mut *conn)
         .await?
