@@ -33,7 +33,7 @@ fn main() -> anyhow::Result<()> {
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let clock = FixedClock::on(today);
         let state = build_state(config, Arc::new(clock)).await?;
-        let pool = state.db.pool().clone();
+        let pool = state.db.writer().clone();
         let (user, school): (i64, i64) =
             sqlx::query_as("SELECT user_id, school_id FROM user_roles WHERE role = 'teacher' LIMIT 1")
                 .fetch_one(&pool)

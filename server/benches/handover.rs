@@ -35,7 +35,7 @@ fn main() -> anyhow::Result<()> {
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let clock = FixedClock::on(today);
         let state = build_state(config, Arc::new(clock)).await?;
-        let pool = state.db.pool().clone();
+        let pool = state.db.writer().clone();
         let (kit, point, unit): (i64, i64, i64) = sqlx::query_as(
             "SELECT k.id, x.pickup_point_id, u.id FROM kit_types k \
              JOIN kit_type_pickup_points x ON x.kit_type_id = k.id JOIN units u ON u.kit_type_id = k.id \

@@ -114,7 +114,7 @@ async fn availability_latency(
 }
 
 async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Result<()> {
-    let pool = state.db.pool();
+    let pool = state.db.writer();
     // The loan kit types of one pickup point (not the one whose availability is measured),
     // each with ten more units and no per-school limit, booked in turn: a busy desk.
     let kits: Vec<(i64, String)> = sqlx::query_as(
@@ -248,7 +248,7 @@ fn main() -> anyhow::Result<()> {
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let state = build_state(config, Arc::new(FixedClock::on(today))).await?;
         creation_rate(&state).await?;
-        let pool = state.db.pool().clone();
+        let pool = state.db.writer().clone();
         let have: i64 = sqlx::query_scalar("SELECT count(*) FROM reservations")
             .fetch_one(&pool)
             .await?;

@@ -28,6 +28,9 @@ pub enum AppError {
     /// Too many attempts; try again later.
     #[error("too many requests")]
     TooManyRequests,
+    /// Too many mails asked for one address (or from one client) lately.
+    #[error("too many mails")]
+    TooManyMails,
     /// The request is understood but some fields are wrong; messages are per field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
@@ -53,6 +56,9 @@ pub enum AppError {
     /// A dependency is down (e.g. the database for readiness).
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Too much at once right now (a full queue): 503 with `Retry-After`, nothing written.
+    #[error("busy: {0}")]
+    Busy(&'static str),
     #[error(transparent)]
     Db(DbError),
     #[error(transparent)]
@@ -63,6 +69,7 @@ impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Conflict(msg) => AppError::Conflict(msg),
+            DbError::Busy(why) => AppError::Busy(why),
             other => AppError::Db(other),
         }
     }
@@ -74,12 +81,12 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Unconfirmed => StatusCode::FORBIDDEN,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests | AppError::TooManyMails => StatusCode::TOO_MANY_REQUESTS,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_)
             | AppError::Refused { .. }
             | AppError::TrainingRequired { .. } => StatusCode::CONFLICT,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -140,6 +147,11 @@ impl AppError {
                 "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
                 "Too many failed attempts. Please try again in fifteen minutes.",
             ),
+            AppError::TooManyMails => (
+                "too-many-mails",
+                "Er werden onlangs al genoeg mails naar dit adres gestuurd. Kijk in je mailbox (ook bij de ongewenste mail) of probeer het over een uur opnieuw.",
+                "Enough mails were sent to this address lately. Check your mailbox (also the spam folder) or try again in an hour.",
+            ),
             AppError::Validation(_) => (
                 "validation",
                 "Sommige gegevens kloppen niet",
@@ -154,6 +166,11 @@ impl AppError {
                 "unavailable",
                 "Tijdelijk niet beschikbaar",
                 "Temporarily unavailable",
+            ),
+            AppError::Busy(_) => (
+                "busy",
+                "Het is even erg druk. Probeer het over enkele seconden opnieuw; er werd niets bewaard.",
+                "It is very busy right now. Please try again in a few seconds; nothing was saved.",
             ),
             AppError::Refused { .. }
             | AppError::TrainingRequired { .. }
@@ -182,6 +199,9 @@ impl AppError {
     }
 }
 
+/// What a 503 asks the client to wait before trying again, in seconds.
+const RETRY_AFTER_SECS: &str = "2";
+
 /// Marks a response as an error so the localisation layer can render it in the
 /// requester's language.
 #[derive(Debug, Clone)]
@@ -189,10 +209,18 @@ pub struct ErrorMarker(pub Arc<AppError>);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        if self.status().is_server_error() {
-            tracing::error!(error = ?self, "request failed");
+        match &self {
+            AppError::Busy(why) => tracing::warn!(why, "request shed"),
+            e if e.status().is_server_error() => tracing::error!(error = ?e, "request failed"),
+            _ => {}
         }
         let mut response = problem_response(&self.problem(Lang::default()));
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECS),
+            );
+        }
         response
             .extensions_mut()
             .insert(ErrorMarker(Arc::new(self)));

@@ -202,7 +202,7 @@ async fn the_sign_in_form_redirects_with_a_cookie_or_back_with_a_reason() {
 async fn the_audit_log_is_append_only() {
     let app = TestApp::spawn().await;
     app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
-    let pool = app.state.db.pool();
+    let pool = app.state.db.writer();
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'login'")
         .fetch_one(pool)
         .await

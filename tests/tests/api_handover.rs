@@ -297,7 +297,7 @@ async fn a_revoked_qualification_blocks_the_hand_over_unless_overridden_with_a_r
     let reservation = book(&app, &teacher, 1, "2026-12-02", "2026-12-04").await;
     sqlx::query("UPDATE qualifications SET revoked_at = '2026-11-28T10:00:00+00:00', revoke_reason = 'test' \
                  WHERE user_id = (SELECT id FROM users WHERE email = 'ingetrokken@school.be')")
-        .execute(app.state.db.pool()).await.unwrap();
+        .execute(app.state.db.writer()).await.unwrap();
     app.set_time("2026-12-02T09:00:00Z");
     let desk = app.login(DESK, DEMO_PASSWORD).await.unwrap();
     let code = code_of(&app, "BB-K-01").await;

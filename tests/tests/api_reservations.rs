@@ -558,7 +558,7 @@ async fn two_hundred_concurrent_requests_for_the_last_unit() {
     // Lift the one-per-school limit so every refusal is about units.
     sqlx::query("UPDATE kit_types SET max_per_school = 1000 WHERE slug = ?")
         .bind(CAMERA)
-        .execute(app.state.db.pool())
+        .execute(app.state.db.writer())
         .await
         .unwrap();
     let hash = hash_password(DEMO_PASSWORD);

@@ -125,7 +125,11 @@ fn push_scope(
     cancelled_since: &str,
 ) {
     match scope {
-        FeedScope::User => q.push(" WHERE r.user_id = ").push_bind(owner.0),
+        // One's own bookings, of the schools one still teaches at.
+        FeedScope::User => q.push(" WHERE r.user_id = ").push_bind(owner.0).push(
+            " AND r.school_id IN (SELECT ur.school_id FROM user_roles ur \
+                 WHERE ur.role = 'teacher' AND ur.user_id = r.user_id)",
+        ),
         FeedScope::School(s) => q.push(" WHERE r.school_id = ").push_bind(s.0),
         FeedScope::Kit(k) => q.push(" WHERE r.kit_type_id = ").push_bind(k.0),
         FeedScope::Pickup(p) => q.push(" WHERE r.pickup_point_id = ").push_bind(p.0),
@@ -164,7 +168,7 @@ impl Db {
         .bind(kit)
         .bind(point)
         .bind(now)
-        .fetch_one(self.pool())
+        .fetch_one(self.writer())
         .await
         .map_err(classify)
     }
@@ -206,7 +210,7 @@ impl Db {
         sqlx::query("UPDATE calendar_feeds SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
             .bind(now)
             .bind(id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -517,7 +521,7 @@ impl Db {
         .bind(from)
         .bind(until)
         .bind(slug)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }

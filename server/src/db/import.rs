@@ -6,7 +6,7 @@ use crate::domain::import::{
     KitInput, PartnerInput, PickupPointInput, References, RuleOverrides, SchoolInput, TrainingInput,
 };
 use leenpunt_shared::{Lang, Level, PartnerId};
-use sqlx::{Row, Sqlite, SqliteConnection, Transaction};
+use sqlx::{Row, SqliteConnection};
 use std::collections::HashMap;
 
 /// How many rows an import created and updated.
@@ -14,14 +14,6 @@ use std::collections::HashMap;
 pub struct ImportCounts {
     pub created: u32,
     pub updated: u32,
-}
-
-impl Db {
-    /// A write transaction that takes the write lock up front (`BEGIN IMMEDIATE`), so a
-    /// read-then-write sequence cannot fail halfway with SQLITE_BUSY.
-    pub async fn begin(&self) -> DbResult<Transaction<'static, Sqlite>> {
-        Ok(self.pool().begin_with("BEGIN IMMEDIATE").await?)
-    }
 }
 
 /// What exists now, for checking an import's references.

@@ -10,15 +10,70 @@ pub mod mail;
 pub mod reservations;
 pub mod trainings;
 
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
+use std::borrow::Cow;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
+/// A connection (read-only or the writer's, inside a transaction) that db functions take.
+pub type Conn = sqlx::SqliteConnection;
+
+/// A write transaction on the one writer connection (`BEGIN IMMEDIATE`); dropped without
+/// `commit`, it rolls back.
+pub type WriteTx = Transaction<'static, Sqlite>;
+
 /// The storage handle shared by all requests.
+///
+/// SQLite allows one writer at a time. Instead of letting several connections race for
+/// the write lock (and sleep in SQLite's busy handler), every write goes through **one
+/// writer connection** whose pool hands it out first come, first served; readers use
+/// their own read-only connections and never wait for writers (WAL).
 #[derive(Debug, Clone)]
 pub struct Db {
-    pool: SqlitePool,
+    read: SqlitePool,
+    write: SqlitePool,
+    queue: Arc<WriteQueue>,
+}
+
+/// How many writers may wait for the writer connection before new ones are turned away,
+/// and how long one may wait. Past either, the request is answered 503 + Retry-After
+/// instead of timing out later inside a transaction.
+#[derive(Debug)]
+struct WriteQueue {
+    waiting: AtomicUsize,
+    limit: usize,
+}
+
+/// Writers allowed to wait at once.
+const WRITE_QUEUE_LIMIT: usize = 1024;
+/// The longest a writer waits for the writer connection.
+const WRITE_WAIT: Duration = Duration::from_secs(10);
+/// The longest SQLite waits for a lock held by another process (an outside `sqlite3`,
+/// a backup, another instance).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A place in the writer queue; leaving the queue (by any path) frees it.
+struct QueueTicket<'a>(&'a WriteQueue);
+
+impl WriteQueue {
+    fn enter(&self) -> DbResult<QueueTicket<'_>> {
+        let before = self.waiting.fetch_add(1, Ordering::AcqRel);
+        let ticket = QueueTicket(self);
+        if before >= self.limit {
+            return Err(DbError::Busy("write queue full"));
+        }
+        Ok(ticket)
+    }
+}
+
+impl Drop for QueueTicket<'_> {
+    fn drop(&mut self) {
+        self.0.waiting.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// Storage failures. Constraint violations are told apart so callers can answer 409/422.
@@ -26,10 +81,27 @@ pub struct Db {
 pub enum DbError {
     #[error("unique constraint violated: {0}")]
     Conflict(String),
+    /// A bounded resource (the writer queue, a connection pool, the password hasher) is
+    /// full right now: the request may be repeated shortly (503 + Retry-After).
+    #[error("busy: {0}")]
+    Busy(&'static str),
     #[error(transparent)]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(err: sqlx::Error) -> Self {
+        match err {
+            sqlx::Error::PoolTimedOut => DbError::Busy("no database connection free in time"),
+            // SQLITE_BUSY: another process held the write lock past the busy timeout.
+            sqlx::Error::Database(db) if db.code().as_deref() == Some("5") => {
+                DbError::Busy("database locked by another process")
+            }
+            other => DbError::Sqlx(other),
+        }
+    }
 }
 
 /// Maps engine errors to the cases the application distinguishes.
@@ -39,7 +111,7 @@ pub(crate) fn classify(err: sqlx::Error) -> DbError {
             return DbError::Conflict(db.message().to_owned());
         }
     }
-    DbError::Sqlx(err)
+    DbError::from(err)
 }
 
 pub type DbResult<T> = Result<T, DbError>;
@@ -61,43 +133,132 @@ pub(crate) fn push_in(
 }
 
 impl Db {
-    /// Opens (creating if missing) an SQLite database in WAL mode and applies migrations.
+    /// Opens (creating if missing) an SQLite database in WAL mode and applies migrations:
+    /// one writer connection, and read-only connections for everything else.
     pub async fn open(url: &str) -> DbResult<Db> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5))
+            .busy_timeout(BUSY_TIMEOUT)
             .pragma("temp_store", "memory");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
             .min_connections(1)
-            .connect_with(options)
+            .acquire_timeout(WRITE_WAIT)
+            .after_release(|conn, _| Box::pin(async move { released_cleanly(conn).await }))
+            .connect_with(options.clone())
             .await?;
-        sqlx::migrate!("../migrations").run(&pool).await?;
-        Ok(Db { pool })
+        sqlx::migrate!("../migrations").run(&write).await?;
+        // An in-memory database exists once per connection: readers must share the writer.
+        let read = if url.contains(":memory:") || url.contains("mode=memory") {
+            write.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(8)
+                .min_connections(1)
+                .acquire_timeout(WRITE_WAIT)
+                .after_release(|conn, _| Box::pin(async move { released_cleanly(conn).await }))
+                .connect_with(options.create_if_missing(false).read_only(true))
+                .await?
+        };
+        Ok(Db {
+            read,
+            write,
+            queue: Arc::new(WriteQueue {
+                waiting: AtomicUsize::new(0),
+                limit: WRITE_QUEUE_LIMIT,
+            }),
+        })
     }
 
+    /// The read-only connections.
     pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+        &self.read
+    }
+
+    /// The writer connection's pool, for single-statement writes (auto-committed). Most
+    /// writes should use [`Db::begin`].
+    pub fn writer(&self) -> &SqlitePool {
+        &self.write
+    }
+
+    /// A read-only connection.
+    pub async fn read(&self) -> DbResult<PoolConnection<Sqlite>> {
+        Ok(self.read.acquire().await?)
+    }
+
+    /// Starts a write transaction on the writer connection, waiting in line (fairly, first
+    /// come first served) behind other writers.
+    ///
+    /// Cancellation-safe: the caller may be dropped at any `.await` (a timeout, a client
+    /// that hangs up). Waiting is safe to abandon; the `BEGIN` itself runs in a task of its
+    /// own so it always completes and is either handed over as a transaction (which rolls
+    /// back when dropped) or rolled back; and a connection that still reports an open
+    /// transaction when it comes back is closed rather than reused (`released_cleanly`).
+    pub async fn begin(&self) -> DbResult<WriteTx> {
+        let ticket = self.queue.enter()?;
+        let conn = self.write.acquire().await?;
+        drop(ticket);
+        let begin = tokio::spawn(Transaction::begin(
+            conn,
+            Some(Cow::Borrowed("BEGIN IMMEDIATE")),
+        ));
+        match begin.await {
+            Ok(tx) => Ok(tx?),
+            Err(e) => Err(DbError::Sqlx(sqlx::Error::Protocol(format!(
+                "BEGIN task failed: {e}"
+            )))),
+        }
+    }
+
+    /// Whether the writer can write right now: takes the write lock and lets it go.
+    pub async fn can_write(&self, within: Duration) -> DbResult<()> {
+        let tx = tokio::time::timeout(within, self.begin())
+            .await
+            .map_err(|_| DbError::Busy("writer did not answer in time"))??;
+        tx.rollback().await?;
+        Ok(())
+    }
+
+    /// Writers waiting for the writer connection now.
+    pub fn write_queue_len(&self) -> usize {
+        self.queue.waiting.load(Ordering::Acquire)
     }
 
     /// A trivial round trip, for readiness checks.
     pub async fn ping(&self) -> DbResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT 1").execute(&self.read).await?;
         Ok(())
     }
 
     /// True when the catalogue has no partner services yet (a fresh install).
     pub async fn is_empty(&self) -> DbResult<bool> {
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM partners")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.read)
             .await?;
         Ok(n == 0)
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.read.close().await;
+        self.write.close().await;
     }
+}
+
+/// Whether a connection coming back to its pool may be reused: queued work (a rollback
+/// started by a dropped transaction) is flushed first, and a connection still inside a
+/// transaction is closed (which rolls it back) instead of wedging every later writer.
+async fn released_cleanly(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // Usually a rollback queued by a dropped transaction: let it run, then look again.
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("a connection came back inside a transaction; closing it");
+        return Ok(false);
+    }
+    Ok(true)
 }

@@ -316,7 +316,8 @@ pub struct NewRow<'a> {
     pub held_until: NaiveDate,
     pub status: ReservationStatus,
     pub note: &'a str,
-    pub idempotency_key: Option<&'a str>,
+    /// The client's Idempotency-Key and the fingerprint of what it asked for.
+    pub idempotency_key: Option<(&'a str, &'a str)>,
     /// For an offer from the waiting list.
     pub offer_expires_at: Option<&'a str>,
 }
@@ -328,9 +329,9 @@ pub async fn insert(
 ) -> DbResult<ReservationId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
-           pickup_date, return_date, held_until, status, note, idempotency_key, offer_expires_at, \
-           created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           pickup_date, return_date, held_until, status, note, idempotency_key, \
+           idempotency_fingerprint, offer_expires_at, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(row.kit.0)
     .bind(row.point.0)
@@ -342,7 +343,8 @@ pub async fn insert(
     .bind(row.held_until.to_string())
     .bind(row.status.code())
     .bind(row.note)
-    .bind(row.idempotency_key)
+    .bind(row.idempotency_key.map(|(key, _)| key))
+    .bind(row.idempotency_key.map(|(_, fingerprint)| fingerprint))
     .bind(row.offer_expires_at)
     .bind(now)
     .bind(now)
@@ -352,20 +354,22 @@ pub async fn insert(
     Ok(ReservationId(id))
 }
 
-/// The reservation a user already made with an idempotency key.
+/// The reservation a user already made with an idempotency key, with the fingerprint of
+/// that request (none for reservations made before fingerprints were kept).
 pub async fn by_idempotency_key(
     conn: &mut SqliteConnection,
     user: UserId,
     key: &str,
-) -> DbResult<Option<ReservationId>> {
-    Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM reservations WHERE user_id = ? AND idempotency_key = ?",
+) -> DbResult<Option<(ReservationId, Option<String>)>> {
+    Ok(sqlx::query_as::<_, (i64, Option<String>)>(
+        "SELECT id, idempotency_fingerprint FROM reservations \
+         WHERE user_id = ? AND idempotency_key = ?",
     )
     .bind(user.0)
     .bind(key)
     .fetch_optional(&mut *conn)
     .await?
-    .map(ReservationId))
+    .map(|(id, fingerprint)| (ReservationId(id), fingerprint)))
 }
 
 /// Changes the status (and the staff reason), bumping the revision.
@@ -675,7 +679,7 @@ impl Db {
         point: Option<PickupPointId>,
         period: &ClosedPeriod,
     ) -> DbResult<i64> {
-        let mut conn = self.pool().acquire().await?;
+        let mut conn = self.writer().acquire().await?;
         Ok(insert_closed_period(&mut conn, point, period).await?.0)
     }
 
@@ -733,14 +737,6 @@ impl Db {
         .fetch_optional(self.pool())
         .await?
         .map(|(p,)| p.map(PartnerId)))
-    }
-
-    pub async fn delete_closed_period(&self, id: i64) -> DbResult<()> {
-        sqlx::query("DELETE FROM closed_periods WHERE id = ?")
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
     }
 
     /// A pickup point by slug, with its partner.
@@ -951,6 +947,15 @@ pub struct ClosedPeriodRow {
 }
 
 /// Adds a closed period unless the same one exists; returns its id and whether it is new.
+/// Removes a closed period.
+pub async fn delete_closed_period(conn: &mut SqliteConnection, id: i64) -> DbResult<()> {
+    sqlx::query("DELETE FROM closed_periods WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn insert_closed_period(
     conn: &mut SqliteConnection,
     point: Option<PickupPointId>,

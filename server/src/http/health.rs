@@ -19,7 +19,8 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The service can answer: its database is reachable.
+/// The service can answer: its database is reachable and the writer can take the write
+/// lock (within two seconds).
 #[utoipa::path(get, path = "/readyz", tag = "health", responses(
     (status = 200, body = Readiness),
     (status = 503, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
@@ -30,6 +31,11 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>> {
         .ping()
         .await
         .map_err(|e| AppError::Unavailable(e.to_string()))?;
+    state
+        .db
+        .can_write(std::time::Duration::from_secs(2))
+        .await
+        .map_err(|e| AppError::Unavailable(format!("writer: {e}")))?;
     Ok(Json(Readiness {
         status: "ok".into(),
         database: "ok".into(),

@@ -154,16 +154,13 @@ pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Res
         last,
         reason: reason.to_owned(),
     };
-    let id = db
-        .add_closed_period(point.map(|(id, _)| id), &period)
-        .await?;
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut tx = db.begin().await?;
+    let id =
+        crate::db::reservations::insert_closed_period(&mut tx, point.map(|(id, _)| id), &period)
+            .await?
+            .0;
     crate::db::accounts::audit(
-        &mut conn,
+        &mut tx,
         Some(user),
         "closed_days.add",
         &format!("closed_period:{id}"),
@@ -174,6 +171,7 @@ pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Res
         &chrono::Utc::now().to_rfc3339(),
     )
     .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(ClosedDay {
         id,
         pickup_point: body.pickup_point.clone().filter(|s| !s.trim().is_empty()),
@@ -195,14 +193,10 @@ pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<()> {
     if !may_manage(actor, scope) {
         return Err(AppError::Forbidden);
     }
-    db.delete_closed_period(id).await?;
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut tx = db.begin().await?;
+    crate::db::reservations::delete_closed_period(&mut tx, id).await?;
     crate::db::accounts::audit(
-        &mut conn,
+        &mut tx,
         Some(user),
         "closed_days.remove",
         &format!("closed_period:{id}"),
@@ -210,5 +204,6 @@ pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         &chrono::Utc::now().to_rfc3339(),
     )
     .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(())
 }

@@ -10,6 +10,7 @@ pub mod import;
 pub mod jobs;
 pub mod kit_admin;
 pub mod mailer;
+pub mod passwords;
 pub mod registers;
 pub mod reservations;
 pub mod signup;

@@ -74,22 +74,12 @@ pub async fn set_disabled(
         });
     }
     let now = clock.now().to_rfc3339();
-    if !db
-        .set_disabled(user, disabled.then_some(now.as_str()))
-        .await?
-    {
+    let mut tx = db.begin().await?;
+    if !crate::db::accounts::set_disabled(&mut tx, user, disabled.then_some(now.as_str())).await? {
         return Err(AppError::NotFound);
     }
-    if disabled {
-        db.end_all_sessions(user, &now).await?;
-    }
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
     crate::db::accounts::audit(
-        &mut conn,
+        &mut tx,
         Some(by),
         if disabled {
             "user.disable"
@@ -101,6 +91,7 @@ pub async fn set_disabled(
         &now,
     )
     .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(())
 }
 
@@ -111,15 +102,11 @@ pub async fn remove_role(db: &Db, clock: &dyn Clock, actor: &Actor, grant: i64) 
     if !allows(actor, Action::Invite(role, partner)) {
         return Err(AppError::Forbidden);
     }
-    db.delete_grant(grant).await?;
     let now = clock.now().to_rfc3339();
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut tx = db.begin().await?;
+    crate::db::accounts::delete_grant(&mut tx, grant).await?;
     crate::db::accounts::audit(
-        &mut conn,
+        &mut tx,
         Some(by),
         "user.role-removed",
         &format!("user:{}", user.0),
@@ -127,5 +114,6 @@ pub async fn remove_role(db: &Db, clock: &dyn Clock, actor: &Actor, grant: i64) 
         &now,
     )
     .await?;
+    tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(())
 }
