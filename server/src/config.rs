@@ -33,6 +33,15 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of outgoing mail.
     pub mail_from: String,
+    /// Open client connections at most (keep it well below the process's open-file limit).
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers, also on an idle kept-alive
+    /// connection; slower and idle connections are closed.
+    pub header_timeout_secs: u64,
+    /// Reverse proxies (addresses or CIDR ranges, e.g. `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` is believed for the client address. None by default: the
+    /// socket's peer is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Config {
@@ -47,6 +56,9 @@ impl Default for Config {
             demo_data: true,
             smtp_url: None,
             mail_from: "Leenpunt <noreply@leenpunt.invalid>".into(),
+            max_connections: 512,
+            header_timeout_secs: 15,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -74,6 +86,7 @@ impl Config {
             None => Config::default(),
         };
         config.apply_env(env)?;
+        config.proxies()?;
         Ok(config)
     }
 
@@ -118,10 +131,42 @@ impl Config {
         if let Some(v) = env("LEENPUNT_MAIL_FROM") {
             self.mail_from = v;
         }
+        if let Some(v) = env("LEENPUNT_MAX_CONNECTIONS") {
+            self.max_connections = v.parse().map_err(|_| {
+                ConfigError::Env("LEENPUNT_MAX_CONNECTIONS", "use a whole number".into())
+            })?;
+        }
+        if let Some(v) = env("LEENPUNT_HEADER_TIMEOUT_SECS") {
+            self.header_timeout_secs = v.parse().map_err(|_| {
+                ConfigError::Env("LEENPUNT_HEADER_TIMEOUT_SECS", "use a whole number".into())
+            })?;
+        }
+        if let Some(v) = env("LEENPUNT_TRUSTED_PROXIES") {
+            self.trusted_proxies = v
+                .split(',')
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .collect();
+        }
         if let Some(v) = env("LEENPUNT_DEMO_DATA") {
             self.demo_data = matches!(v.as_str(), "1" | "true" | "yes");
         }
         Ok(())
+    }
+
+    /// The trusted proxies, parsed.
+    pub fn proxies(&self) -> Result<Vec<crate::domain::net::Cidr>, ConfigError> {
+        self.trusted_proxies
+            .iter()
+            .map(|p| {
+                crate::domain::net::Cidr::parse(p).ok_or_else(|| {
+                    ConfigError::Env(
+                        "trusted_proxies",
+                        format!("{p:?} is not an IP address or CIDR range"),
+                    )
+                })
+            })
+            .collect()
     }
 
     pub fn database_url(&self) -> String {

@@ -10,6 +10,7 @@ use crate::service::mailer::{spawn_worker, Mailer};
 use crate::state::AppState;
 use anyhow::Context;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Opens the database (creating and migrating it), loads the demo data into an empty
@@ -64,6 +65,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", config.bind))?;
     let state = build_state(config, Arc::new(SystemClock)).await?;
     let url = state.config.public_url();
+    let limits = ConnectionLimits::from_config(&state.config);
     let db = state.db.clone();
     let app = crate::http::router(state);
     tracing::info!(%url, "Leenpunt is listening");
@@ -75,7 +77,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         }
         println!();
     }
-    serve_app(listener, app, shutdown_signal()).await?;
+    serve_app(listener, app, limits, shutdown_signal()).await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -103,19 +105,92 @@ async fn shutdown_signal() {
     tracing::info!("shutting down, finishing open requests");
 }
 
+/// Limits on the connections one server accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Open connections at most; further clients wait in the kernel's accept queue.
+    pub max_connections: usize,
+    /// A client must send a request's headers within this time, also when a kept-alive
+    /// connection waits for its next request: slow-header and idle connections are closed.
+    pub header_timeout: Duration,
+}
+
+impl ConnectionLimits {
+    pub fn from_config(config: &Config) -> Self {
+        ConnectionLimits {
+            max_connections: config.max_connections.max(1),
+            header_timeout: Duration::from_secs(config.header_timeout_secs.max(1)),
+        }
+    }
+}
+
+/// How long open requests may take to finish once shutdown starts.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
 /// Serves an app on a listener, with the client address available to handlers, until
-/// `shutdown` completes (then in-flight requests finish).
+/// `shutdown` completes (then in-flight requests finish, for at most 30 s).
 pub async fn serve_app(
     listener: TcpListener,
     app: axum::Router,
+    limits: ConnectionLimits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait a little, keep serving.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = app.clone().map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %peer, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("open requests did not finish within the shutdown grace period");
+    }
+    Ok(())
 }
 
 async fn state_has_demo_users(db: &Db) -> bool {

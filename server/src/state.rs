@@ -17,6 +17,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub assets: Arc<Assets>,
     pub leptos: LeptosOptions,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub proxies: Arc<Vec<crate::domain::net::Cidr>>,
     /// Refused long forms, kept so they come back filled in.
     pub drafts: crate::http::drafts::FormDrafts,
 }
@@ -30,6 +32,7 @@ impl AppState {
             .site_addr(config.bind)
             .build();
         AppState {
+            proxies: Arc::new(config.proxies().unwrap_or_default()),
             catalogue: Catalogue::new(db.clone()),
             db,
             clock,

@@ -56,11 +56,13 @@ impl TestApp {
         adjust(&mut config);
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let clock = Arc::new(SettableClock::new(FixedClock::on(today).0));
+        let limits = leenpunt_server::startup::ConnectionLimits::from_config(&config);
         let state = build_state(config, clock.clone()).await.expect("state");
         let app = leenpunt_server::http::router(state.clone());
         tokio::spawn(async move {
             let _ =
-                leenpunt_server::startup::serve_app(listener, app, std::future::pending()).await;
+                leenpunt_server::startup::serve_app(listener, app, limits, std::future::pending())
+                    .await;
         });
         TestApp {
             addr,
@@ -134,7 +136,7 @@ impl TestApp {
         use leenpunt_server::db::trainings::{
             grant, training_row, user_by_email, NewQualification,
         };
-        let mut conn = self.state.db.pool().acquire().await.expect("connection");
+        let mut conn = self.state.db.writer().acquire().await.expect("connection");
         let (user, _) = user_by_email(&mut conn, email)
             .await
             .expect("lookup")
@@ -177,7 +179,7 @@ impl TestApp {
             .await
             .expect("school lookup")
             .expect("demo school");
-        let mut conn = self.state.db.pool().acquire().await.expect("connection");
+        let mut conn = self.state.db.writer().acquire().await.expect("connection");
         insert_user(
             &mut conn,
             &NewUser {
@@ -195,6 +197,8 @@ impl TestApp {
         )
         .await
         .expect("insert teacher");
+        // The writer connection is the only one: give it back before signing in.
+        drop(conn);
         self.login(email, DEMO_PASSWORD)
             .await
             .expect("teacher login")

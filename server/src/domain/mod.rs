@@ -9,6 +9,7 @@ pub mod ical;
 pub mod import;
 pub mod labels;
 pub mod mail;
+pub mod net;
 pub mod policy;
 pub mod reservations;
 pub mod tags;

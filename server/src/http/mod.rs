@@ -11,6 +11,7 @@ pub mod handover;
 pub mod health;
 pub mod kit_admin;
 pub mod lang;
+pub mod limits;
 pub mod openapi;
 pub mod pages;
 pub mod reservations;
@@ -54,7 +55,10 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .merge(lang::routes())
         .merge(api)
-        .layer(axum::middleware::from_fn(auth::csrf))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf,
+        ))
         .layer(axum::middleware::from_fn(security::localize_problems))
         .with_state(state.clone());
     // Outermost first: every response, even a panic or a timeout, gets the security
@@ -71,7 +75,11 @@ pub fn router(state: AppState) -> Router {
             .layer(CompressionLayer::new())
             .layer(axum::middleware::from_fn(security::html_errors))
             .layer(CatchPanicLayer::custom(security::panic_response))
-            .layer(axum::middleware::from_fn(timeout)),
+            .layer(axum::middleware::from_fn(timeout))
+            .layer(axum::middleware::from_fn({
+                let limits = limits::InFlight::default();
+                move |request, next| limits::cap(limits.clone(), request, next)
+            })),
     )
 }
 
