@@ -199,6 +199,7 @@ texts! {
     ForgotTitle => "Wachtwoord vergeten", "Forgotten password";
     ForgotIntro => "Vul je e-mailadres in. Heb je een account, dan krijg je een link om een nieuw wachtwoord te kiezen.", "Enter your e-mail address. If you have an account, you get a link to choose a new password.";
     SendResetLink => "Stuur me een link", "Send me a link";
+    ResetThrottled => "Er werden onlangs al genoeg mails naar dit adres gestuurd. Kijk in je mailbox (ook bij de ongewenste mail) of probeer het over een uur opnieuw.", "Enough mails were sent to this address lately. Check your mailbox (also the spam folder) or try again in an hour.";
     ResetSent => "Als dit adres een account heeft, is er nu een mail met een link onderweg (2 uur geldig).", "If this address has an account, a mail with a link is on its way (valid for 2 hours).";
     ForgotLink => "Wachtwoord vergeten?", "Forgotten your password?";
     NewPasswordTitle => "Kies een nieuw wachtwoord", "Choose a new password";

@@ -88,7 +88,13 @@ fn test(root: &std::path::Path) -> Result<()> {
 
 fn bench(root: &std::path::Path) -> Result<()> {
     let site = site::build(root)?;
-    for name in ["catalogue_search", "reservations", "feeds", "handover"] {
+    for name in [
+        "catalogue_search",
+        "reservations",
+        "feeds",
+        "handover",
+        "traffic",
+    ] {
         tools::step(&format!("benchmark {name}"));
         tools::run(
             Command::new("cargo")

@@ -8,11 +8,14 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn ForgotPassword() -> impl IntoView {
-    let sent = use_query_map().get_untracked().get("verstuurd").is_some();
+    let query = use_query_map().get_untracked();
+    let sent = query.get("verstuurd").is_some();
+    let throttled = query.get("fout").is_some_and(|f| f == "teveel");
     view! {
         <Title text=t(T::ForgotTitle)/>
         <section class="signin-page">
             <h1>{t(T::ForgotTitle)}</h1>
+            {throttled.then(|| view! { <p class="error" role="alert" id="reset-throttled">{t(T::ResetThrottled)}</p> })}
             {if sent {
                 view! { <p class="notice" role="status" id="reset-sent">{t(T::ResetSent)}</p> }.into_any()
             } else {

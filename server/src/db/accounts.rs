@@ -35,27 +35,21 @@ pub struct NewUser {
 
 impl Db {
     pub async fn login_record(&self, email: &Email) -> DbResult<Option<LoginRecord>> {
-        let row = sqlx::query_as::<_, (i64, Option<String>, Option<String>, Option<String>)>(
-            "SELECT id, password_hash, disabled_at, confirmed_at FROM users WHERE email = ?",
-        )
-        .bind(email.as_str())
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.map(|(id, hash, disabled, confirmed)| LoginRecord {
-            id: UserId(id),
-            password_hash: hash,
-            disabled: disabled.is_some(),
-            confirmed: confirmed.is_some(),
-        }))
+        login_record(&mut *self.read().await?, email).await
     }
 
-    /// Failures since `since` for this account and for this client address.
-    pub async fn recent_login_failures(
+    /// Counts a login attempt before its password is checked, atomically with reading
+    /// the recent attempts (on the one writer): of any number of attempts sent at once, no
+    /// more are checked than the limits allow. `Some(id)` when the attempt may go on (the
+    /// row counts as a failure until [`Db::start_session`] clears it), `None` when throttled.
+    pub async fn reserve_login_attempt(
         &self,
         email: &str,
         client: &str,
         since: &str,
-    ) -> DbResult<(u32, u32)> {
+        now: &str,
+    ) -> DbResult<Option<i64>> {
+        let mut tx = self.begin().await?;
         let (by_email, by_client): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT count(*) FROM login_failures WHERE email = ?1 AND at > ?3), \
                     (SELECT count(*) FROM login_failures WHERE client = ?2 AND at > ?3)",
@@ -63,27 +57,31 @@ impl Db {
         .bind(email)
         .bind(client)
         .bind(since)
-        .fetch_one(self.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        Ok((by_email as u32, by_client as u32))
+        if crate::domain::auth::is_throttled(by_email as u32, by_client as u32) {
+            return Ok(None);
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO login_failures (email, client, at) VALUES (?, ?, ?) RETURNING id",
+        )
+        .bind(email)
+        .bind(client)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(id))
     }
 
-    pub async fn record_login_failure(&self, email: &str, client: &str, now: &str) -> DbResult<()> {
-        sqlx::query("INSERT INTO login_failures (email, client, at) VALUES (?, ?, ?)")
-            .bind(email)
-            .bind(client)
-            .bind(now)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// Starts a session: clears the account's failures and stores the session, together.
+    /// Starts a session: clears the account's failures, ends the session the browser had
+    /// before (`previous`, a hash), and stores the new one, together.
     pub async fn start_session(
         &self,
         user: UserId,
         email: &Email,
         id_hash: &str,
+        previous: Option<&str>,
         now: &str,
     ) -> DbResult<()> {
         let mut tx = self.begin().await?;
@@ -91,6 +89,12 @@ impl Db {
             .bind(email.as_str())
             .execute(&mut *tx)
             .await?;
+        if let Some(previous) = previous {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+                .bind(previous)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
         )
@@ -132,7 +136,7 @@ impl Db {
         sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
             .bind(now)
             .bind(id_hash)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -140,7 +144,7 @@ impl Db {
     pub async fn end_session(&self, id_hash: &str) -> DbResult<()> {
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
             .bind(id_hash)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -443,17 +447,6 @@ impl Db {
             .collect())
     }
 
-    /// Disables (or enables again) an account.
-    pub async fn set_disabled(&self, user: UserId, disabled_at: Option<&str>) -> DbResult<bool> {
-        Ok(sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
-            .bind(disabled_at)
-            .bind(user.0)
-            .execute(self.pool())
-            .await?
-            .rows_affected()
-            > 0)
-    }
-
     /// A role grant: (user, role, partner).
     pub async fn grant_row(&self, id: i64) -> DbResult<Option<(UserId, Role, Option<PartnerId>)>> {
         Ok(
@@ -470,12 +463,87 @@ impl Db {
                 }),
         )
     }
+}
 
-    pub async fn delete_grant(&self, id: i64) -> DbResult<()> {
-        sqlx::query("DELETE FROM user_roles WHERE id = ?")
-            .bind(id)
-            .execute(self.pool())
+/// Disables (or enables again) an account; when disabling, its sessions end with it.
+/// False when there is no such account.
+pub async fn set_disabled(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    disabled_at: Option<&str>,
+) -> DbResult<bool> {
+    let found = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+        .bind(disabled_at)
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+        > 0;
+    if found && disabled_at.is_some() {
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user.0)
+            .execute(&mut *conn)
             .await?;
-        Ok(())
     }
+    Ok(found)
+}
+
+/// Takes a role grant away.
+pub async fn delete_grant(conn: &mut SqliteConnection, id: i64) -> DbResult<()> {
+    sqlx::query("DELETE FROM user_roles WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The account behind an address, read on `conn` (inside a write transaction when what
+/// follows depends on it).
+pub async fn login_record(
+    conn: &mut SqliteConnection,
+    email: &Email,
+) -> DbResult<Option<LoginRecord>> {
+    let row = sqlx::query_as::<_, (i64, Option<String>, Option<String>, Option<String>)>(
+        "SELECT id, password_hash, disabled_at, confirmed_at FROM users WHERE email = ?",
+    )
+    .bind(email.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(id, hash, disabled, confirmed)| LoginRecord {
+        id: UserId(id),
+        password_hash: hash,
+        disabled: disabled.is_some(),
+        confirmed: confirmed.is_some(),
+    }))
+}
+
+/// Counts an anonymous mail-sending request to `target` from `client`, atomically with
+/// reading the recent ones (call it in the write transaction that queues the mail).
+/// False, with nothing counted, when a limit is reached.
+pub async fn reserve_mail_request(
+    conn: &mut SqliteConnection,
+    target: &str,
+    client: &str,
+    since: &str,
+    now: &str,
+) -> DbResult<bool> {
+    let (to_target, from_client): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM mail_requests WHERE target = ?1 AND at > ?3), \
+                (SELECT count(*) FROM mail_requests WHERE client = ?2 AND at > ?3)",
+    )
+    .bind(target)
+    .bind(client)
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    if crate::domain::auth::is_mail_throttled(to_target as u32, from_client as u32) {
+        return Ok(false);
+    }
+    sqlx::query("INSERT INTO mail_requests (target, client, at) VALUES (?, ?, ?)")
+        .bind(target)
+        .bind(client)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(true)
 }

@@ -92,6 +92,24 @@ pub fn is_throttled(recent_account_failures: u32, recent_client_failures: u32) -
         || recent_client_failures >= MAX_FAILURES_PER_CLIENT
 }
 
+/// Mails one address may be sent by anonymous requests (sign-up, forgotten password)
+/// within [`MAIL_WINDOW_MINUTES`]: enough to retry, too few to flood someone's mailbox.
+pub const MAX_MAILS_PER_ADDRESS: u32 = 3;
+/// Mail-sending requests one client address may make within the window; high, because a
+/// school (or a whole training's attendance) signs up from one address.
+pub const MAX_MAIL_REQUESTS_PER_CLIENT: u32 = 300;
+/// How far back mail-sending requests count.
+pub const MAIL_WINDOW_MINUTES: i64 = 60;
+
+pub fn mail_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::minutes(MAIL_WINDOW_MINUTES)
+}
+
+/// Whether an anonymous request that sends mail must be refused.
+pub fn is_mail_throttled(recent_to_address: u32, recent_from_client: u32) -> bool {
+    recent_to_address >= MAX_MAILS_PER_ADDRESS || recent_from_client >= MAX_MAIL_REQUESTS_PER_CLIENT
+}
+
 /// A session ends after this long without a request…
 pub const SESSION_IDLE_HOURS: i64 = 24;
 /// …and in any case this long after login.
@@ -164,6 +182,13 @@ mod tests {
         assert!(!is_throttled(9, 49));
         assert!(is_throttled(10, 0));
         assert!(is_throttled(0, 50));
+    }
+
+    #[test]
+    fn mail_throttling_limits() {
+        assert!(!is_mail_throttled(2, 299));
+        assert!(is_mail_throttled(3, 0));
+        assert!(is_mail_throttled(0, 300));
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum CsvIssue {
     BadPart(String),
     NotForKind,
     TooLong(usize),
+    /// A control character (NUL and the like) in a cell.
+    ControlCharacter,
 }
 
 impl CsvIssue {
@@ -65,6 +67,14 @@ impl CsvIssue {
             (NotForKind, Lang::En) => "not allowed for this kind of entry".into(),
             (TooLong(max), Lang::Nl) => format!("te lang (maximaal {max} tekens)"),
             (TooLong(max), Lang::En) => format!("too long (at most {max} characters)"),
+            (ControlCharacter, Lang::Nl) => {
+                "bevat een onzichtbaar stuurteken (bv. NUL); sla het bestand opnieuw op als CSV"
+                    .into()
+            }
+            (ControlCharacter, Lang::En) => {
+                "contains an invisible control character (e.g. NUL); save the file as CSV again"
+                    .into()
+            }
         }
     }
 }
@@ -118,12 +128,13 @@ impl Row<'_> {
         });
     }
 
-    /// The trimmed cell (empty when the column is absent; that is reported once per file).
+    /// The trimmed cell (empty when the column is absent; that is reported once per file),
+    /// without the quote our export puts before a value a spreadsheet would run.
     pub fn text(&self, column: &str) -> String {
         self.columns
             .get(column)
             .and_then(|i| self.record.get(*i))
-            .map(|s| s.trim().to_owned())
+            .map(|s| unguard(s.trim()).to_owned())
             .unwrap_or_default()
     }
 
@@ -248,6 +259,15 @@ pub fn read_table<T>(
             Ok(record) => {
                 let line = record.position().map(|p| p.line()).unwrap_or(0);
                 let before = errors.len();
+                for (i, cell) in record.iter().enumerate() {
+                    if cell.chars().any(is_forbidden_control) {
+                        errors.push(RowError {
+                            line,
+                            column: headers.get(i).unwrap_or_default().trim().to_owned(),
+                            issue: CsvIssue::ControlCharacter,
+                        });
+                    }
+                }
                 let mut row = Row {
                     line,
                     record: &record,
@@ -276,13 +296,70 @@ pub fn read_table<T>(
     }
 }
 
-/// Writes a table; values are quoted by the csv writer where needed.
+/// Control characters a text cell may not hold (tab and line breaks may).
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Characters that make a spreadsheet treat a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as exported: one that a spreadsheet would run as a formula gets a leading `'`
+/// (OWASP's advice against CSV injection); [`unguard`] takes it off on import.
+pub fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_START) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The reverse of [`guard`].
+pub fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
+}
+
+/// Writes a table for people (spreadsheets): values are quoted by the csv writer where
+/// needed and guarded against formula injection.
 pub fn write_table(columns: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(columns);
     for row in rows {
-        let _ = writer.write_record(&row);
+        let _ = writer.write_record(row.iter().map(|c| guard(c).into_owned()));
     }
     let bytes = writer.into_inner().unwrap_or_default();
     String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_guarded_on_export_and_restored_on_import() {
+        for cell in ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx"] {
+            assert!(guard(cell).starts_with('\''), "{cell}");
+            assert_eq!(unguard(&guard(cell)), cell);
+        }
+        assert_eq!(guard("Bee-Bot"), "Bee-Bot");
+        assert_eq!(unguard("'quoted on purpose"), "'quoted on purpose");
+        let csv = write_table(&["a", "b"], [vec!["=1+1".to_owned(), "ok".to_owned()]]);
+        assert_eq!(csv, "a,b\n'=1+1,ok\n");
+        let rows = read_table(&csv, &["a", "b"], |row| Some(row.text("a"))).unwrap();
+        assert_eq!(rows, ["=1+1"]);
+    }
+
+    #[test]
+    fn control_characters_are_refused_with_their_column() {
+        let errors =
+            read_table("a,b\nx,y\u{0}z\n", &["a", "b"], |row| Some(row.text("a"))).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].column, "b");
+        assert_eq!(errors[0].line, 2);
+        assert_eq!(errors[0].issue, CsvIssue::ControlCharacter);
+        assert!(read_table("a\n\"line\nbreak\"\n", &["a"], |row| Some(row.text("a"))).is_ok());
+    }
 }

@@ -64,11 +64,28 @@ impl Who {
     }
 }
 
-fn client_address(parts: &axum::http::Extensions) -> String {
-    parts
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+/// The client's address (behind trusted proxies, from `X-Forwarded-For`), for throttles.
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> std::result::Result<Self, Self::Rejection> {
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(ClientAddr("unknown".into()));
+        };
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientAddr(
+            crate::domain::net::client_address(peer.ip(), forwarded, &state.proxies).to_string(),
+        ))
+    }
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
@@ -85,8 +102,24 @@ fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
 
 const SESSION_MAX_AGE: i64 = crate::domain::auth::SESSION_ABSOLUTE_DAYS * 24 * 3600;
 
-async fn start(state: &AppState, email: &str, password: &str, client: &str) -> Result<HeaderValue> {
-    match accounts::login(&state.db, state.clock.as_ref(), email, password, client).await {
+async fn start(
+    state: &AppState,
+    headers: &HeaderMap,
+    email: &str,
+    password: &str,
+    client: &str,
+) -> Result<HeaderValue> {
+    let previous = session_token(headers);
+    match accounts::login(
+        &state.db,
+        state.clock.as_ref(),
+        email,
+        password,
+        client,
+        previous.as_deref(),
+    )
+    .await
+    {
         Ok((token, _)) => Ok(session_cookie(state, &token, SESSION_MAX_AGE)),
         Err(LoginError::Invalid) => Err(AppError::BadCredentials),
         Err(LoginError::Throttled) => Err(AppError::TooManyRequests),
@@ -101,13 +134,17 @@ async fn start(state: &AppState, email: &str, password: &str, client: &str) -> R
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
     (status = 429, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]
-pub async fn create_session(State(state): State<AppState>, request: Request) -> Result<Response> {
-    let client = client_address(request.extensions());
+pub async fn create_session(
+    State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    request: Request,
+) -> Result<Response> {
+    let headers = request.headers().clone();
     let body = axum::body::to_bytes(request.into_body(), 64 * 1024)
         .await
         .map_err(|_| bad_body())?;
     let login: LoginRequest = serde_json::from_slice(&body).map_err(|_| bad_body())?;
-    let cookie = start(&state, &login.email, &login.password, &client).await?;
+    let cookie = start(&state, &headers, &login.email, &login.password, &client).await?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
@@ -176,11 +213,12 @@ struct LoginForm {
 /// The sign-in form of the `/aanmelden` page (works without JavaScript).
 async fn form_login(
     State(state): State<AppState>,
-    ConnectInfoOpt(client): ConnectInfoOpt,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = super::lang::safe_next(form.next);
-    match start(&state, &form.email, &form.password, &client).await {
+    match start(&state, &headers, &form.email, &form.password, &client).await {
         Ok(cookie) => (
             StatusCode::SEE_OTHER,
             [
@@ -222,46 +260,42 @@ async fn form_logout(State(state): State<AppState>, headers: HeaderMap) -> Respo
         .into_response()
 }
 
-/// The client address when the server was started with connect info, else "unknown".
-struct ConnectInfoOpt(String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ConnectInfoOpt {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _: &S,
-    ) -> std::result::Result<Self, Self::Rejection> {
-        Ok(ConnectInfoOpt(client_address(&parts.extensions)))
-    }
-}
-
 /// Refuses state-changing requests that a browser sends on behalf of another site.
 /// `Origin` (or, without it, `Sec-Fetch-Site`) must say the request comes from this site.
 /// Requests without either header are not from a browser form or script and carry no
 /// ambient authority worth forging.
-pub async fn csrf(request: Request, next: Next) -> Response {
+pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || same_site(request.headers()) {
+    if safe || same_site(request.headers(), &state.config.public_url()) {
         next.run(request).await
     } else {
         AppError::Forbidden.into_response()
     }
 }
 
-fn same_site(headers: &HeaderMap) -> bool {
+/// Whether a request comes from this site: its `Origin` has the scheme of the public
+/// address and either its host or the `Host` the request was sent to (a proxy may keep
+/// the public name). `http://` pages cannot forge requests to an `https://` site.
+fn same_site(headers: &HeaderMap, public_url: &str) -> bool {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    match (get("origin"), get("host")) {
-        (Some(origin), Some(host)) => {
-            origin.split_once("://").map(|(_, authority)| authority) == Some(host)
-        }
-        (Some(_), None) => false,
-        (None, _) => {
-            get("sec-fetch-site").is_none_or(|site| site == "same-origin" || site == "none")
-        }
+    let (public_scheme, public_authority) = public_url
+        .trim_end_matches('/')
+        .split_once("://")
+        .unwrap_or(("http", public_url));
+    let public_authority = public_authority.split('/').next().unwrap_or_default();
+    match get("origin") {
+        Some(origin) => match origin.split_once("://") {
+            Some((scheme, authority)) => {
+                scheme.eq_ignore_ascii_case(public_scheme)
+                    && (authority.eq_ignore_ascii_case(public_authority)
+                        || get("host").is_some_and(|host| authority.eq_ignore_ascii_case(host)))
+            }
+            None => false,
+        },
+        None => get("sec-fetch-site").is_none_or(|site| site == "same-origin" || site == "none"),
     }
 }
 
@@ -283,21 +317,60 @@ mod tests {
 
     #[test]
     fn same_site_rules() {
-        assert!(same_site(&headers(&[
-            ("origin", "http://127.0.0.1:3000"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!same_site(&headers(&[
-            ("origin", "https://evil.example"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!same_site(&headers(&[
-            ("origin", "null"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!same_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(same_site(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(same_site(&headers(&[])), "non-browser clients");
+        let public = "http://127.0.0.1:3000";
+        assert!(same_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            public
+        ));
+        assert!(!same_site(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            public
+        ));
+        assert!(!same_site(
+            &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]),
+            public
+        ));
+        assert!(!same_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            public
+        ));
+        assert!(same_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            public
+        ));
+        assert!(same_site(&headers(&[]), public), "non-browser clients");
+    }
+
+    #[test]
+    fn the_scheme_counts() {
+        let public = "https://leenpunt.example.be";
+        assert!(same_site(
+            &headers(&[
+                ("origin", "https://leenpunt.example.be"),
+                ("host", "10.0.0.7:3000")
+            ]),
+            public
+        ));
+        assert!(!same_site(
+            &headers(&[
+                ("origin", "http://leenpunt.example.be"),
+                ("host", "leenpunt.example.be")
+            ]),
+            public
+        ));
+        assert!(!same_site(
+            &headers(&[
+                ("origin", "https://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            "http://127.0.0.1:3000"
+        ));
     }
 
     #[test]

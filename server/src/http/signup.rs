@@ -1,6 +1,6 @@
 //! Signing up, confirming the address, the school list, and the development mailbox.
 
-use super::auth::Who;
+use super::auth::{ClientAddr, Who};
 use super::lang::ReqLang;
 use crate::db::mail::OutboxMail;
 use crate::domain::auth::TokenProblem;
@@ -37,10 +37,13 @@ pub fn routes() -> Router<AppState> {
 #[utoipa::path(post, path = "/api/v1/signup", tag = "accounts", request_body = SignUpForm, responses(
     (status = 202, description = "A confirmation mail is on its way"),
     (status = 422, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Too many mails for this address or from this client lately", body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+    (status = 503, description = "Too busy right now; nothing was saved", body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn api_sign_up(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    ClientAddr(client): ClientAddr,
     Json(form): Json<SignUpForm>,
 ) -> Result<StatusCode> {
     match sign_up(
@@ -48,6 +51,7 @@ pub async fn api_sign_up(
         state.clock.now(),
         &state.config.public_url(),
         lang,
+        &client,
         &form,
     )
     .await
@@ -56,6 +60,7 @@ pub async fn api_sign_up(
         Err(SignUpError::Invalid(errors)) => Err(AppError::Validation(
             errors.into_iter().map(|(_, _, e)| e).collect(),
         )),
+        Err(SignUpError::Throttled) => Err(AppError::TooManyMails),
         Err(SignUpError::Db(e)) => Err(e.into()),
     }
 }
@@ -106,20 +111,26 @@ pub struct NewPassword {
 /// Mails a reset link if the address has an account; the answer is always 202.
 #[utoipa::path(post, path = "/api/v1/password-reset", tag = "accounts", request_body = ResetRequest, responses(
     (status = 202, description = "If the address has an account, a mail is on its way"),
+    (status = 429, description = "Too many mails for this address or from this client lately", body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn api_request_reset(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    ClientAddr(client): ClientAddr,
     super::reservations::ApiJson(body): super::reservations::ApiJson<ResetRequest>,
 ) -> Result<StatusCode> {
-    crate::service::signup::request_reset(
+    let sent = crate::service::signup::request_reset(
         &state.db,
         state.clock.now(),
         &state.config.public_url(),
         lang,
+        &client,
         &body.email,
     )
     .await?;
+    if !sent {
+        return Err(AppError::TooManyMails);
+    }
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -197,21 +208,24 @@ pub struct ResetForm {
 async fn form_request_reset(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    ClientAddr(client): ClientAddr,
     axum::Form(form): axum::Form<ResetForm>,
 ) -> Result<Response> {
-    crate::service::signup::request_reset(
+    let sent = crate::service::signup::request_reset(
         &state.db,
         state.clock.now(),
         &state.config.public_url(),
         lang,
+        &client,
         &form.email,
     )
     .await?;
-    Ok((
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, "/wachtwoord-vergeten?verstuurd=1")],
-    )
-        .into_response())
+    let location = if sent {
+        "/wachtwoord-vergeten?verstuurd=1"
+    } else {
+        "/wachtwoord-vergeten?fout=teveel"
+    };
+    Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
 }
 
 async fn form_reset(
@@ -365,17 +379,28 @@ async fn form_accept(
 async fn form_sign_up(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
+    ClientAddr(client): ClientAddr,
     axum::Form(form): axum::Form<SignUpForm>,
 ) -> Result<Response> {
-    let location = match sign_up(
+    let outcome = sign_up(
         &state.db,
         state.clock.now(),
         &state.config.public_url(),
         lang,
+        &client,
         &form,
     )
     .await
-    {
+    .map_err(|e| match e {
+        // Shown at the e-mail field, like any other reason the form was refused.
+        SignUpError::Throttled => SignUpError::Invalid(vec![(
+            "email".into(),
+            "teveel",
+            leenpunt_shared::FieldError::new("email", AppError::TooManyMails.problem(lang).title),
+        )]),
+        other => other,
+    });
+    let location = match outcome {
         Ok(()) => "/account-aanmaken?verstuurd=1".to_owned(),
         Err(SignUpError::Invalid(errors)) => {
             let mut pairs: Vec<(String, String)> = errors
@@ -391,6 +416,7 @@ async fn form_sign_up(
             )
         }
         Err(SignUpError::Db(e)) => return Err(e.into()),
+        Err(SignUpError::Throttled) => return Err(AppError::TooManyMails),
     };
     Ok(axum::response::Redirect::to(&location).into_response())
 }

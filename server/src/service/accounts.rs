@@ -3,8 +3,7 @@
 use crate::db::accounts::NewUser;
 use crate::db::{Db, DbError};
 use crate::domain::auth::{
-    check_session, dummy_hash, hash_password, is_throttled, throttle_window_start, verify_password,
-    SessionCheck,
+    check_session, dummy_hash, hash_password, throttle_window_start, SessionCheck,
 };
 use crate::domain::clock::Clock;
 use crate::domain::policy::{Actor, RoleGrant};
@@ -46,20 +45,32 @@ pub fn token_hash(token: &str) -> String {
         .collect()
 }
 
-/// Checks the credentials and starts a session. Returns the cookie value.
+/// Checks the credentials and starts a session. Returns the cookie value. `previous` is
+/// the session cookie the browser already had, if any: it ends with the new login.
+///
+/// The attempt is counted before the password is checked, so a burst of attempts sent at
+/// once is throttled like the same attempts sent one by one.
 pub async fn login(
     db: &Db,
     clock: &dyn Clock,
     email: &str,
     password: &str,
     client: &str,
+    previous: Option<&str>,
 ) -> Result<(String, UserId), LoginError> {
     let now = clock.now();
     let key = email.trim().to_lowercase();
-    let (by_account, by_client) = db
-        .recent_login_failures(&key, client, &throttle_window_start(now).to_rfc3339())
-        .await?;
-    if is_throttled(by_account, by_client) {
+    let stamp = now.to_rfc3339();
+    if db
+        .reserve_login_attempt(
+            &key,
+            client,
+            &throttle_window_start(now).to_rfc3339(),
+            &stamp,
+        )
+        .await?
+        .is_none()
+    {
         return Err(LoginError::Throttled);
     }
     let record = match Email::parse(email) {
@@ -72,23 +83,18 @@ pub async fn login(
         .and_then(|(_, r)| r.password_hash.clone())
         .unwrap_or_else(|| dummy_hash().to_owned());
     // Always verify (against a dummy hash when there is no account): equal timing.
-    let password = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .unwrap_or(false);
+    let matches = super::passwords::verify(password, &hash).await?;
     match record {
         Some((_, r)) if matches && !r.disabled && !r.confirmed => Err(LoginError::Unconfirmed),
         Some((email, r)) if matches && !r.disabled && r.password_hash.is_some() => {
             let (token, token_hash) = new_session_secret();
-            db.start_session(r.id, &email, &token_hash, &now.to_rfc3339())
+            let previous = previous.map(self::token_hash);
+            db.start_session(r.id, &email, &token_hash, previous.as_deref(), &stamp)
                 .await?;
             Ok((token, r.id))
         }
-        _ => {
-            db.record_login_failure(&key, client, &now.to_rfc3339())
-                .await?;
-            Err(LoginError::Invalid)
-        }
+        // The attempt already counts as a failure.
+        _ => Err(LoginError::Invalid),
     }
 }
 

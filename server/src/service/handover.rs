@@ -192,7 +192,7 @@ pub async fn hand_over(
         .await?
         .ok_or(AppError::NotFound)?;
     if !allows(actor, Action::HandleReservationsOf(record.partner)) {
-        return Err(AppError::Forbidden);
+        return Err(hidden(actor));
     }
     let (unit, replaced) = unit_of(&mut tx, &code, lang).await?;
     if replaced {
@@ -527,11 +527,7 @@ pub async fn handover_screen(
         .await?
         .ok_or(AppError::NotFound)?;
     if !allows(actor, Action::HandleReservationsOf(record.partner)) {
-        return Err(if actor.user.is_none() {
-            AppError::Unauthorized
-        } else {
-            AppError::Forbidden
-        });
+        return Err(hidden(actor));
     }
     let today = today(clock);
     Ok(HandoverScreen {
@@ -755,6 +751,19 @@ pub async fn retag(db: &Db, clock: &dyn Clock, actor: &Actor, unit: UnitId) -> R
 pub async fn daily(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<(usize, usize)> {
     let today = today(clock);
     let now = clock.now().to_rfc3339();
+    // Most minutes there is nothing to do: look first on a read connection, so the job
+    // does not take the write lock (and delay a booking) for nothing.
+    {
+        let mut conn = db.read().await?;
+        let no_show_before = today - Duration::days(NO_SHOW_GRACE_DAYS);
+        if store::newly_overdue(&mut conn, today).await?.is_empty()
+            && store::no_show_candidates(&mut conn, no_show_before)
+                .await?
+                .is_empty()
+        {
+            return Ok((0, 0));
+        }
+    }
     let mut tx = db.begin().await?;
     let overdue = store::newly_overdue(&mut tx, today).await?;
     for id in &overdue {
@@ -834,4 +843,14 @@ pub async fn back_in_service(
     store::close_tickets(&mut tx, unit, by, &clock.now().to_rfc3339()).await?;
     tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(())
+}
+
+/// What someone who may not handle a reservation learns about it: to sign in first, or
+/// (signed in) that there is no such reservation, the same answer as for a missing id.
+fn hidden(actor: &Actor) -> AppError {
+    if actor.user.is_none() {
+        AppError::Unauthorized
+    } else {
+        AppError::NotFound
+    }
 }

@@ -269,6 +269,12 @@ pub(crate) async fn tell(
     Ok(())
 }
 
+/// What a booking request asks for, as a fingerprint for its Idempotency-Key.
+fn request_fingerprint(body: &NewReservation) -> String {
+    let canonical = serde_json::to_vec(body).unwrap_or_default();
+    crate::service::accounts::token_hash(&String::from_utf8_lossy(&canonical))
+}
+
 /// Books a reservation. With an idempotency key, a retry returns the first answer's
 /// reservation (`replayed = true`) instead of booking twice.
 pub async fn create(
@@ -284,9 +290,19 @@ pub async fn create(
     let now_instant = clock.now();
     let now = now_instant.to_rfc3339();
     let today = today(clock);
+    let fingerprint = request_fingerprint(body);
     let mut tx = db.begin().await?;
     if let Some(key) = idempotency_key {
-        if let Some(id) = store::by_idempotency_key(&mut tx, user, key).await? {
+        if let Some((id, first)) = store::by_idempotency_key(&mut tx, user, key).await? {
+            if first.is_some_and(|first| first != fingerprint) {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    "Idempotency-Key",
+                    match lang {
+                        Lang::Nl => "Deze Idempotency-Key werd al gebruikt voor een andere aanvraag. Gebruik een nieuwe sleutel voor een nieuwe aanvraag.",
+                        Lang::En => "This Idempotency-Key was already used for a different request. Use a new key for a new request.",
+                    },
+                )]));
+            }
             let record = store::record_by_id(&mut tx, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -367,7 +383,7 @@ pub async fn create(
             held_until: accepted.held_until,
             status: accepted.status,
             note: body.note.trim(),
-            idempotency_key,
+            idempotency_key: idempotency_key.map(|key| (key, fingerprint.as_str())),
             offer_expires_at: None,
         },
         &now,
@@ -530,9 +546,11 @@ async fn bookable(
 }
 
 /// Whether someone may see a reservation at all.
+/// Borrowers see their school's reservations while they teach there (a teacher who left
+/// the school no longer sees, changes or cancels even their own); desk staff their
+/// partner's.
 fn can_see(actor: &Actor, r: &ReservationRecord) -> bool {
-    actor.user == Some(r.user)
-        || allows(actor, Action::ViewSchool(r.school))
+    allows(actor, Action::ViewSchool(r.school))
         || allows(actor, Action::HandleReservationsOf(r.partner))
 }
 
@@ -595,7 +613,7 @@ pub async fn change(
     if !can_see(actor, &record) {
         return Err(AppError::NotFound);
     }
-    let borrower_side = record.user == user || allows(actor, Action::ReserveFor(record.school));
+    let borrower_side = allows(actor, Action::ReserveFor(record.school));
     let desk = allows(actor, Action::HandleReservationsOf(record.partner));
     let pickup = parse_day(&record.view.pickup_date).unwrap_or(today);
     let status = record.view.status;
@@ -771,7 +789,18 @@ pub async fn list(
 ) -> Result<Vec<Reservation>> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
     match scope {
-        Scope::Mine => filter.user = Some(user),
+        Scope::Mine => {
+            // Only bookings of schools one still teaches at.
+            filter.user = Some(user);
+            filter.schools = Some(
+                actor
+                    .grants
+                    .iter()
+                    .filter(|g| g.role == Role::Teacher)
+                    .filter_map(|g| g.school)
+                    .collect(),
+            );
+        }
         Scope::Desk => {
             if !actor.is_admin() {
                 let partners: Vec<PartnerId> = actor
@@ -948,6 +977,13 @@ pub async fn offer_freed(
 pub async fn lapse_offers(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<usize> {
     let now = clock.now().to_rfc3339();
     let today = today(clock);
+    // Nothing lapsed (most minutes): no write lock taken.
+    if store::lapsed_offers(&mut *db.read().await?, &now)
+        .await?
+        .is_empty()
+    {
+        return Ok(0);
+    }
     let mut tx = db.begin().await?;
     let lapsed = store::lapsed_offers(&mut tx, &now).await?;
     let mut kits = std::collections::BTreeSet::new();

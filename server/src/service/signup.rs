@@ -1,10 +1,12 @@
 //! Signing up as a teacher and confirming the e-mail address.
 
 use super::accounts::token_hash;
-use crate::db::accounts::{audit, insert_user, NewUser};
+use crate::db::accounts::{audit, insert_user, login_record, reserve_mail_request, NewUser};
 use crate::db::mail::{confirm_user, enqueue, find_token, insert_token, use_token};
 use crate::db::{Db, DbError};
-use crate::domain::auth::{check_password, check_token, hash_password, TokenProblem, TokenPurpose};
+use crate::domain::auth::{
+    check_password, check_token, mail_window_start, TokenProblem, TokenPurpose,
+};
 use crate::domain::mail::{already_registered, confirm_address};
 use crate::domain::policy::RoleGrant;
 use base64::Engine;
@@ -26,6 +28,9 @@ pub enum SignUpError {
     /// Per-field problems: (field, machine code, message).
     #[error("invalid sign-up")]
     Invalid(Vec<(String, &'static str, FieldError)>),
+    /// Too many mails asked for this address or from this client lately.
+    #[error("too many sign-ups")]
+    Throttled,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -47,12 +52,15 @@ pub(crate) fn random_token() -> String {
 
 /// Creates an unconfirmed teacher account and mails a confirmation link. When the address
 /// already has an account, that account's owner gets a mail instead, and the answer is the
-/// same: the form never reveals who has an account.
+/// same, in the same time (the password is hashed either way, before the write lock is
+/// taken): the form never reveals who has an account. `client` is the requester's address
+/// for the mail throttle.
 pub async fn sign_up(
     db: &Db,
     now: DateTime<Utc>,
     public_url: &str,
     lang: Lang,
+    client: &str,
     form: &SignUpForm,
 ) -> Result<(), SignUpError> {
     let nl = lang == Lang::Nl;
@@ -113,9 +121,21 @@ pub async fn sign_up(
         return Err(SignUpError::Invalid(errors));
     };
 
+    let password_hash = super::passwords::hash(&form.password).await?;
     let stamp = now.to_rfc3339();
     let mut tx = db.begin().await?;
-    if db.login_record(&email).await?.is_some() {
+    if !reserve_mail_request(
+        &mut tx,
+        email.as_str(),
+        client,
+        &mail_window_start(now).to_rfc3339(),
+        &stamp,
+    )
+    .await?
+    {
+        return Err(SignUpError::Throttled);
+    }
+    if login_record(&mut tx, &email).await?.is_some() {
         enqueue(
             &mut tx,
             &already_registered(lang, &email, &format!("{public_url}/aanmelden")),
@@ -128,14 +148,7 @@ pub async fn sign_up(
     let user = NewUser {
         email: email.clone(),
         name: name.to_owned(),
-        password_hash: Some(
-            tokio::task::spawn_blocking({
-                let p = form.password.clone();
-                move || hash_password(&p)
-            })
-            .await
-            .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))?,
-        ),
+        password_hash: Some(password_hash),
         confirmed: false,
         grants: vec![RoleGrant {
             role: Role::Teacher,
@@ -156,7 +169,7 @@ pub async fn sign_up(
     )
     .await?;
     let link = format!("{public_url}/bevestig/{token}");
-    enqueue(&mut tx, &confirm_address(lang, &email, name, &link), &stamp).await?;
+    enqueue(&mut tx, &confirm_address(lang, &email, &link), &stamp).await?;
     audit(
         &mut tx,
         Some(id),
@@ -205,27 +218,35 @@ pub async fn confirm(
 }
 
 /// Mails a password-reset link when the address has an account that is not disabled. The
-/// answer is the same either way: the form never reveals who has an account.
+/// answer is the same either way: the form never reveals who has an account. `Ok(false)`
+/// when too many links were asked for this address (or from this client) lately, whether
+/// or not it has an account.
 pub async fn request_reset(
     db: &Db,
     now: DateTime<Utc>,
     public_url: &str,
     lang: Lang,
+    client: &str,
     email: &str,
-) -> Result<(), DbError> {
+) -> Result<bool, DbError> {
     let Ok(email) = Email::parse(email) else {
-        return Ok(());
+        return Ok(true);
     };
-    let Some(record) = db.login_record(&email).await? else {
-        return Ok(());
-    };
-    if record.disabled {
-        return Ok(());
-    }
     let stamp = now.to_rfc3339();
+    let mut tx = db.begin().await?;
+    let since = mail_window_start(now).to_rfc3339();
+    if !reserve_mail_request(&mut tx, email.as_str(), client, &since, &stamp).await? {
+        return Ok(false);
+    }
+    let record = match login_record(&mut tx, &email).await? {
+        Some(record) if !record.disabled => record,
+        _ => {
+            tx.commit().await.map_err(DbError::from)?;
+            return Ok(true);
+        }
+    };
     let token = random_token();
     let expires = (now + TokenPurpose::Reset.lifetime()).to_rfc3339();
-    let mut tx = db.begin().await?;
     insert_token(
         &mut tx,
         &token_hash(&token),
@@ -252,7 +273,7 @@ pub async fn request_reset(
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;
-    Ok(())
+    Ok(true)
 }
 
 /// Why a new password was not set.
@@ -291,17 +312,17 @@ async fn password_by_token(
     password: &str,
 ) -> Result<Result<(), ResetProblem>, DbError> {
     let hash = token_hash(token);
-    let mut tx = db.begin().await?;
-    let Some((user, expires, used)) = find_token(&mut tx, &hash, purpose).await? else {
-        return Ok(Err(ResetProblem::Token(TokenProblem::Unknown)));
+    // Check on a read connection and hash the password before taking the write lock;
+    // then check the token again inside the write (it may have been used meanwhile).
+    let checked = {
+        let mut conn = db.read().await?;
+        token_user(&mut conn, now, &hash, purpose).await?
     };
-    let expires = DateTime::parse_from_rfc3339(&expires)
-        .map(|d| d.with_timezone(&Utc))
-        .unwrap_or(now);
-    if let Err(problem) = check_token(now, expires, used) {
-        return Ok(Err(ResetProblem::Token(problem)));
-    }
-    let email = crate::db::mail::user_email(&mut tx, user)
+    let user = match checked {
+        Ok(user) => user,
+        Err(problem) => return Ok(Err(ResetProblem::Token(problem))),
+    };
+    let email = crate::db::mail::user_email(&mut *db.read().await?, user)
         .await?
         .and_then(|e| Email::parse(&e).ok());
     if let Some(email) = &email {
@@ -309,12 +330,13 @@ async fn password_by_token(
             return Ok(Err(ResetProblem::Password(problem)));
         }
     }
-    let password_hash = tokio::task::spawn_blocking({
-        let p = password.to_owned();
-        move || hash_password(&p)
-    })
-    .await
-    .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(e.to_string())))?;
+    let password_hash = super::passwords::hash(password).await?;
+    let mut tx = db.begin().await?;
+    match token_user(&mut tx, now, &hash, purpose).await? {
+        Ok(same) if same == user => {}
+        Ok(_) => return Ok(Err(ResetProblem::Token(TokenProblem::Unknown))),
+        Err(problem) => return Ok(Err(ResetProblem::Token(problem))),
+    }
     let stamp = now.to_rfc3339();
     use_token(&mut tx, &hash, &stamp).await?;
     crate::db::mail::set_password(&mut tx, user, &password_hash, &stamp).await?;
@@ -333,6 +355,22 @@ async fn password_by_token(
     .await?;
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// The account a mailed token of a purpose is for, if the token is still good.
+async fn token_user(
+    conn: &mut crate::db::Conn,
+    now: DateTime<Utc>,
+    hash: &str,
+    purpose: TokenPurpose,
+) -> Result<Result<leenpunt_shared::UserId, TokenProblem>, DbError> {
+    let Some((user, expires, used)) = find_token(conn, hash, purpose).await? else {
+        return Ok(Err(TokenProblem::Unknown));
+    };
+    let expires = DateTime::parse_from_rfc3339(&expires)
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or(now);
+    Ok(check_token(now, expires, used).map(|()| user))
 }
 
 /// Whom to invite, as what.

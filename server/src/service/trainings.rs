@@ -991,6 +991,16 @@ pub async fn grant_by_hand(
     body: &GrantBody,
 ) -> Result<i64> {
     let by = actor.user.ok_or(AppError::Unauthorized)?;
+    // Only those who may grant some qualification learn anything from this endpoint (such
+    // as whether an address has an account): everyone else is refused before any lookup.
+    let may_grant_some = actor.is_admin()
+        || actor.grants.iter().any(|g| {
+            g.partner
+                .is_some_and(|p| allows(actor, Action::GrantQualificationsOf(p)))
+        });
+    if !may_grant_some {
+        return Err(AppError::Forbidden);
+    }
     let nl = lang == Lang::Nl;
     let now = clock.now().to_rfc3339();
     let mut errors = Vec::new();
@@ -1022,6 +1032,11 @@ pub async fn grant_by_hand(
     }
     let mut tx = db.begin().await?;
     let training = store::training_row(&mut tx, body.training.trim()).await?;
+    if let Some(t) = &training {
+        if !allows(actor, Action::GrantQualificationsOf(t.partner)) {
+            return Err(AppError::Forbidden);
+        }
+    }
     if training.is_none() {
         errors.push(FieldError::new(
             "training",
