@@ -2,6 +2,7 @@
 //! cases where a use case needs more than one storage call.
 
 pub mod accounts;
+pub mod backup;
 pub mod catalogue;
 pub mod closed_days;
 pub mod feeds;
@@ -12,6 +13,7 @@ pub mod kit_admin;
 pub mod mailer;
 pub mod registers;
 pub mod reservations;
+pub mod restore;
 pub mod signup;
 pub mod trainings;
 pub mod users;
