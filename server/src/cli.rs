@@ -51,7 +51,7 @@ pub enum Command {
         action: UserAction,
     },
     /// Copy the database and the uploaded photos into a new directory, consistently, while
-    /// the server runs (see docs/backup.md).
+    /// the server runs (README: Backups).
     Backup {
         /// A new or empty directory; it receives `leenpunt.db` and `photos/`.
         target: PathBuf,
@@ -204,6 +204,7 @@ async fn backup_command(config: &Config, target: &std::path::Path) -> i32 {
     let photos = config.data_dir.join(crate::service::backup::PHOTOS_DIR);
     match crate::service::backup::backup(&config.database_url(), &photos, target).await {
         Ok(s) => {
+            s.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
             println!(
                 "backup written to {}: {} bytes, {} reservations, {} photos; integrity check ok",
                 s.database.display(),
@@ -225,6 +226,7 @@ async fn restore_command(config: &Config, source: &std::path::Path, force: bool)
     let photos = config.data_dir.join(crate::service::backup::PHOTOS_DIR);
     match crate::service::restore::restore(source, &config.database_url(), &photos, force).await {
         Ok(s) => {
+            s.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
             println!(
                 "restored {} ({} reservations) and {} photos; integrity check ok",
                 s.database.display(),

@@ -294,4 +294,30 @@ async fn restore_never_replaces_a_database_by_accident() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+
+    // A photo the catalogue names but nobody uploaded (a CSV import can do that) was
+    // already missing: backup and restore say so and still succeed.
+    sqlx::query(
+        "INSERT INTO kit_photos (kit_type_id, position, url, alt) \
+         SELECT id, 99, '/fotos/nooit-geupload.png', 'x' FROM kit_types WHERE slug = ?",
+    )
+    .bind(BEE_BOT)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    let second = dir.path().join("backup-2");
+    let photos = app.state.config.data_dir.join("photos");
+    let url = app.state.config.database_url();
+    let summary = leenpunt_server::service::backup::backup(&url, &photos, &second)
+        .await
+        .unwrap();
+    assert_eq!(summary.warnings.len(), 1, "{:?}", summary.warnings);
+    assert!(summary.warnings[0].contains("nooit-geupload.png"));
+    let other = dir.path().join("data-3");
+    let url = format!("sqlite://{}", other.join("leenpunt.db").display());
+    let restored =
+        leenpunt_server::service::restore::restore(&second, &url, &other.join("photos"), false)
+            .await
+            .unwrap();
+    assert_eq!(restored.warnings.len(), 1, "{:?}", restored.warnings);
 }

@@ -50,6 +50,9 @@ pub struct BackupSummary {
     pub database_bytes: u64,
     pub photos: usize,
     pub reservations: i64,
+    /// Photos the catalogue names that were already missing from the data folder (e.g. a
+    /// CSV import naming a file never uploaded): reported, not a reason to fail.
+    pub warnings: Vec<String>,
 }
 
 /// Backs up the database at `database_url` and the photos in `photos_dir` into the new (or
@@ -81,12 +84,18 @@ pub async fn backup(
             return Err(e);
         }
     };
-    let mut problems = report.problems.clone();
+    let (mut problems, mut warnings) = (report.problems.clone(), Vec::new());
     let (from, to) = (photos_dir.to_path_buf(), target.join(PHOTOS_DIR));
     let copied = tokio::task::spawn_blocking(move || copy_photos(&from, &to))
         .await
         .map_err(|e| BackupError::Refused(format!("the photo copy stopped: {e}")))??;
-    problems.extend(missing_photos(&target.join(PHOTOS_DIR), &report.photos));
+    for name in missing_photos(&target.join(PHOTOS_DIR), &report.photos) {
+        if photos_dir.join(&name).is_file() {
+            problems.push(format!("photo {name} was not copied"));
+        } else {
+            warnings.push(missing_warning(&name, photos_dir));
+        }
+    }
     if !problems.is_empty() {
         let _ = std::fs::remove_file(&part);
         return Err(BackupError::Unsound(problems));
@@ -101,6 +110,7 @@ pub async fn backup(
         database_bytes,
         photos: copied,
         reservations: report.reservations,
+        warnings,
     })
 }
 
@@ -161,13 +171,20 @@ pub(crate) fn copy_photos(from: &Path, to: &Path) -> Result<usize, BackupError> 
     Ok(count)
 }
 
-/// The photos a database names that are not in `dir`, as problems.
+/// The photos a database names that are not in `dir`.
 pub(crate) fn missing_photos(dir: &Path, names: &[String]) -> Vec<String> {
     names
         .iter()
         .filter(|name| !dir.join(name).is_file())
-        .map(|name| format!("photo {name} is missing"))
+        .cloned()
         .collect()
+}
+
+pub(crate) fn missing_warning(name: &str, dir: &Path) -> String {
+    format!(
+        "the catalogue names photo /fotos/{name}, which is not in {}",
+        dir.display()
+    )
 }
 
 /// Makes a fully written file durable under its final name: fsync, rename, fsync the folder.
@@ -208,7 +225,7 @@ mod tests {
         assert_eq!(copy_photos(&from, &to).unwrap(), 1, "again: nothing breaks");
         assert_eq!(
             missing_photos(&to, &["abc.png".into(), "zzz.webp".into()]),
-            vec!["photo zzz.webp is missing".to_owned()]
+            vec!["zzz.webp".to_owned()]
         );
         assert_eq!(copy_photos(&dir.path().join("none"), &to).unwrap(), 0);
     }

@@ -2,7 +2,7 @@
 //! the server is stopped. The database is checked first and replaces the old one in a single
 //! rename, so a crash leaves either the old database or the whole restored one.
 
-use super::backup::{copy_photos, finish_file, io, missing_photos, BackupError};
+use super::backup::{copy_photos, finish_file, io, missing_photos, missing_warning, BackupError};
 use super::backup::{DB_FILE, PHOTOS_DIR};
 use crate::db::backup::{check_copy, database_file, known_schema_version};
 use std::path::{Path, PathBuf};
@@ -13,6 +13,9 @@ pub struct RestoreSummary {
     pub database: PathBuf,
     pub photos: usize,
     pub reservations: i64,
+    /// Photos the database names that the backup does not hold: restored anyway (the
+    /// database matters more), but said.
+    pub warnings: Vec<String>,
 }
 
 /// Restores the backup directory `source` into the database at `database_url` and the photo
@@ -82,11 +85,13 @@ async fn place(
     }
     std::fs::copy(backup, part).map_err(io(format!("copying {}", backup.display())))?;
     let report = check_copy(part).await?;
-    let mut problems = report.problems.clone();
-    problems.extend(missing_photos(&source.join(PHOTOS_DIR), &report.photos));
-    if !problems.is_empty() {
-        return Err(BackupError::Unsound(problems));
+    if !report.problems.is_empty() {
+        return Err(BackupError::Unsound(report.problems));
     }
+    let warnings = missing_photos(&source.join(PHOTOS_DIR), &report.photos)
+        .iter()
+        .map(|name| missing_warning(name, &source.join(PHOTOS_DIR)))
+        .collect();
     if report.schema_version > known_schema_version() {
         return Err(BackupError::Refused(format!(
             "the backup comes from a newer Leenpunt (schema {}, this program knows {}): \
@@ -115,6 +120,7 @@ async fn place(
         database: database.to_path_buf(),
         photos,
         reservations: report.reservations,
+        warnings,
     })
 }
 
