@@ -2,7 +2,7 @@
 //! uploaded photos) in one directory that standard tools can restore, checked before it is
 //! declared good. See docs/backup.md for the layout and the reasoning.
 
-use crate::db::backup::{check_copy, database_file, snapshot, CopyReport};
+use crate::db::backup::{check_copy, database_file, snapshot};
 use crate::db::DbError;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -29,12 +29,6 @@ pub enum BackupError {
     },
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<sqlx::Error> for BackupError {
-    fn from(e: sqlx::Error) -> Self {
-        BackupError::Db(e.into())
-    }
 }
 
 /// Wraps an I/O error with what was being done.
@@ -77,18 +71,24 @@ pub async fn backup(
     }
     prepare_target(target)?;
     let part = target.join(format!(".{DB_FILE}.part"));
-    let report = match snapshot_and_check(database_url, &part).await {
-        Ok(report) => report,
-        Err(e) => {
-            let _ = std::fs::remove_file(&part);
-            return Err(e);
-        }
-    };
-    let (mut problems, mut warnings) = (report.problems.clone(), Vec::new());
-    let (from, to) = (photos_dir.to_path_buf(), target.join(PHOTOS_DIR));
-    let copied = tokio::task::spawn_blocking(move || copy_photos(&from, &to))
-        .await
-        .map_err(|e| BackupError::Refused(format!("the photo copy stopped: {e}")))??;
+    let result = write(database_url, photos_dir, target, &part).await;
+    if result.is_err() {
+        let _ = std::fs::remove_file(&part);
+    }
+    result
+}
+
+async fn write(
+    database_url: &str,
+    photos_dir: &Path,
+    target: &Path,
+    part: &Path,
+) -> Result<BackupSummary, BackupError> {
+    snapshot(database_url, part).await?;
+    let report = check_copy(part).await?;
+    let mut problems = report.problems;
+    let copied = copy_photos_off_thread(photos_dir, &target.join(PHOTOS_DIR)).await?;
+    let mut warnings = Vec::new();
     for name in missing_photos(&target.join(PHOTOS_DIR), &report.photos) {
         if photos_dir.join(&name).is_file() {
             problems.push(format!("photo {name} was not copied"));
@@ -97,11 +97,10 @@ pub async fn backup(
         }
     }
     if !problems.is_empty() {
-        let _ = std::fs::remove_file(&part);
         return Err(BackupError::Unsound(problems));
     }
     let database = target.join(DB_FILE);
-    finish_file(&part, &database)?;
+    finish_file(part, &database)?;
     let database_bytes = std::fs::metadata(&database)
         .map_err(io(format!("reading {}", database.display())))?
         .len();
@@ -114,9 +113,12 @@ pub async fn backup(
     })
 }
 
-async fn snapshot_and_check(url: &str, part: &Path) -> Result<CopyReport, BackupError> {
-    snapshot(url, part).await?;
-    Ok(check_copy(part).await?)
+/// `copy_photos` on a blocking thread, so a server sharing the runtime is not held up.
+pub(crate) async fn copy_photos_off_thread(from: &Path, to: &Path) -> Result<usize, BackupError> {
+    let (from, to) = (from.to_path_buf(), to.to_path_buf());
+    tokio::task::spawn_blocking(move || copy_photos(&from, &to))
+        .await
+        .map_err(|e| io("copying photos")(std::io::Error::other(e)))?
 }
 
 /// A backup goes into a new or empty directory, so one backup never mixes with another.

@@ -2,8 +2,10 @@
 //! the server is stopped. The database is checked first and replaces the old one in a single
 //! rename, so a crash leaves either the old database or the whole restored one.
 
-use super::backup::{copy_photos, finish_file, io, missing_photos, missing_warning, BackupError};
-use super::backup::{DB_FILE, PHOTOS_DIR};
+use super::backup::{
+    copy_photos_off_thread, finish_file, io, missing_photos, missing_warning, BackupError, DB_FILE,
+    PHOTOS_DIR,
+};
 use crate::db::backup::{check_copy, database_file, known_schema_version};
 use std::path::{Path, PathBuf};
 
@@ -101,10 +103,7 @@ async fn place(
         )));
     }
     // Photos first: the database appears only when every photo it names is in place.
-    let (from, to) = (source.join(PHOTOS_DIR), photos_dir.to_path_buf());
-    let photos = tokio::task::spawn_blocking(move || copy_photos(&from, &to))
-        .await
-        .map_err(|e| BackupError::Refused(format!("the photo copy stopped: {e}")))??;
+    let photos = copy_photos_off_thread(&source.join(PHOTOS_DIR), photos_dir).await?;
     // A stale -wal would be replayed into the restored file and corrupt it, so it goes
     // before the rename.
     for file in companions(database) {
