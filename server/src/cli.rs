@@ -1,4 +1,5 @@
-//! The command line: serve (default), and catalogue/school import and export.
+//! The command line: serve (default), catalogue/school import and export, accounts, and
+//! backup/restore.
 
 use crate::config::Config;
 use crate::db::accounts::NewUser;
@@ -48,6 +49,20 @@ pub enum Command {
     User {
         #[command(subcommand)]
         action: UserAction,
+    },
+    /// Copy the database and the uploaded photos into a new directory, consistently, while
+    /// the server runs (README: Backups).
+    Backup {
+        /// A new or empty directory; it receives `leenpunt.db` and `photos/`.
+        target: PathBuf,
+    },
+    /// Put a backup made by `leenpunt backup` back in place. Stop the server first.
+    Restore {
+        /// The directory `leenpunt backup` wrote.
+        source: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -105,6 +120,14 @@ pub enum CsvAction {
 
 /// Runs a non-serve command. Returns the process exit code.
 pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
+    // These work on the database files and must not create or migrate one.
+    match &command {
+        Command::Backup { target } => return Ok(backup_command(&config, target).await),
+        Command::Restore { source, force } => {
+            return Ok(restore_command(&config, source, *force).await)
+        }
+        _ => {}
+    }
     if config.database_url.is_none() {
         std::fs::create_dir_all(&config.data_dir)?;
     }
@@ -114,6 +137,7 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
     let now = chrono::Utc::now().to_rfc3339();
     let code = match command {
         Command::Serve => unreachable!("serve is handled by main"),
+        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
         Command::Catalogue {
             action: CsvAction::Import { file, lang },
         } => {
@@ -173,6 +197,49 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
     };
     db.close().await;
     Ok(code)
+}
+
+/// `leenpunt backup <target>`. Returns the exit code.
+async fn backup_command(config: &Config, target: &std::path::Path) -> i32 {
+    let photos = config.data_dir.join(crate::service::backup::PHOTOS_DIR);
+    match crate::service::backup::backup(&config.database_url(), &photos, target).await {
+        Ok(s) => {
+            s.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+            println!(
+                "backup written to {}: {} bytes, {} reservations, {} photos; integrity check ok",
+                s.database.display(),
+                s.database_bytes,
+                s.reservations,
+                s.photos
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("backup failed: {e}");
+            1
+        }
+    }
+}
+
+/// `leenpunt restore <source> [--force]`. Returns the exit code.
+async fn restore_command(config: &Config, source: &std::path::Path, force: bool) -> i32 {
+    let photos = config.data_dir.join(crate::service::backup::PHOTOS_DIR);
+    match crate::service::restore::restore(source, &config.database_url(), &photos, force).await {
+        Ok(s) => {
+            s.warnings.iter().for_each(|w| eprintln!("warning: {w}"));
+            println!(
+                "restored {} ({} reservations) and {} photos; integrity check ok",
+                s.database.display(),
+                s.reservations,
+                s.photos
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("restore failed: {e}");
+            1
+        }
+    }
 }
 
 fn report_import(
@@ -294,4 +361,28 @@ fn generate_password() -> String {
     (0..20)
         .map(|_| ALPHABET[rand::Rng::random_range(&mut rng, 0..ALPHABET.len())] as char)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_and_restore_are_spelled_as_documented() {
+        let cli = Cli::try_parse_from(["leenpunt", "backup", "/srv/backup/x"]).unwrap();
+        assert!(
+            matches!(cli.command, Some(Command::Backup { target }) if target.as_os_str() == "/srv/backup/x")
+        );
+        let cli = Cli::try_parse_from(["leenpunt", "restore", "x"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Restore { force: false, .. })
+        ));
+        let cli = Cli::try_parse_from(["leenpunt", "restore", "x", "--force"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Restore { force: true, .. })
+        ));
+        assert!(Cli::try_parse_from(["leenpunt", "backup"]).is_err());
+    }
 }

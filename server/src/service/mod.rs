@@ -2,6 +2,7 @@
 //! cases where a use case needs more than one storage call.
 
 pub mod accounts;
+pub mod backup;
 pub mod catalogue;
 pub mod closed_days;
 pub mod feeds;
@@ -13,6 +14,7 @@ pub mod mailer;
 pub mod passwords;
 pub mod registers;
 pub mod reservations;
+pub mod restore;
 pub mod signup;
 pub mod trainings;
 pub mod users;
