@@ -74,7 +74,11 @@ const URL_COLUMNS: &[(&str, &str)] = &[
 ];
 
 /// Fields that are stored but shown on no page (so the marker is expected nowhere).
-const NOT_SHOWN: &[&str] = &[];
+const NOT_SHOWN: &[&str] = &[
+    // Kept for the record and the API; no page shows them.
+    "training_types.description",
+    "qualifications.reason",
+];
 
 async fn post_form(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> String {
     let r = app
@@ -325,7 +329,8 @@ async fn pages(app: &TestApp, drafts: &[String]) -> Vec<String> {
     let units = strings(
         app,
         "SELECT CAST(u.id AS TEXT) FROM units u JOIN kit_types k ON k.id = u.kit_type_id \
-        WHERE k.slug = 'bee-bot-set-klein' LIMIT 2",
+        WHERE k.slug = 'bee-bot-set-klein' \
+        ORDER BY EXISTS (SELECT 1 FROM maintenance_tickets m WHERE m.unit_id = u.id) DESC, u.id LIMIT 2",
     )
     .await;
     let sessions = strings(
