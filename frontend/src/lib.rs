@@ -9,7 +9,7 @@ pub mod ssr;
 
 use leenpunt_shared::Lang;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Title};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -65,7 +65,6 @@ pub fn App() -> impl IntoView {
     provide_context(page_lang());
     provide_context(page_user());
     view! {
-        <Title formatter=|page: String| if page.is_empty() { "Leenpunt".to_owned() } else { format!("{page} · Leenpunt") }/>
         <Router>
             <components::layout::Layout>
                 <Routes fallback=pages::not_found::NotFound>

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod catalogue;
 pub mod handover;
+pub mod html;
 pub mod ids;
 pub mod labels;
 pub mod lang;

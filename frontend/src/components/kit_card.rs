@@ -1,6 +1,7 @@
 //! A catalogue entry in a result list.
 
 use crate::i18n::{t, use_lang, T};
+use leenpunt_shared::html::safe_url;
 use leenpunt_shared::KitSummary;
 use leptos::prelude::*;
 
@@ -16,7 +17,7 @@ pub fn KitCard(kit: KitSummary) -> impl IntoView {
     view! {
         <li class="kit-card">
             <article>
-                {kit.photo.map(|p| view! { <img src=p.url alt=p.alt loading="lazy" width="400" height="300"/> })}
+                {kit.photo.filter(|p| safe_url(&p.url).is_some()).map(|p| view! { <img src=p.url alt=p.alt loading="lazy" width="400" height="300"/> })}
                 <div class="kit-card-body">
                     <p class="kind-badge" data-kind=kit.kind.code()>{kit.kind.label(lang)}</p>
                     <h3><a href=href>{kit.title}</a></h3>

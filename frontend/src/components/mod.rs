@@ -8,3 +8,4 @@ pub mod pager;
 pub mod reserve;
 pub mod scanner;
 pub mod search_form;
+pub mod text;

@@ -1,11 +1,11 @@
 //! Admin lists: the audit log and the development mailbox. Server-rendered, read-only.
 
 use crate::api;
+use crate::components::text::PageTitle;
 use crate::i18n::{t, T};
 use crate::pages::not_found::set_status;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 fn refused(status: u16) -> impl IntoView {
     set_status(status);
@@ -16,7 +16,7 @@ fn refused(status: u16) -> impl IntoView {
 pub fn AuditLog() -> impl IntoView {
     let entries = Resource::new(|| (), |_| api::audit());
     view! {
-        <Title text=t(T::AuditTitle)/>
+        <PageTitle text=t(T::AuditTitle)/>
         <section class="admin-page">
             <h1>{t(T::AuditTitle)}</h1>
             <p class="hint">{t(T::AuditIntro)}</p>
@@ -53,7 +53,7 @@ pub fn AuditLog() -> impl IntoView {
 pub fn Mailbox() -> impl IntoView {
     let mails = Resource::new(|| (), |_| api::mailbox());
     view! {
-        <Title text=t(T::MailboxTitle)/>
+        <PageTitle text=t(T::MailboxTitle)/>
         <section class="admin-page">
             <h1>{t(T::MailboxTitle)}</h1>
             <p class="hint">{t(T::MailboxIntro)}</p>

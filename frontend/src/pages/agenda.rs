@@ -2,13 +2,13 @@
 //! revocable. Server-rendered with plain form posts; a new link is shown once.
 
 use crate::api;
+use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::set_status;
 use leenpunt_shared::labels::human_date;
 use leenpunt_shared::query::encode_component;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The subscribe links for a freshly made feed URL.
@@ -48,7 +48,7 @@ pub fn Agenda() -> impl IntoView {
     let revoked = query.get("ingetrokken").is_some();
     let error = query.get("fout");
     view! {
-        <Title text=t(T::AgendaTitle)/>
+        <PageTitle text=t(T::AgendaTitle)/>
         <section class="agenda-page">
             <h1>{t(T::AgendaTitle)}</h1>
             <p class="hint">{t(T::AgendaIntro)}</p>
@@ -162,7 +162,7 @@ pub fn DeskAgendaPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=t(T::DeskAgendaTitle)/>
+        <PageTitle text=t(T::DeskAgendaTitle)/>
         <section class="desk-agenda-page">
             <h1>{t(T::DeskAgendaTitle)}</h1>
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>

@@ -6,6 +6,7 @@
 //! wasm every one of those is a plain link or GET form that works the same way.
 
 use crate::api;
+use crate::components::text::PageTitle;
 use crate::components::{
     facets::FacetPanel, kit_card::KitCard, pager::Pager, search_form::SearchForm,
 };
@@ -13,7 +14,6 @@ use crate::i18n::{t, use_lang, T};
 use leenpunt_shared::{CatalogueQuery, Lang, SearchResults};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 const PARAMS: [&str; 8] = [
@@ -44,7 +44,7 @@ pub fn CataloguePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=t(T::CatalogueTitle)/>
+        <PageTitle text=t(T::CatalogueTitle)/>
         <h1 class="page-title">{t(T::CatalogueTitle)}</h1>
         <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {

@@ -2,12 +2,12 @@
 //! form posts, server-rendered (no wasm).
 
 use crate::api;
+use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::set_status;
 use leenpunt_shared::labels::human_date;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -18,7 +18,7 @@ pub fn ClosedDays() -> impl IntoView {
     let ok = query.get("ok").is_some();
     let error = query.get("fout");
     view! {
-        <Title text=t(T::ClosedDaysTitle)/>
+        <PageTitle text=t(T::ClosedDaysTitle)/>
         <section class="closed-days-page">
             <h1>{t(T::ClosedDaysTitle)}</h1>
             <p class="hint">{t(T::ClosedDaysIntro)}</p>

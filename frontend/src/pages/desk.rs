@@ -5,6 +5,7 @@
 //! form posts, server-rendered (no wasm).
 
 use crate::api;
+use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::{problem_notice, set_status};
 use leenpunt_shared::handover::LoanLine;
@@ -12,7 +13,6 @@ use leenpunt_shared::labels::human_date;
 use leenpunt_shared::{Lang, Reservation};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The `?ok=` / `?fout=` outcome of a scan, as a notice that screen readers announce and
@@ -83,7 +83,7 @@ pub fn Today() -> impl IntoView {
     let lang = use_lang();
     let screen = Resource::new(|| (), |_| api::desk_today());
     view! {
-        <Title text=t(T::TodayTitle)/>
+        <PageTitle text=t(T::TodayTitle)/>
         <section class="today-page">
             <h1>{t(T::TodayTitle)}</h1>
             <ScanOutcome/>
@@ -172,7 +172,7 @@ pub fn Handover() -> impl IntoView {
         .unwrap_or_default();
     let screen = Resource::new(move || id, api::handover);
     view! {
-        <Title text=t(T::HandoverTitle)/>
+        <PageTitle text=t(T::HandoverTitle)/>
         <section class="handover-page">
             <h1>{t(T::HandoverTitle)}</h1>
             <ScanOutcome/>
@@ -231,7 +231,7 @@ pub fn Handover() -> impl IntoView {
 #[component]
 pub fn ReturnStart() -> impl IntoView {
     view! {
-        <Title text=t(T::TakeBackTitle)/>
+        <PageTitle text=t(T::TakeBackTitle)/>
         <section class="return-page">
             <h1>{t(T::TakeBackTitle)}</h1>
             <ScanOutcome/>
@@ -254,7 +254,7 @@ pub fn ReturnCheck() -> impl IntoView {
         .unwrap_or_default();
     let screen = Resource::new(move || code.clone(), api::return_screen);
     view! {
-        <Title text=t(T::TakeBackTitle)/>
+        <PageTitle text=t(T::TakeBackTitle)/>
         <section class="return-page">
             <h1>{t(T::TakeBackTitle)}</h1>
             <ScanOutcome/>
@@ -310,7 +310,7 @@ pub fn UnitPage() -> impl IntoView {
     let screen = Resource::new(move || id, api::unit);
     let user = use_context::<crate::CurrentUser>().unwrap_or_default();
     view! {
-        <Title text=t(T::UnitTitle)/>
+        <PageTitle text=t(T::UnitTitle)/>
         <section class="unit-page">
             <ScanOutcome/>
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
@@ -391,7 +391,7 @@ fn unit_status(code: &str, lang: Lang) -> &'static str {
 pub fn Labels() -> impl IntoView {
     let screen = Resource::new(|| (), |_| api::labels());
     view! {
-        <Title text=t(T::LabelsTitle)/>
+        <PageTitle text=t(T::LabelsTitle)/>
         <section class="labels-page">
             <h1>{t(T::LabelsTitle)}</h1>
             <p class="hint">{t(T::LabelsIntro)}</p>
@@ -442,7 +442,7 @@ pub fn ScanPage() -> impl IntoView {
     let user = use_context::<crate::CurrentUser>().unwrap_or_default();
     let decoder = decoder_url();
     view! {
-        <Title text=t(T::ScannerTitle)/>
+        <PageTitle text=t(T::ScannerTitle)/>
         <section class="scan-page">
             {if user.desk {
                 Either::Left(view! {

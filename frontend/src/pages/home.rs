@@ -1,15 +1,16 @@
 use crate::components::search_form::SearchForm;
+use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use leenpunt_shared::{CatalogueQuery, Theme};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let lang = use_lang();
     let empty = Signal::stored(CatalogueQuery::default());
     view! {
-        <Title text=""/>
+        <PageTitle text=""/>
         <Meta name="description" content=t(T::Tagline)/>
         <section class="hero">
             <h1>{t(T::HomeTitle)}</h1>

@@ -2,12 +2,14 @@
 
 use crate::api;
 use crate::components::reserve::{PointChoice, ReservePanel};
+use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::{set_not_found_status, Missing};
+use leenpunt_shared::html::safe_url;
 use leenpunt_shared::{KitDetail, Lang, LoanRules};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -93,7 +95,7 @@ fn KitView(kit: KitDetail) -> impl IntoView {
         }
     });
     view! {
-        <Title text=kit.title.clone()/>
+        <PageTitle text=kit.title.clone()/>
         <Meta name="description" content=kit.summary.clone()/>
         <nav class="breadcrumb" aria-label=t(T::Breadcrumb)>
             <a href="/catalogus">{t(T::CatalogueTitle)}</a>
@@ -108,7 +110,7 @@ fn KitView(kit: KitDetail) -> impl IntoView {
             </header>
             <div class="kit-columns">
                 <div class="kit-main">
-                    {photo.map(|p| view! { <img class="kit-photo" src=p.url alt=p.alt width="800" height="600"/> })}
+                    {photo.filter(|p| safe_url(&p.url).is_some()).map(|p| view! { <img class="kit-photo" src=p.url alt=p.alt width="800" height="600"/> })}
                     <section aria-labelledby="about">
                         <h2 id="about">{t(T::Description)}</h2>
                         {paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
@@ -165,7 +167,7 @@ fn KitView(kit: KitDetail) -> impl IntoView {
                             </ul>
                         </section>
                     })}
-                    {kit.external_url.clone().map(|url| view! {
+                    {kit.external_url.clone().filter(|url| safe_url(url).is_some()).map(|url| view! {
                         <p><a class="button primary" href=url rel="external noopener">{t(T::MoreInfo)}</a></p>
                     })}
                     <section aria-labelledby="contact">

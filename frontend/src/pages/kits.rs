@@ -4,12 +4,12 @@
 //! CSV, so a screen and an import always agree.
 
 use crate::api;
+use crate::components::text::{PageTitle, TextArea};
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::problem_notice;
 use leenpunt_shared::Lang;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A field's label and hint, by its CSV column.
@@ -267,7 +267,7 @@ fn long(name: &str) -> bool {
 pub fn KitList() -> impl IntoView {
     let screen = Resource::new(|| (), |_| api::editable_kits());
     view! {
-        <Title text=t(T::KitsAdminTitle)/>
+        <PageTitle text=t(T::KitsAdminTitle)/>
         <section class="kits-admin-page">
             <h1>{t(T::KitsAdminTitle)}</h1>
             <p><a class="button primary" href="/beheer/materiaal/nieuw">{t(T::NewKit)}</a></p>
@@ -303,7 +303,7 @@ pub fn KitEdit() -> impl IntoView {
         |(slug, draft)| api::kit_edit(slug, draft),
     );
     view! {
-        <Title text=t(T::KitsAdminTitle)/>
+        <PageTitle text=t(T::KitsAdminTitle)/>
         <section class="kit-edit-page">
             {ok.map(|_| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}
             {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
@@ -331,7 +331,7 @@ pub fn KitEdit() -> impl IntoView {
                                                 </select>
                                             }.into_any()
                                         } else if long(&f.name) {
-                                            view! { <textarea id=id.clone() name=f.name.clone() rows="3">{f.value.clone()}</textarea> }.into_any()
+                                            view! { <TextArea id=id.clone() name=f.name.clone() value=f.value.clone()/> }.into_any()
                                         } else {
                                             view! { <input id=id.clone() name=f.name.clone() value=f.value.clone()/> }.into_any()
                                         };
@@ -387,7 +387,7 @@ pub fn RegisterPage() -> impl IntoView {
     let title = register_title(&kind, lang);
     let screen = Resource::new(move || kind.clone(), api::register);
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <section class="register-page">
             <h1>{title}</h1>
             <nav class="register-nav">
@@ -446,7 +446,7 @@ pub fn RegisterEdit() -> impl IntoView {
         |(kind, key, draft)| api::register_edit(kind, key, draft),
     );
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <section class="register-edit-page">
             <h1>{title}</h1>
             {ok.map(|_| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}
@@ -471,7 +471,7 @@ pub fn RegisterEdit() -> impl IntoView {
                                             <p class="kit-field" data-field=f.name.clone()>
                                                 <label for=id.clone()>{text}</label>
                                                 {if long(&f.name) {
-                                                    view! { <textarea id=id name=f.name.clone() rows="3">{f.value.clone()}</textarea> }.into_any()
+                                                    view! { <TextArea id=id name=f.name.clone() value=f.value.clone()/> }.into_any()
                                                 } else {
                                                     view! { <input id=id name=f.name.clone() value=f.value.clone()/> }.into_any()
                                                 }}
@@ -513,7 +513,7 @@ pub fn Users() -> impl IntoView {
     let q2 = q.clone();
     let screen = Resource::new(move || q2.clone(), api::users);
     view! {
-        <Title text=t(T::UsersTitle)/>
+        <PageTitle text=t(T::UsersTitle)/>
         <section class="users-page">
             <h1>{t(T::UsersTitle)}</h1>
             {ok.map(|_| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}

@@ -1,6 +1,6 @@
+use crate::components::text::PageTitle;
 use crate::i18n::{t, T};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Sets the HTTP status of a server-rendered page (no effect in the browser).
 pub fn set_status(_code: u16) {
@@ -42,7 +42,7 @@ pub fn NotFound() -> impl IntoView {
 #[component]
 pub fn Missing(text: T) -> impl IntoView {
     view! {
-        <Title text=t(T::NotFoundTitle)/>
+        <PageTitle text=t(T::NotFoundTitle)/>
         <section class="not-found">
             <h1>{t(T::NotFoundTitle)}</h1>
             <p>{t(text)}</p>

@@ -1,9 +1,9 @@
 //! Forgotten password: ask for a link, then choose a new password. Plain POST forms that
 //! work without the wasm; the answers never reveal whether an address has an account.
 
+use crate::components::text::PageTitle;
 use crate::i18n::{t, T};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
@@ -12,7 +12,7 @@ pub fn ForgotPassword() -> impl IntoView {
     let sent = query.get("verstuurd").is_some();
     let throttled = query.get("fout").is_some_and(|f| f == "teveel");
     view! {
-        <Title text=t(T::ForgotTitle)/>
+        <PageTitle text=t(T::ForgotTitle)/>
         <section class="signin-page">
             <h1>{t(T::ForgotTitle)}</h1>
             {throttled.then(|| view! { <p class="error" role="alert" id="reset-throttled">{t(T::ResetThrottled)}</p> })}
@@ -40,7 +40,7 @@ pub fn NewPassword() -> impl IntoView {
         .unwrap_or_default();
     let error = use_query_map().get_untracked().get("fout");
     view! {
-        <Title text=t(T::NewPasswordTitle)/>
+        <PageTitle text=t(T::NewPasswordTitle)/>
         <section class="signin-page">
             <h1>{t(T::NewPasswordTitle)}</h1>
             {error.map(|e| view! {
@@ -64,7 +64,7 @@ pub fn AcceptInvitation() -> impl IntoView {
         .unwrap_or_default();
     let error = use_query_map().get_untracked().get("fout");
     view! {
-        <Title text=t(T::AcceptTitle)/>
+        <PageTitle text=t(T::AcceptTitle)/>
         <section class="signin-page">
             <h1>{t(T::AcceptTitle)}</h1>
             <p>{t(T::AcceptIntro)}</p>
@@ -88,7 +88,7 @@ pub fn Invite() -> impl IntoView {
     let ok = query.get("ok").is_some();
     let error = query.get("fout");
     view! {
-        <Title text=t(T::InviteTitle)/>
+        <PageTitle text=t(T::InviteTitle)/>
         <section class="signin-page invite-page">
             <h1>{t(T::InviteTitle)}</h1>
             <p class="hint">{t(T::InviteIntro)}</p>
@@ -157,7 +157,7 @@ pub fn SignUp() -> impl IntoView {
     );
     let schools = Resource::new(|| (), |_| crate::api::schools());
     view! {
-        <Title text=t(T::SignUpTitle)/>
+        <PageTitle text=t(T::SignUpTitle)/>
         <section class="signin-page">
             <h1>{t(T::SignUpTitle)}</h1>
             {if sent {

@@ -3,6 +3,7 @@
 //! with `?ok=` or `?fout=`, so they work without the wasm.
 
 use crate::api;
+use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::set_status;
 use crate::CurrentUser;
@@ -10,7 +11,6 @@ use leenpunt_shared::labels::human_date;
 use leenpunt_shared::{Reservation, ReservationStatus};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// The outcome of the last action, from the address.
@@ -231,7 +231,7 @@ fn Waitlist() -> impl IntoView {
 pub fn MyReservations() -> impl IntoView {
     let user = use_context::<CurrentUser>().unwrap_or_default();
     view! {
-        <Title text=t(T::MyReservationsTitle)/>
+        <PageTitle text=t(T::MyReservationsTitle)/>
         <section class="reservations-page">
             <h1>{t(T::MyReservationsTitle)}</h1>
             <Outcome/>
@@ -267,7 +267,7 @@ pub fn Desk() -> impl IntoView {
     }
     let api_query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     view! {
-        <Title text=t(T::DeskTitle)/>
+        <PageTitle text=t(T::DeskTitle)/>
         <section class="reservations-page desk">
             <h1>{t(T::DeskTitle)}</h1>
             <Outcome/>

@@ -1,9 +1,9 @@
 //! Signing in. A plain POST form to `/sessie`, so it works without JavaScript; the server
 //! sets the session cookie and sends the browser on, or back here with the reason.
 
+use crate::components::text::PageTitle;
 use crate::i18n::{t, T};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -31,7 +31,7 @@ pub fn SignIn() -> impl IntoView {
             })
     };
     view! {
-        <Title text=t(T::SignIn)/>
+        <PageTitle text=t(T::SignIn)/>
         <section class="signin-page">
             <h1>{t(T::SignInTitle)}</h1>
             <p>{t(T::SignInIntro)}</p>

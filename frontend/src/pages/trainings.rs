@@ -3,13 +3,13 @@
 //! management page. Plain form posts, server-rendered (no wasm).
 
 use crate::api;
+use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::problem_notice;
 use leenpunt_shared::labels::human_date;
 use leenpunt_shared::{Lang, Qualification, TrainingSession};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// The `?ok=` / `?fout=` outcome of a form post, as a notice.
@@ -133,7 +133,7 @@ pub fn Sessions() -> impl IntoView {
         move |_| api::training_sessions(training.clone()),
     );
     view! {
-        <Title text=t(T::TrainingsTitle)/>
+        <PageTitle text=t(T::TrainingsTitle)/>
         <section class="trainings-page">
             <h1>{t(T::TrainingsTitle)}</h1>
             <p class="hint">{t(T::TrainingsIntro)}</p>
@@ -178,7 +178,7 @@ pub fn SessionPage() -> impl IntoView {
         .unwrap_or(0);
     let screen = Resource::new(move || id, api::training_session);
     view! {
-        <Title text=t(T::TrainingsTitle)/>
+        <PageTitle text=t(T::TrainingsTitle)/>
         <section class="session-page">
             <Outcome/>
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
@@ -331,7 +331,7 @@ fn QualificationTable(
 pub fn MyTrainings() -> impl IntoView {
     let screen = Resource::new(|| (), |_| api::my_trainings());
     view! {
-        <Title text=t(T::MyTrainingsTitle)/>
+        <PageTitle text=t(T::MyTrainingsTitle)/>
         <section class="my-trainings-page">
             <h1>{t(T::MyTrainingsTitle)}</h1>
             <Outcome/>
@@ -378,7 +378,7 @@ pub fn MyTrainings() -> impl IntoView {
 pub fn TrainingsAdmin() -> impl IntoView {
     let screen = Resource::new(|| (), |_| api::trainings_admin());
     view! {
-        <Title text=t(T::TrainingsAdminTitle)/>
+        <PageTitle text=t(T::TrainingsAdminTitle)/>
         <section class="trainings-admin-page">
             <h1>{t(T::TrainingsAdminTitle)}</h1>
             <Outcome/>

@@ -128,7 +128,7 @@ fn parse_kit(row: &mut Row, refs: &References) -> Option<KitInput> {
     let photos = photos(row);
     let external_url = row.optional("external_url");
     if let Some(url) = &external_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !web_url(url) {
             row.error("external_url", CsvIssue::Invalid(url.clone()));
         }
     }
@@ -278,6 +278,12 @@ fn pickups(row: &mut Row, refs: &References, partner: Option<&str>) -> Vec<Strin
     out
 }
 
+/// An absolute `http(s)` link: shown as a link on public pages, so never `javascript:`.
+fn web_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && leenpunt_shared::html::safe_url(url).is_some()
+}
+
 fn photos(row: &mut Row) -> Vec<Photo> {
     let mut out = Vec::new();
     for item in row.list("photos") {
@@ -285,7 +291,7 @@ fn photos(row: &mut Row) -> Vec<Photo> {
         let (url, alt) = (url.trim(), alt.trim());
         // Photos are served by Leenpunt itself (the CSP allows no other image hosts) and
         // need a text alternative.
-        if !url.starts_with('/') || url.starts_with("//") {
+        if !url.starts_with('/') || leenpunt_shared::html::safe_url(url).is_none() {
             row.error("photos", CsvIssue::Invalid(url.to_owned()));
         } else if alt.is_empty() {
             row.error("photos", CsvIssue::Required);
@@ -396,11 +402,17 @@ pub fn parse_partners(input: &str) -> Result<Vec<PartnerInput>, Vec<RowError>> {
         let slug = slug(row, "slug");
         let name = row.required("name", 200);
         let rules = rules(row);
+        let website = row.optional("website");
+        if let Some(url) = &website {
+            if !web_url(url) {
+                row.error("website", CsvIssue::Invalid(url.clone()));
+            }
+        }
         Some(PartnerInput {
             slug: slug?,
             name: name?,
             description: row.text("description"),
-            website: row.optional("website"),
+            website,
             email: row.optional("email"),
             phone: row.optional("phone"),
             rules,

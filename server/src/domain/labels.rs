@@ -9,6 +9,7 @@
 
 use super::tags::TagCode;
 use image::{ImageFormat, Luma};
+use leenpunt_shared::html::escape;
 use leenpunt_shared::Lang;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
@@ -151,7 +152,7 @@ pub fn render_sheet(
 ) -> String {
     let mut html = String::with_capacity(4096 + labels.len() * 6144);
     let nonce_attr = nonce
-        .map(|n| format!(" nonce=\"{}\"", escape_html(n)))
+        .map(|n| format!(" nonce=\"{}\"", escape(n)))
         .unwrap_or_default();
     let _ = write!(
         html,
@@ -159,7 +160,7 @@ pub fn render_sheet(
          <title>{}</title>\n<style{nonce_attr}>\n{SHEET_CSS}</style>\n</head>\n<body>\n\
          <p class=\"hint\">{}</p>\n",
         lang.tag(),
-        escape_html(title),
+        escape(title),
         print_hint(lang),
     );
     for sheet in labels.chunks(layout.per_sheet()) {
@@ -181,11 +182,11 @@ fn write_label(html: &mut String, label: &Label, base_url: &str) {
          </div>\n<div class=\"text\">\n<div class=\"title\">{}</div>\n",
         qr_svg(&scan_url(base_url, &label.code)),
         label.code,
-        escape_html(&label.kit_title),
+        escape(&label.kit_title),
     );
     for (class, text) in [("unit", &label.unit_label), ("owner", &label.owner)] {
         if !text.trim().is_empty() {
-            let _ = writeln!(html, "<div class=\"{class}\">{}</div>", escape_html(text));
+            let _ = writeln!(html, "<div class=\"{class}\">{}</div>", escape(text));
         }
     }
     html.push_str("</div>\n</article>\n");
@@ -203,22 +204,6 @@ fn print_hint(lang: Lang) -> &'static str {
              or footers."
         }
     }
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -404,3 +404,12 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
     request.extensions_mut().insert(actor);
     next.run(request).await
 }
+
+/// The paths of every page route, as mounted (`/catalogus/{slug}`): the list the page
+/// tests walk, so a new page cannot be left out of them.
+pub fn page_paths() -> Vec<String> {
+    leptos_axum::generate_route_list(App)
+        .into_iter()
+        .map(|route| route.path().to_owned())
+        .collect()
+}

@@ -191,3 +191,19 @@ fn closed_days_are_checked_row_by_row() {
     assert!(cells.contains(&(3, "last_day")));
     assert!(cells.contains(&(4, "first_day")));
 }
+
+#[test]
+fn partner_websites_must_be_web_links() {
+    let header = PARTNER_COLUMNS.join(",");
+    for (website, ok) in [
+        ("https://mos.example/klas", true),
+        ("http://mos.example", true),
+        ("javascript:alert(1)", false),
+        ("JavaScript:alert(1)", false),
+        ("data:text/html,x", false),
+        ("//mos.example", false),
+    ] {
+        let csv = format!("{header}\nmos,MOS,,{website},,,,,,,,,\n");
+        assert_eq!(parse_partners(&csv).is_ok(), ok, "{website}");
+    }
+}
