@@ -3,7 +3,8 @@
 //! `.br`/`.gz` siblings, chosen by `Accept-Encoding`.
 
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use super::extract::Path;
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

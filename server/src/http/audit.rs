@@ -6,7 +6,8 @@ use crate::error::Result;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use super::extract::Json;
+use axum::Router;
 use leenpunt_shared::accounts::AuditEntry;
 
 pub fn routes() -> Router<AppState> {
@@ -14,7 +15,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The latest 200 changes: who, when, what.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", responses(
+#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", security(("session" = [])), responses(
     (status = 200, body = Vec<AuditEntry>),
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
     (status = 403, body = leenpunt_shared::Problem, content_type = "application/problem+json"),

@@ -10,7 +10,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Form, Json, Router};
+use super::extract::{Form, Json};
+use axum::Router;
 use leenpunt_shared::{LoginRequest, Me};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -132,7 +133,7 @@ pub async fn end_session(State(state): State<AppState>, headers: HeaderMap) -> R
 }
 
 /// Signs out everywhere: ends every session of the signed-in user.
-#[utoipa::path(delete, path = "/api/v1/sessions", tag = "accounts", responses(
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "accounts", security(("session" = [])), responses(
     (status = 204, description = "All sessions ended"),
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]
@@ -151,7 +152,7 @@ pub async fn end_all_sessions(State(state): State<AppState>, who: Who) -> Result
 }
 
 /// The signed-in user and their roles.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses(
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("session" = [])), responses(
     (status = 200, body = Me),
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]

@@ -3,9 +3,10 @@
 use super::lang::ReqLang;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use super::extract::{Json, Path};
+use axum::extract::{RawQuery, State};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use leenpunt_shared::{CatalogueQuery, FieldError, KitDetail, Lang, SearchResults};
 
 pub fn routes() -> Router<AppState> {

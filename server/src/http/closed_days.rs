@@ -6,11 +6,12 @@ use super::reservations::ApiJson;
 use crate::error::Result;
 use crate::service::closed_days as service;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use super::extract::{Form, Json, Path};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, post};
-use axum::{Form, Json, Router};
+use axum::Router;
 use leenpunt_shared::reservations::{ClosedDay, NewClosedDay};
 use leenpunt_shared::Problem;
 use serde::Deserialize;
@@ -24,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Closures from today, a year ahead (public: teachers see them in the calendar too).
-#[utoipa::path(get, path = "/api/v1/closed-days", tag = "reservations", responses((status = 200, body = Vec<ClosedDay>)))]
+#[utoipa::path(get, path = "/api/v1/closed-days", tag = "reservations", security(("session" = [])), responses((status = 200, body = Vec<ClosedDay>)))]
 pub async fn list(State(state): State<AppState>, who: Who) -> Result<Json<Vec<ClosedDay>>> {
     Ok(Json(
         service::upcoming(&state.db, state.clock.as_ref(), &who.0).await?,
@@ -32,7 +33,7 @@ pub async fn list(State(state): State<AppState>, who: Who) -> Result<Json<Vec<Cl
 }
 
 /// Closes a pickup point (partner admins: their own; admins: any, or all at once).
-#[utoipa::path(post, path = "/api/v1/closed-days", tag = "reservations", request_body = NewClosedDay, responses(
+#[utoipa::path(post, path = "/api/v1/closed-days", tag = "reservations", security(("session" = [])), request_body = NewClosedDay, responses(
     (status = 201, body = ClosedDay),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -50,7 +51,7 @@ pub async fn add(
 }
 
 /// Removes a closure.
-#[utoipa::path(delete, path = "/api/v1/closed-days/{id}", tag = "reservations", params(("id" = i64, Path)), responses(
+#[utoipa::path(delete, path = "/api/v1/closed-days/{id}", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 204, description = "Removed"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),

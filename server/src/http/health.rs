@@ -4,7 +4,8 @@ use crate::error::{AppError, Result};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use super::extract::Json;
+use axum::Router;
 use leenpunt_shared::Readiness;
 
 pub fn routes() -> Router<AppState> {
