@@ -46,6 +46,9 @@ struct Checker<'a> {
     seen: BTreeMap<(String, String), BTreeSet<u16>>,
     /// Operations that got at least one malformed request.
     malformed: BTreeSet<(String, String)>,
+    /// The least privileged signed-in user (a teacher): every operation that needs a
+    /// session and succeeded for someone else is tried again as them, whatever the answer.
+    probe: Option<String>,
     failures: Vec<String>,
 }
 
@@ -59,6 +62,7 @@ impl<'a> Checker<'a> {
             doc,
             seen: BTreeMap::new(),
             malformed: BTreeSet::new(),
+            probe: None,
             failures: Vec::new(),
         }
     }
@@ -136,12 +140,17 @@ impl<'a> Checker<'a> {
     }
 
     /// Sends one request and checks the answer against the document.
-    async fn send(&mut self, method: &str, path: &str, cookie: Option<&str>, body: &Body) -> Answer {
+    async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: &Body,
+    ) -> Answer {
         let app = self.app;
-        let mut request = app.client.request(
-            method.parse().expect("method"),
-            app.url(path),
-        );
+        let mut request = app
+            .client
+            .request(method.parse().expect("method"), app.url(path));
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
         }
@@ -172,13 +181,33 @@ impl<'a> Checker<'a> {
         self.failures.push(message);
     }
 
-    fn check(&mut self, method: &str, path: &str, status: u16, content_type: &str, bytes: &[u8], json: &Value) {
-        let essence = content_type.split(';').next().unwrap_or_default().trim().to_owned();
-        if path.starts_with("/api/") && (400..500).contains(&status) && essence != "application/problem+json" {
-            self.fail(format!("{method} {path}: {status} answered as {content_type:?}, not problem+json"));
+    fn check(
+        &mut self,
+        method: &str,
+        path: &str,
+        status: u16,
+        content_type: &str,
+        bytes: &[u8],
+        json: &Value,
+    ) {
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        if path.starts_with("/api/")
+            && (400..500).contains(&status)
+            && essence != "application/problem+json"
+        {
+            self.fail(format!(
+                "{method} {path}: {status} answered as {content_type:?}, not problem+json"
+            ));
         }
         let Some(template) = self.template_of(method, path) else {
-            self.fail(format!("{method} {path}: no such operation in the document"));
+            self.fail(format!(
+                "{method} {path}: no such operation in the document"
+            ));
             return;
         };
         let label = format!("{method} {template} ({path}) → {status}");
@@ -191,20 +220,31 @@ impl<'a> Checker<'a> {
             .get(status.to_string())
             .or_else(|| responses.get("default"))
         else {
-            let listed: Vec<&String> = responses.as_object().map(|m| m.keys().collect()).unwrap_or_default();
-            self.fail(format!("{label}: status not documented (documented: {listed:?}); body {}", String::from_utf8_lossy(bytes)));
+            let listed: Vec<&String> = responses
+                .as_object()
+                .map(|m| m.keys().collect())
+                .unwrap_or_default();
+            self.fail(format!(
+                "{label}: status not documented (documented: {listed:?}); body {}",
+                snippet(bytes)
+            ));
             return;
         };
         let documented = resolve(&self.doc, documented).clone();
         let Some(content) = documented.get("content").and_then(Value::as_object) else {
             if !bytes.is_empty() {
-                self.fail(format!("{label}: documented without a body, but got {content_type:?}: {}", String::from_utf8_lossy(bytes)));
+                self.fail(format!(
+                    "{label}: documented without a body, but got {content_type:?}: {}",
+                    snippet(bytes)
+                ));
             }
             return;
         };
         let Some(media) = content.get(&essence) else {
             let listed: Vec<&String> = content.keys().collect();
-            self.fail(format!("{label}: content type {essence:?} not documented (documented: {listed:?})"));
+            self.fail(format!(
+                "{label}: content type {essence:?} not documented (documented: {listed:?})"
+            ));
             return;
         };
         if !essence.ends_with("json") {
@@ -233,10 +273,14 @@ impl<'a> Checker<'a> {
         if self.needs_session(method, &template) {
             let anonymous = self.send(method, path, None, &body).await;
             if anonymous.status != 401 {
-                self.fail(format!("{method} {template}: documented as needing a session, but anonymously {}", anonymous.status));
+                self.fail(format!(
+                    "{method} {template}: documented as needing a session, but anonymously {}",
+                    anonymous.status
+                ));
             }
         }
-        self.malformed_variants(method, path, &template, cookie, &body).await;
+        self.malformed_variants(method, path, &template, cookie, &body)
+            .await;
         let answer = self.send(method, path, cookie, &body).await;
         assert!(
             (200..300).contains(&answer.status),
@@ -244,6 +288,12 @@ impl<'a> Checker<'a> {
             answer.status,
             answer.json
         );
+        let probe = self.probe.clone();
+        if let (Some(probe), Some(cookie)) = (probe, cookie) {
+            if probe != cookie && self.needs_session(method, &template) {
+                self.send(method, path, Some(&probe), &body).await;
+            }
+        }
         if let Body::Json(sent) = &body {
             let op = self.operation(method, &template).clone();
             match op["requestBody"]["content"]["application/json"].get("schema") {
@@ -254,7 +304,9 @@ impl<'a> Checker<'a> {
                         self.fail(format!("{method} {template}: an accepted request body does not match the documented request schema at {e}"));
                     }
                 }
-                None => self.fail(format!("{method} {template}: accepts a JSON body the document does not describe")),
+                None => self.fail(format!(
+                    "{method} {template}: accepts a JSON body the document does not describe"
+                )),
             }
         }
         answer.json
@@ -263,17 +315,40 @@ impl<'a> Checker<'a> {
     /// Malformed requests every operation gets from its shape alone: a garbage JSON body and
     /// a well-formed one of the wrong shape, a non-numeric integer path parameter, a path
     /// parameter naming nothing. Each must be refused with a documented problem+json 4xx.
-    async fn malformed_variants(&mut self, method: &str, path: &str, template: &str, cookie: Option<&str>, body: &Body) {
+    async fn malformed_variants(
+        &mut self,
+        method: &str,
+        path: &str,
+        template: &str,
+        cookie: Option<&str>,
+        body: &Body,
+    ) {
         if self.has_body(method, template) {
-            self.expect_refusal(method, path, cookie, &Body::Raw(Some("application/json"), "{\"oops\": ["), &[400, 422]).await;
-            self.expect_refusal(method, path, cookie, &Body::Json(json!([1, 2])), &[400, 422]).await;
+            self.expect_refusal(
+                method,
+                path,
+                cookie,
+                &Body::Raw(Some("application/json"), "{\"oops\": ["),
+                &[400, 422],
+            )
+            .await;
+            self.expect_refusal(
+                method,
+                path,
+                cookie,
+                &Body::Json(json!([1, 2])),
+                &[400, 422],
+            )
+            .await;
         }
         let (path_only, query) = path.split_once('?').unwrap_or((path, ""));
         let segments: Vec<&str> = path_only.split('/').collect();
         let names: Vec<&str> = template.split('/').collect();
         for (name, kind) in self.takes(method, template, "path") {
             let Some(index) = names.iter().position(|s| *s == format!("{{{name}}}")) else {
-                self.fail(format!("{method} {template}: path parameter {name} is not in the path"));
+                self.fail(format!(
+                    "{method} {template}: path parameter {name} is not in the path"
+                ));
                 continue;
             };
             let mut bad = segments.clone();
@@ -287,22 +362,56 @@ impl<'a> Checker<'a> {
             if !query.is_empty() {
                 bad_path = format!("{bad_path}?{query}");
             }
-            self.expect_refusal(method, &bad_path, cookie, body, expected).await;
+            self.expect_refusal(method, &bad_path, cookie, body, expected)
+                .await;
         }
     }
 
     /// A request that must be refused with one of `expected`, as a documented problem+json.
-    async fn expect_refusal(&mut self, method: &str, path: &str, cookie: Option<&str>, body: &Body, expected: &[u16]) -> Answer {
+    async fn expect_refusal(
+        &mut self,
+        method: &str,
+        path: &str,
+        cookie: Option<&str>,
+        body: &Body,
+        expected: &[u16],
+    ) -> Answer {
         let answer = self.send(method, path, cookie, body).await;
         if !expected.contains(&answer.status) {
-            self.fail(format!("{method} {path}: malformed request answered {} (expected one of {expected:?}): {}", answer.status, answer.json));
+            self.fail(format!(
+                "{method} {path}: malformed request answered {} (expected one of {expected:?}): {}",
+                answer.status, answer.json
+            ));
         } else if answer.json["status"] != answer.status {
-            self.fail(format!("{method} {path}: the problem's status is not {}: {}", answer.status, answer.json));
+            self.fail(format!(
+                "{method} {path}: the problem's status is not {}: {}",
+                answer.status, answer.json
+            ));
         }
         if let Some(template) = self.template_of(method, path) {
             self.malformed.insert((method.to_owned(), template));
         }
         answer
+    }
+
+    /// The validator is not a yes-machine: a reservation with a Rust enum name, a missing
+    /// field and a wrong type are each caught, at the right place.
+    fn validator_catches_mismatches(&self) {
+        let schema = json!({ "$ref": "#/components/schemas/Reservation" });
+        let errors = |value: &Value| {
+            let mut e = Vec::new();
+            validate(&self.doc, &schema, value, "$", &mut e);
+            e
+        };
+        let properties = resolve(&self.doc, &schema)["properties"]
+            .as_object()
+            .expect("Reservation has properties");
+        assert!(properties.contains_key("status") && properties.contains_key("id"));
+        let e = errors(&json!({ "id": 1, "status": "Confirmed" }));
+        assert!(e.iter().any(|e| e.starts_with("$.status")), "{e:?}");
+        assert!(e.iter().any(|e| e.contains("required field")), "{e:?}");
+        let e = errors(&json!([]));
+        assert!(e.iter().any(|e| e.starts_with("$: expected")), "{e:?}");
     }
 
     /// The operations that were never answered 2xx, or that take parameters or a body but
@@ -313,7 +422,9 @@ impl<'a> Checker<'a> {
             let key = (method.clone(), template.clone());
             let statuses = self.seen.get(&key).cloned().unwrap_or_default();
             if !statuses.iter().any(|s| (200..300).contains(s)) {
-                gaps.push(format!("{method} {template}: never answered 2xx (seen {statuses:?})"));
+                gaps.push(format!(
+                    "{method} {template}: never answered 2xx (seen {statuses:?})"
+                ));
             }
             let takes_input = self.has_body(&method, &template)
                 || !self.takes(&method, &template, "path").is_empty()
@@ -326,11 +437,18 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The start of a body, for messages.
+fn snippet(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).chars().take(300).collect()
+}
+
 /// Follows `$ref`s into `components`.
 fn resolve<'d>(doc: &'d Value, mut schema: &'d Value) -> &'d Value {
     while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let pointer = reference.trim_start_matches('#');
-        schema = doc.pointer(pointer).unwrap_or_else(|| panic!("dangling $ref {reference}"));
+        schema = doc
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("dangling $ref {reference}"));
     }
     schema
 }
@@ -339,7 +457,10 @@ fn resolve<'d>(doc: &'d Value, mut schema: &'d Value) -> &'d Value {
 fn schema_types(schema: &Value) -> Vec<String> {
     match schema.get("type") {
         Some(Value::String(t)) => vec![t.clone()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -382,7 +503,9 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut V
         }
     }
     let types = schema_types(schema);
-    if value.is_null() && (schema.get("nullable") == Some(&Value::Bool(true)) || types.iter().any(|t| t == "null")) {
+    if value.is_null()
+        && (schema.get("nullable") == Some(&Value::Bool(true)) || types.iter().any(|t| t == "null"))
+    {
         return;
     }
     if !types.is_empty() && !types.iter().any(|t| type_matches(t, value)) {
@@ -394,7 +517,9 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut V
             errors.push(format!("{at}: {value} is not one of {allowed:?}"));
         }
     }
-    if let (Some(format), Some(text)) = (schema.get("format").and_then(Value::as_str), value.as_str()) {
+    if let (Some(format), Some(text)) =
+        (schema.get("format").and_then(Value::as_str), value.as_str())
+    {
         let fits = match format {
             "date" => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
             "date-time" => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
@@ -405,7 +530,12 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut V
         }
     }
     if let Value::Object(fields) = value {
-        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let name = name.as_str().unwrap_or_default();
             if !fields.contains_key(name) {
                 errors.push(format!("{at}: required field {name:?} is missing"));
@@ -414,11 +544,20 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut V
         let properties = schema.get("properties").and_then(Value::as_object);
         for (name, field) in fields {
             let here = format!("{at}.{name}");
-            match (properties.and_then(|p| p.get(name)), schema.get("additionalProperties")) {
+            match (
+                properties.and_then(|p| p.get(name)),
+                schema.get("additionalProperties"),
+            ) {
                 (Some(field_schema), _) => validate(doc, field_schema, field, &here, errors),
-                (None, Some(Value::Bool(false))) => errors.push(format!("{here}: not in the schema")),
-                (None, Some(extra)) if extra.is_object() => validate(doc, extra, field, &here, errors),
-                (None, _) if properties.is_some() => errors.push(format!("{here}: not in the schema")),
+                (None, Some(Value::Bool(false))) => {
+                    errors.push(format!("{here}: not in the schema"))
+                }
+                (None, Some(extra)) if extra.is_object() => {
+                    validate(doc, extra, field, &here, errors)
+                }
+                (None, _) if properties.is_some() => {
+                    errors.push(format!("{here}: not in the schema"))
+                }
                 (None, _) => {}
             }
         }
@@ -482,7 +621,9 @@ async fn kit_fields(app: &TestApp, slug: &str) -> serde_json::Map<String, Value>
 }
 
 fn booking(kit: &str, point: &str, pickup: &str, ret: &str) -> Body {
-    Body::Json(json!({ "kit": kit, "pickup_point": point, "pickup_date": pickup, "return_date": ret, "quantity": 1 }))
+    Body::Json(
+        json!({ "kit": kit, "pickup_point": point, "pickup_date": pickup, "return_date": ret, "quantity": 1 }),
+    )
 }
 
 fn id_of(v: &Value) -> i64 {
@@ -495,6 +636,7 @@ async fn every_operation_answers_as_the_document_says() {
     let hash = hash_password(DEMO_PASSWORD);
     app.untrained_teacher(OTHER_TEACHER, "126763", &hash).await;
     let mut c = Checker::new(&app).await;
+    c.validator_catches_mismatches();
     let teacher = login(&app, TEACHER).await;
     let desk = login(&app, DESK).await;
     let trainer = login(&app, TRAINER).await;
@@ -510,18 +652,66 @@ async fn every_operation_answers_as_the_document_says() {
         Some(other.as_str()),
     );
 
+    c.probe = Some(teacher.clone());
+
     // Probes, catalogue, schools.
     c.ok("GET", "/healthz", None, Body::None).await;
     c.ok("GET", "/readyz", None, Body::None).await;
-    c.ok("GET", "/api/v1/catalogue?q=robot&theme=stem&sort=title", None, Body::None).await;
-    c.expect_refusal("GET", "/api/v1/catalogue?sort=nergens&page=x", None, &Body::None, &[400, 422]).await;
-    c.ok("GET", &format!("/api/v1/catalogue/{BEE_BOT}"), None, Body::None).await;
-    c.ok("GET", &format!("/api/v1/catalogue/{BEE_BOT}/availability?month=2026-12&months=2"), None, Body::None).await;
-    c.expect_refusal("GET", &format!("/api/v1/catalogue/{BEE_BOT}/availability?months=twee"), None, &Body::None, &[400]).await;
-    c.expect_refusal("GET", &format!("/api/v1/catalogue/{BEE_BOT}/availability?month=december"), None, &Body::None, &[422]).await;
+    c.ok(
+        "GET",
+        "/api/v1/catalogue?q=robot&theme=stem&sort=title",
+        None,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/catalogue?sort=nergens&page=x",
+        None,
+        &Body::None,
+        &[400, 422],
+    )
+    .await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/catalogue/{BEE_BOT}"),
+        None,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/catalogue/{BEE_BOT}/availability?month=2026-12&months=2"),
+        None,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        &format!("/api/v1/catalogue/{BEE_BOT}/availability?months=twee"),
+        None,
+        &Body::None,
+        &[400],
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        &format!("/api/v1/catalogue/{BEE_BOT}/availability?month=december"),
+        None,
+        &Body::None,
+        &[422],
+    )
+    .await;
     c.ok("GET", "/api/v1/schools", None, Body::None).await;
     c.ok("GET", "/api/v1/trainings", None, Body::None).await;
-    c.expect_refusal("GET", "/api/v1/trainings?partner=a&partner=b", None, &Body::None, &[400]).await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/trainings?partner=a&partner=b",
+        None,
+        &Body::None,
+        &[400],
+    )
+    .await;
 
     // Accounts.
     c.ok("GET", "/api/v1/me", t, Body::None).await;
@@ -529,68 +719,331 @@ async fn every_operation_answers_as_the_document_says() {
     c.ok("GET", "/api/v1/mailbox", a, Body::None).await;
     c.ok("POST", "/api/v1/signup", None, Body::Json(json!({ "email": "nieuw@school.be", "name": "Nieuwe Leerkracht", "password": "een-lang-wachtwoord", "school": "012345" }))).await;
     c.ok("POST", "/api/v1/invitations", a, Body::Json(json!({ "email": "balie@stem.be", "name": "Nieuwe collega", "role": "ambassador", "partner": "stem-rtc" }))).await;
-    let invitation = mailed_token(&app, "balie@stem.be", "Je bent uitgenodigd", "/uitnodiging/").await;
-    c.ok("POST", &format!("/api/v1/invitations/{invitation}/accept"), None, Body::Json(json!({ "password": "mijn-eerste-wachtwoord" }))).await;
+    let invitation = mailed_token(
+        &app,
+        "balie@stem.be",
+        "Je bent uitgenodigd",
+        "/uitnodiging/",
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/invitations/{invitation}/accept"),
+        None,
+        Body::Json(json!({ "password": "mijn-eerste-wachtwoord" })),
+    )
+    .await;
 
     // Reservations: a Bee-Bot set for the demo teacher, the camera (one unit, approval).
-    let bee = c.ok("POST", "/api/v1/reservations", t, booking(BEE_BOT, "stem-rtc-brugge", "2026-12-02", "2026-12-09")).await;
+    let bee = c
+        .ok(
+            "POST",
+            "/api/v1/reservations",
+            t,
+            booking(BEE_BOT, "stem-rtc-brugge", "2026-12-02", "2026-12-09"),
+        )
+        .await;
     let bee = id_of(&bee);
-    c.ok("GET", "/api/v1/reservations?scope=mine&at_risk=false", t, Body::None).await;
-    c.expect_refusal("GET", "/api/v1/reservations?at_risk=misschien", t, &Body::None, &[400]).await;
-    c.ok("GET", &format!("/api/v1/reservations/{bee}"), t, Body::None).await;
-    c.ok("POST", &format!("/api/v1/reservations/{bee}/extend"), t, Body::Json(json!({ "return_date": "2026-12-11" }))).await;
-    c.ok("GET", &format!("/api/v1/reservations/{bee}/ics"), t, Body::None).await;
-    let camera = c.ok("POST", "/api/v1/reservations", t, booking(CAMERA, "stem-rtc-kortrijk", "2027-01-11", "2027-01-15")).await;
+    c.ok(
+        "GET",
+        "/api/v1/reservations?scope=mine&at_risk=false",
+        t,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/reservations?at_risk=misschien",
+        t,
+        &Body::None,
+        &[400],
+    )
+    .await;
+    c.ok("GET", &format!("/api/v1/reservations/{bee}"), t, Body::None)
+        .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/reservations/{bee}/extend"),
+        t,
+        Body::Json(json!({ "return_date": "2026-12-11" })),
+    )
+    .await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/reservations/{bee}/ics"),
+        t,
+        Body::None,
+    )
+    .await;
+    let camera = c
+        .ok(
+            "POST",
+            "/api/v1/reservations",
+            t,
+            booking(CAMERA, "stem-rtc-kortrijk", "2027-01-11", "2027-01-15"),
+        )
+        .await;
     let camera = id_of(&camera);
-    c.ok("POST", &format!("/api/v1/reservations/{camera}/approve"), d, Body::None).await;
-    let later = c.ok("POST", "/api/v1/reservations", t, booking(CAMERA, "stem-rtc-kortrijk", "2027-01-25", "2027-01-29")).await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/reservations/{camera}/approve"),
+        d,
+        Body::None,
+    )
+    .await;
+    let later = c
+        .ok(
+            "POST",
+            "/api/v1/reservations",
+            t,
+            booking(CAMERA, "stem-rtc-kortrijk", "2027-02-01", "2027-02-05"),
+        )
+        .await;
     let later = id_of(&later);
     // The other school waits for both; withdraws one, and is offered the other.
-    let waiting = c.ok("POST", "/api/v1/waitlist", o, booking(CAMERA, "stem-rtc-kortrijk", "2027-01-11", "2027-01-15")).await;
+    let waiting = c
+        .ok(
+            "POST",
+            "/api/v1/waitlist",
+            o,
+            booking(CAMERA, "stem-rtc-kortrijk", "2027-01-11", "2027-01-15"),
+        )
+        .await;
     assert!(waiting["id"].is_i64());
-    let second = c.ok("POST", "/api/v1/waitlist", o, booking(CAMERA, "stem-rtc-kortrijk", "2027-01-25", "2027-01-29")).await;
+    let second = c
+        .ok(
+            "POST",
+            "/api/v1/waitlist",
+            o,
+            booking(CAMERA, "stem-rtc-kortrijk", "2027-02-01", "2027-02-05"),
+        )
+        .await;
     c.ok("GET", "/api/v1/waitlist", o, Body::None).await;
-    c.ok("POST", &format!("/api/v1/waitlist/{}/withdraw", id_of(&second)), o, Body::None).await;
-    c.ok("POST", &format!("/api/v1/reservations/{later}/reject"), d, Body::Json(json!({ "reason": "De camera is dan op herstelling." }))).await;
-    c.ok("POST", &format!("/api/v1/reservations/{camera}/cancel"), t, Body::Json(json!({ "reason": "Uitstap verplaatst" }))).await;
-    let mine = c.ok("GET", "/api/v1/reservations?scope=mine", o, Body::None).await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/waitlist/{}/withdraw", id_of(&second)),
+        o,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/reservations/{later}/reject"),
+        d,
+        Body::Json(json!({ "reason": "De camera is dan op herstelling." })),
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/reservations/{camera}/cancel"),
+        t,
+        Body::Json(json!({ "reason": "Uitstap verplaatst" })),
+    )
+    .await;
+    let mine = c
+        .ok("GET", "/api/v1/reservations?scope=mine", o, Body::None)
+        .await;
     let offered = mine
         .as_array()
         .unwrap()
         .iter()
         .find(|r| r["status"] == "aangeboden")
         .unwrap_or_else(|| panic!("an offer from the waiting list in {mine}"));
-    c.ok("POST", &format!("/api/v1/reservations/{}/accept", id_of(offered)), o, Body::None).await;
-    c.ok("POST", "/api/v1/units/BB-K-05/status", d, Body::Json(json!({ "status": "onderhoud" }))).await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/reservations/{}/accept", id_of(offered)),
+        o,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "POST",
+        "/api/v1/units/BB-K-05/status",
+        d,
+        Body::Json(json!({ "status": "onderhoud" })),
+    )
+    .await;
+
+    // Query values of the right type that name nothing: whatever the answer, it is documented.
+    for path in [
+        "/api/v1/reservations?scope=alles&status=zoek&from=gisteren&to=morgen",
+        "/api/v1/reservations?scope=desk&kit=bestaat-niet&pickup=nergens",
+        "/api/v1/trainings?partner=bestaat-niet",
+        "/api/v1/training-sessions?partner=bestaat-niet&training=geen",
+        "/api/v1/qualifications?school=999999&partner=nergens",
+        "/api/v1/catalogue?theme=geen&level=geen&kind=geen&page=999",
+    ] {
+        c.send("GET", path, t, &Body::None).await;
+    }
+    // Repeats that no longer fit the state: whatever the answer, it is documented.
+    c.send(
+        "POST",
+        &format!("/api/v1/reservations/{camera}/approve"),
+        d,
+        &Body::None,
+    )
+    .await;
+    c.send(
+        "POST",
+        &format!("/api/v1/reservations/{later}/cancel"),
+        t,
+        &Body::None,
+    )
+    .await;
+    c.send(
+        "POST",
+        &format!("/api/v1/reservations/{}/accept", id_of(offered)),
+        o,
+        &Body::None,
+    )
+    .await;
+    c.send(
+        "POST",
+        &format!("/api/v1/waitlist/{}/withdraw", id_of(&second)),
+        o,
+        &Body::None,
+    )
+    .await;
+    c.send(
+        "POST",
+        "/api/v1/reservations",
+        t,
+        &booking(BEE_BOT, "stem-rtc-brugge", "2026-12-02", "2026-12-09"),
+    )
+    .await;
+    c.send(
+        "POST",
+        "/api/v1/waitlist",
+        o,
+        &booking(BEE_BOT, "stem-rtc-brugge", "2027-03-01", "2027-03-05"),
+    )
+    .await;
 
     // Calendar feeds and closed days.
     c.ok("GET", "/api/v1/feeds", t, Body::None).await;
-    let feed = c.ok("POST", "/api/v1/feeds", t, Body::Json(json!({ "scope": "user" }))).await;
-    let feed = c.ok("POST", &format!("/api/v1/feeds/{}/regenerate", id_of(&feed)), t, Body::None).await;
-    c.ok("DELETE", &format!("/api/v1/feeds/{}", id_of(&feed)), t, Body::None).await;
+    let feed = c
+        .ok(
+            "POST",
+            "/api/v1/feeds",
+            t,
+            Body::Json(json!({ "scope": "user" })),
+        )
+        .await;
+    let feed = c
+        .ok(
+            "POST",
+            &format!("/api/v1/feeds/{}/regenerate", id_of(&feed)),
+            t,
+            Body::None,
+        )
+        .await;
+    c.ok(
+        "DELETE",
+        &format!("/api/v1/feeds/{}", id_of(&feed)),
+        t,
+        Body::None,
+    )
+    .await;
     c.ok("GET", "/api/v1/closed-days", a, Body::None).await;
-    let day = c.ok("POST", "/api/v1/closed-days", a, Body::Json(json!({ "first_day": "2027-03-10", "reason": "Studiedag" }))).await;
-    c.ok("DELETE", &format!("/api/v1/closed-days/{}", id_of(&day)), a, Body::None).await;
+    let day = c
+        .ok(
+            "POST",
+            "/api/v1/closed-days",
+            a,
+            Body::Json(json!({ "first_day": "2027-03-10", "reason": "Studiedag" })),
+        )
+        .await;
+    c.ok(
+        "DELETE",
+        &format!("/api/v1/closed-days/{}", id_of(&day)),
+        a,
+        Body::None,
+    )
+    .await;
 
     // Trainings, sessions, attendance, qualifications.
     let form = json!({ "partner": "stem-rtc", "title": "Robotica voor gevorderden", "duration_minutes": "120", "validity_months": "24" });
-    let training = c.ok("POST", "/api/v1/trainings", a, Body::Json(form.clone())).await;
+    let training = c
+        .ok("POST", "/api/v1/trainings", a, Body::Json(form.clone()))
+        .await;
     let slug = training["slug"].as_str().expect("a slug").to_owned();
     let mut renamed = form;
     renamed["title"] = json!("Robotica voor gevorderden (vernieuwd)");
-    c.ok("PUT", &format!("/api/v1/trainings/{slug}"), a, Body::Json(renamed)).await;
-    c.ok("DELETE", &format!("/api/v1/trainings/{slug}"), a, Body::None).await;
+    c.ok(
+        "PUT",
+        &format!("/api/v1/trainings/{slug}"),
+        a,
+        Body::Json(renamed),
+    )
+    .await;
+    c.ok(
+        "DELETE",
+        &format!("/api/v1/trainings/{slug}"),
+        a,
+        Body::None,
+    )
+    .await;
     let session = c.ok("POST", "/api/v1/training-sessions", a, Body::Json(json!({ "training": "bee-bot-in-de-klas", "day": "2026-12-15", "start_time": "14:00", "end_time": "16:30", "place": "STEM-uitleendienst Brugge", "capacity": "10", "trainers": [TRAINER] }))).await;
     let session = id_of(&session);
-    c.ok("GET", "/api/v1/training-sessions?training=bee-bot-in-de-klas&past=false", o, Body::None).await;
-    c.expect_refusal("GET", "/api/v1/training-sessions?past=misschien", o, &Body::None, &[400]).await;
-    c.ok("GET", &format!("/api/v1/training-sessions/{session}"), o, Body::None).await;
-    c.ok("POST", &format!("/api/v1/training-sessions/{session}/registration"), o, Body::None).await;
-    c.ok("DELETE", &format!("/api/v1/training-sessions/{session}/registration"), o, Body::None).await;
-    c.ok("GET", &format!("/api/v1/training-sessions/{session}/roster"), tr, Body::None).await;
-    c.ok("POST", &format!("/api/v1/training-sessions/{session}/cancel"), a, Body::None).await;
+    c.ok(
+        "GET",
+        "/api/v1/training-sessions?training=bee-bot-in-de-klas&past=false",
+        o,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/training-sessions?past=misschien",
+        o,
+        &Body::None,
+        &[400],
+    )
+    .await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/training-sessions/{session}"),
+        o,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/training-sessions/{session}/registration"),
+        o,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "DELETE",
+        &format!("/api/v1/training-sessions/{session}/registration"),
+        o,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/training-sessions/{session}/roster"),
+        tr,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/training-sessions/{session}/cancel"),
+        a,
+        Body::None,
+    )
+    .await;
     // The creatool session that started this morning, with the demo teacher on its list.
-    let today = c.ok("GET", "/api/v1/training-sessions?training=creatool-bouwen&past=true", tr, Body::None).await;
+    let today = c
+        .ok(
+            "GET",
+            "/api/v1/training-sessions?training=creatool-bouwen&past=true",
+            tr,
+            Body::None,
+        )
+        .await;
     let today = today
         .as_array()
         .unwrap()
@@ -598,57 +1051,210 @@ async fn every_operation_answers_as_the_document_says() {
         .find(|s| s["day"] == "2026-11-27")
         .unwrap_or_else(|| panic!("today's creatool session in {today}"));
     let today = id_of(today);
-    let roster = c.ok("GET", &format!("/api/v1/training-sessions/{today}/roster"), tr, Body::None).await;
+    let roster = c
+        .ok(
+            "GET",
+            &format!("/api/v1/training-sessions/{today}/roster"),
+            tr,
+            Body::None,
+        )
+        .await;
     let registration = roster[0]["registration"].as_i64().expect("a registration");
-    c.ok("PUT", &format!("/api/v1/training-sessions/{today}/attendance"), tr, Body::Json(json!({ "present": [registration] }))).await;
-    c.ok("POST", &format!("/api/v1/training-sessions/{today}/walk-ins"), tr, Body::Json(json!({ "email": OTHER_TEACHER }))).await;
-    c.ok("GET", "/api/v1/qualifications?school=126763", a, Body::None).await;
-    c.expect_refusal("GET", "/api/v1/qualifications?all=misschien", a, &Body::None, &[400]).await;
+    c.ok(
+        "PUT",
+        &format!("/api/v1/training-sessions/{today}/attendance"),
+        tr,
+        Body::Json(json!({ "present": [registration] })),
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/training-sessions/{today}/walk-ins"),
+        tr,
+        Body::Json(json!({ "email": OTHER_TEACHER })),
+    )
+    .await;
+    c.ok("GET", "/api/v1/qualifications?school=126763", a, Body::None)
+        .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/qualifications?all=misschien",
+        a,
+        &Body::None,
+        &[400],
+    )
+    .await;
     c.ok("POST", "/api/v1/qualifications", a, Body::Json(json!({ "email": OTHER_TEACHER, "training": "microbit-programmeren", "reason": "Opleiding bij Mediawijs" }))).await;
-    let granted = c.ok("GET", "/api/v1/qualifications?school=126763", a, Body::None).await;
+    let granted = c
+        .ok("GET", "/api/v1/qualifications?school=126763", a, Body::None)
+        .await;
     let granted = granted
         .as_array()
         .unwrap()
         .iter()
         .find(|q| q["training_slug"] == "microbit-programmeren")
         .unwrap_or_else(|| panic!("the granted qualification in {granted}"));
-    c.ok("POST", &format!("/api/v1/qualifications/{}/revoke", id_of(granted)), a, Body::Json(json!({ "reason": "Vergissing" }))).await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/qualifications/{}/revoke", id_of(granted)),
+        a,
+        Body::Json(json!({ "reason": "Vergissing" })),
+    )
+    .await;
+
+    c.send(
+        "POST",
+        &format!("/api/v1/training-sessions/{session}/registration"),
+        o,
+        &Body::None,
+    )
+    .await;
+    c.send(
+        "POST",
+        &format!("/api/v1/training-sessions/{session}/cancel"),
+        a,
+        &Body::None,
+    )
+    .await;
+    c.send(
+        "POST",
+        &format!("/api/v1/qualifications/{}/revoke", id_of(granted)),
+        a,
+        &Body::Json(json!({ "reason": "Nog eens" })),
+    )
+    .await;
+    c.send("POST", "/api/v1/qualifications", a, &Body::Json(json!({ "email": "niemand@nergens.be", "training": "microbit-programmeren", "reason": "Opleiding bij Mediawijs" }))).await;
 
     // Managing kit types.
     let mut fields = kit_fields(&app, "mos-afvalsorteerkoffer").await;
     fields.insert("title".into(), json!("Afvalsorteerkoffer (nieuw)"));
-    c.ok("PUT", "/api/v1/admin/kits/mos-afvalsorteerkoffer", pa, Body::Json(Value::Object(fields.clone()))).await;
+    c.ok(
+        "PUT",
+        "/api/v1/admin/kits/mos-afvalsorteerkoffer",
+        pa,
+        Body::Json(Value::Object(fields.clone())),
+    )
+    .await;
     fields.insert("slug".into(), json!("mos-regenmeter"));
     fields.insert("title".into(), json!("Regenmeterset"));
     fields.insert("units".into(), json!("MOS-RM-01"));
-    c.ok("POST", "/api/v1/admin/kits", pa, Body::Json(Value::Object(fields))).await;
+    c.ok(
+        "POST",
+        "/api/v1/admin/kits",
+        pa,
+        Body::Json(Value::Object(fields)),
+    )
+    .await;
 
     // Hand-over day: labels, scanning, hand-over, return.
     app.set_time("2026-12-02T09:00:00Z");
     let desk = login(&app, DESK).await;
     let admin = login(&app, ADMIN).await;
     let teacher = login(&app, TEACHER).await;
-    let (d, a, t) = (Some(desk.as_str()), Some(admin.as_str()), Some(teacher.as_str()));
+    let (d, a, t) = (
+        Some(desk.as_str()),
+        Some(admin.as_str()),
+        Some(teacher.as_str()),
+    );
+    c.probe = Some(teacher.clone());
     let code = code_of(&app, "BB-K-01").await;
-    c.ok("GET", &format!("/api/v1/scan/{code}"), d, Body::None).await;
-    c.ok("POST", &format!("/api/v1/reservations/{bee}/handover"), d, Body::Json(json!({ "code": code }))).await;
-    c.ok("POST", "/api/v1/returns", d, Body::Json(json!({ "code": code, "damage": "" }))).await;
+    c.ok("GET", &format!("/api/v1/scan/{code}"), d, Body::None)
+        .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/reservations/{bee}/handover"),
+        d,
+        Body::Json(json!({ "code": code })),
+    )
+    .await;
+    c.ok(
+        "POST",
+        "/api/v1/returns",
+        d,
+        Body::Json(json!({ "code": code, "damage": "" })),
+    )
+    .await;
+    c.send(
+        "POST",
+        &format!("/api/v1/reservations/{bee}/handover"),
+        d,
+        &Body::Json(json!({ "code": code })),
+    )
+    .await;
+    c.send(
+        "POST",
+        "/api/v1/returns",
+        d,
+        &Body::Json(json!({ "code": code })),
+    )
+    .await;
     let unit = unit_id(&app, "BB-K-01").await;
-    c.ok("GET", &format!("/api/v1/units/{unit}/history"), d, Body::None).await;
-    c.ok("GET", &format!("/api/v1/units/{unit}/qr.svg"), d, Body::None).await;
-    c.ok("GET", &format!("/api/v1/units/{unit}/qr.png"), d, Body::None).await;
-    c.ok("POST", &format!("/api/v1/units/{}/retag", unit_id(&app, "BB-K-04").await), a, Body::None).await;
-    c.ok("GET", &format!("/api/v1/reservations/{bee}"), t, Body::None).await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/units/{unit}/history"),
+        d,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/units/{unit}/qr.svg"),
+        d,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/units/{unit}/qr.png"),
+        d,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/units/{}/retag", unit_id(&app, "BB-K-04").await),
+        a,
+        Body::None,
+    )
+    .await;
+    c.ok("GET", &format!("/api/v1/reservations/{bee}"), t, Body::None)
+        .await;
 
     // Passwords, and signing in and out (last: these end sessions).
-    c.ok("POST", "/api/v1/password-reset", None, Body::Json(json!({ "email": OTHER_TEACHER }))).await;
-    let reset = mailed_token(&app, OTHER_TEACHER, "Kies een nieuw wachtwoord", "/wachtwoord/").await;
-    c.ok("POST", &format!("/api/v1/password-reset/{reset}"), None, Body::Json(json!({ "password": "een-nieuw-wachtwoord" }))).await;
-    c.ok("POST", "/api/v1/session", None, Body::Json(json!({ "email": TRAINER, "password": DEMO_PASSWORD }))).await;
+    c.ok(
+        "POST",
+        "/api/v1/password-reset",
+        None,
+        Body::Json(json!({ "email": OTHER_TEACHER })),
+    )
+    .await;
+    let reset = mailed_token(
+        &app,
+        OTHER_TEACHER,
+        "Kies een nieuw wachtwoord",
+        "/wachtwoord/",
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/password-reset/{reset}"),
+        None,
+        Body::Json(json!({ "password": "een-nieuw-wachtwoord" })),
+    )
+    .await;
+    c.ok(
+        "POST",
+        "/api/v1/session",
+        None,
+        Body::Json(json!({ "email": TRAINER, "password": DEMO_PASSWORD })),
+    )
+    .await;
     let throwaway = login(&app, TRAINER).await;
-    c.ok("DELETE", "/api/v1/session", Some(&throwaway), Body::None).await;
+    c.ok("DELETE", "/api/v1/session", Some(&throwaway), Body::None)
+        .await;
     let everywhere = login(&app, PARTNER_ADMIN).await;
-    c.ok("DELETE", "/api/v1/sessions", Some(&everywhere), Body::None).await;
+    c.ok("DELETE", "/api/v1/sessions", Some(&everywhere), Body::None)
+        .await;
 
     let mut problems = c.failures.clone();
     problems.extend(c.coverage_gaps());
@@ -674,7 +1280,13 @@ fn schema_enum(doc: &Value, name: &str) -> Vec<String> {
 fn wire<T: serde::Serialize>(values: &[T]) -> Vec<String> {
     values
         .iter()
-        .map(|v| serde_json::to_value(v).unwrap().as_str().unwrap().to_owned())
+        .map(|v| {
+            serde_json::to_value(v)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect()
 }
 
@@ -697,7 +1309,15 @@ async fn enums_in_the_document_are_the_codes_serde_sends() {
         if doc["components"]["schemas"].get(name).is_none() {
             // Not part of the API's contract: nothing to lie about. The coded enums are.
             assert!(
-                !["Theme", "Level", "KitKind", "UnitStatus", "ReservationStatus", "Role"].contains(&name),
+                ![
+                    "Theme",
+                    "Level",
+                    "KitKind",
+                    "UnitStatus",
+                    "ReservationStatus",
+                    "Role"
+                ]
+                .contains(&name),
                 "{name} is missing from the document"
             );
             continue;
@@ -711,14 +1331,39 @@ async fn malformed_requests_get_problem_json_never_plain_text() {
     let app = TestApp::spawn().await;
     let teacher = login(&app, TEACHER).await;
     let cases: [(&str, String, Option<(&str, &str)>, u16); 9] = [
-        ("POST", "/api/v1/reservations".into(), Some(("application/json", "{\"kit\": ")), 400),
-        ("POST", "/api/v1/reservations".into(), Some(("application/json", "{\"kit\": 5}")), 422),
-        ("POST", "/api/v1/reservations".into(), Some(("text/plain", "kit=bee-bot")), 400),
-        ("POST", "/api/v1/signup".into(), Some(("application/json", "nonsense")), 400),
+        (
+            "POST",
+            "/api/v1/reservations".into(),
+            Some(("application/json", "{\"kit\": ")),
+            400,
+        ),
+        (
+            "POST",
+            "/api/v1/reservations".into(),
+            Some(("application/json", "{\"kit\": 5}")),
+            422,
+        ),
+        (
+            "POST",
+            "/api/v1/reservations".into(),
+            Some(("text/plain", "kit=bee-bot")),
+            400,
+        ),
+        (
+            "POST",
+            "/api/v1/signup".into(),
+            Some(("application/json", "nonsense")),
+            400,
+        ),
         ("GET", "/api/v1/reservations/abc".into(), None, 400),
         ("POST", "/api/v1/reservations/12x/cancel".into(), None, 400),
         ("GET", "/api/v1/training-sessions/%FF".into(), None, 400),
-        ("GET", format!("/api/v1/catalogue/{BEE_BOT}/availability?months=-1"), None, 400),
+        (
+            "GET",
+            format!("/api/v1/catalogue/{BEE_BOT}/availability?months=-1"),
+            None,
+            400,
+        ),
         ("GET", "/api/v1/reservations?at_risk=2".into(), None, 400),
     ];
     for (method, path, body, expected) in cases {
@@ -737,22 +1382,37 @@ async fn malformed_requests_get_problem_json_never_plain_text() {
         let problem: leenpunt_shared::Problem = r.json().await.unwrap_or_else(|e| {
             panic!("{method} {path}: {status} {content_type} is not a problem: {e}")
         });
-        assert_eq!((status, content_type.as_str()), (expected, "application/problem+json"), "{method} {path}");
+        assert_eq!(
+            (status, content_type.as_str()),
+            (expected, "application/problem+json"),
+            "{method} {path}"
+        );
         assert_eq!(problem.status, expected);
-        assert!(!problem.errors.is_empty(), "{method} {path}: says what is wrong");
+        assert!(
+            !problem.errors.is_empty(),
+            "{method} {path}: says what is wrong"
+        );
         assert!(problem.errors.iter().all(|e| !e.message.is_empty()));
     }
     // The field is named, in the requester's language.
     let r = app
         .client
-        .get(app.url(&format!("/api/v1/catalogue/{BEE_BOT}/availability?months=twee")))
+        .get(app.url(&format!(
+            "/api/v1/catalogue/{BEE_BOT}/availability?months=twee"
+        )))
         .header("accept-language", "nl")
         .send()
         .await
         .unwrap();
     let problem: leenpunt_shared::Problem = r.json().await.unwrap();
     assert_eq!(problem.errors[0].field, "months");
-    assert!(problem.errors[0].message.starts_with("Deze zoekparameter is ongeldig"), "{:?}", problem.errors);
+    assert!(
+        problem.errors[0]
+            .message
+            .starts_with("Deze zoekparameter is ongeldig"),
+        "{:?}",
+        problem.errors
+    );
     assert_eq!(problem.title, "Deze aanvraag kan niet gelezen worden");
     let r = app
         .post_json(&teacher, "/api/v1/reservations", &json!({ "kit": BEE_BOT, "pickup_point": "stem-rtc-brugge", "pickup_date": "2026-12-02", "return_date": "2026-12-09" }))

@@ -2,8 +2,8 @@
 //! the binary itself in release builds (`embed-assets`). Files have precompressed
 //! `.br`/`.gz` siblings, chosen by `Accept-Encoding`.
 
-use crate::state::AppState;
 use super::extract::Path;
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

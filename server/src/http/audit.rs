@@ -1,12 +1,12 @@
 //! The audit log, for admins.
 
 use super::auth::Who;
+use super::extract::Json;
 use crate::domain::policy::Action;
 use crate::error::Result;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
-use super::extract::Json;
 use axum::Router;
 use leenpunt_shared::accounts::AuditEntry;
 

@@ -1,5 +1,6 @@
 //! Who is asking (from the session cookie), signing in and out, and CSRF protection.
 
+use super::extract::{Form, Json};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
 use crate::service::accounts::{self, LoginError, SESSION_COOKIE};
@@ -10,7 +11,6 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use super::extract::{Form, Json};
 use axum::Router;
 use leenpunt_shared::{LoginRequest, Me};
 use serde::Deserialize;

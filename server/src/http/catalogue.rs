@@ -1,9 +1,9 @@
 //! The catalogue API.
 
+use super::extract::{Json, Path};
 use super::lang::ReqLang;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use super::extract::{Json, Path};
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::Router;

@@ -9,8 +9,8 @@
 use super::lang::lang_of;
 use crate::error::AppError;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, FormRejection, PathRejection};
 use axum::extract::path::ErrorKind;
+use axum::extract::rejection::{BytesRejection, FormRejection, PathRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
@@ -107,7 +107,10 @@ fn body_error(lang: Lang, e: BytesRejection) -> AppError {
         "body",
         say(
             lang,
-            format!("De inhoud van de aanvraag kon niet gelezen worden: {}", e.body_text()),
+            format!(
+                "De inhoud van de aanvraag kon niet gelezen worden: {}",
+                e.body_text()
+            ),
             format!("The request body could not be read: {}", e.body_text()),
         ),
     )
@@ -172,7 +175,11 @@ fn parse_query<T: DeserializeOwned>(query: &str, lang: Lang) -> Result<T, AppErr
     serde_path_to_error::deserialize(de).map_err(|error| {
         let detail = error.inner().to_string();
         let field = field_of(&error.path().to_string(), &detail);
-        let field = if field == "body" { "query".into() } else { field };
+        let field = if field == "body" {
+            "query".into()
+        } else {
+            field
+        };
         bad_request(
             &field,
             say(
@@ -199,7 +206,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
 fn path_error(lang: Lang, rejection: PathRejection) -> AppError {
     let PathRejection::FailedToDeserializePathParams(error) = rejection else {
         // The route and the handler disagree: a programming error, not the client's.
-        return AppError::Internal(anyhow::anyhow!("path parameters: {}", rejection.body_text()));
+        return AppError::Internal(anyhow::anyhow!(
+            "path parameters: {}",
+            rejection.body_text()
+        ));
     };
     let (field, value) = match error.kind() {
         ErrorKind::ParseErrorAtKey { key, value, .. }
@@ -239,14 +249,16 @@ fn form_error(lang: Lang, rejection: FormRejection) -> AppError {
     let detail = rejection.body_text();
     match rejection {
         FormRejection::BytesRejection(e) => body_error(lang, e),
-        FormRejection::FailedToDeserializeFormBody(_) => AppError::Validation(vec![FieldError::new(
-            "body",
-            say(
-                lang,
-                format!("Het formulier is niet volledig of niet juist ingevuld: {detail}"),
-                format!("The form is incomplete or not filled in correctly: {detail}"),
-            ),
-        )]),
+        FormRejection::FailedToDeserializeFormBody(_) => {
+            AppError::Validation(vec![FieldError::new(
+                "body",
+                say(
+                    lang,
+                    format!("Het formulier is niet volledig of niet juist ingevuld: {detail}"),
+                    format!("The form is incomplete or not filled in correctly: {detail}"),
+                ),
+            )])
+        }
         FormRejection::InvalidFormContentType(_) => bad_request(
             "Content-Type",
             say(
@@ -297,10 +309,17 @@ mod tests {
 
     #[test]
     fn json_syntax_is_400_and_shape_is_422_with_the_field() {
-        let bad = |s: &str| field_and_status(parse_json::<Body>(s.as_bytes(), Lang::En).unwrap_err());
+        let bad =
+            |s: &str| field_and_status(parse_json::<Body>(s.as_bytes(), Lang::En).unwrap_err());
         assert_eq!(bad("{not json"), (StatusCode::BAD_REQUEST, "body".into()));
-        assert_eq!(bad(r#"{"units":1,"items":[]} x"#), (StatusCode::BAD_REQUEST, "body".into()));
-        assert_eq!(bad(r#"{"items":[]}"#), (StatusCode::UNPROCESSABLE_ENTITY, "units".into()));
+        assert_eq!(
+            bad(r#"{"units":1,"items":[]} x"#),
+            (StatusCode::BAD_REQUEST, "body".into())
+        );
+        assert_eq!(
+            bad(r#"{"items":[]}"#),
+            (StatusCode::UNPROCESSABLE_ENTITY, "units".into())
+        );
         assert_eq!(
             bad(r#"{"units":"two","items":[]}"#),
             (StatusCode::UNPROCESSABLE_ENTITY, "units".into())
@@ -321,7 +340,10 @@ mod tests {
             months: Option<u32>,
         }
         let e = parse_query::<Params>("months=abc", Lang::Nl).unwrap_err();
-        assert_eq!(field_and_status(e), (StatusCode::BAD_REQUEST, "months".into()));
+        assert_eq!(
+            field_and_status(e),
+            (StatusCode::BAD_REQUEST, "months".into())
+        );
         assert!(parse_query::<Params>("months=3", Lang::Nl).is_ok());
         assert!(parse_query::<Params>("", Lang::Nl).is_ok());
     }

@@ -2,12 +2,12 @@
 //! download of one reservation.
 
 use super::auth::Who;
+use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
 use super::reservations::ApiJson;
 use crate::error::{AppError, Result};
 use crate::service::feeds::{self as service, FeedLink, NewFeed, Served};
 use crate::state::AppState;
-use super::extract::{Form, Json, Path};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -158,7 +158,7 @@ pub async fn revoke(
 
 /// One reservation as an .ics file ("Zet in mijn agenda").
 #[utoipa::path(get, path = "/api/v1/reservations/{id}/ics", tag = "calendar", security(("session" = [])), params(("id" = i64, Path)), responses(
-    (status = 200, description = "text/calendar"),
+    (status = 200, content_type = "text/calendar", body = String, description = "The reservation as an iCalendar file"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn reservation_ics(

@@ -2,6 +2,7 @@
 //! printable label sheets and the desk pages' form posts.
 
 use super::auth::Who;
+use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
 use super::reservations::ApiJson;
 use crate::domain::labels::{qr_png, qr_svg, scan_url, LabelLayout};
@@ -9,7 +10,6 @@ use crate::domain::tags::TagCode;
 use crate::error::{AppError, Result};
 use crate::service::handover::{self as service, ScanTarget};
 use crate::state::AppState;
-use super::extract::{Form, Json, Path};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -65,6 +65,7 @@ pub async fn scan_link(
 
 /// What a scanned or typed code is (desk staff of the unit's partner).
 #[utoipa::path(get, path = "/api/v1/scan/{code}", tag = "hand-over", security(("session" = [])), params(("code" = String, Path)), responses(
+    (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 200, body = ScanResult),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -171,7 +172,7 @@ async fn unit_url(state: &AppState, who: &Who, id: i64) -> Result<String> {
 }
 
 /// The QR code of a unit's label as SVG.
-#[utoipa::path(get, path = "/api/v1/units/{id}/qr.svg", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), responses((status = 200, content_type = "image/svg+xml")))]
+#[utoipa::path(get, path = "/api/v1/units/{id}/qr.svg", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), responses((status = 200, content_type = "image/svg+xml"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn qr_image_svg(
     State(state): State<AppState>,
     who: Who,
@@ -182,7 +183,7 @@ pub async fn qr_image_svg(
 }
 
 /// The QR code of a unit's label as PNG.
-#[utoipa::path(get, path = "/api/v1/units/{id}/qr.png", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), responses((status = 200, content_type = "image/png")))]
+#[utoipa::path(get, path = "/api/v1/units/{id}/qr.png", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), responses((status = 200, content_type = "image/png"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn qr_image_png(
     State(state): State<AppState>,
     who: Who,

@@ -2,11 +2,11 @@
 //! serving the uploaded photos.
 
 use super::auth::Who;
+use super::extract::{Json, Path};
 use super::lang::ReqLang;
 use crate::error::{AppError, Result};
 use crate::service::kit_admin as service;
 use crate::state::AppState;
-use super::extract::{Json, Path};
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -90,7 +90,12 @@ impl Modify for CommonResponses {
             .entry(Problem::name().into_owned())
             .or_insert_with(Problem::schema);
         for item in openapi.paths.paths.values_mut() {
-            let writes = [&mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
+            let writes = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
             for op in writes.into_iter().flatten() {
                 add(op, 403, "Refused: not allowed, or sent from another site");
             }
@@ -122,11 +127,19 @@ fn add_common(op: &mut Operation) {
     );
     let signed_in = op.security.as_ref().is_some_and(|s| !s.is_empty());
     if path || query || body {
-        add(op, 400, "The request could not be read (malformed JSON, a value of the wrong type)");
+        add(
+            op,
+            400,
+            "The request could not be read (malformed JSON, a value of the wrong type)",
+        );
     }
     if body {
         add(op, 413, "The request body is too large");
-        add(op, 422, "Some fields are missing or not valid; `errors` says which");
+        add(
+            op,
+            422,
+            "Some fields are missing or not valid; `errors` says which",
+        );
     }
     if signed_in {
         add(op, 401, "Not signed in");
@@ -134,7 +147,11 @@ fn add_common(op: &mut Operation) {
     if path {
         add(op, 404, "Not found");
     }
-    add(op, 503, "Temporarily unavailable (timed out or busy); try again later");
+    add(
+        op,
+        503,
+        "Temporarily unavailable (timed out or busy); try again later",
+    );
 }
 
 /// Documents a problem+json answer, unless the operation already describes that status.

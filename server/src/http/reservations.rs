@@ -2,12 +2,12 @@
 //! Handlers only extract, call the service and answer.
 
 use super::auth::Who;
+use super::extract::{Form, Json, Path, Query};
 use super::lang::ReqLang;
 use crate::db::reservations::ReservationFilter;
 use crate::error::{AppError, Result};
 use crate::service::reservations::{self as service, Change, Scope};
 use crate::state::AppState;
-use super::extract::{Form, Json, Path, Query};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -212,6 +212,7 @@ impl ListParams {
 
 /// Reservations: the signed-in teacher's own, or a lending desk's.
 #[utoipa::path(get, path = "/api/v1/reservations", tag = "reservations", security(("session" = [])), params(ListParams), responses(
+    (status = 422, body = Problem, content_type = "application/problem+json"),
     (status = 200, body = Vec<Reservation>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -394,6 +395,7 @@ pub async fn my_waitlist(
 
 /// Leaves a waiting list.
 #[utoipa::path(post, path = "/api/v1/waitlist/{id}/withdraw", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "No longer on the waiting list"),
     (status = 200, body = WaitlistEntry),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]

@@ -1,6 +1,7 @@
 //! Signing up, confirming the address, the school list, and the development mailbox.
 
 use super::auth::Who;
+use super::extract::{Json, Path};
 use super::lang::ReqLang;
 use crate::db::mail::OutboxMail;
 use crate::domain::auth::TokenProblem;
@@ -8,7 +9,6 @@ use crate::domain::policy::Action;
 use crate::error::{AppError, Result};
 use crate::service::signup::{confirm, sign_up, SignUpError, SignUpForm};
 use crate::state::AppState;
-use super::extract::{Json, Path};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

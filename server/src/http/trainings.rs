@@ -1,13 +1,13 @@
 //! Trainings over HTTP: the JSON API and the pages' form posts.
 
 use super::auth::Who;
+use super::extract::{Form, Json, Path, Query};
 use super::lang::ReqLang;
 use super::reservations::ApiJson;
 use crate::db::trainings::QualificationsOf;
 use crate::error::{AppError, Result};
 use crate::service::trainings::{self as service, SessionQuery};
 use crate::state::AppState;
-use super::extract::{Form, Json, Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -65,7 +65,7 @@ pub struct TrainingsParams {
 }
 
 /// Training types and the kit types each unlocks (public).
-#[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", params(TrainingsParams), responses((status = 200, body = Vec<Training>)))]
+#[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", params(TrainingsParams), responses((status = 200, body = Vec<Training>), (status = 404, body = Problem, content_type = "application/problem+json", description = "No partner service with that slug")))]
 pub async fn list_trainings(
     State(state): State<AppState>,
     Query(p): Query<TrainingsParams>,
@@ -163,7 +163,7 @@ impl From<SessionsParams> for SessionQuery {
 }
 
 /// Upcoming sessions, soonest first, with the asker's own place.
-#[utoipa::path(get, path = "/api/v1/training-sessions", tag = "trainings", security(("session" = [])), params(SessionsParams), responses((status = 200, body = Vec<TrainingSession>)))]
+#[utoipa::path(get, path = "/api/v1/training-sessions", tag = "trainings", params(SessionsParams), responses((status = 200, body = Vec<TrainingSession>), (status = 404, body = Problem, content_type = "application/problem+json", description = "No training or partner service with that slug")))]
 pub async fn list_sessions(
     State(state): State<AppState>,
     who: Who,
@@ -191,7 +191,7 @@ pub async fn create_session(
 }
 
 /// One session.
-#[utoipa::path(get, path = "/api/v1/training-sessions/{id}", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/training-sessions/{id}", tag = "trainings", params(("id" = i64, Path)), responses(
     (status = 200, body = TrainingSession),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -330,6 +330,7 @@ pub struct QualificationsParams {
 
 /// Qualifications: the asker's own by default.
 #[utoipa::path(get, path = "/api/v1/qualifications", tag = "trainings", security(("session" = [])), params(QualificationsParams), responses(
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "No school or partner service with that code"),
     (status = 200, body = Vec<Qualification>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -383,6 +384,7 @@ pub async fn grant(
 
 /// Revokes a qualification, with a reason.
 #[utoipa::path(post, path = "/api/v1/qualifications/{id}/revoke", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), request_body = leenpunt_shared::reservations::ReasonBody, responses(
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "Already revoked"),
     (status = 204, description = "Revoked"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
