@@ -1326,11 +1326,19 @@ async fn enums_in_the_document_are_the_codes_serde_sends() {
     }
 }
 
+/// A malformed request: method, path, body (content type, text), the expected status.
+type Malformed = (
+    &'static str,
+    String,
+    Option<(&'static str, &'static str)>,
+    u16,
+);
+
 #[tokio::test]
 async fn malformed_requests_get_problem_json_never_plain_text() {
     let app = TestApp::spawn().await;
     let teacher = login(&app, TEACHER).await;
-    let cases: [(&str, String, Option<(&str, &str)>, u16); 9] = [
+    let cases: [Malformed; 9] = [
         (
             "POST",
             "/api/v1/reservations".into(),
