@@ -1402,6 +1402,22 @@ async fn malformed_requests_get_problem_json_never_plain_text() {
         );
         assert!(problem.errors.iter().all(|e| !e.message.is_empty()));
     }
+    // A method a route does not have: 405 as a problem, with the methods it does have.
+    let r = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    assert!(r.headers().contains_key("allow"));
+    let problem: leenpunt_shared::Problem = r.json().await.unwrap();
+    assert_eq!(
+        (problem.status, problem.title.as_str()),
+        (405, "This method is not allowed here")
+    );
     // The field is named, in the requester's language.
     let r = app
         .client
