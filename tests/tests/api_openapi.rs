@@ -294,6 +294,13 @@ impl<'a> Checker<'a> {
                 self.send(method, path, Some(&probe), &body).await;
             }
         }
+        if matches!(body, Body::None)
+            && self.operation(method, &template)["requestBody"]["required"] == true
+        {
+            self.fail(format!(
+                "{method} {template}: accepted without a body, but the document requires one"
+            ));
+        }
         if let Body::Json(sent) = &body {
             let op = self.operation(method, &template).clone();
             match op["requestBody"]["content"]["application/json"].get("schema") {
@@ -864,6 +871,22 @@ async fn every_operation_answers_as_the_document_says() {
     )
     .await;
 
+    // A borrower cancels without giving a reason (no body at all).
+    let spring = c
+        .ok(
+            "POST",
+            "/api/v1/reservations",
+            t,
+            booking(BEE_BOT, "stem-rtc-brugge", "2027-03-01", "2027-03-05"),
+        )
+        .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/reservations/{}/cancel", id_of(&spring)),
+        t,
+        Body::None,
+    )
+    .await;
     // Query values of the right type that name nothing: whatever the answer, it is documented.
     for path in [
         "/api/v1/reservations?scope=alles&status=zoek&from=gisteren&to=morgen",

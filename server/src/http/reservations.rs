@@ -262,7 +262,7 @@ async fn apply(
 }
 
 /// Cancels: the borrower until the day before pickup; desk staff with a reason.
-#[utoipa::path(post, path = "/api/v1/reservations/{id}/cancel", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), request_body = ReasonBody, responses(
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/cancel", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), request_body(content = Option<ReasonBody>, description = "Optional: a borrower cancels without a reason"), responses(
     (status = 200, body = Reservation),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ))]
