@@ -1,9 +1,9 @@
 //! Closed days over HTTP: the JSON API and the screen's form posts.
 
 use super::auth::Who;
+use super::extract::Json as ApiJson;
 use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
-use super::reservations::ApiJson;
 use crate::error::Result;
 use crate::service::closed_days as service;
 use crate::state::AppState;

@@ -2,9 +2,9 @@
 //! download of one reservation.
 
 use super::auth::Who;
+use super::extract::Json as ApiJson;
 use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
-use super::reservations::ApiJson;
 use crate::error::{AppError, Result};
 use crate::service::feeds::{self as service, FeedLink, NewFeed, Served};
 use crate::state::AppState;

@@ -2,9 +2,9 @@
 //! printable label sheets and the desk pages' form posts.
 
 use super::auth::Who;
+use super::extract::Json as ApiJson;
 use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
-use super::reservations::ApiJson;
 use crate::domain::labels::{qr_png, qr_svg, scan_url, LabelLayout};
 use crate::domain::tags::TagCode;
 use crate::error::{AppError, Result};

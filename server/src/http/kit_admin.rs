@@ -53,7 +53,7 @@ pub async fn api_save(
     who: Who,
     ReqLang(lang): ReqLang,
     Path(slug): Path<String>,
-    super::reservations::ApiJson(fields): super::reservations::ApiJson<Fields>,
+    Json(fields): Json<Fields>,
 ) -> Result<Json<serde_json::Value>> {
     let slug = service::save(
         &state.db,
@@ -79,7 +79,7 @@ pub async fn api_create(
     State(state): State<AppState>,
     who: Who,
     ReqLang(lang): ReqLang,
-    super::reservations::ApiJson(fields): super::reservations::ApiJson<Fields>,
+    Json(fields): Json<Fields>,
 ) -> Result<(StatusCode, Json<serde_json::Value>)> {
     let slug = service::save(
         &state.db,

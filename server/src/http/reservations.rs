@@ -34,8 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units/{code}/status", post(unit_status))
 }
 
-/// The JSON body extractor under its older name, for handlers not yet switched to
-/// `super::extract::Json`.
+/// The JSON body extractor (`super::extract::Json`) under its older name, which
+/// `signup.rs` still spells out in its handlers.
 pub use super::extract::Json as ApiJson;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

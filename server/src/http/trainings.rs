@@ -1,9 +1,9 @@
 //! Trainings over HTTP: the JSON API and the pages' form posts.
 
 use super::auth::Who;
+use super::extract::Json as ApiJson;
 use super::extract::{Form, Json, Path, Query};
 use super::lang::ReqLang;
-use super::reservations::ApiJson;
 use crate::db::trainings::QualificationsOf;
 use crate::error::{AppError, Result};
 use crate::service::trainings::{self as service, SessionQuery};
