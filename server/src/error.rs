@@ -34,6 +34,13 @@ pub enum AppError {
     /// The request is understood but some fields are wrong; messages are per field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// The request cannot be read: malformed JSON, a path or query value of the wrong type,
+    /// a missing content type. Messages are per part, already in the requester's language.
+    #[error("bad request")]
+    BadRequest(Vec<FieldError>),
+    /// The request body is larger than the route accepts.
+    #[error("payload too large")]
+    PayloadTooLarge,
     /// The request conflicts with the current state (e.g. a duplicate).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -83,6 +90,8 @@ impl AppError {
             AppError::Forbidden | AppError::Unconfirmed => StatusCode::FORBIDDEN,
             AppError::TooManyRequests | AppError::TooManyMails => StatusCode::TOO_MANY_REQUESTS,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_)
             | AppError::Refused { .. }
             | AppError::TrainingRequired { .. } => StatusCode::CONFLICT,
@@ -157,6 +166,16 @@ impl AppError {
                 "Sommige gegevens kloppen niet",
                 "Some input is not valid",
             ),
+            AppError::BadRequest(_) => (
+                "bad-request",
+                "Deze aanvraag kan niet gelezen worden",
+                "This request could not be read",
+            ),
+            AppError::PayloadTooLarge => (
+                "payload-too-large",
+                "Deze aanvraag is te groot",
+                "This request is too large",
+            ),
             AppError::Conflict(_) => (
                 "conflict",
                 "Dit botst met bestaande gegevens",
@@ -191,7 +210,7 @@ impl AppError {
             status: self.status().as_u16(),
             detail: None,
             errors: match self {
-                AppError::Validation(errors) => errors.clone(),
+                AppError::Validation(errors) | AppError::BadRequest(errors) => errors.clone(),
                 _ => Vec::new(),
             },
             ..Problem::default()

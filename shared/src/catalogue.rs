@@ -10,10 +10,24 @@ macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
         }
+
+        // Written out rather than derived: utoipa's derive does not see a `serde(rename)`
+        // whose value comes from a macro fragment, and would list the Rust variant names.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -279,6 +293,15 @@ mod tests {
             assert_eq!(KitKind::parse(k.code()), Some(*k));
         }
         assert_eq!(Theme::parse("nope"), None);
+    }
+
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_schema_lists_the_wire_codes() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(Theme::schema()).unwrap();
+        let codes: Vec<&str> = Theme::ALL.iter().map(|t| t.code()).collect();
+        assert_eq!(schema["enum"], serde_json::json!(codes));
     }
 
     #[test]

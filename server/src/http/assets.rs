@@ -2,8 +2,9 @@
 //! the binary itself in release builds (`embed-assets`). Files have precompressed
 //! `.br`/`.gz` siblings, chosen by `Accept-Encoding`.
 
+use super::extract::Path;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

@@ -1,5 +1,6 @@
 //! Who is asking (from the session cookie), signing in and out, and CSRF protection.
 
+use super::extract::{Form, Json};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
 use crate::service::accounts::{self, LoginError, SESSION_COOKIE};
@@ -10,7 +11,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Form, Json, Router};
+use axum::Router;
 use leenpunt_shared::{LoginRequest, Me};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -169,7 +170,7 @@ pub async fn end_session(State(state): State<AppState>, headers: HeaderMap) -> R
 }
 
 /// Signs out everywhere: ends every session of the signed-in user.
-#[utoipa::path(delete, path = "/api/v1/sessions", tag = "accounts", responses(
+#[utoipa::path(delete, path = "/api/v1/sessions", tag = "accounts", security(("session" = [])), responses(
     (status = 204, description = "All sessions ended"),
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]
@@ -188,7 +189,7 @@ pub async fn end_all_sessions(State(state): State<AppState>, who: Who) -> Result
 }
 
 /// The signed-in user and their roles.
-#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses(
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", security(("session" = [])), responses(
     (status = 200, body = Me),
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
 ))]

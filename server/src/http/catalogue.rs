@@ -1,11 +1,12 @@
 //! The catalogue API.
 
+use super::extract::{Json, Path};
 use super::lang::ReqLang;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use leenpunt_shared::{CatalogueQuery, FieldError, KitDetail, Lang, SearchResults};
 
 pub fn routes() -> Router<AppState> {

@@ -1,16 +1,17 @@
 //! Closed days over HTTP: the JSON API and the screen's form posts.
 
 use super::auth::Who;
+use super::extract::Json as ApiJson;
+use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
-use super::reservations::ApiJson;
 use crate::error::Result;
 use crate::service::closed_days as service;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{delete, get, post};
-use axum::{Form, Json, Router};
+use axum::Router;
 use leenpunt_shared::reservations::{ClosedDay, NewClosedDay};
 use leenpunt_shared::Problem;
 use serde::Deserialize;
@@ -32,7 +33,7 @@ pub async fn list(State(state): State<AppState>, who: Who) -> Result<Json<Vec<Cl
 }
 
 /// Closes a pickup point (partner admins: their own; admins: any, or all at once).
-#[utoipa::path(post, path = "/api/v1/closed-days", tag = "reservations", request_body = NewClosedDay, responses(
+#[utoipa::path(post, path = "/api/v1/closed-days", tag = "reservations", security(("session" = [])), request_body = NewClosedDay, responses(
     (status = 201, body = ClosedDay),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -50,7 +51,7 @@ pub async fn add(
 }
 
 /// Removes a closure.
-#[utoipa::path(delete, path = "/api/v1/closed-days/{id}", tag = "reservations", params(("id" = i64, Path)), responses(
+#[utoipa::path(delete, path = "/api/v1/closed-days/{id}", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 204, description = "Removed"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),

@@ -2,16 +2,17 @@
 //! download of one reservation.
 
 use super::auth::Who;
+use super::extract::Json as ApiJson;
+use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
-use super::reservations::ApiJson;
 use crate::error::{AppError, Result};
 use crate::service::feeds::{self as service, FeedLink, NewFeed, Served};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{delete, get, post};
-use axum::{Form, Json, Router};
+use axum::Router;
 use leenpunt_shared::{Problem, ReservationId};
 use serde::Deserialize;
 
@@ -90,13 +91,13 @@ pub async fn feed(
 }
 
 /// The signed-in person's feed links (their secret URLs are shown only once).
-#[utoipa::path(get, path = "/api/v1/feeds", tag = "calendar", responses((status = 200, body = Vec<FeedLink>)))]
+#[utoipa::path(get, path = "/api/v1/feeds", tag = "calendar", security(("session" = [])), responses((status = 200, body = Vec<FeedLink>)))]
 pub async fn list(State(state): State<AppState>, who: Who) -> Result<Json<Vec<FeedLink>>> {
     Ok(Json(service::list(&state.db, &who.0).await?))
 }
 
 /// Creates a feed link: `user` (one's own reservations), `school`, `kit` or `pickup`.
-#[utoipa::path(post, path = "/api/v1/feeds", tag = "calendar", request_body = NewFeed, responses(
+#[utoipa::path(post, path = "/api/v1/feeds", tag = "calendar", security(("session" = [])), request_body = NewFeed, responses(
     (status = 201, body = FeedLink),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -120,7 +121,7 @@ pub async fn create(
 }
 
 /// Gives a feed a new link; the old one stops working.
-#[utoipa::path(post, path = "/api/v1/feeds/{id}/regenerate", tag = "calendar", params(("id" = i64, Path)), responses(
+#[utoipa::path(post, path = "/api/v1/feeds/{id}/regenerate", tag = "calendar", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = FeedLink),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -142,7 +143,7 @@ pub async fn regenerate(
 }
 
 /// Revokes a feed link.
-#[utoipa::path(delete, path = "/api/v1/feeds/{id}", tag = "calendar", params(("id" = i64, Path)), responses(
+#[utoipa::path(delete, path = "/api/v1/feeds/{id}", tag = "calendar", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 204, description = "Revoked"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -156,8 +157,8 @@ pub async fn revoke(
 }
 
 /// One reservation as an .ics file ("Zet in mijn agenda").
-#[utoipa::path(get, path = "/api/v1/reservations/{id}/ics", tag = "calendar", params(("id" = i64, Path)), responses(
-    (status = 200, description = "text/calendar"),
+#[utoipa::path(get, path = "/api/v1/reservations/{id}/ics", tag = "calendar", security(("session" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, content_type = "text/calendar", body = String, description = "The reservation as an iCalendar file"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn reservation_ics(

@@ -2,18 +2,19 @@
 //! printable label sheets and the desk pages' form posts.
 
 use super::auth::Who;
+use super::extract::Json as ApiJson;
+use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
-use super::reservations::ApiJson;
 use crate::domain::labels::{qr_png, qr_svg, scan_url, LabelLayout};
 use crate::domain::tags::TagCode;
 use crate::error::{AppError, Result};
 use crate::service::handover::{self as service, ScanTarget};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Form, Json, Router};
+use axum::{Extension, Router};
 use leenpunt_frontend::ssr::CspNonce;
 use leenpunt_shared::handover::*;
 use leenpunt_shared::query::encode_component;
@@ -63,7 +64,8 @@ pub async fn scan_link(
 }
 
 /// What a scanned or typed code is (desk staff of the unit's partner).
-#[utoipa::path(get, path = "/api/v1/scan/{code}", tag = "hand-over", params(("code" = String, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/scan/{code}", tag = "hand-over", security(("session" = [])), params(("code" = String, Path)), responses(
+    (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 200, body = ScanResult),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -78,7 +80,7 @@ pub async fn scan(
 }
 
 /// Hands a unit over for a confirmed reservation. A repeat scan answers `already`.
-#[utoipa::path(post, path = "/api/v1/reservations/{id}/handover", tag = "hand-over", params(("id" = i64, Path)), request_body = HandoverBody, responses(
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/handover", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), request_body = HandoverBody, responses(
     (status = 200, body = HandoverOutcome),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -105,7 +107,7 @@ pub async fn hand_over(
 }
 
 /// Takes a unit back, with the contents as counted and any damage.
-#[utoipa::path(post, path = "/api/v1/returns", tag = "hand-over", request_body = ReturnBody, responses(
+#[utoipa::path(post, path = "/api/v1/returns", tag = "hand-over", security(("session" = [])), request_body = ReturnBody, responses(
     (status = 200, body = ReturnOutcome),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -130,7 +132,7 @@ pub async fn take_back(
 }
 
 /// A unit's hand-overs and returns, newest first.
-#[utoipa::path(get, path = "/api/v1/units/{id}/history", tag = "hand-over", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/units/{id}/history", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Vec<LoanLine>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -144,8 +146,8 @@ pub async fn history(
 }
 
 /// Gives a unit a new label (partner admins); the old code answers "replaced".
-#[utoipa::path(post, path = "/api/v1/units/{id}/retag", tag = "hand-over", params(("id" = i64, Path)), responses(
-    (status = 200, description = "The new label code"),
+#[utoipa::path(post, path = "/api/v1/units/{id}/retag", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), responses(
+    (status = 200, body = super::openapi::LabelBody, description = "The new label code"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn retag(
@@ -170,7 +172,7 @@ async fn unit_url(state: &AppState, who: &Who, id: i64) -> Result<String> {
 }
 
 /// The QR code of a unit's label as SVG.
-#[utoipa::path(get, path = "/api/v1/units/{id}/qr.svg", tag = "hand-over", params(("id" = i64, Path)), responses((status = 200, content_type = "image/svg+xml")))]
+#[utoipa::path(get, path = "/api/v1/units/{id}/qr.svg", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), responses((status = 200, content_type = "image/svg+xml"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn qr_image_svg(
     State(state): State<AppState>,
     who: Who,
@@ -181,7 +183,7 @@ pub async fn qr_image_svg(
 }
 
 /// The QR code of a unit's label as PNG.
-#[utoipa::path(get, path = "/api/v1/units/{id}/qr.png", tag = "hand-over", params(("id" = i64, Path)), responses((status = 200, content_type = "image/png")))]
+#[utoipa::path(get, path = "/api/v1/units/{id}/qr.png", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), responses((status = 200, content_type = "image/png"), (status = 403, body = Problem, content_type = "application/problem+json")))]
 pub async fn qr_image_png(
     State(state): State<AppState>,
     who: Who,

@@ -1,10 +1,11 @@
 //! Liveness and readiness probes.
 
+use super::extract::Json;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use leenpunt_shared::Readiness;
 
 pub fn routes() -> Router<AppState> {

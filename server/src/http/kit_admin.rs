@@ -2,15 +2,16 @@
 //! serving the uploaded photos.
 
 use super::auth::Who;
+use super::extract::{Json, Path};
 use super::lang::ReqLang;
 use crate::error::{AppError, Result};
 use crate::service::kit_admin as service;
 use crate::state::AppState;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Router;
 use leenpunt_shared::*;
 
 pub fn routes() -> Router<AppState> {
@@ -40,8 +41,10 @@ fn pairs(fields: Fields) -> Vec<(String, String)> {
 
 /// Changes a kit type (partner admins of its partner, admins); the fields and their
 /// messages are the catalogue CSV's.
-#[utoipa::path(put, path = "/api/v1/admin/kits/{slug}", tag = "catalogue", params(("slug" = String, Path)), responses(
-    (status = 200, description = "Saved"),
+#[utoipa::path(put, path = "/api/v1/admin/kits/{slug}", tag = "catalogue", security(("session" = [])), params(("slug" = String, Path)),
+    request_body(content = std::collections::BTreeMap<String, String>, description = "The kit type's fields, named as the catalogue CSV's columns"),
+    responses(
+    (status = 200, body = super::openapi::SlugBody, description = "Saved"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -50,7 +53,7 @@ pub async fn api_save(
     who: Who,
     ReqLang(lang): ReqLang,
     Path(slug): Path<String>,
-    super::reservations::ApiJson(fields): super::reservations::ApiJson<Fields>,
+    Json(fields): Json<Fields>,
 ) -> Result<Json<serde_json::Value>> {
     let slug = service::save(
         &state.db,
@@ -65,8 +68,10 @@ pub async fn api_save(
 }
 
 /// Creates a kit type.
-#[utoipa::path(post, path = "/api/v1/admin/kits", tag = "catalogue", responses(
-    (status = 201, description = "Created"),
+#[utoipa::path(post, path = "/api/v1/admin/kits", tag = "catalogue", security(("session" = [])),
+    request_body(content = std::collections::BTreeMap<String, String>, description = "The kit type's fields, named as the catalogue CSV's columns"),
+    responses(
+    (status = 201, body = super::openapi::SlugBody, description = "Created"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -74,7 +79,7 @@ pub async fn api_create(
     State(state): State<AppState>,
     who: Who,
     ReqLang(lang): ReqLang,
-    super::reservations::ApiJson(fields): super::reservations::ApiJson<Fields>,
+    Json(fields): Json<Fields>,
 ) -> Result<(StatusCode, Json<serde_json::Value>)> {
     let slug = service::save(
         &state.db,
@@ -308,7 +313,7 @@ pub async fn form_disable(
     who: Who,
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
-    axum::Form(back): axum::Form<BackTo>,
+    super::extract::Form(back): super::extract::Form<BackTo>,
 ) -> Result<Response> {
     let outcome = crate::service::users::set_disabled(
         &state.db,
@@ -327,7 +332,7 @@ pub async fn form_enable(
     who: Who,
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
-    axum::Form(back): axum::Form<BackTo>,
+    super::extract::Form(back): super::extract::Form<BackTo>,
 ) -> Result<Response> {
     let outcome = crate::service::users::set_disabled(
         &state.db,
@@ -346,7 +351,7 @@ pub async fn form_remove_role(
     who: Who,
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
-    axum::Form(back): axum::Form<BackTo>,
+    super::extract::Form(back): super::extract::Form<BackTo>,
 ) -> Result<Response> {
     let outcome =
         crate::service::users::remove_role(&state.db, state.clock.as_ref(), &who.0, id).await;

@@ -1,6 +1,7 @@
 //! The requester's language, and the switch that remembers a choice.
 
-use axum::extract::{FromRequestParts, Path, Query};
+use super::extract::{Path, Query};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

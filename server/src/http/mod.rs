@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod closed_days;
 pub mod drafts;
+pub mod extract;
 pub mod feeds;
 pub mod handover;
 pub mod health;

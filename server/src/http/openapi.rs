@@ -2,8 +2,12 @@
 
 use crate::state::AppState;
 use axum::routing::get;
-use axum::{Json, Router};
-use utoipa::OpenApi;
+use axum::Router;
+use leenpunt_shared::Problem;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +27,7 @@ use utoipa::OpenApi;
         super::handover::scan, super::handover::hand_over, super::handover::take_back, super::handover::history, super::handover::retag, super::handover::qr_image_svg, super::handover::qr_image_png,
         super::kit_admin::api_save, super::kit_admin::api_create,
     ),
+    modifiers(&CommonResponses),
     tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"), (name = "hand-over", description = "Labels, scanning, hand-over and return"))
 )]
 pub struct ApiDoc;
@@ -30,6 +35,143 @@ pub struct ApiDoc;
 pub fn routes() -> Router<AppState> {
     Router::new().route(
         "/api/openapi.json",
-        get(|| async { Json(ApiDoc::openapi()) }),
+        get(|| async { super::extract::Json(ApiDoc::openapi()) }),
     )
+}
+
+/// The body `{ "slug": … }` of the kit type API's answers (described here only: the
+/// handlers answer with `serde_json::json!`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct SlugBody {
+    slug: String,
+}
+
+/// The body `{ "label": … }`: a unit's new label code.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LabelBody {
+    label: String,
+}
+
+/// The body `{ "id": … }`: the id of what was created.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct IdBody {
+    id: i64,
+}
+
+/// The session cookie, as the security scheme operations that need a signed-in user name.
+pub const SESSION_SCHEME: &str = "session";
+
+/// Adds the answers that follow from what an operation takes, not from what it does, so no
+/// operation's list can forget them:
+/// - 400 when it has path or query parameters or a body (the extractors' refusals),
+/// - 413 and 422 when it has a body (too large; well-formed but the wrong shape),
+/// - 401 when it names the session security scheme,
+/// - 403 for writes (a cross-site request is refused, see `auth::csrf`),
+/// - 404 when it has path parameters (nothing with that id or slug),
+/// - 503 for every operation (the request timed out or the server sheds load).
+///
+/// All as problem+json, each with the `Problem` schema.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            SESSION_SCHEME,
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::service::accounts::SESSION_COOKIE,
+            ))),
+        );
+        components
+            .schemas
+            .entry(Problem::name().into_owned())
+            .or_insert_with(Problem::schema);
+        for item in openapi.paths.paths.values_mut() {
+            let writes = [
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in writes.into_iter().flatten() {
+                add(op, 403, "Refused: not allowed, or sent from another site");
+            }
+            let all = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in all.into_iter().flatten() {
+                add_common(op);
+            }
+        }
+    }
+}
+
+fn add_common(op: &mut Operation) {
+    let takes = |place: ParameterIn| {
+        op.parameters
+            .iter()
+            .flatten()
+            .any(|p| p.parameter_in == place)
+    };
+    let (path, query, body) = (
+        takes(ParameterIn::Path),
+        takes(ParameterIn::Query),
+        op.request_body.is_some(),
+    );
+    let signed_in = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    if path || query || body {
+        add(
+            op,
+            400,
+            "The request could not be read (malformed JSON, a value of the wrong type)",
+        );
+    }
+    if body {
+        add(op, 413, "The request body is too large");
+        add(
+            op,
+            422,
+            "Some fields are missing or not valid; `errors` says which",
+        );
+    }
+    if signed_in {
+        add(op, 401, "Not signed in");
+    }
+    if path {
+        add(op, 404, "Not found");
+    }
+    add(
+        op,
+        503,
+        "Temporarily unavailable (timed out or busy); try again later",
+    );
+}
+
+/// Documents a problem+json answer, unless the operation already describes that status.
+fn add(op: &mut Operation, status: u16, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_string())
+        .or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                                Problem::name(),
+                            ))))
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
 }

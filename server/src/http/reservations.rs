@@ -2,19 +2,19 @@
 //! Handlers only extract, call the service and answer.
 
 use super::auth::Who;
+use super::extract::{Form, Json, Path, Query};
 use super::lang::ReqLang;
 use crate::db::reservations::ReservationFilter;
 use crate::error::{AppError, Result};
 use crate::service::reservations::{self as service, Change, Scope};
 use crate::state::AppState;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::Router;
 use leenpunt_shared::reservations::{ExtendBody, ReasonBody};
 use leenpunt_shared::*;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
@@ -34,32 +34,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units/{code}/status", post(unit_status))
 }
 
-/// A JSON body whose rejection is a problem+json validation error, not plain text.
-pub struct ApiJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self> {
-        let lang = super::lang::lang_of(req.headers());
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(AppError::Validation(vec![FieldError::new(
-                "body",
-                match lang {
-                    Lang::Nl => format!(
-                        "De aanvraag is geen geldige JSON voor dit formulier: {}",
-                        e.body_text()
-                    ),
-                    Lang::En => format!(
-                        "The request is not valid JSON for this form: {}",
-                        e.body_text()
-                    ),
-                },
-            )])),
-        }
-    }
-}
+/// The JSON body extractor (`super::extract::Json`) under its older name, which
+/// `signup.rs` still spells out in its handlers.
+pub use super::extract::Json as ApiJson;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct AvailabilityParams {
@@ -114,7 +91,7 @@ fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>> {
 
 /// Reserves units of a kit type. With an `Idempotency-Key` header a retry returns the
 /// same reservation instead of a second one.
-#[utoipa::path(post, path = "/api/v1/reservations", tag = "reservations", request_body = NewReservation,
+#[utoipa::path(post, path = "/api/v1/reservations", tag = "reservations", security(("session" = [])), request_body = NewReservation,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses(
         (status = 201, body = Reservation, description = "Booked (or, for a retried key, booked before)"),
@@ -234,7 +211,8 @@ impl ListParams {
 }
 
 /// Reservations: the signed-in teacher's own, or a lending desk's.
-#[utoipa::path(get, path = "/api/v1/reservations", tag = "reservations", params(ListParams), responses(
+#[utoipa::path(get, path = "/api/v1/reservations", tag = "reservations", security(("session" = [])), params(ListParams), responses(
+    (status = 422, body = Problem, content_type = "application/problem+json"),
     (status = 200, body = Vec<Reservation>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -250,7 +228,7 @@ pub async fn list(
 }
 
 /// One reservation (404 for people who may not see it).
-#[utoipa::path(get, path = "/api/v1/reservations/{id}", tag = "reservations", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/reservations/{id}", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Reservation),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -284,7 +262,7 @@ async fn apply(
 }
 
 /// Cancels: the borrower until the day before pickup; desk staff with a reason.
-#[utoipa::path(post, path = "/api/v1/reservations/{id}/cancel", tag = "reservations", params(("id" = i64, Path)), request_body = ReasonBody, responses(
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/cancel", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), request_body(content = Option<ReasonBody>, description = "Optional: a borrower cancels without a reason"), responses(
     (status = 200, body = Reservation),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -309,7 +287,7 @@ pub async fn cancel(
 }
 
 /// Approves a request (desk staff).
-#[utoipa::path(post, path = "/api/v1/reservations/{id}/approve", tag = "reservations", params(("id" = i64, Path)), responses(
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/approve", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Reservation),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -323,7 +301,7 @@ pub async fn approve(
 }
 
 /// Rejects a request, with a reason (desk staff).
-#[utoipa::path(post, path = "/api/v1/reservations/{id}/reject", tag = "reservations", params(("id" = i64, Path)), request_body = ReasonBody, responses(
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/reject", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), request_body = ReasonBody, responses(
     (status = 200, body = Reservation),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -349,7 +327,7 @@ pub async fn reject(
 }
 
 /// Moves the return date; granted only when the extra days fit.
-#[utoipa::path(post, path = "/api/v1/reservations/{id}/extend", tag = "reservations", params(("id" = i64, Path)), request_body = ExtendBody, responses(
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/extend", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), request_body = ExtendBody, responses(
     (status = 200, body = Reservation),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -376,7 +354,7 @@ pub async fn extend(
 }
 
 /// Accepts an offer from the waiting list (within 48 hours).
-#[utoipa::path(post, path = "/api/v1/reservations/{id}/accept", tag = "reservations", params(("id" = i64, Path)), responses(
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/accept", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Reservation),
     (status = 409, body = Problem, content_type = "application/problem+json", description = "Not an open offer (any more)"),
 ))]
@@ -390,7 +368,7 @@ pub async fn accept(
 }
 
 /// Waits for dates that are full: the first to wait is offered freed units first.
-#[utoipa::path(post, path = "/api/v1/waitlist", tag = "reservations", request_body = NewReservation, responses(
+#[utoipa::path(post, path = "/api/v1/waitlist", tag = "reservations", security(("session" = [])), request_body = NewReservation, responses(
     (status = 201, body = WaitlistEntry),
     (status = 409, body = Problem, content_type = "application/problem+json", description = "The dates fit now, or you already wait for them"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -407,7 +385,7 @@ pub async fn join_waitlist(
 }
 
 /// The signed-in person's open waiting-list entries.
-#[utoipa::path(get, path = "/api/v1/waitlist", tag = "reservations", responses((status = 200, body = Vec<WaitlistEntry>)))]
+#[utoipa::path(get, path = "/api/v1/waitlist", tag = "reservations", security(("session" = [])), responses((status = 200, body = Vec<WaitlistEntry>)))]
 pub async fn my_waitlist(
     State(state): State<AppState>,
     who: Who,
@@ -416,7 +394,8 @@ pub async fn my_waitlist(
 }
 
 /// Leaves a waiting list.
-#[utoipa::path(post, path = "/api/v1/waitlist/{id}/withdraw", tag = "reservations", params(("id" = i64, Path)), responses(
+#[utoipa::path(post, path = "/api/v1/waitlist/{id}/withdraw", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "No longer on the waiting list"),
     (status = 200, body = WaitlistEntry),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -441,7 +420,7 @@ pub struct UnitStatusBody {
 /// Sends a unit to maintenance, back into service, or retires it. Future reservations that
 /// no longer fit are flagged (and their borrowers mailed); units that come back are offered
 /// to the waiting list.
-#[utoipa::path(post, path = "/api/v1/units/{code}/status", tag = "reservations", params(("code" = String, Path)), request_body = UnitStatusBody, responses(
+#[utoipa::path(post, path = "/api/v1/units/{code}/status", tag = "reservations", security(("session" = [])), params(("code" = String, Path)), request_body = UnitStatusBody, responses(
     (status = 200, body = service::UnitStatusOutcome),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),

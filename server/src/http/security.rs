@@ -69,9 +69,14 @@ pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
 }
 
 /// Re-renders error bodies in the requester's language, keeping status and headers.
+/// An API error that is not problem+json yet (axum's own 405) becomes one too.
 pub async fn localize_problems(request: Request, next: Next) -> Response {
     let lang = lang_of(request.headers());
+    let api = request.uri().path().starts_with("/api/");
     let response = next.run(request).await;
+    if api && response.status().is_client_error() && !is_problem(&response) {
+        return as_problem(response, lang);
+    }
     match response.extensions().get::<ErrorMarker>().cloned() {
         Some(ErrorMarker(error)) if lang != Lang::default() => {
             let (mut parts, _) = response.into_parts();
@@ -85,6 +90,49 @@ pub async fn localize_problems(request: Request, next: Next) -> Response {
     }
 }
 
+fn is_problem(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"))
+}
+
+/// Replaces a plain client-error body by a problem with the same status, keeping the
+/// headers (`Allow` of a 405).
+fn as_problem(response: Response, lang: Lang) -> Response {
+    let status = response.status();
+    let (nl, en) = match status.as_u16() {
+        405 => (
+            "Deze methode is hier niet toegestaan",
+            "This method is not allowed here",
+        ),
+        _ => (
+            "Deze aanvraag kan niet verwerkt worden",
+            "This request cannot be processed",
+        ),
+    };
+    let problem = leenpunt_shared::Problem {
+        kind: "about:blank".to_owned(),
+        title: match lang {
+            Lang::Nl => nl,
+            Lang::En => en,
+        }
+        .to_owned(),
+        status: status.as_u16(),
+        ..leenpunt_shared::Problem::default()
+    };
+    let (mut parts, _) = response.into_parts();
+    let (replacement, body) = problem_response(&problem).into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_ENCODING);
+    if let Some(content_type) = replacement.headers.get(header::CONTENT_TYPE) {
+        parts
+            .headers
+            .insert(header::CONTENT_TYPE, content_type.clone());
+    }
+    Response::from_parts(parts, body)
+}
+
 /// A browser that asked for a page gets a friendly page for a server error, not JSON.
 pub async fn html_errors(request: Request, next: Next) -> Response {
     let wants_html = request
@@ -94,11 +142,7 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
         .is_some_and(|v| v.contains("text/html"));
     let lang = lang_of(request.headers());
     let response = next.run(request).await;
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !(wants_html && is_problem && response.status().is_server_error()) {
+    if !(wants_html && is_problem(&response) && response.status().is_server_error()) {
         return response;
     }
     let (title, text, home) = match lang {

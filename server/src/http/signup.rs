@@ -1,6 +1,7 @@
 //! Signing up, confirming the address, the school list, and the development mailbox.
 
 use super::auth::{ClientAddr, Who};
+use super::extract::{Json, Path};
 use super::lang::ReqLang;
 use crate::db::mail::OutboxMail;
 use crate::domain::auth::TokenProblem;
@@ -8,11 +9,11 @@ use crate::domain::policy::Action;
 use crate::error::{AppError, Result};
 use crate::service::signup::{confirm, sign_up, SignUpError, SignUpForm};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use leenpunt_shared::accounts::SchoolOption;
 
 pub fn routes() -> Router<AppState> {
@@ -86,7 +87,7 @@ pub async fn schools(State(state): State<AppState>) -> Result<Json<Vec<SchoolOpt
 }
 
 /// The development mailbox: mails kept in the outbox (admins only).
-#[utoipa::path(get, path = "/api/v1/mailbox", tag = "accounts", responses(
+#[utoipa::path(get, path = "/api/v1/mailbox", tag = "accounts", security(("session" = [])), responses(
     (status = 200, body = Vec<OutboxMail>),
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
     (status = 403, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
@@ -260,7 +261,7 @@ fn invite_error(e: crate::service::signup::InviteError) -> AppError {
 }
 
 /// Invites someone into a role (admins: any; partner admins: their desk staff and trainers).
-#[utoipa::path(post, path = "/api/v1/invitations", tag = "accounts", request_body = crate::service::signup::InviteForm, responses(
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "accounts", security(("session" = [])), request_body = crate::service::signup::InviteForm, responses(
     (status = 202, description = "The invitation (or a new-role notice) is on its way"),
     (status = 403, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
     (status = 422, body = leenpunt_shared::Problem, content_type = "application/problem+json"),

@@ -1,17 +1,18 @@
 //! Trainings over HTTP: the JSON API and the pages' form posts.
 
 use super::auth::Who;
+use super::extract::Json as ApiJson;
+use super::extract::{Form, Json, Path, Query};
 use super::lang::ReqLang;
-use super::reservations::ApiJson;
 use crate::db::trainings::QualificationsOf;
 use crate::error::{AppError, Result};
 use crate::service::trainings::{self as service, SessionQuery};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post, put};
-use axum::{Form, Json, Router};
+use axum::Router;
 use leenpunt_shared::*;
 use serde::Deserialize;
 
@@ -64,7 +65,7 @@ pub struct TrainingsParams {
 }
 
 /// Training types and the kit types each unlocks (public).
-#[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", params(TrainingsParams), responses((status = 200, body = Vec<Training>)))]
+#[utoipa::path(get, path = "/api/v1/trainings", tag = "trainings", params(TrainingsParams), responses((status = 200, body = Vec<Training>), (status = 404, body = Problem, content_type = "application/problem+json", description = "No partner service with that slug")))]
 pub async fn list_trainings(
     State(state): State<AppState>,
     Query(p): Query<TrainingsParams>,
@@ -75,7 +76,7 @@ pub async fn list_trainings(
 }
 
 /// Defines a training type (partner admins of its partner, admins).
-#[utoipa::path(post, path = "/api/v1/trainings", tag = "trainings", request_body = TrainingForm, responses(
+#[utoipa::path(post, path = "/api/v1/trainings", tag = "trainings", security(("session" = [])), request_body = TrainingForm, responses(
     (status = 201, body = Training),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -92,7 +93,7 @@ pub async fn create_training(
 }
 
 /// Changes a training type.
-#[utoipa::path(put, path = "/api/v1/trainings/{slug}", tag = "trainings", params(("slug" = String, Path)), request_body = TrainingForm, responses(
+#[utoipa::path(put, path = "/api/v1/trainings/{slug}", tag = "trainings", security(("session" = [])), params(("slug" = String, Path)), request_body = TrainingForm, responses(
     (status = 200, body = Training),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -118,7 +119,7 @@ pub async fn update_training(
 }
 
 /// Deletes a training type nothing uses (409 when a kit type requires it).
-#[utoipa::path(delete, path = "/api/v1/trainings/{slug}", tag = "trainings", params(("slug" = String, Path)), responses(
+#[utoipa::path(delete, path = "/api/v1/trainings/{slug}", tag = "trainings", security(("session" = [])), params(("slug" = String, Path)), responses(
     (status = 204, description = "Deleted"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -162,7 +163,7 @@ impl From<SessionsParams> for SessionQuery {
 }
 
 /// Upcoming sessions, soonest first, with the asker's own place.
-#[utoipa::path(get, path = "/api/v1/training-sessions", tag = "trainings", params(SessionsParams), responses((status = 200, body = Vec<TrainingSession>)))]
+#[utoipa::path(get, path = "/api/v1/training-sessions", tag = "trainings", params(SessionsParams), responses((status = 200, body = Vec<TrainingSession>), (status = 404, body = Problem, content_type = "application/problem+json", description = "No training or partner service with that slug")))]
 pub async fn list_sessions(
     State(state): State<AppState>,
     who: Who,
@@ -174,7 +175,7 @@ pub async fn list_sessions(
 }
 
 /// Plans a session (partner admins of the training's partner, admins).
-#[utoipa::path(post, path = "/api/v1/training-sessions", tag = "trainings", request_body = NewSession, responses(
+#[utoipa::path(post, path = "/api/v1/training-sessions", tag = "trainings", security(("session" = [])), request_body = NewSession, responses(
     (status = 201, body = TrainingSession),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -203,7 +204,7 @@ pub async fn one_session(
 }
 
 /// Registers the asker (teachers): a seat, or the waiting list when full.
-#[utoipa::path(post, path = "/api/v1/training-sessions/{id}/registration", tag = "trainings", params(("id" = i64, Path)), responses(
+#[utoipa::path(post, path = "/api/v1/training-sessions/{id}/registration", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = TrainingSession),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -227,7 +228,7 @@ pub async fn register(
 }
 
 /// Cancels the asker's place; the first on the waiting list moves up.
-#[utoipa::path(delete, path = "/api/v1/training-sessions/{id}/registration", tag = "trainings", params(("id" = i64, Path)), responses(
+#[utoipa::path(delete, path = "/api/v1/training-sessions/{id}/registration", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = TrainingSession),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -251,7 +252,7 @@ pub async fn unregister(
 }
 
 /// The session's list (its trainers, the partner's trainers and admins).
-#[utoipa::path(get, path = "/api/v1/training-sessions/{id}/roster", tag = "trainings", params(("id" = i64, Path)), responses(
+#[utoipa::path(get, path = "/api/v1/training-sessions/{id}/roster", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Vec<RosterEntry>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -265,7 +266,7 @@ pub async fn roster(
 
 /// Records attendance: exactly the listed registrations are present. Grants their
 /// qualifications and confirms the conditional reservations this completes.
-#[utoipa::path(put, path = "/api/v1/training-sessions/{id}/attendance", tag = "trainings", params(("id" = i64, Path)), request_body = AttendanceBody, responses(
+#[utoipa::path(put, path = "/api/v1/training-sessions/{id}/attendance", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), request_body = AttendanceBody, responses(
     (status = 200, body = Vec<RosterEntry>),
     (status = 409, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -291,7 +292,7 @@ pub async fn attendance(
 }
 
 /// Adds a walk-in (a teacher's account, by e-mail), present at once.
-#[utoipa::path(post, path = "/api/v1/training-sessions/{id}/walk-ins", tag = "trainings", params(("id" = i64, Path)), request_body = WalkInBody, responses(
+#[utoipa::path(post, path = "/api/v1/training-sessions/{id}/walk-ins", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), request_body = WalkInBody, responses(
     (status = 200, body = Vec<RosterEntry>),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -328,7 +329,8 @@ pub struct QualificationsParams {
 }
 
 /// Qualifications: the asker's own by default.
-#[utoipa::path(get, path = "/api/v1/qualifications", tag = "trainings", params(QualificationsParams), responses(
+#[utoipa::path(get, path = "/api/v1/qualifications", tag = "trainings", security(("session" = [])), params(QualificationsParams), responses(
+    (status = 404, body = Problem, content_type = "application/problem+json", description = "No school or partner service with that code"),
     (status = 200, body = Vec<Qualification>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -365,8 +367,8 @@ pub async fn qualifications(
 }
 
 /// Grants a qualification by hand (trained elsewhere), with a reason.
-#[utoipa::path(post, path = "/api/v1/qualifications", tag = "trainings", request_body = GrantBody, responses(
-    (status = 201, description = "Granted"),
+#[utoipa::path(post, path = "/api/v1/qualifications", tag = "trainings", security(("session" = [])), request_body = GrantBody, responses(
+    (status = 201, body = super::openapi::IdBody, description = "Granted"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -381,7 +383,8 @@ pub async fn grant(
 }
 
 /// Revokes a qualification, with a reason.
-#[utoipa::path(post, path = "/api/v1/qualifications/{id}/revoke", tag = "trainings", params(("id" = i64, Path)), request_body = leenpunt_shared::reservations::ReasonBody, responses(
+#[utoipa::path(post, path = "/api/v1/qualifications/{id}/revoke", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), request_body = leenpunt_shared::reservations::ReasonBody, responses(
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "Already revoked"),
     (status = 204, description = "Revoked"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
@@ -632,7 +635,7 @@ pub async fn form_revoke(
 
 /// Calls a session off (the training's partner admins, admins) before it starts; the
 /// people on its list are told and conditional reservations on it released.
-#[utoipa::path(post, path = "/api/v1/training-sessions/{id}/cancel", tag = "trainings", params(("id" = i64, Path)), responses(
+#[utoipa::path(post, path = "/api/v1/training-sessions/{id}/cancel", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = TrainingSession),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 409, body = Problem, content_type = "application/problem+json"),
