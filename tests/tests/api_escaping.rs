@@ -290,7 +290,7 @@ async fn store_through_the_api(app: &TestApp) -> Vec<String> {
 
 /// Overwrites every other stored text column with its marker.
 async fn store_in_the_database(app: &TestApp) {
-    let pool = app.state.db.pool();
+    let pool = app.state.db.writer();
     for (table, column) in TEXT_COLUMNS {
         sqlx::query(&format!("UPDATE {table} SET {column} = ?"))
             .bind(hostile(&format!("{table}.{column}")))

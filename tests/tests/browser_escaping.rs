@@ -25,7 +25,7 @@ async fn hostile_stored_text_stays_text_in_the_browser() {
         "the front end is not built; run `cargo xtask test`, which builds it first"
     );
     let app = TestApp::spawn().await;
-    let pool = app.state.db.pool();
+    let pool = app.state.db.writer();
     for sql in [
         "UPDATE kit_types SET title = ?1, summary = ?1 WHERE slug = 'bee-bot-set-klein'",
         "UPDATE pickup_points SET opening_hours = ?1 WHERE slug = 'mos-brugge'",

@@ -86,7 +86,7 @@ async fn upload_photo(app: &TestApp) -> (String, Vec<u8>) {
 
 /// Makes room for hundreds of bookings of one kit type: many units, no per-school limit.
 async fn room_for_many(app: &TestApp) {
-    let pool = app.state.db.pool();
+    let pool = app.state.db.writer();
     sqlx::query("UPDATE kit_types SET max_per_school = 100000 WHERE slug = ?")
         .bind(BEE_BOT)
         .execute(pool)
@@ -300,7 +300,7 @@ async fn restore_never_replaces_a_database_by_accident() {
          SELECT id, 99, '/fotos/nooit-geupload.png', 'x' FROM kit_types WHERE slug = ?",
     )
     .bind(BEE_BOT)
-    .execute(app.state.db.pool())
+    .execute(app.state.db.writer())
     .await
     .unwrap();
     let second = dir.path().join("backup-2");
