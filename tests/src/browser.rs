@@ -105,6 +105,17 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
     }
 
+    /// A link of the header's navigation, with its menu (Balie, Beheer) opened as a person
+    /// would: by clicking the menu's summary.
+    pub async fn nav_link(&self, css: &str) -> fantoccini::elements::Element {
+        let link = self.wait_for(css).await;
+        let summary = format!("details.nav-menu:not([open]):has({css}) > summary");
+        if let Ok(summary) = self.client.find(Locator::Css(&summary)).await {
+            summary.click().await.expect("open the menu");
+        }
+        link
+    }
+
     /// Waits until a JavaScript expression is truthy, up to `WAIT`.
     pub async fn wait_until(&self, js_expr: &str) {
         let deadline = Instant::now() + WAIT;
