@@ -75,15 +75,19 @@ async fn page_fits(b: &Browser, app: &TestApp, page: &str, who: &str, phone: boo
                e.getBoundingClientRect().right > d.clientWidth + 1 && \
                e.parentElement.getBoundingClientRect().right <= d.clientWidth + 1).slice(0, 4) \
                .map(e => name(e.parentElement) + ' > ' + name(e)); \
-             return { scroll: d.scrollWidth, client: d.clientWidth, wide, \
+             const spills = [...document.body.querySelectorAll('*')].filter(e => \
+               !e.closest('details:not([open])') && e.clientWidth > 0 && \
+               getComputedStyle(e).overflowX === 'visible' && e.scrollWidth > e.clientWidth + 1 && \
+               e.getBoundingClientRect().left + e.scrollWidth > d.clientWidth + 1).slice(-3).map(name); \
+             return { scroll: d.scrollWidth, client: d.clientWidth, wide, spills, \
                       islands: document.querySelectorAll('leptos-island').length, wasm };")
         .await;
     let mut problems = Vec::new();
     let (scroll, client) = (seen["scroll"].as_u64(), seen["client"].as_u64());
     if scroll > client {
         problems.push(format!(
-            "{page} ({who}): {scroll:?} px wide in a {client:?} px window; too wide: {}",
-            seen["wide"]
+            "{page} ({who}): {scroll:?} px wide in a {client:?} px window; too wide: {}; spills over: {}",
+            seen["wide"], seen["spills"]
         ));
     }
     if phone && client != Some(360) {
@@ -162,7 +166,8 @@ async fn pages(app: &TestApp) -> Vec<String> {
     };
     let kit = one("SELECT slug FROM kit_types ORDER BY id LIMIT 1").await;
     let unit = one("SELECT CAST(id AS TEXT) FROM units ORDER BY id LIMIT 1").await;
-    let code = one("SELECT code FROM unit_tags WHERE retired_at IS NULL ORDER BY code LIMIT 1").await;
+    let code =
+        one("SELECT code FROM unit_tags WHERE retired_at IS NULL ORDER BY code LIMIT 1").await;
     let session = one("SELECT CAST(id AS TEXT) FROM training_sessions ORDER BY id LIMIT 1").await;
     let reservation = match sqlx::query_scalar::<_, String>(
         "SELECT CAST(id AS TEXT) FROM reservations ORDER BY id LIMIT 1",
