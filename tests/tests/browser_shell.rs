@@ -82,6 +82,9 @@ async fn page_fits(b: &Browser, app: &TestApp, page: &str, who: &str, phone: boo
              return { scroll: d.scrollWidth, client: d.clientWidth, wide, spills, \
                       islands: document.querySelectorAll('leptos-island').length, wasm };")
         .await;
+    if phone && page == "/balie/vandaag" {
+        screenshot(b, &format!("today-{}", who.replace([' ', '@'], "-"))).await;
+    }
     let mut problems = Vec::new();
     let (scroll, client) = (seen["scroll"].as_u64(), seen["client"].as_u64());
     if scroll > client {
