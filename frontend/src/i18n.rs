@@ -324,6 +324,12 @@ texts! {
     RegisteredForSession => "Je bent ingeschreven voor", "You are registered for";
     NowReserveConditionally => "Reserveer nu opnieuw: je reservatie wordt vastgelegd op voorwaarde dat je de opleiding volgt.", "Reserve again now: your reservation is held on the condition that you attend the training.";
     NavToday => "Vandaag", "Today";
+    NavMain => "Hoofdmenu", "Main menu";
+    NavDeskMenu => "Balie", "Desk";
+    NavDeskReservations => "Reservaties", "Reservations";
+    NavScan => "Scannen", "Scan";
+    NavReturns => "Inname", "Returns";
+    NavAdminMenu => "Beheer", "Manage";
     KitsAdminTitle => "Beheer materiaal", "Manage material";
     UsersTitle => "Gebruikers", "Users";
     FindPerson => "Zoek op naam of e-mailadres", "Search by name or e-mail address";

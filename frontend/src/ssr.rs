@@ -200,21 +200,27 @@ pub fn request_lang() -> Lang {
         .unwrap_or_default()
 }
 
-/// Loads the wasm, hydrates every island on the page, then marks the body
-/// `data-hydrated="true"` (each island gets the same mark), so people and browser tests can
-/// tell a live page from a server-rendered one. Island functions are the wasm exports named
-/// in `data-component`.
-const BOOT_SCRIPT: &str = r#"import init, * as app from '__JS__';
-init({ module_or_path: '__WASM__' }).then(async () => {
+/// Hydrates every island on the page, then marks the body `data-hydrated="true"` (each
+/// island gets the same mark), so people and browser tests can tell a live page from a
+/// server-rendered one. Island functions are the wasm exports named in `data-component`.
+/// A page without islands has nothing to hydrate: it loads neither the JS glue nor the wasm
+/// (most of a first load) and is marked at once. A module script runs after parsing, so
+/// every island is in the document when it looks.
+const BOOT_SCRIPT: &str = r#"const islands = document.querySelectorAll('leptos-island');
+if (islands.length === 0) {
+  document.body.dataset.hydrated = 'true';
+} else {
+  const app = await import('__JS__');
+  await app.default({ module_or_path: '__WASM__' });
   app.hydrate();
-  for (const island of document.querySelectorAll('leptos-island')) {
+  for (const island of islands) {
     const hydrateIsland = app[island.dataset.component];
     if (!hydrateIsland) { console.warn('no island', island.dataset.component); continue; }
     await hydrateIsland(island);
     island.dataset.hydrated = 'true';
   }
   document.body.dataset.hydrated = 'true';
-});"#;
+}"#;
 
 /// The HTML document around the app.
 pub fn shell(assets: AssetManifest) -> impl IntoView {
@@ -237,11 +243,8 @@ pub fn shell(assets: AssetManifest) -> impl IntoView {
         let boot = BOOT_SCRIPT
             .replace("__JS__", &assets.js)
             .replace("__WASM__", &assets.wasm);
-        view! {
-            <link rel="modulepreload" href=assets.js.clone()/>
-            <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
-            <script type="module" nonce=nonce>{boot}</script>
-        }
+        // No preload links: they would fetch the wasm on pages without islands too.
+        view! { <script type="module" nonce=nonce>{boot}</script> }
     });
     view! {
         <!DOCTYPE html>
@@ -251,6 +254,8 @@ pub fn shell(assets: AssetManifest) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b5563"/>
                 <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/assets/icon-192.png"/>
                 <link rel="stylesheet" href=assets.css.clone()/>
                 {hydration}
                 <MetaTags/>

@@ -40,6 +40,16 @@ impl Browser {
 
     /// Starts Chromium with extra command-line switches (e.g. a fake camera).
     pub async fn start_with(extra_args: &[String]) -> Browser {
+        Self::launch(extra_args, None).await
+    }
+
+    /// Starts Chromium as a phone `width` CSS pixels wide (mobile emulation: touch, the
+    /// viewport meta tag applies, the page may not zoom out to hide a too-wide layout).
+    pub async fn start_phone(width: u32) -> Browser {
+        Self::launch(&[], Some(width)).await
+    }
+
+    async fn launch(extra_args: &[String], phone_width: Option<u32>) -> Browser {
         let turn = TURN.clone().lock_owned().await;
         let port = free_port();
         let driver = Command::new(tool("LEENPUNT_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"))
@@ -66,6 +76,12 @@ impl Browser {
             serde_json::Value::Object(map) => map,
             _ => unreachable!(),
         };
+        if let Some(width) = phone_width {
+            caps["goog:chromeOptions"]["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": { "width": width, "height": 780, "pixelRatio": 2, "mobile": true, "touch": true },
+                "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Mobile Safari/537.36"
+            });
+        }
         if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
             args.extend(
                 extra_args
@@ -105,6 +121,17 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
     }
 
+    /// A link of the header's navigation, with its menu (Balie, Beheer) opened as a person
+    /// would: by clicking the menu's summary.
+    pub async fn nav_link(&self, css: &str) -> fantoccini::elements::Element {
+        let link = self.wait_for(css).await;
+        let summary = format!("details.nav-menu:not([open]):has({css}) > summary");
+        if let Ok(summary) = self.client.find(Locator::Css(&summary)).await {
+            summary.click().await.expect("open the menu");
+        }
+        link
+    }
+
     /// Waits until a JavaScript expression is truthy, up to `WAIT`.
     pub async fn wait_until(&self, js_expr: &str) {
         let deadline = Instant::now() + WAIT;
@@ -141,6 +168,16 @@ impl Browser {
             .expect("submit");
     }
 
+    /// Runs a Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`).
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        self.client
+            .issue_cmd(Cdp {
+                body: serde_json::json!({ "cmd": cmd, "params": params }).to_string(),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
+    }
+
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.expect("execute")
     }
@@ -148,6 +185,29 @@ impl Browser {
     /// Ends the session cleanly; `Drop` is the safety net.
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+/// chromedriver's endpoint for DevTools commands.
+#[derive(Debug)]
+struct Cdp {
+    body: String,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.body.clone()))
     }
 }
 

@@ -285,13 +285,13 @@ async fn admins_read_the_audit_log_and_the_mailbox() {
     b.client.goto(&app.url("/aanmelden")).await.unwrap();
     b.sign_in("beheerder@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
         .await;
-    b.wait_for("a.nav-mailbox").await.click().await.unwrap();
+    b.nav_link("a.nav-mailbox").await.click().await.unwrap();
     let mail = b.wait_for("li.mail summary").await.text().await.unwrap();
     assert!(
         mail.contains("Kies een nieuw wachtwoord") && mail.contains("leerkracht@demo.leenpunt.be"),
         "{mail}"
     );
-    b.wait_for("a.nav-audit").await.click().await.unwrap();
+    b.nav_link("a.nav-audit").await.click().await.unwrap();
     let log = b.wait_for("table.audit").await.text().await.unwrap();
     assert!(log.contains("password-reset-requested"), "{log}");
     // Not for teachers.

@@ -189,7 +189,7 @@ async fn the_desk_approves_a_request() {
     assert_eq!(r.status(), 201);
     let b = Browser::start().await;
     sign_in(&b, &app, "ambassadeur@demo.leenpunt.be", "/").await;
-    b.wait_for("a.nav-desk").await.click().await.unwrap();
+    b.nav_link("a.nav-desk").await.click().await.unwrap();
     b.wait_until("location.pathname === '/balie'").await;
     // Filter on requests awaiting approval.
     b.js("document.querySelector('#desk-status').value = 'aangevraagd'; document.querySelector('.desk-filter').submit(); return null;")
@@ -359,7 +359,7 @@ async fn an_admin_closes_a_day_and_the_calendar_shows_it() {
     let app = TestApp::spawn().await;
     let b = Browser::start().await;
     sign_in(&b, &app, "beheerder@demo.leenpunt.be", "/").await;
-    b.wait_for("a.nav-closed-days").await.click().await.unwrap();
+    b.nav_link("a.nav-closed-days").await.click().await.unwrap();
     b.wait_until("location.pathname === '/beheer/sluitingsdagen'")
         .await;
     b.js("document.querySelector('#closed-first').value = '2026-12-09'; return null;")

@@ -1,6 +1,7 @@
-//! The page frame: header with navigation and language switch, main, footer.
+//! The page frame: header with language switch, account and navigation, main, footer.
 
 use crate::i18n::{t, use_lang, T};
+use crate::CurrentUser;
 use leenpunt_shared::query::encode_component;
 use leenpunt_shared::Lang;
 use leptos::prelude::*;
@@ -33,9 +34,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"L"</span>
                     <span class="brand-name">{t(T::SiteName)}</span>
                 </a>
-                <nav class="main-nav" aria-label=t(T::NavCatalogue)>
-                    <a href="/catalogus">{t(T::NavCatalogue)}</a>
-                    <a href="/opleidingen" class="nav-trainings">{t(T::NavTrainings)}</a>
+                <div class="header-tools">
                     <a
                         class="lang-switch"
                         href=switch_href
@@ -47,8 +46,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         {t(T::SwitchLanguage)}
                     </a>
                     <crate::components::account::AccountMenu/>
-                </nav>
+                </div>
             </div>
+            <MainNav/>
         </header>
         <main id="main" class="wrap" tabindex="-1">{children()}</main>
         <footer class="site-footer">
@@ -56,5 +56,66 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <p>{t(T::Province)}</p>
             </div>
         </footer>
+    }
+}
+
+/// The navigation: the links of the person's own work side by side, the staff screens in a
+/// "Balie" and a "Beheer" menu. The menus are `<details>`, so they open without JavaScript,
+/// and the row wraps, so it fits a 360 px phone for every role.
+#[component]
+fn MainNav() -> impl IntoView {
+    let user = use_context::<CurrentUser>().unwrap_or_default();
+    let signed_in = user.name.is_some();
+    let link = |href: &'static str, class: &'static str, text: T| {
+        view! { <li><a href=href class=class>{t(text)}</a></li> }
+    };
+    let desk = user.desk.then(|| {
+        view! {
+            <li>
+                <details class="nav-menu nav-menu-desk">
+                    <summary>{t(T::NavDeskMenu)}</summary>
+                    <ul>
+                        {link("/balie/vandaag", "nav-today", T::NavToday)}
+                        {link("/balie", "nav-desk", T::NavDeskReservations)}
+                        {link("/balie/agenda", "nav-desk-agenda", T::DeskAgendaTitle)}
+                        {link("/balie/scan", "nav-scan", T::NavScan)}
+                        {link("/balie/inname", "nav-returns", T::NavReturns)}
+                    </ul>
+                </details>
+            </li>
+        }
+    });
+    let manage = user.manages.then(|| {
+        view! {
+            <li>
+                <details class="nav-menu nav-menu-admin">
+                    <summary>{t(T::NavAdminMenu)}</summary>
+                    <ul>
+                        {link("/beheer/materiaal", "nav-kits", T::KitsAdminTitle)}
+                        {link("/beheer/labels", "nav-labels", T::NavLabels)}
+                        {link("/beheer/opleidingen", "nav-trainings-admin", T::NavTrainingsAdmin)}
+                        {link("/beheer/sluitingsdagen", "nav-closed-days", T::NavClosedDays)}
+                        {link("/beheer/register/afhaalpunten", "nav-registers", T::NavRegisters)}
+                        {link("/beheer/gebruikers", "nav-users", T::UsersTitle)}
+                        {link("/beheer/uitnodigen", "nav-invite", T::NavInvite)}
+                        {user.admin.then(|| link("/beheer/audit", "nav-audit", T::AuditTitle))}
+                        {user.admin.then(|| link("/beheer/mailbox", "nav-mailbox", T::MailboxTitle))}
+                    </ul>
+                </details>
+            </li>
+        }
+    });
+    view! {
+        <nav class="wrap main-nav" aria-label=t(T::NavMain)>
+            <ul class="nav-links">
+                {link("/catalogus", "nav-catalogue", T::NavCatalogue)}
+                {link("/opleidingen", "nav-trainings", T::NavTrainings)}
+                {user.teacher.then(|| link("/mijn-reservaties", "nav-reservations", T::NavMyReservations))}
+                {(user.teacher || user.trainer).then(|| link("/mijn-opleidingen", "nav-my-trainings", T::NavMyTrainings))}
+                {signed_in.then(|| link("/agenda", "nav-agenda", T::NavAgenda))}
+                {desk}
+                {manage}
+            </ul>
+        </nav>
     }
 }

@@ -17,6 +17,38 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/pkg/{*file}", get(|s, p, h| serve(s, "pkg", p, h)))
         .route("/assets/{*file}", get(|s, p, h| serve(s, "assets", p, h)))
+        .route("/manifest.webmanifest", get(web_app_manifest))
+}
+
+/// What a phone needs to install Leenpunt to its home screen. The theme colour is the
+/// header's teal; the icons are committed PNGs (`frontend/public/assets/icon-*.png`).
+const WEB_APP_MANIFEST: &str = r##"{
+  "name": "Leenpunt",
+  "short_name": "Leenpunt",
+  "description": "Leermiddelen en uitleenmateriaal voor West-Vlaamse scholen",
+  "lang": "nl-BE",
+  "start_url": "/",
+  "scope": "/",
+  "display": "standalone",
+  "background_color": "#f6f8f9",
+  "theme_color": "#0b5563",
+  "icons": [
+    { "src": "/assets/icon-192.png", "sizes": "192x192", "type": "image/png", "purpose": "any" },
+    { "src": "/assets/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "any" },
+    { "src": "/assets/icon-512.png", "sizes": "512x512", "type": "image/png", "purpose": "maskable" }
+  ]
+}
+"##;
+
+async fn web_app_manifest() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/manifest+json"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        WEB_APP_MANIFEST,
+    )
+        .into_response()
 }
 
 #[cfg(feature = "embed-assets")]
@@ -123,6 +155,13 @@ fn accepts_encoding(header: &str, coding: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::accepts_encoding;
+
+    #[test]
+    fn the_web_app_manifest_is_json() {
+        let manifest: serde_json::Value = serde_json::from_str(super::WEB_APP_MANIFEST).unwrap();
+        assert_eq!(manifest["display"], "standalone");
+        assert_eq!(manifest["icons"][1]["sizes"], "512x512");
+    }
 
     #[test]
     fn q_zero_refuses_a_coding() {
