@@ -144,10 +144,21 @@ async fn the_inventory_code_on_a_kit_works_wherever_a_label_code_does() {
         "/catalogus/bee-bot-set-klein"
     );
 
-    // Neither a label nor an inventory code: said so, naming what was typed.
-    let detail = refusal(hand_over(&app, &desk, id, "BB-K-99").await, "unknown-code").await;
-    assert!(detail.contains("BB-K-99"), "{detail}");
-    assert!(detail.contains("inventariscode"), "{detail}");
+    // Neither a label nor an inventory code: said so at the field, naming what was typed.
+    let r = hand_over(&app, &desk, id, "BB-K-99").await;
+    assert_eq!(r.status(), 422);
+    let p: Problem = r.json().await.unwrap();
+    assert_eq!(p.errors[0].field, "code");
+    let message = &p.errors[0].message;
+    assert!(message.contains("BB-K-99"), "{message}");
+    assert!(message.contains("inventariscode"), "{message}");
+    // Shaped like a label code but no label has it: refused as unknown, naming it.
+    let detail = refusal(
+        hand_over(&app, &desk, id, "000-000-000").await,
+        "unknown-code",
+    )
+    .await;
+    assert!(detail.contains("000-000-000"), "{detail}");
     // A label code with a typo (check symbol) is still answered at the field.
     let mut typo = code_of(&app, "BB-K-02").await.into_bytes();
     typo[3] = if typo[3] == b'7' { b'8' } else { b'7' };

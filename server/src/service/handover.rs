@@ -91,29 +91,34 @@ async fn unit_of(
     if let Some(record) = store::unit_by_inventory_code(conn, &code.text).await? {
         return Ok((record, false));
     }
-    if let Err(e @ crate::domain::tags::TagError::CheckFailed) = code.label {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "code",
-            e.message(lang),
-        )]));
-    }
     let shown = &code.text;
-    let (t, d) = if lang == Lang::Nl {
-        (
-            "Onbekende code".to_owned(),
-            format!(
-                "Geen label en geen exemplaar heeft de code \u{201c}{shown}\u{201d}. Kijk de code na of scan opnieuw: een labelcode ziet eruit als K7Q-M4X-Z2R, een inventariscode staat op het materiaal (bv. BB-K-01)."
-            ),
+    let detail = if lang == Lang::Nl {
+        format!(
+            "Geen label en geen exemplaar heeft de code \u{201c}{shown}\u{201d}. Kijk de code na of scan opnieuw: een labelcode ziet eruit als K7Q-M4X-Z2R, een inventariscode staat op het materiaal (bv. BB-K-01)."
         )
     } else {
-        (
-            "Unknown code".to_owned(),
-            format!(
-                "No label and no unit has the code \u{201c}{shown}\u{201d}. Check the code or scan again: a label code looks like K7Q-M4X-Z2R, an inventory code is written on the material (e.g. BB-K-01)."
-            ),
+        format!(
+            "No label and no unit has the code \u{201c}{shown}\u{201d}. Check the code or scan again: a label code looks like K7Q-M4X-Z2R, an inventory code is written on the material (e.g. BB-K-01)."
         )
     };
-    Err(refused("unknown-code", t, d))
+    // Not even shaped like a label code: answered at the field, as any malformed value.
+    match code.label {
+        Err(e @ crate::domain::tags::TagError::CheckFailed) => {
+            Err(AppError::Validation(vec![FieldError::new(
+                "code",
+                e.message(lang),
+            )]))
+        }
+        Err(_) => Err(AppError::Validation(vec![FieldError::new("code", detail)])),
+        Ok(_) => {
+            let title = if lang == Lang::Nl {
+                "Onbekende code"
+            } else {
+                "Unknown code"
+            };
+            Err(refused("unknown-code", title.to_owned(), detail))
+        }
+    }
 }
 
 /// How messages name a unit: its inventory code and its kit type's title.
