@@ -281,6 +281,7 @@ texts! {
     AttendanceFromStart => "Aanwezigheden noteer je vanaf het begin van de sessie.", "Attendance can be recorded from the start of the session.";
     WalkIn => "zonder inschrijving", "walk-in";
     SaveAttendance => "Aanwezigheden opslaan", "Save attendance";
+    AllPresent => "Allen aanwezig", "All present";
     WaitingListTitle => "Wachtlijst", "Waiting list";
     WalkInLabel => "Deelnemer zonder inschrijving (e-mailadres van het account)", "Walk-in (e-mail address of their account)";
     AddWalkIn => "Toevoegen als aanwezig", "Add as present";
