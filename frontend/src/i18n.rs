@@ -281,6 +281,7 @@ texts! {
     AttendanceFromStart => "Aanwezigheden noteer je vanaf het begin van de sessie.", "Attendance can be recorded from the start of the session.";
     WalkIn => "zonder inschrijving", "walk-in";
     SaveAttendance => "Aanwezigheden opslaan", "Save attendance";
+    AllPresent => "Allen aanwezig", "All present";
     WaitingListTitle => "Wachtlijst", "Waiting list";
     WalkInLabel => "Deelnemer zonder inschrijving (e-mailadres van het account)", "Walk-in (e-mail address of their account)";
     AddWalkIn => "Toevoegen als aanwezig", "Add as present";
@@ -363,7 +364,7 @@ texts! {
     ScanWithCamera => "Scannen met de camera", "Scan with the camera";
     NavLabels => "Labels", "Labels";
     TodayTitle => "Vandaag aan de balie", "Today at the desk";
-    ScanAnyLabel => "Scan of typ een labelcode", "Scan or type a label code";
+    ScanAnyLabel => "Scan of typ een labelcode of inventariscode", "Scan or type a label code or inventory code";
     Look => "Zoeken", "Look up";
     PickupsToday => "Af te halen", "To hand over";
     ReturnsToday => "Vandaag terug", "Due back today";
@@ -382,7 +383,15 @@ texts! {
     QualificationMissingWarning => "Let op: de ontlener heeft vandaag geen geldige kwalificatie voor", "Attention: today the borrower holds no valid qualification for";
     OverrideReasonLabel => "Toch meegeven? Reden (wordt bewaard)", "Hand over anyway? Reason (kept)";
     OverrideLabel => "Zonder kwalificatie", "Without qualification";
-    ScanUnitLabel => "Scan het label of typ de code", "Scan the label or type the code";
+    ScanUnitLabel => "Scan het label of typ de code (of de inventariscode)", "Scan the label or type the code (or the inventory code)";
+    LabelReplacedScan => "Label vervangen, scan het nieuwe label:", "Label replaced, scan the new label:";
+    HandedOverOf => "van", "of";
+    HandedOverCount => "meegegeven", "handed over";
+    UnknownCodeTitle => "Onbekende code", "Unknown code";
+    UnknownCodeText => "Geen label en geen exemplaar heeft de code", "No label and no unit has the code";
+    UnknownCodeHint => "Kijk de code na en typ ze opnieuw: een labelcode ziet eruit als K7Q-M4X-Z2R, een inventariscode staat op het materiaal (bv. BB-K-01).", "Check the code and type it again: a label code looks like K7Q-M4X-Z2R, an inventory code is written on the material (e.g. BB-K-01).";
+    CodeLookupTitle => "Code opzoeken", "Look up a code";
+    TypeTheCode => "Labelcode of inventariscode", "Label code or inventory code";
     HandOver => "Meegeven", "Hand over";
     ContentsTitle => "Inhoud", "Contents";
     ReceiptTitle => "Ontvangstbewijs", "Receipt";

@@ -47,7 +47,11 @@ pub struct HandoverBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandoverOutcome {
     pub reservation: ReservationId,
+    /// The unit's inventory code.
     pub unit: String,
+    /// The unit's kit type.
+    #[serde(default)]
+    pub kit_title: String,
     /// Units still to hand over.
     pub remaining: u32,
     /// The unit was already handed over for this reservation: nothing changed.
@@ -79,7 +83,11 @@ pub struct ReturnBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReturnOutcome {
     pub reservation: ReservationId,
+    /// The unit's inventory code.
     pub unit: String,
+    /// The unit's kit type.
+    #[serde(default)]
+    pub kit_title: String,
     /// Missing parts: (part, how many).
     pub shortfall: Vec<(String, u32)>,
     /// The unit went to maintenance (missing parts or damage), with a ticket.
@@ -134,11 +142,20 @@ pub struct ReturnScreen {
     pub late: bool,
 }
 
+/// A reservation with units still to hand over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeskPickup {
+    pub reservation: Reservation,
+    /// Units handed over already (of `reservation.quantity`).
+    pub handed_over: u32,
+}
+
 /// The desk's day: pickups, returns due and overdue loans.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TodayScreen {
     pub day: String,
-    pub pickups: Vec<Reservation>,
+    /// Confirmed reservations and reservations picked up in part.
+    pub pickups: Vec<DeskPickup>,
     pub returns: Vec<Reservation>,
     pub overdue: Vec<Reservation>,
 }
@@ -156,7 +173,7 @@ pub struct UnitScreen {
     pub unit: UnitInfo,
     pub history: Vec<LoanLine>,
     /// Reservations of this kit type picking up today or earlier, still to hand over.
-    pub pickups: Vec<Reservation>,
+    pub pickups: Vec<DeskPickup>,
     /// Open maintenance tickets.
     pub tickets: Vec<Ticket>,
 }

@@ -252,15 +252,21 @@ mod camera {
             Some(id) => match crate::api::hand_over_scanned(id, code).await {
                 Ok(o) if o.already => ScanLine {
                     ok: true,
-                    text: format!("{} {}", T::AlreadyHandedOver.get(lang), o.unit),
+                    text: format!(
+                        "{} {} ({})",
+                        T::AlreadyHandedOver.get(lang),
+                        o.unit,
+                        o.kit_title
+                    ),
                     link: None,
                 },
                 Ok(o) => ScanLine {
                     ok: true,
                     text: format!(
-                        "{} {} — {}: {}",
+                        "{} {} ({}) — {}: {}",
                         T::HandedOver.get(lang),
                         o.unit,
+                        o.kit_title,
                         T::StillToHandOver.get(lang),
                         o.remaining
                     ),
@@ -278,6 +284,18 @@ mod camera {
                 },
             },
             None => match crate::api::scan_code(code).await {
+                // An old label still finds its unit, but must not pass for a good scan.
+                Ok(s) if s.replaced => ScanLine {
+                    ok: false,
+                    text: format!(
+                        "{} {} — {} {}",
+                        T::LabelReplacedScan.get(lang),
+                        s.unit.label.unwrap_or_default(),
+                        s.unit.inventory_code,
+                        s.unit.kit_title
+                    ),
+                    link: Some(format!("/balie/exemplaren/{}", s.unit.id.0)),
+                },
                 Ok(s) => ScanLine {
                     ok: true,
                     text: format!("{} — {}", s.unit.inventory_code, s.unit.kit_title),

@@ -22,10 +22,15 @@ fn ScanOutcome() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map().get_untracked();
     let ok = query.get("ok").filter(|s| !s.is_empty()).map(|code| {
-        let mut parts = code.split(':');
+        // `what:unit[:flags[:kit title]]`; the title comes last since it may hold colons.
+        let mut parts = code.splitn(4, ':');
         let what = parts.next().unwrap_or_default();
-        let unit = parts.next().unwrap_or_default().to_owned();
-        let flags: Vec<&str> = parts.collect();
+        let code_part = parts.next().unwrap_or_default().to_owned();
+        let flags: Vec<&str> = parts.next().unwrap_or_default().split(',').collect();
+        let unit = match parts.next().filter(|k| !k.is_empty()) {
+            Some(kit) => format!("{code_part} ({kit})"),
+            None => code_part.clone(),
+        };
         let text = match what {
             "meegegeven" => format!("{} {unit}.", T::HandedOver.get(lang)),
             "al-meegegeven" => format!("{} {unit}.", T::AlreadyHandedOver.get(lang)),
@@ -41,7 +46,7 @@ fn ScanOutcome() -> impl IntoView {
                 }
                 s
             }
-            "label" => format!("{} {unit}.", T::NewLabelIssued.get(lang)),
+            "label" => format!("{} {code_part}.", T::NewLabelIssued.get(lang)),
             "in-dienst" => format!("{}.", T::BackInService.get(lang)),
             _ => T::Saved.get(lang).to_owned(),
         };
@@ -63,16 +68,29 @@ fn CodeField(#[prop(into)] label: String, #[prop(optional, into)] value: String)
     }
 }
 
-fn reservation_row(r: &Reservation, lang: Lang, action: bool) -> impl IntoView {
+/// "1 van 2 meegegeven": how far a reservation picked up in part is.
+fn handed_over_text(handed: u32, quantity: u32, lang: Lang) -> String {
+    format!(
+        "{handed} {} {quantity} {}",
+        T::HandedOverOf.get(lang),
+        T::HandedOverCount.get(lang)
+    )
+}
+
+fn reservation_row(r: &Reservation, lang: Lang, handed: Option<u32>) -> impl IntoView {
     let link = format!("/balie/uitgifte/{}", r.id);
+    let partly = handed
+        .filter(|h| *h > 0)
+        .map(|h| view! { <span class="handed-over">{format!(" · {}", handed_over_text(h, r.quantity, lang))}</span> });
     view! {
         <li class="desk-row" data-id=r.id.0>
             <a href=link>
                 <strong>{format!("{} × {}", r.quantity, r.kit_title)}</strong>
             </a>
+            {partly}
             <span>{format!(" — {}, {}", r.borrower, r.school)}</span>
             <span class="dates">{format!(" ({} – {})", human_date(&r.pickup_date, lang), human_date(&r.return_date, lang))}</span>
-            {action.then(|| view! { <span class="pickup-point">{format!(" · {}", r.pickup_point)}</span> })}
+            <span class="pickup-point">{format!(" · {}", r.pickup_point)}</span>
         </li>
     }
 }
@@ -101,15 +119,15 @@ pub fn Today() -> impl IntoView {
                         Ok(s) => Either::Left(view! {
                             <h2>{format!("{} ({})", T::PickupsToday.get(lang), s.pickups.len())}</h2>
                             {if s.pickups.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
-                                Either::Right(view! { <ul class="desk-list pickups">{s.pickups.iter().map(|r| reservation_row(r, lang, true)).collect_view()}</ul> })
+                                Either::Right(view! { <ul class="desk-list pickups">{s.pickups.iter().map(|p| reservation_row(&p.reservation, lang, Some(p.handed_over))).collect_view()}</ul> })
                             }}
                             <h2>{format!("{} ({})", T::ReturnsToday.get(lang), s.returns.len())}</h2>
                             {if s.returns.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
-                                Either::Right(view! { <ul class="desk-list returns">{s.returns.iter().map(|r| reservation_row(r, lang, true)).collect_view()}</ul> })
+                                Either::Right(view! { <ul class="desk-list returns">{s.returns.iter().map(|r| reservation_row(r, lang, None)).collect_view()}</ul> })
                             }}
                             <h2>{format!("{} ({})", T::OverdueTitle.get(lang), s.overdue.len())}</h2>
                             {if s.overdue.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
-                                Either::Right(view! { <ul class="desk-list overdue">{s.overdue.iter().map(|r| reservation_row(r, lang, true)).collect_view()}</ul> })
+                                Either::Right(view! { <ul class="desk-list overdue">{s.overdue.iter().map(|r| reservation_row(r, lang, None)).collect_view()}</ul> })
                             }}
                         }),
                         Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
@@ -333,13 +351,15 @@ pub fn UnitPage() -> impl IntoView {
                                 {(u.open_loan.is_none() && !s.pickups.is_empty()).then(|| view! {
                                     <h2>{t(T::HandOverFor)}</h2>
                                     <ul class="desk-list pickups">
-                                        {s.pickups.iter().map(|r| {
+                                        {s.pickups.iter().map(|p| {
                                             let code = label.clone();
+                                            let r = &p.reservation;
+                                            let partly = (p.handed_over > 0).then(|| format!(" ({})", handed_over_text(p.handed_over, r.quantity, lang)));
                                             view! {
                                                 <li class="desk-row" data-id=r.id.0>
                                                     <form method="post" action=format!("/balie/uitgifte/{}", r.id) class="inline">
                                                         <input type="hidden" name="code" value=code/>
-                                                        <button type="submit" class="button secondary hand-over">{format!("{} — {}, {}", T::HandOver.get(lang), r.borrower, r.school)}</button>
+                                                        <button type="submit" class="button secondary hand-over">{format!("{} — {}, {}{}", T::HandOver.get(lang), r.borrower, r.school, partly.unwrap_or_default())}</button>
                                                     </form>
                                                 </li>
                                             }

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod agenda;
 pub mod catalogue;
 pub mod closed_days;
+pub mod code;
 pub mod desk;
 pub mod home;
 pub mod kit;

@@ -252,7 +252,11 @@ fn Roster(
                         }
                     }).collect_view()}
                 </ul>
-                <button type="submit" class="button primary save-attendance" disabled=!started>{t(T::SaveAttendance)}</button>
+                <p class="attendance-actions">
+                    <button type="submit" name="all" value="1" class="button secondary all-present" disabled=!started aria-disabled=(!started).to_string()>{t(T::AllPresent)}</button>
+                    " "
+                    <button type="submit" class="button primary save-attendance" disabled=!started aria-disabled=(!started).to_string()>{t(T::SaveAttendance)}</button>
+                </p>
             </form>
             {(!waiting.is_empty()).then(|| view! {
                 <h3>{t(T::WaitingListTitle)}</h3>

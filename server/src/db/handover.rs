@@ -131,6 +131,22 @@ pub async fn unit_by_id(conn: &mut SqliteConnection, id: UnitId) -> DbResult<Opt
         .map(unit))
 }
 
+/// The unit with this inventory code (as written on the kit; case and surrounding spaces
+/// do not matter).
+pub async fn unit_by_inventory_code(
+    conn: &mut SqliteConnection,
+    code: &str,
+) -> DbResult<Option<UnitRecord>> {
+    let sql =
+        format!("{SELECT_UNIT} WHERE u.inventory_code = ? COLLATE NOCASE ORDER BY u.id LIMIT 1");
+    Ok(sqlx::query(&sql)
+        .bind(code.trim())
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(unit))
+}
+
 /// A reservation as the hand-over rules see it, with its record.
 pub async fn loan(
     conn: &mut SqliteConnection,
@@ -350,30 +366,53 @@ impl Db {
     }
 
     /// The desk's day for some partners: reservations to hand over (from a week back to
-    /// today) and loans due back today or earlier.
+    /// today; also those picked up in part and not past their return day) and loans due
+    /// back today or earlier, each with how many units were handed over.
     pub async fn desk_day(
         &self,
         partners: Option<&[PartnerId]>,
         today: NaiveDate,
-    ) -> DbResult<Vec<ReservationRecord>> {
+    ) -> DbResult<Vec<(ReservationRecord, u32)>> {
+        let (day, week_ago) = (
+            today.to_string(),
+            (today - chrono::Duration::days(7)).to_string(),
+        );
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_RECORD);
-        q.push(" WHERE ((r.status = 'bevestigd' AND r.pickup_date <= ")
-            .push_bind(today.to_string())
+        q.push(" WHERE ((r.pickup_date <= ")
+            .push_bind(day.clone())
             .push(" AND r.pickup_date >= ")
-            .push_bind((today - chrono::Duration::days(7)).to_string())
-            .push(") OR (r.status = 'afgehaald' AND r.return_date <= ")
-            .push_bind(today.to_string())
+            .push_bind(week_ago)
+            .push(" AND (r.status = 'bevestigd' OR (r.status = 'afgehaald' AND r.return_date >= ")
+            .push_bind(day.clone())
+            .push(
+                " AND (SELECT count(*) FROM loan_lines l WHERE l.reservation_id = r.id) \
+                 < r.quantity)))",
+            )
+            .push(" OR (r.status = 'afgehaald' AND r.return_date <= ")
+            .push_bind(day)
             .push("))");
         if let Some(partners) = partners {
             super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
         }
         q.push(" ORDER BY r.pickup_date, r.id LIMIT 1000");
-        Ok(q.build()
-            .fetch_all(self.pool())
+        let mut conn = self.pool().acquire().await?;
+        let records: Vec<ReservationRecord> = q
+            .build()
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(record)
-            .collect())
+            .collect();
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            let handed: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM loan_lines WHERE reservation_id = ?")
+                    .bind(r.view.id.0)
+                    .fetch_one(&mut *conn)
+                    .await?;
+            out.push((r, u32::try_from(handed).unwrap_or(u32::MAX)));
+        }
+        Ok(out)
     }
 }
 

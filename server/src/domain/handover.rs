@@ -16,6 +16,7 @@ use chrono::{Duration, NaiveDate};
 use leenpunt_shared::{KitTypeId, ReservationId, ReservationStatus, UnitId, UnitStatus};
 
 mod texts;
+pub use texts::Names;
 
 /// Calendar days after the pickup day before a confirmed reservation from which nothing
 /// was handed out counts as not picked up.
@@ -311,6 +312,36 @@ pub fn no_show(
     status == ReservationStatus::Confirmed
         && lines_empty
         && today > pickup_date + Duration::days(NO_SHOW_GRACE_DAYS)
+}
+
+/// When a loan is due back, as the desk's day lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    Today,
+    Overdue,
+}
+
+/// Where the desk's day lists a reservation: whether units are still to be handed over
+/// (confirmed, or picked up in part and not past its return day: the next unit can still
+/// go out), and whether it is due back. A reservation picked up in part on its return
+/// day is on both lists.
+pub fn desk_lists(
+    status: ReservationStatus,
+    handed: u32,
+    quantity: u32,
+    return_date: NaiveDate,
+    today: NaiveDate,
+) -> (bool, Option<Due>) {
+    let picked_up = status == ReservationStatus::PickedUp;
+    let pickup = status == ReservationStatus::Confirmed
+        || (picked_up && handed < quantity && today <= return_date);
+    let due = match return_date.cmp(&today) {
+        _ if !picked_up => None,
+        std::cmp::Ordering::Less => Some(Due::Overdue),
+        std::cmp::Ordering::Equal => Some(Due::Today),
+        std::cmp::Ordering::Greater => None,
+    };
+    (pickup, due)
 }
 
 #[cfg(test)]

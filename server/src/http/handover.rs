@@ -3,7 +3,7 @@
 
 use super::auth::Who;
 use super::extract::Json as ApiJson;
-use super::extract::{Form, Json, Path};
+use super::extract::{Form, Json, Path, Query};
 use super::lang::ReqLang;
 use crate::domain::labels::{qr_png, qr_svg, scan_url, LabelLayout};
 use crate::domain::tags::TagCode;
@@ -11,7 +11,7 @@ use crate::error::{AppError, Result};
 use crate::service::handover::{self as service, ScanTarget};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -23,7 +23,9 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/s", get(scan_form))
         .route("/s/{code}", get(scan_link))
+        .route("/s/{code}/", get(scan_link))
         .route("/api/v1/scan/{code}", get(scan))
         .route("/api/v1/reservations/{id}/handover", post(hand_over))
         .route("/api/v1/returns", post(take_back))
@@ -44,23 +46,68 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The link in every QR label: desk staff land on the unit with its actions, everyone
-/// else on the kit's public page.
+/// else on the kit's public page. A code that leads nowhere answers a browser with the
+/// page that says so and lets them type it again; API clients get problem+json.
 pub async fn scan_link(
     State(state): State<AppState>,
     who: Who,
+    headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Response> {
-    Ok(
-        match service::scan_target(&state.db, &who.0, &code).await? {
-            ScanTarget::Desk(unit) => Redirect::to(&format!("/balie/exemplaren/{}", unit.0)),
-            ScanTarget::Kit { slug, replaced } => Redirect::to(&format!(
-                "/catalogus/{}{}",
-                encode_component(&slug),
-                if replaced { "?label=vervangen" } else { "" }
-            )),
+    open_code(&state, &who, &headers, &code).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ScanQuery {
+    #[serde(default)]
+    code: String,
+}
+
+/// `/s?code=…`: the field on the unknown-code page (a GET form) opens a code as its label
+/// would.
+pub async fn scan_form(
+    State(state): State<AppState>,
+    who: Who,
+    headers: HeaderMap,
+    Query(query): Query<ScanQuery>,
+) -> Result<Response> {
+    if query.code.trim().is_empty() {
+        return Ok(Redirect::to("/code").into_response());
+    }
+    open_code(&state, &who, &headers, &query.code).await
+}
+
+async fn open_code(
+    state: &AppState,
+    who: &Who,
+    headers: &HeaderMap,
+    code: &str,
+) -> Result<Response> {
+    match service::scan_target(&state.db, &who.0, code).await {
+        Ok(ScanTarget::Desk(unit)) => {
+            Ok(Redirect::to(&format!("/balie/exemplaren/{}", unit.0)).into_response())
         }
-        .into_response(),
-    )
+        Ok(ScanTarget::Kit { slug, replaced }) => Ok(Redirect::to(&format!(
+            "/catalogus/{}{}",
+            encode_component(&slug),
+            if replaced { "?label=vervangen" } else { "" }
+        ))
+        .into_response()),
+        Err(AppError::NotFound) if wants_html(headers) => Ok(Redirect::to(&format!(
+            "/code?onbekend={}",
+            encode_component(code.trim())
+        ))
+        .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the request comes from a browser navigating (rather than an API client).
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
 }
 
 /// What a scanned or typed code is (desk staff of the unit's partner).
@@ -267,8 +314,8 @@ pub async fn form_hand_over(
     )
     .await;
     let ok = match &outcome {
-        Ok(o) if o.already => format!("al-meegegeven:{}", o.unit),
-        Ok(o) => format!("meegegeven:{}", o.unit),
+        Ok(o) if o.already => format!("al-meegegeven:{}::{}", o.unit, o.kit_title),
+        Ok(o) => format!("meegegeven:{}::{}", o.unit, o.kit_title),
         Err(_) => String::new(),
     };
     // A refused scan keeps the code, so the desk can override without typing it again.
@@ -360,13 +407,15 @@ pub async fn form_take_back(
     .await;
     match outcome {
         Ok(o) => {
-            let mut ok = format!("terug:{}", o.unit);
+            let mut flags = Vec::new();
             if o.to_maintenance {
-                ok.push_str(":onderhoud");
+                flags.push("onderhoud");
             }
             if o.late {
-                ok.push_str(":laat");
+                flags.push("laat");
             }
+            // `what:unit:flags:kit title` (the title last: it may hold colons).
+            let ok = format!("terug:{}:{}:{}", o.unit, flags.join(","), o.kit_title);
             super::redirect_with_outcome("/balie/inname", &ok, lang, Ok(()))
         }
         Err(e) => super::redirect_with_outcome(&target, "", lang, Err(e)),
@@ -392,7 +441,8 @@ pub async fn form_retag(
     )
 }
 
-/// The desk's code field anywhere: a unit's page for a known code.
+/// The desk's code field anywhere: a unit's page for a known code (label or inventory
+/// code); a replaced label opens it with the notice that the label was replaced.
 pub async fn form_lookup(
     State(state): State<AppState>,
     who: Who,
@@ -400,6 +450,12 @@ pub async fn form_lookup(
     Form(form): Form<CodeForm>,
 ) -> Result<Response> {
     match service::scan(&state.db, &who.0, lang, &form.code).await {
+        Ok(s) if s.replaced => super::redirect_with_outcome(
+            &format!("/balie/exemplaren/{}", s.unit.id.0),
+            "",
+            lang,
+            Err(service::replaced_refusal(lang, &s.unit)),
+        ),
         Ok(s) => Ok(Redirect::to(&format!("/balie/exemplaren/{}", s.unit.id.0)).into_response()),
         Err(e) => super::redirect_with_outcome("/balie/vandaag", "", lang, Err(e)),
     }

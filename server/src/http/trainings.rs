@@ -488,11 +488,23 @@ pub async fn form_attendance(
     body: String,
 ) -> Result<Response> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
-    let present = pairs
-        .iter()
-        .filter(|(k, _)| k == "present")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
+    // "All present" marks every seated registration, whatever was ticked.
+    let present = if pairs.iter().any(|(k, v)| k == "all" && v == "1") {
+        match service::roster(&state.db, &who.0, id).await {
+            Ok((_, roster)) => roster
+                .into_iter()
+                .filter(|r| r.status == "ingeschreven")
+                .map(|r| r.registration)
+                .collect(),
+            Err(e) => return back("", &session_page(id), "", lang, Err(e)),
+        }
+    } else {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == "present")
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect()
+    };
     let outcome = service::record_attendance(
         &state.db,
         state.clock.as_ref(),

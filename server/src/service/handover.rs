@@ -9,10 +9,12 @@
 use crate::db::accounts::audit;
 use crate::db::handover::{self as store, UnitRecord};
 use crate::db::reservations as reservations_store;
+use crate::db::reservations::ReservationRecord;
 use crate::db::Db;
 use crate::domain::clock::{today, Clock};
 use crate::domain::handover::{
-    check_in, check_out, no_show, CheckInOutcome, CheckOut, PartCount, NO_SHOW_GRACE_DAYS,
+    check_in, check_out, desk_lists, no_show, CheckInOutcome, CheckOut, CheckOutRefusal, Due,
+    Names, PartCount, NO_SHOW_GRACE_DAYS,
 };
 use crate::domain::labels::{render_sheet, Label, LabelLayout};
 use crate::domain::mail::ReservationNews;
@@ -33,54 +35,105 @@ fn refused(kind: &'static str, title: String, detail: String) -> AppError {
     }
 }
 
-fn texts(lang: Lang, nl: (&str, &str), en: (&str, &str)) -> (String, String) {
-    let (t, d) = if lang == Lang::Nl { nl } else { en };
-    (t.to_owned(), d.to_owned())
+/// A typed or scanned code: a label code when it reads as one, and the text as typed
+/// (an inventory code such as `BB-K-01` is looked up by it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedCode {
+    label: Result<TagCode, crate::domain::tags::TagError>,
+    text: String,
 }
 
-/// Reads a typed or scanned code (a full `/s/<code>` URL works too).
-pub fn parse_code(input: &str, lang: Lang) -> Result<TagCode> {
+impl TypedCode {
+    /// The code as typed (trimmed), for messages.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Reads a typed or scanned code (a full `/s/<code>` URL works too). Only an empty code is
+/// refused here: whether it names a label or a unit is for [`unit_of`] to find out.
+pub fn parse_code(input: &str, lang: Lang) -> Result<TypedCode> {
     let trimmed = input.trim();
     let code = trimmed
         .rsplit_once("/s/")
         .map_or(trimmed, |(_, c)| c)
-        .trim_end_matches('/');
-    TagCode::parse(code)
-        .map_err(|e| AppError::Validation(vec![FieldError::new("code", e.message(lang))]))
+        .trim_end_matches('/')
+        .trim();
+    let label = TagCode::parse(code);
+    if code.is_empty() || code.chars().count() > 100 {
+        let e = label.err().unwrap_or(crate::domain::tags::TagError::Empty);
+        return Err(AppError::Validation(vec![FieldError::new(
+            "code",
+            e.message(lang),
+        )]));
+    }
+    Ok(TypedCode {
+        label,
+        text: code.to_owned(),
+    })
 }
 
-/// The unit behind a code, refusing unknown codes with a clear message.
+/// The unit behind a code (its label first, then its inventory code), and whether the
+/// label was replaced. A code that is neither is refused with a clear message; a label
+/// code with a typo (its check symbol fails) is answered at the field.
 async fn unit_of(
     conn: &mut sqlx::SqliteConnection,
-    code: &TagCode,
+    code: &TypedCode,
     lang: Lang,
 ) -> Result<(UnitRecord, bool)> {
-    let unknown = || {
-        let (t, d) = texts(
-            lang,
-            (
-                "Onbekende code",
-                "Geen enkel label heeft deze code. Kijk de code na of scan opnieuw.",
-            ),
-            (
-                "Unknown code",
-                "No label has this code. Check the code or scan again.",
-            ),
-        );
-        refused("unknown-code", t, d)
+    if let Ok(label) = &code.label {
+        if let Some((unit, replaced)) = store::tag(conn, label).await? {
+            if let Some(record) = store::unit_by_id(conn, unit).await? {
+                return Ok((record, replaced));
+            }
+        }
+    }
+    if let Some(record) = store::unit_by_inventory_code(conn, &code.text).await? {
+        return Ok((record, false));
+    }
+    let shown = &code.text;
+    let detail = if lang == Lang::Nl {
+        format!(
+            "Geen label en geen exemplaar heeft de code \u{201c}{shown}\u{201d}. Kijk de code na of scan opnieuw: een labelcode ziet eruit als K7Q-M4X-Z2R, een inventariscode staat op het materiaal (bv. BB-K-01)."
+        )
+    } else {
+        format!(
+            "No label and no unit has the code \u{201c}{shown}\u{201d}. Check the code or scan again: a label code looks like K7Q-M4X-Z2R, an inventory code is written on the material (e.g. BB-K-01)."
+        )
     };
-    let (unit, replaced) = store::tag(conn, code).await?.ok_or_else(unknown)?;
-    let record = store::unit_by_id(conn, unit).await?.ok_or_else(unknown)?;
-    Ok((record, replaced))
+    // Not even shaped like a label code: answered at the field, as any malformed value.
+    match code.label {
+        Err(e @ crate::domain::tags::TagError::CheckFailed) => {
+            Err(AppError::Validation(vec![FieldError::new(
+                "code",
+                e.message(lang),
+            )]))
+        }
+        Err(_) => Err(AppError::Validation(vec![FieldError::new("code", detail)])),
+        Ok(_) => {
+            let title = if lang == Lang::Nl {
+                "Onbekende code"
+            } else {
+                "Unknown code"
+            };
+            Err(refused("unknown-code", title.to_owned(), detail))
+        }
+    }
 }
 
-fn replaced_refusal(lang: Lang, unit: &UnitInfo) -> AppError {
+/// How messages name a unit: its inventory code and its kit type's title.
+fn unit_name(unit: &UnitInfo) -> String {
+    format!("{} ({})", unit.inventory_code, unit.kit_title)
+}
+
+/// The answer to a replaced label: which unit it was and its new label.
+pub fn replaced_refusal(lang: Lang, unit: &UnitInfo) -> AppError {
     let (t, d) = if lang == Lang::Nl {
         (
             "Dit label werd vervangen".to_owned(),
             format!(
-                "Exemplaar {} heeft een nieuw label{}. Scan het nieuwe label of typ die code.",
-                unit.inventory_code,
+                "Dit label werd vervangen: exemplaar {} heeft een nieuw label{}. Scan het nieuwe label of typ die code.",
+                unit_name(unit),
                 unit.label
                     .as_deref()
                     .map(|l| format!(" ({l})"))
@@ -91,8 +144,8 @@ fn replaced_refusal(lang: Lang, unit: &UnitInfo) -> AppError {
         (
             "This label was replaced".to_owned(),
             format!(
-                "Unit {} has a new label{}. Scan the new label or type its code.",
-                unit.inventory_code,
+                "This label was replaced: unit {} has a new label{}. Scan the new label or type its code.",
+                unit_name(unit),
                 unit.label
                     .as_deref()
                     .map(|l| format!(" ({l})"))
@@ -198,16 +251,17 @@ pub async fn hand_over(
     if replaced {
         return Err(replaced_refusal(lang, &unit.info));
     }
-    let outcome = check_out(&loan, &unit.view, today).map_err(|r| {
-        let (kind, title, detail) = r.texts(lang);
-        refused(kind, title, detail)
-    })?;
+    let outcome = match check_out(&loan, &unit.view, today) {
+        Ok(outcome) => outcome,
+        Err(r) => return Err(check_out_refused(&mut tx, r, &unit.info, &record, lang).await?),
+    };
     let remaining = match outcome {
         CheckOut::AlreadyHandedOver => {
             let left = loan.quantity.saturating_sub(loan.lines.len() as u32);
             return Ok(HandoverOutcome {
                 reservation,
                 unit: unit.info.inventory_code,
+                kit_title: unit.info.kit_title,
                 remaining: left,
                 already: true,
             });
@@ -250,17 +304,12 @@ pub async fn hand_over(
     .map_err(|e| match AppError::from(e) {
         // Another desk bound it in the same instant: tell the current state.
         AppError::Conflict(_) => {
-            let (t, d) = texts(
-                lang,
-                (
-                    "Dit exemplaar is net uitgeleend",
-                    "Een andere balie scande dit exemplaar tegelijk. Laad de pagina opnieuw.",
-                ),
-                (
-                    "This unit was just handed over",
-                    "Another desk scanned this unit at the same time. Please reload the page.",
-                ),
-            );
+            let name = unit_name(&unit.info);
+            let (t, d) = if lang == Lang::Nl {
+                ("Dit exemplaar is net uitgeleend".to_owned(), format!("Een andere balie scande exemplaar {name} tegelijk. Laad de pagina opnieuw."))
+            } else {
+                ("This unit was just handed over".to_owned(), format!("Another desk scanned unit {name} at the same time. Please reload the page."))
+            };
             refused("unit-on-another-loan", t, d)
         }
         other => other,
@@ -307,9 +356,44 @@ pub async fn hand_over(
     Ok(HandoverOutcome {
         reservation,
         unit: unit.info.inventory_code,
+        kit_title: unit.info.kit_title,
         remaining,
         already: false,
     })
+}
+
+/// A refused check-out as desk staff read it: naming the unit, the reserved kit and,
+/// when the unit is still out, whom it is out with.
+async fn check_out_refused(
+    conn: &mut sqlx::SqliteConnection,
+    refusal: CheckOutRefusal,
+    unit: &UnitInfo,
+    record: &ReservationRecord,
+    lang: Lang,
+) -> Result<AppError> {
+    let other = match refusal {
+        CheckOutRefusal::OnAnotherLoan { reservation, .. } => {
+            reservations_store::record_by_id(conn, reservation)
+                .await?
+                .map(|o| borrower_of(&o.view))
+                .unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    let (unit, borrower) = (unit_name(unit), borrower_of(&record.view));
+    let names = Names {
+        unit: &unit,
+        reserved_kit: &record.view.kit_title,
+        borrower: &borrower,
+        other_borrower: &other,
+    };
+    let (kind, title, detail) = refusal.texts(lang, &names);
+    Ok(refused(kind, title, detail))
+}
+
+/// Whose reservation it is: `borrower, school`.
+fn borrower_of(r: &Reservation) -> String {
+    format!("{}, {}", r.borrower, r.school)
 }
 
 /// Takes a unit back: finds its open loan, checks the contents, notes damage. A shortfall
@@ -340,9 +424,9 @@ pub async fn take_back(
                 Some(r) => r,
                 None => {
                     let (t, d) = if lang == Lang::Nl {
-                        ("Dit exemplaar is niet uitgeleend".to_owned(), format!("Exemplaar {} is op dit moment niet uitgeleend; er valt niets terug te nemen.", unit.info.inventory_code))
+                        ("Dit exemplaar is niet uitgeleend".to_owned(), format!("Exemplaar {} is op dit moment niet uitgeleend; er valt niets terug te nemen.", unit_name(&unit.info)))
                     } else {
-                        ("This unit is not on loan".to_owned(), format!("Unit {} is not on loan at the moment; there is nothing to take back.", unit.info.inventory_code))
+                        ("This unit is not on loan".to_owned(), format!("Unit {} is not on loan at the moment; there is nothing to take back.", unit_name(&unit.info)))
                     };
                     return Err(refused("unit-not-on-loan", t, d));
                 }
@@ -366,7 +450,14 @@ pub async fn take_back(
         })
         .collect();
     let outcome = check_in(&loan, unit.info.id, &parts, &body.damage, today).map_err(|r| {
-        let (kind, title, detail) = r.texts(lang);
+        let (name, borrower) = (unit_name(&unit.info), borrower_of(&record.view));
+        let names = Names {
+            unit: &name,
+            reserved_kit: &record.view.kit_title,
+            borrower: &borrower,
+            other_borrower: "",
+        };
+        let (kind, title, detail) = r.texts(lang, &names);
         refused(kind, title, detail)
     })?;
     let done = match outcome {
@@ -374,6 +465,7 @@ pub async fn take_back(
             return Ok(ReturnOutcome {
                 reservation,
                 unit: unit.info.inventory_code,
+                kit_title: unit.info.kit_title,
                 shortfall: Vec::new(),
                 to_maintenance: false,
                 late: false,
@@ -453,6 +545,7 @@ pub async fn take_back(
     Ok(ReturnOutcome {
         reservation,
         unit: unit.info.inventory_code,
+        kit_title: unit.info.kit_title,
         shortfall: done.shortfall,
         to_maintenance: done.to_maintenance,
         late: done.late,
@@ -495,20 +588,36 @@ pub async fn today_screen(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<T
     let today = today(clock);
     let records = db.desk_day(partners.as_deref(), today).await?;
     let (mut pickups, mut returns, mut overdue) = (Vec::new(), Vec::new(), Vec::new());
-    let day = today.to_string();
-    for r in records {
-        match r.view.status {
-            ReservationStatus::Confirmed => pickups.push(r.view),
-            _ if r.view.return_date < day => overdue.push(r.view),
-            _ => returns.push(r.view),
+    for (r, handed_over) in records {
+        let (pickup, due) = desk_lists(
+            r.view.status,
+            handed_over,
+            r.view.quantity,
+            day_of(&r.view.return_date).unwrap_or(today),
+            today,
+        );
+        match due {
+            Some(Due::Overdue) => overdue.push(r.view.clone()),
+            Some(Due::Today) => returns.push(r.view.clone()),
+            None => {}
+        }
+        if pickup {
+            pickups.push(DeskPickup {
+                reservation: r.view,
+                handed_over,
+            });
         }
     }
     Ok(TodayScreen {
-        day,
+        day: today.to_string(),
         pickups,
         returns,
         overdue,
     })
+}
+
+fn day_of(date: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
 }
 
 /// The hand-over screen of a reservation.
@@ -563,7 +672,7 @@ pub async fn return_screen(
                 "Dit exemplaar is niet uitgeleend".to_owned(),
                 format!(
                     "Exemplaar {} is op dit moment niet uitgeleend.",
-                    unit.info.inventory_code
+                    unit_name(&unit.info)
                 ),
             )
         } else {
@@ -571,7 +680,7 @@ pub async fn return_screen(
                 "This unit is not on loan".to_owned(),
                 format!(
                     "Unit {} is not on loan at the moment.",
-                    unit.info.inventory_code
+                    unit_name(&unit.info)
                 ),
             )
         };
@@ -617,12 +726,21 @@ pub async fn unit_screen(
         .desk_day(Some(&[unit.partner]), today)
         .await?
         .into_iter()
-        .filter(|r| {
-            r.view.status == ReservationStatus::Confirmed
-                || r.view.status == ReservationStatus::PickedUp
+        .filter(|(r, handed)| {
+            r.kit == unit.view.kit_type
+                && desk_lists(
+                    r.view.status,
+                    *handed,
+                    r.view.quantity,
+                    day_of(&r.view.return_date).unwrap_or(today),
+                    today,
+                )
+                .0
         })
-        .filter(|r| r.kit == unit.view.kit_type && r.view.status == ReservationStatus::Confirmed)
-        .map(|r| r.view)
+        .map(|(r, handed_over)| DeskPickup {
+            reservation: r.view,
+            handed_over,
+        })
         .collect();
     Ok(UnitScreen {
         history: db.unit_history(id).await?,

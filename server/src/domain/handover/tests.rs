@@ -520,9 +520,20 @@ fn all_check_in_refusals() -> Vec<CheckInRefusal> {
     ]
 }
 
+const NAMES: Names<'static> = Names {
+    unit: "BB-K-01 (Bee-Bot set)",
+    reserved_kit: "Ozobot klasset",
+    borrower: "Els Peeters, Basisschool De Linde",
+    other_borrower: "Jan Claes, Sint-Jozef",
+};
+
 fn all_texts(lang: Lang) -> Vec<(&'static str, String, String)> {
-    let out = all_check_out_refusals().into_iter().map(|r| r.texts(lang));
-    let ins = all_check_in_refusals().into_iter().map(|r| r.texts(lang));
+    let out = all_check_out_refusals()
+        .into_iter()
+        .map(|r| r.texts(lang, &NAMES));
+    let ins = all_check_in_refusals()
+        .into_iter()
+        .map(|r| r.texts(lang, &NAMES));
     out.chain(ins).collect()
 }
 
@@ -542,14 +553,24 @@ fn every_refusal_has_a_distinct_kind_and_a_text_in_each_language() {
 }
 
 #[test]
-fn details_name_the_numbers_that_matter() {
-    let detail = |r: CheckOutRefusal, lang| r.texts(lang).2;
+fn details_name_kits_units_and_people_never_ids() {
+    for (kind, _, detail) in all_texts(Lang::Nl).into_iter().chain(all_texts(Lang::En)) {
+        for id in ["31", "42", "materiaal 7", "material 8"] {
+            assert!(!detail.contains(id), "{kind}: {detail}");
+        }
+    }
+    let detail = |r: CheckOutRefusal, lang| r.texts(lang, &NAMES).2;
     let another = CheckOutRefusal::OnAnotherLoan {
         unit: UnitId(31),
         reservation: ReservationId(42),
     };
-    assert!(detail(another, Lang::Nl).contains("reservatie 42"));
-    assert!(detail(another, Lang::En).contains("reservation 42"));
+    for lang in [Lang::Nl, Lang::En] {
+        let d = detail(another, lang);
+        assert!(
+            d.contains("BB-K-01 (Bee-Bot set)") && d.contains("Jan Claes"),
+            "{d}"
+        );
+    }
     let early = CheckOutRefusal::TooEarly {
         pickup_date: pickup(),
     };
@@ -565,21 +586,62 @@ fn details_name_the_numbers_that_matter() {
         actual: KitTypeId(8),
     };
     assert_eq!(
-        wrong.texts(Lang::Nl).1,
+        wrong.texts(Lang::Nl, &NAMES).1,
         "Dit exemplaar hoort bij ander materiaal"
     );
     assert_eq!(
-        wrong.texts(Lang::En).1,
+        wrong.texts(Lang::En, &NAMES).1,
         "This unit belongs to other material"
+    );
+    for lang in [Lang::Nl, Lang::En] {
+        let d = detail(wrong, lang);
+        assert!(
+            d.contains("BB-K-01 (Bee-Bot set)") && d.contains("Ozobot klasset"),
+            "{d}"
+        );
+    }
+    let not_on = CheckInRefusal::NotOnLoan {
+        unit: UnitId(31),
+        reservation: ReservationId(42),
+    };
+    let (_, _, d) = not_on.texts(Lang::Nl, &NAMES);
+    assert!(
+        d.contains("BB-K-01 (Bee-Bot set)") && d.contains("Els Peeters"),
+        "{d}"
     );
     let over = CheckInRefusal::OverCount {
         part: "Oplaadkabel".into(),
         expected: 2,
     };
-    let (_, _, d) = over.texts(Lang::Nl);
+    let (_, _, d) = over.texts(Lang::Nl, &NAMES);
     assert!(d.contains("Oplaadkabel") && d.contains('2'), "{d}");
     let one = CheckOutRefusal::AllHandedOver { quantity: 1 };
     assert!(detail(one, Lang::Nl).contains("1 exemplaar "));
+}
+
+#[test]
+fn a_reservation_picked_up_in_part_stays_to_hand_over_until_its_return_day() {
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    let (confirmed, picked) = (ReservationStatus::Confirmed, ReservationStatus::PickedUp);
+    assert_eq!(desk_lists(confirmed, 0, 2, day(8), day(2)), (true, None));
+    assert_eq!(desk_lists(picked, 1, 2, day(8), day(2)), (true, None));
+    assert_eq!(desk_lists(picked, 2, 2, day(8), day(2)), (false, None));
+    assert_eq!(
+        desk_lists(picked, 1, 2, day(8), day(8)),
+        (true, Some(Due::Today))
+    );
+    assert_eq!(
+        desk_lists(picked, 2, 2, day(8), day(8)),
+        (false, Some(Due::Today))
+    );
+    assert_eq!(
+        desk_lists(picked, 1, 2, day(8), day(9)),
+        (false, Some(Due::Overdue))
+    );
+    assert_eq!(
+        desk_lists(ReservationStatus::Returned, 1, 2, day(8), day(2)),
+        (false, None)
+    );
 }
 
 // --- property: random desk sessions ----------------------------------------------------

@@ -4,11 +4,31 @@ use super::{CheckInRefusal, CheckOutRefusal};
 use crate::domain::reservations::format_date;
 use leenpunt_shared::Lang;
 
+/// How the messages name what the refusal is about: people read kit titles and the
+/// inventory codes written on the material, never database ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Names<'a> {
+    /// The scanned unit: its inventory code and kit title, `BB-K-01 (Bee-Bot set)`.
+    pub unit: &'a str,
+    /// The title of the kit type the reservation is for.
+    pub reserved_kit: &'a str,
+    /// Whose reservation this is: `borrower, school`.
+    pub borrower: &'a str,
+    /// Whose loan the unit is still out on (for [`CheckOutRefusal::OnAnotherLoan`]).
+    pub other_borrower: &'a str,
+}
+
 impl CheckOutRefusal {
     /// Kind, title and detail as the API and the pages show them.
-    pub fn texts(&self, lang: Lang) -> (&'static str, String, String) {
+    pub fn texts(&self, lang: Lang, names: &Names<'_>) -> (&'static str, String, String) {
         let nl = lang == Lang::Nl;
         let pick = |a: String, b: String| if nl { a } else { b };
+        let Names {
+            unit,
+            reserved_kit,
+            other_borrower,
+            ..
+        } = *names;
         match *self {
             CheckOutRefusal::NotApproved => (
                 "reservation-not-approved",
@@ -49,22 +69,18 @@ impl CheckOutRefusal {
                     ),
                 ),
             ),
-            CheckOutRefusal::WrongKitType {
-                unit,
-                expected,
-                actual,
-            } => (
+            CheckOutRefusal::WrongKitType { .. } => (
                 "wrong-kit-type",
                 pick(
                     "Dit exemplaar hoort bij ander materiaal".into(),
                     "This unit belongs to other material".into(),
                 ),
                 pick(
-                    format!("Exemplaar {unit} is van materiaal {actual}; deze reservatie is voor materiaal {expected}. Scan een exemplaar van het gereserveerde materiaal."),
-                    format!("Unit {unit} is of material {actual}; this reservation is for material {expected}. Scan a unit of the reserved material."),
+                    format!("Exemplaar {unit} hoort niet bij {reserved_kit}, waarvoor deze reservatie is. Scan een exemplaar van {reserved_kit}."),
+                    format!("Unit {unit} is not a {reserved_kit}, which this reservation is for. Scan a unit of {reserved_kit}."),
                 ),
             ),
-            CheckOutRefusal::InMaintenance { unit } => (
+            CheckOutRefusal::InMaintenance { .. } => (
                 "unit-in-maintenance",
                 pick(
                     "Dit exemplaar is in onderhoud".into(),
@@ -75,7 +91,7 @@ impl CheckOutRefusal {
                     format!("Unit {unit} is in maintenance and cannot be handed out. Choose another unit."),
                 ),
             ),
-            CheckOutRefusal::Retired { unit } => (
+            CheckOutRefusal::Retired { .. } => (
                 "unit-retired",
                 pick(
                     "Dit exemplaar is afgevoerd".into(),
@@ -86,15 +102,15 @@ impl CheckOutRefusal {
                     format!("Unit {unit} was taken out of service and cannot be handed out. Choose another unit."),
                 ),
             ),
-            CheckOutRefusal::OnAnotherLoan { unit, reservation } => (
+            CheckOutRefusal::OnAnotherLoan { .. } => (
                 "unit-on-another-loan",
                 pick(
                     "Dit exemplaar is nog uitgeleend".into(),
                     "This unit is still on loan".into(),
                 ),
                 pick(
-                    format!("Exemplaar {unit} staat nog op reservatie {reservation} en werd niet teruggebracht. Neem het daar eerst terug."),
-                    format!("Unit {unit} is still out on reservation {reservation} and was never checked in. Take it back there first."),
+                    format!("Exemplaar {unit} is nog uitgeleend aan {other_borrower} en werd niet teruggebracht. Neem het eerst terug."),
+                    format!("Unit {unit} is still on loan to {other_borrower} and was never checked in. Take it back first."),
                 ),
             ),
             CheckOutRefusal::AllHandedOver { quantity } => (
@@ -143,19 +159,20 @@ impl CheckOutRefusal {
 
 impl CheckInRefusal {
     /// Kind, title and detail as the API and the pages show them.
-    pub fn texts(&self, lang: Lang) -> (&'static str, String, String) {
+    pub fn texts(&self, lang: Lang, names: &Names<'_>) -> (&'static str, String, String) {
         let nl = lang == Lang::Nl;
         let pick = |a: String, b: String| if nl { a } else { b };
+        let Names { unit, borrower, .. } = *names;
         match self {
-            CheckInRefusal::NotOnLoan { unit, reservation } => (
+            CheckInRefusal::NotOnLoan { .. } => (
                 "unit-not-on-loan",
                 pick(
                     "Dit exemplaar is niet uitgeleend op deze reservatie".into(),
                     "This unit is not on loan on this reservation".into(),
                 ),
                 pick(
-                    format!("Exemplaar {unit} werd niet meegegeven op reservatie {reservation}. Controleer of je de juiste reservatie hebt gekozen."),
-                    format!("Unit {unit} was not handed out on reservation {reservation}. Check that you chose the right reservation."),
+                    format!("Exemplaar {unit} werd niet meegegeven op de reservatie van {borrower}. Controleer of je de juiste reservatie hebt gekozen."),
+                    format!("Unit {unit} was not handed out on the reservation of {borrower}. Check that you chose the right reservation."),
                 ),
             ),
             CheckInRefusal::NegativeCount { part } => (
