@@ -205,6 +205,18 @@ impl TestApp {
             .expect("teacher login")
     }
 
+    /// The current label code of a unit, by its inventory code (`BB-K-01`).
+    pub async fn label_code(&self, inventory: &str) -> String {
+        sqlx::query_scalar(
+            "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
+             WHERE u.inventory_code = ? AND t.retired_at IS NULL",
+        )
+        .bind(inventory)
+        .fetch_one(self.state.db.pool())
+        .await
+        .expect("label code")
+    }
+
     /// A JSON POST with a session cookie, as a same-origin browser script would send it.
     pub async fn post_json(
         &self,

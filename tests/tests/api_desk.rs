@@ -14,17 +14,6 @@ const DESK: &str = "ambassadeur@demo.leenpunt.be";
 const ADMIN: &str = "beheerder@demo.leenpunt.be";
 const KIT: &str = "Bee-Bot set klein (6 robots)";
 
-async fn code_of(app: &TestApp, inventory: &str) -> String {
-    sqlx::query_scalar(
-        "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
-         WHERE u.inventory_code = ? AND t.retired_at IS NULL",
-    )
-    .bind(inventory)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap()
-}
-
 async fn unit_id(app: &TestApp, inventory: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = ?")
         .bind(inventory)
@@ -101,7 +90,7 @@ async fn the_inventory_code_on_a_kit_works_wherever_a_label_code_does() {
     assert_eq!((o.unit.as_str(), o.kit_title.as_str()), ("BB-K-01", KIT));
     assert_eq!((o.remaining, o.already), (1, false));
     // The label code of the same unit is the same unit: a repeat scan.
-    let o: HandoverOutcome = hand_over(&app, &desk, id, &code_of(&app, "BB-K-01").await)
+    let o: HandoverOutcome = hand_over(&app, &desk, id, &app.label_code("BB-K-01").await)
         .await
         .json()
         .await
@@ -160,7 +149,7 @@ async fn the_inventory_code_on_a_kit_works_wherever_a_label_code_does() {
     .await;
     assert!(detail.contains("000-000-000"), "{detail}");
     // A label code with a typo (check symbol) is still answered at the field.
-    let mut typo = code_of(&app, "BB-K-02").await.into_bytes();
+    let mut typo = app.label_code("BB-K-02").await.into_bytes();
     typo[3] = if typo[3] == b'7' { b'8' } else { b'7' };
     let r = hand_over(&app, &desk, id, std::str::from_utf8(&typo).unwrap()).await;
     assert_eq!(r.status(), 422);
@@ -191,7 +180,7 @@ async fn refusals_and_outcomes_name_kits_and_units_never_ids() {
     };
 
     // Another kit's unit: both kits by title, the unit by inventory code.
-    let camera = code_of(&app, "WC-01").await;
+    let camera = app.label_code("WC-01").await;
     let d = refusal(
         hand_over(&app, &desk, first.id.0, &camera).await,
         "wrong-kit-type",
@@ -258,14 +247,14 @@ async fn refusals_and_outcomes_name_kits_and_units_never_ids() {
 async fn a_replaced_label_says_so_when_looked_up() {
     let app = TestApp::spawn().await;
     let (_, desk) = booked(&app, 1).await;
-    let old = code_of(&app, "BB-K-01").await;
+    let old = app.label_code("BB-K-01").await;
     let unit = unit_id(&app, "BB-K-01").await;
     let admin = app.login(ADMIN, DEMO_PASSWORD).await.unwrap();
     let r = app
         .post_json(&admin, &format!("/api/v1/units/{unit}/retag"), &json!({}))
         .await;
     assert_eq!(r.status(), 200);
-    let new = code_of(&app, "BB-K-01").await;
+    let new = app.label_code("BB-K-01").await;
 
     // The scanner's lookup reads `replaced`; the API says it.
     let s: ScanResult = app
@@ -416,7 +405,7 @@ async fn an_unknown_code_at_the_scan_link_answers_a_browser_with_a_page_to_type_
     let r = browser("/s?code=bb-k-01").await.unwrap();
     assert_eq!(r.headers()["location"], "/catalogus/bee-bot-set-klein");
     // A known code with a trailing slash works like without.
-    let code = code_of(&app, "BB-K-01").await;
+    let code = app.label_code("BB-K-01").await;
     let r = browser(&format!("/s/{code}/")).await.unwrap();
     assert_eq!(r.headers()["location"], "/catalogus/bee-bot-set-klein");
 

@@ -101,17 +101,6 @@ async fn login(app: &TestApp, email: &str) -> String {
     app.login(email, DEMO_PASSWORD).await.unwrap()
 }
 
-async fn code_of(app: &TestApp, inventory: &str) -> String {
-    sqlx::query_scalar(
-        "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
-         WHERE u.inventory_code = ? AND t.retired_at IS NULL",
-    )
-    .bind(inventory)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap()
-}
-
 async fn strings(app: &TestApp, sql: &str) -> Vec<String> {
     sqlx::query_scalar(sql)
         .fetch_all(app.state.db.pool())
@@ -270,7 +259,7 @@ async fn store_through_the_api(app: &TestApp) -> Vec<String> {
     // Hand the first booking over and take it back with a part missing and a damage note.
     app.set_time("2026-12-02T09:00:00Z");
     let desk = login(app, DESK).await;
-    let code = code_of(app, "BB-K-01").await;
+    let code = app.label_code("BB-K-01").await;
     let r = app
         .post_json(
             &desk,

@@ -12,18 +12,6 @@ use serde_json::json;
 const DESK: &str = "ambassadeur@demo.leenpunt.be";
 const ADMIN: &str = "beheerder@demo.leenpunt.be";
 
-/// The current label code of a unit, by inventory code.
-async fn code_of(app: &TestApp, inventory: &str) -> String {
-    sqlx::query_scalar(
-        "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
-         WHERE u.inventory_code = ? AND t.retired_at IS NULL",
-    )
-    .bind(inventory)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap()
-}
-
 async fn book(app: &TestApp, cookie: &str, quantity: u32, pickup: &str, ret: &str) -> Reservation {
     let r = app
         .post_json(
@@ -70,8 +58,8 @@ async fn check_out_two_units_and_take_them_back_one_with_a_missing_part() {
     let reservation = book(&app, &teacher, 2, "2026-12-02", "2026-12-09").await;
     let id = reservation.id.0;
     let (one, two) = (
-        code_of(&app, "BB-K-01").await,
-        code_of(&app, "BB-K-02").await,
+        app.label_code("BB-K-01").await,
+        app.label_code("BB-K-02").await,
     );
 
     // Before the pickup day nothing goes out.
@@ -96,12 +84,12 @@ async fn check_out_two_units_and_take_them_back_one_with_a_missing_part() {
         kind(hand_over(&app, &desk, id, "000000000").await).await,
         "/problems/unknown-code"
     );
-    let maintenance = code_of(&app, "BB-K-03").await;
+    let maintenance = app.label_code("BB-K-03").await;
     assert_eq!(
         kind(hand_over(&app, &desk, id, &maintenance).await).await,
         "/problems/unit-in-maintenance"
     );
-    let camera = code_of(&app, "WC-01").await;
+    let camera = app.label_code("WC-01").await;
     assert_eq!(
         kind(hand_over(&app, &desk, id, &camera).await).await,
         "/problems/wrong-kit-type"
@@ -134,7 +122,7 @@ async fn check_out_two_units_and_take_them_back_one_with_a_missing_part() {
     let o: HandoverOutcome = hand_over(&app, &desk, id, &two).await.json().await.unwrap();
     assert_eq!(o.remaining, 0);
     // A third unit is more than booked.
-    let four = code_of(&app, "BB-K-04").await;
+    let four = app.label_code("BB-K-04").await;
     assert_eq!(
         kind(hand_over(&app, &desk, id, &four).await).await,
         "/problems/all-units-handed-over"
@@ -268,7 +256,7 @@ async fn two_desks_scanning_the_same_unit_at_once_one_wins() {
     app.set_time("2026-12-02T09:00:00Z");
     let desk1 = app.login(DESK, DEMO_PASSWORD).await.unwrap();
     let desk2 = app.login(ADMIN, DEMO_PASSWORD).await.unwrap();
-    let code = code_of(&app, "BB-K-01").await;
+    let code = app.label_code("BB-K-01").await;
     let mut set = tokio::task::JoinSet::new();
     for (cookie, id) in [(desk1, ra.id.0), (desk2, rb.id.0)] {
         let request = app
@@ -300,7 +288,7 @@ async fn a_revoked_qualification_blocks_the_hand_over_unless_overridden_with_a_r
         .execute(app.state.db.writer()).await.unwrap();
     app.set_time("2026-12-02T09:00:00Z");
     let desk = app.login(DESK, DEMO_PASSWORD).await.unwrap();
-    let code = code_of(&app, "BB-K-01").await;
+    let code = app.label_code("BB-K-01").await;
     let r = hand_over(&app, &desk, reservation.id.0, &code).await;
     assert_eq!(r.status(), 409);
     let p: Problem = r.json().await.unwrap();
@@ -319,7 +307,7 @@ async fn a_revoked_qualification_blocks_the_hand_over_unless_overridden_with_a_r
 #[tokio::test]
 async fn the_scan_link_opens_the_right_page_for_who_is_asking_and_retagging_retires_the_old_code() {
     let app = TestApp::spawn().await;
-    let code = code_of(&app, "BB-K-01").await;
+    let code = app.label_code("BB-K-01").await;
     let unit_id: i64 = sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = 'BB-K-01'")
         .fetch_one(app.state.db.pool())
         .await
@@ -351,7 +339,7 @@ async fn the_scan_link_opens_the_right_page_for_who_is_asking_and_retagging_reti
         )
         .await;
     assert_eq!(r.status(), 200);
-    let new_code = code_of(&app, "BB-K-01").await;
+    let new_code = app.label_code("BB-K-01").await;
     assert_ne!(new_code, code);
     let r = app.get_as(&desk, &format!("/s/{code}")).await;
     assert_eq!(
@@ -411,7 +399,7 @@ async fn a_label_sheet_prints_every_unit_of_a_kit_with_a_styled_nonce() {
     );
     for unit in ["BB-K-01", "BB-K-02", "BB-K-03", "BB-K-04", "BB-K-05"] {
         assert!(html.contains(unit), "{unit}");
-        let code = code_of(&app, unit).await;
+        let code = app.label_code(unit).await;
         assert!(
             html.contains(&format!("{}-{}-{}", &code[..3], &code[3..6], &code[6..])),
             "{unit}"
@@ -442,7 +430,7 @@ async fn the_daily_job_marks_overdue_loans_warns_the_next_borrower_and_releases_
     app.set_time("2026-12-02T09:00:00Z");
     let desk = app.login(DESK, DEMO_PASSWORD).await.unwrap();
     for unit in ["BB-K-01", "BB-K-02", "BB-K-04"] {
-        let code = code_of(&app, unit).await;
+        let code = app.label_code(unit).await;
         assert_eq!(hand_over(&app, &desk, out.id.0, &code).await.status(), 200);
     }
     // Monday 7 December: the loan is overdue, the no-show is past its grace days.

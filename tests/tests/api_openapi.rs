@@ -29,18 +29,6 @@ async fn login(app: &TestApp, email: &str) -> String {
         .unwrap_or_else(|s| panic!("{email} signs in: {s}"))
 }
 
-/// The current label code of a unit, by inventory code.
-async fn code_of(app: &TestApp, inventory: &str) -> String {
-    sqlx::query_scalar(
-        "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
-         WHERE u.inventory_code = ? AND t.retired_at IS NULL",
-    )
-    .bind(inventory)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap()
-}
-
 async fn unit_id(app: &TestApp, inventory: &str) -> i64 {
     sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = ?")
         .bind(inventory)
@@ -627,7 +615,7 @@ async fn every_operation_answers_as_the_document_says() {
         Some(teacher.as_str()),
     );
     c.probe = Some(teacher.clone());
-    let code = code_of(&app, "BB-K-01").await;
+    let code = app.label_code("BB-K-01").await;
     c.ok("GET", &format!("/api/v1/scan/{code}"), d, Body::None)
         .await;
     c.ok(

@@ -11,17 +11,6 @@ use serde_json::json;
 
 const DESK: &str = "ambassadeur@demo.leenpunt.be";
 
-async fn code_of(app: &TestApp, inventory: &str) -> String {
-    sqlx::query_scalar(
-        "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
-         WHERE u.inventory_code = ? AND t.retired_at IS NULL",
-    )
-    .bind(inventory)
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap()
-}
-
 /// Types into the focused scan field and presses Enter, as a barcode scanner does.
 async fn scan(b: &Browser, code: &str) {
     let field = b.wait_for("#scan-code").await;
@@ -49,8 +38,8 @@ async fn desk_hands_over_two_units_by_typed_code_and_takes_one_back_with_a_missi
     assert_eq!(r.status(), 201);
     let reservation: Reservation = r.json().await.unwrap();
     let (one, two) = (
-        code_of(&app, "BB-K-01").await,
-        code_of(&app, "BB-K-02").await,
+        app.label_code("BB-K-01").await,
+        app.label_code("BB-K-02").await,
     );
     app.set_time("2026-12-02T09:00:00Z");
 
@@ -195,7 +184,7 @@ async fn the_camera_scanner_hands_a_unit_over_from_its_qr_label() {
     let reservation: Reservation = r.json().await.unwrap();
     app.set_time("2026-12-02T09:00:00Z");
     // The fake camera films BB-K-04's label.
-    let code = code_of(&app, "BB-K-04").await;
+    let code = app.label_code("BB-K-04").await;
     let url = format!("{}/s/{code}", app.state.config.public_url());
     let dir = tempfile::tempdir().unwrap();
     let video = dir.path().join("label.y4m");
