@@ -473,6 +473,10 @@ server_screen!(
     unit(id: i64) -> leenpunt_shared::handover::UnitScreen => unit
 );
 server_screen!(
+    /// The managers' home: what needs attention.
+    overview() -> leenpunt_shared::admin::Overview => overview
+);
+server_screen!(
     /// The units one may print labels for.
     labels() -> leenpunt_shared::handover::LabelsScreen => labels
 );

@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wachtwoord/:token") view=pages::password::NewPassword ssr=SsrMode::Async/>
                     <Route path=path!("/uitnodiging/:token") view=pages::password::AcceptInvitation ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/uitnodigen") view=pages::password::Invite ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer") view=pages::admin::Overview ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/audit") view=pages::admin::AuditLog ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/mailbox") view=pages::admin::Mailbox ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>

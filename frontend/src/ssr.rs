@@ -106,6 +106,11 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         id: i64,
     ) -> BoxFuture<Result<leenpunt_shared::handover::UnitScreen, Problem>>;
+    /// The managers' home: what needs attention.
+    fn overview(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::admin::Overview, Problem>>;
     /// The units one may print labels for.
     fn labels(
         &self,

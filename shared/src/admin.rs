@@ -77,3 +77,19 @@ pub struct UserRole {
     /// The school or partner service's name ("" for admin).
     pub scope: String,
 }
+
+/// `/beheer`: what needs a manager's attention now, for the partner services they manage
+/// (all services for admins).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    /// Requests waiting for the desk's approval.
+    pub awaiting_approval: u32,
+    /// Units taken out of service for repair or a check.
+    pub in_maintenance: u32,
+    /// Loans past their return day.
+    pub overdue: u32,
+    /// Units whose current label has never been on a printed sheet.
+    pub labels_unprinted: u32,
+    /// The units in maintenance (the first 100), to open and put back in service.
+    pub maintenance: Vec<crate::handover::UnitInfo>,
+}

@@ -165,6 +165,9 @@ pub struct TodayScreen {
 pub struct LabelsScreen {
     /// (kit slug, kit title, units)
     pub kits: Vec<(String, String, Vec<UnitInfo>)>,
+    /// Units whose current label was never put on a printed sheet.
+    #[serde(default)]
+    pub unprinted: Vec<UnitId>,
 }
 
 /// A unit's page for desk staff: the unit and its history.

@@ -82,3 +82,61 @@ async fn a_partner_admin_edits_their_kit_type_and_is_refused_another_partners() 
     );
     b.close().await;
 }
+
+/// On a phone, a partner admin opens "Beheer → Overzicht", follows "labels not yet
+/// printed" to the labels page with exactly those labels ticked, prints them, and the
+/// count on the home goes to zero.
+#[tokio::test]
+async fn a_partner_admin_on_a_phone_prints_the_labels_the_overview_asks_for() {
+    let app = TestApp::spawn().await;
+    let b = Browser::start_phone(360).await;
+    b.client
+        .goto(&app.url("/aanmelden?next=/catalogus"))
+        .await
+        .unwrap();
+    b.sign_in("partnerbeheer@demo.leenpunt.be", DEMO_PASSWORD)
+        .await;
+    b.wait_until("location.pathname === '/catalogus'").await;
+    b.nav_link("a.nav-overview").await.click().await.unwrap();
+    b.wait_until("location.pathname === '/beheer'").await;
+    let tile = ".tile[data-kind='labels']";
+    let count = b
+        .js(&format!(
+            "return +document.querySelector(\"{tile}\").dataset.count"
+        ))
+        .await
+        .as_u64()
+        .unwrap();
+    assert!(count > 0, "a fresh install has labels to print");
+    assert_eq!(
+        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+            .await,
+        true,
+        "the home fits the phone"
+    );
+    b.wait_for(&format!("{tile} a"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.pathname === '/beheer/labels'").await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('.label-unit input:checked').length")
+            .await
+            .as_u64()
+            .unwrap(),
+        count,
+        "exactly the new labels are ticked"
+    );
+    // The form opens the sheet in a new tab; follow it in this one.
+    b.js("const f = document.querySelector('.labels-form'); \
+          location.href = f.action + '?' + new URLSearchParams(new FormData(f)); return 0")
+        .await;
+    b.wait_until("location.pathname === '/beheer/labels/blad'")
+        .await;
+    b.wait_until("document.querySelectorAll('.label').length > 0")
+        .await;
+    b.client.goto(&app.url("/beheer")).await.unwrap();
+    b.wait_for(&format!("{tile}[data-count='0']")).await;
+    b.close().await;
+}

@@ -59,6 +59,37 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// The managers' screens (partner admins and admins) as (address, class, name): the
+/// "Beheer" menu and the `/beheer` home list the same ones.
+pub fn admin_screens(user: &CurrentUser) -> Vec<(&'static str, &'static str, T)> {
+    let mut screens = vec![
+        ("/beheer/materiaal", "nav-kits", T::KitsAdminTitle),
+        ("/beheer/labels", "nav-labels", T::NavLabels),
+        (
+            "/beheer/opleidingen",
+            "nav-trainings-admin",
+            T::NavTrainingsAdmin,
+        ),
+        (
+            "/beheer/sluitingsdagen",
+            "nav-closed-days",
+            T::NavClosedDays,
+        ),
+        (
+            "/beheer/register/afhaalpunten",
+            "nav-registers",
+            T::NavRegisters,
+        ),
+        ("/beheer/gebruikers", "nav-users", T::UsersTitle),
+        ("/beheer/uitnodigen", "nav-invite", T::NavInvite),
+    ];
+    if user.admin {
+        screens.push(("/beheer/audit", "nav-audit", T::AuditTitle));
+        screens.push(("/beheer/mailbox", "nav-mailbox", T::MailboxTitle));
+    }
+    screens
+}
+
 /// The navigation: the links of the person's own work side by side, the staff screens in a
 /// "Balie" and a "Beheer" menu. The menus are `<details>`, so they open without JavaScript,
 /// and the row wraps, so it fits a 360 px phone for every role.
@@ -91,15 +122,8 @@ fn MainNav() -> impl IntoView {
                 <details class="nav-menu nav-menu-admin">
                     <summary>{t(T::NavAdminMenu)}</summary>
                     <ul>
-                        {link("/beheer/materiaal", "nav-kits", T::KitsAdminTitle)}
-                        {link("/beheer/labels", "nav-labels", T::NavLabels)}
-                        {link("/beheer/opleidingen", "nav-trainings-admin", T::NavTrainingsAdmin)}
-                        {link("/beheer/sluitingsdagen", "nav-closed-days", T::NavClosedDays)}
-                        {link("/beheer/register/afhaalpunten", "nav-registers", T::NavRegisters)}
-                        {link("/beheer/gebruikers", "nav-users", T::UsersTitle)}
-                        {link("/beheer/uitnodigen", "nav-invite", T::NavInvite)}
-                        {user.admin.then(|| link("/beheer/audit", "nav-audit", T::AuditTitle))}
-                        {user.admin.then(|| link("/beheer/mailbox", "nav-mailbox", T::MailboxTitle))}
+                        {link("/beheer", "nav-overview", T::NavOverview)}
+                        {admin_screens(&user).into_iter().map(|(href, class, text)| link(href, class, text)).collect_view()}
                     </ul>
                 </details>
             </li>

@@ -84,3 +84,67 @@ pub fn Mailbox() -> impl IntoView {
         </section>
     }
 }
+
+/// `/beheer`: the managers' home. What needs attention now (each count opens the screen
+/// where it is dealt with), the units in maintenance, and every management screen.
+#[component]
+pub fn Overview() -> impl IntoView {
+    let user = use_context::<crate::CurrentUser>().unwrap_or_default();
+    let overview = Resource::new(|| (), |_| api::overview());
+    let screens = crate::components::layout::admin_screens(&user);
+    view! {
+        <PageTitle text=t(T::OverviewTitle)/>
+        <section class="admin-page overview-page">
+            <h1>{t(T::OverviewTitle)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || {
+                    let screens = screens.clone();
+                    Suspend::new(async move {
+                        match overview.await {
+                            Ok(o) => Either::Left(view! {
+                                <p class="hint">{t(T::OverviewIntro)}</p>
+                                <h2>{t(T::OverviewAttention)}</h2>
+                                <ul class="tiles">
+                                    {tile("/balie?status=aangevraagd", "awaiting", o.awaiting_approval, T::OverviewAwaiting)}
+                                    {tile("#onderhoud", "maintenance", o.in_maintenance, T::OverviewMaintenance)}
+                                    {tile("/balie/vandaag#te-laat", "overdue", o.overdue, T::OverviewOverdue)}
+                                    {tile("/beheer/labels?nieuw=1", "labels", o.labels_unprinted, T::OverviewLabels)}
+                                </ul>
+                                {(!o.maintenance.is_empty()).then(|| view! {
+                                    <h2 id="onderhoud">{t(T::OverviewMaintenance)}</h2>
+                                    <ul class="maintenance-list">
+                                        {o.maintenance.into_iter().map(|u| view! {
+                                            <li data-unit=u.id.0>
+                                                <a href=format!("/balie/exemplaren/{}", u.id.0)>{u.inventory_code}</a>
+                                                {format!(" — {} · {}", u.kit_title, u.partner)}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                                <h2>{t(T::OverviewScreens)}</h2>
+                                <ul class="screen-links">
+                                    {screens.into_iter().map(|(href, class, text)| view! {
+                                        <li><a href=href class=class>{t(text)}</a></li>
+                                    }).collect_view()}
+                                </ul>
+                            }),
+                            Err(p) => Either::Right(refused(p.status)),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+/// A count that needs attention, linking to where it is dealt with; zero looks calm.
+fn tile(href: &'static str, kind: &'static str, count: u32, text: T) -> impl IntoView {
+    view! {
+        <li class="tile" data-kind=kind data-count=count class:calm=count == 0>
+            <a href=href>
+                <strong class="tile-count">{count}</strong>
+                <span class="tile-text">{t(text)}</span>
+            </a>
+        </li>
+    }
+}

@@ -125,7 +125,7 @@ pub fn Today() -> impl IntoView {
                             {if s.returns.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
                                 Either::Right(view! { <ul class="desk-list returns">{s.returns.iter().map(|r| reservation_row(r, lang, None)).collect_view()}</ul> })
                             }}
-                            <h2>{format!("{} ({})", T::OverdueTitle.get(lang), s.overdue.len())}</h2>
+                            <h2 id="te-laat">{format!("{} ({})", T::OverdueTitle.get(lang), s.overdue.len())}</h2>
                             {if s.overdue.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
                                 Either::Right(view! { <ul class="desk-list overdue">{s.overdue.iter().map(|r| reservation_row(r, lang, None)).collect_view()}</ul> })
                             }}
@@ -225,6 +225,9 @@ pub fn Handover() -> impl IntoView {
                                         })}
                                         <button type="submit" class="button primary hand-over">{t(T::HandOver)}</button>
                                     </form>
+                                })}
+                                {(r.status == leenpunt_shared::ReservationStatus::PickedUp).then(|| view! {
+                                    <p><a class="button secondary take-back" href="/balie/inname">{t(T::TakeBackTitle)}</a></p>
                                 })}
                                 {(!s.parts.is_empty()).then(|| view! {
                                     <h2>{t(T::ContentsTitle)}</h2>
@@ -410,6 +413,8 @@ fn unit_status(code: &str, lang: Lang) -> &'static str {
 #[component]
 pub fn Labels() -> impl IntoView {
     let screen = Resource::new(|| (), |_| api::labels());
+    // `?nieuw=1` (from `/beheer`): the labels never printed come ticked.
+    let only_new = use_query_map().get_untracked().get("nieuw").is_some();
     view! {
         <PageTitle text=t(T::LabelsTitle)/>
         <section class="labels-page">
@@ -418,7 +423,9 @@ pub fn Labels() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match screen.await {
-                        Ok(s) => Either::Left(view! {
+                        Ok(s) => Either::Left({
+                            let unprinted = s.unprinted.clone();
+                            view! {
                             <form method="get" action="/beheer/labels/blad" target="_blank" class="labels-form">
                                 <p>
                                     <label for="label-layout">{t(T::LayoutLabel)}</label>
@@ -432,18 +439,25 @@ pub fn Labels() -> impl IntoView {
                                         <legend>{title}</legend>
                                         {units.into_iter().map(|u| {
                                             let id = format!("unit-{}", u.id.0);
+                                            let new = unprinted.contains(&u.id);
                                             view! {
-                                                <span class="label-unit">
-                                                    <input type="checkbox" id=id.clone() name="unit" value=u.id.0.to_string()/>
-                                                    <label for=id>{format!("{} ({})", u.inventory_code, u.label.clone().unwrap_or_default())}</label>
+                                                <span class="label-unit" class:unprinted=new>
+                                                    <input type="checkbox" id=id.clone() name="unit" value=u.id.0.to_string() checked=only_new && new/>
+                                                    <label for=id>
+                                                        {format!("{} ({})", u.inventory_code, u.label.clone().unwrap_or_default())}
+                                                        {new.then(|| view! { <span class="badge">{t(T::LabelNotPrinted)}</span> })}
+                                                    </label>
                                                 </span>
                                             }
                                         }).collect_view()}
                                     </fieldset>
                                 }).collect_view()}
                                 <button type="submit" class="button primary">{t(T::PrintLabels)}</button>
+                                {(!only_new && !s.unprinted.is_empty()).then(|| view! {
+                                    " "<a href="/beheer/labels?nieuw=1" class="button secondary select-unprinted">{t(T::SelectUnprinted)}</a>
+                                })}
                             </form>
-                        }),
+                        }}),
                         Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
                     }
                 })}

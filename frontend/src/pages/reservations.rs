@@ -91,6 +91,11 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
                 <p class="notice offer">{format!("{} {} {} {time}", t(T::OfferValidUntil), human_date(&day, lang), t(T::At))}</p>
             })}
             <div class="reservation-actions">
+                {(desk && matches!(status, ReservationStatus::Confirmed | ReservationStatus::PickedUp)).then(|| view! {
+                    <a class="button primary handover" href=format!("/balie/uitgifte/{id}")>
+                        {t(if status == ReservationStatus::Confirmed { T::HandOverButton } else { T::TakeBackButton })}
+                    </a>
+                })}
                 {(!desk && status.holds_units()).then(|| view! {
                     <a class="button secondary ics" href=format!("/api/v1/reservations/{id}/ics") download="">{t(T::AddToCalendar)}</a>
                 })}

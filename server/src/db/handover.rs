@@ -353,6 +353,26 @@ impl Db {
             .collect())
     }
 
+    /// Units in maintenance (of some partners), the first 100 by kit type.
+    pub async fn units_in_maintenance(
+        &self,
+        partners: Option<&[PartnerId]>,
+    ) -> DbResult<Vec<UnitInfo>> {
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_UNIT);
+        q.push(" WHERE u.status = 'onderhoud'");
+        if let Some(partners) = partners {
+            super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
+        }
+        q.push(" ORDER BY k.title, u.inventory_code LIMIT 100");
+        let mut conn = self.read().await?;
+        Ok(q.build()
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| unit(r).info)
+            .collect())
+    }
+
     /// Units by id (for a label sheet), in the given order, skipping unknown ones.
     pub async fn units_by_ids(&self, ids: &[UnitId]) -> DbResult<Vec<UnitRecord>> {
         let mut conn = self.pool().acquire().await?;

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod handover;
 pub mod import;
 pub mod mail;
+pub mod overview;
 pub mod reservations;
 pub mod trainings;
 

@@ -241,7 +241,8 @@ pub async fn qr_image_png(
 }
 
 /// A printable A4 sheet of labels: `layout=small|large`, and `kit=<slug>` or `unit=<id>`
-/// (repeated) to choose; all of the asker's units otherwise.
+/// (repeated) to choose; all of the asker's units otherwise. Producing a sheet records its
+/// labels as printed (for the "labels not yet printed" count on `/beheer`).
 pub async fn sheet(
     State(state): State<AppState>,
     who: Who,
@@ -268,6 +269,7 @@ pub async fn sheet(
     let kit = get("kit").filter(|k| !k.is_empty());
     let html = service::label_sheet(
         &state.db,
+        state.clock.as_ref(),
         &who.0,
         lang,
         &service::SheetRequest {

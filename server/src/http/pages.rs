@@ -259,6 +259,15 @@ impl Backend for PageBackend {
         })
     }
 
+    fn overview(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::admin::Overview, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::overview::overview(&state.db, state.clock.as_ref(), &actor).await
+        })
+    }
+
     fn labels(
         &self,
         request: Parts,

@@ -766,10 +766,12 @@ pub async fn labels_screen(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<
             )),
         }
     }
-    Ok(LabelsScreen { kits })
+    let unprinted = db.unprinted_labels(partners.as_deref()).await?;
+    Ok(LabelsScreen { kits, unprinted })
 }
 
-fn label_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
+/// The partners whose catalogue the asker manages (`None`: all, for admins).
+pub(crate) fn label_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
     if actor.user.is_none() {
         return Err(AppError::Unauthorized);
     }
@@ -801,6 +803,7 @@ pub struct SheetRequest<'a> {
 /// manages.
 pub async fn label_sheet(
     db: &Db,
+    clock: &dyn Clock,
     actor: &Actor,
     lang: Lang,
     sheet: &SheetRequest<'_>,
@@ -833,6 +836,9 @@ pub async fn label_sheet(
         Lang::Nl => "Labels — Leenpunt",
         Lang::En => "Labels — Leenpunt",
     };
+    let codes: Vec<String> = labels.iter().map(|l| l.code.as_str().to_owned()).collect();
+    db.mark_labels_printed(&codes, &clock.now().to_rfc3339())
+        .await?;
     Ok(render_sheet(layout, &labels, base_url, lang, title, nonce))
 }
 

@@ -11,6 +11,7 @@ pub mod import;
 pub mod jobs;
 pub mod kit_admin;
 pub mod mailer;
+pub mod overview;
 pub mod passwords;
 pub mod registers;
 pub mod reservations;
