@@ -267,6 +267,9 @@ pub struct SearchResults {
     pub page_count: u32,
     pub items: Vec<KitSummary>,
     pub facets: Facets,
+    /// When the words matched nothing: a corrected query that does ("did you mean").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 /// Health of the service's dependencies.

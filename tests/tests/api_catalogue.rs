@@ -140,3 +140,51 @@ async fn unknown_kit_is_a_404_problem() {
     let problem: Problem = response.json().await.unwrap();
     assert_eq!(problem.title, "Niet gevonden");
 }
+
+/// Search forgives what teachers type: compounds, whole words first, typos, the
+/// catalogue's own name, and a "did you mean" when nothing matches.
+#[tokio::test]
+async fn search_forgives_what_teachers_type() {
+    let app = TestApp::spawn().await;
+    let slugs = |r: &leenpunt_shared::SearchResults| -> Vec<String> {
+        r.items.iter().map(|k| k.slug.clone()).collect()
+    };
+    // "beebot" is "Bee-Bot": the Bee-Bot kits first.
+    let r = app.search("q=beebot").await;
+    assert!(r.total >= 5, "{:?}", slugs(&r));
+    assert!(
+        r.items.iter().take(5).all(|k| k.title.contains("Bee-Bot")),
+        "{:?}",
+        slugs(&r)
+    );
+    // "vr": the VR kits before anything about "vroeger".
+    let r = app.search("q=vr").await;
+    let first: Vec<&str> = r.items.iter().take(5).map(|k| k.title.as_str()).collect();
+    assert!(first.iter().all(|t| t.contains("VR")), "{first:?}");
+    assert!(slugs(&r).contains(&"xr-junior-vr-klasset-12".to_owned()));
+    // One typo in a longer word.
+    let r = app.search("q=progammeren").await;
+    assert!(
+        slugs(&r).contains(&"bee-bot-verhalenset".to_owned()),
+        "{:?}",
+        slugs(&r)
+    );
+    // "klasbak" names the whole catalogue.
+    let all = app.search("").await;
+    let r = app.search("q=klasbak").await;
+    assert_eq!(r.total, all.total);
+    // Nothing matches: a suggestion that does.
+    let r = app.search("q=vredskofer%20soldaat").await;
+    assert_eq!(r.total, 0);
+    let suggestion = r.suggestion.expect("a suggestion");
+    assert_eq!(suggestion, "vredeskoffer soldaat");
+    let r = app
+        .search(&format!("q={}", suggestion.replace(' ', "%20")))
+        .await;
+    assert_eq!(
+        slugs(&r)[0],
+        "vredeskoffer-soldaat-1914-1918",
+        "{:?}",
+        slugs(&r)
+    );
+}

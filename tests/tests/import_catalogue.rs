@@ -38,7 +38,7 @@ async fn a_file_with_one_bad_row_writes_nothing() {
     let before = (
         count(&app, "kit_types").await,
         count(&app, "units").await,
-        count(&app, "kit_search").await,
+        count(&app, "kit_type_themes").await,
     );
     let mut good = row("nieuwe-testkoffer", "stem-rtc", "TK-1;TK-2");
     good[9] = pickup.clone();
@@ -61,7 +61,7 @@ async fn a_file_with_one_bad_row_writes_nothing() {
     let after = (
         count(&app, "kit_types").await,
         count(&app, "units").await,
-        count(&app, "kit_search").await,
+        count(&app, "kit_type_themes").await,
     );
     assert_eq!(before, after, "nothing was written");
 

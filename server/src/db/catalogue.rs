@@ -1,7 +1,7 @@
 //! Catalogue reads: the search index, full-text hits, summaries and detail pages.
 
 use super::{Db, DbResult};
-use crate::domain::catalogue::{CatalogueIndex, IndexedKit, Named, TextHits};
+use crate::domain::catalogue::{search_text, CatalogueIndex, IndexedKit, Named};
 use leenpunt_shared::*;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -53,22 +53,37 @@ impl Db {
         {
             pickups.entry(id).or_default().push(PickupPointId(pp));
         }
-        let kits = sqlx::query_as::<_, (i64, String, String, i64, String)>(
-            "SELECT id, title, kind, partner_id, created_at FROM kit_types",
+        type KitRow = (i64, String, String, i64, String, String, String, String);
+        let kits = sqlx::query_as::<_, KitRow>(
+            "SELECT k.id, k.title, k.kind, k.partner_id, k.created_at, k.summary, k.description, \
+               p.name FROM kit_types k JOIN partners p ON p.id = k.partner_id",
         )
         .fetch_all(&mut *tx)
         .await?
         .into_iter()
-        .map(|(id, title, kind, partner, created_at)| IndexedKit {
-            id: KitTypeId(id),
-            title,
-            kind: KitKind::parse(&kind).unwrap_or(KitKind::LoanMaterial),
-            partner: PartnerId(partner),
-            themes: themes.remove(&id).unwrap_or_default(),
-            levels: levels.remove(&id).unwrap_or_default(),
-            pickups: pickups.remove(&id).unwrap_or_default(),
-            created_at,
-        })
+        .map(
+            |(id, title, kind, partner, created_at, summary, description, partner_name)| {
+                let kind = KitKind::parse(&kind).unwrap_or(KitKind::LoanMaterial);
+                let themes = themes.remove(&id).unwrap_or_default();
+                let levels = levels.remove(&id).unwrap_or_default();
+                IndexedKit {
+                    text: search_text(
+                        &[&summary, &description, &partner_name],
+                        kind,
+                        &themes,
+                        &levels,
+                    ),
+                    id: KitTypeId(id),
+                    title,
+                    kind,
+                    partner: PartnerId(partner),
+                    themes,
+                    levels,
+                    pickups: pickups.remove(&id).unwrap_or_default(),
+                    created_at,
+                }
+            },
+        )
         .collect();
         let partners =
             sqlx::query_as::<_, (i64, String, String)>("SELECT id, slug, name FROM partners")
@@ -94,25 +109,6 @@ impl Db {
                 .collect();
         tx.commit().await?;
         Ok(CatalogueIndex::new(kits, partners, points))
-    }
-
-    /// The kits whose text matches (ranking happens in the domain, which keeps this a
-    /// plain index lookup).
-    #[tracing::instrument(skip(self))]
-    pub async fn catalogue_text_hits(&self, fts_query: &str) -> DbResult<TextHits> {
-        // One row with all ids: far cheaper than a row per hit through the driver.
-        let ids: Option<String> = sqlx::query_scalar(
-            "SELECT group_concat(rowid) FROM kit_search WHERE kit_search MATCH ?",
-        )
-        .bind(fts_query)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(ids
-            .unwrap_or_default()
-            .split(',')
-            .filter_map(|id| id.parse().ok())
-            .map(KitTypeId)
-            .collect())
     }
 
     /// Summaries of the given kit types, in the given order.

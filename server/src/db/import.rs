@@ -5,7 +5,7 @@ use super::{classify, Db, DbResult};
 use crate::domain::import::{
     KitInput, PartnerInput, PickupPointInput, References, RuleOverrides, SchoolInput, TrainingInput,
 };
-use leenpunt_shared::{Lang, Level, PartnerId};
+use leenpunt_shared::PartnerId;
 use sqlx::{Row, SqliteConnection};
 use std::collections::HashMap;
 
@@ -202,7 +202,7 @@ pub async fn upsert_schools(
 }
 
 /// Creates or updates kit types by slug, replacing their lists, adding units and updating
-/// the status of units they already own. Also refreshes the full-text index.
+/// the status of units they already own.
 pub async fn upsert_kits(
     conn: &mut SqliteConnection,
     rows: &[KitInput],
@@ -211,12 +211,6 @@ pub async fn upsert_kits(
     let partners = ids_by_slug(conn, "partners").await?;
     let pickups = ids_by_slug(conn, "pickup_points").await?;
     let trainings = ids_by_slug(conn, "training_types").await?;
-    let partner_names: HashMap<i64, String> =
-        sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM partners")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
     let mut counts = ImportCounts::default();
     for k in rows {
         let existed = exists(conn, "kit_types", k.slug.as_str()).await?;
@@ -224,11 +218,6 @@ pub async fn upsert_kits(
         let id = upsert_kit_row(conn, k, partner_id, now).await?;
         replace_lists(conn, id, k, &pickups, &trainings).await?;
         upsert_units(conn, id, k, now).await?;
-        let partner_name = partner_id
-            .and_then(|p| partner_names.get(&p))
-            .cloned()
-            .unwrap_or_default();
-        index_text(conn, id, k, &partner_name).await?;
         count(&mut counts, existed);
     }
     Ok(counts)
@@ -368,41 +357,6 @@ async fn upsert_units(
             )));
         }
     }
-    Ok(())
-}
-
-/// The searchable text of a kit: theme names in both languages, so "heritage" and
-/// "erfgoed" both find it.
-async fn index_text(
-    conn: &mut SqliteConnection,
-    id: i64,
-    k: &KitInput,
-    partner: &str,
-) -> DbResult<()> {
-    let themes = k
-        .themes
-        .iter()
-        .flat_map(|t| Lang::ALL.map(|l| t.label(l)))
-        .chain(
-            k.levels
-                .iter()
-                .flat_map(|l: &Level| Lang::ALL.map(|lang| l.label(lang))),
-        )
-        .collect::<Vec<_>>()
-        .join(" ");
-    sqlx::query("DELETE FROM kit_search WHERE rowid = ?")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO kit_search (rowid, title, summary, description, themes, partner) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(id)
-        .bind(&k.title)
-        .bind(&k.summary)
-        .bind(&k.description)
-        .bind(themes)
-        .bind(partner)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }
 

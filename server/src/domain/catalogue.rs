@@ -1,7 +1,8 @@
-//! Catalogue search: filtering, facet counting, ordering and paging over an in-memory
-//! index of the catalogue. Full-text matching happens in storage; everything else here.
+//! Catalogue search: text matching, filtering, facet counting, ordering and paging over an
+//! in-memory index of the catalogue (so it behaves the same on every database engine).
 
-use super::text::{sort_key, terms, title_score, words};
+use super::text::sort_key;
+use super::text_index::TextIndex;
 use leenpunt_shared::query::Facet;
 use leenpunt_shared::{
     CatalogueQuery, FacetValue, Facets, KitKind, KitTypeId, Level, PartnerId, PickupPointId, Sort,
@@ -21,6 +22,8 @@ pub struct IndexedKit {
     pub pickups: Vec<PickupPointId>,
     /// ISO-8601; sorts chronologically as text.
     pub created_at: String,
+    /// The searchable text besides the title: summary, description, themes, partner.
+    pub text: String,
 }
 
 /// A named, slugged facet value that is data rather than an enum.
@@ -36,8 +39,6 @@ pub struct Named<Id> {
 #[derive(Debug, Clone)]
 struct Entry {
     kit: IndexedKit,
-    /// Folded title words, for ranking text matches.
-    words: Vec<String>,
     themes: u32,
     levels: u32,
     kind: usize,
@@ -51,10 +52,11 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct CatalogueIndex {
     entries: Vec<Entry>,
-    by_id: HashMap<KitTypeId, usize>,
     newest: Vec<usize>,
     partners: Vec<Named<PartnerId>>,
     pickups: Vec<Named<PickupPointId>>,
+    /// The entries' words, numbered by position.
+    text: TextIndex,
 }
 
 fn position<T: PartialEq>(all: &[T], v: &T) -> usize {
@@ -85,7 +87,6 @@ impl CatalogueIndex {
             .filter(|k| partner_pos.contains_key(&k.partner))
             .map(|kit| {
                 let entry = Entry {
-                    words: words(&kit.title),
                     themes: mask(Theme::ALL, &kit.themes),
                     levels: mask(Level::ALL, &kit.levels),
                     kind: position(KitKind::ALL, &kit.kind),
@@ -102,22 +103,22 @@ impl CatalogueIndex {
             .collect();
         keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.kit.id.cmp(&b.1.kit.id)));
         let entries: Vec<Entry> = keyed.into_iter().map(|(_, e)| e).collect();
-        let by_id = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.kit.id, i))
-            .collect();
         let mut newest: Vec<usize> = (0..entries.len()).collect();
         newest.sort_by(|a, b| {
             let (a, b) = (&entries[*a].kit, &entries[*b].kit);
             b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id))
         });
+        let text = TextIndex::new(
+            entries
+                .iter()
+                .map(|e| (e.kit.title.as_str(), e.kit.text.as_str())),
+        );
         CatalogueIndex {
             entries,
-            by_id,
             newest,
             partners,
             pickups,
+            text,
         }
     }
 
@@ -135,8 +136,20 @@ impl CatalogueIndex {
     }
 }
 
-/// The kits whose text matches the query's words.
-pub type TextHits = HashSet<KitTypeId>;
+/// The searchable text of a kit besides its title: the given texts, and its kind, themes
+/// and levels named in every language (so "heritage" and "erfgoed" both find it).
+pub fn search_text(texts: &[&str], kind: KitKind, themes: &[Theme], levels: &[Level]) -> String {
+    let mut out: Vec<&str> = texts.to_vec();
+    for lang in leenpunt_shared::Lang::ALL {
+        out.push(kind.label(lang));
+        out.extend(themes.iter().map(|t| t.label(lang)));
+        out.extend(levels.iter().map(|l| l.label(lang)));
+    }
+    out.join(" \n ")
+}
+
+/// A set of kit types a search is limited to (e.g. those free on the asked dates).
+pub type KitSet = HashSet<KitTypeId>;
 
 /// One page of results: the ids to show, in order, and the counts around them.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +159,8 @@ pub struct SearchPage {
     pub page: u32,
     pub page_count: u32,
     pub facets: Facets,
+    /// When the words match nothing: the nearest query that does ("did you mean").
+    pub suggestion: Option<String>,
 }
 
 /// The facet filters of a query as masks and position sets; empty means "no filter".
@@ -192,36 +207,37 @@ impl Filters {
 
 const ALL_FACETS: u8 = 0b1_1111;
 
-/// Runs a catalogue query. `text` is `None` when the query has no words; otherwise only
-/// kits among the hits can match.
-pub fn search(
-    index: &CatalogueIndex,
-    query: &CatalogueQuery,
-    text: Option<&TextHits>,
-) -> SearchPage {
+/// Runs a catalogue query: its words (see `text_index`), facets, sort and page. With
+/// `only`, kits outside that set never match.
+pub fn search(index: &CatalogueIndex, query: &CatalogueQuery, only: Option<&KitSet>) -> SearchPage {
     let filters = Filters::resolve(index, query);
     let mut counts = Counts::new(index);
+    let scores = index.text.matches(&query.q);
+    let wanted = |p: usize| {
+        scores.as_ref().is_none_or(|s| s[p] > 0)
+            && only.is_none_or(|o| o.contains(&index.entries[p].kit.id))
+    };
     // Candidates in the order the results will be shown.
-    let candidates: Vec<usize> = match (text, query.sort) {
-        (Some(hits), Sort::Relevance) => {
-            // Title matches first (more query words in the title rank higher), then title order.
-            let terms = terms(&query.q);
-            let mut ranked: Vec<(u32, usize)> = sorted_hits(index, hits)
-                .into_iter()
-                .map(|p| (title_score(&index.entries[p].words, &terms), p))
-                .collect();
-            ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            ranked.into_iter().map(|(_, p)| p).collect()
+    let candidates: Vec<usize> = match (&scores, query.sort) {
+        (Some(scores), Sort::Relevance) => {
+            // Best text match first, then title order.
+            let mut ranked: Vec<usize> = (0..index.entries.len()).filter(|p| wanted(*p)).collect();
+            ranked.sort_by(|a, b| scores[*b].cmp(&scores[*a]).then(a.cmp(b)));
+            ranked
         }
-        (Some(hits), Sort::Title) => sorted_hits(index, hits),
-        (Some(hits), Sort::Newest) => index
+        (_, Sort::Newest) => index
             .newest
             .iter()
             .copied()
-            .filter(|p| hits.contains(&index.entries[*p].kit.id))
+            .filter(|p| wanted(*p))
             .collect(),
-        (None, Sort::Relevance | Sort::Title) => (0..index.entries.len()).collect(),
-        (None, Sort::Newest) => index.newest.clone(),
+        (_, Sort::Relevance | Sort::Title) => {
+            (0..index.entries.len()).filter(|p| wanted(*p)).collect()
+        }
+    };
+    let suggestion = match &scores {
+        Some(s) if s.iter().all(|x| *x == 0) => index.text.suggest(&query.q),
+        _ => None,
     };
     let mut matches = Vec::new();
     for p in candidates {
@@ -251,17 +267,8 @@ pub fn search(
         page,
         page_count,
         facets: counts.into_facets(index, query),
+        suggestion,
     }
-}
-
-/// Text hits in title order (the index order).
-fn sorted_hits(index: &CatalogueIndex, hits: &TextHits) -> Vec<usize> {
-    let mut positions: Vec<usize> = hits
-        .iter()
-        .filter_map(|id| index.by_id.get(id).copied())
-        .collect();
-    positions.sort_unstable();
-    positions
 }
 
 /// Facet counts by position.

@@ -14,4 +14,5 @@ pub mod policy;
 pub mod reservations;
 pub mod tags;
 pub mod text;
+pub mod text_index;
 pub mod trainings;

@@ -2,7 +2,6 @@
 
 use crate::db::{Db, DbResult};
 use crate::domain::catalogue::{search, CatalogueIndex};
-use crate::domain::text::fts_query;
 use leenpunt_shared::{CatalogueQuery, KitDetail, SearchResults};
 use std::sync::Arc;
 use tokio::sync::RwLock;
@@ -45,27 +44,20 @@ impl Catalogue {
         Ok(index)
     }
 
-    /// Runs a search: text match in storage, facets and paging in the domain.
+    /// Runs a search: the free dates in storage, words, facets and paging in the domain.
     #[tracing::instrument(skip(self))]
     pub async fn search(&self, query: &CatalogueQuery) -> DbResult<SearchResults> {
         let index = self.index().await?;
-        let mut hits = match fts_query(&query.q) {
-            Some(fts) => Some(self.db.catalogue_text_hits(&fts).await?),
-            None => None,
-        };
         // "Free from X to Y": only kit types with a unit free every day of the range.
         let range = query.free_range().and_then(|(from, to)| {
             let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
             Some((day(from)?, day(to)?))
         });
-        if let Some((from, to)) = range {
-            let free = self.db.free_kits(from, to).await?;
-            hits = Some(match hits {
-                Some(text) => text.intersection(&free).copied().collect(),
-                None => free,
-            });
-        }
-        let page = search(&index, query, hits.as_ref());
+        let free = match range {
+            Some((from, to)) => Some(self.db.free_kits(from, to).await?),
+            None => None,
+        };
+        let page = search(&index, query, free.as_ref());
         let items = self.db.kit_summaries(&page.ids).await?;
         Ok(SearchResults {
             total: page.total,
@@ -73,6 +65,7 @@ impl Catalogue {
             page_count: page.page_count,
             items,
             facets: page.facets,
+            suggestion: page.suggestion,
         })
     }
 

@@ -20,6 +20,7 @@ fn kit(
         levels: levels.to_vec(),
         pickups: pickups.iter().map(|p| PickupPointId(*p)).collect(),
         created_at: format!("2026-01-{:02}T00:00:00Z", id % 28 + 1),
+        text: String::new(),
     }
 }
 
@@ -162,20 +163,45 @@ fn huge_page_numbers_do_not_overflow() {
 }
 
 #[test]
-fn text_hits_restrict_and_title_matches_rank_first() {
-    // The text matched kits 3 and 2 (e.g. in their descriptions); only 3's title has the word.
-    let hits: TextHits = [KitTypeId(3), KitTypeId(2)].into_iter().collect();
-    let page = search(&sample(), &query(|q| q.q = "erfgoed".into()), Some(&hits));
+fn words_match_title_and_text_and_title_matches_rank_first() {
+    let mut kits: Vec<IndexedKit> = sample().kits().cloned().collect();
+    let creatool = kits.iter_mut().find(|k| k.id == KitTypeId(2)).unwrap();
+    creatool.text = "Bouw een erfgoed-monument uit karton.".into();
+    let index = CatalogueIndex::new(
+        kits,
+        vec![
+            named(PartnerId(1), "stem-rtc"),
+            named(PartnerId(2), "erfgoed"),
+            named(PartnerId(3), "inagro"),
+        ],
+        vec![named(PickupPointId(1), "brugge")],
+    );
+    // "Érfgoedkoffer" (3) has it in its title, Creatool (2) in its text.
+    let page = search(&index, &query(|q| q.q = "erfgoed".into()), None);
     assert_eq!(page.ids, vec![KitTypeId(3), KitTypeId(2)]);
     let by_title = search(
-        &sample(),
+        &index,
         &query(|q| {
             q.q = "erfgoed".into();
             q.sort = Sort::Title;
         }),
-        Some(&hits),
+        None,
     );
     assert_eq!(by_title.ids, vec![KitTypeId(2), KitTypeId(3)]);
+    // Limited to a set (e.g. free on the asked dates).
+    let only: KitSet = [KitTypeId(2)].into_iter().collect();
+    let page = search(&index, &query(|q| q.q = "erfgoed".into()), Some(&only));
+    assert_eq!(page.ids, vec![KitTypeId(2)]);
+    assert_eq!(page.suggestion, None);
+}
+
+#[test]
+fn words_that_match_nothing_get_a_suggestion() {
+    let page = search(&sample(), &query(|q| q.q = "creatol".into()), None);
+    assert_eq!(page.ids, vec![KitTypeId(2)], "one typo is forgiven");
+    let page = search(&sample(), &query(|q| q.q = "boerdreijbzoek".into()), None);
+    assert_eq!(page.total, 0);
+    assert_eq!(page.suggestion.as_deref(), Some("boerderijbezoek"));
 }
 
 #[test]
@@ -322,37 +348,39 @@ proptest! {
 
 proptest! {
     #[test]
-    fn text_hits_and_every_sort_agree_with_the_oracle(
+    fn words_a_set_and_every_sort_agree_with_the_oracle(
         index in arb_index(),
         q in arb_query(),
         picks in proptest::collection::vec(0i64..60, 0..40),
         text in "[a-e]{0,2}( [a-e]{1,2})?",
     ) {
         let q = CatalogueQuery { q: text, ..q };
-        let hits: TextHits = picks.into_iter().map(KitTypeId).collect();
+        let only: KitSet = picks.into_iter().map(KitTypeId).collect();
         let kits: Vec<&IndexedKit> = index.kits().collect();
+        // Titles are one word of a–e, at most 4 letters, and terms at most 2: a term
+        // matches a title it begins (no endings, typos, compounds or synonyms apply).
+        let terms = crate::domain::text_index::TextIndex::terms(&q.q);
+        let text_matches = |k: &IndexedKit| terms.iter().all(|t| k.title.starts_with(t.as_str()));
         let expected: HashSet<KitTypeId> = kits
             .iter()
-            .filter(|k| hits.contains(&k.id) && oracle_matches(k, &q, None))
+            .filter(|k| only.contains(&k.id) && text_matches(k) && oracle_matches(k, &q, None))
             .map(|k| k.id)
             .collect();
-        let first = search(&index, &q, Some(&hits));
+        let first = search(&index, &q, Some(&only));
         prop_assert_eq!(first.total as usize, expected.len());
         let mut seen = Vec::new();
         for p in 1..=first.page_count {
-            seen.extend(search(&index, &q.with_page(p), Some(&hits)).ids);
+            seen.extend(search(&index, &q.with_page(p), Some(&only)).ids);
         }
         prop_assert_eq!(seen.iter().copied().collect::<HashSet<_>>(), expected);
         let by_id: std::collections::HashMap<KitTypeId, &IndexedKit> = kits.iter().map(|k| (k.id, *k)).collect();
+        // A whole-word title match outranks a prefix.
+        let score = |k: &IndexedKit| terms.iter().map(|t| if k.title == *t { 8 } else { 6 }).sum::<u32>();
         for w in seen.windows(2) {
             let (a, b) = (by_id[&w[0]], by_id[&w[1]]);
             match q.sort {
-                Sort::Relevance => {
-                    let t = crate::domain::text::terms(&q.q);
-                    let score = |k: &IndexedKit| crate::domain::text::title_score(&crate::domain::text::words(&k.title), &t);
-                    prop_assert!(score(a) >= score(b));
-                }
-                Sort::Title => prop_assert!(sort_key(&a.title) <= sort_key(&b.title)),
+                Sort::Relevance if !terms.is_empty() => prop_assert!(score(a) >= score(b)),
+                Sort::Relevance | Sort::Title => prop_assert!(sort_key(&a.title) <= sort_key(&b.title)),
                 Sort::Newest => prop_assert!(a.created_at >= b.created_at),
             }
         }
