@@ -473,6 +473,10 @@ server_screen!(
     unit(id: i64) -> leenpunt_shared::handover::UnitScreen => unit
 );
 server_screen!(
+    /// The trainings the asker holds today (slugs).
+    held_trainings() -> Vec<String> => held_trainings
+);
+server_screen!(
     /// The managers' home: what needs attention.
     overview() -> leenpunt_shared::admin::Overview => overview
 );

@@ -52,6 +52,9 @@ texts! {
     ResultsMany => "resultaten", "results";
     NoResults => "Geen resultaten. Probeer een ander woord of wis een filter.", "No results. Try another word or clear a filter.";
     Loading => "Laden…", "Loading…";
+    DidYouMean => "Bedoelde je", "Did you mean";
+    RangeReversed => "De einddatum ligt vóór de begindatum. We tonen wat vrij is op de begindatum; kies een einddatum erna.", "The end date is before the start date. Showing what is free on the start date; choose a later end date.";
+    RangeTooLong => "Een periode duurt hoogstens 366 dagen. We tonen wat vrij is op de begindatum.", "A period lasts at most 366 days. Showing what is free on the start date.";
     LoadError => "De catalogus kon niet geladen worden. Probeer het opnieuw.", "The catalogue could not be loaded. Please try again.";
     PagePrevious => "Vorige", "Previous";
     PageNext => "Volgende", "Next";
@@ -343,6 +346,13 @@ texts! {
     LabelNotPrinted => "nog niet afgedrukt", "not yet printed";
     SelectUnprinted => "Kies alle labels die nog niet afgedrukt zijn", "Select every label not yet printed";
     HandOverButton => "Uitgeven", "Hand over";
+    CancelQuestion => "Deze reservatie annuleren?", "Cancel this reservation?";
+    CancelFreesOne => "Het exemplaar komt dan vrij voor andere scholen; dat kan je niet ongedaan maken.", "The unit then becomes free for other schools; this cannot be undone.";
+    CancelFreesMany => "exemplaren komen dan vrij voor andere scholen; dat kan je niet ongedaan maken.", "units then become free for other schools; this cannot be undone.";
+    CancelConfirm => "Ja, annuleer", "Yes, cancel";
+    UpcomingTitle => "Komend", "Upcoming";
+    RunningTitle => "Nu bij jou", "With you now";
+    PastTitle => "Voorbij", "Past";
     TakeBackButton => "Innemen", "Take back";
     KitsAdminTitle => "Beheer materiaal", "Manage material";
     UsersTitle => "Gebruikers", "Users";

@@ -106,6 +106,11 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         id: i64,
     ) -> BoxFuture<Result<leenpunt_shared::handover::UnitScreen, Problem>>;
+    /// The trainings the asker holds today (slugs).
+    fn held_trainings(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<Vec<String>, Problem>>;
     /// The managers' home: what needs attention.
     fn overview(
         &self,

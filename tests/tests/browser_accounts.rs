@@ -34,7 +34,11 @@ async fn sign_in_shows_the_user_and_sign_out_forgets_them() {
         .await;
     let name = b.wait_for(".account-name").await.text().await.unwrap();
     assert!(name.contains("Lotte Vermeulen"), "header shows {name}");
-    assert_eq!(b.js("return location.pathname").await, "/");
+    assert_eq!(
+        b.js("return location.pathname").await,
+        "/catalogus",
+        "back where the sign-in started"
+    );
 
     b.client
         .find(Locator::Css(".signout button"))

@@ -238,3 +238,88 @@ async fn every_page_hydrates() {
     }
     b.close().await;
 }
+
+/// A teacher who signs in from a kit page comes back to it; the "training needed" box
+/// shows only for trainings they do not hold.
+#[tokio::test]
+async fn signing_in_from_a_kit_returns_to_it_and_held_trainings_are_not_asked_for() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let b = Browser::start_phone(360).await;
+    b.client
+        .goto(&app.url("/catalogus/bee-bot-set-klein"))
+        .await
+        .unwrap();
+    // Anonymous: the box says which training it takes.
+    b.wait_for("section.trainings li[data-training='bee-bot-in-de-klas']")
+        .await;
+    b.wait_for("a.signin-to-reserve")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.pathname === '/aanmelden'").await;
+    b.sign_in("leerkracht@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+        .await;
+    b.wait_until("location.pathname === '/catalogus/bee-bot-set-klein'")
+        .await;
+    b.wait_for(".reserve-submit").await;
+    // The demo teacher attended the Bee-Bot training: no box.
+    assert_eq!(
+        b.js("return document.querySelectorAll('section.trainings').length")
+            .await,
+        0
+    );
+    // …but not the VR one.
+    b.client
+        .goto(&app.url("/catalogus/xr-junior-vr-klasset-12"))
+        .await
+        .unwrap();
+    b.wait_for("section.trainings li[data-training='xr-junior-vr-in-de-klas']")
+        .await;
+    b.close().await;
+}
+
+/// A shared "free from … to …" link keeps its dates; a reversed range says so; words that
+/// match nothing offer a correction that does.
+#[tokio::test]
+async fn free_range_links_keep_their_dates_and_typos_get_a_suggestion() {
+    require_site();
+    let app = TestApp::spawn().await;
+    let api = app.search("from=2026-12-07&to=2026-12-11").await;
+    let all = app.search("").await;
+    assert!(api.total < all.total, "the range narrows the list");
+    let b = Browser::start().await;
+    b.client
+        .goto(&app.url("/catalogus?from=2026-12-07&to=2026-12-11"))
+        .await
+        .unwrap();
+    b.wait_for(".result-count").await;
+    assert_eq!(total(&b).await, u64::from(api.total));
+    assert_eq!(
+        b.js("return document.querySelector('#search-from').value + ' ' + document.querySelector('#search-to').value")
+            .await,
+        "2026-12-07 2026-12-11"
+    );
+    b.client.refresh().await.unwrap();
+    b.wait_for(".result-count").await;
+    assert_eq!(total(&b).await, u64::from(api.total), "a reload keeps them");
+    // Reversed: said, not silently dropped.
+    b.client
+        .goto(&app.url("/catalogus?from=2026-12-11&to=2026-12-07"))
+        .await
+        .unwrap();
+    let note = b.wait_for(".range-note").await.text().await.unwrap();
+    assert!(note.contains("vóór de begindatum"), "{note}");
+    // A typo too many: "did you mean".
+    b.client
+        .goto(&app.url("/catalogus?q=vredskofer"))
+        .await
+        .unwrap();
+    b.wait_for(".did-you-mean a").await.click().await.unwrap();
+    b.wait_until("location.search.includes('q=vredeskoffer')")
+        .await;
+    b.wait_until("+document.querySelector('.result-count').dataset.total > 0")
+        .await;
+    b.close().await;
+}

@@ -104,15 +104,29 @@ async fn reserve_see_it_in_my_reservations_and_cancel() {
         "{text}"
     );
 
-    // Cancel it.
-    b.wait_for("li.reservation button.cancel")
+    // Cancel it: the button asks first and says what happens to the units.
+    b.wait_for("li.reservation summary.cancel")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let question = b
+        .wait_for("li.reservation .confirm-panel")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(question.contains("komt dan vrij"), "{question}");
+    b.wait_for("li.reservation .confirm-cancel-button")
         .await
         .click()
         .await
         .unwrap();
     b.wait_until("location.search.includes('ok=annuleren')")
         .await;
-    b.wait_for("li.reservation[data-status=geannuleerd]").await;
+    // It is over now: listed under "Voorbij".
+    b.wait_for("section[data-group=past] li.reservation[data-status=geannuleerd]")
+        .await;
     b.close().await;
 }
 

@@ -20,8 +20,24 @@ pub fn AccountMenu() -> impl IntoView {
                 <button type="submit" class="nav-button">{t(T::SignOut)}</button>
             </form>
         }),
-        None => Either::Right(
-            view! { <a href="/aanmelden" class="signin" rel="external">{t(T::SignIn)}</a> },
-        ),
+        None => {
+            // Back to this page after signing in (the server accepts same-site paths only).
+            let location = leptos_router::hooks::use_location();
+            let search = location.search.get_untracked();
+            let here = if search.is_empty() {
+                location.pathname.get_untracked()
+            } else {
+                format!("{}?{search}", location.pathname.get_untracked())
+            };
+            let href = if here == "/" || here.starts_with("/aanmelden") {
+                "/aanmelden".to_owned()
+            } else {
+                format!(
+                    "/aanmelden?next={}",
+                    leenpunt_shared::query::encode_component(&here)
+                )
+            };
+            Either::Right(view! { <a href=href class="signin" rel="external">{t(T::SignIn)}</a> })
+        }
     }
 }

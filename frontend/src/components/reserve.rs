@@ -380,7 +380,9 @@ pub fn ReservePanel(
                         </button>
                     }.into_any()
                 } else {
-                    view! { <p class="hint"><a href="/aanmelden" rel="external">{t(T::SignInToReserve)}</a></p> }.into_any()
+                    // Back to this kit after signing in.
+                    let next = leenpunt_shared::query::encode_component(&format!("/catalogus/{}", kit.get_value()));
+                    view! { <p class="hint"><a href=format!("/aanmelden?next={next}") rel="external" class="signin-to-reserve">{t(T::SignInToReserve)}</a></p> }.into_any()
                 }}
             </form>
         </section>

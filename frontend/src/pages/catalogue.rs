@@ -16,9 +16,31 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const PARAMS: [&str; 8] = [
-    "q", "theme", "level", "kind", "partner", "pickup", "sort", "page",
+const PARAMS: [&str; 10] = [
+    "q", "theme", "level", "kind", "partner", "pickup", "sort", "from", "to", "page",
 ];
+
+/// A query from URL pairs, and what to tell the teacher about a date range that could not
+/// be used as typed (the search then uses the start day alone).
+fn query_and_note<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> (CatalogueQuery, Option<T>) {
+    let raw: Vec<(&str, &str)> = pairs.into_iter().collect();
+    let (query, bad) = CatalogueQuery::from_pairs(raw.iter().copied());
+    let note = bad.iter().find(|b| b.name == "to").map(|b| {
+        let from = raw
+            .iter()
+            .find(|(k, _)| *k == "from")
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default();
+        if from > b.value.trim() {
+            T::RangeReversed
+        } else {
+            T::RangeTooLong
+        }
+    });
+    (query, note)
+}
 
 #[component]
 pub fn CataloguePage() -> impl IntoView {
@@ -34,13 +56,15 @@ pub fn CataloguePage() -> impl IntoView {
                     .map(move |v| (*k, v))
             })
             .collect();
-        CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str()))).0
+        query_and_note(pairs.iter().map(|(k, v)| (*k, v.as_str())))
     });
+    let lang = use_lang();
     let results = Resource::new(
         move || query.get(),
-        |q| {
+        move |(q, note)| {
             let fetch = api::search(q.clone());
-            async move { fetch.await.map(|r| (q, r)) }
+            let note = note.map(|n| n.get(lang).to_owned());
+            async move { fetch.await.map(|r| (q, r, note)) }
         },
     );
     view! {
@@ -49,7 +73,7 @@ pub fn CataloguePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match results.await {
-                    Ok((query, results)) => Either::Left(view! { <CatalogueBrowser query results/> }),
+                    Ok((query, results, note)) => Either::Left(view! { <CatalogueBrowser query results note/> }),
                     Err(_) => Either::Right({
                         crate::pages::not_found::set_status(500);
                         view! { <p class="error" role="alert">{t(T::LoadError)}</p> }
@@ -60,17 +84,22 @@ pub fn CataloguePage() -> impl IntoView {
     }
 }
 
-/// Parses the query part of a catalogue URL (`/catalogus?…`).
-fn parse_query(search: &str) -> CatalogueQuery {
+/// Parses the query part of a catalogue URL (`/catalogus?…`), with a note on its dates.
+fn parse_query(search: &str) -> (CatalogueQuery, Option<T>) {
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(search.trim_start_matches('?')).unwrap_or_default();
-    CatalogueQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).0
+    query_and_note(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 #[island]
-fn CatalogueBrowser(query: CatalogueQuery, results: SearchResults) -> impl IntoView {
-    let state = RwSignal::new((query, results));
-    let query = Memo::new(move |_| state.with(|(q, _)| q.clone()));
+fn CatalogueBrowser(
+    query: CatalogueQuery,
+    results: SearchResults,
+    /// Why the dates asked for could not be used as typed.
+    note: Option<String>,
+) -> impl IntoView {
+    let state = RwSignal::new((query, results, note));
+    let query = Memo::new(move |_| state.with(|(q, _, _)| q.clone()));
     let lang = use_lang();
     // One persistent live region announces new result counts after in-place updates.
     let announcement = RwSignal::new(String::new());
@@ -78,7 +107,8 @@ fn CatalogueBrowser(query: CatalogueQuery, results: SearchResults) -> impl IntoV
     // Only the newest request may update the page, whatever order the answers come in.
     let generation = StoredValue::new(0u64);
     let show = move |search: String, push: bool| {
-        let wanted = parse_query(&search);
+        let (wanted, note) = parse_query(&search);
+        let note = note.map(|n| n.get(lang).to_owned());
         let url = format!("/catalogus?{}", wanted.to_query_string());
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
@@ -95,7 +125,7 @@ fn CatalogueBrowser(query: CatalogueQuery, results: SearchResults) -> impl IntoV
                         client::push_url(&url);
                     }
                     announcement.set(count_text(results.total, lang));
-                    state.set((wanted, results));
+                    state.set((wanted, results, note));
                 }
                 // The server renders the same page (and any error) just as well.
                 Err(_) => client::load(&url),
@@ -126,8 +156,11 @@ fn CatalogueBrowser(query: CatalogueQuery, results: SearchResults) -> impl IntoV
             <SearchForm query with_sort=true/>
             <p class="visually-hidden" role="status" aria-live="polite">{move || announcement.get()}</p>
             {move || {
-                let (query, results) = state.get();
-                view! { <Results query results/> }
+                let (query, results, note) = state.get();
+                view! {
+                    {note.map(|n| view! { <p class="warning range-note" role="alert">{n}</p> })}
+                    <Results query results/>
+                }
             }}
         </div>
     }
@@ -189,6 +222,15 @@ fn Results(query: CatalogueQuery, results: SearchResults) -> impl IntoView {
     let lang = use_lang();
     let count = count_text(results.total, lang);
     let items = results.items;
+    // "Did you mean": the same search with the corrected words.
+    let suggestion = results.suggestion.map(|words| {
+        let corrected = CatalogueQuery {
+            q: words.clone(),
+            page: 1,
+            ..query.clone()
+        };
+        (words, format!("/catalogus?{}", corrected.to_query_string()))
+    });
     view! {
         <div class="catalogue">
             <div class="results">
@@ -197,6 +239,9 @@ fn Results(query: CatalogueQuery, results: SearchResults) -> impl IntoView {
                     {count}
                     <a class="filters-jump" href="#filters">{t(T::Filters)}</a>
                 </p>
+                {suggestion.map(|(words, href)| view! {
+                    <p class="did-you-mean">{t(T::DidYouMean)}" "<a href=href rel="external">{words}</a>"?"</p>
+                })}
                 {if items.is_empty() {
                     Either::Left(view! { <p class="no-results">{t(T::NoResults)}</p> })
                 } else {

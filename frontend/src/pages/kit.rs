@@ -56,6 +56,7 @@ fn KitView(kit: KitDetail) -> impl IntoView {
     let photo = kit.photos.first().cloned();
     let reservable = kit.kind.is_reservable();
     let user = use_context::<crate::CurrentUser>().unwrap_or_default();
+    let teacher = user.teacher;
     // The calendar opens on this month's availability, loaded with the page.
     let booking = (reservable && !kit.pickup_points.is_empty()).then(|| {
         let points: Vec<PointChoice> = kit
@@ -129,12 +130,35 @@ fn KitView(kit: KitDetail) -> impl IntoView {
                         </section>
                     })}
                     {booking}
-                    {(!kit.required_trainings.is_empty()).then(|| view! {
-                        <section class="trainings" aria-labelledby="trainings">
-                            <h2 id="trainings">{t(T::RequiredTrainings)}</h2>
-                            <p>{t(T::RequiredTrainingsIntro)}</p>
-                            <ul>{kit.required_trainings.iter().map(|tr| view! { <li data-training=tr.slug.clone()>{tr.title.clone()}</li> }).collect_view()}</ul>
-                        </section>
+                    {(!kit.required_trainings.is_empty()).then(|| {
+                        // A teacher who holds every required training needs no reminder.
+                        let required = kit.required_trainings.clone();
+                        let held = Resource::new(|| (), move |_| {
+                            let ask = teacher.then(api::held_trainings);
+                            async move {
+                                match ask {
+                                    Some(ask) => ask.await.unwrap_or_default(),
+                                    None => Vec::new(),
+                                }
+                            }
+                        });
+                        view! {
+                            <Suspense>
+                                {move || {
+                                    let required = required.clone();
+                                    Suspend::new(async move {
+                                        let held = held.await;
+                                        (!required.iter().all(|tr| held.contains(&tr.slug))).then(|| view! {
+                                            <section class="trainings" aria-labelledby="trainings">
+                                                <h2 id="trainings">{t(T::RequiredTrainings)}</h2>
+                                                <p>{t(T::RequiredTrainingsIntro)}</p>
+                                                <ul>{required.iter().map(|tr| view! { <li data-training=tr.slug.clone()>{tr.title.clone()}</li> }).collect_view()}</ul>
+                                            </section>
+                                        })
+                                    })
+                                }}
+                            </Suspense>
+                        }
                     })}
                 </div>
                 <aside class="kit-side">

@@ -133,19 +133,47 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
                         <button type="submit" class="button secondary staff-cancel">{t(T::CancelButton)}</button>
                     </form>
                 })}
-                {(cancellable && !desk).then(|| view! {
-                    <form method="post" action=action("annuleren") class="inline">
-                        <input type="hidden" name="next" value=back.clone()/>
-                        <button type="submit" class="button secondary cancel">{t(T::CancelButton)}</button>
-                    </form>
+                {(cancellable && !desk).then(|| {
+                    // Asks first, without JavaScript: the button opens the question.
+                    let units = if r.quantity == 1 { T::CancelFreesOne.get(lang).to_owned() } else { format!("{} {}", r.quantity, T::CancelFreesMany.get(lang)) };
+                    view! {
+                        <details class="confirm-cancel">
+                            <summary class="button secondary cancel">{t(T::CancelButton)}</summary>
+                            <div class="confirm-panel">
+                                <p>{format!("{} {units}", T::CancelQuestion.get(lang))}</p>
+                                <form method="post" action=action("annuleren") class="inline">
+                                    <input type="hidden" name="next" value=back.clone()/>
+                                    <button type="submit" class="button danger confirm-cancel-button">{t(T::CancelConfirm)}</button>
+                                </form>
+                            </div>
+                        </details>
+                    }
                 })}
             </div>
         </li>
     }
 }
 
+/// Where a reservation stands for its borrower: still to come, with them now, or over.
+fn period(status: ReservationStatus) -> usize {
+    match status {
+        ReservationStatus::Offered
+        | ReservationStatus::Requested
+        | ReservationStatus::Confirmed => 0,
+        ReservationStatus::PickedUp => 1,
+        _ => 2,
+    }
+}
+
 #[component]
-fn ReservationList(query: String, desk: bool, empty: T) -> impl IntoView {
+fn ReservationList(
+    query: String,
+    desk: bool,
+    empty: T,
+    /// Split into upcoming, running and past (the borrower's own list).
+    #[prop(optional)]
+    grouped: bool,
+) -> impl IntoView {
     let list = Resource::new(move || query.clone(), api::reservations);
     let back = here();
     view! {
@@ -155,6 +183,27 @@ fn ReservationList(query: String, desk: bool, empty: T) -> impl IntoView {
                 Suspend::new(async move {
                     match list.await {
                         Ok(items) if items.is_empty() => Either::Left(view! { <p class="empty">{t(empty)}</p> }.into_any()),
+                        Ok(items) if grouped => Either::Left({
+                            let mut groups: [Vec<Reservation>; 3] = Default::default();
+                            for r in items {
+                                groups[period(r.status)].push(r);
+                            }
+                            // The most recent past first.
+                            groups[2].reverse();
+                            let titles = [T::UpcomingTitle, T::RunningTitle, T::PastTitle];
+                            let ids = ["upcoming", "running", "past"];
+                            groups.into_iter().enumerate().filter(|(_, g)| !g.is_empty()).map(|(i, g)| {
+                                let back = back.clone();
+                                view! {
+                                    <section class="reservation-group" data-group=ids[i] aria-labelledby=format!("group-{}", ids[i])>
+                                        <h2 id=format!("group-{}", ids[i])>{format!("{} ({})", t(titles[i]), g.len())}</h2>
+                                        <ul class="reservations">
+                                            {g.into_iter().map(|r| view! { <ReservationCard r desk back=back.clone()/> }).collect_view()}
+                                        </ul>
+                                    </section>
+                                }
+                            }).collect_view().into_any()
+                        }),
                         Ok(items) => Either::Left(view! {
                             <ul class="reservations">
                                 {items.into_iter().map(|r| view! { <ReservationCard r desk back=back.clone()/> }).collect_view()}
@@ -242,7 +291,7 @@ pub fn MyReservations() -> impl IntoView {
             <Outcome/>
             {if user.name.is_some() {
                 Either::Left(view! {
-                    <ReservationList query="scope=mine".to_owned() desk=false empty=T::NoReservations/>
+                    <ReservationList query="scope=mine".to_owned() desk=false empty=T::NoReservations grouped=true/>
                     <Waitlist/>
                 })
             } else {

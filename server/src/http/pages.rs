@@ -259,6 +259,12 @@ impl Backend for PageBackend {
         })
     }
 
+    fn held_trainings(&self, request: Parts) -> BoxFuture<Result<Vec<String>, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::trainings::held_trainings(&state.db, state.clock.as_ref(), &actor).await
+        })
+    }
+
     fn overview(
         &self,
         request: Parts,

@@ -1332,6 +1332,19 @@ pub async fn session_screen(
 
 /// A person's trainings page: qualifications, sessions, sessions they train, and their
 /// colleagues' qualifications per school.
+/// The trainings the asker holds today (slugs); empty for anyone not signed in.
+pub async fn held_trainings(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<Vec<String>> {
+    let Some(user) = actor.user else {
+        return Ok(Vec::new());
+    };
+    Ok(db
+        .qualifications(QualificationsOf::User(user), today(clock))
+        .await?
+        .into_iter()
+        .map(|q| q.training_slug)
+        .collect())
+}
+
 pub async fn my_trainings(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<MyTrainingsScreen> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
     let today = today(clock);
