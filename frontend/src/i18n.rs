@@ -344,6 +344,9 @@ texts! {
     OverviewOverdue => "uitleningen te laat", "loans overdue";
     OverviewLabels => "labels nog niet afgedrukt", "labels not yet printed";
     LabelNotPrinted => "nog niet afgedrukt", "not yet printed";
+    LabelFilter => "Zoek een exemplaar of materiaal", "Find a unit or kit";
+    StartAtLabel => "Begin bij label", "Start at label";
+    StartAtLabelHint => "(om een deels gebruikt vel opnieuw te gebruiken)", "(to reuse a partly used sheet)";
     SelectUnprinted => "Kies alle labels die nog niet afgedrukt zijn", "Select every label not yet printed";
     HandOverButton => "Uitgeven", "Hand over";
     CancelQuestion => "Deze reservatie annuleren?", "Cancel this reservation?";

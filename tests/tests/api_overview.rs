@@ -231,3 +231,49 @@ async fn requests_and_overdue_loans_are_counted_and_the_desk_list_links_to_the_h
     let partner = app.login(PARTNER_ADMIN, DEMO_PASSWORD).await.unwrap();
     assert_eq!(tile(&overview(&app, &partner).await, "overdue"), 0);
 }
+
+#[tokio::test]
+async fn the_labels_page_filters_and_a_sheet_can_start_at_a_later_label() {
+    let app = TestApp::spawn().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await.unwrap();
+    let page = app
+        .get_as(&admin, "/beheer/labels?zoek=bb-k-0")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("BB-K-01 ("), "{page}");
+    assert!(
+        !page.contains("BB-G-01 ("),
+        "another kit's units are filtered out"
+    );
+    // A code typed without its hyphens finds its unit too.
+    let code = app.label_code("BB-K-02").await;
+    let page = app
+        .get_as(
+            &admin,
+            &format!("/beheer/labels?zoek={}", code.to_lowercase()),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("BB-K-02 ("), "{page}");
+    assert!(!page.contains("BB-K-01 ("));
+
+    let unit: i64 = sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = 'BB-K-01'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let sheet = app
+        .get_as(
+            &admin,
+            &format!("/beheer/labels/blad?layout=large&start=3&unit={unit}"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(sheet.matches("class=\"label blank\"").count(), 2);
+    assert_eq!(sheet.matches("<article class=\"label\">").count(), 1);
+}

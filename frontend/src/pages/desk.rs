@@ -413,19 +413,44 @@ fn unit_status(code: &str, lang: Lang) -> &'static str {
 #[component]
 pub fn Labels() -> impl IntoView {
     let screen = Resource::new(|| (), |_| api::labels());
+    let params = use_query_map().get_untracked();
     // `?nieuw=1` (from `/beheer`): the labels never printed come ticked.
-    let only_new = use_query_map().get_untracked().get("nieuw").is_some();
+    let only_new = params.get("nieuw").is_some();
+    // `?zoek=`: only units whose code, label or kit type has these letters.
+    let filter = params.get("zoek").unwrap_or_default();
+    let fold = |s: &str| {
+        leenpunt_shared::values::fold_diacritics(s)
+            .to_lowercase()
+            .replace(['-', ' '], "")
+    };
+    let wanted = fold(&filter);
     view! {
         <PageTitle text=t(T::LabelsTitle)/>
         <section class="labels-page">
             <h1>{t(T::LabelsTitle)}</h1>
             <p class="hint">{t(T::LabelsIntro)}</p>
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
-                {move || Suspend::new(async move {
+                {move || { let filter = filter.clone(); let wanted = wanted.clone(); Suspend::new(async move {
                     match screen.await {
                         Ok(s) => Either::Left({
                             let unprinted = s.unprinted.clone();
+                            let kits: Vec<_> = s.kits.into_iter().filter_map(|(slug, title, units)| {
+                                let title_hit = fold(&title).contains(&wanted);
+                                let units: Vec<_> = units.into_iter().filter(|u| {
+                                    title_hit
+                                        || fold(&u.inventory_code).contains(&wanted)
+                                        || u.label.as_deref().is_some_and(|l| fold(l).contains(&wanted))
+                                }).collect();
+                                (!units.is_empty()).then_some((slug, title, units))
+                            }).collect();
+                            let nothing = kits.is_empty();
                             view! {
+                            <form method="get" action="/beheer/labels" class="labels-filter" role="search">
+                                <label for="label-filter">{t(T::LabelFilter)}</label>
+                                <input id="label-filter" name="zoek" value=filter.clone() placeholder="BB-K"/>
+                                <button type="submit" class="button secondary">{t(T::SearchButton)}</button>
+                            </form>
+                            {nothing.then(|| view! { <p class="empty">{t(T::NothingHere)}</p> })}
                             <form method="get" action="/beheer/labels/blad" target="_blank" class="labels-form">
                                 <p>
                                     <label for="label-layout">{t(T::LayoutLabel)}</label>
@@ -434,7 +459,12 @@ pub fn Labels() -> impl IntoView {
                                         <option value="large">{t(T::LayoutLarge)}</option>
                                     </select>
                                 </p>
-                                {s.kits.into_iter().map(|(slug, title, units)| view! {
+                                <p>
+                                    <label for="label-start">{t(T::StartAtLabel)}</label>
+                                    <input id="label-start" name="start" type="number" min="1" max="24" value="1" inputmode="numeric"/>
+                                    <span class="hint">{t(T::StartAtLabelHint)}</span>
+                                </p>
+                                {kits.into_iter().map(|(slug, title, units)| view! {
                                     <fieldset class="label-kit" data-kit=slug>
                                         <legend>{title}</legend>
                                         {units.into_iter().map(|u| {
@@ -460,7 +490,7 @@ pub fn Labels() -> impl IntoView {
                         }}),
                         Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }

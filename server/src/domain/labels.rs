@@ -150,6 +150,20 @@ pub fn render_sheet(
     title: &str,
     nonce: Option<&str>,
 ) -> String {
+    render_sheet_from(layout, 1, labels, base_url, lang, title, nonce)
+}
+
+/// The same, starting at label position `first` (1-based) of the first sheet, so a
+/// partly used sheet can go through the printer again; the positions before it stay blank.
+pub fn render_sheet_from(
+    layout: LabelLayout,
+    first: usize,
+    labels: &[Label],
+    base_url: &str,
+    lang: Lang,
+    title: &str,
+    nonce: Option<&str>,
+) -> String {
     let mut html = String::with_capacity(4096 + labels.len() * 6144);
     let nonce_attr = nonce
         .map(|n| format!(" nonce=\"{}\"", escape(n)))
@@ -163,10 +177,18 @@ pub fn render_sheet(
         escape(title),
         print_hint(lang),
     );
-    for sheet in labels.chunks(layout.per_sheet()) {
+    let blanks = first.clamp(1, layout.per_sheet()) - 1;
+    let cells: Vec<Option<&Label>> = std::iter::repeat_n(None, blanks)
+        .chain(labels.iter().map(Some))
+        .collect();
+    for sheet in cells.chunks(layout.per_sheet()) {
         let _ = writeln!(html, "<section class=\"sheet {}\">", layout.as_wire());
-        for label in sheet {
-            write_label(&mut html, label, base_url);
+        for cell in sheet {
+            match cell {
+                Some(label) => write_label(&mut html, label, base_url),
+                None => html
+                    .push_str("<article class=\"label blank\" aria-hidden=\"true\"></article>\n"),
+            }
         }
         html.push_str("</section>\n");
     }

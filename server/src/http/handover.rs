@@ -276,6 +276,7 @@ pub async fn sheet(
             units: &units,
             kit,
             layout,
+            first: get("start").and_then(|s| s.parse().ok()).unwrap_or(1),
         },
         &state.config.public_url(),
         Some(&nonce.0),

@@ -16,7 +16,7 @@ use crate::domain::handover::{
     check_in, check_out, desk_lists, no_show, CheckInOutcome, CheckOut, CheckOutRefusal, Due,
     Names, PartCount, NO_SHOW_GRACE_DAYS,
 };
-use crate::domain::labels::{render_sheet, Label, LabelLayout};
+use crate::domain::labels::{render_sheet_from, Label, LabelLayout};
 use crate::domain::mail::ReservationNews;
 use crate::domain::policy::{allows, Action, Actor};
 use crate::domain::tags::TagCode;
@@ -797,6 +797,8 @@ pub struct SheetRequest<'a> {
     pub units: &'a [UnitId],
     pub kit: Option<&'a str>,
     pub layout: LabelLayout,
+    /// The position (1-based) on the first sheet to start at.
+    pub first: usize,
 }
 
 /// A printable sheet of labels for units (all of a kit type, or chosen ones) the asker
@@ -810,7 +812,12 @@ pub async fn label_sheet(
     base_url: &str,
     nonce: Option<&str>,
 ) -> Result<String> {
-    let SheetRequest { units, kit, layout } = *sheet;
+    let SheetRequest {
+        units,
+        kit,
+        layout,
+        first,
+    } = *sheet;
     let partners = label_partners(actor)?;
     let records = if units.is_empty() {
         db.units_for_labels(partners.as_deref(), kit).await?
@@ -839,7 +846,9 @@ pub async fn label_sheet(
     let codes: Vec<String> = labels.iter().map(|l| l.code.as_str().to_owned()).collect();
     db.mark_labels_printed(&codes, &clock.now().to_rfc3339())
         .await?;
-    Ok(render_sheet(layout, &labels, base_url, lang, title, nonce))
+    Ok(render_sheet_from(
+        layout, first, &labels, base_url, lang, title, nonce,
+    ))
 }
 
 /// Gives a unit a new label; the old code then says "this label was replaced".

@@ -257,3 +257,27 @@ fn empty_unit_and_owner_are_left_out() {
     assert!(!html.contains("class=\"owner\""));
     assert!(!html.contains("class=\"unit\""));
 }
+
+#[test]
+fn a_sheet_can_start_at_a_later_position() {
+    let html = render_sheet_from(LabelLayout::Large, 3, &labels(7), BASE, Lang::Nl, "x", None);
+    // 2 blanks + 7 labels = 9 cells: two sheets of 8.
+    assert_eq!(html.matches("<section class=\"sheet").count(), 2);
+    assert_eq!(html.matches("class=\"label blank\"").count(), 2);
+    assert_eq!(html.matches("<article class=\"label\">").count(), 7);
+    // A position past the sheet's last means its last.
+    let html = render_sheet_from(
+        LabelLayout::Large,
+        99,
+        &labels(1),
+        BASE,
+        Lang::Nl,
+        "x",
+        None,
+    );
+    assert_eq!(html.matches("class=\"label blank\"").count(), 7);
+    assert_eq!(
+        render_sheet_from(LabelLayout::Small, 0, &labels(2), BASE, Lang::Nl, "x", None),
+        render_sheet(LabelLayout::Small, &labels(2), BASE, Lang::Nl, "x", None)
+    );
+}
