@@ -325,7 +325,7 @@ fn QualificationTable(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <table class="qualifications">
+        <table class="qualifications" tabindex="0">
             <thead><tr>
                 {names.then(|| view! { <th scope="col">{t(T::PersonLabel)}</th> })}
                 <th scope="col">{t(T::TrainingLabel)}</th>
