@@ -285,6 +285,11 @@ texts! {
     WalkIn => "zonder inschrijving", "walk-in";
     SaveAttendance => "Aanwezigheden opslaan", "Save attendance";
     AllPresent => "Allen aanwezig", "All present";
+    TickSaving => "Bezig met opslaan…", "Saving…";
+    TickSaved => "Opgeslagen", "Saved";
+    TickWaiting => "Nog niet opgeslagen — wordt verstuurd zodra er verbinding is", "Not saved yet — will be sent as soon as there is a connection";
+    TickSignIn => "Nog niet opgeslagen — meld je opnieuw aan; je vinkjes blijven op dit toestel bewaard", "Not saved yet — sign in again; your ticks are kept on this device";
+    TickRefused => "Niet opgeslagen.", "Not saved.";
     WaitingListTitle => "Wachtlijst", "Waiting list";
     WalkInLabel => "Deelnemer zonder inschrijving (e-mailadres van het account)", "Walk-in (e-mail address of their account)";
     AddWalkIn => "Toevoegen als aanwezig", "Add as present";

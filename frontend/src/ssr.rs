@@ -193,6 +193,9 @@ pub struct AssetManifest {
     /// The camera scanner's decoder module (loaded by the scanner page on demand).
     #[serde(default)]
     pub scanner: String,
+    /// The trainer's roster script (saves each tick as it is made; no wasm).
+    #[serde(default)]
+    pub roster: String,
 }
 
 /// The request's language: explicit choice (cookie) first, then the browser's.

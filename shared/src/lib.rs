@@ -30,8 +30,8 @@ pub use reservations::{
     ReservationCondition, ReservationId, ReservationStatus, WaitlistEntry,
 };
 pub use trainings::{
-    AttendanceBody, GrantBody, MissingTraining, MyTrainingsScreen, NewSession, Qualification,
-    RosterEntry, SessionBrief, SessionScreen, SessionsScreen, Training, TrainingForm,
-    TrainingSession, TrainingsAdminScreen, WalkInBody,
+    AttendanceBody, AttendanceMark, AttendanceMarks, GrantBody, MissingTraining, MyTrainingsScreen,
+    NewSession, Qualification, RosterEntry, SessionBrief, SessionScreen, SessionsScreen, Training,
+    TrainingForm, TrainingSession, TrainingsAdminScreen, WalkInBody,
 };
 pub use values::{Email, InventoryCode, SchoolNumber, Slug, ValueError};

@@ -115,6 +115,23 @@ pub struct AttendanceBody {
     pub present: Vec<i64>,
 }
 
+/// Ticks as the trainer makes them: each names a registration and whether that person is
+/// present. Sending the same marks again changes nothing, so a page may resend them until
+/// it hears they were saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceMarks {
+    pub marks: Vec<AttendanceMark>,
+}
+
+/// One tick: a registration, present or not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AttendanceMark {
+    pub registration: i64,
+    pub present: bool,
+}
+
 /// A walk-in, by the e-mail address of their account.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

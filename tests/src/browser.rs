@@ -178,6 +178,47 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{cmd}: {e}"))
     }
 
+    /// Loads axe-core (npm, installed by the test command) into every document this browser
+    /// opens from now on. Through DevTools it runs before the page's own scripts and is not
+    /// subject to the page's Content-Security-Policy.
+    pub async fn inject_axe(&self) {
+        let path = std::env::var_os("LEENPUNT_TEST_AXE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/../target/tools/node_modules/axe-core/axe.min.js"
+                ))
+            });
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "axe-core at {} ({e}); run `cargo xtask test`, which installs it",
+                path.display()
+            )
+        });
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            serde_json::json!({ "source": source }),
+        )
+        .await;
+    }
+
+    /// axe-core's serious and critical violations of WCAG 2.1 A/AA on the current page
+    /// (after [`Browser::inject_axe`]), one line each: rule, impact and the elements.
+    pub async fn axe_violations(&self) -> Vec<String> {
+        let found = self
+            .js("const r = await axe.run(document, { \
+                   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, \
+                   resultTypes: ['violations'] }); \
+                 return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical') \
+                   .map(v => `${v.id} (${v.impact}): ` + v.nodes.slice(0, 5).map(n => \
+                     n.target.join(' ') + (v.id === 'color-contrast' ? ' [' + n.any.map(c => \
+                       c.data && `${c.data.fgColor} on ${c.data.bgColor} = ${c.data.contrastRatio}`).join() + ']' : '') \
+                   ).join(', ') + (v.nodes.length > 5 ? ` and ${v.nodes.length - 5} more` : ''));")
+            .await;
+        serde_json::from_value(found).expect("axe's answer")
+    }
+
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.expect("execute")
     }

@@ -235,6 +235,22 @@ impl TestApp {
     }
 
     /// A JSON PUT with a session cookie, as a same-origin browser script would send it.
+    pub async fn patch_json(
+        &self,
+        cookie: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .patch(self.url(path))
+            .header("cookie", cookie)
+            .header("origin", self.base.clone())
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn put_json(
         &self,
         cookie: &str,

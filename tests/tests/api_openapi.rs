@@ -526,6 +526,13 @@ async fn every_operation_answers_as_the_document_says() {
     )
     .await;
     c.ok(
+        "PATCH",
+        &format!("/api/v1/training-sessions/{today}/attendance"),
+        tr,
+        Body::Json(json!({ "marks": [{ "registration": registration, "present": true }] })),
+    )
+    .await;
+    c.ok(
         "POST",
         &format!("/api/v1/training-sessions/{today}/walk-ins"),
         tr,

@@ -698,3 +698,103 @@ async fn calling_a_session_off_tells_its_people_and_releases_what_waited_for_it(
         "/problems/session-cancelled"
     );
 }
+
+/// The roster page sends ticks as they are made (PATCH with marks): a mark sets one person
+/// and leaves the others; sending it again changes nothing (the page resends after a lost
+/// connection); a registration without a seat is refused at the field; before the start
+/// the session says so.
+#[tokio::test]
+async fn ticks_are_saved_one_by_one_and_resending_them_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.login(ADMIN, DEMO_PASSWORD).await.unwrap();
+    let session = plan(&app, &admin, "2026-12-02", 8).await;
+    let hash = hash_password(DEMO_PASSWORD);
+    for (email, school) in [("een@school.be", "126763"), ("twee@school.be", "023417")] {
+        let teacher = app.untrained_teacher(email, school, &hash).await;
+        let r = app
+            .post_json(
+                &teacher,
+                &format!("/api/v1/training-sessions/{}/registration", session.id),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+    }
+    let path = format!("/api/v1/training-sessions/{}/attendance", session.id);
+    let mut trainer = app.login(TRAINER, DEMO_PASSWORD).await.unwrap();
+    let roster: Vec<RosterEntry> = app
+        .get_as(
+            &trainer,
+            &format!("/api/v1/training-sessions/{}/roster", session.id),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (one, two) = (roster[0].registration, roster[1].registration);
+    let mark = |registration: i64, present: bool| json!({ "marks": [{ "registration": registration, "present": present }] });
+    let r = app.patch_json(&trainer, &path, &mark(one, true)).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(
+        r.json::<Problem>().await.unwrap().kind,
+        "/problems/session-not-started"
+    );
+
+    app.set_time("2026-12-02T14:00:00Z");
+    trainer = app.login(TRAINER, DEMO_PASSWORD).await.unwrap();
+    let attended = |roster: Vec<RosterEntry>| roster.iter().map(|r| r.attended).collect::<Vec<_>>();
+    for _ in 0..2 {
+        let r = app.patch_json(&trainer, &path, &mark(one, true)).await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        assert_eq!(attended(r.json().await.unwrap()), [true, false]);
+    }
+    // Recorded (and qualified) once, however often the tick came in.
+    let recorded: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE action = 'session.attended' AND subject = ?",
+    )
+    .bind(format!("session:{}", session.id))
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+    let r = app.patch_json(&trainer, &path, &mark(two, true)).await;
+    assert_eq!(attended(r.json().await.unwrap()), [true, true]);
+    let r = app.patch_json(&trainer, &path, &mark(one, false)).await;
+    assert_eq!(attended(r.json().await.unwrap()), [false, true]);
+
+    let r = app.patch_json(&trainer, &path, &mark(999_999, true)).await;
+    assert_eq!(r.status(), 422);
+    let problem: Problem = r.json().await.unwrap();
+    assert_eq!(problem.errors[0].field, "marks[0].registration");
+    let teacher = app.login("een@school.be", DEMO_PASSWORD).await.unwrap();
+    let r = app.patch_json(&teacher, &path, &mark(one, true)).await;
+    assert_eq!(r.status(), 403);
+
+    // Without JavaScript the page's form still posts the whole list ("all present" here).
+    let r = app
+        .client
+        .post(app.url(&format!(
+            "/opleidingen/sessies/{}/aanwezigheden",
+            session.id
+        )))
+        .header("cookie", &trainer)
+        .form(&[("all", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .contains("ok=aanwezigheden"));
+    let roster: Vec<RosterEntry> = app
+        .get_as(
+            &trainer,
+            &format!("/api/v1/training-sessions/{}/roster", session.id),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(attended(roster), [true, true]);
+}

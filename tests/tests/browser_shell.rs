@@ -1,7 +1,8 @@
 //! The shell fits a phone: every route of the router, signed in as each role, at 360 px
-//! (mobile emulation) and at 1280 px, scrolls no page sideways; pages without islands fetch
-//! no wasm; the header's menus open and fit too; the web app manifest makes Leenpunt
-//! installable.
+//! (mobile emulation) and at 1280 px, scrolls no page sideways and has no serious or
+//! critical axe-core violation of WCAG 2.1 A/AA; pages without islands fetch no wasm; the
+//! booking calendar's day buttons are named by what they show; the header's menus open and
+//! fit too; the web app manifest makes Leenpunt installable.
 
 use leenpunt_tests::browser::Browser;
 use leenpunt_tests::{site_dir, TestApp, DEMO_PASSWORD};
@@ -24,7 +25,10 @@ async fn every_page_fits_a_phone_and_a_desktop_for_every_role() {
     );
     let app = TestApp::spawn().await;
     let pages = pages(&app).await;
+    let started = std::time::Instant::now();
     let mut problems = Vec::new();
+    let mut calendars = 0;
+    let mut in_axe = std::time::Duration::ZERO;
     for role in ROLES {
         for phone in [true, false] {
             let b = if phone {
@@ -37,14 +41,40 @@ async fn every_page_fits_a_phone_and_a_desktop_for_every_role() {
                 b.sign_in(email, DEMO_PASSWORD).await;
                 b.wait_for(".account-name").await;
             }
+            b.inject_axe().await;
             let who = format!("{} at {}", role.unwrap_or("anonymous"), width(phone));
             problems.extend(menus_fit(&b, &app, &who, phone).await);
             for page in &pages {
                 problems.extend(page_fits(&b, &app, page, &who, phone).await);
+                let axe_started = std::time::Instant::now();
+                problems.extend(
+                    b.axe_violations()
+                        .await
+                        .into_iter()
+                        .map(|v| format!("{page} ({who}): axe: {v}")),
+                );
+                in_axe += axe_started.elapsed();
+                if page.starts_with("/catalogus/") {
+                    let (checked, mismatches) = day_names(&b).await;
+                    calendars += usize::from(checked > 0);
+                    problems.extend(
+                        mismatches
+                            .into_iter()
+                            .map(|m| format!("{page} ({who}): {m}")),
+                    );
+                }
             }
             b.close().await;
         }
     }
+    println!(
+        "walked {} pages as {} roles at 2 widths in {:.0?}, of which axe {:.0?}",
+        pages.len(),
+        ROLES.len(),
+        started.elapsed(),
+        in_axe
+    );
+    assert!(calendars > 0, "no booking calendar was checked");
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",
@@ -103,6 +133,29 @@ async fn page_fits(b: &Browser, app: &TestApp, page: &str, who: &str, phone: boo
         problems.push(format!("{page} ({who}): fetched wasm without an island"));
     }
     problems
+}
+
+/// The booking calendar's day buttons (once the island has drawn them): each one's accessible
+/// name must contain the text it shows (WCAG 2.5.3, "label in name"), or a person who says
+/// what they see cannot use it by voice. Returns how many were checked and the mismatches.
+async fn day_names(b: &Browser) -> (u64, Vec<String>) {
+    let seen = b
+        .js("const days = [...document.querySelectorAll('.reserve button.day')]; \
+             const words = (s) => s.replace(/\\s+/g, ' ').trim().toLowerCase(); \
+             const shown = (e) => [...e.querySelectorAll('*')].filter(c => c.children.length === 0 && \
+               c.getBoundingClientRect().width > 1 && c.getBoundingClientRect().height > 1) \
+               .map(c => c.textContent).join(' '); \
+             axe.setup(document); \
+             const bad = days.map(d => ({ shown: words(shown(d)), name: words(axe.commons.text.accessibleText(d)) })) \
+               .filter(d => !d.name.includes(d.shown)).slice(0, 3) \
+               .map(d => `day button named \"${d.name}\" shows \"${d.shown}\"`); \
+             axe.teardown(); \
+             return { checked: days.length, bad };")
+        .await;
+    (
+        seen["checked"].as_u64().unwrap_or_default(),
+        serde_json::from_value(seen["bad"].clone()).unwrap_or_default(),
+    )
 }
 
 /// Opens each menu of the header in turn (as a person would: a click on its summary) and

@@ -119,9 +119,10 @@ async fn refused_registers_in_one_click_trainer_ticks_attendance_then_reserves()
         .click()
         .await
         .unwrap();
-    b.wait_for(".save-attendance").await.click().await.unwrap();
-    b.wait_until("location.search.includes('ok=aanwezigheden')")
+    // Saved as it is ticked (the roster script; no save button to press).
+    b.wait_until("document.querySelector('.save-state').dataset.state === 'saved'")
         .await;
+    b.client.refresh().await.unwrap();
     assert_eq!(
         b.js("return document.querySelector('.roster-list input[name=present]').checked")
             .await,

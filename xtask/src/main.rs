@@ -75,6 +75,7 @@ fn test(root: &std::path::Path) -> Result<()> {
     )?;
     let (chromium, driver) = tools::ensure_chromium()?;
     let icaljs = tools::ensure_calendar_parsers(root)?;
+    let axe = tools::ensure_axe(root)?;
     tools::step("cargo test --workspace");
     tools::run(
         Command::new("cargo")
@@ -82,7 +83,8 @@ fn test(root: &std::path::Path) -> Result<()> {
             .env("LEENPUNT_TEST_SITE_DIR", &site)
             .env("LEENPUNT_TEST_CHROMIUM", chromium)
             .env("LEENPUNT_TEST_CHROMEDRIVER", driver)
-            .env("LEENPUNT_TEST_ICALJS", icaljs),
+            .env("LEENPUNT_TEST_ICALJS", icaljs)
+            .env("LEENPUNT_TEST_AXE", axe),
     )
 }
 

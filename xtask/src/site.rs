@@ -63,16 +63,29 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         "css",
         &std::fs::read(root.join("frontend/style/main.css"))?,
     )?;
+    let roster = place(
+        &pkg,
+        "roster",
+        "js",
+        &std::fs::read(root.join("frontend/scripts/roster.js"))?,
+    )?;
     let (scanner_boot, scanner_files) = scanner(root, &pkg)?;
     copy_dir(&root.join("frontend/public"), &site)?;
     compress_tree(&site)?;
     let manifest = format!(
-        "{{\"js\":\"/pkg/{js}\",\"wasm\":\"/pkg/{wasm}\",\"css\":\"/pkg/{css}\",\"scanner\":\"/pkg/{scanner_boot}\"}}"
+        "{{\"js\":\"/pkg/{js}\",\"wasm\":\"/pkg/{wasm}\",\"css\":\"/pkg/{css}\",\"scanner\":\"/pkg/{scanner_boot}\",\"roster\":\"/pkg/{roster}\"}}"
     );
     std::fs::write(site.join("manifest.json"), manifest)?;
     print_sizes(
         &pkg,
-        &[&js, &wasm, &css, &scanner_files.0, &scanner_files.1],
+        &[
+            &js,
+            &wasm,
+            &css,
+            &roster,
+            &scanner_files.0,
+            &scanner_files.1,
+        ],
     )?;
     Ok(site)
 }

@@ -141,3 +141,22 @@ pub fn ensure_calendar_parsers(root: &Path) -> Result<PathBuf> {
     }
     Ok(icaljs)
 }
+
+/// axe-core (npm), the accessibility checker the browser tests inject into every page of
+/// the route walk. Returns the path of its `axe.min.js`.
+pub fn ensure_axe(root: &Path) -> Result<PathBuf> {
+    let tools = root.join("target/tools");
+    let axe = tools.join("node_modules/axe-core/axe.min.js");
+    let wanted = "\"version\": \"4.14.1\"";
+    let installed = std::fs::read_to_string(tools.join("node_modules/axe-core/package.json"))
+        .is_ok_and(|p| p.contains(wanted));
+    if !installed {
+        step("npm install axe-core");
+        std::fs::create_dir_all(&tools)?;
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&tools)
+            .arg("axe-core@4.14.1"))?;
+    }
+    Ok(axe)
+}

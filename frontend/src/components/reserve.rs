@@ -147,21 +147,17 @@ pub fn ReservePanel(
                             && date >= pickup.get()))
             }
         };
-        let label = format!(
-            "{}: {}",
-            human_date(&d.date, lang),
-            if d.open {
-                format!("{} {}", d.free, T::Free.get(lang))
-            } else {
-                d.closed_reason
-                    .clone()
-                    .unwrap_or_else(|| T::ClosedDay.get(lang).to_owned())
-            }
-        );
         let status = if d.open {
             format!("{} {}", d.free, T::Free.get(lang))
         } else {
             T::ClosedDay.get(lang).to_owned()
+        };
+        // The name is what the button shows, then the whole date (and why a day is
+        // closed) for screen readers: a person who says what they see ("27, 3 free")
+        // can use it by voice (WCAG 2.5.3, label in name).
+        let spoken = match &d.closed_reason {
+            Some(reason) if !d.open => format!(", {}, {reason}", human_date(&d.date, lang)),
+            _ => format!(", {}", human_date(&d.date, lang)),
         };
         let title = d.closed_reason.clone().unwrap_or_default();
         let pick_date = date.clone();
@@ -178,13 +174,14 @@ pub fn ReservePanel(
                     data-date=date.clone()
                     data-free=d.free
                     title=title
-                    aria-label=label
                     aria-pressed=move || (is_start() || is_end()).to_string()
                     disabled=move || !enabled()
                     on:click=move |_| pick(pick_date.clone())
                 >
                     <span class="day-number">{d.day}</span>
+                    " "
                     <span class="day-status">{status}</span>
+                    <span class="visually-hidden">{spoken}</span>
                 </button>
             </td>
         }

@@ -24,7 +24,7 @@ pub fn AuditLog() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match entries.await {
                         Ok(list) => Either::Left(view! {
-                            <table class="closed-days audit">
+                            <table class="closed-days audit" tabindex="0">
                                 <thead><tr>
                                     <th scope="col">{t(T::When)}</th>
                                     <th scope="col">{t(T::Who)}</th>

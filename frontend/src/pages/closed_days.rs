@@ -54,7 +54,7 @@ pub fn ClosedDays() -> impl IntoView {
                                 Either::Left(view! { <p class="empty">{t(T::NoClosedDays)}</p> })
                             } else {
                                 Either::Right(view! {
-                                    <table class="closed-days">
+                                    <table class="closed-days" tabindex="0">
                                         <thead><tr>
                                             <th scope="col">{t(T::PeriodLabel)}</th>
                                             <th scope="col">{t(T::PickupPoint)}</th>

@@ -140,7 +140,7 @@ pub fn Today() -> impl IntoView {
 
 fn lines_table(lines: Vec<LoanLine>, lang: Lang) -> impl IntoView {
     view! {
-        <table class="loan-lines">
+        <table class="loan-lines" tabindex="0">
             <thead><tr>
                 <th scope="col">{t(T::UnitLabel)}</th>
                 <th scope="col">{t(T::HandedOutLabel)}</th>

@@ -119,7 +119,7 @@ fn KitView(kit: KitDetail) -> impl IntoView {
                     {(!kit.parts.is_empty()).then(|| view! {
                         <section aria-labelledby="contents">
                             <h2 id="contents">{t(T::Contents)}</h2>
-                            <table class="parts">
+                            <table class="parts" tabindex="0">
                                 <thead><tr><th scope="col">{t(T::PartName)}</th><th scope="col" class="num">{t(T::PartCount)}</th></tr></thead>
                                 <tbody>
                                     {kit.parts.iter().map(|p| view! {

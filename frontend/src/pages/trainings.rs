@@ -218,7 +218,9 @@ pub fn SessionPage() -> impl IntoView {
     }
 }
 
-/// The trainer's list: a big checkbox per person, then one save button; walk-ins below.
+/// The trainer's list: a big checkbox per person and "all present"; walk-ins below. With
+/// the roster script each tick is saved as it is made (and kept on the device until it is);
+/// without it the save button posts the whole list.
 #[component]
 fn Roster(
     session: TrainingSession,
@@ -232,8 +234,18 @@ fn Roster(
         .into_iter()
         .filter(|r| r.status == "wachtlijst")
         .collect();
+    let script = roster_script();
     view! {
-        <section class="roster" aria-labelledby="roster-title">
+        <section
+            class="roster"
+            aria-labelledby="roster-title"
+            data-session=id
+            data-saving=t(T::TickSaving)
+            data-saved=t(T::TickSaved)
+            data-offline=t(T::TickWaiting)
+            data-sign-in=t(T::TickSignIn)
+            data-refused=t(T::TickRefused)
+        >
             <h2 id="roster-title">{t(T::RosterTitle)}</h2>
             {(!started).then(|| view! { <p class="hint">{t(T::AttendanceFromStart)}</p> })}
             <form method="post" action=format!("/opleidingen/sessies/{id}/aanwezigheden") class="attendance">
@@ -257,6 +269,7 @@ fn Roster(
                     " "
                     <button type="submit" class="button primary save-attendance" disabled=!started aria-disabled=(!started).to_string()>{t(T::SaveAttendance)}</button>
                 </p>
+                <p class="save-state" role="status" hidden=true></p>
             </form>
             {(!waiting.is_empty()).then(|| view! {
                 <h3>{t(T::WaitingListTitle)}</h3>
@@ -269,7 +282,22 @@ fn Roster(
                     <button type="submit" class="button secondary">{t(T::AddWalkIn)}</button>
                 </form>
             })}
+            {(!script.is_empty()).then(|| view! { <script type="module" src=script></script> })}
         </section>
+    }
+}
+
+/// Where the roster script is (server render only; the page has no island).
+fn roster_script() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::ssr::AssetManifest>()
+            .map(|m| m.roster)
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
     }
 }
 
@@ -297,7 +325,7 @@ fn QualificationTable(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <table class="qualifications">
+        <table class="qualifications" tabindex="0">
             <thead><tr>
                 {names.then(|| view! { <th scope="col">{t(T::PersonLabel)}</th> })}
                 <th scope="col">{t(T::TrainingLabel)}</th>

@@ -546,12 +546,13 @@ impl Db {
     }
 }
 
-/// Records attendance exactly as ticked for the registered: returns the users now marked
-/// present who were not before, and those no longer marked.
+/// Records attendance of the registered, each as `present(registration, was_present)`
+/// decides: returns the users now marked present who were not before, and those no longer
+/// marked.
 pub async fn set_attendance(
     conn: &mut SqliteConnection,
     session: i64,
-    present: &[i64],
+    present: impl Fn(i64, bool) -> bool,
     now: &str,
 ) -> DbResult<(Vec<UserId>, Vec<UserId>)> {
     let rows = sqlx::query(
@@ -568,7 +569,7 @@ pub async fn set_attendance(
             UserId(r.get(1)),
             r.get::<i64, _>(2) != 0,
         );
-        let now_present = present.contains(&id);
+        let now_present = present(id, was);
         if now_present == was {
             continue;
         }
@@ -585,6 +586,16 @@ pub async fn set_attendance(
         }
     }
     Ok((added, removed))
+}
+
+/// The registrations with a seat in a session (those whose attendance is recorded).
+pub async fn seated_registrations(conn: &mut SqliteConnection, session: i64) -> DbResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM training_registrations WHERE session_id = ? AND status = 'ingeschreven'",
+    )
+    .bind(session)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// A new qualification.

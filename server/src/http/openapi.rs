@@ -23,7 +23,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
         super::reservations::accept, super::reservations::unit_status, super::reservations::join_waitlist, super::reservations::my_waitlist, super::reservations::leave_waitlist,
         super::trainings::list_trainings, super::trainings::create_training, super::trainings::update_training, super::trainings::delete_training,
         super::trainings::list_sessions, super::trainings::create_session, super::trainings::one_session, super::trainings::register, super::trainings::unregister,
-        super::trainings::roster, super::trainings::call_off, super::trainings::attendance, super::trainings::walk_in, super::trainings::qualifications, super::trainings::grant, super::trainings::revoke,
+        super::trainings::roster, super::trainings::call_off, super::trainings::attendance, super::trainings::mark_attendance, super::trainings::walk_in, super::trainings::qualifications, super::trainings::grant, super::trainings::revoke,
         super::handover::scan, super::handover::hand_over, super::handover::take_back, super::handover::history, super::handover::retag, super::handover::qr_image_svg, super::handover::qr_image_png,
         super::kit_admin::api_save, super::kit_admin::api_create,
     ),

@@ -371,6 +371,7 @@ pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
         wasm: String::new(),
         css: String::new(),
         scanner: String::new(),
+        roster: String::new(),
     });
     let app = move || shell(manifest.clone());
     let (routes, _) =

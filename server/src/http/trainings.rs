@@ -6,7 +6,7 @@ use super::extract::{Form, Json, Path, Query};
 use super::lang::ReqLang;
 use crate::db::trainings::QualificationsOf;
 use crate::error::{AppError, Result};
-use crate::service::trainings::{self as service, SessionQuery};
+use crate::service::trainings::{self as service, AttendanceChange, SessionQuery};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -38,7 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/training-sessions/{id}/roster", get(roster))
         .route("/api/v1/training-sessions/{id}/cancel", post(call_off))
         .route("/opleidingen/sessies/{id}/afgelasten", post(form_call_off))
-        .route("/api/v1/training-sessions/{id}/attendance", put(attendance))
+        .route(
+            "/api/v1/training-sessions/{id}/attendance",
+            put(attendance).patch(mark_attendance),
+        )
         .route("/api/v1/training-sessions/{id}/walk-ins", post(walk_in))
         .route("/api/v1/qualifications", get(qualifications).post(grant))
         .route("/api/v1/qualifications/{id}/revoke", post(revoke))
@@ -285,7 +288,36 @@ pub async fn attendance(
             &who.0,
             lang,
             id,
-            &body,
+            AttendanceChange::Exactly(&body.present),
+        )
+        .await?,
+    ))
+}
+
+/// Records ticks as they are made: each mark sets one registration present or absent, the
+/// others stay as they are. Idempotent: the roster page resends marks it has not yet heard
+/// back about (after a lost connection), which changes nothing the second time.
+#[utoipa::path(patch, path = "/api/v1/training-sessions/{id}/attendance", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), request_body = AttendanceMarks, responses(
+    (status = 200, body = Vec<RosterEntry>),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn mark_attendance(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<AttendanceMarks>,
+) -> Result<Json<Vec<RosterEntry>>> {
+    Ok(Json(
+        service::record_attendance(
+            &state.db,
+            state.clock.as_ref(),
+            &state.config.public_url(),
+            &who.0,
+            lang,
+            id,
+            AttendanceChange::Marks(&body.marks),
         )
         .await?,
     ))
@@ -489,7 +521,7 @@ pub async fn form_attendance(
 ) -> Result<Response> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
     // "All present" marks every seated registration, whatever was ticked.
-    let present = if pairs.iter().any(|(k, v)| k == "all" && v == "1") {
+    let present: Vec<i64> = if pairs.iter().any(|(k, v)| k == "all" && v == "1") {
         match service::roster(&state.db, &who.0, id).await {
             Ok((_, roster)) => roster
                 .into_iter()
@@ -512,7 +544,7 @@ pub async fn form_attendance(
         &who.0,
         lang,
         id,
-        &AttendanceBody { present },
+        AttendanceChange::Exactly(&present),
     )
     .await
     .map(|_| ());

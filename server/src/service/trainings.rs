@@ -804,6 +804,28 @@ async fn apply_attendance(
     Ok(())
 }
 
+/// What a trainer sends about attendance.
+#[derive(Debug, Clone, Copy)]
+pub enum AttendanceChange<'a> {
+    /// The whole list: exactly these registrations are present (the page's form).
+    Exactly(&'a [i64]),
+    /// Ticks as they are made; registrations not named stay as they are.
+    Marks(&'a [AttendanceMark]),
+}
+
+impl AttendanceChange<'_> {
+    fn present(&self, registration: i64, was: bool) -> bool {
+        match self {
+            Self::Exactly(present) => present.contains(&registration),
+            Self::Marks(marks) => marks
+                .iter()
+                .rev()
+                .find(|m| m.registration == registration)
+                .map_or(was, |m| m.present),
+        }
+    }
+}
+
 /// Records attendance as the trainer ticked it (from the session's start on).
 pub async fn record_attendance(
     db: &Db,
@@ -812,7 +834,7 @@ pub async fn record_attendance(
     actor: &Actor,
     lang: Lang,
     id: i64,
-    body: &AttendanceBody,
+    change: AttendanceChange<'_>,
 ) -> Result<Vec<RosterEntry>> {
     let by = actor.user.ok_or(AppError::Unauthorized)?;
     let now_instant = clock.now();
@@ -826,7 +848,21 @@ pub async fn record_attendance(
     }
     rules::may_record_attendance(s.starts_at, s.view.cancelled, now_instant)
         .map_err(|r| texts(r.texts(lang)))?;
-    let (added, removed) = store::set_attendance(&mut tx, id, &body.present, &now).await?;
+    if let AttendanceChange::Marks(marks) = change {
+        let seated = store::seated_registrations(&mut tx, id).await?;
+        if let Some(i) = marks.iter().position(|m| !seated.contains(&m.registration)) {
+            return Err(AppError::Validation(vec![FieldError::new(
+                format!("marks[{i}].registration"),
+                if lang == Lang::Nl {
+                    "Deze persoon heeft geen plaats in deze sessie."
+                } else {
+                    "This person has no seat in this session."
+                },
+            )]));
+        }
+    }
+    let (added, removed) =
+        store::set_attendance(&mut tx, id, |r, was| change.present(r, was), &now).await?;
     apply_attendance(&mut tx, clock, public_url, &s, by, &added, &removed).await?;
     tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(db.roster(id).await?)
