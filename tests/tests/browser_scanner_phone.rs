@@ -175,14 +175,22 @@ async fn desk_staff_hand_two_units_over_by_camera_on_a_phone_and_take_one_back_s
     .await;
     let (decoder, camera_ms, first_ms) = timing(&b).await;
     println!("scanner at {PHONE} px: decoder {decoder}, start → picture {camera_ms} ms, start → first code {first_ms} ms");
-    // The wasm decoder's cost per frame when nothing is in view (every pass runs).
+    // The wasm decoder's cost when nothing is in view: every pass at once, and per live
+    // frame (the plain pass and one other), the slowest of six frames.
     let empty_frame_ms = b
         .js("const g = new Uint8Array(1280 * 720);\
              for (let i = 0; i < g.length; i++) g[i] = 90 + ((i * 7919) % 61);\
-             const t = performance.now(); window.leenpuntDecodeQr(g, 1280, 720);\
-             return performance.now() - t")
+             let t = performance.now(); window.leenpuntDecodeQrAll(g, 1280, 720);\
+             const all = performance.now() - t; let frame = 0;\
+             for (let turn = 0; turn < 6; turn++) {\
+               t = performance.now(); window.leenpuntDecodeQr(g, 1280, 720, turn);\
+               frame = Math.max(frame, performance.now() - t); }\
+             return [Math.round(all), Math.round(frame)]")
         .await;
-    println!("wasm decoder, 1280 × 720 frame without a code: {empty_frame_ms} ms");
+    println!(
+        "wasm decoder, 1280 × 720 frame without a code: all passes {} ms, slowest live frame {} ms",
+        empty_frame_ms[0], empty_frame_ms[1]
+    );
     let latest = b.wait_for(".scan-latest.ok").await.text().await.unwrap();
     assert!(latest.contains("BB-K-0"), "{latest}");
     in_view(&b, ".scan-latest").await;

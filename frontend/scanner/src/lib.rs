@@ -17,6 +17,35 @@ pub fn decode_qr(grey: &[u8], width: u32, height: u32) -> Vec<String> {
     decode(grey, width as usize, height as usize)
 }
 
+/// The same for a live camera, spread over frames: each frame gets the plain pass and one of
+/// the others, in turn (`turn` counts the frames), so a frame costs two rqrr runs instead of
+/// up to seven; a label held still meets every pass within six frames.
+#[wasm_bindgen]
+pub fn decode_qr_turn(grey: &[u8], width: u32, height: u32, turn: u32) -> Vec<String> {
+    decode_turn(grey, width as usize, height as usize, turn as usize)
+}
+
+/// [`decode_qr_turn`] for native callers and tests.
+pub fn decode_turn(grey: &[u8], width: usize, height: usize, turn: usize) -> Vec<String> {
+    let Some(frame) = frame(grey, width, height) else {
+        return Vec::new();
+    };
+    let other = PASSES[1 + turn % (PASSES.len() - 1)];
+    [Pass::AsIs, other]
+        .iter()
+        .map(|&pass| decode_pass(&frame, pass))
+        .find(|found| !found.is_empty())
+        .unwrap_or_default()
+}
+
+fn frame(grey: &[u8], width: usize, height: usize) -> Option<Grey> {
+    (width > 0 && height > 0 && grey.len() >= width * height).then(|| Grey {
+        pixels: grey[..width * height].to_vec(),
+        width,
+        height,
+    })
+}
+
 /// A greyscale image, one byte per pixel, row by row.
 #[derive(Debug, Clone)]
 pub struct Grey {
@@ -56,13 +85,8 @@ const DOUBLE_UP_TO: usize = 800;
 
 /// The same as [`decode_qr`], for native callers and tests.
 pub fn decode(grey: &[u8], width: usize, height: usize) -> Vec<String> {
-    if width == 0 || height == 0 || grey.len() < width * height {
+    let Some(frame) = frame(grey, width, height) else {
         return Vec::new();
-    }
-    let frame = Grey {
-        pixels: grey[..width * height].to_vec(),
-        width,
-        height,
     };
     PASSES
         .iter()
@@ -222,6 +246,7 @@ mod tests {
         assert!(decode(&[], 0, 0).is_empty());
         assert!(decode(&[255; 10], 10, 10).is_empty());
         assert!(decode(&[255; 100], 10, 10).is_empty());
+        assert!(decode_turn(&[255; 10], 10, 10, 3).is_empty());
     }
 
     #[test]

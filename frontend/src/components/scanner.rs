@@ -182,7 +182,7 @@ mod camera {
     enum Decoder {
         /// The browser's `BarcodeDetector` (reads the video element itself).
         Native(JsValue),
-        /// Our wasm module's `decode_qr(grey, width, height)`.
+        /// Our wasm module's `decode_qr_turn(grey, width, height, turn)`.
         Wasm(js_sys::Function),
     }
 
@@ -290,22 +290,25 @@ mod camera {
         Some((grey, w, h))
     }
 
-    /// Decodes the QR codes in the current frame with the wasm decoder.
+    /// Decodes the QR codes in the current frame with the wasm decoder (`turn`: the frame's
+    /// number, which picks the extra pass it gets).
     fn decode_frame(
         video: &web_sys::HtmlVideoElement,
         canvas: &web_sys::HtmlCanvasElement,
         decode: &js_sys::Function,
+        turn: u32,
     ) -> Vec<String> {
         let Some((grey, w, h)) = grey_frame(video, canvas) else {
             return Vec::new();
         };
+        let args = js_sys::Array::of4(
+            &js_sys::Uint8Array::from(grey.as_slice()),
+            &JsValue::from(w),
+            &JsValue::from(h),
+            &JsValue::from(turn),
+        );
         decode
-            .call3(
-                &JsValue::NULL,
-                &js_sys::Uint8Array::from(grey.as_slice()),
-                &JsValue::from(w),
-                &JsValue::from(h),
-            )
+            .apply(&JsValue::NULL, &args)
             .ok()
             .map(|v| {
                 js_sys::Array::from(&v)
@@ -507,7 +510,9 @@ mod camera {
         };
         timing.update(|t| t.decoder = Some(decoder.name()));
         let mut last: Option<(String, f64)> = None;
+        let mut turn = 0u32;
         while running.get_untracked() {
+            turn = turn.wrapping_add(1);
             let found = match &decoder {
                 Decoder::Native(detector) => match detect(detector, &video).await {
                     Some(found) => found,
@@ -522,7 +527,7 @@ mod camera {
                     }
                     None => Vec::new(),
                 },
-                Decoder::Wasm(decode) => decode_frame(&video, &canvas, decode),
+                Decoder::Wasm(decode) => decode_frame(&video, &canvas, decode, turn),
             };
             for content in found {
                 if timing.with_untracked(|t| t.first_decode_ms.is_none()) {
