@@ -387,7 +387,7 @@ texts! {
     BackInService => "Terug in dienst", "Back in service";
     OpenTickets => "Open onderhoudstickets", "Open maintenance tickets";
     ScannerTitle => "Scannen met de camera", "Scan with the camera";
-    ScannerIntro => "Houd de labels een voor een voor de camera. Elk gescand exemplaar verschijnt in de lijst: groen is gelukt, rood niet (met de reden). Een hoge toon betekent gelukt, een lage niet.", "Hold the labels in front of the camera one by one. Each scanned unit appears in the list: green worked, red did not (with the reason). A high tone means done, a low one refused.";
+    ScannerIntro => "Houd de labels een voor een voor de camera. De laatste scan staat groot boven het beeld: groen is gelukt, rood niet (met de reden); eronder de lijst van alle scans. Een hoge toon betekent gelukt, een lage niet.", "Hold the labels in front of the camera one by one. The latest scan shows in large type above the picture: green worked, red did not (with the reason); below it the list of every scan. A high tone means done, a low one refused.";
     StartCamera => "Camera starten", "Start camera";
     StopCamera => "Stoppen", "Stop";
     NoCamera => "De camera kon niet starten. Geef Leenpunt toegang tot de camera, of typ de code.", "The camera could not start. Allow Leenpunt to use the camera, or type the code.";

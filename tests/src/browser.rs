@@ -49,6 +49,11 @@ impl Browser {
         Self::launch(&[], Some(width)).await
     }
 
+    /// A phone with extra command-line switches (e.g. a fake camera).
+    pub async fn start_phone_with(width: u32, extra_args: &[String]) -> Browser {
+        Self::launch(extra_args, Some(width)).await
+    }
+
     async fn launch(extra_args: &[String], phone_width: Option<u32>) -> Browser {
         let turn = TURN.clone().lock_owned().await;
         let port = free_port();

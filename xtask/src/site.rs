@@ -91,7 +91,8 @@ pub fn build(root: &Path) -> Result<PathBuf> {
 }
 
 /// Builds the camera scanner's QR decoder (its own wasm module, loaded by the scanner page
-/// when the camera starts) and a boot module that puts `decode_qr` on `window`. Returns the
+/// when the camera starts) and a boot module that puts `decode_qr_turn` (frame by frame)
+/// and `decode_qr` (every pass at once) on `window`. Returns the
 /// boot module's file name and the (js, wasm) file names.
 fn scanner(root: &Path, pkg: &Path) -> Result<(String, (String, String))> {
     step("build the scanner's QR decoder (wasm)");
@@ -127,9 +128,10 @@ fn scanner(root: &Path, pkg: &Path) -> Result<(String, (String, String))> {
     )?;
     let wasm = place(pkg, "scanner_bg", "wasm", &std::fs::read(&wasm_path)?)?;
     let boot = format!(
-        "import init, {{ decode_qr }} from '/pkg/{js}';\n\
+        "import init, {{ decode_qr, decode_qr_turn }} from '/pkg/{js}';\n\
          await init({{ module_or_path: '/pkg/{wasm}' }});\n\
-         window.leenpuntDecodeQr = decode_qr;\n"
+         window.leenpuntDecodeQrAll = decode_qr;\n\
+         window.leenpuntDecodeQr = decode_qr_turn;\n"
     );
     let boot = place(pkg, "scanner-boot", "js", boot.as_bytes())?;
     Ok((boot, (js, wasm)))

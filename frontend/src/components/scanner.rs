@@ -1,8 +1,12 @@
-//! The in-app scanner: reads QR labels from the device camera and decodes them in wasm
-//! (rqrr, in its own small module `leenpunt-scanner` that is loaded when the camera
-//! starts, so no page pays for it up front), in batch mode: it keeps scanning, lists each unit with a green or red line, and
-//! beeps (high: done, low: refused) and vibrates where the device can. With a
-//! reservation it hands each scanned unit over; without one it looks each unit up.
+//! The in-app scanner: reads QR labels from the device camera in batch mode: it keeps
+//! scanning, shows the latest outcome in large type above the picture (a green or red
+//! flash) with every scan listed below, and beeps (high: done, low: refused) and vibrates
+//! where the device can. With a reservation it hands each scanned unit over; without one
+//! it looks each unit up. Decoding uses the browser's `BarcodeDetector` where it reads QR
+//! codes (Chrome on Android, Safari on macOS); elsewhere it loads our own decoder
+//! (`leenpunt-scanner`, a separate wasm fetched when the camera starts, so no page pays
+//! for it up front) and feeds it frames at the camera's resolution (at most 1280 px).
+//! See `docs/scanner.md`.
 
 use crate::i18n::{use_lang, T};
 use leptos::prelude::*;
@@ -35,6 +39,9 @@ pub fn Scanner(
     let lines = RwSignal::new(Vec::<ScanLine>::new());
     let running = RwSignal::new(false);
     let camera_error = RwSignal::new(None::<String>);
+    // What decodes (`barcode-detector` or `wasm`) and the milliseconds from the start
+    // button to the camera's picture and to the first code read: for tests and figures.
+    let timing = RwSignal::new(Timing::default());
     let video = NodeRef::<leptos::html::Video>::new();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let start = move |_| {
@@ -57,46 +64,66 @@ pub fn Scanner(
                     decoder: decoder.clone(),
                     lang,
                 },
-                lines,
-                running,
-                camera_error,
+                camera::Signals {
+                    lines,
+                    running,
+                    camera_error,
+                    timing,
+                },
             ));
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (video, canvas, reservation, &decoder);
     };
     let stop = move |_| running.set(false);
+    let line_view = |l: ScanLine| match l.link {
+        Some(href) => view! { <a href=href>{l.text}</a> }.into_any(),
+        None => view! { <span>{l.text}</span> }.into_any(),
+    };
     view! {
-        <section class="scanner" aria-labelledby="scanner-title">
+        <section class="scanner" aria-labelledby="scanner-title"
+            data-decoder=move || timing.get().decoder
+            data-camera-ms=move || timing.get().camera_ms.map(|m| m.to_string())
+            data-first-decode-ms=move || timing.get().first_decode_ms.map(|m| m.to_string())>
             <h2 id="scanner-title">{T::ScannerTitle.get(lang)}</h2>
             <p class="hint">{T::ScannerIntro.get(lang)}</p>
-            <p>
+            <p class="scanner-controls">
                 <button type="button" class="button primary start-camera" on:click=start
                     disabled=move || running.get()>{T::StartCamera.get(lang)}</button>
-                " "
                 <button type="button" class="button secondary stop-camera" on:click=stop
                     disabled=move || !running.get()>{T::StopCamera.get(lang)}</button>
             </p>
-            <p class="error camera-error" role="alert">{move || camera_error.get()}</p>
+            {move || camera_error.get().map(|e| view! { <p class="error camera-error" role="alert">{e}</p> })}
+            // Pinned above the picture; rebuilt for every scan, so the flash plays again.
+            <div class="scan-latest-slot" role="status" aria-live="assertive">
+                {move || lines.with(|l| l.last().cloned()).map(|l| {
+                    let class = if l.ok { "scan-latest ok" } else { "scan-latest refused" };
+                    view! { <p class=class data-count=lines.with(Vec::len)>{line_view(l)}</p> }
+                })}
+            </div>
             <video node_ref=video class="scanner-video" playsinline=true muted=true autoplay=true></video>
             <canvas node_ref=canvas class="scanner-canvas" hidden=true></canvas>
-            <ol class="scan-lines" aria-live="polite">
-                {move || lines.get().into_iter().rev().map(|l| view! {
-                    <li class=if l.ok { "scan-line ok" } else { "scan-line refused" }>
-                        {match l.link {
-                            Some(href) => view! { <a href=href>{l.text}</a> }.into_any(),
-                            None => view! { <span>{l.text}</span> }.into_any(),
-                        }}
-                    </li>
+            <ol class="scan-lines">
+                {move || lines.get().into_iter().rev().map(|l| {
+                    let class = if l.ok { "scan-line ok" } else { "scan-line refused" };
+                    view! { <li class=class>{line_view(l)}</li> }
                 }).collect_view()}
             </ol>
         </section>
     }
 }
 
+/// How the scanner is doing, as data attributes of the scanner.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timing {
+    pub decoder: Option<&'static str>,
+    pub camera_ms: Option<u32>,
+    pub first_decode_ms: Option<u32>,
+}
+
 #[cfg(feature = "hydrate")]
 mod camera {
-    use super::{code_from_qr, ScanLine};
+    use super::{code_from_qr, ScanLine, Timing};
     use crate::i18n::T;
     use leenpunt_shared::Lang;
     use leptos::prelude::*;
@@ -105,8 +132,11 @@ mod camera {
 
     /// The same code is not handled twice within this many milliseconds.
     const REPEAT_MS: f64 = 3000.0;
-    /// Frames are scaled down to at most this width before decoding.
-    const MAX_WIDTH: u32 = 640;
+    /// Frames are decoded at the camera's resolution, scaled down only beyond this (long
+    /// side): more pixels would cost time per frame and read no more labels.
+    const MAX_SIDE: u32 = 1280;
+    /// Pause between two decodes.
+    const PAUSE_MS: i32 = 120;
 
     async fn sleep(ms: i32) {
         let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -117,19 +147,27 @@ mod camera {
         let _ = JsFuture::from(promise).await;
     }
 
+    fn set(target: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
+        js_sys::Reflect::set(target, &key.into(), value).map(|_| ())
+    }
+
     async fn open_camera(
         video: &web_sys::HtmlVideoElement,
     ) -> Result<web_sys::MediaStream, JsValue> {
         let window = web_sys::window().ok_or(JsValue::NULL)?;
         let devices = window.navigator().media_devices()?;
         let constraints = web_sys::MediaStreamConstraints::new();
-        // The back camera on phones; any camera elsewhere.
+        // The back camera on phones, any camera elsewhere; HD where it has it (a label
+        // need not be held as close as at 640 px).
         let video_constraints = js_sys::Object::new();
-        js_sys::Reflect::set(
-            &video_constraints,
-            &"facingMode".into(),
-            &"environment".into(),
-        )?;
+        set(&video_constraints, "facingMode", &"environment".into())?;
+        let ideal = |v: u32| {
+            let o = js_sys::Object::new();
+            let _ = set(&o, "ideal", &v.into());
+            o
+        };
+        set(&video_constraints, "width", &ideal(1280))?;
+        set(&video_constraints, "height", &ideal(720))?;
         constraints.set_video(&video_constraints);
         let stream: web_sys::MediaStream =
             JsFuture::from(devices.get_user_media_with_constraints(&constraints)?)
@@ -140,58 +178,137 @@ mod camera {
         Ok(stream)
     }
 
-    /// Decodes the QR codes in the current frame.
-    fn decode_frame(
+    /// What reads the codes in a frame.
+    enum Decoder {
+        /// The browser's `BarcodeDetector` (reads the video element itself).
+        Native(JsValue),
+        /// Our wasm module's `decode_qr_turn(grey, width, height, turn)`.
+        Wasm(js_sys::Function),
+    }
+
+    impl Decoder {
+        fn name(&self) -> &'static str {
+            match self {
+                Decoder::Native(_) => "barcode-detector",
+                Decoder::Wasm(_) => "wasm",
+            }
+        }
+    }
+
+    /// A `BarcodeDetector` for QR codes, when the browser has one that reads them
+    /// (desktop Chromium on Linux has the class but no formats).
+    async fn barcode_detector() -> Option<JsValue> {
+        let window = web_sys::window()?;
+        let class: js_sys::Function = js_sys::Reflect::get(&window, &"BarcodeDetector".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let supported: js_sys::Function =
+            js_sys::Reflect::get(&class, &"getSupportedFormats".into())
+                .ok()?
+                .dyn_into()
+                .ok()?;
+        let formats = supported
+            .call0(&class)
+            .ok()?
+            .dyn_into::<js_sys::Promise>()
+            .ok()?;
+        let formats = js_sys::Array::from(&JsFuture::from(formats).await.ok()?);
+        if !formats.includes(&"qr_code".into(), 0) {
+            return None;
+        }
+        let options = js_sys::Object::new();
+        set(&options, "formats", &js_sys::Array::of1(&"qr_code".into())).ok()?;
+        js_sys::Reflect::construct(&class, &js_sys::Array::of1(&options)).ok()
+    }
+
+    /// The texts of the QR codes `BarcodeDetector` sees in the video (`None`: it failed).
+    async fn detect(detector: &JsValue, video: &web_sys::HtmlVideoElement) -> Option<Vec<String>> {
+        let detect: js_sys::Function = js_sys::Reflect::get(detector, &"detect".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let found = detect
+            .call1(detector, video)
+            .ok()?
+            .dyn_into::<js_sys::Promise>()
+            .ok()?;
+        let found = JsFuture::from(found).await.ok()?;
+        Some(
+            js_sys::Array::from(&found)
+                .iter()
+                .filter_map(|b| js_sys::Reflect::get(&b, &"rawValue".into()).ok())
+                .filter_map(|v| v.as_string())
+                .collect(),
+        )
+    }
+
+    /// The current frame in grey, at most `MAX_SIDE` on its long side.
+    fn grey_frame(
         video: &web_sys::HtmlVideoElement,
         canvas: &web_sys::HtmlCanvasElement,
-        decode: &js_sys::Function,
-    ) -> Vec<String> {
+    ) -> Option<(Vec<u8>, u32, u32)> {
         let (vw, vh) = (video.video_width(), video.video_height());
         if vw == 0 || vh == 0 {
-            return Vec::new();
+            return None;
         }
-        let scale = (f64::from(MAX_WIDTH) / f64::from(vw)).min(1.0);
+        let scale = (f64::from(MAX_SIDE) / f64::from(vw.max(vh))).min(1.0);
         let (w, h) = (
             (f64::from(vw) * scale) as u32,
             (f64::from(vh) * scale) as u32,
         );
-        canvas.set_width(w);
-        canvas.set_height(h);
-        let Ok(Some(ctx)) = canvas.get_context("2d") else {
-            return Vec::new();
-        };
-        let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else {
-            return Vec::new();
-        };
-        if ctx
-            .draw_image_with_html_video_element_and_dw_and_dh(
-                video,
-                0.0,
-                0.0,
-                f64::from(w),
-                f64::from(h),
-            )
-            .is_err()
-        {
-            return Vec::new();
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
+            canvas.set_height(h);
         }
-        let Ok(data) = ctx.get_image_data(0.0, 0.0, f64::from(w), f64::from(h)) else {
-            return Vec::new();
-        };
-        let rgba = data.data();
-        let grey: Vec<u8> = rgba
+        // Read back every frame: tell the browser, so it keeps the canvas in memory.
+        let options = js_sys::Object::new();
+        let _ = set(&options, "willReadFrequently", &true.into());
+        let ctx: web_sys::CanvasRenderingContext2d = canvas
+            .get_context_with_context_options("2d", &options)
+            .ok()??
+            .dyn_into()
+            .ok()?;
+        ctx.draw_image_with_html_video_element_and_dw_and_dh(
+            video,
+            0.0,
+            0.0,
+            f64::from(w),
+            f64::from(h),
+        )
+        .ok()?;
+        let rgba = ctx
+            .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+            .ok()?
+            .data();
+        let grey = rgba
             .chunks_exact(4)
             .map(|p| {
                 ((u32::from(p[0]) * 77 + u32::from(p[1]) * 150 + u32::from(p[2]) * 29) >> 8) as u8
             })
             .collect();
-        let found = decode.call3(
-            &JsValue::NULL,
+        Some((grey, w, h))
+    }
+
+    /// Decodes the QR codes in the current frame with the wasm decoder (`turn`: the frame's
+    /// number, which picks the extra pass it gets).
+    fn decode_frame(
+        video: &web_sys::HtmlVideoElement,
+        canvas: &web_sys::HtmlCanvasElement,
+        decode: &js_sys::Function,
+        turn: u32,
+    ) -> Vec<String> {
+        let Some((grey, w, h)) = grey_frame(video, canvas) else {
+            return Vec::new();
+        };
+        let args = js_sys::Array::of4(
             &js_sys::Uint8Array::from(grey.as_slice()),
             &JsValue::from(w),
             &JsValue::from(h),
+            &JsValue::from(turn),
         );
-        found
+        decode
+            .apply(&JsValue::NULL, &args)
             .ok()
             .map(|v| {
                 js_sys::Array::from(&v)
@@ -204,27 +321,37 @@ mod camera {
 
     const DECODER: &str = "leenpuntDecodeQr";
 
-    /// Loads the decoder module (once per page) and returns its `decode_qr`.
-    async fn decoder(boot: &str) -> Option<js_sys::Function> {
-        let window = web_sys::window()?;
-        let get = |w: &web_sys::Window| {
-            js_sys::Reflect::get(w, &DECODER.into())
-                .ok()
-                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        };
-        if let Some(f) = get(&window) {
-            return Some(f);
+    /// Starts loading the decoder module (once per page).
+    fn load_wasm(boot: &str) -> Option<()> {
+        let document = web_sys::window()?.document()?;
+        if document
+            .query_selector("script[data-decoder]")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return Some(());
         }
-        let document = window.document()?;
         let script = document.create_element("script").ok()?;
         script.set_attribute("type", "module").ok()?;
+        script.set_attribute("data-decoder", "").ok()?;
         script.set_attribute("src", boot).ok()?;
         document.head()?.append_child(&script).ok()?;
-        for _ in 0..100 {
-            sleep(100).await;
-            if let Some(f) = get(&window) {
+        Some(())
+    }
+
+    /// The decoder module's `decode_qr`, once it has loaded (10 s at most).
+    async fn wasm_decoder(boot: &str) -> Option<js_sys::Function> {
+        let window = web_sys::window()?;
+        load_wasm(boot)?;
+        for _ in 0..200 {
+            if let Some(f) = js_sys::Reflect::get(&window, &DECODER.into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            {
                 return Some(f);
             }
+            sleep(50).await;
         }
         None
     }
@@ -324,12 +451,24 @@ mod camera {
         pub lang: Lang,
     }
 
-    pub async fn run(
-        scan: Scan,
-        lines: RwSignal<Vec<ScanLine>>,
-        running: RwSignal<bool>,
-        camera_error: RwSignal<Option<String>>,
-    ) {
+    /// What a scanning run shows.
+    pub struct Signals {
+        pub lines: RwSignal<Vec<ScanLine>>,
+        pub running: RwSignal<bool>,
+        pub camera_error: RwSignal<Option<String>>,
+        pub timing: RwSignal<Timing>,
+    }
+
+    fn stop_camera(stream: &web_sys::MediaStream, video: &web_sys::HtmlVideoElement) {
+        for track in stream.get_tracks().iter() {
+            if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+                track.stop();
+            }
+        }
+        video.set_src_object(None);
+    }
+
+    pub async fn run(scan: Scan, signals: Signals) {
         let Scan {
             video,
             canvas,
@@ -337,11 +476,19 @@ mod camera {
             decoder: boot,
             lang,
         } = scan;
-        let Some(decode) = decoder(&boot).await else {
-            camera_error.set(Some(T::NoDecoder.get(lang).to_owned()));
-            running.set(false);
-            return;
-        };
+        let Signals {
+            lines,
+            running,
+            camera_error,
+            timing,
+        } = signals;
+        let started = js_sys::Date::now();
+        let since = move || (js_sys::Date::now() - started) as u32;
+        // The decoder module loads while the camera starts.
+        let native = barcode_detector().await;
+        if native.is_none() {
+            load_wasm(&boot);
+        }
         let stream = match open_camera(&video).await {
             Ok(s) => s,
             Err(_) => {
@@ -350,9 +497,42 @@ mod camera {
                 return;
             }
         };
+        timing.update(|t| t.camera_ms = Some(since()));
+        let decoder = match native {
+            Some(detector) => Some(Decoder::Native(detector)),
+            None => wasm_decoder(&boot).await.map(Decoder::Wasm),
+        };
+        let Some(mut decoder) = decoder else {
+            camera_error.set(Some(T::NoDecoder.get(lang).to_owned()));
+            running.set(false);
+            stop_camera(&stream, &video);
+            return;
+        };
+        timing.update(|t| t.decoder = Some(decoder.name()));
         let mut last: Option<(String, f64)> = None;
+        let mut turn = 0u32;
         while running.get_untracked() {
-            for content in decode_frame(&video, &canvas, &decode) {
+            turn = turn.wrapping_add(1);
+            let found = match &decoder {
+                Decoder::Native(detector) => match detect(detector, &video).await {
+                    Some(found) => found,
+                    // A detector that fails (no frame yet is not a failure) hands over to ours.
+                    None if video.video_width() > 0 => {
+                        match wasm_decoder(&boot).await {
+                            Some(f) => decoder = Decoder::Wasm(f),
+                            None => running.set(false),
+                        }
+                        timing.update(|t| t.decoder = Some(decoder.name()));
+                        Vec::new()
+                    }
+                    None => Vec::new(),
+                },
+                Decoder::Wasm(decode) => decode_frame(&video, &canvas, decode, turn),
+            };
+            for content in found {
+                if timing.with_untracked(|t| t.first_decode_ms.is_none()) {
+                    timing.update(|t| t.first_decode_ms = Some(since()));
+                }
                 let code = code_from_qr(&content);
                 let now = js_sys::Date::now();
                 if last
@@ -366,13 +546,8 @@ mod camera {
                 feedback(line.ok);
                 lines.update(|l| l.push(line));
             }
-            sleep(200).await;
+            sleep(PAUSE_MS).await;
         }
-        for track in stream.get_tracks().iter() {
-            if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
-                track.stop();
-            }
-        }
-        video.set_src_object(None);
+        stop_camera(&stream, &video);
     }
 }
