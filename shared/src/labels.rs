@@ -1,6 +1,36 @@
 //! Display names of the shared enums, in every UI language.
 
-use crate::{KitKind, Lang, Level, Theme, UnitStatus};
+use crate::{DayLimit, KitKind, Lang, Level, Theme, UnitStatus};
+
+impl DayLimit {
+    /// What the calendar cell shows instead of the free count.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (DayLimit::Past, Lang::Nl) => "voorbij",
+            (DayLimit::Past, Lang::En) => "past",
+            (DayLimit::TooSoon, Lang::Nl) => "te kort",
+            (DayLimit::TooSoon, Lang::En) => "too soon",
+            (DayLimit::NotYet, Lang::Nl) => "nog niet",
+            (DayLimit::NotYet, Lang::En) => "not yet",
+        }
+    }
+
+    /// Why, in a sentence (the cell's tooltip).
+    pub fn explanation(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (DayLimit::Past, Lang::Nl) => "Deze dag is voorbij.",
+            (DayLimit::Past, Lang::En) => "This day is over.",
+            (DayLimit::TooSoon, Lang::Nl) => {
+                "Te kort dag: de uitleendienst heeft meer dagen nodig om het materiaal klaar te zetten."
+            }
+            (DayLimit::TooSoon, Lang::En) => {
+                "Too soon: the lending service needs more days to get the material ready."
+            }
+            (DayLimit::NotYet, Lang::Nl) => "Zo ver vooruit kan je nog niet reserveren.",
+            (DayLimit::NotYet, Lang::En) => "You cannot book this far ahead yet.",
+        }
+    }
+}
 
 impl Theme {
     pub fn label(self, lang: Lang) -> &'static str {

@@ -26,7 +26,7 @@ pub use lang::Lang;
 pub use problem::{FieldError, Problem};
 pub use query::{CatalogueQuery, Sort, PAGE_SIZE};
 pub use reservations::{
-    DateRange, DayAvailability, MonthAvailability, NewReservation, Reservation,
+    DateRange, DayAvailability, DayLimit, MonthAvailability, NewReservation, Reservation,
     ReservationCondition, ReservationId, ReservationStatus, WaitlistEntry,
 };
 pub use trainings::{

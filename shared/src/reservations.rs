@@ -47,6 +47,18 @@ impl ReservationStatus {
     }
 }
 
+crate::coded_enum!(
+    /// Why an open day cannot be a pickup day.
+    DayLimit {
+        /// The day is over.
+        Past = "voorbij",
+        /// Too close: the partner service needs more days to prepare.
+        TooSoon = "te-kort",
+        /// Too far ahead: bookings for it open later.
+        NotYet = "nog-niet",
+    }
+);
+
 /// One day of a kit type's availability calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -63,6 +75,9 @@ pub struct DayAvailability {
     pub closed_reason: Option<String>,
     /// Whether a pickup on this day is allowed by the lead time and booking horizon.
     pub bookable: bool,
+    /// Why the day cannot be a pickup day (when it is open but not bookable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<DayLimit>,
 }
 
 /// A month of availability for one kit type at one pickup point.

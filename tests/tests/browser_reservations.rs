@@ -33,11 +33,17 @@ async fn open_december(b: &Browser, app: &TestApp, kit: &str) {
         .unwrap();
     b.wait_until("document.body.dataset.hydrated === 'true'")
         .await;
-    b.wait_for(".reserve .month-next")
-        .await
-        .click()
-        .await
-        .unwrap();
+    // It opens on the first month with a day that can be booked.
+    let in_december = b
+        .js("return !!document.querySelector(\"button.day[data-date='2026-12-07']\")")
+        .await;
+    if in_december != true {
+        b.wait_for(".reserve .month-next")
+            .await
+            .click()
+            .await
+            .unwrap();
+    }
     b.wait_for("button.day[data-date='2026-12-07']").await;
 }
 
@@ -400,6 +406,84 @@ async fn an_admin_closes_a_day_and_the_calendar_shows_it() {
     assert_eq!(
         ninth.attr("title").await.unwrap().as_deref(),
         Some("Studiedag")
+    );
+    b.close().await;
+}
+
+/// The calendar opens on the first month with a bookable day, says why the other days
+/// cannot be chosen, and its month arrows are visible and work.
+#[tokio::test]
+async fn the_calendar_opens_on_a_bookable_month_with_visible_arrows() {
+    require_site();
+    let app = TestApp::spawn().await;
+    // Sunday 29 November: with the lead time, the first pickup day is in December.
+    app.set_time("2026-11-29T10:00:00Z");
+    let months: Vec<leenpunt_shared::MonthAvailability> = app
+        .get("/api/v1/catalogue/bee-bot-set-klein/availability")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(months[0].month, "2026-12");
+    let november: Vec<leenpunt_shared::MonthAvailability> = app
+        .get("/api/v1/catalogue/bee-bot-set-klein/availability?month=2026-11")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let day = |d: &str| {
+        november[0]
+            .days
+            .iter()
+            .find(|x| x.date == d)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        day("2026-11-27").limit,
+        Some(leenpunt_shared::DayLimit::Past)
+    );
+    assert_eq!(
+        day("2026-11-30").limit,
+        Some(leenpunt_shared::DayLimit::TooSoon)
+    );
+
+    let b = Browser::start_phone(360).await;
+    sign_in(&b, &app, TEACHER, "/catalogus/bee-bot-set-klein").await;
+    b.client
+        .goto(&app.url("/catalogus/bee-bot-set-klein"))
+        .await
+        .unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    b.wait_for("button.day[data-date='2026-12-07']:not([disabled])")
+        .await;
+    // The panel is on screen without scrolling.
+    assert_eq!(
+        b.js("return document.querySelector('.reserve h2').getBoundingClientRect().top < window.innerHeight")
+            .await,
+        true
+    );
+    // The arrows are not white on white.
+    let colours = b
+        .js("const s = getComputedStyle(document.querySelector('.month-prev')); return s.color + ' on ' + s.backgroundColor")
+        .await;
+    assert_eq!(colours, "rgb(7, 58, 68) on rgb(255, 255, 255)");
+    b.wait_for(".month-prev").await.click().await.unwrap();
+    let past = b
+        .wait_for("button.day[data-date='2026-11-27'] .day-status")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(past, "voorbij");
+    assert_eq!(
+        b.wait_for("button.day[data-date='2026-11-30'] .day-status")
+            .await
+            .text()
+            .await
+            .unwrap(),
+        "te kort"
     );
     b.close().await;
 }

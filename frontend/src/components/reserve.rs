@@ -147,10 +147,24 @@ pub fn ReservePanel(
                             && date >= pickup.get()))
             }
         };
-        let status = if d.open {
-            format!("{} {}", d.free, T::Free.get(lang))
-        } else {
-            T::ClosedDay.get(lang).to_owned()
+        // A day that cannot be a pickup day says why; once a pickup day is chosen, the
+        // days after it show what is free (they may be its return day).
+        let free_text = format!("{} {}", d.free, T::Free.get(lang));
+        let limit_text = d.limit.map(|l| l.label(lang).to_owned());
+        let status = {
+            let date = date.clone();
+            let open = d.open;
+            move || {
+                if !open {
+                    return T::ClosedDay.get(lang).to_owned();
+                }
+                let returning =
+                    !pickup.get().is_empty() && ret.get().is_empty() && date >= pickup.get();
+                match &limit_text {
+                    Some(limit) if !returning => limit.clone(),
+                    _ => free_text.clone(),
+                }
+            }
         };
         // The name is what the button shows, then the whole date (and why a day is
         // closed) for screen readers: a person who says what they see ("27, 3 free")
@@ -159,7 +173,11 @@ pub fn ReservePanel(
             Some(reason) if !d.open => format!(", {}, {reason}", human_date(&d.date, lang)),
             _ => format!(", {}", human_date(&d.date, lang)),
         };
-        let title = d.closed_reason.clone().unwrap_or_default();
+        let title = d
+            .closed_reason
+            .clone()
+            .or_else(|| d.limit.map(|l| l.explanation(lang).to_owned()))
+            .unwrap_or_default();
         let pick_date = date.clone();
         view! {
             <td>
@@ -167,6 +185,8 @@ pub fn ReservePanel(
                     type="button"
                     class="day"
                     class:closed=!d.open
+                    class:past=d.limit == Some(leenpunt_shared::DayLimit::Past)
+                    class:limited=d.limit.is_some()
                     class:none-free=d.open && d.free == 0
                     class:start=is_start.clone()
                     class:end=is_end.clone()

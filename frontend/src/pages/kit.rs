@@ -111,6 +111,8 @@ fn KitView(kit: KitDetail) -> impl IntoView {
             </header>
             <div class="kit-columns">
                 <div class="kit-main">
+                    // The booking panel first: on a phone it is seen without scrolling.
+                    {booking}
                     {photo.filter(|p| safe_url(&p.url).is_some()).map(|p| view! { <img class="kit-photo" src=p.url alt=p.alt width="800" height="600"/> })}
                     <section aria-labelledby="about">
                         <h2 id="about">{t(T::Description)}</h2>
@@ -129,7 +131,6 @@ fn KitView(kit: KitDetail) -> impl IntoView {
                             </table>
                         </section>
                     })}
-                    {booking}
                     {(!kit.required_trainings.is_empty()).then(|| {
                         // A teacher who holds every required training needs no reminder.
                         let required = kit.required_trainings.clone();

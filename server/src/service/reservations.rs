@@ -174,10 +174,52 @@ pub async fn availability(
         })?,
         None => today.with_day(1).unwrap_or(today),
     };
+    let asked = month.is_some_and(|m| !m.is_empty());
+    let (months_out, earliest) = months_from(&mut conn, &kit, point, first, today, months).await?;
+    // Unless a month was asked for, open on the first month with a day that can be
+    // booked (lead times can push it past the end of this month).
+    let first_bookable = earliest.with_day(1).unwrap_or(earliest);
+    if !asked && first_bookable > first && !months_out[0].days.iter().any(|d| d.bookable) {
+        return Ok(
+            months_from(&mut conn, &kit, point, first_bookable, today, months)
+                .await?
+                .0,
+        );
+    }
+    Ok(months_out)
+}
+
+/// Why an open day cannot be a pickup day, if it cannot.
+fn day_limit(
+    d: NaiveDate,
+    today: NaiveDate,
+    earliest: NaiveDate,
+    latest: NaiveDate,
+) -> Option<DayLimit> {
+    if d < today {
+        Some(DayLimit::Past)
+    } else if d < earliest {
+        Some(DayLimit::TooSoon)
+    } else if d > latest {
+        Some(DayLimit::NotYet)
+    } else {
+        None
+    }
+}
+
+/// `months` months of availability from the month starting on `first`.
+async fn months_from(
+    conn: &mut crate::db::Conn,
+    kit: &store::BookableKit,
+    point: &store::BookablePoint,
+    first: NaiveDate,
+    today: NaiveDate,
+    months: u32,
+) -> Result<(Vec<MonthAvailability>, NaiveDate)> {
     let months = months.clamp(1, 12) as i32;
     let last = add_months(first, months) - Duration::days(1);
-    let calendar = calendar(&mut conn, point, first.min(today), last).await?;
-    let holds = store::holds(&mut conn, kit.id, first, last).await?;
+    let calendar = calendar(conn, point, first.min(today), last).await?;
+    let holds = store::holds(conn, kit.id, first, last).await?;
     let situation = KitSituation {
         today,
         rules: kit.rules,
@@ -205,6 +247,8 @@ pub async fn availability(
                     open,
                     closed_reason: calendar.closed_reason(d).map(str::to_owned),
                     bookable: open && d >= earliest && d <= latest && kit.kind.is_reservable(),
+                    limit: day_limit(d, today, earliest, latest)
+                        .filter(|_| open && kit.kind.is_reservable()),
                 }
             })
             .collect();
@@ -218,7 +262,7 @@ pub async fn availability(
             days,
         });
     }
-    Ok(out)
+    Ok((out, earliest))
 }
 
 /// The school a teacher books for: the one named, or their only school.
