@@ -295,9 +295,21 @@ async fn admins_read_the_audit_log_and_the_mailbox() {
         mail.contains("Kies een nieuw wachtwoord") && mail.contains("leerkracht@demo.leenpunt.be"),
         "{mail}"
     );
+    // Its link is a link, and its time is Brussels time in words.
+    assert!(mail.contains("november 2026"), "{mail}");
+    b.wait_for("li.mail summary").await.click().await.unwrap();
+    let href = b
+        .wait_for("li.mail .mail-body a[href*='/wachtwoord/']")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(href.starts_with("http"), "{href}");
     b.nav_link("a.nav-audit").await.click().await.unwrap();
     let log = b.wait_for("table.audit").await.text().await.unwrap();
     assert!(log.contains("password-reset-requested"), "{log}");
+    assert!(log.contains("november 2026"), "{log}");
     // Not for teachers.
     b.wait_for("form.signout button")
         .await

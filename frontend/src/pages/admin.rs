@@ -7,6 +7,53 @@ use crate::pages::not_found::set_status;
 use leptos::either::Either;
 use leptos::prelude::*;
 
+/// A stored UTC instant as the Brussels local date and time people read ("30 november
+/// 2026 10:15"); the raw text when it is not one.
+fn local_time(rfc3339: &str, lang: leenpunt_shared::Lang) -> String {
+    match leenpunt_shared::time::brussels_local(rfc3339) {
+        Some((day, time)) => format!("{} {time}", leenpunt_shared::labels::human_date(&day, lang)),
+        None => rfc3339.to_owned(),
+    }
+}
+
+/// A mail body with its web addresses as links (only http(s) and same-site paths; every
+/// other character stays text).
+fn linked_text(body: &str) -> impl IntoView {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    for (i, line) in body.split('\n').enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        for (j, word) in line.split(' ').enumerate() {
+            if j > 0 {
+                text.push(' ');
+            }
+            let trimmed = word.trim_end_matches(['.', ',', ')', ';']);
+            let is_link =
+                trimmed.starts_with("http") && leenpunt_shared::html::safe_url(trimmed).is_some();
+            if is_link {
+                parts.push(Either::Left(std::mem::take(&mut text)));
+                parts.push(Either::Right(trimmed.to_owned()));
+                text.push_str(&word[trimmed.len()..]);
+            } else {
+                text.push_str(word);
+            }
+        }
+    }
+    parts.push(Either::Left(text));
+    parts
+        .into_iter()
+        .map(|p| match p {
+            Either::Left(t) => Either::Left(t),
+            Either::Right(url) => {
+                let href = url.clone();
+                Either::Right(view! { <a href=href rel="noopener noreferrer">{url}</a> })
+            }
+        })
+        .collect_view()
+}
+
 fn refused(status: u16) -> impl IntoView {
     set_status(status);
     view! { <p class="error" role="alert">{if status == 401 { t(T::SignInFirst) } else { t(T::NotAllowed) }}</p> }
@@ -14,6 +61,7 @@ fn refused(status: u16) -> impl IntoView {
 
 #[component]
 pub fn AuditLog() -> impl IntoView {
+    let lang = crate::i18n::use_lang();
     let entries = Resource::new(|| (), |_| api::audit());
     view! {
         <PageTitle text=t(T::AuditTitle)/>
@@ -33,7 +81,7 @@ pub fn AuditLog() -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|e| view! {
                                         <tr>
-                                            <td>{e.at.get(0..16).unwrap_or_default().replace('T', " ")}</td>
+                                            <td>{local_time(&e.at, lang)}</td>
                                             <td>{e.actor.unwrap_or_else(|| t(T::System).to_owned())}</td>
                                             <td>{format!("{} {} {}", e.action, e.subject, e.detail)}</td>
                                         </tr>
@@ -51,6 +99,7 @@ pub fn AuditLog() -> impl IntoView {
 
 #[component]
 pub fn Mailbox() -> impl IntoView {
+    let lang = crate::i18n::use_lang();
     let mails = Resource::new(|| (), |_| api::mailbox());
     view! {
         <PageTitle text=t(T::MailboxTitle)/>
@@ -68,10 +117,10 @@ pub fn Mailbox() -> impl IntoView {
                                         <details>
                                             <summary>
                                                 <strong>{m.subject.clone()}</strong>
-                                                {format!(" → {} · {}", m.to, m.created_at.get(0..16).unwrap_or_default().replace('T', " "))}
+                                                {format!(" → {} · {}", m.to, local_time(&m.created_at, lang))}
                                                 {m.sent_at.is_none().then(|| format!(" · {}", t(T::NotSent)))}
                                             </summary>
-                                            <pre class="mail-body">{m.body.clone()}</pre>
+                                            <pre class="mail-body">{linked_text(&m.body)}</pre>
                                         </details>
                                     </li>
                                 }).collect_view()}
