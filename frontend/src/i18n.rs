@@ -359,6 +359,9 @@ texts! {
     CancelFreesMany => "exemplaren komen dan vrij voor andere scholen; dat kan je niet ongedaan maken.", "units then become free for other schools; this cannot be undone.";
     CancelConfirm => "Ja, annuleer", "Yes, cancel";
     UpcomingTitle => "Komend", "Upcoming";
+    ReturnedShortTitle => "Bij het terugbrengen ontbrak er iets of was er schade:", "Something was missing or damaged at the return:";
+    Of => "van", "of";
+    DamageShort => "schade", "damage";
     RunningTitle => "Nu bij jou", "With you now";
     PastTitle => "Voorbij", "Past";
     TakeBackButton => "Innemen", "Take back";

@@ -26,8 +26,8 @@ pub use lang::Lang;
 pub use problem::{FieldError, Problem};
 pub use query::{CatalogueQuery, Sort, PAGE_SIZE};
 pub use reservations::{
-    DateRange, DayAvailability, DayLimit, MonthAvailability, NewReservation, Reservation,
-    ReservationCondition, ReservationId, ReservationStatus, WaitlistEntry,
+    DateRange, DayAvailability, DayLimit, MissingPart, MonthAvailability, NewReservation,
+    Reservation, ReservationCondition, ReservationId, ReservationStatus, ReturnNote, WaitlistEntry,
 };
 pub use trainings::{
     AttendanceBody, AttendanceMark, AttendanceMarks, GrantBody, MissingTraining, MyTrainingsScreen,

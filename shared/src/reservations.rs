@@ -152,6 +152,29 @@ pub struct Reservation {
     /// A conditional reservation: the training sessions its borrower must attend first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waiting_for: Vec<ReservationCondition>,
+    /// Units that came back with parts missing or damage noted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub return_notes: Vec<ReturnNote>,
+}
+
+/// A unit that came back short: parts counted missing at the return, or damage noted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnNote {
+    /// The unit's inventory code.
+    pub unit: String,
+    pub missing: Vec<MissingPart>,
+    /// The desk's damage note (may be empty).
+    pub damage: String,
+}
+
+/// A part counted short at a return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MissingPart {
+    pub part: String,
+    pub expected: u32,
+    pub counted: i64,
 }
 
 /// A training session a conditional reservation waits for.

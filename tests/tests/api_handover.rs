@@ -195,6 +195,45 @@ async fn check_out_two_units_and_take_them_back_one_with_a_missing_part() {
         ReservationStatus::PickedUp,
         "the other unit is still out"
     );
+    // The teacher sees what was missing on the reservation, and got a mail saying so.
+    let mine: Vec<Reservation> = app
+        .get_as(&teacher, "/api/v1/reservations?scope=mine")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let notes = &mine.iter().find(|m| m.id.0 == id).unwrap().return_notes;
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].unit, "BB-K-01");
+    assert_eq!(
+        (
+            notes[0].missing[0].part.as_str(),
+            notes[0].missing[0].counted,
+            notes[0].missing[0].expected
+        ),
+        ("Bee-Bot robot", 5, 6)
+    );
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE to_addr = 'juf@school.be' AND subject LIKE 'Bij het terugbrengen ontbrak%'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(body.contains("BB-K-01: Bee-Bot robot 5 van 6"), "{body}");
+    let single: Reservation = app
+        .get_as(&teacher, &format!("/api/v1/reservations/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(&single.return_notes, notes);
+    let page = app
+        .get_as(&teacher, "/mijn-reservaties")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("BB-K-01 — Bee-Bot robot: 5 van 6"), "{page}");
     // A repeat scan changes nothing.
     let o: ReturnOutcome = take_back(&app, &desk, json!({ "code": one }))
         .await

@@ -82,6 +82,20 @@ fn ReservationCard(r: Reservation, desk: bool, back: String) -> impl IntoView {
             </dl>
             {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
             {r.at_risk.then(|| view! { <p class="error at-risk">{t(T::AtRisk)}</p> })}
+            {(!r.return_notes.is_empty()).then(|| view! {
+                <div class="warning return-notes">
+                    <p><strong>{t(T::ReturnedShortTitle)}</strong></p>
+                    <ul>
+                        {r.return_notes.iter().map(|n| {
+                            let mut what: Vec<String> = n.missing.iter().map(|m| format!("{}: {} {} {}", m.part, m.counted, T::Of.get(lang), m.expected)).collect();
+                            if !n.damage.is_empty() {
+                                what.push(format!("{}: {}", T::DamageShort.get(lang), n.damage));
+                            }
+                            view! { <li data-unit=n.unit.clone()>{format!("{} — {}", n.unit, what.join("; "))}</li> }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
             {(!r.waiting_for.is_empty()).then(|| view! {
                 <p class="warning conditional">
                     {format!("{}: {}", T::ConditionalOn.get(lang), r.waiting_for.iter().map(|c| format!("{} ({})", c.training, human_date(&c.day, lang))).collect::<Vec<_>>().join(", "))}

@@ -445,6 +445,46 @@ pub async fn flag_at_risk(
     Ok(newly)
 }
 
+/// Adds what came back short (parts missing, damage noted) to reservations with returned
+/// units.
+async fn fill_return_notes(
+    conn: &mut SqliteConnection,
+    records: &mut [ReservationRecord],
+) -> DbResult<()> {
+    // What came back short, for the reservations that have returned units.
+    let returned: Vec<i64> = records
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.view.status,
+                ReservationStatus::PickedUp | ReservationStatus::Returned
+            )
+        })
+        .map(|r| r.view.id.0)
+        .collect();
+    if !returned.is_empty() {
+        let mut notes = QueryBuilder::<Sqlite>::new(
+            "SELECT l.reservation_id, u.inventory_code, l.parts_counted, l.damage_note \
+         FROM loan_lines l JOIN units u ON u.id = l.unit_id \
+         WHERE l.returned_at IS NOT NULL",
+        );
+        super::push_in(&mut notes, "l.reservation_id", returned);
+        notes.push(" ORDER BY l.id");
+        for row in notes.build().fetch_all(&mut *conn).await? {
+            let id: i64 = row.get(0);
+            let note = crate::domain::handover::return_note(
+                row.get(1),
+                row.get::<Option<&str>, _>(2).unwrap_or("[]"),
+                row.get(3),
+            );
+            if let (Some(note), Some(r)) = (note, records.iter_mut().find(|r| r.view.id.0 == id)) {
+                r.view.return_notes.push(note);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A reservation with the ids the rules and the policy need.
 #[derive(Debug, Clone)]
 pub struct ReservationRecord {
@@ -513,6 +553,7 @@ pub(crate) fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
             created_at: r.get(16),
             offer_expires_at: r.get(26),
             waiting_for: conditions(r.get::<Option<&str>, _>(27)),
+            return_notes: Vec::new(),
         },
         kit: KitTypeId(r.get(17)),
         partner: PartnerId(r.get(18)),
@@ -560,7 +601,11 @@ pub struct ReservationFilter {
 impl Db {
     pub async fn reservation(&self, id: ReservationId) -> DbResult<Option<ReservationRecord>> {
         let mut conn = self.pool().acquire().await?;
-        record_by_id(&mut conn, id).await
+        let mut record = record_by_id(&mut conn, id).await?;
+        if let Some(r) = record.as_mut() {
+            fill_return_notes(&mut conn, std::slice::from_mut(r)).await?;
+        }
+        Ok(record)
     }
 
     /// Reservations by filter, by pickup date then id.
@@ -596,12 +641,16 @@ impl Db {
         }
         q.push(" ORDER BY r.pickup_date, r.id LIMIT ")
             .push_bind(i64::from(f.limit.clamp(1, 1000)));
-        Ok(q.build()
-            .fetch_all(self.pool())
+        let mut conn = self.read().await?;
+        let mut records: Vec<ReservationRecord> = q
+            .build()
+            .fetch_all(&mut *conn)
             .await?
             .iter()
             .map(record)
-            .collect())
+            .collect();
+        fill_return_notes(&mut conn, &mut records).await?;
+        Ok(records)
     }
 
     /// The pickup points of a kit type, by slug of the kit.

@@ -344,5 +344,30 @@ pub fn desk_lists(
     (pickup, due)
 }
 
+/// What a returned loan line tells its borrower: the parts counted short (from the stored
+/// JSON `[[part, expected, counted], …]`) and the damage note; `None` when it came back whole.
+pub fn return_note(
+    unit: String,
+    parts_json: &str,
+    damage: String,
+) -> Option<leenpunt_shared::ReturnNote> {
+    let parts: Vec<(String, u32, i64)> = serde_json::from_str(parts_json).unwrap_or_default();
+    let missing: Vec<leenpunt_shared::MissingPart> = parts
+        .into_iter()
+        .filter(|(_, expected, counted)| *counted < i64::from(*expected))
+        .map(|(part, expected, counted)| leenpunt_shared::MissingPart {
+            part,
+            expected,
+            counted,
+        })
+        .collect();
+    let damage = damage.trim().to_owned();
+    (!missing.is_empty() || !damage.is_empty()).then_some(leenpunt_shared::ReturnNote {
+        unit,
+        missing,
+        damage,
+    })
+}
+
 #[cfg(test)]
 mod tests;

@@ -162,6 +162,8 @@ pub enum ReservationNews {
     PickedUp,
     /// The receipt of a return: every unit is back.
     Returned,
+    /// A unit came back with parts missing or damage noted (`return_notes` says what).
+    ReturnedShort,
     /// Past the return day with units still out.
     Overdue,
     /// Nothing was picked up; the units were released.
@@ -224,6 +226,12 @@ pub fn reservation_news(
         (ReservationNews::PickedUp, false) => "Receipt: you picked up the material",
         (ReservationNews::Returned, true) => "Ontvangstbewijs: het materiaal is terug",
         (ReservationNews::Returned, false) => "Receipt: the material is back",
+        (ReservationNews::ReturnedShort, true) => {
+            "Bij het terugbrengen ontbrak er iets of was er schade"
+        }
+        (ReservationNews::ReturnedShort, false) => {
+            "Something was missing or damaged when the material came back"
+        }
         (ReservationNews::Overdue, true) => {
             "Je ontleende materiaal is te laat: breng het zo snel mogelijk terug"
         }
@@ -247,6 +255,12 @@ pub fn reservation_news(
             }
         })
         .unwrap_or_default();
+    let notes: String = r
+        .return_notes
+        .iter()
+        .map(|n| return_note_line(n, nl) + "\n")
+        .collect();
+    let reason = reason + &notes;
     let body = if nl {
         format!(
             "Dag {},\n\n{headline}.\n\n{} × {}\nAfhalen: {} in {} ({})\nTerugbrengen: {}\n{reason}\nBekijk je reservaties: {link}\n\nLeenpunt\n",
@@ -265,6 +279,26 @@ pub fn reservation_news(
         subject: format!("{headline}: {}", r.kit_title),
         body,
     }
+}
+
+/// One returned unit's shortfall in a sentence: "BB-K-01: Bee-Bot robot 5 van 6; schade: …".
+pub fn return_note_line(n: &leenpunt_shared::ReturnNote, nl: bool) -> String {
+    let mut parts: Vec<String> = n
+        .missing
+        .iter()
+        .map(|m| {
+            let of = if nl { "van" } else { "of" };
+            format!("{} {} {of} {}", m.part, m.counted, m.expected)
+        })
+        .collect();
+    if !n.damage.is_empty() {
+        parts.push(format!(
+            "{}: {}",
+            if nl { "schade" } else { "damage" },
+            n.damage
+        ));
+    }
+    format!("{}: {}", n.unit, parts.join("; "))
 }
 
 /// What happened to someone's place in a training session.

@@ -514,6 +514,24 @@ pub async fn take_back(
         .await?;
         super::reservations::recheck_kit(&mut tx, clock, public_url, &unit.info.kit_slug).await?;
     }
+    // The borrower hears at once what came back short (and sees it on the reservation).
+    let counted_json = serde_json::to_string(&counted).unwrap_or_else(|_| "[]".into());
+    if let Some(note) = crate::domain::handover::return_note(
+        unit.info.inventory_code.clone(),
+        &counted_json,
+        body.damage.clone(),
+    ) {
+        let mut short = record.clone();
+        short.view.return_notes = vec![note];
+        super::reservations::tell(
+            &mut tx,
+            &short,
+            ReservationNews::ReturnedShort,
+            public_url,
+            &now,
+        )
+        .await?;
+    }
     if done.loan_complete {
         reservations_store::set_status(
             &mut tx,

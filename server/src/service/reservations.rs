@@ -457,6 +457,7 @@ pub async fn create(
             created_at: now.clone(),
             offer_expires_at: None,
             waiting_for: conditions.described,
+            return_notes: Vec::new(),
         },
         kit: kit.id,
         partner: kit.partner,

@@ -945,3 +945,21 @@ proptest! {
         prop_assert_eq!(got, Err(CheckOutRefusal::OnAnotherLoan { unit: UnitId(1), reservation: ReservationId(other) }));
     }
 }
+
+#[test]
+fn a_return_note_says_what_came_back_short() {
+    use super::return_note;
+    let parts = r#"[["Bee-Bot robot",6,5],["Mat",1,1]]"#;
+    let note = return_note("BB-K-01".into(), parts, "  ".into()).expect("a part is missing");
+    assert_eq!(note.missing.len(), 1);
+    assert_eq!((note.missing[0].expected, note.missing[0].counted), (6, 5));
+    assert_eq!(note.damage, "");
+    assert_eq!(
+        return_note("BB-K-01".into(), r#"[["Mat",1,1]]"#, String::new()),
+        None,
+        "whole and undamaged: nothing to say"
+    );
+    let damaged = return_note("BB-K-01".into(), "not json", "wiel los".into()).unwrap();
+    assert!(damaged.missing.is_empty());
+    assert_eq!(damaged.damage, "wiel los");
+}
