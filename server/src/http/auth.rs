@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me/lang", put(set_lang))
         .route("/sessie", post(form_login))
         .route("/afmelden", post(form_logout))
+        .route("/mijn-account/taal", post(form_set_lang))
 }
 
 /// The session cookie's value, if any.
@@ -240,6 +241,40 @@ pub fn chosen_lang(headers: &HeaderMap) -> Option<Lang> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == Lang::COOKIE)
         .and_then(|(_, v)| Lang::parse(v))
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    lang: String,
+}
+
+/// The account page's language form: stores the mail language and, like the header's
+/// switch, makes it the page language too.
+async fn form_set_lang(
+    State(state): State<AppState>,
+    who: Who,
+    Form(form): Form<LangForm>,
+) -> Result<Response> {
+    let Some(user) = who.0.user else {
+        return Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/aanmelden?next=/mijn-account")],
+        )
+            .into_response());
+    };
+    let Some(lang) = Lang::parse(&form.lang) else {
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/mijn-account")]).into_response());
+    };
+    state.db.set_lang(user, lang).await?;
+    let cookie = super::lang::choice_cookie(lang);
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, "/mijn-account?ok=taal".to_owned()),
+            (header::SET_COOKIE, cookie),
+        ],
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

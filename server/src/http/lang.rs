@@ -58,6 +58,15 @@ pub fn safe_next(next: Option<String>) -> String {
     .unwrap_or_else(|| "/".into())
 }
 
+/// The cookie that remembers a browser's language choice for a year.
+pub fn choice_cookie(lang: Lang) -> String {
+    format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        Lang::COOKIE,
+        lang.code()
+    )
+}
+
 /// Switches the page language. Signed in, it is also the person's mail language from now
 /// on (a choice made in the header is what people expect everything to follow); a switch
 /// another site makes a browser follow changes only the cookie.
@@ -76,12 +85,7 @@ async fn switch(
                 state.db.set_lang(user, lang).await?;
             }
         }
-        let cookie = format!(
-            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-            Lang::COOKIE,
-            lang.code()
-        );
-        if let Ok(v) = cookie.parse() {
+        if let Ok(v) = choice_cookie(lang).parse() {
             response.headers_mut().insert(header::SET_COOKIE, v);
         }
     }
