@@ -29,11 +29,12 @@ async fn a_teacher_chooses_english_mail_on_the_account_page() {
             Browser::start().await
         };
         let width = if phone { "360 px" } else { "1280 px" };
+        // axe-core loads into every document opened from now on.
+        b.inject_axe().await;
         b.client.goto(&app.url("/aanmelden")).await.unwrap();
         b.sign_in(TEACHER, DEMO_PASSWORD).await;
         b.wait_for(".account-name").await.click().await.unwrap();
         b.wait_until("location.pathname === '/mijn-account'").await;
-        b.inject_axe().await;
         assert_eq!(b.axe_violations().await, Vec::<String>::new(), "{width}");
         assert_eq!(
             b.js("return document.documentElement.scrollWidth <= window.innerWidth")
