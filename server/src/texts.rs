@@ -224,7 +224,8 @@ texts! {
     // --- service/signup.rs ---
     EnterAValidEMailAddress2 => "Vul een geldig e-mailadres in, bv. naam@school.be.", "Enter a valid e-mail address, e.g. name@school.be.";
     EnterYourName => "Vul je naam in.", "Enter your name.";
-    ChooseYourSchoolFromTheList => "Kies je school in de lijst.", "Choose your school from the list.";
+    SchoolNotFound => "We vinden deze school niet. Typ de naam of het instellingsnummer en kies je school in de lijst.", "We cannot find this school. Type its name or number and choose your school from the list.";
+    SchoolAmbiguous { places } => "Meerdere scholen heten zo ({places}). Kies die van jouw gemeente in de lijst.", "Several schools have this name ({places}). Choose the one in your municipality from the list.";
 
     // --- service/users.rs ---
     NotYourOwnAccount => "Niet je eigen account", "Not your own account";

@@ -11,10 +11,11 @@ use crate::domain::auth::{
 };
 use crate::domain::mail::{already_registered, confirm_address};
 use crate::domain::policy::RoleGrant;
+use crate::domain::schools::{find_school, SchoolMatch};
 use crate::texts::Text;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use leenpunt_shared::{Email, FieldError, Lang, Role, SchoolNumber};
+use leenpunt_shared::{Email, FieldError, Lang, Role};
 
 /// What a teacher fills in.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -90,18 +91,30 @@ pub async fn sign_up(
             field(&mut errors, "password", code, problem.message(lang));
         }
     }
-    let school = match SchoolNumber::parse(&form.school) {
-        Ok(n) => db.school_id(&n.to_string()).await?,
-        Err(_) => None,
+    let school = match find_school(&form.school, &db.school_options().await?) {
+        SchoolMatch::Found(number) => db.school_id(&number).await?,
+        SchoolMatch::Unknown => {
+            field(
+                &mut errors,
+                "school",
+                "onbekend",
+                Text::SchoolNotFound.get(lang),
+            );
+            None
+        }
+        SchoolMatch::Ambiguous(places) => {
+            field(
+                &mut errors,
+                "school",
+                "meerdere",
+                Text::SchoolAmbiguous {
+                    places: &places.join(", "),
+                }
+                .get(lang),
+            );
+            None
+        }
     };
-    if school.is_none() {
-        field(
-            &mut errors,
-            "school",
-            "onbekend",
-            Text::ChooseYourSchoolFromTheList.get(lang),
-        );
-    }
     let (Some(email), Some(school), true) = (email, school, errors.is_empty()) else {
         return Err(SignUpError::Invalid(errors));
     };
