@@ -28,16 +28,21 @@ pub fn routes() -> Router<AppState> {
         .route("/mijn-account/taal", post(form_set_lang))
 }
 
-/// The session cookie's value, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The value of a request cookie, if any.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// The session cookie's value, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
 }
 
 /// Whoever is asking: the session's user with their roles, or anonymous.
@@ -227,14 +232,7 @@ pub async fn set_lang(
 /// The language a browser chose explicitly (the switch's cookie), not one guessed from
 /// `Accept-Language`.
 pub fn chosen_lang(headers: &HeaderMap) -> Option<Lang> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == Lang::COOKIE)
-        .and_then(|(_, v)| Lang::parse(v))
+    cookie(headers, Lang::COOKIE).and_then(|v| Lang::parse(&v))
 }
 
 #[derive(Deserialize)]
