@@ -476,6 +476,14 @@ texts! {
     LayoutLarge => "Groot: 2 × 4 per blad, met titel en eigenaar", "Large: 2 × 4 per sheet, with title and owner";
     PrintLabels => "Labelblad openen", "Open label sheet";
     ConditionalOn => "Voorwaardelijk: wacht op je opleiding", "Conditional: waiting for your training";
+    // --- account and mail language ---
+    AccountTitle => "Mijn account", "My account";
+    AccountName => "Naam", "Name";
+    MailLangLegend => "Taal van je mails", "Language of your mails";
+    MailLangHint => "Leenpunt schrijft je mails in deze taal, met data en uren in Belgische tijd. Ook de taalknop bovenaan bewaart je keuze.", "Leenpunt writes your mails in this language, with dates and times in Belgian time. The language button at the top stores your choice too.";
+    LangDutch => "Nederlands", "Nederlands (Dutch)";
+    LangEnglish => "English (Engels)", "English";
+    MailLangSaved => "Bewaard: je mails komen voortaan in deze taal.", "Saved: your mails now come in this language.";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

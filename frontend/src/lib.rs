@@ -46,6 +46,10 @@ pub struct CurrentUser {
     pub admin: bool,
     /// Gives trainings for a partner service.
     pub trainer: bool,
+    /// The signed-in person's e-mail address.
+    pub email: Option<String>,
+    /// The language the signed-in person's mails are written in.
+    pub mail_lang: Option<leenpunt_shared::Lang>,
 }
 
 fn page_user() -> CurrentUser {
@@ -82,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/audit") view=pages::admin::AuditLog ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/mailbox") view=pages::admin::Mailbox ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
+                    <Route path=path!("/mijn-account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/balie") view=pages::reservations::Desk ssr=SsrMode::Async/>
                     <Route path=path!("/agenda") view=pages::agenda::Agenda ssr=SsrMode::Async/>
                     <Route path=path!("/balie/agenda") view=pages::agenda::DeskAgendaPage ssr=SsrMode::Async/>

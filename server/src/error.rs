@@ -1,6 +1,7 @@
 //! The one application error type, answered as RFC 9457 problem+json.
 
 use crate::db::DbError;
+use crate::texts::Text;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use leenpunt_shared::{FieldError, Lang, Problem};
@@ -83,6 +84,21 @@ impl From<DbError> for AppError {
 }
 
 impl AppError {
+    /// The one way to refuse a request that does not fit (409): a problem kind and the
+    /// title and detail, already worded in the reader's language (from `crate::texts`).
+    pub fn refused(
+        kind: &'static str,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> AppError {
+        AppError::Refused {
+            kind,
+            title: title.into(),
+            detail: detail.into(),
+            alternatives: Vec::new(),
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
@@ -133,80 +149,28 @@ impl AppError {
                 ..Problem::default()
             };
         }
-        let (kind, nl, en) = match self {
-            AppError::NotFound => ("not-found", "Niet gevonden", "Not found"),
-            AppError::Unauthorized => ("unauthorized", "Meld je eerst aan", "Please sign in first"),
-            AppError::Forbidden => (
-                "forbidden",
-                "Dit mag je niet doen",
-                "You are not allowed to do this",
-            ),
-            AppError::BadCredentials => (
-                "bad-credentials",
-                "Het e-mailadres of het wachtwoord klopt niet",
-                "The e-mail address or the password is not right",
-            ),
-            AppError::Unconfirmed => (
-                "unconfirmed",
-                "Bevestig eerst je e-mailadres met de link in je mailbox",
-                "First confirm your e-mail address with the link in your mailbox",
-            ),
-            AppError::TooManyRequests => (
-                "too-many-requests",
-                "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.",
-                "Too many failed attempts. Please try again in fifteen minutes.",
-            ),
-            AppError::TooManyMails => (
-                "too-many-mails",
-                "Er werden onlangs al genoeg mails naar dit adres gestuurd. Kijk in je mailbox (ook bij de ongewenste mail) of probeer het over een uur opnieuw.",
-                "Enough mails were sent to this address lately. Check your mailbox (also the spam folder) or try again in an hour.",
-            ),
-            AppError::Validation(_) => (
-                "validation",
-                "Sommige gegevens kloppen niet",
-                "Some input is not valid",
-            ),
-            AppError::BadRequest(_) => (
-                "bad-request",
-                "Deze aanvraag kan niet gelezen worden",
-                "This request could not be read",
-            ),
-            AppError::PayloadTooLarge => (
-                "payload-too-large",
-                "Deze aanvraag is te groot",
-                "This request is too large",
-            ),
-            AppError::Conflict(_) => (
-                "conflict",
-                "Dit botst met bestaande gegevens",
-                "This conflicts with existing data",
-            ),
-            AppError::Unavailable(_) => (
-                "unavailable",
-                "Tijdelijk niet beschikbaar",
-                "Temporarily unavailable",
-            ),
-            AppError::Busy(_) => (
-                "busy",
-                "Het is even erg druk. Probeer het over enkele seconden opnieuw; er werd niets bewaard.",
-                "It is very busy right now. Please try again in a few seconds; nothing was saved.",
-            ),
+        let (kind, title) = match self {
+            AppError::NotFound => ("not-found", Text::ProblemNotFound),
+            AppError::Unauthorized => ("unauthorized", Text::ProblemUnauthorized),
+            AppError::Forbidden => ("forbidden", Text::ProblemForbidden),
+            AppError::BadCredentials => ("bad-credentials", Text::ProblemBadCredentials),
+            AppError::Unconfirmed => ("unconfirmed", Text::ProblemUnconfirmed),
+            AppError::TooManyRequests => ("too-many-requests", Text::ProblemTooManyRequests),
+            AppError::TooManyMails => ("too-many-mails", Text::ProblemTooManyMails),
+            AppError::Validation(_) => ("validation", Text::ProblemValidation),
+            AppError::BadRequest(_) => ("bad-request", Text::ProblemBadRequest),
+            AppError::PayloadTooLarge => ("payload-too-large", Text::ProblemPayloadTooLarge),
+            AppError::Conflict(_) => ("conflict", Text::ProblemConflict),
+            AppError::Unavailable(_) => ("unavailable", Text::ProblemUnavailable),
+            AppError::Busy(_) => ("busy", Text::ProblemBusy),
             AppError::Refused { .. }
             | AppError::TrainingRequired { .. }
             | AppError::Db(_)
-            | AppError::Internal(_) => (
-                "internal",
-                "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
-                "Something went wrong on our side. Please try again later.",
-            ),
+            | AppError::Internal(_) => ("internal", Text::ProblemInternal),
         };
         Problem {
             kind: format!("/problems/{kind}"),
-            title: match lang {
-                Lang::Nl => nl,
-                Lang::En => en,
-            }
-            .to_owned(),
+            title: title.get(lang),
             status: self.status().as_u16(),
             detail: None,
             errors: match self {

@@ -92,6 +92,16 @@ pub struct Me {
     pub name: String,
     pub email: String,
     pub grants: Vec<Grant>,
+    /// The language the person's mails are written in (the last one they chose).
+    #[serde(default)]
+    pub lang: crate::Lang,
+}
+
+/// A person's choice of language for their mails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LangChoice {
+    pub lang: crate::Lang,
 }
 
 /// A login attempt.

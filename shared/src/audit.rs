@@ -390,6 +390,12 @@ const ACTIONS: &[ActionText] = &[
         "imported closed days",
     ),
     a(
+        "school-request",
+        K::Register,
+        "ontving een aanvraag om een school toe te voegen",
+        "received a request to add a school",
+    ),
+    a(
         "scholen.%",
         K::Register,
         "wijzigde de scholenlijst",
@@ -455,6 +461,7 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("closed_period", "sluitingsperiode", "closed period"),
     ("scholen", "school", "school"),
     ("school-request", "aanvraag van", "request from"),
+    ("csv_upload", "CSV-bestand", "CSV file"),
     ("partners", "partner", "partner"),
     ("afhaalpunten", "afhaalpunt", "pickup point"),
 ];
@@ -787,7 +794,7 @@ mod tests {
     }
 
     #[test]
-    fn the_query_string_round_trips_through_serde() {
+    fn the_query_string_encodes_each_value() {
         let q = AuditQuery {
             person: Some("An & co".into()),
             kind: Some("reservatie".into()),
@@ -795,6 +802,6 @@ mod tests {
             ..Default::default()
         };
         let s = q.to_query_string();
-        assert_eq!(s, "wie=An%20%26%20co&soort=reservatie&voor=9");
+        assert_eq!(s, "wie=An+%26+co&soort=reservatie&voor=9");
     }
 }

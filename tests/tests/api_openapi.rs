@@ -157,6 +157,13 @@ async fn every_operation_answers_as_the_document_says() {
 
     // Accounts.
     c.ok("GET", "/api/v1/me", t, Body::None).await;
+    c.ok(
+        "PUT",
+        "/api/v1/me/lang",
+        t,
+        Body::Json(json!({ "lang": "nl" })),
+    )
+    .await;
     c.ok("GET", "/api/v1/audit", a, Body::None).await;
     c.ok(
         "GET",

@@ -11,10 +11,10 @@ pub fn AccountMenu() -> impl IntoView {
     let user = use_context::<CurrentUser>().unwrap_or_default();
     match user.name {
         Some(name) => Either::Left(view! {
-            <span class="account-name" title=name.clone()>
+            <a class="account-name" href="/mijn-account" title=name.clone()>
                 <span class="visually-hidden">{format!("{} ", t(T::SignedInAs))}</span>
                 {name.clone()}
-            </span>
+            </a>
             // A POST form: signing out changes state, so it is not a link.
             <form method="post" action="/afmelden" class="signout">
                 <button type="submit" class="nav-button">{t(T::SignOut)}</button>

@@ -102,7 +102,9 @@ pub fn Agenda() -> impl IntoView {
                                     <ul class="feeds">
                                         {s.feeds.into_iter().map(|f| {
                                             let label = if f.scope == "user" { T::FeedMine.get(lang).to_owned() } else { f.label.clone() };
-                                            let since = human_date(f.created_at.get(0..10).unwrap_or_default(), lang);
+                                            // The Brussels day it was made, not the UTC one.
+                                            let day = leenpunt_shared::time::brussels_local(&f.created_at).map(|(day, _)| day);
+                                            let since = human_date(day.as_deref().or(f.created_at.get(0..10)).unwrap_or_default(), lang);
                                             view! {
                                                 <li class="feed" data-id=f.id data-scope=f.scope.clone()>
                                                     <strong>{label}</strong>

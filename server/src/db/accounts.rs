@@ -3,7 +3,7 @@
 use super::{classify, Db, DbResult};
 use crate::domain::policy::{Actor, RoleGrant};
 use leenpunt_shared::accounts::NamedRef;
-use leenpunt_shared::{Email, Grant, Me, PartnerId, Role, SchoolId, UserId};
+use leenpunt_shared::{Email, Grant, Lang, Me, PartnerId, Role, SchoolId, UserId};
 use sqlx::{Row, SqliteConnection};
 
 /// What a login needs to know of an account.
@@ -13,6 +13,8 @@ pub struct LoginRecord {
     pub password_hash: Option<String>,
     pub disabled: bool,
     pub confirmed: bool,
+    /// The language the person reads mail in.
+    pub lang: Lang,
 }
 
 /// A stored session.
@@ -195,11 +197,12 @@ impl Db {
 
     /// The signed-in user's profile with named roles.
     pub async fn me(&self, user: UserId) -> DbResult<Option<Me>> {
-        let Some((name, email)) =
-            sqlx::query_as::<_, (String, String)>("SELECT name, email FROM users WHERE id = ?")
-                .bind(user.0)
-                .fetch_optional(self.pool())
-                .await?
+        let Some((name, email, lang)) = sqlx::query_as::<_, (String, String, String)>(
+            "SELECT name, email, lang FROM users WHERE id = ?",
+        )
+        .bind(user.0)
+        .fetch_optional(self.pool())
+        .await?
         else {
             return Ok(None);
         };
@@ -240,7 +243,16 @@ impl Db {
             name,
             email,
             grants,
+            lang: Lang::parse(&lang).unwrap_or_default(),
         }))
+    }
+
+    /// Stores the language a person reads mail in.
+    pub async fn set_lang(&self, user: UserId, lang: Lang) -> DbResult<()> {
+        let mut tx = self.begin().await?;
+        set_user_lang(&mut tx, user, lang).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Creates an account with its roles; a duplicate e-mail address is a conflict.
@@ -475,18 +487,32 @@ pub async fn login_record(
     conn: &mut SqliteConnection,
     email: &Email,
 ) -> DbResult<Option<LoginRecord>> {
-    let row = sqlx::query_as::<_, (i64, Option<String>, Option<String>, Option<String>)>(
-        "SELECT id, password_hash, disabled_at, confirmed_at FROM users WHERE email = ?",
+    type Row = (i64, Option<String>, Option<String>, Option<String>, String);
+    let row = sqlx::query_as::<_, Row>(
+        "SELECT id, password_hash, disabled_at, confirmed_at, lang FROM users WHERE email = ?",
     )
     .bind(email.as_str())
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(id, hash, disabled, confirmed)| LoginRecord {
-        id: UserId(id),
-        password_hash: hash,
-        disabled: disabled.is_some(),
-        confirmed: confirmed.is_some(),
-    }))
+    Ok(
+        row.map(|(id, hash, disabled, confirmed, lang)| LoginRecord {
+            id: UserId(id),
+            password_hash: hash,
+            disabled: disabled.is_some(),
+            confirmed: confirmed.is_some(),
+            lang: Lang::parse(&lang).unwrap_or_default(),
+        }),
+    )
+}
+
+/// Stores the language a person reads mail in.
+pub async fn set_user_lang(conn: &mut SqliteConnection, user: UserId, lang: Lang) -> DbResult<()> {
+    sqlx::query("UPDATE users SET lang = ? WHERE id = ?")
+        .bind(lang.code())
+        .bind(user.0)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Counts an anonymous mail-sending request to `target` from `client`, atomically with

@@ -1,5 +1,6 @@
 //! Authentication rules: password policy and hashing, login throttling, session lifetimes.
 
+use crate::texts::Text;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
@@ -17,19 +18,12 @@ pub enum PasswordProblem {
 
 impl PasswordProblem {
     pub fn message(self, lang: Lang) -> String {
-        match (self, lang) {
-            (PasswordProblem::TooShort, Lang::Nl) => {
-                format!("Kies een wachtwoord van minstens {MIN_PASSWORD_CHARS} tekens.")
+        match self {
+            PasswordProblem::TooShort => Text::PasswordTooShort {
+                min: &MIN_PASSWORD_CHARS,
             }
-            (PasswordProblem::TooShort, Lang::En) => {
-                format!("Choose a password of at least {MIN_PASSWORD_CHARS} characters.")
-            }
-            (PasswordProblem::SameAsEmail, Lang::Nl) => {
-                "Je wachtwoord mag niet je e-mailadres zijn.".into()
-            }
-            (PasswordProblem::SameAsEmail, Lang::En) => {
-                "Your password cannot be your e-mail address.".into()
-            }
+            .get(lang),
+            PasswordProblem::SameAsEmail => Text::PasswordIsEmail.get(lang),
         }
     }
 }

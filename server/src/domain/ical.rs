@@ -5,6 +5,7 @@
 //! continuation lines at 76 octets, leaves commas, semicolons and backslashes unescaped,
 //! and orders parameters by hash, so the same feed would not always hash to the same ETag.
 
+use crate::texts::Text;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use leenpunt_shared::labels::human_date;
 use leenpunt_shared::{Lang, ReservationStatus};
@@ -163,11 +164,10 @@ enum Kind {
 }
 
 fn write_event(w: &mut Writer, r: &FeedReservation, kind: Kind, host: &str, lang: Lang) {
-    let nl = lang == Lang::Nl;
     let (uid_kind, summary) = match kind {
-        Kind::Loan => ("loan", if nl { "Uitlening" } else { "Loan" }),
-        Kind::Pickup => ("pickup", if nl { "Afhalen" } else { "Pickup" }),
-        Kind::Return => ("return", if nl { "Terugbrengen" } else { "Return" }),
+        Kind::Loan => ("loan", Text::Loan.get(lang)),
+        Kind::Pickup => ("pickup", Text::Pickup.get(lang)),
+        Kind::Return => ("return", Text::Return.get(lang)),
     };
     w.begin("VEVENT")
         .raw("UID", &format!("reservation-{}-{uid_kind}@{host}", r.id))
@@ -202,17 +202,16 @@ fn write_event(w: &mut Writer, r: &FeedReservation, kind: Kind, host: &str, lang
         human_date(&r.pickup.to_string(), lang),
         human_date(&r.return_date.to_string(), lang)
     );
-    let description = if nl {
-        format!(
-            "{} × {}\nSchool: {}\nPeriode: {dates}\nAfhaalpunt: {}, {}\n{}",
-            r.quantity, r.kit_title, r.school, r.pickup_point, r.address, r.link
-        )
-    } else {
-        format!(
-            "{} × {}\nSchool: {}\nPeriod: {dates}\nPickup point: {}, {}\n{}",
-            r.quantity, r.kit_title, r.school, r.pickup_point, r.address, r.link
-        )
-    };
+    let description = Text::FeedLoanDescription {
+        quantity: &r.quantity,
+        kit: &r.kit_title,
+        school: &r.school,
+        dates: &dates,
+        point: &r.pickup_point,
+        address: &r.address,
+        link: &r.link,
+    }
+    .get(lang);
     w.text(
         "SUMMARY",
         &format!("{summary}: {} ({}×)", r.kit_title, r.quantity),
@@ -245,13 +244,12 @@ pub struct FeedSession {
 }
 
 fn write_session(w: &mut Writer, s: &FeedSession, host: &str, lang: Lang) {
-    let nl = lang == Lang::Nl;
-    let label = match (s.trains, nl) {
-        (true, true) => "Opleiding geven",
-        (true, false) => "Giving a training",
-        (false, true) => "Opleiding",
-        (false, false) => "Training",
-    };
+    let label = if s.trains {
+        Text::FeedGivingTraining
+    } else {
+        Text::FeedTraining
+    }
+    .get(lang);
     let status = if s.cancelled {
         "CANCELLED"
     } else if s.waiting {

@@ -8,6 +8,7 @@
 //! most printers clips nothing.
 
 use super::tags::TagCode;
+use crate::texts::Text;
 use image::{ImageFormat, Luma};
 use leenpunt_shared::html::escape;
 use leenpunt_shared::Lang;
@@ -215,17 +216,8 @@ fn write_label(html: &mut String, label: &Label, base_url: &str) {
 }
 
 /// Shown on screen only: how to print so the labels come out at their real size.
-fn print_hint(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Nl => {
-            "Druk af op A4, op ware grootte (schaal 100 %), zonder marges en zonder \
-             kop- en voetteksten."
-        }
-        Lang::En => {
-            "Print on A4 at actual size (100 % scale), with no margins and no headers \
-             or footers."
-        }
-    }
+fn print_hint(lang: Lang) -> String {
+    Text::LabelPrintHint.get(lang)
 }
 
 #[cfg(test)]

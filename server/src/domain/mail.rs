@@ -1,5 +1,6 @@
 //! The mails Leenpunt sends, as plain text in the recipient's language.
 
+use crate::texts::{self, Text};
 use leenpunt_shared::{Email, Lang};
 
 /// A mail ready for the outbox.
@@ -10,89 +11,72 @@ pub struct Mail {
     pub body: String,
 }
 
+/// A mail of greeting, paragraphs and signature, each paragraph in the table's words.
+pub(crate) fn compose(
+    lang: Lang,
+    to: &Email,
+    subject: String,
+    hello: Text<'_>,
+    paragraphs: &[String],
+) -> Mail {
+    let mut body = hello.get(lang);
+    for p in paragraphs.iter().filter(|p| !p.is_empty()) {
+        body.push_str("\n\n");
+        body.push_str(p);
+    }
+    body.push_str("\n\n");
+    body.push_str(&Text::MailSignature.get(lang));
+    body.push('\n');
+    Mail {
+        to: to.clone(),
+        subject,
+        body,
+    }
+}
+
+/// A mail of a subject and one paragraph under "Dag,".
+fn simple(lang: Lang, to: &Email, subject: Text<'_>, paragraph: Text<'_>) -> Mail {
+    compose(
+        lang,
+        to,
+        subject.get(lang),
+        Text::MailHello,
+        &[paragraph.get(lang)],
+    )
+}
+
 /// Asks a new account holder to confirm their address.
 ///
 /// Anyone can type any address into the sign-up form, so this mail carries nothing the
 /// requester typed (not even the name): it cannot be used to send someone a message.
 pub fn confirm_address(lang: Lang, to: &Email, link: &str) -> Mail {
-    let (subject, body) = match lang {
-        Lang::Nl => (
-            "Bevestig je e-mailadres voor Leenpunt".to_owned(),
-            format!(
-                "Dag,\n\nWelkom bij Leenpunt. Bevestig je e-mailadres met deze link \
-                 (48 uur geldig):\n\n{link}\n\nDaarna kan je je aanmelden. Heb je geen account \
-                 aangemaakt? Dan mag je deze mail negeren.\n\nLeenpunt\n"
-            ),
-        ),
-        Lang::En => (
-            "Confirm your e-mail address for Leenpunt".to_owned(),
-            format!(
-                "Hello,\n\nWelcome to Leenpunt. Confirm your e-mail address with this \
-                 link (valid for 48 hours):\n\n{link}\n\nThen you can sign in. Did you not \
-                 create an account? Then you can ignore this mail.\n\nLeenpunt\n"
-            ),
-        ),
-    };
-    Mail {
-        to: to.clone(),
-        subject,
-        body,
-    }
+    simple(
+        lang,
+        to,
+        Text::ConfirmSubject,
+        Text::ConfirmBody { link: &link },
+    )
 }
 
 /// Sent when someone signs up with an address that already has an account, so the
 /// sign-up form itself never reveals that.
 pub fn already_registered(lang: Lang, to: &Email, signin_link: &str) -> Mail {
-    let (subject, body) = match lang {
-        Lang::Nl => (
-            "Je hebt al een account bij Leenpunt".to_owned(),
-            format!(
-                "Dag,\n\nIemand (wellicht jij) probeerde een account aan te maken met dit \
-                 e-mailadres, maar er bestaat er al een. Meld je aan via:\n\n{signin_link}\n\n\
-                 Was jij dit niet? Dan hoef je niets te doen.\n\nLeenpunt\n"
-            ),
-        ),
-        Lang::En => (
-            "You already have a Leenpunt account".to_owned(),
-            format!(
-                "Hello,\n\nSomeone (probably you) tried to create an account with this e-mail \
-                 address, but one already exists. Sign in at:\n\n{signin_link}\n\nWas this not \
-                 you? Then there is nothing to do.\n\nLeenpunt\n"
-            ),
-        ),
-    };
-    Mail {
-        to: to.clone(),
-        subject,
-        body,
-    }
+    simple(
+        lang,
+        to,
+        Text::AlreadySubject,
+        Text::AlreadyBody { link: &signin_link },
+    )
 }
 
 /// A link to choose a new password (valid two hours, single use).
 pub fn reset_password(lang: Lang, to: &Email, link: &str) -> Mail {
-    let (subject, body) = match lang {
-        Lang::Nl => (
-            "Kies een nieuw wachtwoord voor Leenpunt".to_owned(),
-            format!(
-                "Dag,\n\nIemand (wellicht jij) vroeg een nieuw wachtwoord aan voor dit e-mailadres. \
-                 Kies het met deze link (2 uur geldig, één keer te gebruiken):\n\n{link}\n\n\
-                 Vroeg je niets aan? Dan hoef je niets te doen; je wachtwoord blijft hetzelfde.\n\nLeenpunt\n"
-            ),
-        ),
-        Lang::En => (
-            "Choose a new password for Leenpunt".to_owned(),
-            format!(
-                "Hello,\n\nSomeone (probably you) asked for a new password for this e-mail address. \
-                 Choose it with this link (valid for 2 hours, usable once):\n\n{link}\n\n\
-                 Did you not ask? Then there is nothing to do; your password stays the same.\n\nLeenpunt\n"
-            ),
-        ),
-    };
-    Mail {
-        to: to.clone(),
-        subject,
-        body,
-    }
+    simple(
+        lang,
+        to,
+        Text::ResetSubject,
+        Text::ResetBody { link: &link },
+    )
 }
 
 fn role_name(role: leenpunt_shared::Role, lang: Lang) -> String {
@@ -101,42 +85,30 @@ fn role_name(role: leenpunt_shared::Role, lang: Lang) -> String {
 
 /// An invitation to a new account: choose a password with the link (7 days).
 pub fn invitation(lang: Lang, to: &Email, role: leenpunt_shared::Role, link: &str) -> Mail {
-    let what = role_name(role, lang);
-    let (subject, body) = match lang {
-        Lang::Nl => (
-            "Je bent uitgenodigd voor Leenpunt".to_owned(),
-            format!("Dag,\n\nJe bent uitgenodigd als {what} in Leenpunt. Kies je wachtwoord met deze link (7 dagen geldig):\n\n{link}\n\nLeenpunt\n"),
-        ),
-        Lang::En => (
-            "You are invited to Leenpunt".to_owned(),
-            format!("Hello,\n\nYou are invited as {what} in Leenpunt. Choose your password with this link (valid for 7 days):\n\n{link}\n\nLeenpunt\n"),
-        ),
-    };
-    Mail {
-        to: to.clone(),
-        subject,
-        body,
-    }
+    let role = role_name(role, lang);
+    simple(
+        lang,
+        to,
+        Text::InviteSubject,
+        Text::InviteBody {
+            role: &role,
+            link: &link,
+        },
+    )
 }
 
 /// Tells an existing account holder about a new role.
 pub fn role_added(lang: Lang, to: &Email, role: leenpunt_shared::Role, link: &str) -> Mail {
-    let what = role_name(role, lang);
-    let (subject, body) = match lang {
-        Lang::Nl => (
-            "Je hebt een nieuwe rol in Leenpunt".to_owned(),
-            format!("Dag,\n\nJe bent nu ook {what} in Leenpunt. Meld je aan zoals altijd:\n\n{link}\n\nLeenpunt\n"),
-        ),
-        Lang::En => (
-            "You have a new role in Leenpunt".to_owned(),
-            format!("Hello,\n\nYou are now also {what} in Leenpunt. Sign in as usual:\n\n{link}\n\nLeenpunt\n"),
-        ),
-    };
-    Mail {
-        to: to.clone(),
-        subject,
-        body,
-    }
+    let role = role_name(role, lang);
+    simple(
+        lang,
+        to,
+        Text::RoleAddedSubject,
+        Text::RoleAddedBody {
+            role: &role,
+            link: &link,
+        },
+    )
 }
 
 /// Why a reservation mail is sent.
@@ -170,133 +142,109 @@ pub enum ReservationNews {
     NoShow,
 }
 
-/// Tells a borrower what happened to their reservation.
+impl ReservationNews {
+    /// The headline, which is also the subject.
+    fn headline(self) -> Text<'static> {
+        use ReservationNews as N;
+        match self {
+            N::Confirmed => Text::NewsConfirmed,
+            N::Requested => Text::NewsRequested,
+            N::Approved => Text::NewsApproved,
+            N::Rejected => Text::NewsRejected,
+            N::Cancelled => Text::NewsCancelled,
+            N::Extended => Text::NewsExtended,
+            N::AtRisk => Text::NewsAtRisk,
+            N::Offered => Text::NewsOffered,
+            N::Conditional => Text::NewsConditional,
+            N::ConditionMet => Text::NewsConditionMet,
+            N::ConditionFailed => Text::NewsConditionFailed,
+            N::PickedUp => Text::NewsPickedUp,
+            N::Returned => Text::NewsReturned,
+            N::ReturnedShort => Text::NewsReturnedShort,
+            N::Overdue => Text::NewsOverdue,
+            N::NoShow => Text::NewsNoShow,
+        }
+    }
+}
+
+/// Tells a borrower what happened to their reservation. `now` (RFC 3339, UTC) is when it
+/// happened; every day and time is written in words in Brussels local time.
 pub fn reservation_news(
     lang: Lang,
     to: &Email,
     news: ReservationNews,
     r: &leenpunt_shared::Reservation,
     link: &str,
+    now: &str,
 ) -> Mail {
-    use crate::domain::reservations::format_date;
-    let date = |s: &str| {
-        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(|d| format_date(d, lang))
-            .unwrap_or_else(|_| s.to_owned())
+    let headline = news.headline().get(lang);
+    let when = |at: &str| texts::instant(at, lang);
+    let moment = match news {
+        ReservationNews::Confirmed | ReservationNews::Requested | ReservationNews::Conditional => {
+            Some(
+                Text::MailBookedAt {
+                    when: &when(&r.created_at),
+                }
+                .get(lang),
+            )
+        }
+        ReservationNews::Offered => r
+            .offer_expires_at
+            .as_deref()
+            .map(|at| Text::MailOfferUntil { when: &when(at) }.get(lang)),
+        ReservationNews::PickedUp => Some(Text::MailHandedOutAt { when: &when(now) }.get(lang)),
+        ReservationNews::Returned | ReservationNews::ReturnedShort => {
+            Some(Text::MailReturnedAt { when: &when(now) }.get(lang))
+        }
+        _ => None,
     };
-    let nl = lang == Lang::Nl;
-    let headline = match (news, nl) {
-        (ReservationNews::Confirmed, true) => "Je reservatie is bevestigd",
-        (ReservationNews::Confirmed, false) => "Your reservation is confirmed",
-        (ReservationNews::Requested, true) => "Je aanvraag is ontvangen en wacht op goedkeuring",
-        (ReservationNews::Requested, false) => "Your request was received and awaits approval",
-        (ReservationNews::Approved, true) => "Je aanvraag is goedgekeurd",
-        (ReservationNews::Approved, false) => "Your request was approved",
-        (ReservationNews::Rejected, true) => "Je aanvraag is geweigerd",
-        (ReservationNews::Rejected, false) => "Your request was rejected",
-        (ReservationNews::Cancelled, true) => "Je reservatie is geannuleerd",
-        (ReservationNews::Cancelled, false) => "Your reservation was cancelled",
-        (ReservationNews::Extended, true) => "Je reservatie is verlengd",
-        (ReservationNews::Extended, false) => "Your reservation was extended",
-        (ReservationNews::Offered, true) => {
-            "Er is plaats vrijgekomen: aanvaard het aanbod binnen 48 uur"
+    let mut facts = vec![
+        format!("{} × {}", r.quantity, r.kit_title),
+        Text::MailPickup {
+            day: &texts::iso_day(&r.pickup_date, lang),
+            point: &r.pickup_point,
+            address: &r.pickup_point_address,
         }
-        (ReservationNews::Offered, false) => "A place came free: accept the offer within 48 hours",
-        (ReservationNews::AtRisk, true) => "Let op: je reservatie komt in het gedrang",
-        (ReservationNews::AtRisk, false) => "Attention: your reservation is at risk",
-        (ReservationNews::Conditional, true) => {
-            "Je reservatie is vastgelegd op voorwaarde dat je de opleiding volgt"
+        .get(lang),
+        Text::MailReturn {
+            day: &texts::iso_day(&r.return_date, lang),
         }
-        (ReservationNews::Conditional, false) => {
-            "Your reservation is held on the condition that you attend the training"
-        }
-        (ReservationNews::ConditionMet, true) => {
-            "Je volgde de opleiding: je reservatie is bevestigd"
-        }
-        (ReservationNews::ConditionMet, false) => {
-            "You attended the training: your reservation is confirmed"
-        }
-        (ReservationNews::ConditionFailed, true) => {
-            "De opleiding is voorbij zonder je aanwezigheid: je reservatie is vrijgegeven"
-        }
-        (ReservationNews::ConditionFailed, false) => {
-            "The training passed without your attendance: your reservation was released"
-        }
-        (ReservationNews::PickedUp, true) => "Ontvangstbewijs: je haalde het materiaal af",
-        (ReservationNews::PickedUp, false) => "Receipt: you picked up the material",
-        (ReservationNews::Returned, true) => "Ontvangstbewijs: het materiaal is terug",
-        (ReservationNews::Returned, false) => "Receipt: the material is back",
-        (ReservationNews::ReturnedShort, true) => {
-            "Bij het terugbrengen ontbrak er iets of was er schade"
-        }
-        (ReservationNews::ReturnedShort, false) => {
-            "Something was missing or damaged when the material came back"
-        }
-        (ReservationNews::Overdue, true) => {
-            "Je ontleende materiaal is te laat: breng het zo snel mogelijk terug"
-        }
-        (ReservationNews::Overdue, false) => {
-            "Your borrowed material is overdue: please bring it back as soon as possible"
-        }
-        (ReservationNews::NoShow, true) => "Je reservatie werd niet afgehaald en is vrijgegeven",
-        (ReservationNews::NoShow, false) => {
-            "Your reservation was not picked up and has been released"
-        }
-    };
-    let reason = r
-        .reason
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            if nl {
-                format!("Reden: {s}\n")
-            } else {
-                format!("Reason: {s}\n")
-            }
-        })
-        .unwrap_or_default();
-    let notes: String = r
-        .return_notes
-        .iter()
-        .map(|n| return_note_line(n, nl) + "\n")
-        .collect();
-    let reason = reason + &notes;
-    let body = if nl {
-        format!(
-            "Dag {},\n\n{headline}.\n\n{} × {}\nAfhalen: {} in {} ({})\nTerugbrengen: {}\n{reason}\nBekijk je reservaties: {link}\n\nLeenpunt\n",
-            r.borrower, r.quantity, r.kit_title, date(&r.pickup_date), r.pickup_point,
-            r.pickup_point_address, date(&r.return_date)
-        )
-    } else {
-        format!(
-            "Hello {},\n\n{headline}.\n\n{} × {}\nPickup: {} at {} ({})\nReturn: {}\n{reason}\nSee your reservations: {link}\n\nLeenpunt\n",
-            r.borrower, r.quantity, r.kit_title, date(&r.pickup_date), r.pickup_point,
-            r.pickup_point_address, date(&r.return_date)
-        )
-    };
-    Mail {
-        to: to.clone(),
-        subject: format!("{headline}: {}", r.kit_title),
-        body,
+        .get(lang),
+    ];
+    facts.extend(moment);
+    if let Some(reason) = r.reason.as_deref().filter(|s| !s.is_empty()) {
+        facts.push(Text::MailReason { reason: &reason }.get(lang));
     }
+    facts.extend(r.return_notes.iter().map(|n| return_note_line(n, lang)));
+    compose(
+        lang,
+        to,
+        format!("{headline}: {}", r.kit_title),
+        Text::MailHelloName { name: &r.borrower },
+        &[
+            format!("{headline}."),
+            facts.join("\n"),
+            Text::MailSeeReservations { link: &link }.get(lang),
+        ],
+    )
 }
 
 /// One returned unit's shortfall in a sentence: "BB-K-01: Bee-Bot robot 5 van 6; schade: …".
-pub fn return_note_line(n: &leenpunt_shared::ReturnNote, nl: bool) -> String {
+pub fn return_note_line(n: &leenpunt_shared::ReturnNote, lang: Lang) -> String {
     let mut parts: Vec<String> = n
         .missing
         .iter()
         .map(|m| {
-            let of = if nl { "van" } else { "of" };
-            format!("{} {} {of} {}", m.part, m.counted, m.expected)
+            Text::ReturnMissing {
+                part: &m.part,
+                counted: &m.counted,
+                expected: &m.expected,
+            }
+            .get(lang)
         })
         .collect();
     if !n.damage.is_empty() {
-        parts.push(format!(
-            "{}: {}",
-            if nl { "schade" } else { "damage" },
-            n.damage
-        ));
+        parts.push(Text::ReturnDamage { damage: &n.damage }.get(lang));
     }
     format!("{}: {}", n.unit, parts.join("; "))
 }
@@ -313,7 +261,7 @@ pub enum SessionNews {
     CalledOff,
 }
 
-/// Tells a teacher about their place in a training session.
+/// Tells a teacher about their place in a training session; its times in Brussels time.
 pub fn session_news(
     lang: Lang,
     to: &Email,
@@ -321,39 +269,35 @@ pub fn session_news(
     s: &leenpunt_shared::TrainingSession,
     link: &str,
 ) -> Mail {
-    use crate::domain::reservations::format_date;
-    let day = chrono::NaiveDate::parse_from_str(&s.day, "%Y-%m-%d")
-        .map(|d| format_date(d, lang))
-        .unwrap_or_else(|_| s.day.clone());
-    let nl = lang == Lang::Nl;
-    let headline = match (news, nl) {
-        (SessionNews::Registered, true) => "Je bent ingeschreven",
-        (SessionNews::Registered, false) => "You are registered",
-        (SessionNews::WaitingList, true) => "De sessie is volzet: je staat op de wachtlijst",
-        (SessionNews::WaitingList, false) => "The session is full: you are on the waiting list",
-        (SessionNews::MovedUp, true) => "Er kwam een plaats vrij: je bent ingeschreven",
-        (SessionNews::MovedUp, false) => "A seat came free: you are registered",
-        (SessionNews::Cancelled, true) => "Je inschrijving is geannuleerd",
-        (SessionNews::Cancelled, false) => "Your registration is cancelled",
-        (SessionNews::CalledOff, true) => "Deze sessie gaat niet door",
-        (SessionNews::CalledOff, false) => "This session is called off",
-    };
-    let body = if nl {
-        format!(
-            "Dag,\n\n{headline}.\n\n{}\n{day}, {}–{}\n{}\n\nBekijk de sessie: {link}\n\nLeenpunt\n",
-            s.training_title, s.start_time, s.end_time, s.place
-        )
-    } else {
-        format!(
-            "Hello,\n\n{headline}.\n\n{}\n{day}, {}–{}\n{}\n\nSee the session: {link}\n\nLeenpunt\n",
-            s.training_title, s.start_time, s.end_time, s.place
-        )
-    };
-    Mail {
-        to: to.clone(),
-        subject: format!("{headline}: {}", s.training_title),
-        body,
+    let headline = match news {
+        SessionNews::Registered => Text::SessionRegistered,
+        SessionNews::WaitingList => Text::SessionWaitingList,
+        SessionNews::MovedUp => Text::SessionMovedUp,
+        SessionNews::Cancelled => Text::SessionCancelled,
+        SessionNews::CalledOff => Text::SessionCalledOff,
     }
+    .get(lang);
+    let local = leenpunt_shared::time::brussels_local;
+    let when = match (local(&s.starts_at), local(&s.ends_at)) {
+        (Some((day, start)), Some((_, end))) => Text::MailSessionWhen {
+            day: &texts::iso_day(&day, lang),
+            start: &start,
+            end: &end,
+        }
+        .get(lang),
+        _ => format!("{} {}–{}", s.day, s.start_time, s.end_time),
+    };
+    compose(
+        lang,
+        to,
+        format!("{headline}: {}", s.training_title),
+        Text::MailHello,
+        &[
+            format!("{headline}."),
+            format!("{}\n{when}\n{}", s.training_title, s.place),
+            Text::MailSeeSession { link: &link }.get(lang),
+        ],
+    )
 }
 
 /// Delivery attempts before a mail is given up (and left for an admin to see).

@@ -5,9 +5,11 @@
 //! is about, so a reservation moved to another day gets a reminder for the new day, and
 //! one that is cancelled or picked up is simply no longer a candidate.
 
-use super::reservations::{format_date, OpenCalendar};
+use super::mail::{compose, Mail};
+use super::reservations::OpenCalendar;
+use crate::texts::{day, iso_day, Text};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use leenpunt_shared::{Lang, Reservation};
+use leenpunt_shared::{Email, Lang, Reservation};
 
 /// Default open days between the pickup reminder and the pickup day.
 pub const DEFAULT_PICKUP_REMINDER_DAYS: u32 = 2;
@@ -77,72 +79,73 @@ pub struct SessionBrief<'a> {
     pub link: &'a str,
 }
 
-/// A training reminder's subject and body; `roster` (name, school) only for trainers.
-pub fn session_reminder_text(
+/// A training reminder in the person's language; `roster` (name, school) only for
+/// trainers.
+pub fn session_reminder_mail(
     role: SessionRole,
     lang: Lang,
+    to: &Email,
     s: &SessionBrief<'_>,
     roster: &[(String, String)],
-) -> (String, String) {
+) -> Mail {
     let when = format!(
         "{} {}–{}",
-        format_date(s.starts.date(), lang),
+        day(s.starts.date(), lang),
         s.starts.format("%H:%M"),
         s.ends.format("%H:%M")
     );
-    let list = roster
-        .iter()
-        .map(|(name, school)| {
-            if school.is_empty() {
-                format!("- {name}\n")
-            } else {
-                format!("- {name} ({school})\n")
-            }
-        })
-        .collect::<String>();
-    match (role, lang) {
-        (SessionRole::Participant, Lang::Nl) => (
-            format!("Herinnering: opleiding {} morgen", s.title),
-            format!(
-                "Dag {},\n\nMorgen volg je deze opleiding:\n\n{}\nWanneer: {when}\nWaar: {}\n\n\
-                 Kan je niet komen? Schrijf je dan uit, zodat iemand van de wachtlijst je plaats \
-                 krijgt: {}\n\nLeenpunt\n",
-                s.person, s.title, s.place, s.link
-            ),
+    let details = format!(
+        "{}\n{}\n{}",
+        s.title,
+        Text::SessionWhen { when: &when }.get(lang),
+        Text::SessionWhere { place: &s.place }.get(lang)
+    );
+    let hello = Text::MailHelloName { name: &s.person };
+    match role {
+        SessionRole::Participant => compose(
+            lang,
+            to,
+            Text::SessionReminderSubject { title: &s.title }.get(lang),
+            hello,
+            &[
+                Text::SessionReminderIntro.get(lang),
+                details,
+                Text::SessionReminderUnregister { link: &s.link }.get(lang),
+            ],
         ),
-        (SessionRole::Participant, Lang::En) => (
-            format!("Reminder: training {} tomorrow", s.title),
-            format!(
-                "Hello {},\n\nTomorrow you attend this training:\n\n{}\nWhen: {when}\nWhere: {}\n\n\
-                 Can't come? Please unregister, so someone on the waiting list gets your seat: \
-                 {}\n\nLeenpunt\n",
-                s.person, s.title, s.place, s.link
-            ),
-        ),
-        (SessionRole::Trainer, Lang::Nl) => (
-            format!("Morgen: {} ({} ingeschreven)", s.title, roster.len()),
-            format!(
-                "Dag {},\n\nMorgen geef je deze opleiding:\n\n{}\nWanneer: {when}\nWaar: {}\n\n\
-                 Ingeschreven ({}):\n{list}\nDe aanwezigheidslijst: {}\n\nLeenpunt\n",
-                s.person,
-                s.title,
-                s.place,
-                roster.len(),
-                s.link
-            ),
-        ),
-        (SessionRole::Trainer, Lang::En) => (
-            format!("Tomorrow: {} ({} registered)", s.title, roster.len()),
-            format!(
-                "Hello {},\n\nTomorrow you give this training:\n\n{}\nWhen: {when}\nWhere: {}\n\n\
-                 Registered ({}):\n{list}\nThe attendance list: {}\n\nLeenpunt\n",
-                s.person,
-                s.title,
-                s.place,
-                roster.len(),
-                s.link
-            ),
-        ),
+        SessionRole::Trainer => {
+            let count = roster.len();
+            let list = roster
+                .iter()
+                .map(|(name, school)| {
+                    if school.is_empty() {
+                        format!("- {name}")
+                    } else {
+                        format!("- {name} ({school})")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            compose(
+                lang,
+                to,
+                Text::RosterReminderSubject {
+                    title: &s.title,
+                    count: &count,
+                }
+                .get(lang),
+                hello,
+                &[
+                    Text::RosterReminderIntro.get(lang),
+                    details,
+                    format!(
+                        "{}\n{list}",
+                        Text::RosterRegistered { count: &count }.get(lang)
+                    ),
+                    Text::RosterLink { link: &s.link }.get(lang),
+                ],
+            )
+        }
     }
 }
 
@@ -176,118 +179,78 @@ pub fn return_reminder_due(now: NaiveDateTime, return_date: NaiveDate) -> bool {
     now >= from && now < until
 }
 
-fn day(iso: &str, lang: Lang) -> String {
-    NaiveDate::parse_from_str(iso, "%Y-%m-%d")
-        .map(|d| format_date(d, lang))
-        .unwrap_or_else(|_| iso.to_owned())
-}
-
-/// The reminder's subject and body for a borrower.
-pub fn reminder_text(
+/// A borrower's reminder, in their language.
+pub fn reminder_mail(
     occasion: Occasion,
     lang: Lang,
+    to: &Email,
     r: &Reservation,
     hours: &str,
     links: (&str, &str),
-) -> (String, String) {
+) -> Mail {
     let (page, ics) = links;
+    let kit = &r.kit_title;
+    let pickup = iso_day(&r.pickup_date, lang);
+    let back = iso_day(&r.return_date, lang);
     let hours = hours.trim();
-    match (occasion, lang) {
-        (Occasion::Pickup, Lang::Nl) => (
-            format!(
-                "Herinnering: {} afhalen op {}",
-                r.kit_title,
-                day(&r.pickup_date, lang)
-            ),
-            format!(
-                "Dag {},\n\nJe haalt binnenkort materiaal af:\n\n{} × {}\nAfhalen: {}\n\
-                 Waar: {}, {}\n{}Terugbrengen: {}\n\nJe reservatie: {page}\n\
-                 In je agenda: {ics}\n\nKan je toch niet komen? Annuleer dan via de link \
-                 hierboven, zodat een andere school het materiaal kan lenen.\n\nLeenpunt\n",
-                r.borrower,
-                r.quantity,
-                r.kit_title,
-                day(&r.pickup_date, lang),
-                r.pickup_point,
-                r.pickup_point_address,
-                if hours.is_empty() {
-                    String::new()
-                } else {
-                    format!("Uren: {hours}\n")
-                },
-                day(&r.return_date, lang),
-            ),
+    let what = [
+        Text::ReminderWhat {
+            quantity: &r.quantity,
+            kit,
+        }
+        .get(lang),
+        match occasion {
+            Occasion::Pickup => Text::ReminderPickupDay { day: &pickup }.get(lang),
+            Occasion::Return => Text::MailReturn { day: &back }.get(lang),
+        },
+        Text::ReminderWhere {
+            point: &r.pickup_point,
+            address: &r.pickup_point_address,
+        }
+        .get(lang),
+        if hours.is_empty() {
+            String::new()
+        } else {
+            Text::ReminderHours { hours: &hours }.get(lang)
+        },
+        match occasion {
+            Occasion::Pickup => Text::MailReturn { day: &back }.get(lang),
+            Occasion::Return => String::new(),
+        },
+    ]
+    .into_iter()
+    .filter(|l| !l.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n");
+    let hello = Text::MailHelloName { name: &r.borrower };
+    match occasion {
+        Occasion::Pickup => compose(
+            lang,
+            to,
+            Text::PickupReminderSubject { kit, day: &pickup }.get(lang),
+            hello,
+            &[
+                Text::PickupReminderIntro.get(lang),
+                what,
+                format!(
+                    "{}\n{}",
+                    Text::ReminderReservation { page: &page }.get(lang),
+                    Text::ReminderCalendar { ics: &ics }.get(lang)
+                ),
+                Text::PickupReminderCancel.get(lang),
+            ],
         ),
-        (Occasion::Pickup, Lang::En) => (
-            format!(
-                "Reminder: pick up {} on {}",
-                r.kit_title,
-                day(&r.pickup_date, lang)
-            ),
-            format!(
-                "Hello {},\n\nYou are picking up material soon:\n\n{} × {}\nPickup: {}\n\
-                 Where: {}, {}\n{}Return: {}\n\nYour reservation: {page}\n\
-                 In your calendar: {ics}\n\nCan't make it after all? Please cancel with the \
-                 link above, so another school can borrow the material.\n\nLeenpunt\n",
-                r.borrower,
-                r.quantity,
-                r.kit_title,
-                day(&r.pickup_date, lang),
-                r.pickup_point,
-                r.pickup_point_address,
-                if hours.is_empty() {
-                    String::new()
-                } else {
-                    format!("Hours: {hours}\n")
-                },
-                day(&r.return_date, lang),
-            ),
-        ),
-        (Occasion::Return, Lang::Nl) => (
-            format!(
-                "Herinnering: {} terugbrengen op {}",
-                r.kit_title,
-                day(&r.return_date, lang)
-            ),
-            format!(
-                "Dag {},\n\nMorgen breng je dit materiaal terug:\n\n{} × {}\nTerugbrengen: {}\n\
-                 Waar: {}, {}\n{}\nKijk even na of alle onderdelen erbij zijn.\n\n\
-                 Je reservatie: {page}\n\nLeenpunt\n",
-                r.borrower,
-                r.quantity,
-                r.kit_title,
-                day(&r.return_date, lang),
-                r.pickup_point,
-                r.pickup_point_address,
-                if hours.is_empty() {
-                    String::new()
-                } else {
-                    format!("Uren: {hours}\n")
-                },
-            ),
-        ),
-        (Occasion::Return, Lang::En) => (
-            format!(
-                "Reminder: return {} on {}",
-                r.kit_title,
-                day(&r.return_date, lang)
-            ),
-            format!(
-                "Hello {},\n\nTomorrow you return this material:\n\n{} × {}\nReturn: {}\n\
-                 Where: {}, {}\n{}\nPlease check that all parts are there.\n\n\
-                 Your reservation: {page}\n\nLeenpunt\n",
-                r.borrower,
-                r.quantity,
-                r.kit_title,
-                day(&r.return_date, lang),
-                r.pickup_point,
-                r.pickup_point_address,
-                if hours.is_empty() {
-                    String::new()
-                } else {
-                    format!("Hours: {hours}\n")
-                },
-            ),
+        Occasion::Return => compose(
+            lang,
+            to,
+            Text::ReturnReminderSubject { kit, day: &back }.get(lang),
+            hello,
+            &[
+                Text::ReturnReminderIntro.get(lang),
+                what,
+                Text::ReturnReminderCheck.get(lang),
+                Text::ReminderReservation { page: &page }.get(lang),
+            ],
         ),
     }
 }

@@ -8,6 +8,7 @@
 //! exactly when, on every one of those days, the units already held plus the request do not
 //! exceed the units in service.
 
+use crate::texts::{day, Text};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use leenpunt_shared::{Lang, LoanRules, ReservationStatus, SchoolId};
 use std::collections::BTreeMap;
@@ -655,92 +656,28 @@ pub fn parse_weekdays(list: &str) -> Option<u8> {
     Some(bits)
 }
 
-/// A date as people write it: "3 december 2026" / "3 December 2026".
-pub fn format_date(d: NaiveDate, lang: Lang) -> String {
-    format!(
-        "{} {} {}",
-        d.day(),
-        leenpunt_shared::labels::month_name(d.month(), lang),
-        d.year()
-    )
-}
-
 impl Invalid {
     /// The message a teacher reads next to the field.
     pub fn message(&self, lang: Lang) -> String {
-        let nl = lang == Lang::Nl;
         match self {
-            Invalid::QuantityZero => if nl {
-                "Kies minstens 1 exemplaar."
-            } else {
-                "Choose at least 1 unit."
+            Invalid::QuantityZero => Text::ChooseAtLeast1Unit.get(lang),
+            Invalid::QuantityAboveOwned { owned } => Text::OnlyUnitsOwned { owned }.get(lang),
+            Invalid::ReturnBeforePickup => Text::TheReturnDayIsBeforeThe.get(lang),
+            Invalid::InThePast => Text::ThatDayHasPassed.get(lang),
+            Invalid::TooSoon { earliest } => Text::TooSoon {
+                earliest: &day(*earliest, lang),
             }
-            .to_owned(),
-            Invalid::QuantityAboveOwned { owned } => {
-                if nl {
-                    format!("Er zijn maar {owned} exemplaren van dit materiaal.")
-                } else {
-                    format!("There are only {owned} units of this material.")
-                }
+            .get(lang),
+            Invalid::BeyondHorizon { latest } => Text::BeyondHorizon {
+                latest: &day(*latest, lang),
             }
-            Invalid::ReturnBeforePickup => if nl {
-                "De terugbrengdag valt voor de afhaaldag."
-            } else {
-                "The return day is before the pickup day."
-            }
-            .to_owned(),
-            Invalid::InThePast => if nl {
-                "Die dag is al voorbij."
-            } else {
-                "That day has passed."
-            }
-            .to_owned(),
-            Invalid::TooSoon { earliest } => {
-                if nl {
-                    format!(
-                        "Zo snel lukt het niet: afhalen kan ten vroegste op {}.",
-                        format_date(*earliest, lang)
-                    )
-                } else {
-                    format!(
-                        "That is too soon: the earliest pickup is {}.",
-                        format_date(*earliest, lang)
-                    )
-                }
-            }
-            Invalid::BeyondHorizon { latest } => {
-                if nl {
-                    format!(
-                        "Zo ver vooruit kan je nog niet reserveren: afhalen kan tot {}.",
-                        format_date(*latest, lang)
-                    )
-                } else {
-                    format!(
-                        "You cannot book that far ahead yet: the latest pickup is {}.",
-                        format_date(*latest, lang)
-                    )
-                }
-            }
-            Invalid::Closed { reason } => match (reason, nl) {
-                (Some(r), true) => format!("Het afhaalpunt is dan gesloten ({r})."),
-                (Some(r), false) => format!("The pickup point is closed that day ({r})."),
-                (None, true) => "Het afhaalpunt is die dag gesloten.".to_owned(),
-                (None, false) => "The pickup point is closed that day.".to_owned(),
-            },
-            Invalid::TooShort { min } => {
-                if nl {
-                    format!("Je leent dit minstens {min} dagen.")
-                } else {
-                    format!("The loan must last at least {min} days.")
-                }
-            }
-            Invalid::TooLong { max } => {
-                if nl {
-                    format!("Je kan dit hoogstens {max} dagen lenen.")
-                } else {
-                    format!("You can borrow this for at most {max} days.")
-                }
-            }
+            .get(lang),
+            Invalid::Closed {
+                reason: Some(reason),
+            } => Text::ClosedBecause { reason }.get(lang),
+            Invalid::Closed { reason: None } => Text::ClosedThatDay.get(lang),
+            Invalid::TooShort { min } => Text::LoanTooShort { min }.get(lang),
+            Invalid::TooLong { max } => Text::LoanTooLong { max }.get(lang),
         }
     }
 }
@@ -748,49 +685,33 @@ impl Invalid {
 impl Refusal {
     /// A short title and the explanation, in a language.
     pub fn texts(&self, lang: Lang, quantity: u32) -> (String, String) {
-        let nl = lang == Lang::Nl;
         match self {
-            Refusal::Invalid(_) => {
-                if nl {
-                    ("Sommige gegevens kloppen niet".into(), String::new())
-                } else {
-                    ("Some input is not valid".into(), String::new())
-                }
-            }
+            Refusal::Invalid(_) => (Text::ProblemValidation.get(lang), String::new()),
             Refusal::NotEnoughUnits {
-                day,
+                day: when,
                 free,
                 alternatives,
             } => {
-                let when = format_date(*day, lang);
-                let tail = match (alternatives.is_empty(), nl) {
-                    (true, true) => " Probeer andere data of zet je op de wachtlijst.",
-                    (true, false) => " Try other dates or join the waiting list.",
-                    (false, true) => " Deze data kunnen wel:",
-                    (false, false) => " These dates would work:",
+                let tail = if alternatives.is_empty() {
+                    Text::NotEnoughTryOther
+                } else {
+                    Text::NotEnoughTheseWork
                 };
-                if nl {
-                    (
-                        "Niet genoeg exemplaren vrij".into(),
-                        format!("Op {when} zijn er {free} vrij en je vraagt er {quantity}.{tail}"),
-                    )
-                } else {
-                    (
-                        "Not enough units free".into(),
-                        format!("On {when} {free} are free and you asked for {quantity}.{tail}"),
-                    )
-                }
+                (
+                    Text::NotEnoughUnits.get(lang),
+                    Text::NotEnoughUnitsDetail {
+                        when: &day(*when, lang),
+                        free,
+                        quantity: &quantity,
+                        tail: &tail.get(lang),
+                    }
+                    .get(lang),
+                )
             }
-            Refusal::SchoolLimit { max } => {
-                if nl {
-                    ("Je school heeft dit al gereserveerd".into(), format!("Een school kan dit materiaal hoogstens {max} keer tegelijk reserveren."))
-                } else {
-                    (
-                        "Your school already reserved this".into(),
-                        format!("A school can reserve this material at most {max} times at once."),
-                    )
-                }
-            }
+            Refusal::SchoolLimit { max } => (
+                Text::SchoolLimit.get(lang),
+                Text::SchoolLimitDetail { max }.get(lang),
+            ),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Finding a school from what a person typed: its instellingsnummer, its name, or its name
 //! and municipality (as the sign-up list shows them, "name · municipality").
 
+use crate::texts::Text;
 use leenpunt_shared::accounts::SchoolOption;
 use leenpunt_shared::values::fold_diacritics;
 use leenpunt_shared::{Lang, SchoolNumber};
@@ -116,42 +117,19 @@ pub enum RequestProblem {
 
 impl RequestProblem {
     pub fn message(self, field: &str, lang: Lang) -> String {
-        match (self, lang) {
-            (RequestProblem::Missing, Lang::Nl) => match field {
-                "name" => "Vul je naam in.",
-                "email" => "Vul je e-mailadres in.",
-                "school" => "Vul de naam van je school in.",
-                _ => "Vul de gemeente van je school in.",
-            }
-            .into(),
-            (RequestProblem::Missing, Lang::En) => match field {
-                "name" => "Enter your name.",
-                "email" => "Enter your e-mail address.",
-                "school" => "Enter your school's name.",
-                _ => "Enter your school's municipality.",
-            }
-            .into(),
-            (RequestProblem::TooLong, Lang::Nl) => "Dit is te lang.".into(),
-            (RequestProblem::TooLong, Lang::En) => "This is too long.".into(),
-            (RequestProblem::BadEmail, Lang::Nl) => {
-                "Vul een geldig e-mailadres in, bv. naam@school.be.".into()
-            }
-            (RequestProblem::BadEmail, Lang::En) => {
-                "Enter a valid e-mail address, e.g. name@school.be.".into()
-            }
-            (RequestProblem::BadNumber, Lang::Nl) => {
-                "Een instellingsnummer bestaat uit hoogstens 6 cijfers; laat het leeg als je het niet kent.".into()
-            }
-            (RequestProblem::BadNumber, Lang::En) => {
-                "An institution number has at most 6 digits; leave it empty if you don't know it.".into()
-            }
-            (RequestProblem::Listed, Lang::Nl) => {
-                "Deze school staat al in de lijst: kies ze bij het aanmaken van je account.".into()
-            }
-            (RequestProblem::Listed, Lang::En) => {
-                "This school is already listed: choose it when you create your account.".into()
-            }
+        match self {
+            RequestProblem::Missing => match field {
+                "name" => Text::RequestNameMissing,
+                "email" => Text::RequestEmailMissing,
+                "school" => Text::RequestSchoolMissing,
+                _ => Text::RequestMunicipalityMissing,
+            },
+            RequestProblem::TooLong => Text::RequestTooLong,
+            RequestProblem::BadEmail => Text::RequestBadEmail,
+            RequestProblem::BadNumber => Text::RequestBadNumber,
+            RequestProblem::Listed => Text::RequestListed,
         }
+        .get(lang)
     }
 }
 
@@ -233,43 +211,32 @@ pub fn school_request_mail(
         .number
         .map(|n| n.to_string())
         .unwrap_or_else(|| "?".into());
-    let (subject, body) = match lang {
-        Lang::Nl => (
-            format!("Aanvraag: school toevoegen ({})", request.school),
-            format!(
-                "Dag,\n\n{} ({}) wil een account maken, maar de school staat niet in de lijst:\n\n\
-                 School: {}\nGemeente: {}\nInstellingsnummer: {number}\nBericht: {}\n\n\
-                 Voeg de school toe via {public_url}/beheer/register/scholen en nodig de \
-                 leerkracht daarna uit via {public_url}/beheer/uitnodigen, of antwoord op \
-                 dit adres als er iets niet klopt.\n\nLeenpunt\n",
-                request.name,
-                request.email.as_str(),
-                request.school,
-                request.municipality,
-                request.message,
-            ),
-        ),
-        Lang::En => (
-            format!("Request: add a school ({})", request.school),
-            format!(
-                "Hello,\n\n{} ({}) wants to create an account, but the school is not listed:\n\n\
-                 School: {}\nMunicipality: {}\nInstitution number: {number}\nMessage: {}\n\n\
-                 Add the school at {public_url}/beheer/register/scholen and then invite the \
-                 teacher at {public_url}/beheer/uitnodigen, or reply to this address if \
-                 something is not right.\n\nLeenpunt\n",
-                request.name,
-                request.email.as_str(),
-                request.school,
-                request.municipality,
-                request.message,
-            ),
-        ),
-    };
-    super::mail::Mail {
-        to: to.clone(),
-        subject,
-        body,
-    }
+    let base = public_url.trim_end_matches('/');
+    super::mail::compose(
+        lang,
+        to,
+        Text::SchoolRequestSubject {
+            school: &request.school,
+        }
+        .get(lang),
+        Text::MailHello,
+        &[
+            Text::SchoolRequestBody {
+                name: &request.name,
+                email: &request.email.as_str(),
+                school: &request.school,
+                municipality: &request.municipality,
+                number: &number,
+                message: &request.message,
+            }
+            .get(lang),
+            Text::SchoolRequestNext {
+                schools: &format!("{base}/beheer/register/scholen"),
+                invite: &format!("{base}/beheer/uitnodigen"),
+            }
+            .get(lang),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@
 //! A random code is unique only with high probability: the database's unique
 //! constraint stays the guard, and a caller retries on the (rare) collision.
 
+use crate::texts::Text;
 use leenpunt_shared::Lang;
 use std::fmt;
 
@@ -151,31 +152,15 @@ fn times_alpha(v: u8) -> u8 {
 impl TagError {
     /// The message a person reads next to the field where they typed the code.
     pub fn message(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (TagError::Empty, Lang::Nl) => "Vul de code van het label in.".into(),
-            (TagError::Empty, Lang::En) => "Enter the code from the label.".into(),
-            (TagError::WrongLength { found }, Lang::Nl) => format!(
-                "Een labelcode heeft {CODE_LEN} tekens (streepjes niet meegeteld); \
-                 dit zijn er {found}."
-            ),
-            (TagError::WrongLength { found }, Lang::En) => format!(
-                "A label code has {CODE_LEN} characters (hyphens not counted); \
-                 this has {found}."
-            ),
-            (TagError::InvalidChar(c), Lang::Nl) => format!(
-                "Het teken ‘{c}’ komt niet voor in labelcodes: die bestaan uit cijfers en \
-                 letters (geen U)."
-            ),
-            (TagError::InvalidChar(c), Lang::En) => format!(
-                "The character ‘{c}’ does not occur in label codes: they consist of digits \
-                 and letters (no U)."
-            ),
-            (TagError::CheckFailed, Lang::Nl) => {
-                "Deze code bestaat niet. Controleer of je hem juist hebt overgetypt.".into()
+        match self {
+            TagError::Empty => Text::TagEmpty.get(lang),
+            TagError::WrongLength { found } => Text::TagWrongLength {
+                len: &CODE_LEN,
+                found,
             }
-            (TagError::CheckFailed, Lang::En) => {
-                "This code does not exist. Check that you typed it correctly.".into()
-            }
+            .get(lang),
+            TagError::InvalidChar(c) => Text::TagInvalidChar { c }.get(lang),
+            TagError::CheckFailed => Text::TagCheckFailed.get(lang),
         }
     }
 }

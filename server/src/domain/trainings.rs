@@ -3,6 +3,7 @@
 //! Pure rules over plain values. Days are local dates in Brussels; instants (session start,
 //! registration window) are compared as UTC.
 
+use crate::texts::Text;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use leenpunt_shared::{Lang, TrainingTypeId};
 
@@ -247,29 +248,14 @@ pub struct TrainingFields {
 pub fn check_training(
     input: &TrainingInput<'_>,
     lang: Lang,
-) -> Result<TrainingFields, Vec<(&'static str, &'static str)>> {
-    let nl = lang == Lang::Nl;
+) -> Result<TrainingFields, Vec<(&'static str, String)>> {
     let mut errors = Vec::new();
     let title = input.title.trim();
     if title.is_empty() || title.chars().count() > 200 {
-        errors.push((
-            "title",
-            if nl {
-                "Geef een titel van 1 tot 200 tekens."
-            } else {
-                "Enter a title of 1 to 200 characters."
-            },
-        ));
+        errors.push(("title", Text::EnterATitleOf1To.get(lang)));
     }
     if input.description.chars().count() > 5000 {
-        errors.push((
-            "description",
-            if nl {
-                "De beschrijving is te lang (hoogstens 5000 tekens)."
-            } else {
-                "The description is too long (5000 characters at most)."
-            },
-        ));
+        errors.push(("description", Text::TheDescriptionIsTooLong5000.get(lang)));
     }
     let duration = input.duration_minutes.trim().parse::<i64>().ok();
     let duration = match duration {
@@ -277,11 +263,7 @@ pub fn check_training(
         _ => {
             errors.push((
                 "duration_minutes",
-                if nl {
-                    "Geef de duur in minuten (1 tot 1440)."
-                } else {
-                    "Enter the duration in minutes (1 to 1440)."
-                },
+                Text::EnterTheDurationInMinutes1.get(lang),
             ));
             0
         }
@@ -293,14 +275,7 @@ pub fn check_training(
         match validity.parse::<i64>() {
             Ok(m) if (1..=240).contains(&m) => Some(m as u32),
             _ => {
-                errors.push((
-                    "validity_months",
-                    if nl {
-                        "De geldigheid is een aantal maanden van 1 tot 240, of leeg voor onbeperkt."
-                    } else {
-                        "Validity is a number of months from 1 to 240, or empty for unlimited."
-                    },
-                ));
+                errors.push(("validity_months", Text::ValidityIsANumberOfMonths.get(lang)));
                 None
             }
         }
@@ -319,94 +294,44 @@ pub fn check_training(
 
 impl RegistrationRefusal {
     /// Kind, title and detail as the API and the pages show them.
-    pub fn texts(self, lang: Lang) -> (&'static str, &'static str, &'static str) {
-        let nl = lang == Lang::Nl;
+    pub fn texts(self, lang: Lang) -> (&'static str, String, String) {
         match self {
             RegistrationRefusal::NotOpenYet => (
                 "registration-not-open",
-                if nl {
-                    "Inschrijven kan nog niet"
-                } else {
-                    "Registration is not open yet"
-                },
-                if nl {
-                    "De inschrijvingen voor deze sessie zijn nog niet geopend."
-                } else {
-                    "Registration for this session has not opened yet."
-                },
+                Text::RegistrationIsNotOpenYet.get(lang),
+                Text::RegistrationForThisSessionHasNot.get(lang),
             ),
             RegistrationRefusal::Closed => (
                 "registration-closed",
-                if nl {
-                    "Inschrijven kan niet meer"
-                } else {
-                    "Registration has closed"
-                },
-                if nl {
-                    "De inschrijvingen voor deze sessie zijn afgesloten. Kies een andere sessie."
-                } else {
-                    "Registration for this session has closed. Please choose another session."
-                },
+                Text::RegistrationHasClosed.get(lang),
+                Text::RegistrationForThisSessionHasClosed.get(lang),
             ),
             RegistrationRefusal::Cancelled => (
                 "session-cancelled",
-                if nl {
-                    "Deze sessie gaat niet door"
-                } else {
-                    "This session is called off"
-                },
-                if nl {
-                    "Deze sessie is geschrapt. Kies een andere sessie."
-                } else {
-                    "This session was called off. Please choose another session."
-                },
+                Text::SessionCalledOff.get(lang),
+                Text::ThisSessionWasCalledOffPlease.get(lang),
             ),
             RegistrationRefusal::AlreadyRegistered => (
                 "already-registered",
-                if nl {
-                    "Je bent al ingeschreven"
-                } else {
-                    "You are already registered"
-                },
-                if nl {
-                    "Je staat al op de lijst van deze sessie."
-                } else {
-                    "You are already on this session's list."
-                },
+                Text::YouAreAlreadyRegistered.get(lang),
+                Text::YouAreAlreadyOnThisSession.get(lang),
             ),
         }
     }
 }
 
 impl AttendanceRefusal {
-    pub fn texts(self, lang: Lang) -> (&'static str, &'static str, &'static str) {
-        let nl = lang == Lang::Nl;
+    pub fn texts(self, lang: Lang) -> (&'static str, String, String) {
         match self {
             AttendanceRefusal::NotStarted => (
                 "session-not-started",
-                if nl {
-                    "De sessie is nog niet begonnen"
-                } else {
-                    "The session has not started"
-                },
-                if nl {
-                    "Aanwezigheden noteer je vanaf het begin van de sessie."
-                } else {
-                    "Attendance can be recorded from the start of the session."
-                },
+                Text::TheSessionHasNotStarted.get(lang),
+                Text::AttendanceCanBeRecordedFromThe.get(lang),
             ),
             AttendanceRefusal::Cancelled => (
                 "session-cancelled",
-                if nl {
-                    "Deze sessie gaat niet door"
-                } else {
-                    "This session is called off"
-                },
-                if nl {
-                    "Voor een geschrapte sessie noteer je geen aanwezigheden."
-                } else {
-                    "A called-off session has no attendance."
-                },
+                Text::SessionCalledOff.get(lang),
+                Text::ACalledOffSessionHasNo.get(lang),
             ),
         }
     }

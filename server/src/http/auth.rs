@@ -10,9 +10,10 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
-use leenpunt_shared::{LoginRequest, Me};
+use leenpunt_shared::accounts::LangChoice;
+use leenpunt_shared::{Lang, LoginRequest, Me};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -21,20 +22,27 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/session", post(create_session).delete(end_session))
         .route("/api/v1/sessions", delete(end_all_sessions))
         .route("/api/v1/me", get(me))
+        .route("/api/v1/me/lang", put(set_lang))
         .route("/sessie", post(form_login))
         .route("/afmelden", post(form_logout))
+        .route("/mijn-account/taal", post(form_set_lang))
 }
 
-/// The session cookie's value, if any.
-pub fn session_token(headers: &HeaderMap) -> Option<String> {
+/// The value of a request cookie, if any.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
+}
+
+/// The session cookie's value, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
 }
 
 /// Whoever is asking: the session's user with their roles, or anonymous.
@@ -115,7 +123,13 @@ async fn start(
     )
     .await
     {
-        Ok((token, _)) => Ok(session_cookie(state, &token, SESSION_MAX_AGE)),
+        Ok((token, user)) => {
+            // A language chosen in this browser before signing in is the person's choice.
+            if let Some(lang) = chosen_lang(headers) {
+                state.db.set_lang(user, lang).await?;
+            }
+            Ok(session_cookie(state, &token, SESSION_MAX_AGE))
+        }
         Err(LoginError::Invalid) => Err(AppError::BadCredentials),
         Err(LoginError::Throttled) => Err(AppError::TooManyRequests),
         Err(LoginError::Unconfirmed) => Err(AppError::Unconfirmed),
@@ -198,6 +212,63 @@ pub async fn me(State(state): State<AppState>, who: Who) -> Result<Json<Me>> {
         .ok_or(AppError::Unauthorized)
 }
 
+/// Chooses the language of the signed-in person's mails (the header's language switch does
+/// the same for a signed-in browser).
+#[utoipa::path(put, path = "/api/v1/me/lang", tag = "accounts", security(("session" = [])), request_body = LangChoice, responses(
+    (status = 204, description = "Stored: mails from now on are in this language"),
+    (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn set_lang(
+    State(state): State<AppState>,
+    who: Who,
+    Json(choice): Json<LangChoice>,
+) -> Result<StatusCode> {
+    who.require(Action::ViewOwnAccount)?;
+    let user = who.0.user.ok_or(AppError::Unauthorized)?;
+    state.db.set_lang(user, choice.lang).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The language a browser chose explicitly (the switch's cookie), not one guessed from
+/// `Accept-Language`.
+pub fn chosen_lang(headers: &HeaderMap) -> Option<Lang> {
+    cookie(headers, Lang::COOKIE).and_then(|v| Lang::parse(&v))
+}
+
+#[derive(Deserialize)]
+struct LangForm {
+    lang: String,
+}
+
+/// The account page's language form: stores the mail language and, like the header's
+/// switch, makes it the page language too.
+async fn form_set_lang(
+    State(state): State<AppState>,
+    who: Who,
+    Form(form): Form<LangForm>,
+) -> Result<Response> {
+    let Some(user) = who.0.user else {
+        return Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/aanmelden?next=/mijn-account")],
+        )
+            .into_response());
+    };
+    let Some(lang) = Lang::parse(&form.lang) else {
+        return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/mijn-account")]).into_response());
+    };
+    state.db.set_lang(user, lang).await?;
+    let cookie = super::lang::choice_cookie(lang);
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, "/mijn-account?ok=taal".to_owned()),
+            (header::SET_COOKIE, cookie),
+        ],
+    )
+        .into_response())
+}
+
 #[derive(Deserialize)]
 struct LoginForm {
     email: String,
@@ -274,7 +345,7 @@ pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -
 /// Whether a request comes from this site: its `Origin` has the scheme of the public
 /// address and either its host or the `Host` the request was sent to (a proxy may keep
 /// the public name). `http://` pages cannot forge requests to an `https://` site.
-fn same_site(headers: &HeaderMap, public_url: &str) -> bool {
+pub(super) fn same_site(headers: &HeaderMap, public_url: &str) -> bool {
     let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let (public_scheme, public_authority) = public_url
         .trim_end_matches('/')

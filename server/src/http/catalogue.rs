@@ -4,6 +4,7 @@ use super::extract::{Json, Path};
 use super::lang::ReqLang;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::texts::Text;
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::Router;
@@ -48,10 +49,7 @@ pub fn parse_query(raw: Option<&str>, lang: Lang) -> Result<CatalogueQuery> {
         .map_err(|_| {
             AppError::Validation(vec![FieldError::new(
                 "query",
-                match lang {
-                    Lang::Nl => "De zoekopdracht kon niet gelezen worden.",
-                    Lang::En => "The query string could not be read.",
-                },
+                Text::TheQueryStringCouldNotBe.get(lang),
             )])
         })?;
     let (query, bad) =
@@ -62,10 +60,11 @@ pub fn parse_query(raw: Option<&str>, lang: Lang) -> Result<CatalogueQuery> {
     Err(AppError::Validation(
         bad.into_iter()
             .map(|b| {
-                let msg = match lang {
-                    Lang::Nl => format!("Onbekende waarde '{}' voor '{}'.", b.value, b.name),
-                    Lang::En => format!("Unknown value '{}' for '{}'.", b.value, b.name),
-                };
+                let msg = Text::UnknownValueFor {
+                    value: &b.value,
+                    name: &b.name,
+                }
+                .get(lang);
                 FieldError::new(b.name, msg)
             })
             .collect(),

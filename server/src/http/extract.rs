@@ -8,6 +8,7 @@
 
 use super::lang::lang_of;
 use crate::error::AppError;
+use crate::texts::Text;
 use axum::body::Bytes;
 use axum::extract::path::ErrorKind;
 use axum::extract::rejection::{BytesRejection, FormRejection, PathRejection};
@@ -35,14 +36,6 @@ pub struct Path<T>(pub T);
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Form<T>(pub T);
 
-/// One message in both languages, picked for the request.
-fn say(lang: Lang, nl: String, en: String) -> String {
-    match lang {
-        Lang::Nl => nl,
-        Lang::En => en,
-    }
-}
-
 fn bad_request(field: &str, message: String) -> AppError {
     AppError::BadRequest(vec![FieldError::new(field, message)])
 }
@@ -53,14 +46,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let lang = lang_of(req.headers());
         if !is_json(req.headers()) {
-            return Err(bad_request(
-                "Content-Type",
-                say(
-                    lang,
-                    "Stuur de gegevens als JSON, met Content-Type: application/json.".into(),
-                    "Send the data as JSON, with Content-Type: application/json.".into(),
-                ),
-            ));
+            return Err(bad_request("Content-Type", Text::SendJson.get(lang)));
         }
         let bytes = Bytes::from_request(req, state)
             .await
@@ -88,14 +74,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 fn not_json(lang: Lang, error: &serde_json::Error) -> AppError {
-    bad_request(
-        "body",
-        say(
-            lang,
-            format!("De aanvraag is geen geldige JSON: {error}"),
-            format!("The request is not valid JSON: {error}"),
-        ),
-    )
+    bad_request("body", Text::NotJson { error: &error }.get(lang))
 }
 
 /// A body that could not be read at all: too large, or the connection broke.
@@ -105,14 +84,10 @@ fn body_error(lang: Lang, e: BytesRejection) -> AppError {
     }
     bad_request(
         "body",
-        say(
-            lang,
-            format!(
-                "De inhoud van de aanvraag kon niet gelezen worden: {}",
-                e.body_text()
-            ),
-            format!("The request body could not be read: {}", e.body_text()),
-        ),
+        Text::BodyUnreadable {
+            detail: &e.body_text(),
+        }
+        .get(lang),
     )
 }
 
@@ -131,11 +106,7 @@ fn parse_json<T: DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, AppErr
     let field = field_of(&error.path().to_string(), &detail);
     Err(AppError::Validation(vec![FieldError::new(
         field,
-        say(
-            lang,
-            format!("Dit veld ontbreekt of heeft niet de verwachte vorm: {detail}"),
-            format!("This field is missing or not in the expected form: {detail}"),
-        ),
+        Text::FieldWrongShape { detail: &detail }.get(lang),
     )]))
 }
 
@@ -182,11 +153,7 @@ fn parse_query<T: DeserializeOwned>(query: &str, lang: Lang) -> Result<T, AppErr
         };
         bad_request(
             &field,
-            say(
-                lang,
-                format!("Deze zoekparameter is ongeldig: {detail}"),
-                format!("This query parameter is not valid: {detail}"),
-            ),
+            Text::BadQueryParameter { detail: &detail }.get(lang),
         )
     })
 }
@@ -223,14 +190,7 @@ fn path_error(lang: Lang, rejection: PathRejection) -> AppError {
         }
         _ => ("path".to_owned(), String::new()),
     };
-    bad_request(
-        &field,
-        say(
-            lang,
-            format!("“{value}” is geen geldige waarde in dit adres."),
-            format!("“{value}” is not a valid value in this address."),
-        ),
-    )
+    bad_request(&field, Text::BadPathValue { value: &value }.get(lang))
 }
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
@@ -252,28 +212,15 @@ fn form_error(lang: Lang, rejection: FormRejection) -> AppError {
         FormRejection::FailedToDeserializeFormBody(_) => {
             AppError::Validation(vec![FieldError::new(
                 "body",
-                say(
-                    lang,
-                    format!("Het formulier is niet volledig of niet juist ingevuld: {detail}"),
-                    format!("The form is incomplete or not filled in correctly: {detail}"),
-                ),
+                Text::FormIncomplete { detail: &detail }.get(lang),
             )])
         }
-        FormRejection::InvalidFormContentType(_) => bad_request(
-            "Content-Type",
-            say(
-                lang,
-                "Stuur het formulier met Content-Type: application/x-www-form-urlencoded.".into(),
-                "Send the form with Content-Type: application/x-www-form-urlencoded.".into(),
-            ),
-        ),
+        FormRejection::InvalidFormContentType(_) => {
+            bad_request("Content-Type", Text::SendForm.get(lang))
+        }
         _ => bad_request(
             "query",
-            say(
-                lang,
-                format!("Deze zoekparameters zijn ongeldig: {detail}"),
-                format!("These query parameters are not valid: {detail}"),
-            ),
+            Text::BadQueryParameters { detail: &detail }.get(lang),
         ),
     }
 }

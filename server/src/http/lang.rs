@@ -1,7 +1,11 @@
 //! The requester's language, and the switch that remembers a choice.
 
+use super::auth::Who;
 use super::extract::{Path, Query};
+use crate::error::AppError;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
+use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -31,7 +35,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
     }
 }
 
-pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
+pub fn routes() -> Router<AppState> {
     Router::new().route("/taal/{lang}", get(switch))
 }
 
@@ -54,20 +58,38 @@ pub fn safe_next(next: Option<String>) -> String {
     .unwrap_or_else(|| "/".into())
 }
 
-async fn switch(Path(lang): Path<String>, Query(next): Query<Next>) -> Response {
+/// The cookie that remembers a browser's language choice for a year.
+pub fn choice_cookie(lang: Lang) -> String {
+    format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        Lang::COOKIE,
+        lang.code()
+    )
+}
+
+/// Switches the page language. Signed in, it is also the person's mail language from now
+/// on (a choice made in the header is what people expect everything to follow); a switch
+/// another site makes a browser follow changes only the cookie.
+async fn switch(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    who: Who,
+    Path(lang): Path<String>,
+    Query(next): Query<Next>,
+) -> Result<Response, AppError> {
     let target = safe_next(next.next);
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response();
     if let Some(lang) = Lang::parse(&lang) {
-        let cookie = format!(
-            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
-            Lang::COOKIE,
-            lang.code()
-        );
-        if let Ok(v) = cookie.parse() {
+        if let Some(user) = who.0.user {
+            if super::auth::same_site(&headers, &state.config.public_url()) {
+                state.db.set_lang(user, lang).await?;
+            }
+        }
+        if let Ok(v) = choice_cookie(lang).parse() {
             response.headers_mut().insert(header::SET_COOKIE, v);
         }
     }
-    response
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -401,12 +401,14 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
         None => None,
     }
     .unwrap_or_default();
-    let name = match actor.user {
-        Some(user) => state.db.me(user).await.ok().flatten().map(|me| me.name),
+    let me = match actor.user {
+        Some(user) => state.db.me(user).await.ok().flatten(),
         None => None,
     };
     let user = CurrentUser {
-        name,
+        name: me.as_ref().map(|me| me.name.clone()),
+        email: me.as_ref().map(|me| me.email.clone()),
+        mail_lang: me.as_ref().map(|me| me.lang),
         teacher: actor.grants.iter().any(|g| g.role == Role::Teacher),
         manages: actor.is_admin() || actor.grants.iter().any(|g| g.role == Role::PartnerAdmin),
         admin: actor.is_admin(),

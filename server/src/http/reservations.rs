@@ -8,6 +8,7 @@ use crate::db::reservations::ReservationFilter;
 use crate::error::{AppError, Result};
 use crate::service::reservations::{self as service, Change, Scope};
 use crate::state::AppState;
+use crate::texts::Text;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -80,10 +81,7 @@ fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>> {
             Ok(key) if (1..=200).contains(&key.len()) => Ok(Some(key.to_owned())),
             _ => Err(AppError::Validation(vec![FieldError::new(
                 "Idempotency-Key",
-                match lang {
-                    Lang::Nl => "De Idempotency-Key moet 1 tot 200 tekens lang zijn.",
-                    Lang::En => "The Idempotency-Key must be 1 to 200 characters long.",
-                },
+                Text::TheIdempotencyKeyMustBe1.get(lang),
             )])),
         },
     }
@@ -161,13 +159,7 @@ impl ListParams {
             Some(s) => {
                 let parsed = ReservationStatus::parse(s);
                 if parsed.is_none() {
-                    errors.push(FieldError::new(
-                        "status",
-                        match lang {
-                            Lang::Nl => "Onbekende status.",
-                            Lang::En => "Unknown status.",
-                        },
-                    ));
+                    errors.push(FieldError::new("status", Text::UnknownStatus.get(lang)));
                 }
                 parsed
             }
@@ -178,13 +170,7 @@ impl ListParams {
                 Some(s) => {
                     let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
                     if d.is_none() {
-                        errors.push(FieldError::new(
-                            field,
-                            match lang {
-                                Lang::Nl => "Kies een geldige datum.",
-                                Lang::En => "Choose a valid date.",
-                            },
-                        ));
+                        errors.push(FieldError::new(field, Text::ChooseAValidDate.get(lang)));
                     }
                     d
                 }

@@ -3,6 +3,7 @@
 
 use super::lang::lang_of;
 use crate::error::{problem_response, AppError, ErrorMarker};
+use crate::texts::Text;
 use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
@@ -101,23 +102,13 @@ fn is_problem(response: &Response) -> bool {
 /// headers (`Allow` of a 405).
 fn as_problem(response: Response, lang: Lang) -> Response {
     let status = response.status();
-    let (nl, en) = match status.as_u16() {
-        405 => (
-            "Deze methode is hier niet toegestaan",
-            "This method is not allowed here",
-        ),
-        _ => (
-            "Deze aanvraag kan niet verwerkt worden",
-            "This request cannot be processed",
-        ),
+    let title = match status.as_u16() {
+        405 => Text::MethodNotAllowed,
+        _ => Text::RequestNotProcessed,
     };
     let problem = leenpunt_shared::Problem {
         kind: "about:blank".to_owned(),
-        title: match lang {
-            Lang::Nl => nl,
-            Lang::En => en,
-        }
-        .to_owned(),
+        title: title.get(lang),
         status: status.as_u16(),
         ..leenpunt_shared::Problem::default()
     };
@@ -145,18 +136,11 @@ pub async fn html_errors(request: Request, next: Next) -> Response {
     if !(wants_html && is_problem(&response) && response.status().is_server_error()) {
         return response;
     }
-    let (title, text, home) = match lang {
-        Lang::Nl => (
-            "Er ging iets mis",
-            "Er ging iets mis aan onze kant. Probeer het zo dadelijk opnieuw.",
-            "Naar de startpagina",
-        ),
-        Lang::En => (
-            "Something went wrong",
-            "Something went wrong on our side. Please try again shortly.",
-            "Go to the home page",
-        ),
-    };
+    let (title, text, home) = (
+        Text::ErrorPageTitle.get(lang),
+        Text::ErrorPageText.get(lang),
+        Text::ErrorPageHome.get(lang),
+    );
     let html = format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
          content=\"width=device-width, initial-scale=1\"><title>{title} · Leenpunt</title></head>\

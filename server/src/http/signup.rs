@@ -9,6 +9,7 @@ use crate::domain::policy::Action;
 use crate::error::{AppError, Result};
 use crate::service::signup::{confirm, sign_up, SignUpError, SignUpForm};
 use crate::state::AppState;
+use crate::texts::Text;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -116,7 +117,6 @@ pub struct NewPassword {
 ))]
 pub async fn api_request_reset(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     ClientAddr(client): ClientAddr,
     super::reservations::ApiJson(body): super::reservations::ApiJson<ResetRequest>,
 ) -> Result<StatusCode> {
@@ -124,7 +124,6 @@ pub async fn api_request_reset(
         &state.db,
         state.clock.now(),
         &state.config.public_url(),
-        lang,
         &client,
         &body.email,
     )
@@ -140,36 +139,17 @@ fn reset_error(
     lang: leenpunt_shared::Lang,
 ) -> AppError {
     use crate::service::signup::ResetProblem;
-    let nl = lang == leenpunt_shared::Lang::Nl;
     let (field, message) = match problem {
         ResetProblem::Password(p) => ("password", p.message(lang)),
-        ResetProblem::Token(TokenProblem::Expired) => (
-            "token",
-            if nl {
-                "Deze link is verlopen. Vraag een nieuwe aan."
-            } else {
-                "This link has expired. Ask for a new one."
-            }
-            .to_owned(),
-        ),
-        ResetProblem::Token(TokenProblem::Used) => (
-            "token",
-            if nl {
-                "Deze link is al gebruikt. Vraag een nieuwe aan."
-            } else {
-                "This link was used already. Ask for a new one."
-            }
-            .to_owned(),
-        ),
-        ResetProblem::Token(TokenProblem::Unknown) => (
-            "token",
-            if nl {
-                "Deze link is ongeldig. Vraag een nieuwe aan."
-            } else {
-                "This link is not valid. Ask for a new one."
-            }
-            .to_owned(),
-        ),
+        ResetProblem::Token(TokenProblem::Expired) => {
+            ("token", Text::ThisLinkHasExpiredAskFor.get(lang))
+        }
+        ResetProblem::Token(TokenProblem::Used) => {
+            ("token", Text::ThisLinkWasUsedAlreadyAsk.get(lang))
+        }
+        ResetProblem::Token(TokenProblem::Unknown) => {
+            ("token", Text::ThisLinkIsNotValidAsk.get(lang))
+        }
     };
     AppError::Validation(vec![leenpunt_shared::FieldError::new(field, message)])
 }
@@ -208,7 +188,6 @@ pub struct ResetForm {
 
 async fn form_request_reset(
     State(state): State<AppState>,
-    ReqLang(lang): ReqLang,
     ClientAddr(client): ClientAddr,
     axum::Form(form): axum::Form<ResetForm>,
 ) -> Result<Response> {
@@ -216,7 +195,6 @@ async fn form_request_reset(
         &state.db,
         state.clock.now(),
         &state.config.public_url(),
-        lang,
         &client,
         &form.email,
     )

@@ -8,6 +8,7 @@ use crate::domain::clock::{today, Clock};
 use crate::domain::ical;
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
+use crate::texts::Text;
 use chrono::Duration;
 use leenpunt_shared::{Lang, ReservationId};
 use sha2::{Digest, Sha256};
@@ -102,10 +103,7 @@ async fn resolve(db: &Db, body: &NewFeed, lang: Lang) -> Result<FeedScope> {
     let missing = |field: &str| {
         AppError::Validation(vec![leenpunt_shared::FieldError::new(
             field,
-            match lang {
-                Lang::Nl => "Onbekend of ontbrekend.",
-                Lang::En => "Unknown or missing.",
-            },
+            Text::UnknownOrMissing.get(lang),
         )])
     };
     let some = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
@@ -270,10 +268,9 @@ pub async fn serve(
     } else {
         Vec::new()
     };
-    let name = match (feed.scope, lang) {
-        (FeedScope::User, Lang::Nl) => "Mijn Leenpunt".to_owned(),
-        (FeedScope::User, Lang::En) => "My Leenpunt".to_owned(),
-        (_, _) => format!("Leenpunt: {}", feed.label),
+    let name = match feed.scope {
+        FeedScope::User => Text::FeedMine.get(lang),
+        _ => format!("Leenpunt: {}", feed.label),
     };
     let body = ical::feed(&name, &host(public_url), lang, &items, &sessions);
     let last_modified = newest

@@ -22,18 +22,10 @@ use crate::domain::policy::{allows, Action, Actor};
 use crate::domain::tags::TagCode;
 use crate::domain::trainings::{gate, Gate};
 use crate::error::{AppError, Result};
+use crate::texts::Text;
 use chrono::Duration;
 use leenpunt_shared::handover::*;
 use leenpunt_shared::*;
-
-fn refused(kind: &'static str, title: String, detail: String) -> AppError {
-    AppError::Refused {
-        kind,
-        title,
-        detail,
-        alternatives: Vec::new(),
-    }
-}
 
 /// A typed or scanned code: a label code when it reads as one, and the text as typed
 /// (an inventory code such as `BB-K-01` is looked up by it).
@@ -92,15 +84,7 @@ async fn unit_of(
         return Ok((record, false));
     }
     let shown = &code.text;
-    let detail = if lang == Lang::Nl {
-        format!(
-            "Geen label en geen exemplaar heeft de code \u{201c}{shown}\u{201d}. Kijk de code na of scan opnieuw: een labelcode ziet eruit als K7Q-M4X-Z2R, een inventariscode staat op het materiaal (bv. BB-K-01)."
-        )
-    } else {
-        format!(
-            "No label and no unit has the code \u{201c}{shown}\u{201d}. Check the code or scan again: a label code looks like K7Q-M4X-Z2R, an inventory code is written on the material (e.g. BB-K-01)."
-        )
-    };
+    let detail = Text::UnknownCodeDetail { shown }.get(lang);
     // Not even shaped like a label code: answered at the field, as any malformed value.
     match code.label {
         Err(e @ crate::domain::tags::TagError::CheckFailed) => {
@@ -110,14 +94,11 @@ async fn unit_of(
             )]))
         }
         Err(_) => Err(AppError::Validation(vec![FieldError::new("code", detail)])),
-        Ok(_) => {
-            let title = if lang == Lang::Nl {
-                "Onbekende code"
-            } else {
-                "Unknown code"
-            };
-            Err(refused("unknown-code", title.to_owned(), detail))
-        }
+        Ok(_) => Err(AppError::refused(
+            "unknown-code",
+            Text::UnknownCode.get(lang),
+            detail,
+        )),
     }
 }
 
@@ -128,32 +109,20 @@ fn unit_name(unit: &UnitInfo) -> String {
 
 /// The answer to a replaced label: which unit it was and its new label.
 pub fn replaced_refusal(lang: Lang, unit: &UnitInfo) -> AppError {
-    let (t, d) = if lang == Lang::Nl {
-        (
-            "Dit label werd vervangen".to_owned(),
-            format!(
-                "Dit label werd vervangen: exemplaar {} heeft een nieuw label{}. Scan het nieuwe label of typ die code.",
-                unit_name(unit),
-                unit.label
-                    .as_deref()
-                    .map(|l| format!(" ({l})"))
-                    .unwrap_or_default()
-            ),
-        )
-    } else {
-        (
-            "This label was replaced".to_owned(),
-            format!(
-                "This label was replaced: unit {} has a new label{}. Scan the new label or type its code.",
-                unit_name(unit),
-                unit.label
-                    .as_deref()
-                    .map(|l| format!(" ({l})"))
-                    .unwrap_or_default()
-            ),
-        )
-    };
-    refused("label-replaced", t, d)
+    let label = unit
+        .label
+        .as_deref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
+    AppError::refused(
+        "label-replaced",
+        Text::LabelReplaced.get(lang),
+        Text::LabelReplacedDetail {
+            unit: &unit_name(unit),
+            label: &label,
+        }
+        .get(lang),
+    )
 }
 
 /// Where `/s/<code>` leads someone.
@@ -272,24 +241,15 @@ pub async fn hand_over(
     let override_reason = body.override_reason.trim();
     if !missing.is_empty() && override_reason.is_empty() {
         let names = missing.join(", ");
-        let (t, d) = if lang == Lang::Nl {
-            (
-                "De ontlener mist een opleiding".to_owned(),
-                format!(
-                    "{} heeft vandaag geen geldige kwalificatie voor: {names}. Geef alleen mee met een reden (die wordt bewaard).",
-                    record.view.borrower
-                ),
-            )
-        } else {
-            (
-                "The borrower lacks a training".to_owned(),
-                format!(
-                    "{} holds no valid qualification today for: {names}. Hand over only with a reason (it is kept).",
-                    record.view.borrower
-                ),
-            )
-        };
-        return Err(refused("qualification-missing", t, d));
+        return Err(AppError::refused(
+            "qualification-missing",
+            Text::QualificationMissing.get(lang),
+            Text::QualificationMissingDetail {
+                borrower: &record.view.borrower,
+                names: &names,
+            }
+            .get(lang),
+        ));
     }
     let override_reason = (!missing.is_empty()).then_some(override_reason);
     store::insert_line(
@@ -305,12 +265,11 @@ pub async fn hand_over(
         // Another desk bound it in the same instant: tell the current state.
         AppError::Conflict(_) => {
             let name = unit_name(&unit.info);
-            let (t, d) = if lang == Lang::Nl {
-                ("Dit exemplaar is net uitgeleend".to_owned(), format!("Een andere balie scande exemplaar {name} tegelijk. Laad de pagina opnieuw."))
-            } else {
-                ("This unit was just handed over".to_owned(), format!("Another desk scanned unit {name} at the same time. Please reload the page."))
-            };
-            refused("unit-on-another-loan", t, d)
+            AppError::refused(
+                "unit-on-another-loan",
+                Text::UnitJustHandedOver.get(lang),
+                Text::UnitJustHandedOverDetail { name: &name }.get(lang),
+            )
         }
         other => other,
     })?;
@@ -388,7 +347,7 @@ async fn check_out_refused(
         other_borrower: &other,
     };
     let (kind, title, detail) = refusal.texts(lang, &names);
-    Ok(refused(kind, title, detail))
+    Ok(AppError::refused(kind, title, detail))
 }
 
 /// Whose reservation it is: `borrower, school`.
@@ -423,12 +382,14 @@ pub async fn take_back(
                 // A repeat scan of a unit just taken back: nothing to do.
                 Some(r) => r,
                 None => {
-                    let (t, d) = if lang == Lang::Nl {
-                        ("Dit exemplaar is niet uitgeleend".to_owned(), format!("Exemplaar {} is op dit moment niet uitgeleend; er valt niets terug te nemen.", unit_name(&unit.info)))
-                    } else {
-                        ("This unit is not on loan".to_owned(), format!("Unit {} is not on loan at the moment; there is nothing to take back.", unit_name(&unit.info)))
-                    };
-                    return Err(refused("unit-not-on-loan", t, d));
+                    return Err(AppError::refused(
+                        "unit-not-on-loan",
+                        Text::UnitNotOut.get(lang),
+                        Text::UnitNotOutNothingBack {
+                            name: &unit_name(&unit.info),
+                        }
+                        .get(lang),
+                    ));
                 }
             }
         }
@@ -458,7 +419,7 @@ pub async fn take_back(
             other_borrower: "",
         };
         let (kind, title, detail) = r.texts(lang, &names);
-        refused(kind, title, detail)
+        AppError::refused(kind, title, detail)
     })?;
     let done = match outcome {
         CheckInOutcome::AlreadyReturned => {
@@ -685,24 +646,14 @@ pub async fn return_screen(
         return Err(AppError::Forbidden);
     }
     let Some(reservation) = unit.info.open_loan else {
-        let (t, d) = if lang == Lang::Nl {
-            (
-                "Dit exemplaar is niet uitgeleend".to_owned(),
-                format!(
-                    "Exemplaar {} is op dit moment niet uitgeleend.",
-                    unit_name(&unit.info)
-                ),
-            )
-        } else {
-            (
-                "This unit is not on loan".to_owned(),
-                format!(
-                    "Unit {} is not on loan at the moment.",
-                    unit_name(&unit.info)
-                ),
-            )
-        };
-        return Err(refused("unit-not-on-loan", t, d));
+        return Err(AppError::refused(
+            "unit-not-on-loan",
+            Text::UnitNotOut.get(lang),
+            Text::UnitNotOutDetail {
+                name: &unit_name(&unit.info),
+            }
+            .get(lang),
+        ));
     };
     let (_, record) = store::loan(&mut conn, reservation)
         .await?
@@ -857,15 +808,12 @@ pub async fn label_sheet(
             unit_label: u.info.inventory_code,
         });
     }
-    let title = match lang {
-        Lang::Nl => "Labels — Leenpunt",
-        Lang::En => "Labels — Leenpunt",
-    };
+    let title = Text::LabelsLeenpunt.get(lang);
     let codes: Vec<String> = labels.iter().map(|l| l.code.as_str().to_owned()).collect();
     db.mark_labels_printed(&codes, &clock.now().to_rfc3339())
         .await?;
     Ok(render_sheet_from(
-        layout, first, &labels, base_url, lang, title, nonce,
+        layout, first, &labels, base_url, lang, &title, nonce,
     ))
 }
 

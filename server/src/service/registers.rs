@@ -12,6 +12,7 @@ use crate::domain::import::{
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
 use crate::http::drafts::Draft;
+use crate::texts::Text;
 use leenpunt_shared::admin::{KitField, RegisterEditScreen, RegisterRow, RegisterScreen};
 use leenpunt_shared::*;
 
@@ -231,10 +232,7 @@ pub async fn save(
         (None, Some(_)) => {
             return Err(AppError::Validation(vec![FieldError::new(
                 cols[0],
-                match lang {
-                    Lang::Nl => "Dit bestaat al; kies een andere sleutel of bewerk het bestaande.",
-                    Lang::En => "This already exists; choose another key or edit the existing one.",
-                },
+                Text::ThisAlreadyExistsChooseAnotherKey.get(lang),
             )]))
         }
         (None, None) if !may_add(actor, r) => return Err(AppError::Forbidden),

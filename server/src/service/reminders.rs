@@ -9,10 +9,9 @@ use crate::db::reminders::{self as store, Candidate};
 use crate::db::reservations as reservations_store;
 use crate::db::Db;
 use crate::domain::clock::{brussels_date, brussels_time, Clock};
-use crate::domain::mail::Mail;
 use crate::domain::reminders::{
-    pickup_reminder_due, reminder_text, return_reminder_due, session_reminder_due,
-    session_reminder_text, Occasion, SessionBrief, SessionRole, MAX_PICKUP_REMINDER_DAYS,
+    pickup_reminder_due, reminder_mail, return_reminder_due, session_reminder_due,
+    session_reminder_mail, Occasion, SessionBrief, SessionRole, MAX_PICKUP_REMINDER_DAYS,
 };
 use crate::domain::reservations::OpenCalendar;
 use crate::error::Result;
@@ -123,8 +122,8 @@ pub async fn send_session_reminders(db: &Db, clock: &dyn Clock, public_url: &str
             link: &link,
         };
         let lang = Lang::parse(&c.lang).unwrap_or(Lang::Nl);
-        let (subject, body) = session_reminder_text(role, lang, &brief, &roster);
-        enqueue(&mut tx, &Mail { to, subject, body }, &stamp).await?;
+        let mail = session_reminder_mail(role, lang, &to, &brief, &roster);
+        enqueue(&mut tx, &mail, &stamp).await?;
         tx.commit().await.map_err(crate::db::DbError::from)?;
         sent += 1;
     }
@@ -162,14 +161,15 @@ pub async fn send_loan_reminders(db: &Db, clock: &dyn Clock, public_url: &str) -
         }
         let page = format!("{base}/mijn-reservaties");
         let ics = format!("{base}/api/v1/reservations/{}/ics", c.id);
-        let (subject, body) = reminder_text(
+        let mail = reminder_mail(
             occasion,
             record.user_lang,
+            &to,
             r,
             &c.opening_hours,
             (&page, &ics),
         );
-        enqueue(&mut tx, &Mail { to, subject, body }, &now).await?;
+        enqueue(&mut tx, &mail, &now).await?;
         tx.commit().await.map_err(crate::db::DbError::from)?;
         sent += 1;
     }

@@ -16,6 +16,7 @@ use crate::domain::reservations::{
     TransitionError,
 };
 use crate::error::{AppError, Result};
+use crate::texts::Text;
 use chrono::{Datelike, Duration, NaiveDate};
 use leenpunt_shared::*;
 
@@ -24,13 +25,7 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
 }
 
 fn bad_date(field: &str, lang: Lang) -> FieldError {
-    FieldError::new(
-        field,
-        match lang {
-            Lang::Nl => "Kies een geldige datum.",
-            Lang::En => "Choose a valid date.",
-        },
-    )
+    FieldError::new(field, Text::ChooseAValidDate.get(lang))
 }
 
 /// A refusal as the API answers it, in the requester's language.
@@ -55,51 +50,24 @@ pub fn refusal_error(refusal: Refusal, lang: Lang, quantity: u32) -> AppError {
                 })
                 .collect(),
         },
-        Refusal::SchoolLimit { .. } => AppError::Refused {
-            kind: "school-limit",
-            title,
-            detail,
-            alternatives: Vec::new(),
-        },
+        Refusal::SchoolLimit { .. } => AppError::refused("school-limit", title, detail),
     }
 }
 
 fn transition_error(e: TransitionError, lang: Lang) -> AppError {
-    let nl = lang == Lang::Nl;
     let (kind, title, detail) = match e {
         TransitionError::TooLateToCancel => (
             "too-late-to-cancel",
-            if nl {
-                "Annuleren kan niet meer"
-            } else {
-                "It is too late to cancel"
-            },
-            if nl {
-                "Annuleren kan tot de dag voor het afhalen. Neem contact op met de uitleendienst."
-            } else {
-                "You can cancel until the day before pickup. Please contact the lending service."
-            },
+            Text::ItIsTooLateToCancel.get(lang),
+            Text::YouCanCancelUntilTheDay.get(lang),
         ),
         TransitionError::NotNow(_) => (
             "wrong-state",
-            if nl {
-                "Dat kan niet meer"
-            } else {
-                "That is no longer possible"
-            },
-            if nl {
-                "De reservatie is intussen veranderd. Laad de pagina opnieuw."
-            } else {
-                "The reservation has changed in the meantime. Please reload the page."
-            },
+            Text::ThatIsNoLongerPossible.get(lang),
+            Text::TheReservationHasChangedInThe.get(lang),
         ),
     };
-    AppError::Refused {
-        kind,
-        title: title.to_owned(),
-        detail: detail.to_owned(),
-        alternatives: Vec::new(),
-    }
+    AppError::refused(kind, title, detail)
 }
 
 /// The calendar of a pickup point over a range, with the closures loaded.
@@ -156,20 +124,14 @@ pub async fn availability(
     .ok_or_else(|| {
         AppError::Validation(vec![FieldError::new(
             "pickup",
-            match lang {
-                Lang::Nl => "Dit materiaal wordt niet in dat afhaalpunt afgehaald.",
-                Lang::En => "This material is not picked up at that pickup point.",
-            },
+            Text::ThisMaterialIsNotPickedUp.get(lang),
         )])
     })?;
     let first = match month.filter(|m| !m.is_empty()) {
         Some(m) => parse_month(m).ok_or_else(|| {
             AppError::Validation(vec![FieldError::new(
                 "month",
-                match lang {
-                    Lang::Nl => "Kies een maand als jjjj-mm.",
-                    Lang::En => "Choose a month as yyyy-mm.",
-                },
+                Text::ChooseAMonthAsYyyyMm.get(lang),
             )])
         })?,
         None => today.with_day(1).unwrap_or(today),
@@ -287,10 +249,7 @@ async fn booking_school(
     school.ok_or_else(|| {
         AppError::Validation(vec![FieldError::new(
             "school",
-            match lang {
-                Lang::Nl => "Kies voor welke school je reserveert.",
-                Lang::En => "Choose the school you are booking for.",
-            },
+            Text::ChooseTheSchoolYouAreBooking.get(lang),
         )])
     })
 }
@@ -307,7 +266,14 @@ pub(crate) async fn tell(
     now: &str,
 ) -> Result<()> {
     if let Ok(to) = Email::parse(&record.user_email) {
-        let mail = reservation_news(record.user_lang, &to, news, &record.view, &link(public_url));
+        let mail = reservation_news(
+            record.user_lang,
+            &to,
+            news,
+            &record.view,
+            &link(public_url),
+            now,
+        );
         enqueue(conn, &mail, now).await?;
     }
     Ok(())
@@ -341,10 +307,7 @@ pub async fn create(
             if first.is_some_and(|first| first != fingerprint) {
                 return Err(AppError::Validation(vec![FieldError::new(
                     "Idempotency-Key",
-                    match lang {
-                        Lang::Nl => "Deze Idempotency-Key werd al gebruikt voor een andere aanvraag. Gebruik een nieuwe sleutel voor een nieuwe aanvraag.",
-                        Lang::En => "This Idempotency-Key was already used for a different request. Use a new key for a new request.",
-                    },
+                    Text::ThisIdempotencyKeyWasAlreadyUsed.get(lang),
                 )]));
             }
             let record = store::record_by_id(&mut tx, id)
@@ -501,10 +464,7 @@ async fn prepare(
     if body.note.chars().count() > 1000 {
         errors.push(FieldError::new(
             "note",
-            match lang {
-                Lang::Nl => "Je opmerking is te lang (hoogstens 1000 tekens).",
-                Lang::En => "Your note is too long (1000 characters at most).",
-            },
+            Text::YourNoteIsTooLong1000.get(lang),
         ));
     }
     let (Some(pickup), Some(return_date)) = (pickup, return_date) else {
@@ -562,21 +522,13 @@ async fn bookable(
     if !kit.kind.is_reservable() {
         return Err(AppError::Validation(vec![FieldError::new(
             "kit",
-            match lang {
-                Lang::Nl => "Dit aanbod reserveer je niet via Leenpunt; volg de link op de pagina.",
-                Lang::En => {
-                    "This offer is not booked through Leenpunt; follow the link on its page."
-                }
-            },
+            Text::ThisOfferIsNotBookedThrough.get(lang),
         )]));
     }
     let point = point.ok_or_else(|| {
         AppError::Validation(vec![FieldError::new(
             "pickup_point",
-            match lang {
-                Lang::Nl => "Dit materiaal wordt niet in dat afhaalpunt afgehaald.",
-                Lang::En => "This material is not picked up at that pickup point.",
-            },
+            Text::ThisMaterialIsNotPickedUp.get(lang),
         )])
     })?;
     let calendar = OpenCalendar::new(point.weekdays, &closed);
@@ -642,10 +594,7 @@ impl Change {
 fn reason_required(lang: Lang) -> AppError {
     AppError::Validation(vec![FieldError::new(
         "reason",
-        match lang {
-            Lang::Nl => "Geef een reden op; de leerkracht krijgt ze te lezen.",
-            Lang::En => "Give a reason; the teacher will read it.",
-        },
+        Text::GiveAReasonTheTeacherWill.get(lang),
     )])
 }
 
@@ -710,17 +659,10 @@ pub async fn change(
                 .as_deref()
                 .is_some_and(|until| until <= now.as_str());
             if lapsed {
-                return Err(refused(
+                return Err(AppError::refused(
                     "offer-lapsed",
-                    lang,
-                    (
-                        "Het aanbod is verlopen",
-                        "Een aanbod van de wachtlijst blijft 48 uur geldig.",
-                    ),
-                    (
-                        "The offer has lapsed",
-                        "An offer from the waiting list is valid for 48 hours.",
-                    ),
+                    Text::OfferLapsed.get(lang),
+                    Text::OfferLapsedDetail.get(lang),
                 ));
             }
             let kit = store::bookable_kit(&mut tx, &record.view.kit_slug)
@@ -1077,16 +1019,6 @@ pub async fn lapse_offers(db: &Db, clock: &dyn Clock, public_url: &str) -> Resul
     Ok(lapsed.len())
 }
 
-fn refused(kind: &'static str, lang: Lang, nl: (&str, &str), en: (&str, &str)) -> AppError {
-    let (title, detail) = if lang == Lang::Nl { nl } else { en };
-    AppError::Refused {
-        kind,
-        title: title.to_owned(),
-        detail: detail.to_owned(),
-        alternatives: Vec::new(),
-    }
-}
-
 /// Puts a teacher on the waiting list for dates that do not fit now.
 pub async fn join_waitlist(
     db: &Db,
@@ -1134,14 +1066,10 @@ pub async fn join_waitlist(
     };
     match decide(&situation, &request) {
         Ok(_) => {
-            return Err(refused(
+            return Err(AppError::refused(
                 "fits-now",
-                lang,
-                (
-                    "Er is nog plaats",
-                    "Je hoeft niet te wachten: reserveer gewoon.",
-                ),
-                ("There is room", "No need to wait: just reserve."),
+                Text::FitsNow.get(lang),
+                Text::FitsNowDetail.get(lang),
             ))
         }
         Err(Refusal::NotEnoughUnits { .. }) => {}
@@ -1159,17 +1087,10 @@ pub async fn join_waitlist(
     let id = match store::insert_waiting(&mut tx, &row, kit.id, &now).await {
         Ok(id) => id,
         Err(crate::db::DbError::Conflict(_)) => {
-            return Err(refused(
+            return Err(AppError::refused(
                 "already-waiting",
-                lang,
-                (
-                    "Je staat al op de wachtlijst",
-                    "Je wacht al op dit materiaal voor deze dagen.",
-                ),
-                (
-                    "You are already on the waiting list",
-                    "You are already waiting for this material on these days.",
-                ),
+                Text::AlreadyWaiting.get(lang),
+                Text::AlreadyWaitingDetail.get(lang),
             ))
         }
         Err(e) => return Err(e.into()),
@@ -1270,17 +1191,10 @@ pub async fn set_unit_status(
         return Err(AppError::Forbidden);
     }
     if unit.status == UnitStatus::Retired && status != UnitStatus::Retired {
-        return Err(refused(
+        return Err(AppError::refused(
             "unit-retired",
-            lang,
-            (
-                "Dit exemplaar is afgevoerd",
-                "Een afgevoerd exemplaar komt niet meer in dienst.",
-            ),
-            (
-                "This unit is retired",
-                "A retired unit does not come back into service.",
-            ),
+            Text::UnitRetired.get(lang),
+            Text::RetiredStaysRetired.get(lang),
         ));
     }
     crate::db::catalogue::set_unit_status(&mut tx, code.as_str(), status).await?;

@@ -1,7 +1,9 @@
 //! Signing up as a teacher and confirming the e-mail address.
 
 use super::accounts::token_hash;
-use crate::db::accounts::{audit, insert_user, login_record, reserve_mail_request, NewUser};
+use crate::db::accounts::{
+    audit, insert_user, login_record, reserve_mail_request, set_user_lang, NewUser,
+};
 use crate::db::mail::{confirm_user, enqueue, find_token, insert_token, use_token};
 use crate::db::{Db, DbError};
 use crate::domain::auth::{
@@ -10,6 +12,7 @@ use crate::domain::auth::{
 use crate::domain::mail::{already_registered, confirm_address};
 use crate::domain::policy::RoleGrant;
 use crate::domain::schools::{find_school, SchoolMatch};
+use crate::texts::Text;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use leenpunt_shared::{Email, FieldError, Lang, Role};
@@ -64,7 +67,6 @@ pub async fn sign_up(
     client: &str,
     form: &SignUpForm,
 ) -> Result<(), SignUpError> {
-    let nl = lang == Lang::Nl;
     let mut errors = Vec::new();
     let email = Email::parse(&form.email)
         .map_err(|_| {
@@ -72,26 +74,13 @@ pub async fn sign_up(
                 &mut errors,
                 "email",
                 "ongeldig",
-                if nl {
-                    "Vul een geldig e-mailadres in, bv. naam@school.be.".into()
-                } else {
-                    "Enter a valid e-mail address, e.g. name@school.be.".into()
-                },
+                Text::EnterAValidEMailAddress2.get(lang),
             )
         })
         .ok();
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        field(
-            &mut errors,
-            "name",
-            "leeg",
-            if nl {
-                "Vul je naam in.".into()
-            } else {
-                "Enter your name.".into()
-            },
-        );
+        field(&mut errors, "name", "leeg", Text::EnterYourName.get(lang));
     }
     if let Some(e) = &email {
         if let Err(problem) = check_password(&form.password, e) {
@@ -109,11 +98,7 @@ pub async fn sign_up(
                 &mut errors,
                 "school",
                 "onbekend",
-                if nl {
-                    "We vinden deze school niet. Typ de naam of het instellingsnummer en kies je school in de lijst.".into()
-                } else {
-                    "We cannot find this school. Type its name or number and choose your school from the list.".into()
-                },
+                Text::SchoolNotFound.get(lang),
             );
             None
         }
@@ -122,14 +107,10 @@ pub async fn sign_up(
                 &mut errors,
                 "school",
                 "meerdere",
-                if nl {
-                    format!(
-                        "Meerdere scholen heten zo ({}). Kies die van jouw gemeente in de lijst.",
-                        places.join(", ")
-                    )
-                } else {
-                    format!("Several schools have this name ({}). Choose the one in your municipality from the list.", places.join(", "))
-                },
+                Text::SchoolAmbiguous {
+                    places: &places.join(", "),
+                }
+                .get(lang),
             );
             None
         }
@@ -152,10 +133,11 @@ pub async fn sign_up(
     {
         return Err(SignUpError::Throttled);
     }
-    if login_record(&mut tx, &email).await?.is_some() {
+    if let Some(record) = login_record(&mut tx, &email).await? {
+        // To the account's owner, in the language they read their mail in.
         enqueue(
             &mut tx,
-            &already_registered(lang, &email, &format!("{public_url}/aanmelden")),
+            &already_registered(record.lang, &email, &format!("{public_url}/aanmelden")),
             &stamp,
         )
         .await?;
@@ -174,6 +156,8 @@ pub async fn sign_up(
         }],
     };
     let id = insert_user(&mut tx, &user, &stamp).await?;
+    // The language the sign-up form was filled in is the new account's mail language.
+    set_user_lang(&mut tx, id, lang).await?;
     let token = random_token();
     let expires = (now + TokenPurpose::Confirm.lifetime()).to_rfc3339();
     insert_token(
@@ -234,7 +218,8 @@ pub async fn confirm(
     Ok(Ok(()))
 }
 
-/// Mails a password-reset link when the address has an account that is not disabled. The
+/// Mails a password-reset link, in the account's language, when the address has an account
+/// that is not disabled. The
 /// answer is the same either way: the form never reveals who has an account. `Ok(false)`
 /// when too many links were asked for this address (or from this client) lately, whether
 /// or not it has an account.
@@ -242,7 +227,6 @@ pub async fn request_reset(
     db: &Db,
     now: DateTime<Utc>,
     public_url: &str,
-    lang: Lang,
     client: &str,
     email: &str,
 ) -> Result<bool, DbError> {
@@ -276,7 +260,7 @@ pub async fn request_reset(
     let link = format!("{}/wachtwoord/{token}", public_url.trim_end_matches('/'));
     enqueue(
         &mut tx,
-        &crate::domain::mail::reset_password(lang, &email, &link),
+        &crate::domain::mail::reset_password(record.lang, &email, &link),
         &stamp,
     )
     .await?;
@@ -431,29 +415,17 @@ pub async fn invite(
     form: &InviteForm,
 ) -> Result<(), InviteError> {
     use crate::domain::policy::{allows, Action};
-    let nl = lang == Lang::Nl;
     let mut errors = Vec::new();
     let email = Email::parse(&form.email).ok();
     if email.is_none() {
         errors.push(FieldError::new(
             "email",
-            if nl {
-                "Vul een geldig e-mailadres in."
-            } else {
-                "Enter a valid e-mail address."
-            },
+            Text::EnterAValidEMailAddress.get(lang),
         ));
     }
     let role = Role::parse(&form.role);
     if role.is_none() {
-        errors.push(FieldError::new(
-            "role",
-            if nl {
-                "Kies een rol."
-            } else {
-                "Choose a role."
-            },
-        ));
+        errors.push(FieldError::new("role", Text::ChooseARole.get(lang)));
     }
     let some = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
     let mut school = None;
@@ -465,22 +437,11 @@ pub async fn invite(
                 if school.is_none() {
                     errors.push(FieldError::new(
                         "school",
-                        if nl {
-                            "Onbekend instellingsnummer."
-                        } else {
-                            "Unknown school number."
-                        },
+                        Text::UnknownSchoolNumber.get(lang),
                     ));
                 }
             }
-            None => errors.push(FieldError::new(
-                "school",
-                if nl {
-                    "Kies de school."
-                } else {
-                    "Choose the school."
-                },
-            )),
+            None => errors.push(FieldError::new("school", Text::ChooseTheSchool.get(lang))),
         },
         Some(leenpunt_shared::accounts::Scope::Partner) => match some(&form.partner) {
             Some(slug) => {
@@ -488,21 +449,13 @@ pub async fn invite(
                 if partner.is_none() {
                     errors.push(FieldError::new(
                         "partner",
-                        if nl {
-                            "Onbekende uitleendienst."
-                        } else {
-                            "Unknown partner service."
-                        },
+                        Text::UnknownPartnerService.get(lang),
                     ));
                 }
             }
             None => errors.push(FieldError::new(
                 "partner",
-                if nl {
-                    "Kies de uitleendienst."
-                } else {
-                    "Choose the partner service."
-                },
+                Text::ChooseThePartnerService.get(lang),
             )),
         },
         _ => {}
@@ -527,7 +480,12 @@ pub async fn invite(
             crate::db::accounts::add_grant(&mut tx, record.id, &grant).await?;
             (
                 record.id,
-                crate::domain::mail::role_added(lang, &email, role, &format!("{base}/aanmelden")),
+                crate::domain::mail::role_added(
+                    record.lang,
+                    &email,
+                    role,
+                    &format!("{base}/aanmelden"),
+                ),
             )
         }
         None => {
@@ -544,6 +502,8 @@ pub async fn invite(
                 grants: vec![grant],
             };
             let id = insert_user(&mut tx, &user, &stamp).await?;
+            // Someone without an account gets the language the inviter's request was in.
+            set_user_lang(&mut tx, id, lang).await?;
             let token = random_token();
             let expires = (now + TokenPurpose::Invite.lifetime()).to_rfc3339();
             insert_token(

@@ -17,6 +17,7 @@ use crate::domain::trainings::{
     TrainingInput, ATTENDANCE_GRACE,
 };
 use crate::error::{AppError, Result};
+use crate::texts::Text;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use leenpunt_shared::*;
 
@@ -27,17 +28,9 @@ pub struct Conditions {
     pub described: Vec<ReservationCondition>,
 }
 
-fn refused(kind: &'static str, title: &str, detail: &str) -> AppError {
-    AppError::Refused {
-        kind,
-        title: title.to_owned(),
-        detail: detail.to_owned(),
-        alternatives: Vec::new(),
-    }
-}
-
-fn texts(t: (&'static str, &'static str, &'static str)) -> AppError {
-    refused(t.0, t.1, t.2)
+/// A rule's refusal (kind, title, detail) as the API answers it.
+fn refusal((kind, title, detail): (&'static str, String, String)) -> AppError {
+    AppError::refused(kind, title, detail)
 }
 
 /// Applies the training gate to a booking: passes when qualified, answers the sessions to
@@ -88,26 +81,8 @@ pub async fn check_gate(
                 .map(|m| format!("“{}”", m.title))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let nl = lang == Lang::Nl;
-            let (title, detail) = if nl {
-                (
-                    "Je hebt eerst een opleiding nodig".to_owned(),
-                    format!(
-                        "Om dit materiaal te ontlenen volg je eerst de opleiding {names}. \
-                         Schrijf je in voor een sessie vóór de afhaaldag: dan kan je meteen \
-                         voorwaardelijk reserveren."
-                    ),
-                )
-            } else {
-                (
-                    "You need a training first".to_owned(),
-                    format!(
-                        "To borrow this material you first need the training {names}. \
-                         Register for a session before the pickup day and you can reserve \
-                         on that condition right away."
-                    ),
-                )
-            };
+            let title = Text::TrainingFirst.get(lang);
+            let detail = Text::TrainingFirstDetail { names: &names }.get(lang);
             Err(AppError::TrainingRequired {
                 title,
                 detail,
@@ -138,7 +113,7 @@ pub async fn trainings(db: &Db, partner: Option<&str>) -> Result<Vec<Training>> 
     Ok(db.trainings(partner).await?)
 }
 
-fn field_errors(errors: Vec<(&'static str, &'static str)>) -> AppError {
+fn field_errors(errors: Vec<(&'static str, String)>) -> AppError {
     AppError::Validation(
         errors
             .into_iter()
@@ -266,19 +241,10 @@ pub async fn delete_training(
         return Err(AppError::Forbidden);
     }
     if store::training_in_use(&mut tx, row.id).await? {
-        let nl = lang == Lang::Nl;
-        return Err(refused(
+        return Err(AppError::refused(
             "training-in-use",
-            if nl {
-                "Deze opleiding is in gebruik"
-            } else {
-                "This training is in use"
-            },
-            if nl {
-                "Materiaal vraagt deze opleiding, of er zijn sessies of gekwalificeerde leerkrachten. Haal ze eerst weg bij het materiaal."
-            } else {
-                "Material requires this training, or it has sessions or qualified teachers. Remove it from the material first."
-            },
+            Text::ThisTrainingIsInUse.get(lang),
+            Text::MaterialRequiresThisTrainingOrIt.get(lang),
         ));
     }
     store::delete_training(&mut tx, row.id).await?;
@@ -312,40 +278,32 @@ pub async fn create_session(
     body: &NewSession,
 ) -> Result<TrainingSession> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
-    let nl = lang == Lang::Nl;
     let now_instant = clock.now();
     let now = now_instant.to_rfc3339();
     let mut errors = Vec::new();
-    let msg = |nl_text: &'static str, en_text: &'static str| if nl { nl_text } else { en_text };
     let day = parse_day(&body.day);
     if day.is_none() {
-        errors.push(FieldError::new(
-            "day",
-            msg("Kies een geldige datum.", "Choose a valid date."),
-        ));
+        errors.push(FieldError::new("day", Text::ChooseAValidDate.get(lang)));
     }
     let start = parse_time(&body.start_time);
     let end = parse_time(&body.end_time);
     if start.is_none() {
         errors.push(FieldError::new(
             "start_time",
-            msg("Geef een beginuur (uu:mm).", "Enter a start time (hh:mm)."),
+            Text::EnterAStartTimeHhMm.get(lang),
         ));
     }
     if end.is_none() {
         errors.push(FieldError::new(
             "end_time",
-            msg("Geef een einduur (uu:mm).", "Enter an end time (hh:mm)."),
+            Text::EnterAnEndTimeHhMm.get(lang),
         ));
     }
     if let (Some(s), Some(e)) = (start, end) {
         if e <= s {
             errors.push(FieldError::new(
                 "end_time",
-                msg(
-                    "Het einduur ligt na het beginuur.",
-                    "The end time must be after the start time.",
-                ),
+                Text::TheEndTimeMustBeAfter.get(lang),
             ));
         }
     }
@@ -353,10 +311,7 @@ pub async fn create_session(
     if place.is_empty() || place.chars().count() > 300 {
         errors.push(FieldError::new(
             "place",
-            msg(
-                "Geef de plaats (1 tot 300 tekens).",
-                "Enter the place (1 to 300 characters).",
-            ),
+            Text::EnterThePlace1To300.get(lang),
         ));
     }
     let capacity = match body.capacity.trim().parse::<u32>() {
@@ -364,10 +319,7 @@ pub async fn create_session(
         _ => {
             errors.push(FieldError::new(
                 "capacity",
-                msg(
-                    "Het aantal plaatsen is een getal van 1 tot 1000.",
-                    "Seats is a number from 1 to 1000.",
-                ),
+                Text::SeatsIsANumberFrom1.get(lang),
             ));
             0
         }
@@ -379,7 +331,7 @@ pub async fn create_session(
         if d.is_none() {
             errors.push(FieldError::new(
                 "registration_closes",
-                msg("Kies een geldige datum.", "Choose a valid date."),
+                Text::ChooseAValidDate.get(lang),
             ));
         }
         d
@@ -391,13 +343,7 @@ pub async fn create_session(
     let starts_at = brussels_to_utc(day.and_time(start));
     let ends_at = brussels_to_utc(day.and_time(end));
     if starts_at <= now_instant {
-        errors.push(FieldError::new(
-            "day",
-            msg(
-                "Een nieuwe sessie ligt in de toekomst.",
-                "A new session lies in the future.",
-            ),
-        ));
+        errors.push(FieldError::new("day", Text::ANewSessionLiesInThe.get(lang)));
     }
     // Registration closes at the end of its last day, and at the latest when it starts.
     let closes =
@@ -405,10 +351,7 @@ pub async fn create_session(
     if closes <= now_instant && starts_at > now_instant {
         errors.push(FieldError::new(
             "registration_closes",
-            msg(
-                "De inschrijvingen moeten nog even open blijven: kies een latere datum.",
-                "Registration must stay open a while: choose a later date.",
-            ),
+            Text::RegistrationMustStayOpenAWhile.get(lang),
         ));
     }
     if !errors.is_empty() {
@@ -420,7 +363,7 @@ pub async fn create_session(
         .ok_or_else(|| {
             AppError::Validation(vec![FieldError::new(
                 "training",
-                msg("Kies een opleiding.", "Choose a training."),
+                Text::ChooseATraining.get(lang),
             )])
         })?;
     if !allows(actor, Action::ManageTrainingsOf(training.partner)) {
@@ -442,11 +385,7 @@ pub async fn create_session(
             None => {
                 return Err(AppError::Validation(vec![FieldError::new(
                     "trainers",
-                    if nl {
-                        format!("Geen account met het adres {email}.")
-                    } else {
-                        format!("No account with the address {email}.")
-                    },
+                    Text::NoAccountWithAddress { email: &email }.get(lang),
                 )]))
             }
         }
@@ -597,7 +536,7 @@ pub async fn register(
         .await?
         .ok_or(AppError::NotFound)?;
     let placed = rules::register(&s.seats(), now_instant, s.view.my_status.is_some())
-        .map_err(|r| texts(r.texts(lang)))?;
+        .map_err(|r| refusal(r.texts(lang)))?;
     let (status, news) = match placed {
         Placed::Seat => ("ingeschreven", SessionNews::Registered),
         Placed::WaitingList => ("wachtlijst", SessionNews::WaitingList),
@@ -641,35 +580,17 @@ pub async fn unregister(
         .await?
         .filter(|(_, st, _)| st != "geannuleerd")
     else {
-        let nl = lang == Lang::Nl;
-        return Err(refused(
+        return Err(AppError::refused(
             "not-registered",
-            if nl {
-                "Je bent niet ingeschreven"
-            } else {
-                "You are not registered"
-            },
-            if nl {
-                "Je staat niet op de lijst van deze sessie."
-            } else {
-                "You are not on this session's list."
-            },
+            Text::YouAreNotRegistered.get(lang),
+            Text::YouAreNotOnThisSession.get(lang),
         ));
     };
     if attended || now_instant >= s.starts_at {
-        let nl = lang == Lang::Nl;
-        return Err(refused(
+        return Err(AppError::refused(
             "session-started",
-            if nl {
-                "De sessie is al begonnen"
-            } else {
-                "The session has started"
-            },
-            if nl {
-                "Uitschrijven kan tot de sessie begint."
-            } else {
-                "You can cancel until the session starts."
-            },
+            Text::TheSessionHasStarted.get(lang),
+            Text::YouCanCancelUntilTheSession.get(lang),
         ));
     }
     store::set_registration_status(&mut tx, registration, "geannuleerd", &now).await?;
@@ -847,7 +768,7 @@ pub async fn record_attendance(
         return Err(AppError::Forbidden);
     }
     rules::may_record_attendance(s.starts_at, s.view.cancelled, now_instant)
-        .map_err(|r| texts(r.texts(lang)))?;
+        .map_err(|r| refusal(r.texts(lang)))?;
     if let AttendanceChange::Marks(marks) = change {
         let seated = store::seated_registrations(&mut tx, id).await?;
         if let Some(i) = marks.iter().position(|m| !seated.contains(&m.registration)) {
@@ -881,7 +802,6 @@ pub async fn walk_in(
     let by = actor.user.ok_or(AppError::Unauthorized)?;
     let now_instant = clock.now();
     let now = now_instant.to_rfc3339();
-    let nl = lang == Lang::Nl;
     let mut tx = db.begin().await?;
     let s = store::session_by_id(&mut tx, id, Some(by))
         .await?
@@ -890,15 +810,11 @@ pub async fn walk_in(
         return Err(AppError::Forbidden);
     }
     rules::may_record_attendance(s.starts_at, s.view.cancelled, now_instant)
-        .map_err(|r| texts(r.texts(lang)))?;
+        .map_err(|r| refusal(r.texts(lang)))?;
     let not_found = || {
         AppError::Validation(vec![FieldError::new(
             "email",
-            if nl {
-                "Geen leerkracht met dat e-mailadres. Laat de leerkracht eerst een account aanmaken."
-            } else {
-                "No teacher with that e-mail address. Ask them to create an account first."
-            },
+            Text::NoTeacherWithThatEMail.get(lang),
         )])
     };
     let email = Email::parse(body.email.trim()).map_err(|_| not_found())?;
@@ -913,14 +829,10 @@ pub async fn walk_in(
         .as_ref()
         .is_some_and(|(_, st, attended)| st == "ingeschreven" && *attended)
     {
-        return Err(refused(
+        return Err(AppError::refused(
             "already-present",
-            if nl { "Al aanwezig" } else { "Already present" },
-            if nl {
-                "Deze leerkracht staat al als aanwezig genoteerd."
-            } else {
-                "This teacher is already marked present."
-            },
+            Text::AlreadyPresent.get(lang),
+            Text::ThisTeacherIsAlreadyMarkedPresent.get(lang),
         ));
     }
     store::upsert_registration(&mut tx, id, user, "ingeschreven", true, &now).await?;
@@ -1037,18 +949,13 @@ pub async fn grant_by_hand(
     if !may_grant_some {
         return Err(AppError::Forbidden);
     }
-    let nl = lang == Lang::Nl;
     let now = clock.now().to_rfc3339();
     let mut errors = Vec::new();
     let reason = body.reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         errors.push(FieldError::new(
             "reason",
-            if nl {
-                "Geef een reden (bijvoorbeeld waar de opleiding gevolgd werd)."
-            } else {
-                "Give a reason (for example where the training was followed)."
-            },
+            Text::GiveAReasonForExampleWhere.get(lang),
         ));
     }
     let granted_on = if body.granted_on.trim().is_empty() {
@@ -1059,11 +966,7 @@ pub async fn grant_by_hand(
     if granted_on.is_none() {
         errors.push(FieldError::new(
             "granted_on",
-            if nl {
-                "Kies een datum, vandaag of vroeger."
-            } else {
-                "Choose a date, today or earlier."
-            },
+            Text::ChooseADateTodayOrEarlier.get(lang),
         ));
     }
     let mut tx = db.begin().await?;
@@ -1074,14 +977,7 @@ pub async fn grant_by_hand(
         }
     }
     if training.is_none() {
-        errors.push(FieldError::new(
-            "training",
-            if nl {
-                "Kies een opleiding."
-            } else {
-                "Choose a training."
-            },
-        ));
+        errors.push(FieldError::new("training", Text::ChooseATraining.get(lang)));
     }
     let user = match Email::parse(body.email.trim()) {
         Ok(e) => store::user_by_email(&mut tx, e.as_str()).await?,
@@ -1090,11 +986,7 @@ pub async fn grant_by_hand(
     if user.is_none() {
         errors.push(FieldError::new(
             "email",
-            if nl {
-                "Geen account met dat e-mailadres."
-            } else {
-                "No account with that e-mail address."
-            },
+            Text::NoAccountWithThatEMail.get(lang),
         ));
     }
     let (Some(training), Some((user, _)), Some(granted_on), true) =
@@ -1143,16 +1035,11 @@ pub async fn revoke(
     reason: &str,
 ) -> Result<()> {
     let by = actor.user.ok_or(AppError::Unauthorized)?;
-    let nl = lang == Lang::Nl;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 500 {
         return Err(AppError::Validation(vec![FieldError::new(
             "reason",
-            if nl {
-                "Geef een reden voor de intrekking."
-            } else {
-                "Give a reason for revoking it."
-            },
+            Text::GiveAReasonForRevokingIt.get(lang),
         )]));
     }
     let now = clock.now().to_rfc3339();
@@ -1164,18 +1051,10 @@ pub async fn revoke(
         return Err(AppError::Forbidden);
     }
     if !store::revoke(&mut tx, Some(id), None, Some(by), reason, &now).await? {
-        return Err(refused(
+        return Err(AppError::refused(
             "already-revoked",
-            if nl {
-                "Al ingetrokken"
-            } else {
-                "Already revoked"
-            },
-            if nl {
-                "Deze kwalificatie was al ingetrokken."
-            } else {
-                "This qualification was already revoked."
-            },
+            Text::AlreadyRevoked.get(lang),
+            Text::ThisQualificationWasAlreadyRevoked.get(lang),
         ));
     }
     audit(
@@ -1502,31 +1381,18 @@ pub async fn call_off(
     if !allows(actor, Action::ManageTrainingsOf(s.partner)) {
         return Err(AppError::Forbidden);
     }
-    let nl = lang == Lang::Nl;
     if s.view.cancelled {
-        return Err(refused(
+        return Err(AppError::refused(
             "session-cancelled",
-            if nl {
-                "Deze sessie gaat al niet door"
-            } else {
-                "This session is already called off"
-            },
+            Text::ThisSessionIsAlreadyCalledOff.get(lang),
             "",
         ));
     }
     if now_instant >= s.starts_at {
-        return Err(refused(
+        return Err(AppError::refused(
             "session-started",
-            if nl {
-                "De sessie is al begonnen"
-            } else {
-                "The session has started"
-            },
-            if nl {
-                "Een begonnen sessie afgelasten kan niet meer; noteer de aanwezigheden."
-            } else {
-                "A session that has started cannot be called off; record attendance instead."
-            },
+            Text::TheSessionHasStarted.get(lang),
+            Text::ASessionThatHasStartedCannot.get(lang),
         ));
     }
     store::cancel_session(&mut tx, id, &now).await?;

@@ -6,6 +6,7 @@ use crate::db::Db;
 use crate::domain::clock::Clock;
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
+use crate::texts::Text;
 use leenpunt_shared::admin::UserRow;
 use leenpunt_shared::*;
 
@@ -60,18 +61,11 @@ pub async fn set_disabled(
         return Err(AppError::Forbidden);
     }
     if user == by {
-        return Err(AppError::Refused {
-            kind: "own-account",
-            title: match lang {
-                Lang::Nl => "Niet je eigen account".to_owned(),
-                Lang::En => "Not your own account".to_owned(),
-            },
-            detail: match lang {
-                Lang::Nl => "Je kan je eigen account niet uitschakelen.".to_owned(),
-                Lang::En => "You cannot disable your own account.".to_owned(),
-            },
-            alternatives: Vec::new(),
-        });
+        return Err(AppError::refused(
+            "own-account",
+            Text::NotYourOwnAccount.get(lang),
+            Text::YouCannotDisableYourOwnAccount.get(lang),
+        ));
     }
     let now = clock.now().to_rfc3339();
     let mut tx = db.begin().await?;

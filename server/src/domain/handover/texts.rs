@@ -1,7 +1,7 @@
 //! What desk staff read when a scan is refused: kind, title and detail, per language.
 
 use super::{CheckInRefusal, CheckOutRefusal};
-use crate::domain::reservations::format_date;
+use crate::texts::{day, Text};
 use leenpunt_shared::Lang;
 
 /// How the messages name what the refusal is about: people read kit titles and the
@@ -21,8 +21,6 @@ pub struct Names<'a> {
 impl CheckOutRefusal {
     /// Kind, title and detail as the API and the pages show them.
     pub fn texts(&self, lang: Lang, names: &Names<'_>) -> (&'static str, String, String) {
-        let nl = lang == Lang::Nl;
-        let pick = |a: String, b: String| if nl { a } else { b };
         let Names {
             unit,
             reserved_kit,
@@ -32,126 +30,77 @@ impl CheckOutRefusal {
         match *self {
             CheckOutRefusal::NotApproved => (
                 "reservation-not-approved",
-                pick(
-                    "Deze reservatie is nog niet goedgekeurd".into(),
-                    "This reservation is not approved yet".into(),
-                ),
-                pick(
-                    "Keur de reservatie eerst goed; daarna kan je het materiaal meegeven.".into(),
-                    "Approve the reservation first; then the material can be handed out.".into(),
-                ),
+                Text::ReservationNotApproved.get(lang),
+                Text::ReservationNotApprovedDetail.get(lang),
             ),
             CheckOutRefusal::NotAccepted => (
                 "offer-not-accepted",
-                pick(
-                    "Dit aanbod is nog niet aanvaard".into(),
-                    "This offer is not accepted yet".into(),
-                ),
-                pick(
-                    "De ontlener moet het aanbod van de wachtlijst eerst aanvaarden.".into(),
-                    "The borrower must accept the offer from the waiting list first.".into(),
-                ),
+                Text::OfferNotAccepted.get(lang),
+                Text::OfferNotAcceptedDetail.get(lang),
             ),
             CheckOutRefusal::Closed { status } => (
                 "reservation-closed",
-                pick(
-                    "Deze reservatie is afgesloten".into(),
-                    "This reservation is closed".into(),
-                ),
-                pick(
-                    format!(
-                        "De reservatie heeft de status \u{201c}{}\u{201d}; op deze reservatie gaat niets meer mee.",
-                        status.label(lang)
-                    ),
-                    format!(
-                        "The reservation's status is \u{201c}{}\u{201d}; nothing more can be handed out on it.",
-                        status.label(lang)
-                    ),
-                ),
+                Text::ReservationClosed.get(lang),
+                Text::ReservationClosedDetail {
+                    status: &status.label(lang),
+                }
+                .get(lang),
             ),
             CheckOutRefusal::WrongKitType { .. } => (
                 "wrong-kit-type",
-                pick(
-                    "Dit exemplaar hoort bij ander materiaal".into(),
-                    "This unit belongs to other material".into(),
-                ),
-                pick(
-                    format!("Exemplaar {unit} hoort niet bij {reserved_kit}, waarvoor deze reservatie is. Scan een exemplaar van {reserved_kit}."),
-                    format!("Unit {unit} is not a {reserved_kit}, which this reservation is for. Scan a unit of {reserved_kit}."),
-                ),
+                Text::WrongKitType.get(lang),
+                Text::WrongKitTypeDetail {
+                    reserved_kit: &reserved_kit,
+                    unit: &unit,
+                }
+                .get(lang),
             ),
             CheckOutRefusal::InMaintenance { .. } => (
                 "unit-in-maintenance",
-                pick(
-                    "Dit exemplaar is in onderhoud".into(),
-                    "This unit is in maintenance".into(),
-                ),
-                pick(
-                    format!("Exemplaar {unit} staat op onderhoud en mag niet mee. Kies een ander exemplaar."),
-                    format!("Unit {unit} is in maintenance and cannot be handed out. Choose another unit."),
-                ),
+                Text::UnitInMaintenance.get(lang),
+                Text::UnitInMaintenanceDetail { unit: &unit }.get(lang),
             ),
             CheckOutRefusal::Retired { .. } => (
                 "unit-retired",
-                pick(
-                    "Dit exemplaar is afgevoerd".into(),
-                    "This unit is retired".into(),
-                ),
-                pick(
-                    format!("Exemplaar {unit} is uit dienst genomen en mag niet meer mee. Kies een ander exemplaar."),
-                    format!("Unit {unit} was taken out of service and cannot be handed out. Choose another unit."),
-                ),
+                Text::UnitRetired.get(lang),
+                Text::UnitRetiredDetail { unit: &unit }.get(lang),
             ),
             CheckOutRefusal::OnAnotherLoan { .. } => (
                 "unit-on-another-loan",
-                pick(
-                    "Dit exemplaar is nog uitgeleend".into(),
-                    "This unit is still on loan".into(),
-                ),
-                pick(
-                    format!("Exemplaar {unit} is nog uitgeleend aan {other_borrower} en werd niet teruggebracht. Neem het eerst terug."),
-                    format!("Unit {unit} is still on loan to {other_borrower} and was never checked in. Take it back first."),
-                ),
+                Text::UnitOnAnotherLoan.get(lang),
+                Text::UnitOnAnotherLoanDetail {
+                    other_borrower: &other_borrower,
+                    unit: &unit,
+                }
+                .get(lang),
             ),
             CheckOutRefusal::AllHandedOver { quantity } => (
                 "all-units-handed-over",
-                pick(
-                    "Alle exemplaren zijn al meegegeven".into(),
-                    "All units are handed out already".into(),
-                ),
+                Text::AllUnitsHandedOver.get(lang),
                 if quantity == 1 {
-                    pick(
-                        "Deze reservatie is voor 1 exemplaar en dat is al meegegeven.".into(),
-                        "This reservation is for 1 unit and it is handed out already.".into(),
-                    )
+                    Text::AllUnitsHandedOverDetail.get(lang)
                 } else {
-                    pick(
-                        format!("Deze reservatie is voor {quantity} exemplaren en die zijn allemaal al meegegeven."),
-                        format!("This reservation is for {quantity} units and all of them are handed out already."),
-                    )
+                    Text::AllUnitsHandedOverDetail2 {
+                        quantity: &quantity,
+                    }
+                    .get(lang)
                 },
             ),
             CheckOutRefusal::TooEarly { pickup_date } => (
                 "pickup-too-early",
-                pick(
-                    "Het is nog geen ophaaldag".into(),
-                    "It is not the pickup day yet".into(),
-                ),
-                pick(
-                    format!("Deze reservatie kan pas vanaf {} opgehaald worden.", format_date(pickup_date, lang)),
-                    format!("This reservation can be picked up from {} on.", format_date(pickup_date, lang)),
-                ),
+                Text::PickupTooEarly.get(lang),
+                Text::PickupTooEarlyDetail {
+                    day: &day(pickup_date, lang),
+                }
+                .get(lang),
             ),
             CheckOutRefusal::Expired { return_date } => (
                 "reservation-expired",
-                pick(
-                    "De uitleenperiode is voorbij".into(),
-                    "The loan period is over".into(),
-                ),
-                pick(
-                    format!("De terugbrengdag was {}; op deze reservatie gaat niets meer mee.", format_date(return_date, lang)),
-                    format!("The return day was {}; nothing more can be handed out on this reservation.", format_date(return_date, lang)),
-                ),
+                Text::ReservationExpired.get(lang),
+                Text::ReservationExpiredDetail {
+                    day: &day(return_date, lang),
+                }
+                .get(lang),
             ),
         }
     }
@@ -160,42 +109,30 @@ impl CheckOutRefusal {
 impl CheckInRefusal {
     /// Kind, title and detail as the API and the pages show them.
     pub fn texts(&self, lang: Lang, names: &Names<'_>) -> (&'static str, String, String) {
-        let nl = lang == Lang::Nl;
-        let pick = |a: String, b: String| if nl { a } else { b };
         let Names { unit, borrower, .. } = *names;
         match self {
             CheckInRefusal::NotOnLoan { .. } => (
                 "unit-not-on-loan",
-                pick(
-                    "Dit exemplaar is niet uitgeleend op deze reservatie".into(),
-                    "This unit is not on loan on this reservation".into(),
-                ),
-                pick(
-                    format!("Exemplaar {unit} werd niet meegegeven op de reservatie van {borrower}. Controleer of je de juiste reservatie hebt gekozen."),
-                    format!("Unit {unit} was not handed out on the reservation of {borrower}. Check that you chose the right reservation."),
-                ),
+                Text::UnitNotOnLoan.get(lang),
+                Text::UnitNotOnLoanDetail {
+                    borrower: &borrower,
+                    unit: &unit,
+                }
+                .get(lang),
             ),
             CheckInRefusal::NegativeCount { part } => (
                 "negative-part-count",
-                pick(
-                    "Een aantal kan niet negatief zijn".into(),
-                    "A count cannot be negative".into(),
-                ),
-                pick(
-                    format!("Geef voor \u{201c}{part}\u{201d} een aantal van 0 of meer."),
-                    format!("Enter a count of 0 or more for \u{201c}{part}\u{201d}."),
-                ),
+                Text::NegativePartCount.get(lang),
+                Text::NegativePartCountDetail { part: &part }.get(lang),
             ),
             CheckInRefusal::OverCount { part, expected } => (
                 "part-over-count",
-                pick(
-                    "Meer geteld dan er horen".into(),
-                    "More counted than belong".into(),
-                ),
-                pick(
-                    format!("Van \u{201c}{part}\u{201d} horen er {expected} in de set. Tel opnieuw; extra stukken horen niet bij dit exemplaar."),
-                    format!("The set holds {expected} of \u{201c}{part}\u{201d}. Count again; extra pieces do not belong to this unit."),
-                ),
+                Text::PartOverCount.get(lang),
+                Text::PartOverCountDetail {
+                    expected: &expected,
+                    part: &part,
+                }
+                .get(lang),
             ),
         }
     }

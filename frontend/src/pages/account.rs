@@ -1,0 +1,61 @@
+//! "Mijn account": who is signed in, and the language their mails are written in. A plain
+//! POST form, so it works without JavaScript; the choice also becomes the page language.
+
+use crate::components::text::PageTitle;
+use crate::i18n::{t, T};
+use crate::pages::not_found::set_status;
+use crate::CurrentUser;
+use leenpunt_shared::Lang;
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let user = use_context::<CurrentUser>().unwrap_or_default();
+    let saved = use_query_map().get_untracked().get("ok").is_some();
+    let Some(name) = user.name.clone() else {
+        set_status(401);
+        return Either::Left(view! {
+            <PageTitle text=t(T::AccountTitle)/>
+            <section class="account-page">
+                <h1>{t(T::AccountTitle)}</h1>
+                <p class="error" role="alert">{t(T::SignInFirst)}</p>
+                <p><a href="/aanmelden?next=/mijn-account" rel="external">{t(T::SignIn)}</a></p>
+            </section>
+        });
+    };
+    let current = user.mail_lang.unwrap_or_default();
+    let choice = move |lang: Lang, label: T| {
+        let id = format!("mail-lang-{}", lang.code());
+        let label_for = id.clone();
+        view! {
+            <label for=label_for class="choice">
+                <input type="radio" id=id name="lang" value=lang.code() checked=current == lang/>
+                {t(label)}
+            </label>
+        }
+    };
+    Either::Right(view! {
+        <PageTitle text=t(T::AccountTitle)/>
+        <section class="account-page">
+            <h1>{t(T::AccountTitle)}</h1>
+            {saved.then(|| view! { <p class="notice" role="status" id="account-saved">{t(T::MailLangSaved)}</p> })}
+            <dl class="account-facts">
+                <dt>{t(T::AccountName)}</dt>
+                <dd>{name}</dd>
+                <dt>{t(T::EmailLabel)}</dt>
+                <dd>{user.email.clone().unwrap_or_default()}</dd>
+            </dl>
+            <form method="post" action="/mijn-account/taal" class="mail-lang-form">
+                <fieldset>
+                    <legend>{t(T::MailLangLegend)}</legend>
+                    <p class="hint">{t(T::MailLangHint)}</p>
+                    {choice(Lang::Nl, T::LangDutch)}
+                    {choice(Lang::En, T::LangEnglish)}
+                </fieldset>
+                <button type="submit" class="button primary">{t(T::Save)}</button>
+            </form>
+        </section>
+    })
+}

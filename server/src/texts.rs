@@ -1,0 +1,384 @@
+//! Every sentence the server says to people, in every language, checked at compile time.
+//!
+//! One table: a key without both a Dutch and an English text does not build, and a text
+//! with parameters names them (`Key { name } => "Dag {name}", "Hello {name}"`), so a
+//! placeholder that is not a parameter does not build either. Rules return reasons as
+//! values; this table words them in the reader's language. How to add a text:
+//! `docs/texts.md`.
+
+use leenpunt_shared::Lang;
+use std::fmt::Display;
+
+macro_rules! texts {
+    ($( $key:ident $({ $($arg:ident),+ $(,)? })? => $nl:literal, $en:literal;)*) => {
+        /// A piece of text the server says; parameters are anything printable.
+        #[derive(Clone, Copy)]
+        pub enum Text<'a> {
+            $( $key $({ $($arg: &'a dyn Display),+ })? ),*
+        }
+
+        impl Text<'_> {
+            /// The text in a language, with its parameters filled in.
+            #[allow(clippy::useless_format)]
+            pub fn get(&self, lang: Lang) -> String {
+                match *self {
+                    $( Text::$key $({ $($arg),+ })? => match lang {
+                        Lang::Nl => format!($nl),
+                        Lang::En => format!($en),
+                    }, )*
+                }
+            }
+        }
+
+        /// Every key with its two texts as written, for the table's own tests.
+        #[cfg(test)]
+        pub(crate) const TABLE: &[(&str, &str, &str)] = &[$( (stringify!($key), $nl, $en) ),*];
+    };
+}
+
+/// A date in words: "1 december 2026" / "1 December 2026".
+pub fn day(d: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    format!(
+        "{} {} {}",
+        d.day(),
+        leenpunt_shared::labels::month_name(d.month(), lang),
+        d.year()
+    )
+}
+
+/// A stored ISO day (`2026-12-01`) in words; unchanged when it is not one.
+pub fn iso_day(iso: &str, lang: Lang) -> String {
+    leenpunt_shared::labels::human_date(iso, lang)
+}
+
+/// A stored UTC instant (RFC 3339) as Brussels local date and time in words: "1 december
+/// 2026 om 09:00" / "1 December 2026 at 09:00"; unchanged when it is not one.
+pub fn instant(rfc3339: &str, lang: Lang) -> String {
+    match leenpunt_shared::time::brussels_local(rfc3339) {
+        Some((d, time)) => Text::Instant {
+            day: &iso_day(&d, lang),
+            time: &time,
+        }
+        .get(lang),
+        None => rfc3339.to_owned(),
+    }
+}
+
+texts! {
+    // --- dates and times ---
+    Instant { day, time } => "{day} om {time}", "{day} at {time}";
+
+    // --- mails: greeting and signature ---
+    MailHello => "Dag,", "Hello,";
+    MailHelloName { name } => "Dag {name},", "Hello {name},";
+    MailSignature => "Leenpunt", "Leenpunt";
+
+    // --- mails: accounts ---
+    ConfirmSubject => "Bevestig je e-mailadres voor Leenpunt", "Confirm your e-mail address for Leenpunt";
+    ConfirmBody { link } => "Welkom bij Leenpunt. Bevestig je e-mailadres met deze link (48 uur geldig):\n\n{link}\n\nDaarna kan je je aanmelden. Heb je geen account aangemaakt? Dan mag je deze mail negeren.", "Welcome to Leenpunt. Confirm your e-mail address with this link (valid for 48 hours):\n\n{link}\n\nThen you can sign in. Did you not create an account? Then you can ignore this mail.";
+    AlreadySubject => "Je hebt al een account bij Leenpunt", "You already have a Leenpunt account";
+    AlreadyBody { link } => "Iemand (wellicht jij) probeerde een account aan te maken met dit e-mailadres, maar er bestaat er al een. Meld je aan via:\n\n{link}\n\nWas jij dit niet? Dan hoef je niets te doen.", "Someone (probably you) tried to create an account with this e-mail address, but one already exists. Sign in at:\n\n{link}\n\nWas this not you? Then there is nothing to do.";
+    ResetSubject => "Kies een nieuw wachtwoord voor Leenpunt", "Choose a new password for Leenpunt";
+    ResetBody { link } => "Iemand (wellicht jij) vroeg een nieuw wachtwoord aan voor dit e-mailadres. Kies het met deze link (2 uur geldig, één keer te gebruiken):\n\n{link}\n\nVroeg je niets aan? Dan hoef je niets te doen; je wachtwoord blijft hetzelfde.", "Someone (probably you) asked for a new password for this e-mail address. Choose it with this link (valid for 2 hours, usable once):\n\n{link}\n\nDid you not ask? Then there is nothing to do; your password stays the same.";
+    InviteSubject => "Je bent uitgenodigd voor Leenpunt", "You are invited to Leenpunt";
+    InviteBody { role, link } => "Je bent uitgenodigd als {role} in Leenpunt. Kies je wachtwoord met deze link (7 dagen geldig):\n\n{link}", "You are invited as {role} in Leenpunt. Choose your password with this link (valid for 7 days):\n\n{link}";
+    RoleAddedSubject => "Je hebt een nieuwe rol in Leenpunt", "You have a new role in Leenpunt";
+    RoleAddedBody { role, link } => "Je bent nu ook {role} in Leenpunt. Meld je aan zoals altijd:\n\n{link}", "You are now also {role} in Leenpunt. Sign in as usual:\n\n{link}";
+
+    // --- mails: reservations ---
+    NewsConfirmed => "Je reservatie is bevestigd", "Your reservation is confirmed";
+    NewsRequested => "Je aanvraag is ontvangen en wacht op goedkeuring", "Your request was received and awaits approval";
+    NewsApproved => "Je aanvraag is goedgekeurd", "Your request was approved";
+    NewsRejected => "Je aanvraag is geweigerd", "Your request was rejected";
+    NewsCancelled => "Je reservatie is geannuleerd", "Your reservation was cancelled";
+    NewsExtended => "Je reservatie is verlengd", "Your reservation was extended";
+    NewsOffered => "Er is plaats vrijgekomen: aanvaard het aanbod binnen 48 uur", "A place came free: accept the offer within 48 hours";
+    NewsAtRisk => "Let op: je reservatie komt in het gedrang", "Attention: your reservation is at risk";
+    NewsConditional => "Je reservatie is vastgelegd op voorwaarde dat je de opleiding volgt", "Your reservation is held on the condition that you attend the training";
+    NewsConditionMet => "Je volgde de opleiding: je reservatie is bevestigd", "You attended the training: your reservation is confirmed";
+    NewsConditionFailed => "De opleiding is voorbij zonder je aanwezigheid: je reservatie is vrijgegeven", "The training passed without your attendance: your reservation was released";
+    NewsPickedUp => "Ontvangstbewijs: je haalde het materiaal af", "Receipt: you picked up the material";
+    NewsReturned => "Ontvangstbewijs: het materiaal is terug", "Receipt: the material is back";
+    NewsReturnedShort => "Bij het terugbrengen ontbrak er iets of was er schade", "Something was missing or damaged when the material came back";
+    NewsOverdue => "Je ontleende materiaal is te laat: breng het zo snel mogelijk terug", "Your borrowed material is overdue: please bring it back as soon as possible";
+    NewsNoShow => "Je reservatie werd niet afgehaald en is vrijgegeven", "Your reservation was not picked up and has been released";
+    MailPickup { day, point, address } => "Afhalen: {day} in {point} ({address})", "Pickup: {day} at {point} ({address})";
+    MailReturn { day } => "Terugbrengen: {day}", "Return: {day}";
+    MailBookedAt { when } => "Geboekt op {when}", "Booked on {when}";
+    MailOfferUntil { when } => "Aanvaard het aanbod vóór {when}", "Accept the offer before {when}";
+    MailHandedOutAt { when } => "Meegegeven op {when}", "Handed out on {when}";
+    MailReturnedAt { when } => "Teruggebracht op {when}", "Returned on {when}";
+    MailReason { reason } => "Reden: {reason}", "Reason: {reason}";
+    MailSeeReservations { link } => "Bekijk je reservaties: {link}", "See your reservations: {link}";
+    ReturnMissing { part, counted, expected } => "{part} {counted} van {expected}", "{part} {counted} of {expected}";
+    ReturnDamage { damage } => "schade: {damage}", "damage: {damage}";
+
+    // --- mails: training sessions ---
+    SessionRegistered => "Je bent ingeschreven", "You are registered";
+    SessionWaitingList => "De sessie is volzet: je staat op de wachtlijst", "The session is full: you are on the waiting list";
+    SessionMovedUp => "Er kwam een plaats vrij: je bent ingeschreven", "A seat came free: you are registered";
+    SessionCancelled => "Je inschrijving is geannuleerd", "Your registration is cancelled";
+    SessionCalledOff => "Deze sessie gaat niet door", "This session is called off";
+    MailSessionWhen { day, start, end } => "{day}, van {start} tot {end}", "{day}, from {start} to {end}";
+    MailSeeSession { link } => "Bekijk de sessie: {link}", "See the session: {link}";
+
+    // --- problems (API errors) ---
+    ProblemNotFound => "Niet gevonden", "Not found";
+    ProblemUnauthorized => "Meld je eerst aan", "Please sign in first";
+    ProblemForbidden => "Dit mag je niet doen", "You are not allowed to do this";
+    ProblemBadCredentials => "Het e-mailadres of het wachtwoord klopt niet", "The e-mail address or the password is not right";
+    ProblemUnconfirmed => "Bevestig eerst je e-mailadres met de link in je mailbox", "First confirm your e-mail address with the link in your mailbox";
+    ProblemTooManyRequests => "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw.", "Too many failed attempts. Please try again in fifteen minutes.";
+    ProblemTooManyMails => "Er werden onlangs al genoeg mails naar dit adres gestuurd. Kijk in je mailbox (ook bij de ongewenste mail) of probeer het over een uur opnieuw.", "Enough mails were sent to this address lately. Check your mailbox (also the spam folder) or try again in an hour.";
+    ProblemValidation => "Sommige gegevens kloppen niet", "Some input is not valid";
+    ProblemBadRequest => "Deze aanvraag kan niet gelezen worden", "This request could not be read";
+    ProblemPayloadTooLarge => "Deze aanvraag is te groot", "This request is too large";
+    ProblemConflict => "Dit botst met bestaande gegevens", "This conflicts with existing data";
+    ProblemUnavailable => "Tijdelijk niet beschikbaar", "Temporarily unavailable";
+    ProblemBusy => "Het is even erg druk. Probeer het over enkele seconden opnieuw; er werd niets bewaard.", "It is very busy right now. Please try again in a few seconds; nothing was saved.";
+    ProblemInternal => "Er ging iets mis aan onze kant. Probeer het later opnieuw.", "Something went wrong on our side. Please try again later.";
+
+    // --- service/reservations ---
+    ChooseAValidDate => "Kies een geldige datum.", "Choose a valid date.";
+    ThisMaterialIsNotPickedUp => "Dit materiaal wordt niet in dat afhaalpunt afgehaald.", "This material is not picked up at that pickup point.";
+    ChooseAMonthAsYyyyMm => "Kies een maand als jjjj-mm.", "Choose a month as yyyy-mm.";
+    ChooseTheSchoolYouAreBooking => "Kies voor welke school je reserveert.", "Choose the school you are booking for.";
+    ThisIdempotencyKeyWasAlreadyUsed => "Deze Idempotency-Key werd al gebruikt voor een andere aanvraag. Gebruik een nieuwe sleutel voor een nieuwe aanvraag.", "This Idempotency-Key was already used for a different request. Use a new key for a new request.";
+    YourNoteIsTooLong1000 => "Je opmerking is te lang (hoogstens 1000 tekens).", "Your note is too long (1000 characters at most).";
+    ThisOfferIsNotBookedThrough => "Dit aanbod reserveer je niet via Leenpunt; volg de link op de pagina.", "This offer is not booked through Leenpunt; follow the link on its page.";
+    GiveAReasonTheTeacherWill => "Geef een reden op; de leerkracht krijgt ze te lezen.", "Give a reason; the teacher will read it.";
+    ItIsTooLateToCancel => "Annuleren kan niet meer", "It is too late to cancel";
+    YouCanCancelUntilTheDay => "Annuleren kan tot de dag voor het afhalen. Neem contact op met de uitleendienst.", "You can cancel until the day before pickup. Please contact the lending service.";
+    ThatIsNoLongerPossible => "Dat kan niet meer", "That is no longer possible";
+    TheReservationHasChangedInThe => "De reservatie is intussen veranderd. Laad de pagina opnieuw.", "The reservation has changed in the meantime. Please reload the page.";
+    OfferLapsed => "Het aanbod is verlopen", "The offer has lapsed";
+    OfferLapsedDetail => "Een aanbod van de wachtlijst blijft 48 uur geldig.", "An offer from the waiting list is valid for 48 hours.";
+    FitsNow => "Er is nog plaats", "There is room";
+    FitsNowDetail => "Je hoeft niet te wachten: reserveer gewoon.", "No need to wait: just reserve.";
+    AlreadyWaiting => "Je staat al op de wachtlijst", "You are already on the waiting list";
+    AlreadyWaitingDetail => "Je wacht al op dit materiaal voor deze dagen.", "You are already waiting for this material on these days.";
+    RetiredStaysRetired => "Een afgevoerd exemplaar komt niet meer in dienst.", "A retired unit does not come back into service.";
+
+    // --- service/trainings.rs ---
+    ThisTrainingIsInUse => "Deze opleiding is in gebruik", "This training is in use";
+    MaterialRequiresThisTrainingOrIt => "Materiaal vraagt deze opleiding, of er zijn sessies of gekwalificeerde leerkrachten. Haal ze eerst weg bij het materiaal.", "Material requires this training, or it has sessions or qualified teachers. Remove it from the material first.";
+    YouAreNotRegistered => "Je bent niet ingeschreven", "You are not registered";
+    YouAreNotOnThisSession => "Je staat niet op de lijst van deze sessie.", "You are not on this session's list.";
+    TheSessionHasStarted => "De sessie is al begonnen", "The session has started";
+    YouCanCancelUntilTheSession => "Uitschrijven kan tot de sessie begint.", "You can cancel until the session starts.";
+    NoTeacherWithThatEMail => "Geen leerkracht met dat e-mailadres. Laat de leerkracht eerst een account aanmaken.", "No teacher with that e-mail address. Ask them to create an account first.";
+    AlreadyPresent => "Al aanwezig", "Already present";
+    ThisTeacherIsAlreadyMarkedPresent => "Deze leerkracht staat al als aanwezig genoteerd.", "This teacher is already marked present.";
+    GiveAReasonForExampleWhere => "Geef een reden (bijvoorbeeld waar de opleiding gevolgd werd).", "Give a reason (for example where the training was followed).";
+    ChooseADateTodayOrEarlier => "Kies een datum, vandaag of vroeger.", "Choose a date, today or earlier.";
+    ChooseATraining => "Kies een opleiding.", "Choose a training.";
+    NoAccountWithThatEMail => "Geen account met dat e-mailadres.", "No account with that e-mail address.";
+    GiveAReasonForRevokingIt => "Geef een reden voor de intrekking.", "Give a reason for revoking it.";
+    AlreadyRevoked => "Al ingetrokken", "Already revoked";
+    ThisQualificationWasAlreadyRevoked => "Deze kwalificatie was al ingetrokken.", "This qualification was already revoked.";
+    ThisSessionIsAlreadyCalledOff => "Deze sessie gaat al niet door", "This session is already called off";
+    ASessionThatHasStartedCannot => "Een begonnen sessie afgelasten kan niet meer; noteer de aanwezigheden.", "A session that has started cannot be called off; record attendance instead.";
+
+    // --- service/handover.rs ---
+    LabelsLeenpunt => "Labels — Leenpunt", "Labels — Leenpunt";
+
+    // --- service/signup.rs ---
+    EnterAValidEMailAddress => "Vul een geldig e-mailadres in.", "Enter a valid e-mail address.";
+    ChooseARole => "Kies een rol.", "Choose a role.";
+    UnknownSchoolNumber => "Onbekend instellingsnummer.", "Unknown school number.";
+    ChooseTheSchool => "Kies de school.", "Choose the school.";
+    UnknownPartnerService => "Onbekende uitleendienst.", "Unknown partner service.";
+    ChooseThePartnerService => "Kies de uitleendienst.", "Choose the partner service.";
+
+    // --- service/feeds.rs ---
+    UnknownOrMissing => "Onbekend of ontbrekend.", "Unknown or missing.";
+
+    // --- service/registers.rs ---
+    ThisAlreadyExistsChooseAnotherKey => "Dit bestaat al; kies een andere sleutel of bewerk het bestaande.", "This already exists; choose another key or edit the existing one.";
+
+    // --- http/reservations.rs ---
+    TheIdempotencyKeyMustBe1 => "De Idempotency-Key moet 1 tot 200 tekens lang zijn.", "The Idempotency-Key must be 1 to 200 characters long.";
+    UnknownStatus => "Onbekende status.", "Unknown status.";
+
+    // --- http/catalogue.rs ---
+    TheQueryStringCouldNotBe => "De zoekopdracht kon niet gelezen worden.", "The query string could not be read.";
+
+    // --- http/signup.rs ---
+    ThisLinkHasExpiredAskFor => "Deze link is verlopen. Vraag een nieuwe aan.", "This link has expired. Ask for a new one.";
+    ThisLinkWasUsedAlreadyAsk => "Deze link is al gebruikt. Vraag een nieuwe aan.", "This link was used already. Ask for a new one.";
+    ThisLinkIsNotValidAsk => "Deze link is ongeldig. Vraag een nieuwe aan.", "This link is not valid. Ask for a new one.";
+
+    // --- service/trainings ---
+    EnterAStartTimeHhMm => "Geef een beginuur (uu:mm).", "Enter a start time (hh:mm).";
+    EnterAnEndTimeHhMm => "Geef een einduur (uu:mm).", "Enter an end time (hh:mm).";
+    TheEndTimeMustBeAfter => "Het einduur ligt na het beginuur.", "The end time must be after the start time.";
+    EnterThePlace1To300 => "Geef de plaats (1 tot 300 tekens).", "Enter the place (1 to 300 characters).";
+    SeatsIsANumberFrom1 => "Het aantal plaatsen is een getal van 1 tot 1000.", "Seats is a number from 1 to 1000.";
+    ANewSessionLiesInThe => "Een nieuwe sessie ligt in de toekomst.", "A new session lies in the future.";
+    RegistrationMustStayOpenAWhile => "De inschrijvingen moeten nog even open blijven: kies een latere datum.", "Registration must stay open a while: choose a later date.";
+    TrainingFirst => "Je hebt eerst een opleiding nodig", "You need a training first";
+    TrainingFirstDetail { names } => "Om dit materiaal te ontlenen volg je eerst de opleiding {names}. Schrijf je in voor een sessie vóór de afhaaldag: dan kan je meteen voorwaardelijk reserveren.", "To borrow this material you first need the training {names}. Register for a session before the pickup day and you can reserve on that condition right away.";
+    NoAccountWithAddress { email } => "Geen account met het adres {email}.", "No account with the address {email}.";
+
+    // --- service/signup.rs ---
+    EnterAValidEMailAddress2 => "Vul een geldig e-mailadres in, bv. naam@school.be.", "Enter a valid e-mail address, e.g. name@school.be.";
+    EnterYourName => "Vul je naam in.", "Enter your name.";
+    SchoolNotFound => "We vinden deze school niet. Typ de naam of het instellingsnummer en kies je school in de lijst.", "We cannot find this school. Type its name or number and choose your school from the list.";
+    SchoolAmbiguous { places } => "Meerdere scholen heten zo ({places}). Kies die van jouw gemeente in de lijst.", "Several schools have this name ({places}). Choose the one in your municipality from the list.";
+
+    // --- service/users.rs ---
+    NotYourOwnAccount => "Niet je eigen account", "Not your own account";
+    YouCannotDisableYourOwnAccount => "Je kan je eigen account niet uitschakelen.", "You cannot disable your own account.";
+    FeedMine => "Mijn Leenpunt", "My Leenpunt";
+    UnknownValueFor { value, name } => "Onbekende waarde '{value}' voor '{name}'.", "Unknown value '{value}' for '{name}'.";
+
+    // --- http/security ---
+    MethodNotAllowed => "Deze methode is hier niet toegestaan", "This method is not allowed here";
+    RequestNotProcessed => "Deze aanvraag kan niet verwerkt worden", "This request cannot be processed";
+    ErrorPageTitle => "Er ging iets mis", "Something went wrong";
+    ErrorPageText => "Er ging iets mis aan onze kant. Probeer het zo dadelijk opnieuw.", "Something went wrong on our side. Please try again shortly.";
+    ErrorPageHome => "Naar de startpagina", "Go to the home page";
+
+    // --- http/extract ---
+    SendJson => "Stuur de gegevens als JSON, met Content-Type: application/json.", "Send the data as JSON, with Content-Type: application/json.";
+    SendForm => "Stuur het formulier met Content-Type: application/x-www-form-urlencoded.", "Send the form with Content-Type: application/x-www-form-urlencoded.";
+    NotJson { error } => "De aanvraag is geen geldige JSON: {error}", "The request is not valid JSON: {error}";
+    FieldWrongShape { detail } => "Dit veld ontbreekt of heeft niet de verwachte vorm: {detail}", "This field is missing or not in the expected form: {detail}";
+    BadQueryParameter { detail } => "Deze zoekparameter is ongeldig: {detail}", "This query parameter is not valid: {detail}";
+    BadPathValue { value } => "“{value}” is geen geldige waarde in dit adres.", "“{value}” is not a valid value in this address.";
+    FormIncomplete { detail } => "Het formulier is niet volledig of niet juist ingevuld: {detail}", "The form is incomplete or not filled in correctly: {detail}";
+    BadQueryParameters { detail } => "Deze zoekparameters zijn ongeldig: {detail}", "These query parameters are not valid: {detail}";
+    BodyUnreadable { detail } => "De inhoud van de aanvraag kon niet gelezen worden: {detail}", "The request body could not be read: {detail}";
+
+    // --- domain/reservations.rs ---
+    ChooseAtLeast1Unit => "Kies minstens 1 exemplaar.", "Choose at least 1 unit.";
+    TheReturnDayIsBeforeThe => "De terugbrengdag valt voor de afhaaldag.", "The return day is before the pickup day.";
+    ThatDayHasPassed => "Die dag is al voorbij.", "That day has passed.";
+
+    // --- domain/trainings.rs ---
+    EnterATitleOf1To => "Geef een titel van 1 tot 200 tekens.", "Enter a title of 1 to 200 characters.";
+    TheDescriptionIsTooLong5000 => "De beschrijving is te lang (hoogstens 5000 tekens).", "The description is too long (5000 characters at most).";
+    EnterTheDurationInMinutes1 => "Geef de duur in minuten (1 tot 1440).", "Enter the duration in minutes (1 to 1440).";
+    ValidityIsANumberOfMonths => "De geldigheid is een aantal maanden van 1 tot 240, of leeg voor onbeperkt.", "Validity is a number of months from 1 to 240, or empty for unlimited.";
+    RegistrationIsNotOpenYet => "Inschrijven kan nog niet", "Registration is not open yet";
+    RegistrationForThisSessionHasNot => "De inschrijvingen voor deze sessie zijn nog niet geopend.", "Registration for this session has not opened yet.";
+    RegistrationHasClosed => "Inschrijven kan niet meer", "Registration has closed";
+    RegistrationForThisSessionHasClosed => "De inschrijvingen voor deze sessie zijn afgesloten. Kies een andere sessie.", "Registration for this session has closed. Please choose another session.";
+    ThisSessionWasCalledOffPlease => "Deze sessie is geschrapt. Kies een andere sessie.", "This session was called off. Please choose another session.";
+    YouAreAlreadyRegistered => "Je bent al ingeschreven", "You are already registered";
+    YouAreAlreadyOnThisSession => "Je staat al op de lijst van deze sessie.", "You are already on this session's list.";
+    TheSessionHasNotStarted => "De sessie is nog niet begonnen", "The session has not started";
+    AttendanceCanBeRecordedFromThe => "Aanwezigheden noteer je vanaf het begin van de sessie.", "Attendance can be recorded from the start of the session.";
+    ACalledOffSessionHasNo => "Voor een geschrapte sessie noteer je geen aanwezigheden.", "A called-off session has no attendance.";
+
+    // --- domain/ical.rs ---
+    Loan => "Uitlening", "Loan";
+    Pickup => "Afhalen", "Pickup";
+    Return => "Terugbrengen", "Return";
+    OnlyUnitsOwned { owned } => "Er zijn maar {owned} exemplaren van dit materiaal.", "There are only {owned} units of this material.";
+    TooSoon { earliest } => "Zo snel lukt het niet: afhalen kan ten vroegste op {earliest}.", "That is too soon: the earliest pickup is {earliest}.";
+    BeyondHorizon { latest } => "Zo ver vooruit kan je nog niet reserveren: afhalen kan tot {latest}.", "You cannot book that far ahead yet: the latest pickup is {latest}.";
+    ClosedBecause { reason } => "Het afhaalpunt is dan gesloten ({reason}).", "The pickup point is closed that day ({reason}).";
+    ClosedThatDay => "Het afhaalpunt is die dag gesloten.", "The pickup point is closed that day.";
+    LoanTooShort { min } => "Je leent dit minstens {min} dagen.", "The loan must last at least {min} days.";
+    LoanTooLong { max } => "Je kan dit hoogstens {max} dagen lenen.", "You can borrow this for at most {max} days.";
+    NotEnoughUnits => "Niet genoeg exemplaren vrij", "Not enough units free";
+    NotEnoughUnitsDetail { when, free, quantity, tail } => "Op {when} zijn er {free} vrij en je vraagt er {quantity}. {tail}", "On {when} {free} are free and you asked for {quantity}. {tail}";
+    NotEnoughTryOther => "Probeer andere data of zet je op de wachtlijst.", "Try other dates or join the waiting list.";
+    NotEnoughTheseWork => "Deze data kunnen wel:", "These dates would work:";
+    SchoolLimit => "Je school heeft dit al gereserveerd", "Your school already reserved this";
+    SchoolLimitDetail { max } => "Een school kan dit materiaal hoogstens {max} keer tegelijk reserveren.", "A school can reserve this material at most {max} times at once.";
+
+    // --- domain/handover ---
+    ReservationNotApproved => "Deze reservatie is nog niet goedgekeurd", "This reservation is not approved yet";
+    ReservationNotApprovedDetail => "Keur de reservatie eerst goed; daarna kan je het materiaal meegeven.", "Approve the reservation first; then the material can be handed out.";
+    OfferNotAccepted => "Dit aanbod is nog niet aanvaard", "This offer is not accepted yet";
+    OfferNotAcceptedDetail => "De ontlener moet het aanbod van de wachtlijst eerst aanvaarden.", "The borrower must accept the offer from the waiting list first.";
+    ReservationClosed => "Deze reservatie is afgesloten", "This reservation is closed";
+    ReservationClosedDetail { status } => "De reservatie heeft de status “{status}”; op deze reservatie gaat niets meer mee.", "The reservation's status is “{status}”; nothing more can be handed out on it.";
+    WrongKitType => "Dit exemplaar hoort bij ander materiaal", "This unit belongs to other material";
+    WrongKitTypeDetail { reserved_kit, unit } => "Exemplaar {unit} hoort niet bij {reserved_kit}, waarvoor deze reservatie is. Scan een exemplaar van {reserved_kit}.", "Unit {unit} is not a {reserved_kit}, which this reservation is for. Scan a unit of {reserved_kit}.";
+    UnitInMaintenance => "Dit exemplaar is in onderhoud", "This unit is in maintenance";
+    UnitInMaintenanceDetail { unit } => "Exemplaar {unit} staat op onderhoud en mag niet mee. Kies een ander exemplaar.", "Unit {unit} is in maintenance and cannot be handed out. Choose another unit.";
+    UnitRetired => "Dit exemplaar is afgevoerd", "This unit is retired";
+    UnitRetiredDetail { unit } => "Exemplaar {unit} is uit dienst genomen en mag niet meer mee. Kies een ander exemplaar.", "Unit {unit} was taken out of service and cannot be handed out. Choose another unit.";
+    UnitOnAnotherLoan => "Dit exemplaar is nog uitgeleend", "This unit is still on loan";
+    UnitOnAnotherLoanDetail { other_borrower, unit } => "Exemplaar {unit} is nog uitgeleend aan {other_borrower} en werd niet teruggebracht. Neem het eerst terug.", "Unit {unit} is still on loan to {other_borrower} and was never checked in. Take it back first.";
+    AllUnitsHandedOver => "Alle exemplaren zijn al meegegeven", "All units are handed out already";
+    AllUnitsHandedOverDetail => "Deze reservatie is voor 1 exemplaar en dat is al meegegeven.", "This reservation is for 1 unit and it is handed out already.";
+    AllUnitsHandedOverDetail2 { quantity } => "Deze reservatie is voor {quantity} exemplaren en die zijn allemaal al meegegeven.", "This reservation is for {quantity} units and all of them are handed out already.";
+    PickupTooEarly => "Het is nog geen ophaaldag", "It is not the pickup day yet";
+    PickupTooEarlyDetail { day } => "Deze reservatie kan pas vanaf {day} opgehaald worden.", "This reservation can be picked up from {day} on.";
+    ReservationExpired => "De uitleenperiode is voorbij", "The loan period is over";
+    ReservationExpiredDetail { day } => "De terugbrengdag was {day}; op deze reservatie gaat niets meer mee.", "The return day was {day}; nothing more can be handed out on this reservation.";
+    UnitNotOnLoan => "Dit exemplaar is niet uitgeleend op deze reservatie", "This unit is not on loan on this reservation";
+    UnitNotOnLoanDetail { borrower, unit } => "Exemplaar {unit} werd niet meegegeven op de reservatie van {borrower}. Controleer of je de juiste reservatie hebt gekozen.", "Unit {unit} was not handed out on the reservation of {borrower}. Check that you chose the right reservation.";
+    NegativePartCount => "Een aantal kan niet negatief zijn", "A count cannot be negative";
+    NegativePartCountDetail { part } => "Geef voor “{part}” een aantal van 0 of meer.", "Enter a count of 0 or more for “{part}”.";
+    PartOverCount => "Meer geteld dan er horen", "More counted than belong";
+    PartOverCountDetail { expected, part } => "Van “{part}” horen er {expected} in de set. Tel opnieuw; extra stukken horen niet bij dit exemplaar.", "The set holds {expected} of “{part}”. Count again; extra pieces do not belong to this unit.";
+
+    // --- domain: feeds, labels, passwords, label codes ---
+    FeedLoanDescription { quantity, kit, school, dates, point, address, link } => "{quantity} × {kit}\nSchool: {school}\nPeriode: {dates}\nAfhaalpunt: {point}, {address}\n{link}", "{quantity} × {kit}\nSchool: {school}\nPeriod: {dates}\nPickup point: {point}, {address}\n{link}";
+    FeedGivingTraining => "Opleiding geven", "Giving a training";
+    FeedTraining => "Opleiding", "Training";
+    LabelPrintHint => "Druk af op A4, op ware grootte (schaal 100 %), zonder marges en zonder kop- en voetteksten.", "Print on A4 at actual size (100 % scale), with no margins and no headers or footers.";
+    PasswordTooShort { min } => "Kies een wachtwoord van minstens {min} tekens.", "Choose a password of at least {min} characters.";
+    PasswordIsEmail => "Je wachtwoord mag niet je e-mailadres zijn.", "Your password cannot be your e-mail address.";
+    TagEmpty => "Vul de code van het label in.", "Enter the code from the label.";
+    TagWrongLength { len, found } => "Een labelcode heeft {len} tekens (streepjes niet meegeteld); dit zijn er {found}.", "A label code has {len} characters (hyphens not counted); this has {found}.";
+    TagInvalidChar { c } => "Het teken ‘{c}’ komt niet voor in labelcodes: die bestaan uit cijfers en letters (geen U).", "The character ‘{c}’ does not occur in label codes: they consist of digits and letters (no U).";
+    TagCheckFailed => "Deze code bestaat niet. Controleer of je hem juist hebt overgetypt.", "This code does not exist. Check that you typed it correctly.";
+
+    // --- service/handover ---
+    UnknownCode => "Onbekende code", "Unknown code";
+    UnknownCodeDetail { shown } => "Geen label en geen exemplaar heeft de code “{shown}”. Kijk de code na of scan opnieuw: een labelcode ziet eruit als K7Q-M4X-Z2R, een inventariscode staat op het materiaal (bv. BB-K-01).", "No label and no unit has the code “{shown}”. Check the code or scan again: a label code looks like K7Q-M4X-Z2R, an inventory code is written on the material (e.g. BB-K-01).";
+    LabelReplaced => "Dit label werd vervangen", "This label was replaced";
+    LabelReplacedDetail { unit, label } => "Dit label werd vervangen: exemplaar {unit} heeft een nieuw label{label}. Scan het nieuwe label of typ die code.", "This label was replaced: unit {unit} has a new label{label}. Scan the new label or type its code.";
+    QualificationMissing => "De ontlener mist een opleiding", "The borrower lacks a training";
+    QualificationMissingDetail { borrower, names } => "{borrower} heeft vandaag geen geldige kwalificatie voor: {names}. Geef alleen mee met een reden (die wordt bewaard).", "{borrower} holds no valid qualification today for: {names}. Hand over only with a reason (it is kept).";
+    UnitJustHandedOver => "Dit exemplaar is net uitgeleend", "This unit was just handed over";
+    UnitJustHandedOverDetail { name } => "Een andere balie scande exemplaar {name} tegelijk. Laad de pagina opnieuw.", "Another desk scanned unit {name} at the same time. Please reload the page.";
+    UnitNotOut => "Dit exemplaar is niet uitgeleend", "This unit is not on loan";
+    UnitNotOutNothingBack { name } => "Exemplaar {name} is op dit moment niet uitgeleend; er valt niets terug te nemen.", "Unit {name} is not on loan at the moment; there is nothing to take back.";
+    UnitNotOutDetail { name } => "Exemplaar {name} is op dit moment niet uitgeleend.", "Unit {name} is not on loan at the moment.";
+    // --- mails: reminders ---
+    PickupReminderSubject { kit, day } => "Herinnering: {kit} afhalen op {day}", "Reminder: pick up {kit} on {day}";
+    PickupReminderIntro => "Je haalt binnenkort materiaal af:", "You are picking up material soon:";
+    PickupReminderCancel => "Kan je toch niet komen? Annuleer dan via de link hierboven, zodat een andere school het materiaal kan lenen.", "Can't make it after all? Please cancel with the link above, so another school can borrow the material.";
+    ReturnReminderSubject { kit, day } => "Herinnering: {kit} terugbrengen op {day}", "Reminder: return {kit} on {day}";
+    ReturnReminderIntro => "Morgen breng je dit materiaal terug:", "Tomorrow you return this material:";
+    ReturnReminderCheck => "Kijk even na of alle onderdelen erbij zijn.", "Please check that all parts are there.";
+    ReminderWhat { quantity, kit } => "{quantity} × {kit}", "{quantity} × {kit}";
+    ReminderPickupDay { day } => "Afhalen: {day}", "Pickup: {day}";
+    ReminderWhere { point, address } => "Waar: {point}, {address}", "Where: {point}, {address}";
+    ReminderHours { hours } => "Uren: {hours}", "Hours: {hours}";
+    ReminderReservation { page } => "Je reservatie: {page}", "Your reservation: {page}";
+    ReminderCalendar { ics } => "In je agenda: {ics}", "In your calendar: {ics}";
+    SessionReminderSubject { title } => "Herinnering: opleiding {title} morgen", "Reminder: training {title} tomorrow";
+    SessionReminderIntro => "Morgen volg je deze opleiding:", "Tomorrow you attend this training:";
+    SessionReminderUnregister { link } => "Kan je niet komen? Schrijf je dan uit, zodat iemand van de wachtlijst je plaats krijgt: {link}", "Can't come? Please unregister, so someone on the waiting list gets your seat: {link}";
+    RosterReminderSubject { title, count } => "Morgen: {title} ({count} ingeschreven)", "Tomorrow: {title} ({count} registered)";
+    RosterReminderIntro => "Morgen geef je deze opleiding:", "Tomorrow you give this training:";
+    RosterRegistered { count } => "Ingeschreven ({count}):", "Registered ({count}):";
+    RosterLink { link } => "De aanwezigheidslijst: {link}", "The attendance list: {link}";
+    SessionWhen { when } => "Wanneer: {when}", "When: {when}";
+    SessionWhere { place } => "Waar: {place}", "Where: {place}";
+
+    // --- a missing school ---
+    SchoolRequestSubject { school } => "Aanvraag: school toevoegen ({school})", "Request: add a school ({school})";
+    SchoolRequestBody { name, email, school, municipality, number, message } => "{name} ({email}) wil een account maken, maar de school staat niet in de lijst:\n\nSchool: {school}\nGemeente: {municipality}\nInstellingsnummer: {number}\nBericht: {message}", "{name} ({email}) wants to create an account, but the school is not listed:\n\nSchool: {school}\nMunicipality: {municipality}\nInstitution number: {number}\nMessage: {message}";
+    SchoolRequestNext { schools, invite } => "Voeg de school toe via {schools} en nodig de leerkracht daarna uit via {invite}, of antwoord op dit adres als er iets niet klopt.", "Add the school at {schools} and then invite the teacher at {invite}, or reply to this address if something is not right.";
+    RequestNameMissing => "Vul je naam in.", "Enter your name.";
+    RequestEmailMissing => "Vul je e-mailadres in.", "Enter your e-mail address.";
+    RequestSchoolMissing => "Vul de naam van je school in.", "Enter your school's name.";
+    RequestMunicipalityMissing => "Vul de gemeente van je school in.", "Enter your school's municipality.";
+    RequestTooLong => "Dit is te lang.", "This is too long.";
+    RequestBadEmail => "Vul een geldig e-mailadres in, bv. naam@school.be.", "Enter a valid e-mail address, e.g. name@school.be.";
+    RequestBadNumber => "Een instellingsnummer bestaat uit hoogstens 6 cijfers; laat het leeg als je het niet kent.", "An institution number has at most 6 digits; leave it empty if you don't know it.";
+    RequestListed => "Deze school staat al in de lijst: kies ze bij het aanmaken van je account.", "This school is already listed: choose it when you create your account.";
+}
+
+#[cfg(test)]
+mod tests;
