@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod catalogue;
+pub mod csv_import;
 pub mod handover;
 pub mod html;
 pub mod ids;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod catalogue;
+pub mod csv_uploads;
 pub mod feeds;
 pub mod handover;
 pub mod import;

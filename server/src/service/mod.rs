@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod backup;
 pub mod catalogue;
 pub mod closed_days;
+pub mod csv_exchange;
 pub mod feeds;
 pub mod handover;
 pub mod import;
