@@ -50,9 +50,7 @@ async fn confirm(app: &TestApp, cookie: &str, token: &str) -> reqwest::Response 
 }
 
 async fn export(app: &TestApp, cookie: &str, kind: &str) -> String {
-    let r = app
-        .get_as(cookie, &format!("/api/v1/exports/{kind}"))
-        .await;
+    let r = app.get_as(cookie, &format!("/api/v1/exports/{kind}")).await;
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"]
         .to_str()
@@ -101,7 +99,11 @@ async fn two_bad_rows_are_both_named_by_line_and_column_and_nothing_is_written()
     assert_eq!(problem.errors.len(), p.problems.len());
     assert_eq!(export(&app, &admin, "catalogue").await, before);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM units WHERE inventory_code LIKE 'RT-%'").await,
+        count(
+            &app,
+            "SELECT count(*) FROM units WHERE inventory_code LIKE 'RT-%'"
+        )
+        .await,
         0
     );
     assert_eq!(
@@ -166,15 +168,29 @@ async fn a_good_file_previews_and_is_imported_exactly_once_when_confirmed_twice_
         1
     );
     assert_eq!(
-        count(&app, "SELECT count(*) FROM units WHERE inventory_code LIKE 'RT-%'").await,
+        count(
+            &app,
+            "SELECT count(*) FROM units WHERE inventory_code LIKE 'RT-%'"
+        )
+        .await,
         2
     );
-    assert_eq!(app.get("/api/v1/catalogue/robot-testset").await.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/catalogue/robot-testset").await.status(),
+        200
+    );
     let found = app.search("q=testset").await;
     assert!(
-        found.items.iter().any(|k| k.slug.as_str() == "robot-testset"),
+        found
+            .items
+            .iter()
+            .any(|k| k.slug.as_str() == "robot-testset"),
         "the search index knows the new kit type: {:?}",
-        found.items.iter().map(|k| k.slug.as_str()).collect::<Vec<_>>()
+        found
+            .items
+            .iter()
+            .map(|k| k.slug.as_str())
+            .collect::<Vec<_>>()
     );
 
     // The same row again changes nothing; a new title and a third unit are a change.
@@ -186,7 +202,11 @@ async fn a_good_file_previews_and_is_imported_exactly_once_when_confirmed_twice_
         .replace("RT-01;RT-02", "RT-01;RT-02;RT-03");
     let p = preview(&app, &admin, "catalogue", &format!("{HEADER}{changed}")).await;
     let s = p.summary.unwrap();
-    assert_eq!((s.new, s.changed, s.unchanged, s.units_added), (0, 1, 0, 1), "{s:?}");
+    assert_eq!(
+        (s.new, s.changed, s.unchanged, s.units_added),
+        (0, 1, 0, 1),
+        "{s:?}"
+    );
 }
 
 #[tokio::test]
@@ -203,7 +223,15 @@ async fn the_export_round_trips_through_the_import() {
     let p = preview(&app, &admin, "catalogue", &exported).await;
     assert!(p.problems.is_empty(), "{:?}", p.problems);
     let s = p.summary.unwrap();
-    assert_eq!((s.new, s.changed, s.units_added, s.units_changed), (0, 0, 0, 0), "{:?}", s.items.iter().filter(|i| i.change != ItemChange::Unchanged).collect::<Vec<_>>());
+    assert_eq!(
+        (s.new, s.changed, s.units_added, s.units_changed),
+        (0, 0, 0, 0),
+        "{:?}",
+        s.items
+            .iter()
+            .filter(|i| i.change != ItemChange::Unchanged)
+            .collect::<Vec<_>>()
+    );
     assert!(s.unchanged >= kits && kits > 10);
     // Importing it changes nothing either.
     let done: ImportOutcome = confirm(&app, &admin, &p.token).await.json().await.unwrap();
@@ -232,7 +260,12 @@ async fn closed_days_preview_their_problems_then_import_once() {
         .iter()
         .map(|x| (x.line, x.column.as_str()))
         .collect();
-    assert_eq!(at, [(2, "pickup_point"), (3, "last_day")], "{:?}", p.problems);
+    assert_eq!(
+        at,
+        [(2, "pickup_point"), (3, "last_day")],
+        "{:?}",
+        p.problems
+    );
     assert_eq!(confirm(&app, &admin, &p.token).await.status(), 422);
 
     let good = "pickup_point,first_day,last_day,reason\n\
@@ -244,22 +277,21 @@ async fn closed_days_preview_their_problems_then_import_once() {
     assert_eq!((s.new, s.changed, s.unchanged), (1, 1, 1), "{s:?}");
     let done: ImportOutcome = confirm(&app, &admin, &p.token).await.json().await.unwrap();
     assert_eq!((done.created, done.updated), (1, 2));
-    let days: Vec<ClosedDay> = app
-        .get("/api/v1/closed-days")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let days: Vec<ClosedDay> = app.get("/api/v1/closed-days").await.json().await.unwrap();
     assert!(days
         .iter()
         .any(|d| d.first_day == "2027-05-03" && d.reason == "Studiedag MOS"));
-    assert!(days.iter().any(|d| d.reason == "Krokusvakantie (aangepast)"));
-    assert!(confirm(&app, &admin, &p.token)
-        .await
-        .json::<ImportOutcome>()
-        .await
-        .unwrap()
-        .already_applied);
+    assert!(days
+        .iter()
+        .any(|d| d.reason == "Krokusvakantie (aangepast)"));
+    assert!(
+        confirm(&app, &admin, &p.token)
+            .await
+            .json::<ImportOutcome>()
+            .await
+            .unwrap()
+            .already_applied
+    );
 }
 
 #[tokio::test]
@@ -298,7 +330,12 @@ async fn partner_admins_import_and_export_only_their_own_rows() {
         .iter()
         .map(|x| (x.line, x.column.as_str()))
         .collect();
-    assert_eq!(at, [(3, "pickup_point"), (4, "pickup_point")], "{:?}", p.problems);
+    assert_eq!(
+        at,
+        [(3, "pickup_point"), (4, "pickup_point")],
+        "{:?}",
+        p.problems
+    );
     let days = export(&app, &mos, "closed-days").await;
     assert_eq!(days, "pickup_point,first_day,last_day,reason\n");
 }
@@ -314,11 +351,22 @@ async fn files_that_are_not_csv_and_people_who_may_not_are_refused_clearly() {
     assert_eq!(r.status(), 422);
     let p: Problem = r.json().await.unwrap();
     assert_eq!(p.errors[0].field, "file");
-    assert!(p.errors[0].message.contains("UTF-8"), "{}", p.errors[0].message);
-    assert!(p.errors[0].message.contains("regel 2"), "{}", p.errors[0].message);
+    assert!(
+        p.errors[0].message.contains("UTF-8"),
+        "{}",
+        p.errors[0].message
+    );
+    assert!(
+        p.errors[0].message.contains("regel 2"),
+        "{}",
+        p.errors[0].message
+    );
     let r = upload(&app, &admin, "catalogue", b"PK\x03\x04xlsx".to_vec()).await;
     assert_eq!(r.status(), 422);
-    assert_eq!(upload(&app, &admin, "catalogue", Vec::new()).await.status(), 422);
+    assert_eq!(
+        upload(&app, &admin, "catalogue", Vec::new()).await.status(),
+        422
+    );
     // Too large.
     let big = vec![b'a'; 2 * 1024 * 1024 + 1];
     assert_eq!(upload(&app, &admin, "catalogue", big).await.status(), 413);

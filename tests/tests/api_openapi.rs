@@ -612,7 +612,8 @@ async fn every_operation_answers_as_the_document_says() {
     .await;
 
     // CSV import and export: a text/csv body in, a preview with every problem out.
-    c.ok("GET", "/api/v1/exports/catalogue", pa, Body::None).await;
+    c.ok("GET", "/api/v1/exports/catalogue", pa, Body::None)
+        .await;
     c.ok("GET", "/api/v1/exports/closed-days", a, Body::None)
         .await;
     c.ok(

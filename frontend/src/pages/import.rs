@@ -134,22 +134,34 @@ fn Preview(upload: ImportPreview, confirmed: bool) -> impl IntoView {
             </table>
         })
     } else {
-        let summary = upload.summary.clone().unwrap_or_else(|| leenpunt_shared::csv_import::ImportSummary {
-            new: 0,
-            changed: 0,
-            unchanged: 0,
-            units_added: 0,
-            units_changed: 0,
-            items: Vec::new(),
-        });
+        let summary =
+            upload
+                .summary
+                .clone()
+                .unwrap_or_else(|| leenpunt_shared::csv_import::ImportSummary {
+                    new: 0,
+                    changed: 0,
+                    unchanged: 0,
+                    units_added: 0,
+                    units_changed: 0,
+                    items: Vec::new(),
+                });
         let mut parts = vec![
             format!("{} {}", summary.new, t(T::SummaryNew)),
             format!("{} {}", summary.changed, t(T::SummaryChanged)),
             format!("{} {}", summary.unchanged, t(T::SummaryUnchanged)),
         ];
         if upload.kind == ImportKind::Catalogue {
-            parts.push(format!("{} {}", summary.units_added, t(T::SummaryUnitsAdded)));
-            parts.push(format!("{} {}", summary.units_changed, t(T::SummaryUnitsChanged)));
+            parts.push(format!(
+                "{} {}",
+                summary.units_added,
+                t(T::SummaryUnitsAdded)
+            ));
+            parts.push(format!(
+                "{} {}",
+                summary.units_changed,
+                t(T::SummaryUnitsChanged)
+            ));
         }
         let changed: Vec<_> = summary
             .items

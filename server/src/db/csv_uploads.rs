@@ -95,13 +95,8 @@ pub async fn upload(
                 content,
                 sha256,
                 expires_at,
-                applied: applied_at.map(|at| {
-                    (
-                        at,
-                        created.unwrap_or(0) as u32,
-                        updated.unwrap_or(0) as u32,
-                    )
-                }),
+                applied: applied_at
+                    .map(|at| (at, created.unwrap_or(0) as u32, updated.unwrap_or(0) as u32)),
             })
         },
     ))

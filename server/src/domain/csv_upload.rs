@@ -23,7 +23,9 @@ pub enum FileProblem {
     Binary,
     /// Text, but not UTF-8 (e.g. Windows-1252 from an old "CSV" save); the line of the
     /// first bad byte.
-    NotUtf8 { line: u64 },
+    NotUtf8 {
+        line: u64,
+    },
 }
 
 impl FileProblem {

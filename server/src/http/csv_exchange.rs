@@ -218,7 +218,10 @@ pub async fn export_closed_days(State(state): State<AppState>, who: Who) -> Resu
 }
 
 /// The `file` field of a form upload, with its name. `Err`: the message for the screen.
-async fn form_file(lang: Lang, mut multipart: Multipart) -> std::result::Result<(String, Vec<u8>), String> {
+async fn form_file(
+    lang: Lang,
+    mut multipart: Multipart,
+) -> std::result::Result<(String, Vec<u8>), String> {
     let too_large = || {
         say(
             lang,

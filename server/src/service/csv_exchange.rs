@@ -65,8 +65,9 @@ async fn validate(
         ImportKind::ClosedDays => CLOSED_DAY_COLUMNS,
     };
     let refused = |errors: Vec<crate::domain::csv_table::RowError>| {
-        let mut problems: Vec<ImportProblem> =
-            upload::separator_hint(text, columns, lang).into_iter().collect();
+        let mut problems: Vec<ImportProblem> = upload::separator_hint(text, columns, lang)
+            .into_iter()
+            .collect();
         problems.extend(upload::problems(&errors, lang));
         problems
     };
@@ -102,9 +103,8 @@ async fn validate(
             let partner_of = |slug: Option<&str>| -> Option<PartnerId> {
                 slug.and_then(|s| points.get(s)).map(|(_, p)| *p)
             };
-            let manages = |slug: Option<&str>| {
-                allows(actor, Action::ManageClosedDays(partner_of(slug)))
-            };
+            let manages =
+                |slug: Option<&str>| allows(actor, Action::ManageClosedDays(partner_of(slug)));
             let problems = upload::closed_days_scope(&rows, &lines, manages, lang);
             if !problems.is_empty() {
                 return Ok(Err(problems));
@@ -411,7 +411,12 @@ pub async fn confirm(
     )
     .await?;
     tx.commit().await.map_err(DbError::from)?;
-    tracing::info!(kind = stored.kind.code(), created = counts.created, updated = counts.updated, "csv imported");
+    tracing::info!(
+        kind = stored.kind.code(),
+        created = counts.created,
+        updated = counts.updated,
+        "csv imported"
+    );
     Ok(outcome(&(at, counts.created, counts.updated), false))
 }
 

@@ -57,11 +57,13 @@ fn kits(rows: &str) -> Vec<KitInput> {
 
 #[test]
 fn the_summary_tells_new_changed_and_unchanged_kits_and_units() {
-    let now = kits("kit-a,Kit A,uitleen,mos,stem;natuur-milieu,lager,,,,mos-brugge,,,,A-1,,,,,,,\n");
+    let now =
+        kits("kit-a,Kit A,uitleen,mos,stem;natuur-milieu,lager,,,,mos-brugge,,,,A-1,,,,,,,\n");
     let existing: HashMap<_, _> = [("kit-a".to_owned(), now.into_iter().next())].into();
     let units: HashMap<_, _> = [("A-1".to_owned(), UnitStatus::InService)].into();
     // Same kit, themes in another order: unchanged.
-    let same = kits("kit-a,Kit A,uitleen,mos,natuur-milieu;stem,lager,,,,mos-brugge,,,,A-1,,,,,,,\n");
+    let same =
+        kits("kit-a,Kit A,uitleen,mos,natuur-milieu;stem,lager,,,,mos-brugge,,,,A-1,,,,,,,\n");
     let s = catalogue_summary(&same, &[2], &existing, &units);
     assert_eq!((s.new, s.changed, s.unchanged), (0, 0, 1));
     // A new unit and a new kit.
@@ -86,5 +88,8 @@ fn partner_admins_import_only_their_own_rows() {
     let problems = catalogue_scope(&rows, &[2, 3], &owners, |p| p == "mos", Lang::En);
     assert_eq!(problems.len(), 2, "{problems:?}");
     assert_eq!((problems[0].line, problems[0].column.as_str()), (2, "slug"));
-    assert_eq!((problems[1].line, problems[1].column.as_str()), (3, "partner"));
+    assert_eq!(
+        (problems[1].line, problems[1].column.as_str()),
+        (3, "partner")
+    );
 }
