@@ -140,7 +140,7 @@ async fn summary(db: &Db, lang: Lang, valid: &Valid) -> Result<ImportSummary> {
                 .await?
                 .into_iter()
                 .filter_map(|row| {
-                    let slug = row.get(0)?.clone();
+                    let slug = row.first()?.clone();
                     let csv = write_table(CATALOGUE_COLUMNS, [row]);
                     let kit = parse_catalogue(&csv, &refs)
                         .ok()
