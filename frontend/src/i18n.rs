@@ -480,6 +480,7 @@ texts! {
     CheckFile => "Bestand nakijken", "Check the file";
     PreviewOf => "Voorbeeld van", "Preview of";
     ImportProblemsFound => "problemen gevonden. Er is niets ingelezen: verbeter het bestand en laad het opnieuw op.", "problems found. Nothing was imported: correct the file and upload it again.";
+    ImportProblemFound => "probleem gevonden. Er is niets ingelezen: verbeter het bestand en laad het opnieuw op.", "problem found. Nothing was imported: correct the file and upload it again.";
     LineLabel => "Regel", "Line";
     ColumnLabel => "Kolom", "Column";
     ProblemLabel => "Probleem", "Problem";

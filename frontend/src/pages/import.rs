@@ -111,7 +111,7 @@ fn Preview(upload: ImportPreview, confirmed: bool) -> impl IntoView {
         let count = upload.problems.len();
         EitherOf3::B(view! {
             <p class="error" role="alert" id="import-problems-count" data-count=count>
-                {format!("{count} {}", t(T::ImportProblemsFound))}
+                {format!("{count} {}", t(if count == 1 { T::ImportProblemFound } else { T::ImportProblemsFound }))}
             </p>
             <table class="import-problems" tabindex="0">
                 <thead><tr>
