@@ -11,6 +11,7 @@ pub mod handover;
 pub mod import;
 pub mod mail;
 pub mod overview;
+pub mod reminders;
 pub mod reservations;
 pub mod trainings;
 
