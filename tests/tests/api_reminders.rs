@@ -3,7 +3,7 @@
 //! language, never for a cancelled reservation, never to someone who switched them off.
 
 use leenpunt_server::domain::auth::hash_password;
-use leenpunt_server::service::reminders::send_reminders;
+use leenpunt_server::service::reminders::{send_loan_reminders, send_session_reminders};
 use leenpunt_shared::Reservation;
 use leenpunt_tests::{TestApp, DEMO_PASSWORD};
 use serde_json::json;
@@ -37,7 +37,13 @@ async fn reminders(app: &TestApp, to: &str) -> Vec<(String, String)> {
 }
 
 async fn run(app: &TestApp) -> usize {
-    send_reminders(&app.state.db, app.clock.as_ref(), URL)
+    send_loan_reminders(&app.state.db, app.clock.as_ref(), URL)
+        .await
+        .unwrap()
+}
+
+async fn run_sessions(app: &TestApp) -> usize {
+    send_session_reminders(&app.state.db, app.clock.as_ref(), URL)
         .await
         .unwrap()
 }
@@ -146,4 +152,101 @@ async fn the_return_reminder_comes_the_evening_before_in_the_borrowers_language(
         "Reminder: return Bee-Bot set klein (6 robots) on 10 December 2026"
     );
     assert!(mails[0].1.contains("Tomorrow you return"), "{}", mails[0].1);
+}
+
+#[tokio::test]
+async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
+    let app = TestApp::spawn().await;
+    // The first session of the demo data still to come, with the demo teacher registered
+    // and the demo trainer giving it.
+    let (session, starts_at): (i64, String) = sqlx::query_as(
+        "SELECT id, starts_at FROM training_sessions WHERE cancelled_at IS NULL \
+         AND starts_at > '2026-11-28' ORDER BY starts_at LIMIT 1",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .expect("the demo data has a session to come");
+    let mut conn = app.state.db.writer().acquire().await.unwrap();
+    for (sql, email) in [
+        ("INSERT OR IGNORE INTO training_registrations (session_id, user_id, status, created_at, updated_at) \
+          SELECT ?, id, 'ingeschreven', '2026-11-27', '2026-11-27' FROM users WHERE email = ?", TEACHER),
+        ("INSERT OR IGNORE INTO training_session_trainers (session_id, user_id) SELECT ?, id FROM users WHERE email = ?",
+         "trainer@demo.leenpunt.be"),
+    ] {
+        sqlx::query(sql).bind(session).bind(email).execute(&mut *conn).await.unwrap();
+    }
+    drop(conn);
+    let registered: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.email, u.name FROM training_registrations r JOIN users u ON u.id = r.user_id \
+         WHERE r.session_id = ? AND r.status = 'ingeschreven'",
+    )
+    .bind(session)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    let trainers: Vec<String> = sqlx::query_scalar(
+        "SELECT u.email FROM training_session_trainers t JOIN users u ON u.id = t.user_id \
+         WHERE t.session_id = ?",
+    )
+    .bind(session)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    let starts = chrono::DateTime::parse_from_rfc3339(&starts_at).unwrap();
+    let day_before = (starts - chrono::Duration::days(1)).date_naive();
+    // 06:59 UTC is 07:59 in Brussels in winter: not yet.
+    app.set_time(&format!("{day_before}T06:59:00Z"));
+    assert_eq!(
+        run_sessions(&app).await,
+        0,
+        "not before 08:00 the day before"
+    );
+    app.set_time(&format!("{day_before}T07:00:00Z"));
+    // Called off: nothing.
+    let set_cancelled = |value: Option<&'static str>| {
+        let app = &app;
+        async move {
+            sqlx::query("UPDATE training_sessions SET cancelled_at = ? WHERE id = ?")
+                .bind(value)
+                .bind(session)
+                .execute(&mut *app.state.db.writer().acquire().await.unwrap())
+                .await
+                .unwrap();
+        }
+    };
+    set_cancelled(Some("2026-11-27")).await;
+    assert_eq!(run_sessions(&app).await, 0, "a called-off session");
+    set_cancelled(None).await;
+    assert_eq!(run_sessions(&app).await, registered.len() + trainers.len());
+    assert_eq!(run_sessions(&app).await, 0, "once");
+    for (email, _) in &registered {
+        let mails: Vec<(String, String)> = sqlx::query_as(
+            "SELECT subject, body FROM outbox WHERE to_addr = ? AND subject LIKE 'Herinnering: opleiding%'",
+        )
+        .bind(email)
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(mails.len(), 1, "{email}");
+        assert!(mails[0].1.contains("Waar: "), "{}", mails[0].1);
+    }
+    for email in &trainers {
+        let body: String = sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE 'Morgen:%'",
+        )
+        .bind(email)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        for (_, name) in &registered {
+            assert!(
+                body.contains(name.as_str()),
+                "the roster names {name}: {body}"
+            );
+        }
+        assert!(
+            body.contains(&format!("/opleidingen/sessies/{session}")),
+            "{body}"
+        );
+    }
 }

@@ -18,6 +18,9 @@ pub const RETURN_REMINDER_HOUR: u32 = 17;
 /// …and is no use any more after this local hour on the return day itself.
 pub const RETURN_REMINDER_LATEST_HOUR: u32 = 12;
 
+/// A training reminder goes out from this local hour on the day before the session.
+pub const SESSION_REMINDER_HOUR: u32 = 8;
+
 /// The occasions reminded of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Occasion {
@@ -32,6 +35,114 @@ impl Occasion {
             Occasion::Pickup => format!("pickup:{reservation}:{day}"),
             Occasion::Return => format!("return:{reservation}:{day}"),
         }
+    }
+}
+
+/// Who a training reminder is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionRole {
+    /// A registered teacher: place and time.
+    Participant,
+    /// A trainer of the session: place, time and the roster.
+    Trainer,
+}
+
+impl SessionRole {
+    /// The exactly-once key: role, session, person and the start it is about (a session
+    /// moved to another time is reminded again).
+    pub fn key(self, session: i64, user: i64, starts_at: &str) -> String {
+        match self {
+            SessionRole::Participant => format!("session:{session}:{user}:{starts_at}"),
+            SessionRole::Trainer => format!("roster:{session}:{user}:{starts_at}"),
+        }
+    }
+}
+
+/// Whether a training reminder is due at local time `now` for a session starting at local
+/// time `starts`: from 08:00 the day before until the start.
+pub fn session_reminder_due(now: NaiveDateTime, starts: NaiveDateTime) -> bool {
+    let from = (starts.date() - Duration::days(1))
+        .and_time(NaiveTime::from_hms_opt(SESSION_REMINDER_HOUR, 0, 0).unwrap_or_default());
+    now >= from && now < starts
+}
+
+/// A session as its reminder tells it (local times).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionBrief<'a> {
+    pub person: &'a str,
+    pub title: &'a str,
+    pub starts: NaiveDateTime,
+    pub ends: NaiveDateTime,
+    pub place: &'a str,
+    pub link: &'a str,
+}
+
+/// A training reminder's subject and body; `roster` (name, school) only for trainers.
+pub fn session_reminder_text(
+    role: SessionRole,
+    lang: Lang,
+    s: &SessionBrief<'_>,
+    roster: &[(String, String)],
+) -> (String, String) {
+    let when = format!(
+        "{} {}–{}",
+        format_date(s.starts.date(), lang),
+        s.starts.format("%H:%M"),
+        s.ends.format("%H:%M")
+    );
+    let list = roster
+        .iter()
+        .map(|(name, school)| {
+            if school.is_empty() {
+                format!("- {name}\n")
+            } else {
+                format!("- {name} ({school})\n")
+            }
+        })
+        .collect::<String>();
+    match (role, lang) {
+        (SessionRole::Participant, Lang::Nl) => (
+            format!("Herinnering: opleiding {} morgen", s.title),
+            format!(
+                "Dag {},\n\nMorgen volg je deze opleiding:\n\n{}\nWanneer: {when}\nWaar: {}\n\n\
+                 Kan je niet komen? Schrijf je dan uit, zodat iemand van de wachtlijst je plaats \
+                 krijgt: {}\n\nLeenpunt\n",
+                s.person, s.title, s.place, s.link
+            ),
+        ),
+        (SessionRole::Participant, Lang::En) => (
+            format!("Reminder: training {} tomorrow", s.title),
+            format!(
+                "Hello {},\n\nTomorrow you attend this training:\n\n{}\nWhen: {when}\nWhere: {}\n\n\
+                 Can't come? Please unregister, so someone on the waiting list gets your seat: \
+                 {}\n\nLeenpunt\n",
+                s.person, s.title, s.place, s.link
+            ),
+        ),
+        (SessionRole::Trainer, Lang::Nl) => (
+            format!("Morgen: {} ({} ingeschreven)", s.title, roster.len()),
+            format!(
+                "Dag {},\n\nMorgen geef je deze opleiding:\n\n{}\nWanneer: {when}\nWaar: {}\n\n\
+                 Ingeschreven ({}):\n{list}\nDe aanwezigheidslijst: {}\n\nLeenpunt\n",
+                s.person,
+                s.title,
+                s.place,
+                roster.len(),
+                s.link
+            ),
+        ),
+        (SessionRole::Trainer, Lang::En) => (
+            format!("Tomorrow: {} ({} registered)", s.title, roster.len()),
+            format!(
+                "Hello {},\n\nTomorrow you give this training:\n\n{}\nWhen: {when}\nWhere: {}\n\n\
+                 Registered ({}):\n{list}\nThe attendance list: {}\n\nLeenpunt\n",
+                s.person,
+                s.title,
+                s.place,
+                roster.len(),
+                s.link
+            ),
+        ),
     }
 }
 
@@ -281,6 +392,20 @@ mod tests {
         assert!(return_reminder_due(at("2026-12-09 17:00"), ret));
         assert!(return_reminder_due(at("2026-12-10 08:00"), ret));
         assert!(!return_reminder_due(at("2026-12-10 12:00"), ret));
+    }
+
+    #[test]
+    fn the_session_reminder_starts_the_morning_before() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        let starts = at("2026-12-10 13:30");
+        assert!(!session_reminder_due(at("2026-12-09 07:59"), starts));
+        assert!(session_reminder_due(at("2026-12-09 08:00"), starts));
+        assert!(session_reminder_due(at("2026-12-10 13:29"), starts));
+        assert!(!session_reminder_due(starts, starts));
+        assert_ne!(
+            SessionRole::Participant.key(1, 2, "2026-12-10T12:30:00+00:00"),
+            SessionRole::Trainer.key(1, 2, "2026-12-10T12:30:00+00:00")
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The reminder job: before a pickup and on the evening before a return, each borrower
-//! gets one mail in their language — exactly once per occasion, across restarts, missed
+//! gets one mail in their language (and participants and trainers the day before a
+//! training session) — exactly once per occasion, across restarts, missed
 //! runs and several server instances (the claim is a database row, written in the same
 //! transaction as the mail).
 
@@ -10,12 +11,13 @@ use crate::db::Db;
 use crate::domain::clock::{brussels_date, brussels_time, Clock};
 use crate::domain::mail::Mail;
 use crate::domain::reminders::{
-    pickup_reminder_due, reminder_text, return_reminder_due, Occasion, MAX_PICKUP_REMINDER_DAYS,
+    pickup_reminder_due, reminder_text, return_reminder_due, session_reminder_due,
+    session_reminder_text, Occasion, SessionBrief, SessionRole, MAX_PICKUP_REMINDER_DAYS,
 };
 use crate::domain::reservations::OpenCalendar;
 use crate::error::Result;
 use chrono::{DateTime, Duration, NaiveDate};
-use leenpunt_shared::{Email, PickupPointId, ReservationId, ReservationStatus};
+use leenpunt_shared::{Email, Lang, PickupPointId, ReservationId, ReservationStatus};
 
 fn date(iso: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok()
@@ -54,8 +56,83 @@ async fn due(db: &Db, clock: &dyn Clock) -> Result<Vec<(Occasion, Candidate)>> {
     Ok(due)
 }
 
-/// Sends every reminder that is due; returns how many went out.
+/// Sends every reminder that is due (loans and trainings); returns how many went out.
 pub async fn send_reminders(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<usize> {
+    Ok(send_loan_reminders(db, clock, public_url).await?
+        + send_session_reminders(db, clock, public_url).await?)
+}
+
+/// Training reminders: participants and trainers, the day before (from 08:00).
+pub async fn send_session_reminders(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<usize> {
+    let now = clock.now();
+    let local = brussels_time(now);
+    let from = now.to_rfc3339();
+    let until = (now + Duration::days(2)).to_rfc3339();
+    let mut due = Vec::new();
+    {
+        let mut conn = db.read().await?;
+        for (role, trainers) in [
+            (SessionRole::Participant, false),
+            (SessionRole::Trainer, true),
+        ] {
+            for c in store::session_candidates(&mut conn, trainers, &from, &until).await? {
+                let Ok(starts) = DateTime::parse_from_rfc3339(&c.starts_at) else {
+                    continue;
+                };
+                if session_reminder_due(local, brussels_time(starts.to_utc())) {
+                    due.push((role, c));
+                }
+            }
+        }
+    }
+    let stamp = now.to_rfc3339();
+    let base = public_url.trim_end_matches('/');
+    let mut sent = 0;
+    for (role, c) in due {
+        let (Ok(to), Ok(starts), Ok(ends)) = (
+            Email::parse(&c.email),
+            DateTime::parse_from_rfc3339(&c.starts_at),
+            DateTime::parse_from_rfc3339(&c.ends_at),
+        ) else {
+            continue;
+        };
+        let mut tx = db.begin().await?;
+        if !store::claim(&mut tx, &role.key(c.session, c.user, &c.starts_at), &stamp).await? {
+            continue;
+        }
+        let trainer = role == SessionRole::Trainer;
+        if !store::session_still(&mut tx, &c, trainer).await? {
+            continue;
+        }
+        let roster = if trainer {
+            store::roster(&mut tx, c.session).await?
+        } else {
+            Vec::new()
+        };
+        let link = if trainer {
+            format!("{base}/opleidingen/sessies/{}", c.session)
+        } else {
+            format!("{base}/mijn-opleidingen")
+        };
+        let brief = SessionBrief {
+            person: &c.name,
+            title: &c.title,
+            starts: brussels_time(starts.to_utc()),
+            ends: brussels_time(ends.to_utc()),
+            place: &c.place,
+            link: &link,
+        };
+        let lang = Lang::parse(&c.lang).unwrap_or(Lang::Nl);
+        let (subject, body) = session_reminder_text(role, lang, &brief, &roster);
+        enqueue(&mut tx, &Mail { to, subject, body }, &stamp).await?;
+        tx.commit().await.map_err(crate::db::DbError::from)?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Loan reminders: before a pickup and on the evening before a return.
+pub async fn send_loan_reminders(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<usize> {
     let due = due(db, clock).await?;
     let now = clock.now().to_rfc3339();
     let base = public_url.trim_end_matches('/');
