@@ -283,6 +283,29 @@ pub fn waitlist(
     }
 }
 
+/// The CSV import screen (server-rendered page only).
+pub fn csv_import(
+    token: Option<String>,
+) -> impl Future<Output = Result<leenpunt_shared::csv_import::ImportScreen, Problem>> + Send + 'static
+{
+    #[cfg(feature = "ssr")]
+    {
+        let backend = crate::ssr::backend();
+        let parts = crate::ssr::request_parts();
+        async move {
+            match parts {
+                Some(parts) => backend.csv_import(parts, token).await,
+                None => Err(client_free_problem()),
+            }
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = token;
+        async { Err(client_free_problem()) }
+    }
+}
+
 /// Joins the waiting list for dates that are full (browser only: the reservation island).
 #[cfg(not(feature = "ssr"))]
 pub fn join_waitlist(

@@ -263,7 +263,7 @@ texts! {
     NoMail => "Nog geen mails.", "No mails yet.";
     NavClosedDays => "Sluitingsdagen", "Closed days";
     ClosedDaysTitle => "Sluitingsdagen", "Closed days";
-    ClosedDaysIntro => "Op deze dagen kan je niets afhalen of terugbrengen. Schoolvakanties laad je elk jaar in met `leenpunt closed-days import`.", "Nothing can be picked up or returned on these days. Load each year's school holidays with `leenpunt closed-days import`.";
+    ClosedDaysIntro => "Op deze dagen kan je niets afhalen of terugbrengen. Schoolvakanties laad je elk jaar in als CSV-bestand via 'CSV inlezen en downloaden'.", "Nothing can be picked up or returned on these days. Load each year's school holidays as a CSV file on 'CSV import and export'.";
     AllPickupPoints => "Alle afhaalpunten", "All pickup points";
     FirstDay => "Eerste dag", "First day";
     LastDay => "Laatste dag (leeg: dezelfde dag)", "Last day (empty: the same day)";
@@ -484,6 +484,42 @@ texts! {
     LangDutch => "Nederlands", "Nederlands (Dutch)";
     LangEnglish => "English (Engels)", "English";
     MailLangSaved => "Bewaard: je mails komen voortaan in deze taal.", "Saved: your mails now come in this language.";
+    // --- CSV import and export in the browser ---
+    NavImport => "CSV inlezen en downloaden", "CSV import and export";
+    ImportTitle => "CSV inlezen en downloaden", "CSV import and export";
+    ImportIntro => "Download de gegevens als CSV, pas ze aan in een rekenblad en laad het bestand weer op. Eerst zie je elk probleem per regel en kolom, of wat er zou veranderen; pas na 'Bevestig import' wordt er iets ingelezen, alles of niets.", "Download the data as CSV, change it in a spreadsheet and upload the file again. First you see every problem per line and column, or what would change; only 'Confirm import' imports anything, all or nothing.";
+    ImportCatalogue => "Catalogus", "Catalogue";
+    ImportCatalogueHint => "Eén regel per materiaal, herkend aan de slug: nieuwe worden toegevoegd, bestaande bijgewerkt; exemplaren worden toegevoegd, nooit verwijderd.", "One row per kit type, known by its slug: new ones are added, existing ones updated; units are added, never removed.";
+    ImportClosedDays => "Sluitingsdagen", "Closed days";
+    ImportClosedDaysHint => "Kolommen pickup_point, first_day, last_day, reason (datums als jjjj-mm-dd; een leeg afhaalpunt sluit alle afhaalpunten). Een periode die al bestaat krijgt de nieuwe reden.", "Columns pickup_point, first_day, last_day, reason (dates as yyyy-mm-dd; an empty pickup point closes every pickup point). A period that already exists gets the new reason.";
+    DownloadCatalogue => "Catalogus downloaden (CSV)", "Download the catalogue (CSV)";
+    DownloadClosedDays => "Sluitingsdagen downloaden (CSV)", "Download the closed days (CSV)";
+    CsvFileLabel => "CSV-bestand (UTF-8, hoogstens 2 MB)", "CSV file (UTF-8, 2 MB at most)";
+    CheckFile => "Bestand nakijken", "Check the file";
+    PreviewOf => "Voorbeeld van", "Preview of";
+    ImportProblemsFound => "problemen gevonden. Er is niets ingelezen: verbeter het bestand en laad het opnieuw op.", "problems found. Nothing was imported: correct the file and upload it again.";
+    ImportProblemFound => "probleem gevonden. Er is niets ingelezen: verbeter het bestand en laad het opnieuw op.", "problem found. Nothing was imported: correct the file and upload it again.";
+    LineLabel => "Regel", "Line";
+    ColumnLabel => "Kolom", "Column";
+    ProblemLabel => "Probleem", "Problem";
+    WholeFile => "heel het bestand", "the whole file";
+    SummaryNew => "nieuw", "new";
+    SummaryChanged => "gewijzigd", "changed";
+    SummaryUnchanged => "ongewijzigd", "unchanged";
+    SummaryUnitsAdded => "exemplaren erbij", "units added";
+    SummaryUnitsChanged => "exemplaren met een andere status", "units with another status";
+    ChangeLabel => "Wijziging", "Change";
+    RowLabel => "Rij", "Row";
+    NothingWrittenYet => "Er is nog niets ingelezen.", "Nothing has been imported yet.";
+    ConfirmImport => "Bevestig import", "Confirm import";
+    PreviewExpired => "Dit voorbeeld is verlopen (na een uur). Laad het bestand opnieuw op.", "This preview has expired (after an hour). Upload the file again.";
+    UploadGone => "Dit opgeladen bestand bestaat niet (meer). Laad het opnieuw op.", "This upload does not exist (any more). Upload the file again.";
+    ImportedCounts => "Ingelezen", "Imported";
+    CreatedWord => "nieuw", "new";
+    UpdatedWord => "bijgewerkt", "updated";
+    ImportedEarlier => "Dit bestand was al ingelezen; er is niets opnieuw weggeschreven.", "This file had already been imported; nothing was written again.";
+    ImportMore => "Naar de catalogus", "To the catalogue";
+    ImportLink => "CSV inlezen of downloaden", "Import or download CSV";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

@@ -91,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/agenda") view=pages::agenda::Agenda ssr=SsrMode::Async/>
                     <Route path=path!("/balie/agenda") view=pages::agenda::DeskAgendaPage ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/sluitingsdagen") view=pages::closed_days::ClosedDays ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/import") view=pages::import::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/opleidingen") view=pages::trainings::Sessions ssr=SsrMode::Async/>
                     <Route path=path!("/code") view=pages::code::CodeLookup ssr=SsrMode::Async/>
                     <Route path=path!("/balie/vandaag") view=pages::desk::Today ssr=SsrMode::Async/>

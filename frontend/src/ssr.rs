@@ -159,6 +159,12 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: http::request::Parts,
     ) -> BoxFuture<Result<Vec<leenpunt_shared::WaitlistEntry>, Problem>>;
+    /// The CSV import screen, with the upload named by `token` checked now.
+    fn csv_import(
+        &self,
+        request: http::request::Parts,
+        token: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::csv_import::ImportScreen, Problem>>;
 }
 
 /// The current request, for backend calls that depend on who is asking.

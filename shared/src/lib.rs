@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod catalogue;
+pub mod csv_import;
 pub mod handover;
 pub mod html;
 pub mod ids;

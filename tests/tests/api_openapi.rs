@@ -643,6 +643,40 @@ async fn every_operation_answers_as_the_document_says() {
     )
     .await;
 
+    // CSV import and export: a text/csv body in, a preview with every problem out.
+    c.ok("GET", "/api/v1/exports/catalogue", pa, Body::None)
+        .await;
+    c.ok("GET", "/api/v1/exports/closed-days", a, Body::None)
+        .await;
+    c.ok(
+        "POST",
+        "/api/v1/imports/catalogue",
+        pa,
+        Body::Raw(Some("text/csv"), "slug,title\nx,y\n"),
+    )
+    .await;
+    let preview = c
+        .ok(
+            "POST",
+            "/api/v1/imports/closed-days",
+            a,
+            Body::Raw(
+                Some("text/csv"),
+                "pickup_point,first_day,last_day,reason\n,2027-05-03,,Studiedag\n",
+            ),
+        )
+        .await;
+    let token = preview["token"].as_str().expect("token").to_owned();
+    c.ok("GET", &format!("/api/v1/imports/{token}"), a, Body::None)
+        .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/imports/{token}/confirm"),
+        a,
+        Body::None,
+    )
+    .await;
+
     // Hand-over day: labels, scanning, hand-over, return.
     app.set_time("2026-12-02T09:00:00Z");
     let desk = login(&app, DESK).await;
@@ -791,7 +825,7 @@ fn wire<T: serde::Serialize>(values: &[T]) -> Vec<String> {
 async fn enums_in_the_document_are_the_codes_serde_sends() {
     let app = TestApp::spawn().await;
     let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
-    let cases: [(&str, Vec<String>); 8] = [
+    let cases: [(&str, Vec<String>); 9] = [
         ("Theme", wire(Theme::ALL)),
         ("Level", wire(Level::ALL)),
         ("KitKind", wire(KitKind::ALL)),
@@ -800,6 +834,10 @@ async fn enums_in_the_document_are_the_codes_serde_sends() {
         ("Role", wire(&Role::ALL)),
         ("Lang", wire(&Lang::ALL)),
         ("Sort", wire(&Sort::ALL)),
+        (
+            "ImportKind",
+            wire(&leenpunt_shared::csv_import::ImportKind::ALL),
+        ),
     ];
     assert!(wire(KitKind::ALL).contains(&"uitleen".to_owned()));
     for (name, sent) in cases {

@@ -82,6 +82,7 @@ pub fn admin_screens(user: &CurrentUser) -> Vec<(&'static str, &'static str, T)>
         ),
         ("/beheer/gebruikers", "nav-users", T::UsersTitle),
         ("/beheer/uitnodigen", "nav-invite", T::NavInvite),
+        ("/beheer/import", "nav-import", T::NavImport),
     ];
     if user.admin {
         screens.push(("/beheer/audit", "nav-audit", T::AuditTitle));

@@ -21,7 +21,7 @@ pub fn ClosedDays() -> impl IntoView {
         <PageTitle text=t(T::ClosedDaysTitle)/>
         <section class="closed-days-page">
             <h1>{t(T::ClosedDaysTitle)}</h1>
-            <p class="hint">{t(T::ClosedDaysIntro)}</p>
+            <p class="hint">{t(T::ClosedDaysIntro)}" "<a class="import-link" href="/beheer/import#sluitingsdagen">{t(T::ImportLink)}</a></p>
             {ok.then(|| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}
             {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>

@@ -270,7 +270,7 @@ pub fn KitList() -> impl IntoView {
         <PageTitle text=t(T::KitsAdminTitle)/>
         <section class="kits-admin-page">
             <h1>{t(T::KitsAdminTitle)}</h1>
-            <p><a class="button primary" href="/beheer/materiaal/nieuw">{t(T::NewKit)}</a></p>
+            <p><a class="button primary" href="/beheer/materiaal/nieuw">{t(T::NewKit)}</a>" "<a class="button secondary import-link" href="/beheer/import#catalogus">{t(T::ImportLink)}</a></p>
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
                 {move || Suspend::new(async move {
                     match screen.await {

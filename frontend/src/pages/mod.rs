@@ -8,6 +8,7 @@ pub mod closed_days;
 pub mod code;
 pub mod desk;
 pub mod home;
+pub mod import;
 pub mod kit;
 pub mod kits;
 pub mod not_found;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod catalogue;
+pub mod csv_uploads;
 pub mod feeds;
 pub mod handover;
 pub mod import;

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod clock;
 pub mod csv_table;
+pub mod csv_upload;
 pub mod handover;
 pub mod ical;
 pub mod import;

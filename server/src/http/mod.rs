@@ -5,6 +5,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod closed_days;
+pub mod csv_exchange;
 pub mod drafts;
 pub mod extract;
 pub mod feeds;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(school_request::routes())
         .merge(reservations::routes())
         .merge(closed_days::routes())
+        .merge(csv_exchange::routes())
         .merge(feeds::routes())
         .merge(trainings::routes())
         .merge(handover::routes())

@@ -339,6 +339,24 @@ impl Backend for PageBackend {
         })
     }
 
+    fn csv_import(
+        &self,
+        request: Parts,
+        token: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::csv_import::ImportScreen, Problem>> {
+        let lang = super::lang::lang_of(&request.headers);
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::csv_exchange::screen(
+                &state.db,
+                state.clock.as_ref(),
+                &actor,
+                lang,
+                token,
+            )
+            .await
+        })
+    }
+
     fn waitlist(&self, request: Parts) -> BoxFuture<Result<Vec<WaitlistEntry>, Problem>> {
         self.as_asker(request, |state, actor| async move {
             crate::service::reservations::my_waitlist(&state.db, &actor).await

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backup;
 pub mod catalogue;
 pub mod closed_days;
+pub mod csv_exchange;
 pub mod feeds;
 pub mod handover;
 pub mod import;
