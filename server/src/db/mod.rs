@@ -10,6 +10,7 @@ pub mod import;
 pub mod mail;
 pub mod overview;
 pub mod reservations;
+pub mod stats;
 pub mod trainings;
 
 use sqlx::pool::PoolConnection;

@@ -18,6 +18,7 @@ pub mod pages;
 pub mod reservations;
 pub mod security;
 pub mod signup;
+pub mod stats;
 pub mod trainings;
 
 use crate::error::AppError;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .merge(trainings::routes())
         .merge(handover::routes())
         .merge(kit_admin::routes())
+        .merge(stats::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

@@ -26,9 +26,10 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
         super::trainings::roster, super::trainings::call_off, super::trainings::attendance, super::trainings::mark_attendance, super::trainings::walk_in, super::trainings::qualifications, super::trainings::grant, super::trainings::revoke,
         super::handover::scan, super::handover::hand_over, super::handover::take_back, super::handover::history, super::handover::retag, super::handover::qr_image_svg, super::handover::qr_image_png,
         super::kit_admin::api_save, super::kit_admin::api_create,
+        super::stats::report, super::stats::csv, super::stats::public,
     ),
     modifiers(&CommonResponses),
-    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"), (name = "hand-over", description = "Labels, scanning, hand-over and return"))
+    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"), (name = "hand-over", description = "Labels, scanning, hand-over and return"), (name = "stats", description = "In cijfers: the service's figures"))
 )]
 pub struct ApiDoc;
 

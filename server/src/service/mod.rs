@@ -17,5 +17,6 @@ pub mod registers;
 pub mod reservations;
 pub mod restore;
 pub mod signup;
+pub mod stats;
 pub mod trainings;
 pub mod users;
