@@ -452,6 +452,54 @@ texts! {
     LayoutLarge => "Groot: 2 × 4 per blad, met titel en eigenaar", "Large: 2 × 4 per sheet, with title and owner";
     PrintLabels => "Labelblad openen", "Open label sheet";
     ConditionalOn => "Voorwaardelijk: wacht op je opleiding", "Conditional: waiting for your training";
+    // --- In cijfers ---
+    StatsTitle => "In cijfers", "In figures";
+    StatsIntro => "Ontleningen, bereikte scholen en het gebruik van het materiaal in een periode, naast de vorige periode van gelijke lengte. Een ontlening is een reservatie die werd afgehaald, geteld op haar afhaaldag; exemplaar-dagen zijn het aantal exemplaren maal de dagen van afhalen tot terugbrengen.", "Loans, schools reached and how the material was used in a period, beside the previous period of equal length. A loan is a reservation that was picked up, counted on its pickup day; unit-days are the number of units times the days from pickup to return.";
+    StatsKits => "Ontleningen per materiaal", "Loans per kit type";
+    StatsKitsHint => "Hoe vaak elk materiaal werd ontleend, hoeveel exemplaar-dagen en door hoeveel verschillende scholen.", "How often each kit type was borrowed, for how many unit-days and by how many different schools.";
+    StatsPartners => "Ontleningen per partnerdienst", "Loans per partner service";
+    StatsPartnersHint => "Het materiaal van elke partnerdienst samen.", "Each partner service's material together.";
+    StatsGroups => "Ontleningen per doelgroep", "Loans per target group";
+    StatsGroupsHint => "Scholen ingedeeld zoals in de brochure: BaO, BaO en SO, SO, BuBaO en BuSO, VWO. Elke school telt in één groep.", "Schools grouped as in the brochure: BaO, BaO and SO, SO, BuBaO and BuSO, VWO. Each school counts in one group.";
+    StatsMunicipalities => "Ontleningen per gemeente", "Loans per municipality";
+    StatsMunicipalitiesHint => "Volgens de gemeente van de school; bereikte scholen zijn verschillende scholen.", "By the school's municipality; schools reached are different schools.";
+    StatsUtilisation => "Bezetting per materiaal", "Utilisation per kit type";
+    StatsUtilisationHint => "Uitgeleende exemplaar-dagen gedeeld door de exemplaar-dagen in dienst (exemplaren die nu niet afgevoerd zijn, vanaf hun aanmaak).", "Unit-days out divided by unit-days in service (units not retired today, from when they were added).";
+    StatsWeeks => "Drukste weken", "Busiest weeks";
+    StatsWeeksHint => "De tien weken met de meeste afhalingen. De vorige periode toont haar week van dezelfde rang.", "The ten weeks with the most pickups. The previous period shows its week of the same rank.";
+    StatsDemand => "Vraag die niet paste", "Demand that did not fit";
+    StatsDemandHint => "Aanvragen die geweigerd werden omdat er geen exemplaren vrij waren en op de wachtlijst kwamen, de aanbiedingen die daaruit volgden en hoeveel er aanvaard werden.", "Requests refused because no units were free that went on the waiting list, the offers that followed and how many were accepted.";
+    StatsColKit => "Materiaal", "Kit type";
+    StatsColPartner => "Partnerdienst", "Partner service";
+    StatsColGroup => "Doelgroep", "Target group";
+    StatsColMunicipality => "Gemeente", "Municipality";
+    StatsColWeek => "Week (maandag)", "Week (Monday)";
+    StatsColLoans => "Ontleningen", "Loans";
+    StatsColUnitDays => "Exemplaar-dagen", "Unit-days";
+    StatsColSchools => "Scholen bereikt", "Schools reached";
+    StatsColUtilisation => "Bezetting (%)", "Utilisation (%)";
+    StatsColDaysOut => "Exemplaar-dagen uitgeleend", "Unit-days out";
+    StatsColDaysInService => "Exemplaar-dagen in dienst", "Unit-days in service";
+    StatsColWaiting => "Op de wachtlijst", "On the waiting list";
+    StatsColOffers => "Aanbiedingen", "Offers";
+    StatsColAccepted => "Aanvaard", "Accepted";
+    StatsColOther => "Waarde", "Value";
+    StatsNothing => "Geen gegevens in deze periode.", "No data in this period.";
+    StatsPrevious => "vorige periode", "previous period";
+    StatsCsv => "CSV downloaden", "Download CSV";
+    StatsScopeAll => "Alle partnerdiensten", "All partner services";
+    StatsScopeOwn => "Partnerdienst", "Partner service";
+    StatsComparedWith => "vergeleken met", "compared with";
+    StatsPrintHint => "Afdrukken kan met de afdrukfunctie van je browser: het rapport past op A4.", "Print with your browser's print function: the report fits A4.";
+    StatsLink => "Link naar deze periode", "Link to this period";
+    StatsFrom => "Van", "From";
+    StatsTo => "Tot en met", "Up to and including";
+    StatsShow => "Toon cijfers", "Show figures";
+    StatsPreviousYear => "Vorig schooljaar", "Previous school year";
+    StatsThisYear => "Dit schooljaar", "This school year";
+    StatsYearBefore => "Schooljaar ervoor", "Year before";
+    PublicStatsTitle => "Leenpunt in cijfers", "Leenpunt in figures";
+    PublicStatsIntro => "Zoveel leenden scholen bij de partnerdiensten in het voorbije schooljaar: anonieme cijfers, zonder namen van scholen of personen. Schooljaar", "This is how much schools borrowed from the partner services in the last school year: anonymous figures, without names of schools or people. School year";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an
