@@ -6,7 +6,6 @@
 //! Run with `cargo xtask bench`.
 
 mod common;
-use common::*;
 
 use chrono::{Duration as Days, NaiveDate};
 use leenpunt_server::config::Config;

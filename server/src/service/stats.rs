@@ -109,7 +109,10 @@ pub async fn table_csv(
 /// The public figures, kept per (period, language) with the data version they were made
 /// from: a change to any reservation, school or partner service makes them stale.
 #[derive(Clone, Default)]
-pub struct PublicCache(Arc<Mutex<HashMap<(Period, Lang), (i64, PublicStats)>>>);
+pub struct PublicCache(Arc<Mutex<HashMap<(Period, Lang), Versioned>>>);
+
+/// Figures with the data version they were made from.
+type Versioned = (i64, PublicStats);
 
 /// The anonymous figures of the last completed school year (`/in-cijfers`): totals, per
 /// target group and per partner service; no school or person is named.
