@@ -498,6 +498,12 @@ texts! {
     StatsPreviousYear => "Vorig schooljaar", "Previous school year";
     StatsThisYear => "Dit schooljaar", "This school year";
     StatsYearBefore => "Schooljaar ervoor", "Year before";
+    StatsQuality => "Kwaliteit", "Quality";
+    StatsQualityHint => "Niet afgehaalde reservaties en te late terugkomsten (volgens afhaaldag), terugkomsten met ontbrekende onderdelen en onderhoudstickets (volgens de dag dat ze geopend werden), met de gemiddelde tijd tot het exemplaar weer in dienst was.", "Reservations not picked up and late returns (by pickup day), returns with parts missing and maintenance tickets (by the day they were opened), with the average time until the unit was back in service.";
+    StatsTrainings => "Opleidingen", "Trainings";
+    StatsTrainingsHint => "Sessies die doorgingen, hun plaatsen, inschrijvingen en aanwezigen; leerkrachten die een kwalificatie kregen; en hoeveel opgeleide leerkrachten hun school binnen 90 dagen het materiaal zagen lenen waarvoor de opleiding nodig is.", "Sessions held, their seats, registrations and attendance; teachers who gained a qualification; and how many trained teachers' schools borrowed material needing that training within 90 days.";
+    StatsColMeasure => "Maat", "Measure";
+    StatsColValue => "Waarde", "Value";
     PublicStatsTitle => "Leenpunt in cijfers", "Leenpunt in figures";
     PublicStatsIntro => "Zoveel leenden scholen bij de partnerdiensten in het voorbije schooljaar: anonieme cijfers, zonder namen van scholen of personen. Schooljaar", "This is how much schools borrowed from the partner services in the last school year: anonymous figures, without names of schools or people. School year";
 }

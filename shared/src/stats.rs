@@ -83,10 +83,15 @@ pub enum StatsTableId {
     Weeks,
     /// Per kit type: requests refused for lack of units, waiting-list offers, accepted.
     Demand,
+    /// Measures of quality: no-shows, late returns, missing parts, maintenance and repair.
+    Quality,
+    /// Measures of the trainings: sessions, seats, attendance, qualifications, and the
+    /// share of trained teachers whose school borrowed within 90 days.
+    Trainings,
 }
 
 impl StatsTableId {
-    pub const ALL: [StatsTableId; 7] = [
+    pub const ALL: [StatsTableId; 9] = [
         StatsTableId::Kits,
         StatsTableId::Partners,
         StatsTableId::Groups,
@@ -94,6 +99,8 @@ impl StatsTableId {
         StatsTableId::Utilisation,
         StatsTableId::Weeks,
         StatsTableId::Demand,
+        StatsTableId::Quality,
+        StatsTableId::Trainings,
     ];
 
     /// The code in URLs and file names (`kits`, `partners`, …).
@@ -106,6 +113,8 @@ impl StatsTableId {
             StatsTableId::Utilisation => "utilisation",
             StatsTableId::Weeks => "weeks",
             StatsTableId::Demand => "demand",
+            StatsTableId::Quality => "quality",
+            StatsTableId::Trainings => "trainings",
         }
     }
 

@@ -285,6 +285,8 @@ async fn every_table_downloads_as_csv_with_its_header_and_rows() {
         "utilisation",
         "weeks",
         "demand",
+        "quality",
+        "trainings",
     ] {
         let response = app
             .get_as(

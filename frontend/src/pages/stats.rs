@@ -27,6 +27,8 @@ fn table_title(id: StatsTableId) -> T {
         StatsTableId::Utilisation => T::StatsUtilisation,
         StatsTableId::Weeks => T::StatsWeeks,
         StatsTableId::Demand => T::StatsDemand,
+        StatsTableId::Quality => T::StatsQuality,
+        StatsTableId::Trainings => T::StatsTrainings,
     }
 }
 
@@ -39,6 +41,8 @@ fn table_explanation(id: StatsTableId) -> T {
         StatsTableId::Utilisation => T::StatsUtilisationHint,
         StatsTableId::Weeks => T::StatsWeeksHint,
         StatsTableId::Demand => T::StatsDemandHint,
+        StatsTableId::Quality => T::StatsQualityHint,
+        StatsTableId::Trainings => T::StatsTrainingsHint,
     }
 }
 
@@ -49,6 +53,7 @@ fn key_column(id: StatsTableId) -> T {
         StatsTableId::Groups => T::StatsColGroup,
         StatsTableId::Municipalities => T::StatsColMunicipality,
         StatsTableId::Weeks => T::StatsColWeek,
+        StatsTableId::Quality | StatsTableId::Trainings => T::StatsColMeasure,
     }
 }
 
@@ -63,6 +68,7 @@ fn column(code: &str) -> &'static str {
         "waiting_list" => T::StatsColWaiting,
         "offers" => T::StatsColOffers,
         "accepted" => T::StatsColAccepted,
+        "value" => T::StatsColValue,
         _ => T::StatsColOther,
     })
 }
@@ -141,17 +147,27 @@ fn table_section(
             before: r.previous.first().copied().unwrap_or(0),
         })
         .collect();
+    // Measures of different kinds (counts, hours, per cent) share no scale: table only.
+    let measures = matches!(id, StatsTableId::Quality | StatsTableId::Trainings);
     let desc = description(&table, lang, &before);
-    let svg = bar_chart(
-        &format!("chart-{}", id.code()),
-        &ChartText {
-            title,
-            description: &desc,
-            now: &now,
-            before: &before,
-        },
-        &bars,
-    );
+    let chart = (!measures).then(|| {
+        let svg = bar_chart(
+            &format!("chart-{}", id.code()),
+            &ChartText {
+                title,
+                description: &desc,
+                now: &now,
+                before: &before,
+            },
+            &bars,
+        );
+        view! {
+            <figure class="stats-chart">
+                <div inner_html=svg></div>
+                <figcaption>{desc.clone()}</figcaption>
+            </figure>
+        }
+    });
     let heads = table
         .columns
         .iter()
@@ -170,10 +186,7 @@ fn table_section(
             <h2 id=format!("h-{}", id.code())>{title}</h2>
             <p class="hint">{t(table_explanation(id))}</p>
             <div class="stats-pair">
-                <figure class="stats-chart">
-                    <div inner_html=svg></div>
-                    <figcaption>{desc.clone()}</figcaption>
-                </figure>
+                {chart}
                 <div class="stats-data">
                     {if empty {
                         Either::Left(view! { <p class="empty">{t(T::StatsNothing)}</p> })

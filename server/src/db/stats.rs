@@ -5,7 +5,9 @@
 //! from pickup through return.
 
 use super::{Db, DbResult};
-use crate::domain::stats::{DemandTally, Period, PeriodFigures, SchoolTally, Tally};
+use crate::domain::stats::{
+    DemandTally, Period, PeriodFigures, QualityTally, SchoolTally, Tally, TrainingTally,
+};
 use chrono::NaiveDate;
 use leenpunt_shared::PartnerId;
 use sqlx::{QueryBuilder, Sqlite};
@@ -91,6 +93,8 @@ impl Db {
 
         let in_service = unit_days_in_service(&mut conn, period, partners).await?;
         let demand = demand(&mut conn, period, partners).await?;
+        let quality = quality(&mut conn, period, partners).await?;
+        let trainings = trainings(&mut conn, period, partners).await?;
 
         let kits: Vec<Tally> = kits.into_iter().map(tally).collect();
         Ok(PeriodFigures {
@@ -118,6 +122,8 @@ impl Db {
                 })
                 .collect(),
             demand,
+            quality,
+            trainings,
         })
     }
 
@@ -140,6 +146,167 @@ impl Db {
                 .await?,
         )
     }
+}
+
+/// One row of numbers from `select` + the period test on `day` + the partner filter on
+/// `partner_column`, with `tail` after it; SQL `total()` sums come back as reals.
+async fn numbers<const N: usize>(
+    conn: &mut super::Conn,
+    select: &str,
+    day: &str,
+    partner_column: &str,
+    tail: &str,
+    period: Period,
+    partners: Option<&[PartnerId]>,
+) -> DbResult<[i64; N]> {
+    let mut q = QueryBuilder::new(select);
+    q.push(" AND ")
+        .push(day)
+        .push(" BETWEEN ")
+        .push_bind(period.from().to_string())
+        .push(" AND ")
+        .push_bind(period.to().to_string());
+    if let Some(partners) = partners {
+        super::push_in(&mut q, partner_column, partners.iter().map(|p| p.0));
+    }
+    q.push(tail);
+    let row = q.build().fetch_one(&mut *conn).await?;
+    let mut out = [0i64; N];
+    for (i, slot) in out.iter_mut().enumerate() {
+        use sqlx::Row;
+        *slot = match row.try_get::<i64, _>(i) {
+            Ok(v) => v,
+            Err(_) => row.try_get::<f64, _>(i)?.round() as i64,
+        };
+    }
+    Ok(out)
+}
+
+/// No-shows and late returns (by pickup day), returns with parts missing and maintenance
+/// (by the ticket's opening day).
+async fn quality(
+    conn: &mut super::Conn,
+    period: Period,
+    partners: Option<&[PartnerId]>,
+) -> DbResult<QualityTally> {
+    let [no_shows] = numbers(
+        conn,
+        "SELECT count(*) FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
+         WHERE r.status = 'niet-afgehaald'",
+        "r.pickup_date",
+        "k.partner_id",
+        "",
+        period,
+        partners,
+    )
+    .await?;
+    let [late_returns, late_days] = numbers(
+        conn,
+        "SELECT count(*), total(max(0, julianday(substr(l.returned_at, 1, 10)) - julianday(r.return_date))) \
+         FROM loan_lines l JOIN reservations r ON r.id = l.reservation_id \
+         JOIN kit_types k ON k.id = r.kit_type_id WHERE l.late = 1 AND l.returned_at IS NOT NULL",
+        "r.pickup_date",
+        "k.partner_id",
+        "",
+        period,
+        partners,
+    )
+    .await?;
+    let [tickets, missing_parts, repaired, repair_hours] = numbers(
+        conn,
+        "SELECT count(*), total(t.reservation_id IS NOT NULL AND t.shortfall <> '[]'), count(t.closed_at), \
+         total((julianday(t.closed_at) - julianday(t.opened_at)) * 24) \
+         FROM maintenance_tickets t JOIN units u ON u.id = t.unit_id \
+         JOIN kit_types k ON k.id = u.kit_type_id WHERE 1",
+        "substr(t.opened_at, 1, 10)",
+        "k.partner_id",
+        "",
+        period,
+        partners,
+    )
+    .await?;
+    Ok(QualityTally {
+        no_shows,
+        late_returns,
+        late_days,
+        missing_parts,
+        tickets,
+        repaired,
+        repair_hours,
+    })
+}
+
+/// Sessions (not called off) by their day, their seats and registrations; people
+/// qualified; trained teachers whose school borrowed a kit type needing the training
+/// within 90 days after it.
+async fn trainings(
+    conn: &mut super::Conn,
+    period: Period,
+    partners: Option<&[PartnerId]>,
+) -> DbResult<TrainingTally> {
+    let [sessions, seats] = numbers(
+        conn,
+        "SELECT count(*), total(s.capacity) FROM training_sessions s \
+         JOIN training_types tt ON tt.id = s.training_type_id WHERE s.cancelled_at IS NULL",
+        "substr(s.starts_at, 1, 10)",
+        "tt.partner_id",
+        "",
+        period,
+        partners,
+    )
+    .await?;
+    let [registered, attended] = numbers(
+        conn,
+        "SELECT count(*), total(g.attended) FROM training_registrations g \
+         JOIN training_sessions s ON s.id = g.session_id \
+         JOIN training_types tt ON tt.id = s.training_type_id \
+         WHERE s.cancelled_at IS NULL AND g.status = 'ingeschreven'",
+        "substr(s.starts_at, 1, 10)",
+        "tt.partner_id",
+        "",
+        period,
+        partners,
+    )
+    .await?;
+    let [qualified] = numbers(
+        conn,
+        "SELECT count(DISTINCT q.user_id) FROM qualifications q \
+         JOIN training_types tt ON tt.id = q.training_type_id WHERE q.revoked_at IS NULL",
+        "q.granted_on",
+        "tt.partner_id",
+        "",
+        period,
+        partners,
+    )
+    .await?;
+    let [trained, borrowed_within_90] = numbers(
+        conn,
+        "SELECT count(*), total(EXISTS (SELECT 1 FROM user_roles ur \
+           JOIN reservations r ON r.school_id = ur.school_id \
+           JOIN kit_type_trainings kt ON kt.kit_type_id = r.kit_type_id AND kt.training_type_id = x.training \
+           WHERE ur.user_id = x.user_id AND ur.role = 'teacher' \
+             AND r.status IN ('afgehaald', 'teruggebracht') \
+             AND r.pickup_date BETWEEN x.day AND date(x.day, '+90 days'))) \
+         FROM (SELECT g.user_id, s.training_type_id AS training, min(substr(s.starts_at, 1, 10)) AS day \
+           FROM training_registrations g JOIN training_sessions s ON s.id = g.session_id \
+           JOIN training_types tt ON tt.id = s.training_type_id \
+           WHERE g.attended = 1 AND s.cancelled_at IS NULL",
+        "substr(s.starts_at, 1, 10)",
+        "tt.partner_id",
+        " GROUP BY g.user_id, s.training_type_id) x",
+        period,
+        partners,
+    )
+    .await?;
+    Ok(TrainingTally {
+        sessions,
+        seats,
+        registered,
+        attended,
+        qualified,
+        trained,
+        borrowed_within_90,
+    })
 }
 
 /// Per kit type (that has units in service today): the days each unit existed within the
@@ -411,7 +578,8 @@ mod tests {
             .await
             .unwrap();
         }
-        for x in &w.waits {
+        // Distinct return days keep entries apart (one wait per person, kit type and dates).
+        for (i, x) in w.waits.iter().enumerate() {
             let offer = match x.offer {
                 None => None,
                 Some(status) => Some(
@@ -438,7 +606,7 @@ mod tests {
             .bind(x.kit as i64 + 1)
             .bind(w.kits[x.kit])
             .bind(x.pickup.to_string())
-            .bind(x.pickup.to_string())
+            .bind((x.pickup + chrono::Duration::days(i as i64)).to_string())
             .bind(if offer.is_some() { "aangeboden" } else { "wachtend" })
             .bind(offer)
             .bind(now)
@@ -600,5 +768,126 @@ mod tests {
             let demand = report.iter().find(|t| t.id == StatsTableId::Demand).unwrap();
             prop_assert_eq!(&nonzero(&demand.rows), &expected[&StatsTableId::Demand]);
         }
+    }
+}
+
+#[cfg(test)]
+mod measures {
+    //! Quality and training figures against records whose answers are counted by hand.
+    use super::*;
+
+    async fn exec(db: &Db, sql: &str) {
+        sqlx::query(sql)
+            .execute(db.writer())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    #[tokio::test]
+    async fn quality_and_trainings_are_counted_per_partner_service() {
+        let db = Db::open("sqlite::memory:").await.unwrap();
+        let at = "'2025-09-01T08:00:00+00:00'";
+        for sql in [
+            "INSERT INTO partners (id, slug, name) VALUES (1, 'p1', 'Een'), (2, 'p2', 'Twee')".to_owned(),
+            "INSERT INTO pickup_points (id, partner_id, slug, name, street, postcode, municipality) \
+             VALUES (1, 1, 'a', 'A', 's', '8000', 'Brugge'), (2, 2, 'b', 'B', 's', '8000', 'Brugge')".into(),
+            format!("INSERT INTO kit_types (id, slug, title, kind, partner_id, created_at, updated_at) \
+             VALUES (1, 'k1', 'K1', 'uitleen', 1, {at}, {at}), (2, 'k2', 'K2', 'uitleen', 2, {at}, {at})"),
+            format!("INSERT INTO units (id, kit_type_id, inventory_code, created_at) VALUES (1, 1, 'U1', {at}), (2, 2, 'U2', {at})"),
+            "INSERT INTO schools (id, instellingsnummer, name, network, levels) VALUES (1, '000001', 'S', 'go', 'lager')".into(),
+            format!("INSERT INTO users (id, email, name, created_at) VALUES (1, 't1@x.be', 'T1', {at}), (2, 't2@x.be', 'T2', {at}), (3, 't3@x.be', 'T3', {at})"),
+            "INSERT INTO user_roles (user_id, role, school_id) VALUES (1, 'teacher', 1), (2, 'teacher', 1), (3, 'teacher', 1)".into(),
+            "INSERT INTO training_types (id, partner_id, slug, title, duration_minutes) VALUES (1, 1, 'tt', 'TT', 60)".into(),
+            "INSERT INTO kit_type_trainings (kit_type_id, training_type_id) VALUES (1, 1)".into(),
+            format!("INSERT INTO training_sessions (id, training_type_id, starts_at, ends_at, place, capacity, \
+               registration_opens, registration_closes, cancelled_at, created_at) VALUES \
+             (1, 1, '2026-01-10T13:00:00+00:00', '2026-01-10T16:00:00+00:00', 'Brugge', 10, {at}, '2026-01-09T23:00:00+00:00', NULL, {at}), \
+             (2, 1, '2026-02-01T13:00:00+00:00', '2026-02-01T16:00:00+00:00', 'Brugge', 8, {at}, '2026-01-31T23:00:00+00:00', {at}, {at})"),
+            format!("INSERT INTO training_registrations (session_id, user_id, status, attended, created_at, updated_at) VALUES \
+             (1, 1, 'ingeschreven', 1, {at}, {at}), (1, 2, 'ingeschreven', 0, {at}, {at}), (1, 3, 'wachtlijst', 0, {at}, {at}), \
+             (2, 3, 'ingeschreven', 1, {at}, {at})"),
+            format!("INSERT INTO qualifications (user_id, training_type_id, session_id, granted_on, created_at, revoked_at, revoke_reason) VALUES \
+             (1, 1, 1, '2026-01-10', {at}, NULL, NULL), (2, 1, NULL, '2026-01-12', {at}, {at}, 'vergissing')"),
+            format!("INSERT INTO reservations (id, kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
+               return_date, held_until, status, created_at, updated_at) VALUES \
+             (1, 1, 1, 1, 1, 1, '2026-03-02', '2026-03-05', '2026-03-06', 'teruggebracht', {at}, {at}), \
+             (2, 1, 1, 1, 1, 1, '2026-02-02', '2026-02-05', '2026-02-06', 'niet-afgehaald', {at}, {at}), \
+             (3, 2, 2, 1, 1, 1, '2026-02-02', '2026-02-05', '2026-02-06', 'niet-afgehaald', {at}, {at})"),
+            "INSERT INTO loan_lines (reservation_id, unit_id, handed_out_at, returned_at, late) VALUES \
+             (1, 1, '2026-03-02T08:00:00+00:00', '2026-03-08T10:00:00+00:00', 1)".into(),
+            "INSERT INTO maintenance_tickets (unit_id, reservation_id, opened_at, shortfall, closed_at) VALUES \
+             (1, 1, '2026-03-08T10:00:00+00:00', '[[\"bal\",1]]', '2026-03-09T10:00:00+00:00'), \
+             (2, NULL, '2026-04-01T10:00:00+00:00', '[]', NULL)".into(),
+        ] {
+            exec(&db, &sql).await;
+        }
+        let year = Period::school_year_of(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        let own = db
+            .period_figures(year, Some(&[PartnerId(1)]))
+            .await
+            .unwrap();
+        assert_eq!(
+            own.quality,
+            QualityTally {
+                no_shows: 1,
+                late_returns: 1,
+                late_days: 3,
+                missing_parts: 1,
+                tickets: 1,
+                repaired: 1,
+                repair_hours: 24,
+            }
+        );
+        assert_eq!(
+            own.trainings,
+            TrainingTally {
+                sessions: 1,
+                seats: 10,
+                registered: 2,
+                attended: 1,
+                qualified: 1,
+                trained: 1,
+                borrowed_within_90: 1,
+            }
+        );
+        let all = db.period_figures(year, None).await.unwrap();
+        assert_eq!(
+            (
+                all.quality.no_shows,
+                all.quality.tickets,
+                all.quality.repaired
+            ),
+            (2, 2, 1)
+        );
+        let other = db
+            .period_figures(year, Some(&[PartnerId(2)]))
+            .await
+            .unwrap();
+        assert_eq!(other.trainings, TrainingTally::default());
+        assert_eq!(other.quality.missing_parts, 0);
+        // A loan picked up on the 91st day after the training does not count; on the 90th it does.
+        exec(
+            &db,
+            "UPDATE reservations SET pickup_date = '2026-04-11', return_date = '2026-04-12', held_until = '2026-04-13' WHERE id = 1",
+        )
+        .await;
+        let own = db
+            .period_figures(year, Some(&[PartnerId(1)]))
+            .await
+            .unwrap();
+        assert_eq!(own.trainings.borrowed_within_90, 0);
+        exec(
+            &db,
+            "UPDATE reservations SET pickup_date = '2026-04-10', return_date = '2026-04-12', held_until = '2026-04-13' WHERE id = 1",
+        )
+        .await;
+        let own = db
+            .period_figures(year, Some(&[PartnerId(1)]))
+            .await
+            .unwrap();
+        assert_eq!(own.trainings.borrowed_within_90, 1);
+        // Another period has none of it.
+        let before = db.period_figures(year.previous(), None).await.unwrap();
+        assert_eq!(before.quality, QualityTally::default());
     }
 }

@@ -244,6 +244,40 @@ pub struct DemandTally {
     pub accepted: i64,
 }
 
+/// Quality in a period (by pickup day for loans, by opening day for maintenance tickets).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QualityTally {
+    /// Reservations never picked up (`niet-afgehaald`).
+    pub no_shows: i64,
+    /// Units returned after their return day, and the days late added up.
+    pub late_returns: i64,
+    pub late_days: i64,
+    /// Maintenance tickets opened at a return with parts missing.
+    pub missing_parts: i64,
+    /// Maintenance tickets opened, closed, and the hours from opening to closing of the
+    /// closed ones added up.
+    pub tickets: i64,
+    pub repaired: i64,
+    pub repair_hours: i64,
+}
+
+/// Trainings in a period (by the session's day).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrainingTally {
+    /// Sessions held (not called off) and their seats.
+    pub sessions: i64,
+    pub seats: i64,
+    /// Registrations with a seat, and of those, present.
+    pub registered: i64,
+    pub attended: i64,
+    /// Distinct people granted a qualification (not revoked).
+    pub qualified: i64,
+    /// (teacher, training) pairs attended, and of those, the ones whose school picked up a
+    /// kit type needing that training within 90 days after the session.
+    pub trained: i64,
+    pub borrowed_within_90: i64,
+}
+
 /// Everything the database sums for one period.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeriodFigures {
@@ -254,6 +288,8 @@ pub struct PeriodFigures {
     pub days: Vec<(NaiveDate, i64)>,
     pub uses: Vec<UseTally>,
     pub demand: Vec<DemandTally>,
+    pub quality: QualityTally,
+    pub trainings: TrainingTally,
 }
 
 const LOAN_COLUMNS: [&str; 3] = ["loans", "unit_days", "schools"];
@@ -452,6 +488,118 @@ fn busiest_weeks(now: &PeriodFigures, before: &PeriodFigures, limit: usize) -> S
     }
 }
 
+/// Average in whole units, rounded to the nearest (0 when nothing to divide by).
+pub fn average(total: i64, count: i64) -> i64 {
+    if count <= 0 {
+        0
+    } else {
+        (total + count / 2) / count
+    }
+}
+
+/// A table of measures: one row per measure, one `value` column.
+fn measures(
+    id: StatsTableId,
+    now: Vec<(&str, &str, &str, i64)>,
+    before: Vec<i64>,
+    lang: Lang,
+) -> StatsTable {
+    StatsTable {
+        id,
+        columns: vec!["value".into()],
+        rows: now
+            .into_iter()
+            .zip(before)
+            .map(|((key, nl, en, value), previous)| StatsRow {
+                key: key.into(),
+                label: if lang == Lang::Nl { nl } else { en }.into(),
+                values: vec![value],
+                previous: vec![previous],
+            })
+            .collect(),
+    }
+}
+
+fn quality_rows(q: &QualityTally) -> Vec<(&'static str, &'static str, &'static str, i64)> {
+    vec![
+        ("no_shows", "Niet afgehaald", "No-shows", q.no_shows),
+        (
+            "late_returns",
+            "Exemplaren te laat terug",
+            "Units returned late",
+            q.late_returns,
+        ),
+        (
+            "late_days",
+            "Dagen te laat (samen)",
+            "Days late (added up)",
+            q.late_days,
+        ),
+        (
+            "missing_parts",
+            "Teruggebracht met ontbrekende onderdelen",
+            "Returned with parts missing",
+            q.missing_parts,
+        ),
+        (
+            "tickets",
+            "Onderhoudstickets geopend",
+            "Maintenance tickets opened",
+            q.tickets,
+        ),
+        (
+            "repaired",
+            "Onderhoudstickets afgesloten",
+            "Maintenance tickets closed",
+            q.repaired,
+        ),
+        (
+            "repair_hours_average",
+            "Gemiddelde hersteltijd (uren)",
+            "Average time to repair (hours)",
+            average(q.repair_hours, q.repaired),
+        ),
+    ]
+}
+
+fn training_rows(t: &TrainingTally) -> Vec<(&'static str, &'static str, &'static str, i64)> {
+    vec![
+        ("sessions", "Sessies", "Sessions", t.sessions),
+        ("seats", "Plaatsen", "Seats", t.seats),
+        (
+            "registered",
+            "Inschrijvingen",
+            "Registrations",
+            t.registered,
+        ),
+        ("attended", "Aanwezig", "Attended", t.attended),
+        (
+            "qualified",
+            "Leerkrachten gekwalificeerd",
+            "Teachers qualified",
+            t.qualified,
+        ),
+        (
+            "trained",
+            "Gevolgde opleidingen (leerkracht × opleiding)",
+            "Trainings followed (teacher × training)",
+            t.trained,
+        ),
+        (
+            "borrowed_within_90",
+            "Daarvan: school leende binnen 90 dagen",
+            "Of those: school borrowed within 90 days",
+            t.borrowed_within_90,
+        ),
+        (
+            "borrowed_within_90_percent",
+            "Aandeel dat binnen 90 dagen leende (%)",
+            "Share that borrowed within 90 days (%)",
+            utilisation_percent(t.borrowed_within_90, t.trained),
+        ),
+    ]
+}
+
 /// How many of the busiest weeks the report lists.
 pub const BUSIEST_WEEKS: usize = 10;
 
@@ -504,6 +652,24 @@ pub fn tables(now: &PeriodFigures, before: &PeriodFigures, lang: Lang) -> Vec<St
             demand(&now.demand),
             demand(&before.demand),
             false,
+        ),
+        measures(
+            StatsTableId::Quality,
+            quality_rows(&now.quality),
+            quality_rows(&before.quality)
+                .into_iter()
+                .map(|r| r.3)
+                .collect(),
+            lang,
+        ),
+        measures(
+            StatsTableId::Trainings,
+            training_rows(&now.trainings),
+            training_rows(&before.trainings)
+                .into_iter()
+                .map(|r| r.3)
+                .collect(),
+            lang,
         ),
     ]
 }
@@ -681,6 +847,8 @@ mod tests {
             "key,label,loans,previous_loans\nk,'=SUM(A1),3,1\n"
         );
         assert_eq!(utilisation_percent(5, 0), 0);
+        assert_eq!(average(5, 2), 3);
+        assert_eq!(average(4, 0), 0);
         assert_eq!(utilisation_percent(1, 3), 33);
     }
 }
