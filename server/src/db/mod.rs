@@ -10,6 +10,7 @@ pub mod handover;
 pub mod import;
 pub mod mail;
 pub mod overview;
+pub mod reminders;
 pub mod reservations;
 pub mod stats;
 pub mod trainings;
