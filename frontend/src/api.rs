@@ -528,3 +528,11 @@ server_screen!(
     /// People, for the user administration.
     users(query: String) -> Vec<leenpunt_shared::admin::UserRow> => users
 );
+server_screen!(
+    /// "In cijfers": the report of a period.
+    stats(from: Option<String>, to: Option<String>) -> leenpunt_shared::stats::StatsReport => stats
+);
+server_screen!(
+    /// The public figures of the last school year.
+    public_stats() -> leenpunt_shared::stats::PublicStats => public_stats
+);

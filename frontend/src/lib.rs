@@ -110,6 +110,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/opleidingen/sessies/:id") view=pages::trainings::SessionPage ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-opleidingen") view=pages::trainings::MyTrainings ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/opleidingen") view=pages::trainings::TrainingsAdmin ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/cijfers") view=pages::stats::StatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/in-cijfers") view=pages::stats::PublicStatsPage ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

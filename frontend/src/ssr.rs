@@ -117,6 +117,18 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: http::request::Parts,
     ) -> BoxFuture<Result<leenpunt_shared::admin::Overview, Problem>>;
+    /// "In cijfers": the report of a period (`from`/`to` as typed) for whoever asks.
+    fn stats(
+        &self,
+        request: http::request::Parts,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::stats::StatsReport, Problem>>;
+    /// The public figures of the last school year.
+    fn public_stats(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::stats::PublicStats, Problem>>;
     /// The units one may print labels for.
     fn labels(
         &self,

@@ -21,6 +21,8 @@ pub struct AppState {
     pub proxies: Arc<Vec<crate::domain::net::Cidr>>,
     /// Refused long forms, kept so they come back filled in.
     pub drafts: crate::http::drafts::FormDrafts,
+    /// The public figures (`/in-cijfers`), kept while the data is unchanged.
+    pub stats_cache: crate::service::stats::PublicCache,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
             assets: Arc::new(assets),
             leptos,
             drafts: Default::default(),
+            stats_cache: Default::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod lang;
 pub mod problem;
 pub mod query;
 pub mod reservations;
+pub mod stats;
 pub mod time;
 pub mod trainings;
 pub mod values;

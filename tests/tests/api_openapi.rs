@@ -780,6 +780,39 @@ async fn every_operation_answers_as_the_document_says() {
         Body::Json(json!({ "email": TRAINER, "password": DEMO_PASSWORD })),
     )
     .await;
+    // In cijfers.
+    let manager = login(&app, PARTNER_ADMIN).await;
+    c.ok(
+        "GET",
+        "/api/v1/stats?from=2025-09-01&to=2026-08-31",
+        Some(&manager),
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/stats?from=morgen",
+        Some(&manager),
+        &Body::None,
+        &[422],
+    )
+    .await;
+    c.ok(
+        "GET",
+        "/api/v1/stats/csv?table=kits",
+        Some(&manager),
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/stats/csv?table=zz",
+        Some(&manager),
+        &Body::None,
+        &[422],
+    )
+    .await;
+    c.ok("GET", "/api/v1/stats/public", None, Body::None).await;
     let throwaway = login(&app, TRAINER).await;
     c.ok("DELETE", "/api/v1/session", Some(&throwaway), Body::None)
         .await;

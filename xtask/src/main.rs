@@ -96,6 +96,7 @@ fn bench(root: &std::path::Path) -> Result<()> {
         "feeds",
         "handover",
         "traffic",
+        "stats",
     ] {
         tools::step(&format!("benchmark {name}"));
         tools::run(

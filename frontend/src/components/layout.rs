@@ -54,6 +54,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <div class="wrap">
                 <p>{t(T::Province)}</p>
+                <p><a href="/in-cijfers" class="footer-stats">{t(T::PublicStatsTitle)}</a></p>
             </div>
         </footer>
     }
@@ -83,6 +84,7 @@ pub fn admin_screens(user: &CurrentUser) -> Vec<(&'static str, &'static str, T)>
         ("/beheer/gebruikers", "nav-users", T::UsersTitle),
         ("/beheer/uitnodigen", "nav-invite", T::NavInvite),
         ("/beheer/import", "nav-import", T::NavImport),
+        ("/beheer/cijfers", "nav-stats", T::StatsTitle),
     ];
     if user.admin {
         screens.push(("/beheer/audit", "nav-audit", T::AuditTitle));

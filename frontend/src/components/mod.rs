@@ -1,6 +1,7 @@
 //! Reusable pieces of the UI.
 
 pub mod account;
+pub mod chart;
 pub mod facets;
 pub mod kit_card;
 pub mod layout;

@@ -15,4 +15,5 @@ pub mod not_found;
 pub mod password;
 pub mod reservations;
 pub mod signin;
+pub mod stats;
 pub mod trainings;

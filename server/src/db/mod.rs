@@ -13,6 +13,7 @@ pub mod mail;
 pub mod overview;
 pub mod reminders;
 pub mod reservations;
+pub mod stats;
 pub mod trainings;
 
 use sqlx::pool::PoolConnection;

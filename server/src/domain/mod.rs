@@ -15,6 +15,7 @@ pub mod policy;
 pub mod reminders;
 pub mod reservations;
 pub mod schools;
+pub mod stats;
 pub mod tags;
 pub mod text;
 pub mod text_index;

@@ -69,6 +69,8 @@ pub enum Action {
     GrantQualificationsOf(PartnerId),
     /// Register for training sessions (teachers).
     RegisterForTraining,
+    /// See the figures ("In cijfers") of one partner service, or (`None`) of all of them.
+    ViewFiguresOf(Option<PartnerId>),
 }
 
 impl Action {
@@ -94,6 +96,7 @@ impl Action {
             Action::RunSessionsOf(partner),
             Action::GrantQualificationsOf(partner),
             Action::RegisterForTraining,
+            Action::ViewFiguresOf(Some(partner)),
         ]
     }
 }
@@ -128,6 +131,8 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Action::HandleReservationsOf(p) => {
             actor.partner_role(Role::Ambassador, p) || actor.partner_role(Role::PartnerAdmin, p)
         }
+        Action::ViewFiguresOf(Some(p)) => actor.partner_role(Role::PartnerAdmin, p),
+        Action::ViewFiguresOf(None) => false,
         Action::ManageSchools
         | Action::ManagePartners
         | Action::ManageUsers

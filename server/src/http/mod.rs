@@ -20,6 +20,7 @@ pub mod reservations;
 pub mod school_request;
 pub mod security;
 pub mod signup;
+pub mod stats;
 pub mod trainings;
 
 use crate::error::AppError;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(trainings::routes())
         .merge(handover::routes())
         .merge(kit_admin::routes())
+        .merge(stats::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

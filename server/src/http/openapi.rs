@@ -27,9 +27,10 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
         super::handover::scan, super::handover::hand_over, super::handover::take_back, super::handover::history, super::handover::retag, super::handover::qr_image_svg, super::handover::qr_image_png,
         super::kit_admin::api_save, super::kit_admin::api_create,
         super::csv_exchange::api_upload_catalogue, super::csv_exchange::api_upload_closed_days, super::csv_exchange::api_preview, super::csv_exchange::api_confirm, super::csv_exchange::export_catalogue, super::csv_exchange::export_closed_days,
+        super::stats::report, super::stats::csv, super::stats::public,
     ),
     modifiers(&CommonResponses),
-    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"), (name = "hand-over", description = "Labels, scanning, hand-over and return"))
+    tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"), (name = "hand-over", description = "Labels, scanning, hand-over and return"), (name = "stats", description = "In cijfers: the service's figures"))
 )]
 pub struct ApiDoc;
 

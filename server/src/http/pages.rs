@@ -275,6 +275,37 @@ impl Backend for PageBackend {
         })
     }
 
+    fn stats(
+        &self,
+        request: Parts,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> BoxFuture<Result<leenpunt_shared::stats::StatsReport, Problem>> {
+        let lang = super::lang::lang_of(&request.headers);
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::stats::report(
+                &state.db,
+                state.clock.as_ref(),
+                &actor,
+                lang,
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await
+        })
+    }
+
+    fn public_stats(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::stats::PublicStats, Problem>> {
+        let lang = super::lang::lang_of(&request.headers);
+        self.as_asker(request, move |state, _| async move {
+            crate::service::stats::public(&state.db, state.clock.as_ref(), &state.stats_cache, lang)
+                .await
+        })
+    }
+
     fn labels(
         &self,
         request: Parts,

@@ -21,6 +21,7 @@ pub mod reservations;
 pub mod restore;
 pub mod school_request;
 pub mod signup;
+pub mod stats;
 pub mod trainings;
 pub mod users;
 
