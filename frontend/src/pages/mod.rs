@@ -8,6 +8,7 @@ pub mod code;
 pub mod desk;
 pub mod home;
 pub mod kit;
+pub mod kit_editor;
 pub mod kits;
 pub mod not_found;
 pub mod password;

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod feeds;
 pub mod handover;
 pub mod import;
+pub mod kit_editor;
 pub mod mail;
 pub mod overview;
 pub mod reservations;
