@@ -313,7 +313,13 @@ fn cell_label(id: &str, text: T) -> impl IntoView {
     view! { <label class="cell-label" for=id.to_owned()>{t(text)}</label> }
 }
 
-fn row_input(field: String, value: String, class: &'static str, errors: &[FieldError], head: T) -> impl IntoView {
+fn row_input(
+    field: String,
+    value: String,
+    class: &'static str,
+    errors: &[FieldError],
+    head: T,
+) -> impl IntoView {
     let id = format!("kit-{}", dom(&field));
     view! {
         <td class=class>

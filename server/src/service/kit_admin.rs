@@ -186,7 +186,12 @@ pub async fn edit_screen(
             .filter(|c| mine(&c.partner))
             .map(choice)
             .collect(),
-        trainings: db.training_choices().await?.into_iter().map(choice).collect(),
+        trainings: db
+            .training_choices()
+            .await?
+            .into_iter()
+            .map(choice)
+            .collect(),
         partners: managed,
         parts,
         units,
@@ -225,7 +230,9 @@ fn stored_units(cell: &str) -> Vec<KitUnitRow> {
         .split(';')
         .filter(|u| !u.is_empty())
         .map(|u| {
-            let (code, status) = u.split_once('=').unwrap_or((u, UnitStatus::InService.code()));
+            let (code, status) = u
+                .split_once('=')
+                .unwrap_or((u, UnitStatus::InService.code()));
             KitUnitRow {
                 code: code.to_owned(),
                 status: status.to_owned(),
