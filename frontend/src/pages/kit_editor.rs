@@ -64,14 +64,23 @@ pub fn KitEdit() -> impl IntoView {
         <PageTitle text=t(T::KitsAdminTitle)/>
         <section class="kit-edit-page">
             {ok.map(|_| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}
-            {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let error = error.clone();
+                    Suspend::new(async move {
                     match screen.await {
-                        Ok(s) => Either::Left(kit_form(s)),
-                        Err(p) => Either::Right(problem_notice(p, T::KitNotFoundText, T::NotAllowedKit)),
+                        // A refused save's messages stand at their fields (with a summary
+                        // above the form); the joined message is shown only without them.
+                        Ok(s) => Either::Left(view! {
+                            {error.filter(|_| s.errors.is_empty()).map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
+                            {kit_form(s)}
+                        }),
+                        Err(p) => Either::Right(view! {
+                            {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
+                            {problem_notice(p, T::KitNotFoundText, T::NotAllowedKit)}
+                        }),
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }
@@ -186,6 +195,8 @@ fn plain(options: Vec<(String, String)>) -> Vec<KitChoice> {
 /// A labelled field with its hint and message.
 fn field_shell(name: &str, input: AnyView, errors: &[FieldError], lang: Lang) -> impl IntoView {
     let (text, hint) = label(name, lang);
+    // The CSV's "1 or 0" hint is for typing; here the answer is chosen.
+    let hint = if name == "needs_approval" { "" } else { hint };
     view! {
         <p class="kit-field" data-field=name.to_owned()>
             <label for=format!("kit-{name}")>{text}</label>
