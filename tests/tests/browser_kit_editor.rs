@@ -112,9 +112,11 @@ async fn edit_a_kit(phone: bool) {
         "{message}"
     );
     assert_eq!(
-        b.js("return document.querySelector('#error-units-5-code').closest('td') \
-              .contains(document.querySelector('#kit-units-5-code'))")
-            .await,
+        b.js(
+            "return document.querySelector('#error-units-5-code').closest('td') \
+              .contains(document.querySelector('#kit-units-5-code'))"
+        )
+        .await,
         true,
         "next to its field"
     );

@@ -140,10 +140,14 @@ fn parse_kit(row: &mut Row, refs: &References, form: Option<&KitForm>) -> Option
             row.error("external_url", CsvIssue::Invalid(url.clone()));
         }
     }
-    let units = match form.filter(|f| f.has_unit_rows()) {
-        Some(f) => kit_form::units(row, f, refs, slug.as_ref()),
+    let mut units = match form.and_then(|f| f.units.as_deref()) {
+        Some(rows) => kit_form::units(row, rows, refs, slug.as_ref()),
         None => units(row, refs, slug.as_ref()),
     };
+    if let Some(f) = form {
+        let new = kit_form::new_units(row, f, refs, &units);
+        units.extend(new.into_iter().map(|c| (c, UnitStatus::InService)));
+    }
     let rules = rules(row);
     let kind = kind?;
     let owns_units = slug

@@ -131,17 +131,12 @@ impl KitForm {
                 form.cells.insert(key.clone(), value);
             }
         }
-        // Rows are numbered as the form numbered them; a gap (only in a crafted form) is
-        // closed, so every row keeps its number in the messages.
+        // Rows keep the numbers the form gave them (a gap, only in a crafted form, becomes
+        // an empty row), so every message names the row that was typed.
         form.parts = has_parts.then(|| dense(parts));
         form.units = has_units.then(|| dense(units));
         form.photos = has_photos.then(|| dense(photos));
         form
-    }
-
-    /// The form sent unit rows or asked for new units.
-    pub fn has_unit_rows(&self) -> bool {
-        self.units.is_some() || !self.add_units.trim().is_empty()
     }
 }
 
@@ -255,16 +250,16 @@ pub(super) fn photos(row: &mut Row, rows: &[PhotoRow]) -> Vec<Photo> {
     out
 }
 
-/// The unit rows (a blank code is a blank row) and the "add N units" codes.
+/// The unit rows (a blank code is a blank row).
 pub(super) fn units(
     row: &mut Row,
-    form: &KitForm,
+    rows: &[UnitRow],
     refs: &References,
     kit: Option<&Slug>,
 ) -> Vec<(InventoryCode, UnitStatus)> {
     let mut out: Vec<(InventoryCode, UnitStatus)> = Vec::new();
     let mut seen = HashSet::new();
-    for (i, r) in form.units.iter().flatten().enumerate() {
+    for (i, r) in rows.iter().enumerate() {
         if r.code.trim().is_empty() {
             continue;
         }
@@ -291,18 +286,16 @@ pub(super) fn units(
             out.push((c, s));
         }
     }
-    for code in new_units(row, form, refs, &seen) {
-        out.push((code, UnitStatus::InService));
-    }
     out
 }
 
-/// "Add N units": N whole, at most [`MAX_NEW_UNITS`], with a prefix that makes valid codes.
-fn new_units(
+/// "Add N units": N whole, at most [`MAX_NEW_UNITS`], with a prefix that makes valid codes
+/// not taken by any unit, nor by the units listed with them.
+pub(super) fn new_units(
     row: &mut Row,
     form: &KitForm,
     refs: &References,
-    typed: &HashSet<InventoryCode>,
+    listed: &[(InventoryCode, UnitStatus)],
 ) -> Vec<InventoryCode> {
     let n = form.add_units.trim();
     if n.is_empty() {
@@ -328,12 +321,12 @@ fn new_units(
         row.error("unit_prefix", CsvIssue::Required);
         return Vec::new();
     }
-    let taken = |c: &str| refs.units.contains_key(c) || typed.iter().any(|t| t.as_str() == c);
+    let taken = |c: &str| refs.units.contains_key(c) || listed.iter().any(|(t, _)| t.as_str() == c);
     let existing = refs
         .units
         .keys()
         .map(String::as_str)
-        .chain(typed.iter().map(InventoryCode::as_str));
+        .chain(listed.iter().map(|(c, _)| c.as_str()));
     let codes = next_codes(&prefix, n, existing, taken);
     let mut out = Vec::new();
     for code in codes {

@@ -221,3 +221,17 @@ fn checkbox_lists_and_kit_level_rules_keep_their_columns() {
         "{e:?}"
     );
 }
+
+#[test]
+fn the_csv_units_cell_and_add_n_units_go_together() {
+    let mut form: Vec<(String, String)> = good()
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("units."))
+        .collect();
+    set(&mut form, "units", "BB-1;BB-2=onderhoud");
+    set(&mut form, "add_units", "1");
+    let kit = parse_kit_form(&KitForm::from_pairs(&form), &refs()).unwrap();
+    let codes: Vec<&str> = kit.units.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["BB-1", "BB-2", "BB-08"]);
+    assert_eq!(kit.units[1].1, UnitStatus::Maintenance);
+}
