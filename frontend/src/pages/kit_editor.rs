@@ -333,9 +333,9 @@ fn row_input(
 ) -> impl IntoView {
     let id = format!("kit-{}", dom(&field));
     view! {
-        <td class=class>
+        <td class=format!("col-{class}")>
             {cell_label(&id, head)}
-            <input id=id.clone() name=field.clone() value=value class=class
+            <input id=id.clone() name=field.clone() value=value
                 inputmode=(class == "pos" || class == "count").then_some("numeric")
                 aria-invalid=invalid(errors, &field) aria-describedby=described(errors, &field)/>
             {error_line(errors, &field)}
@@ -364,7 +364,7 @@ fn parts_table(rows: &[KitPartRow], errors: &[FieldError]) -> impl IntoView {
                                 {row_input(format!("parts.{i}.pos"), r.pos.clone(), "pos", errors, T::KitPartPos)}
                                 {row_input(format!("parts.{i}.name"), r.name.clone(), "name", errors, T::KitPartName)}
                                 {row_input(format!("parts.{i}.count"), r.count.clone(), "count", errors, T::KitPartCount)}
-                                <td class="remove">
+                                <td class="col-remove">
                                     <input type="checkbox" id=remove.clone() name=format!("parts.{i}.remove") value="1" checked=r.remove/>
                                     <label for=remove>{t(T::KitRemoveRow)}</label>
                                 </td>
@@ -406,7 +406,7 @@ fn units_table(
                         let code_cell = if r.existing {
                             // An existing unit keeps its code (a new label is made on its page).
                             Either::Left(view! {
-                                <td class="code">
+                                <td class="col-code">
                                     <span class="cell-label">{t(T::KitUnitCode)}</span>
                                     <input type="hidden" name=code_field.clone() value=r.code.clone()/>
                                     <span class="unit-code">{r.code.clone()}</span>
@@ -420,7 +420,7 @@ fn units_table(
                         view! {
                             <tr class="unit-row" data-row=i data-existing=r.existing.to_string()>
                                 {code_cell}
-                                <td class="status">
+                                <td class="col-status">
                                     {cell_label(&status_id, T::KitUnitStatus)}
                                     <select id=status_id.clone() name=status_field.clone()
                                         aria-invalid=invalid(errors, &status_field) aria-describedby=described(errors, &status_field)>
@@ -472,7 +472,7 @@ fn photos_table(rows: &[KitPhotoRow], errors: &[FieldError]) -> impl IntoView {
                             let safe = leenpunt_shared::html::safe_url(&r.url).map(str::to_owned);
                             view! {
                                 <tr class="photo-row" data-row=i>
-                                    <td class="url">
+                                    <td class="col-url">
                                         <span class="cell-label">{t(T::KitPhotoUrl)}</span>
                                         <input type="hidden" name=url_field.clone() value=r.url.clone()/>
                                         {match safe {
@@ -482,7 +482,7 @@ fn photos_table(rows: &[KitPhotoRow], errors: &[FieldError]) -> impl IntoView {
                                         {error_line(errors, &url_field)}
                                     </td>
                                     {row_input(format!("photos.{i}.alt"), r.alt.clone(), "alt", errors, T::PhotoAlt)}
-                                    <td class="remove">
+                                    <td class="col-remove">
                                         <input type="checkbox" id=remove.clone() name=format!("photos.{i}.remove") value="1" checked=r.remove/>
                                         <label for=remove>{t(T::KitRemoveRow)}</label>
                                     </td>
