@@ -134,7 +134,7 @@ pub async fn edit_screen(
         Some(rows) => rows
             .into_iter()
             .map(|r| KitUnitRow {
-                existing: own_codes.iter().any(|c| *c == r.code),
+                existing: own_codes.contains(&r.code),
                 code: r.code,
                 status: r.status,
             })
