@@ -196,21 +196,22 @@ pub fn invite_screen(
 
 /// The newest audit entries (server-rendered page only; admins).
 pub fn audit(
-) -> impl Future<Output = Result<Vec<leenpunt_shared::accounts::AuditEntry>, Problem>> + Send + 'static
-{
+    query: leenpunt_shared::audit::AuditQuery,
+) -> impl Future<Output = Result<leenpunt_shared::audit::AuditPage, Problem>> + Send + 'static {
     #[cfg(feature = "ssr")]
     {
         let backend = crate::ssr::backend();
         let parts = crate::ssr::request_parts();
         async move {
             match parts {
-                Some(parts) => backend.audit(parts).await,
+                Some(parts) => backend.audit(parts, query).await,
                 None => Err(client_free_problem()),
             }
         }
     }
     #[cfg(not(feature = "ssr"))]
     {
+        let _ = query;
         async { Err(client_free_problem()) }
     }
 }

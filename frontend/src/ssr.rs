@@ -38,7 +38,8 @@ pub trait Backend: Send + Sync + 'static {
     fn audit(
         &self,
         request: http::request::Parts,
-    ) -> BoxFuture<Result<Vec<leenpunt_shared::accounts::AuditEntry>, Problem>>;
+        query: leenpunt_shared::audit::AuditQuery,
+    ) -> BoxFuture<Result<leenpunt_shared::audit::AuditPage, Problem>>;
     /// The development mailbox (admins).
     fn mailbox(
         &self,

@@ -102,18 +102,6 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-/// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct AuditEntry {
-    pub at: String,
-    /// The acting user's e-mail address; `None` for the system itself.
-    pub actor: Option<String>,
-    pub action: String,
-    pub subject: String,
-    pub detail: String,
-}
-
 /// A school to choose from when signing up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod catalogue;
 pub mod handover;
 pub mod html;

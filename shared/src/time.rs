@@ -64,9 +64,29 @@ pub fn brussels_local(rfc3339: &str) -> Option<(String, String)> {
     ))
 }
 
+/// The UTC instant (RFC 3339, `+00:00`) at which a Brussels local day (a day number)
+/// begins. Summer time never switches at midnight, so the offset an hour before is the one.
+pub fn brussels_midnight_utc(day: i64) -> String {
+    let before = day * 24 - 1;
+    let offset = brussels_offset_hours(before.div_euclid(24), before.rem_euclid(24) as u32);
+    let utc = day * 24 - offset;
+    let (y, m, d) = civil_from_days(utc.div_euclid(24));
+    format!("{y:04}-{m:02}-{d:02}T{:02}:00:00+00:00", utc.rem_euclid(24))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_midnight_in_utc() {
+        let winter = day_number("2026-11-30").unwrap();
+        assert_eq!(brussels_midnight_utc(winter), "2026-11-29T23:00:00+00:00");
+        let summer = day_number("2026-07-01").unwrap();
+        assert_eq!(brussels_midnight_utc(summer), "2026-06-30T22:00:00+00:00");
+        let (day, time) = brussels_local(&brussels_midnight_utc(summer)).unwrap();
+        assert_eq!((day.as_str(), time.as_str()), ("2026-07-01", "00:00"));
+    }
 
     #[test]
     fn days_round_trip() {

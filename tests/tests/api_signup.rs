@@ -231,3 +231,52 @@ async fn a_failed_delivery_is_kept_and_retried_later() {
         row.3
     );
 }
+
+#[tokio::test]
+async fn the_school_can_be_typed_by_name_or_number() {
+    let app = TestApp::spawn().await;
+    // The name as typed, without picking from the list (case and hyphens aside).
+    let r = sign_up(
+        &app,
+        "an.naam@school.be",
+        "mijn geheim 123",
+        "go! basisschool de zeemeeuw",
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    // The list's own label, "name · municipality".
+    let r = sign_up(
+        &app,
+        "an.label@school.be",
+        "mijn geheim 123",
+        "Vrije Basisschool Sint-Lodewijk · Brugge",
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    // The number without its leading zero.
+    let r = sign_up(&app, "an.nummer@school.be", "mijn geheim 123", "12345").await;
+    assert_eq!(r.status(), 202);
+    let schools: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.email, s.instellingsnummer FROM users u JOIN user_roles r ON r.user_id = u.id \
+         JOIN schools s ON s.id = r.school_id WHERE u.email LIKE 'an.%' ORDER BY u.email",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        schools,
+        [
+            ("an.label@school.be".to_owned(), "012345".to_owned()),
+            ("an.naam@school.be".to_owned(), "126763".to_owned()),
+            ("an.nummer@school.be".to_owned(), "012345".to_owned()),
+        ]
+    );
+    // Part of a name is not a school: the message says what to do.
+    let r = sign_up(&app, "an.deel@school.be", "mijn geheim 123", "Zeemeeuw").await;
+    assert_eq!(r.status(), 422);
+    let problem: Problem = r.json().await.unwrap();
+    assert_eq!(problem.errors[0].field, "school");
+    assert!(problem.errors[0]
+        .message
+        .contains("naam of het instellingsnummer"));
+}

@@ -307,9 +307,60 @@ async fn admins_read_the_audit_log_and_the_mailbox() {
         .unwrap();
     assert!(href.starts_with("http"), "{href}");
     b.nav_link("a.nav-audit").await.click().await.unwrap();
-    let log = b.wait_for("table.audit").await.text().await.unwrap();
-    assert!(log.contains("password-reset-requested"), "{log}");
+    let log = b.wait_for("table.audit-table").await.text().await.unwrap();
+    assert!(log.contains("vroeg een nieuw wachtwoord aan"), "{log}");
     assert!(log.contains("november 2026"), "{log}");
+    // Filter: accounts only, by the person the entry is about.
+    b.wait_for("#audit-kind")
+        .await
+        .select_by_value("account")
+        .await
+        .unwrap();
+    b.wait_for("#audit-object")
+        .await
+        .send_keys("leerkracht@demo")
+        .await
+        .unwrap();
+    b.wait_for(".audit-filter button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('soort=account')")
+        .await;
+    let actions = b
+        .js("return [...document.querySelectorAll('table.audit-table tbody tr')].map(r => r.dataset.action)")
+        .await;
+    let actions: Vec<String> = serde_json::from_value(actions).unwrap();
+    assert!(
+        actions.contains(&"password-reset-requested".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.iter().all(|a| a != "login"),
+        "the admin's own sign-in is about the admin: {actions:?}"
+    );
+    // The download keeps the filter.
+    let export = b
+        .wait_for("#audit-export")
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        export.starts_with("/api/v1/audit/export.csv?") && export.contains("soort=account"),
+        "{export}"
+    );
+    let csv = b
+        .js(&format!("return fetch('{export}').then(r => r.text())"))
+        .await;
+    assert!(
+        csv.as_str()
+            .unwrap()
+            .contains("vroeg een nieuw wachtwoord aan"),
+        "{csv}"
+    );
     // Not for teachers.
     b.wait_for("form.signout button")
         .await

@@ -4,8 +4,10 @@ use crate::api;
 use crate::components::text::PageTitle;
 use crate::i18n::{t, T};
 use crate::pages::not_found::set_status;
+use leenpunt_shared::audit::{describe, subject_label, AuditKind, AuditQuery};
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 /// A stored UTC instant as the Brussels local date and time people read ("30 november
 /// 2026 10:15"); the raw text when it is not one.
@@ -59,39 +61,138 @@ fn refused(status: u16) -> impl IntoView {
     view! { <p class="error" role="alert">{if status == 401 { t(T::SignInFirst) } else { t(T::NotAllowed) }}</p> }
 }
 
+/// The audit log filter as given in the address.
+fn audit_query() -> AuditQuery {
+    let params = use_query_map().get_untracked();
+    let text = |k: &str| params.get(k).filter(|v| !v.trim().is_empty());
+    AuditQuery {
+        person: text("wie"),
+        kind: text("soort"),
+        object: text("object"),
+        from: text("van"),
+        to: text("tot"),
+        before: params.get("voor").and_then(|v| v.parse().ok()),
+    }
+}
+
+/// The audit log as people read it: who did what to which object, when (Brussels time),
+/// filtered by person, kind, object and dates, fifty at a time, and downloadable as CSV
+/// with the same filter.
 #[component]
 pub fn AuditLog() -> impl IntoView {
     let lang = crate::i18n::use_lang();
-    let entries = Resource::new(|| (), |_| api::audit());
+    let query = audit_query();
+    let entries = Resource::new(
+        {
+            let query = query.clone();
+            move || query.clone()
+        },
+        api::audit,
+    );
+    let filter = AuditQuery {
+        before: None,
+        ..query.clone()
+    };
+    let export = format!("/api/v1/audit/export.csv?{}", filter.to_query_string());
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let kind = value(&query.kind);
+    let filtered = filter != AuditQuery::default();
+    let paged = query.before.is_some();
     view! {
         <PageTitle text=t(T::AuditTitle)/>
-        <section class="admin-page">
+        <section class="admin-page audit-page">
             <h1>{t(T::AuditTitle)}</h1>
             <p class="hint">{t(T::AuditIntro)}</p>
+            <form method="get" action="/beheer/audit" class="audit-filter" role="search">
+                <p>
+                    <label for="audit-who">{t(T::AuditWho)}</label>
+                    <input id="audit-who" name="wie" value=value(&query.person) maxlength="200" autocomplete="off"/>
+                </p>
+                <p>
+                    <label for="audit-kind">{t(T::AuditKindLabel)}</label>
+                    <select id="audit-kind" name="soort">
+                        <option value="" selected=kind.is_empty()>{t(T::AuditAllKinds)}</option>
+                        {AuditKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.code() selected=kind == k.code()>{k.label(lang)}</option>
+                        }).collect_view()}
+                    </select>
+                </p>
+                <p>
+                    <label for="audit-object">{t(T::AuditObject)}</label>
+                    <input id="audit-object" name="object" value=value(&query.object) maxlength="200" placeholder=t(T::AuditObjectPlaceholder) autocomplete="off"/>
+                </p>
+                <p>
+                    <label for="audit-from">{t(T::AuditFrom)}</label>
+                    <input id="audit-from" name="van" type="date" value=value(&query.from)/>
+                </p>
+                <p>
+                    <label for="audit-to">{t(T::AuditTo)}</label>
+                    <input id="audit-to" name="tot" type="date" value=value(&query.to)/>
+                </p>
+                <p class="audit-actions">
+                    <button type="submit" class="button primary">{t(T::AuditFilter)}</button>
+                    {filtered.then(|| view! { <a href="/beheer/audit" class="button secondary">{t(T::ClearFilters)}</a> })}
+                    <a href=export class="button secondary" download="leenpunt-audit.csv" id="audit-export">{t(T::AuditExport)}</a>
+                </p>
+            </form>
             <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let filter = filter.clone();
+                    Suspend::new(async move {
                     match entries.await {
-                        Ok(list) => Either::Left(view! {
-                            <table class="closed-days audit" tabindex="0">
+                        Ok(page) if page.entries.is_empty() => Either::Left(view! {
+                            <p class="empty">{t(T::AuditNothing)}</p>
+                        }.into_any()),
+                        Ok(page) => {
+                            let next = page.next_before.map(|before| {
+                                format!("/beheer/audit?{}", AuditQuery { before: Some(before), ..filter.clone() }.to_query_string())
+                            });
+                            Either::Left(view! {
+                            <table class="audit-table">
                                 <thead><tr>
                                     <th scope="col">{t(T::When)}</th>
                                     <th scope="col">{t(T::Who)}</th>
                                     <th scope="col">{t(T::What)}</th>
+                                    <th scope="col">{t(T::AuditObject)}</th>
+                                    <th scope="col">{t(T::AuditDetail)}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {list.into_iter().map(|e| view! {
-                                        <tr>
-                                            <td>{local_time(&e.at, lang)}</td>
-                                            <td>{e.actor.unwrap_or_else(|| t(T::System).to_owned())}</td>
-                                            <td>{format!("{} {} {}", e.action, e.subject, e.detail)}</td>
+                                    {page.entries.into_iter().map(|e| {
+                                        let object = e.subject_name.clone().unwrap_or_else(|| subject_label(&e.subject, lang));
+                                        let object_link = format!(
+                                            "/beheer/audit?{}",
+                                            AuditQuery { object: Some(subject_label(&e.subject, lang)), ..AuditQuery::default() }.to_query_string()
+                                        );
+                                        view! {
+                                        <tr data-action=e.action.clone()>
+                                            <td data-label=t(T::When)>{local_time(&e.at, lang)}</td>
+                                            <td data-label=t(T::Who)>
+                                                {e.actor_name.clone().unwrap_or_else(|| t(T::System).to_owned())}
+                                                {e.actor_email.clone().map(|m| view! { <br/><small>{m}</small> })}
+                                            </td>
+                                            <td data-label=t(T::What) class="audit-what">{describe(&e.action, lang)}</td>
+                                            <td data-label=t(T::AuditObject)><a href=object_link>{object}</a></td>
+                                            <td data-label=t(T::AuditDetail)>{e.detail.clone()}</td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
-                        }),
+                            <nav class="pager audit-pager" aria-label=t(T::AuditPages)>
+                                {paged.then(|| view! {
+                                    <a href=format!("/beheer/audit?{}", filter.to_query_string()) class="button secondary">{t(T::AuditNewest)}</a>
+                                })}
+                                {next.map(|href| view! { <a href=href class="button secondary" rel="next" id="audit-older">{t(T::AuditOlder)}</a> })}
+                            </nav>
+                        }.into_any())
+                        }
+                        Err(p) if p.status == 422 => Either::Left({ set_status(422); view! {
+                            <div class="error" role="alert">
+                                {p.errors.iter().map(|e| view! { <p>{e.message.clone()}</p> }).collect_view()}
+                            </div>
+                        }.into_any() }),
                         Err(p) => Either::Right(refused(p.status)),
                     }
-                })}
+                })}}
             </Suspense>
         </section>
     }

@@ -340,34 +340,6 @@ pub async fn audit(
 }
 
 impl Db {
-    /// The most recent audit entries, newest first.
-    pub async fn audit_entries(
-        &self,
-        limit: u32,
-    ) -> DbResult<Vec<leenpunt_shared::accounts::AuditEntry>> {
-        let rows = sqlx::query_as::<_, (String, Option<String>, String, String, String)>(
-            "SELECT a.at, u.email, a.action, a.subject, a.detail FROM audit_log a \
-             LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT ?",
-        )
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(at, actor, action, subject, detail)| leenpunt_shared::accounts::AuditEntry {
-                    at,
-                    actor,
-                    action,
-                    subject,
-                    detail,
-                },
-            )
-            .collect())
-    }
-}
-
-impl Db {
     /// All schools, by name, for choosing one.
     pub async fn school_options(&self) -> DbResult<Vec<leenpunt_shared::accounts::SchoolOption>> {
         let rows = sqlx::query_as::<_, (String, String, String)>(

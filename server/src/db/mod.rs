@@ -2,6 +2,7 @@
 //! domain or contract types; nothing above this layer knows the database engine.
 
 pub mod accounts;
+pub mod audit;
 pub mod backup;
 pub mod catalogue;
 pub mod feeds;

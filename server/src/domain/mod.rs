@@ -12,6 +12,7 @@ pub mod mail;
 pub mod net;
 pub mod policy;
 pub mod reservations;
+pub mod schools;
 pub mod tags;
 pub mod text;
 pub mod text_index;

@@ -1,7 +1,7 @@
 //! Who is asking (from the session cookie), signing in and out, and CSRF protection.
 
 use super::extract::{Form, Json};
-use crate::domain::policy::{allows, Action, Actor};
+use crate::domain::policy::{Action, Actor};
 use crate::error::{AppError, Result};
 use crate::service::accounts::{self, LoginError, SESSION_COOKIE};
 use crate::state::AppState;
@@ -55,13 +55,7 @@ impl FromRequestParts<AppState> for Who {
 impl Who {
     /// Refuses unless the policy allows the action: 401 when anonymous, 403 otherwise.
     pub fn require(&self, action: Action) -> Result<()> {
-        if allows(&self.0, action) {
-            Ok(())
-        } else if self.0.user.is_none() {
-            Err(AppError::Unauthorized)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        crate::service::require(&self.0, action)
     }
 }
 

@@ -11,7 +11,8 @@ use axum::response::Response;
 use axum::Router;
 use leenpunt_frontend::ssr::{shell, AssetManifest, Backend, BackendHandle, BoxFuture};
 use leenpunt_frontend::{App, CurrentUser};
-use leenpunt_shared::accounts::{AuditEntry, InviteScreen, MailboxEntry, SchoolOption};
+use leenpunt_shared::accounts::{InviteScreen, MailboxEntry, SchoolOption};
+use leenpunt_shared::audit::{AuditPage, AuditQuery};
 use leenpunt_shared::reservations::{ClosedDaysScreen, DeskAgenda, FeedsScreen};
 use leenpunt_shared::WaitlistEntry;
 use leenpunt_shared::{
@@ -106,10 +107,10 @@ impl Backend for PageBackend {
         })
     }
 
-    fn audit(&self, request: Parts) -> BoxFuture<Result<Vec<AuditEntry>, Problem>> {
-        self.as_asker(request, |state, actor| async move {
-            super::auth::Who(actor).require(Action::ViewAuditLog)?;
-            Ok(state.db.audit_entries(200).await?)
+    fn audit(&self, request: Parts, query: AuditQuery) -> BoxFuture<Result<AuditPage, Problem>> {
+        let lang = super::lang::lang_of(&request.headers);
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::audit::page(&state.db, &actor, &query, lang).await
         })
     }
 

@@ -2,6 +2,7 @@
 //! cases where a use case needs more than one storage call.
 
 pub mod accounts;
+pub mod audit;
 pub mod backup;
 pub mod catalogue;
 pub mod closed_days;
@@ -19,3 +20,17 @@ pub mod restore;
 pub mod signup;
 pub mod trainings;
 pub mod users;
+
+use crate::domain::policy::{allows, Action, Actor};
+use crate::error::{AppError, Result};
+
+/// The asker may do `action`: otherwise 401 when nobody is signed in, 403 when someone is.
+pub fn require(actor: &Actor, action: Action) -> Result<()> {
+    if allows(actor, action) {
+        Ok(())
+    } else if actor.user.is_none() {
+        Err(AppError::Unauthorized)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

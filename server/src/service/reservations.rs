@@ -628,6 +628,17 @@ pub enum Change {
     Accept,
 }
 
+impl Change {
+    /// What the audit log keeps besides the action: the reason or the new return date.
+    fn audit_detail(&self) -> String {
+        match self {
+            Change::Cancel { reason } | Change::Reject { reason } => reason.clone(),
+            Change::Extend { return_date } => return_date.clone(),
+            Change::Approve | Change::Accept => String::new(),
+        }
+    }
+}
+
 fn reason_required(lang: Lang) -> AppError {
     AppError::Validation(vec![FieldError::new(
         "reason",
@@ -800,7 +811,7 @@ pub async fn change(
         Some(user),
         action,
         &format!("reservation:{id}"),
-        &format!("{change:?}"),
+        &change.audit_detail(),
         &now,
     )
     .await?;

@@ -9,9 +9,10 @@ use crate::domain::auth::{
 };
 use crate::domain::mail::{already_registered, confirm_address};
 use crate::domain::policy::RoleGrant;
+use crate::domain::schools::{find_school, SchoolMatch};
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use leenpunt_shared::{Email, FieldError, Lang, Role, SchoolNumber};
+use leenpunt_shared::{Email, FieldError, Lang, Role};
 
 /// What a teacher fills in.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
@@ -101,22 +102,38 @@ pub async fn sign_up(
             field(&mut errors, "password", code, problem.message(lang));
         }
     }
-    let school = match SchoolNumber::parse(&form.school) {
-        Ok(n) => db.school_id(&n.to_string()).await?,
-        Err(_) => None,
+    let school = match find_school(&form.school, &db.school_options().await?) {
+        SchoolMatch::Found(number) => db.school_id(&number).await?,
+        SchoolMatch::Unknown => {
+            field(
+                &mut errors,
+                "school",
+                "onbekend",
+                if nl {
+                    "We vinden deze school niet. Typ de naam of het instellingsnummer en kies je school in de lijst.".into()
+                } else {
+                    "We cannot find this school. Type its name or number and choose your school from the list.".into()
+                },
+            );
+            None
+        }
+        SchoolMatch::Ambiguous(places) => {
+            field(
+                &mut errors,
+                "school",
+                "meerdere",
+                if nl {
+                    format!(
+                        "Meerdere scholen heten zo ({}). Kies die van jouw gemeente in de lijst.",
+                        places.join(", ")
+                    )
+                } else {
+                    format!("Several schools have this name ({}). Choose the one in your municipality from the list.", places.join(", "))
+                },
+            );
+            None
+        }
     };
-    if school.is_none() {
-        field(
-            &mut errors,
-            "school",
-            "onbekend",
-            if nl {
-                "Kies je school in de lijst.".into()
-            } else {
-                "Choose your school from the list.".into()
-            },
-        );
-    }
     let (Some(email), Some(school), true) = (email, school, errors.is_empty()) else {
         return Err(SignUpError::Invalid(errors));
     };
