@@ -225,6 +225,16 @@ texts! {
     SignUpIntro => "Leerkrachten maken zelf een account aan. Je krijgt een mail om je adres te bevestigen.", "Teachers create their own account. You get a mail to confirm your address.";
     SignUpLink => "Nog geen account? Maak er een aan.", "No account yet? Create one.";
     SchoolLabel2 => "Je school (typ de naam of het instellingsnummer)", "Your school (type its name or number)";
+    SchoolMissingLink => "Staat je school er niet bij?", "Is your school not listed?";
+    SchoolRequestTitle => "Je school staat er niet bij", "Your school is not listed";
+    SchoolRequestIntro => "Laat ons weten welke school ontbreekt. De provinciale dienst voegt ze toe en stuurt je een uitnodiging om je account te maken.", "Tell us which school is missing. The provincial service adds it and sends you an invitation to create your account.";
+    SchoolRequestSent => "Bedankt. De dienst voegt je school toe en stuurt je een uitnodiging per mail.", "Thank you. The service will add your school and send you an invitation by e-mail.";
+    SchoolNameLabel => "Naam van de school", "School name";
+    MunicipalityLabel => "Gemeente", "Municipality";
+    SchoolNumberOptional => "Instellingsnummer (als je het kent)", "Institution number (if you know it)";
+    MessageOptional => "Bericht (niet verplicht)", "Message (optional)";
+    SchoolRequestSend => "Vraag toevoegen", "Ask to add it";
+    BackToSignUp => "Terug naar account aanmaken", "Back to creating an account";
     CreateAccount => "Maak mijn account", "Create my account";
     CheckMailbox => "Bijna klaar: we stuurden je een mail met een link om je adres te bevestigen (48 uur geldig).", "Almost done: we sent you a mail with a link to confirm your address (valid for 48 hours).";
     AuditTitle => "Auditlog", "Audit log";

@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/aanmelden") view=pages::signin::SignIn ssr=SsrMode::Async/>
                     <Route path=path!("/wachtwoord-vergeten") view=pages::password::ForgotPassword ssr=SsrMode::Async/>
                     <Route path=path!("/account-aanmaken") view=pages::password::SignUp ssr=SsrMode::Async/>
+                    <Route path=path!("/account-aanmaken/school") view=pages::password::SchoolRequest ssr=SsrMode::Async/>
                     <Route path=path!("/wachtwoord/:token") view=pages::password::NewPassword ssr=SsrMode::Async/>
                     <Route path=path!("/uitnodiging/:token") view=pages::password::AcceptInvitation ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/uitnodigen") view=pages::password::Invite ssr=SsrMode::Async/>

@@ -454,6 +454,7 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("user", "gebruiker", "user"),
     ("closed_period", "sluitingsperiode", "closed period"),
     ("scholen", "school", "school"),
+    ("school-request", "aanvraag van", "request from"),
     ("partners", "partner", "partner"),
     ("afhaalpunten", "afhaalpunt", "pickup point"),
 ];

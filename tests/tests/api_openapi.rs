@@ -158,6 +158,31 @@ async fn every_operation_answers_as_the_document_says() {
     // Accounts.
     c.ok("GET", "/api/v1/me", t, Body::None).await;
     c.ok("GET", "/api/v1/audit", a, Body::None).await;
+    c.ok(
+        "GET",
+        "/api/v1/audit?soort=reservatie&van=2026-11-01",
+        a,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal("GET", "/api/v1/audit?van=gisteren", a, &Body::None, &[422])
+        .await;
+    c.ok(
+        "GET",
+        "/api/v1/audit/export.csv?soort=account",
+        a,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/audit/export.csv?soort=geheim",
+        a,
+        &Body::None,
+        &[422],
+    )
+    .await;
+    c.ok("POST", "/api/v1/school-requests", None, Body::Json(json!({ "name": "Els Jansens", "email": "els@school.be", "school": "Basisschool Het Nieuwe Veld", "municipality": "Roeselare" }))).await;
     c.ok("GET", "/api/v1/mailbox", a, Body::None).await;
     c.ok("POST", "/api/v1/signup", None, Body::Json(json!({ "email": "nieuw@school.be", "name": "Nieuwe Leerkracht", "password": "een-lang-wachtwoord", "school": "012345" }))).await;
     c.ok("POST", "/api/v1/invitations", a, Body::Json(json!({ "email": "balie@stem.be", "name": "Nieuwe collega", "role": "ambassador", "partner": "stem-rtc" }))).await;

@@ -280,3 +280,49 @@ async fn the_school_can_be_typed_by_name_or_number() {
         .message
         .contains("naam of het instellingsnummer"));
 }
+
+#[tokio::test]
+async fn a_missing_school_is_requested_from_the_admins() {
+    let app = TestApp::spawn().await;
+    let request = |body: serde_json::Value| {
+        app.client
+            .post(app.url("/api/v1/school-requests"))
+            .json(&body)
+            .send()
+    };
+    // A listed school is pointed back to the list; nothing is sent.
+    let r = request(serde_json::json!({ "name": "Els Jansens", "email": "els@school.be", "school": "GO! Basisschool De Zeemeeuw", "municipality": "Oostende" }))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: Problem = r.json().await.unwrap();
+    assert_eq!(problem.errors[0].field, "school");
+    assert!(outbox(&app, "beheerder@demo.leenpunt.be").await.is_empty());
+
+    let r = request(serde_json::json!({ "name": "Els Jansens", "email": "els@school.be", "school": "Basisschool Het Nieuwe Veld", "municipality": "Roeselare", "number": "987654", "message": "We openen in januari." }))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let mails = outbox(&app, "beheerder@demo.leenpunt.be").await;
+    assert_eq!(mails.len(), 1);
+    let (subject, body) = &mails[0];
+    assert!(subject.contains("Basisschool Het Nieuwe Veld"), "{subject}");
+    for part in [
+        "els@school.be",
+        "Roeselare",
+        "987654",
+        "We openen in januari.",
+        "/beheer/register/scholen",
+        "/beheer/uitnodigen",
+    ] {
+        assert!(body.contains(part), "{part}: {body}");
+    }
+    // The requester gets no mail from a form anyone can fill in.
+    assert!(outbox(&app, "els@school.be").await.is_empty());
+    let audited: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'school-request'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+}

@@ -381,3 +381,59 @@ async fn admins_read_the_audit_log_and_the_mailbox() {
     b.wait_for(".admin-page p.error").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_teacher_whose_school_is_missing_asks_for_it() {
+    let app = leenpunt_tests::TestApp::spawn().await;
+    let b = Browser::start_phone(360).await;
+    b.client.goto(&app.url("/account-aanmaken")).await.unwrap();
+    b.wait_for("#school-missing").await.click().await.unwrap();
+    let fill = |id: &'static str, text: &'static str| {
+        let b = &b;
+        async move {
+            b.wait_for(&format!("#request-{id}"))
+                .await
+                .send_keys(text)
+                .await
+                .unwrap();
+        }
+    };
+    fill("name", "Els Jansens").await;
+    fill("email", "els@school.be").await;
+    // Listed after all: the message says so at the field, and what was typed stays.
+    fill("school", "GO! Basisschool De Zeemeeuw").await;
+    fill("municipality", "Oostende").await;
+    b.wait_for(".signin-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let message = b.wait_for("#error-school").await.text().await.unwrap();
+    assert!(message.contains("staat al in de lijst"), "{message}");
+    assert_eq!(
+        b.wait_for("#request-email")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("els@school.be")
+    );
+    b.wait_for("#request-school").await.clear().await.unwrap();
+    fill("school", "Basisschool Het Nieuwe Veld").await;
+    b.wait_for(".signin-form button[type=submit]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.wait_for("#request-sent").await;
+    let sent: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE to_addr = 'beheerder@demo.leenpunt.be' \
+         AND subject LIKE '%Het Nieuwe Veld%'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(sent, 1);
+    b.close().await;
+}

@@ -187,11 +187,62 @@ pub fn SignUp() -> impl IntoView {
                             })}
                         </Suspense>
                         {e_school}
+                        <p class="hint"><a href="/account-aanmaken/school" id="school-missing">{t(T::SchoolMissingLink)}</a></p>
                         <label for="signup-password">{t(T::NewPasswordLabel)}</label>
                         <input id="signup-password" type="password" name="password" autocomplete="new-password" required=true minlength="10"/>
                         {e_password}
                         <button type="submit" class="button primary">{t(T::CreateAccount)}</button>
                     </form>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// "My school is not listed": name, address, the school's name and municipality (and its
+/// number if known). The admins get a mail; they add the school and invite the teacher.
+#[component]
+pub fn SchoolRequest() -> impl IntoView {
+    let query = use_query_map().get_untracked();
+    let sent = query.get("verstuurd").is_some();
+    let keep = |k: &str| query.get(k).unwrap_or_default();
+    let error = |field: &str| {
+        query.get(&format!("fout_{field}")).map(|m| {
+            view! { <p class="field-error" id=format!("error-{field}")>{m}</p> }
+        })
+    };
+    let field = move |id: &'static str,
+                      label: T,
+                      kind: &'static str,
+                      required: bool,
+                      auto: &'static str| {
+        view! {
+            <label for=format!("request-{id}")>{t(label)}</label>
+            <input id=format!("request-{id}") name=id type=kind required=required autocomplete=auto maxlength="200" value=keep(id)/>
+            {error(id)}
+        }
+    };
+    view! {
+        <PageTitle text=t(T::SchoolRequestTitle)/>
+        <section class="signin-page">
+            <h1>{t(T::SchoolRequestTitle)}</h1>
+            {if sent {
+                view! { <p class="notice" role="status" id="request-sent">{t(T::SchoolRequestSent)}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{t(T::SchoolRequestIntro)}</p>
+                    <form method="post" action="/account-aanmaken/school" class="signin-form">
+                        {field("name", T::NameLabel, "text", true, "name")}
+                        {field("email", T::EmailLabel, "email", true, "email")}
+                        {field("school", T::SchoolNameLabel, "text", true, "organization")}
+                        {field("municipality", T::MunicipalityLabel, "text", true, "address-level2")}
+                        {field("number", T::SchoolNumberOptional, "text", false, "off")}
+                        <label for="request-message">{t(T::MessageOptional)}</label>
+                        <textarea id="request-message" name="message" maxlength="2000" rows="3">{keep("message")}</textarea>
+                        {error("message")}
+                        <button type="submit" class="button primary">{t(T::SchoolRequestSend)}</button>
+                    </form>
+                    <p><a href="/account-aanmaken">{t(T::BackToSignUp)}</a></p>
                 }.into_any()
             }}
         </section>

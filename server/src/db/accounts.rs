@@ -519,3 +519,16 @@ pub async fn reserve_mail_request(
         .await?;
     Ok(true)
 }
+
+impl Db {
+    /// The addresses and languages of every active admin (who receive the service's
+    /// requests).
+    pub async fn admin_recipients(&self) -> DbResult<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT DISTINCT u.email, u.lang FROM users u JOIN user_roles r ON r.user_id = u.id \
+             WHERE r.role = 'admin' AND u.disabled_at IS NULL ORDER BY u.email",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

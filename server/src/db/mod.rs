@@ -11,6 +11,7 @@ pub mod import;
 pub mod kit_editor;
 pub mod mail;
 pub mod overview;
+pub mod reminders;
 pub mod reservations;
 pub mod trainings;
 

@@ -11,6 +11,7 @@ pub mod labels;
 pub mod mail;
 pub mod net;
 pub mod policy;
+pub mod reminders;
 pub mod reservations;
 pub mod schools;
 pub mod tags;

@@ -3,7 +3,7 @@
 
 use leenpunt_shared::accounts::SchoolOption;
 use leenpunt_shared::values::fold_diacritics;
-use leenpunt_shared::SchoolNumber;
+use leenpunt_shared::{Lang, SchoolNumber};
 
 /// Why no single school matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +74,204 @@ pub fn find_school(typed: &str, schools: &[SchoolOption]) -> SchoolMatch {
     }
 }
 
+/// A request to add a school that is not in the list, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct SchoolRequestForm {
+    /// The requester's name.
+    pub name: String,
+    /// The requester's e-mail address (the service answers there).
+    pub email: String,
+    /// The school's name.
+    pub school: String,
+    pub municipality: String,
+    /// The instellingsnummer, if known.
+    #[serde(default)]
+    pub number: String,
+    /// Anything else the service should know.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// A checked request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolRequest {
+    pub name: String,
+    pub email: leenpunt_shared::Email,
+    pub school: String,
+    pub municipality: String,
+    pub number: Option<SchoolNumber>,
+    pub message: String,
+}
+
+/// What is wrong with a request, per field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestProblem {
+    Missing,
+    TooLong,
+    BadEmail,
+    BadNumber,
+    /// The school is in the list after all.
+    Listed,
+}
+
+impl RequestProblem {
+    pub fn message(self, field: &str, lang: Lang) -> String {
+        match (self, lang) {
+            (RequestProblem::Missing, Lang::Nl) => match field {
+                "name" => "Vul je naam in.",
+                "email" => "Vul je e-mailadres in.",
+                "school" => "Vul de naam van je school in.",
+                _ => "Vul de gemeente van je school in.",
+            }
+            .into(),
+            (RequestProblem::Missing, Lang::En) => match field {
+                "name" => "Enter your name.",
+                "email" => "Enter your e-mail address.",
+                "school" => "Enter your school's name.",
+                _ => "Enter your school's municipality.",
+            }
+            .into(),
+            (RequestProblem::TooLong, Lang::Nl) => "Dit is te lang.".into(),
+            (RequestProblem::TooLong, Lang::En) => "This is too long.".into(),
+            (RequestProblem::BadEmail, Lang::Nl) => {
+                "Vul een geldig e-mailadres in, bv. naam@school.be.".into()
+            }
+            (RequestProblem::BadEmail, Lang::En) => {
+                "Enter a valid e-mail address, e.g. name@school.be.".into()
+            }
+            (RequestProblem::BadNumber, Lang::Nl) => {
+                "Een instellingsnummer bestaat uit hoogstens 6 cijfers; laat het leeg als je het niet kent.".into()
+            }
+            (RequestProblem::BadNumber, Lang::En) => {
+                "An institution number has at most 6 digits; leave it empty if you don't know it.".into()
+            }
+            (RequestProblem::Listed, Lang::Nl) => {
+                "Deze school staat al in de lijst: kies ze bij het aanmaken van je account.".into()
+            }
+            (RequestProblem::Listed, Lang::En) => {
+                "This school is already listed: choose it when you create your account.".into()
+            }
+        }
+    }
+}
+
+/// Checks a request against the known schools: every required field filled, nothing too
+/// long, a valid address, and a school that is not listed yet.
+pub fn check_request(
+    form: &SchoolRequestForm,
+    schools: &[SchoolOption],
+) -> Result<SchoolRequest, Vec<(&'static str, RequestProblem)>> {
+    let mut problems = Vec::new();
+    let mut text = |field: &'static str, value: &str, max: usize, required: bool| {
+        let value = value.trim();
+        if required && value.is_empty() {
+            problems.push((field, RequestProblem::Missing));
+        } else if value.chars().count() > max {
+            problems.push((field, RequestProblem::TooLong));
+        }
+        value.to_owned()
+    };
+    let name = text("name", &form.name, 200, true);
+    let school = text("school", &form.school, 200, true);
+    let municipality = text("municipality", &form.municipality, 100, true);
+    let message = text("message", &form.message, 2000, false);
+    let email = match leenpunt_shared::Email::parse(&form.email) {
+        Ok(e) => Some(e),
+        Err(_) => {
+            problems.push((
+                "email",
+                if form.email.trim().is_empty() {
+                    RequestProblem::Missing
+                } else {
+                    RequestProblem::BadEmail
+                },
+            ));
+            None
+        }
+    };
+    let number = match form.number.trim() {
+        "" => None,
+        n => match SchoolNumber::parse(n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                problems.push(("number", RequestProblem::BadNumber));
+                None
+            }
+        },
+    };
+    let by_number = number
+        .is_some_and(|n| matches!(find_school(&n.to_string(), schools), SchoolMatch::Found(_)));
+    let by_name = schools
+        .iter()
+        .any(|s| fold(&s.name) == fold(&school) && fold(&s.municipality) == fold(&municipality));
+    if by_number {
+        problems.push(("number", RequestProblem::Listed));
+    } else if by_name {
+        problems.push(("school", RequestProblem::Listed));
+    }
+    match email {
+        Some(email) if problems.is_empty() => Ok(SchoolRequest {
+            name,
+            email,
+            school,
+            municipality,
+            number,
+            message,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// The mail to an admin: who asks for which school, and where to add it and invite them.
+pub fn school_request_mail(
+    lang: Lang,
+    to: &leenpunt_shared::Email,
+    request: &SchoolRequest,
+    public_url: &str,
+) -> super::mail::Mail {
+    let number = request
+        .number
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| "?".into());
+    let (subject, body) = match lang {
+        Lang::Nl => (
+            format!("Aanvraag: school toevoegen ({})", request.school),
+            format!(
+                "Dag,\n\n{} ({}) wil een account maken, maar de school staat niet in de lijst:\n\n\
+                 School: {}\nGemeente: {}\nInstellingsnummer: {number}\nBericht: {}\n\n\
+                 Voeg de school toe via {public_url}/beheer/register/scholen en nodig de \
+                 leerkracht daarna uit via {public_url}/beheer/uitnodigen, of antwoord op \
+                 dit adres als er iets niet klopt.\n\nLeenpunt\n",
+                request.name,
+                request.email.as_str(),
+                request.school,
+                request.municipality,
+                request.message,
+            ),
+        ),
+        Lang::En => (
+            format!("Request: add a school ({})", request.school),
+            format!(
+                "Hello,\n\n{} ({}) wants to create an account, but the school is not listed:\n\n\
+                 School: {}\nMunicipality: {}\nInstitution number: {number}\nMessage: {}\n\n\
+                 Add the school at {public_url}/beheer/register/scholen and then invite the \
+                 teacher at {public_url}/beheer/uitnodigen, or reply to this address if \
+                 something is not right.\n\nLeenpunt\n",
+                request.name,
+                request.email.as_str(),
+                request.school,
+                request.municipality,
+                request.message,
+            ),
+        ),
+    };
+    super::mail::Mail {
+        to: to.clone(),
+        subject,
+        body,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +337,47 @@ mod tests {
             find_school("Gemeentelijke Basisschool De Regenboog · Ieper", &all),
             SchoolMatch::Found("345678".into())
         );
+    }
+
+    fn request(school: &str, municipality: &str, number: &str) -> SchoolRequestForm {
+        SchoolRequestForm {
+            name: "Els Jansens".into(),
+            email: "els@school.be".into(),
+            school: school.into(),
+            municipality: municipality.into(),
+            number: number.into(),
+            message: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_request_names_every_problem_and_refuses_a_listed_school() {
+        let all = schools();
+        let ok = check_request(&request("Basisschool Nieuw", "Roeselare", ""), &all).unwrap();
+        assert_eq!(ok.school, "Basisschool Nieuw");
+        assert_eq!(ok.number, None);
+        let empty = check_request(&SchoolRequestForm::default(), &all).unwrap_err();
+        let fields: Vec<&str> = empty.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["name", "school", "municipality", "email"]);
+        assert_eq!(
+            check_request(&request("Nieuw", "Roeselare", "12a"), &all).unwrap_err(),
+            [("number", RequestProblem::BadNumber)]
+        );
+        assert_eq!(
+            check_request(&request("Iets", "Ergens", "123456"), &all).unwrap_err(),
+            [("number", RequestProblem::Listed)]
+        );
+        assert_eq!(
+            check_request(&request("Sint-Jozefscollege", "Torhout", ""), &all).unwrap_err(),
+            [("school", RequestProblem::Listed)]
+        );
+        // A known name in another municipality is a new school.
+        assert!(check_request(&request("Sint-Jozefscollege", "Brugge", ""), &all).is_ok());
+        assert!(check_request(
+            &request("Gemeentelijke Basisschool De Regenboog", "Brugge", ""),
+            &all
+        )
+        .is_ok());
     }
 
     #[test]

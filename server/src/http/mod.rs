@@ -16,6 +16,7 @@ pub mod limits;
 pub mod openapi;
 pub mod pages;
 pub mod reservations;
+pub mod school_request;
 pub mod security;
 pub mod signup;
 pub mod trainings;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(audit::routes())
         .merge(signup::routes())
+        .merge(school_request::routes())
         .merge(reservations::routes())
         .merge(closed_days::routes())
         .merge(feeds::routes())

@@ -10,7 +10,7 @@ const EVERY: Duration = Duration::from_secs(60);
 /// Starts the scheduler: lapses waiting-list offers that were not accepted in time (and
 /// offers their units to the next in line), and releases conditional reservations whose
 /// training passed without attendance; marks overdue loans (mailing their borrowers and
-/// warning the next ones) and no-shows. Each step is idempotent, so running every minute
+/// warning the next ones) and no-shows; reminds borrowers before a pickup and a return. Each step is idempotent, so running every minute
 /// costs a few small queries and a restart never misses a day.
 pub fn spawn_scheduler(db: Db, clock: SharedClock, public_url: String) {
     tokio::spawn(async move {
@@ -29,6 +29,11 @@ pub fn spawn_scheduler(db: Db, clock: SharedClock, public_url: String) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(settled = n, "conditional reservations settled"),
                 Err(e) => tracing::error!(error = %e, "settling conditional reservations"),
+            }
+            match super::reminders::send_reminders(&db, clock.as_ref(), &public_url).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sent = n, "reminders sent"),
+                Err(e) => tracing::error!(error = %e, "sending reminders"),
             }
             tokio::time::sleep(EVERY).await;
         }

@@ -1,0 +1,224 @@
+//! Reminder candidates and their exactly-once claims.
+
+use super::DbResult;
+use sqlx::SqliteConnection;
+
+/// A reservation that may need a reminder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: i64,
+    /// The day the reminder is about (pickup or return day), ISO.
+    pub day: String,
+    pub point: i64,
+    pub weekdays: u8,
+    pub opening_hours: String,
+    pub reminder_days: u32,
+    /// When it was made (UTC, RFC 3339).
+    pub created_at: String,
+}
+
+type Row = (i64, String, i64, i64, String, i64, String);
+
+fn candidate(
+    (id, day, point, weekdays, opening_hours, reminder_days, created_at): Row,
+) -> Candidate {
+    Candidate {
+        id,
+        day,
+        point,
+        weekdays: weekdays as u8,
+        opening_hours,
+        reminder_days: u32::try_from(reminder_days).unwrap_or(0),
+        created_at,
+    }
+}
+
+/// Confirmed reservations picked up after `today` and up to `until`, whose borrower wants
+/// reminders and who were not yet reminded of that pickup day.
+pub async fn pickup_candidates(
+    conn: &mut SqliteConnection,
+    today: &str,
+    until: &str,
+) -> DbResult<Vec<Candidate>> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.id, r.pickup_date, pp.id, pp.open_weekdays, pp.opening_hours, \
+                p.pickup_reminder_days, r.created_at \
+         FROM reservations r JOIN pickup_points pp ON pp.id = r.pickup_point_id \
+         JOIN partners p ON p.id = pp.partner_id JOIN users u ON u.id = r.user_id \
+         WHERE r.status = 'bevestigd' AND r.pickup_date > ? AND r.pickup_date <= ? \
+           AND u.reminders_off = 0 AND u.disabled_at IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
+                           WHERE s.occasion = 'pickup:' || r.id || ':' || r.pickup_date) \
+         ORDER BY r.pickup_date, r.id",
+    )
+    .bind(today)
+    .bind(until)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(candidate).collect())
+}
+
+/// Running loans due back on one of `days`, whose borrower wants reminders and who were
+/// not yet reminded of that return day.
+pub async fn return_candidates(
+    conn: &mut SqliteConnection,
+    first: &str,
+    last: &str,
+) -> DbResult<Vec<Candidate>> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT r.id, r.return_date, pp.id, pp.open_weekdays, pp.opening_hours, \
+                p.pickup_reminder_days, r.created_at \
+         FROM reservations r JOIN pickup_points pp ON pp.id = r.pickup_point_id \
+         JOIN partners p ON p.id = pp.partner_id JOIN users u ON u.id = r.user_id \
+         WHERE r.status = 'afgehaald' AND r.return_date BETWEEN ? AND ? \
+           AND u.reminders_off = 0 AND u.disabled_at IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
+                           WHERE s.occasion = 'return:' || r.id || ':' || r.return_date) \
+         ORDER BY r.return_date, r.id",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(candidate).collect())
+}
+
+/// Claims an occasion: `true` for the one transaction that inserts its key first.
+pub async fn claim(conn: &mut SqliteConnection, occasion: &str, now: &str) -> DbResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO reminders_sent (occasion, sent_at) VALUES (?, ?) \
+         ON CONFLICT (occasion) DO NOTHING",
+    )
+    .bind(occasion)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether a person wants reminders and digests.
+pub async fn set_reminders(conn: &mut SqliteConnection, user: i64, on: bool) -> DbResult<()> {
+    sqlx::query("UPDATE users SET reminders_off = ? WHERE id = ?")
+        .bind(i64::from(!on))
+        .bind(user)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A person to remind of a training session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionCandidate {
+    pub session: i64,
+    pub user: i64,
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+}
+
+type SessionRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn session_candidate(
+    (session, user, email, name, lang, title, starts_at, ends_at, place): SessionRow,
+) -> SessionCandidate {
+    SessionCandidate {
+        session,
+        user,
+        email,
+        name,
+        lang,
+        title,
+        starts_at,
+        ends_at,
+        place,
+    }
+}
+
+/// Registered participants (`trainers = false`) or trainers (`true`) of sessions starting
+/// between `from` and `until` (UTC, RFC 3339) that are not called off, who want reminders
+/// and were not yet reminded of that start.
+pub async fn session_candidates(
+    conn: &mut SqliteConnection,
+    trainers: bool,
+    from: &str,
+    until: &str,
+) -> DbResult<Vec<SessionCandidate>> {
+    let (people, prefix) = if trainers {
+        ("training_session_trainers x", "roster:")
+    } else {
+        ("training_registrations x", "session:")
+    };
+    let only_registered = if trainers {
+        ""
+    } else {
+        "AND x.status = 'ingeschreven'"
+    };
+    let sql = format!(
+        "SELECT s.id, u.id, u.email, u.name, u.lang, t.title, s.starts_at, s.ends_at, s.place \
+         FROM training_sessions s JOIN training_types t ON t.id = s.training_type_id \
+         JOIN {people} ON x.session_id = s.id JOIN users u ON u.id = x.user_id \
+         WHERE s.cancelled_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? {only_registered} \
+           AND u.reminders_off = 0 AND u.disabled_at IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.occasion = \
+               '{prefix}' || s.id || ':' || u.id || ':' || s.starts_at) \
+         ORDER BY s.starts_at, s.id, u.id"
+    );
+    let rows: Vec<SessionRow> = sqlx::query_as(&sql)
+        .bind(from)
+        .bind(until)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(rows.into_iter().map(session_candidate).collect())
+}
+
+/// Whether the candidate still stands: the session still starts then and is not called
+/// off, and (for a participant) the person is still registered with a seat.
+pub async fn session_still(
+    conn: &mut SqliteConnection,
+    c: &SessionCandidate,
+    trainer: bool,
+) -> DbResult<bool> {
+    let sql = if trainer {
+        "SELECT count(*) FROM training_sessions s JOIN training_session_trainers x \
+         ON x.session_id = s.id WHERE s.id = ? AND x.user_id = ? AND s.starts_at = ? \
+         AND s.cancelled_at IS NULL"
+    } else {
+        "SELECT count(*) FROM training_sessions s JOIN training_registrations x \
+         ON x.session_id = s.id WHERE s.id = ? AND x.user_id = ? AND s.starts_at = ? \
+         AND s.cancelled_at IS NULL AND x.status = 'ingeschreven'"
+    };
+    let n: i64 = sqlx::query_scalar(sql)
+        .bind(c.session)
+        .bind(c.user)
+        .bind(&c.starts_at)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// The registered participants of a session: name and school, by name.
+pub async fn roster(conn: &mut SqliteConnection, session: i64) -> DbResult<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT u.name, coalesce((SELECT min(sc.name) FROM user_roles ur \
+                JOIN schools sc ON sc.id = ur.school_id WHERE ur.user_id = u.id), '') \
+         FROM training_registrations x JOIN users u ON u.id = x.user_id \
+         WHERE x.session_id = ? AND x.status = 'ingeschreven' ORDER BY u.name",
+    )
+    .bind(session)
+    .fetch_all(&mut *conn)
+    .await?)
+}
