@@ -574,6 +574,38 @@ texts! {
     StatsColValue => "Waarde", "Value";
     PublicStatsTitle => "Leenpunt in cijfers", "Leenpunt in figures";
     PublicStatsIntro => "Zoveel leenden scholen bij de partnerdiensten in het voorbije schooljaar: anonieme cijfers, zonder namen van scholen of personen. Schooljaar", "This is how much schools borrowed from the partner services in the last school year: anonymous figures, without names of schools or people. School year";
+    // --- kit editor ---
+    KitGeneral => "Algemeen", "General";
+    KitThemesLegend => "Thema's", "Themes";
+    KitLevelsLegend => "Niveaus", "Levels";
+    KitPickupLegend => "Afhaalpunten", "Pickup points";
+    KitPickupHint => "Waar scholen dit materiaal afhalen; verplicht voor uitleenmateriaal.", "Where schools pick this material up; required for loan material.";
+    KitTrainingsLegend => "Vereiste opleidingen", "Required trainings";
+    KitTrainingsHint => "Een leerkracht kan pas reserveren met elk aangevinkte opleiding.", "A teacher can only book with every ticked training.";
+    KitNoChoices => "Er zijn er nog geen.", "There are none yet.";
+    KitPartsLegend => "Inhoud", "Contents";
+    KitPartsHint => "Eén onderdeel per rij. Vul een lege rij in om een onderdeel toe te voegen (na het opslaan komen er nieuwe lege rijen). Verander het nummer in 'Plaats' om een rij te verplaatsen; vink 'Verwijderen' aan om ze te schrappen.", "One part per row. Fill in an empty row to add a part (saving offers new empty rows). Change the number under 'Place' to move a row; tick 'Remove' to delete it.";
+    KitPartPos => "Plaats", "Place";
+    KitPartName => "Onderdeel", "Part";
+    KitPartCount => "Aantal", "Count";
+    KitRemoveRow => "Verwijderen", "Remove";
+    KitUnitsLegend => "Exemplaren", "Units";
+    KitUnitsHint => "Elk exemplaar heeft een eigen inventariscode (op zijn label). Een exemplaar verdwijnt nooit: zet het op 'Afgevoerd' als het niet meer uitgeleend wordt. Typ een code in een lege rij, of laat er hieronder een aantal maken.", "Each unit has its own inventory code (on its label). A unit never disappears: set it to 'Retired' when it is no longer lent. Type a code in an empty row, or have a number of them made below.";
+    KitUnitCode => "Inventariscode", "Inventory code";
+    KitUnitStatus => "Toestand", "State";
+    KitNoUnits => "Nog geen exemplaren.", "No units yet.";
+    KitAddUnits => "Aantal nieuwe exemplaren", "Number of new units";
+    KitUnitPrefix => "Hun code begint met", "Their code starts with";
+    KitAddUnitsHint => "De codes lopen verder na het hoogste nummer met dit begin (bv. BB-K-06, BB-K-07); bestaande codes worden overgeslagen. Hoogstens 100 tegelijk.", "Codes continue after the highest number with this start (e.g. BB-K-06, BB-K-07); existing codes are skipped. At most 100 at once.";
+    KitPhotosLegend => "Foto's", "Photos";
+    KitPhotoUrl => "Foto", "Photo";
+    KitNoPhotos => "Nog geen foto's: laad er hieronder een op.", "No photos yet: upload one below.";
+    KitRulesLegend => "Uitleenregels", "Loan rules";
+    KitRulesHint => "Laat leeg om de standaard van de partnerdienst te gebruiken.", "Leave empty to use the partner service's default.";
+    KitApprovalDefault => "Standaard van de partnerdienst", "The partner service's default";
+    KitYes => "Ja", "Yes";
+    KitNo => "Nee", "No";
+    KitFormErrors => "Niet opgeslagen: verbeter de velden met een melding.", "Not saved: correct the fields with a message.";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

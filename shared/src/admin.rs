@@ -27,6 +27,55 @@ pub struct KitEditScreen {
     pub partners: Vec<(String, String)>,
     /// The messages of a refused save, per field (with `fields` as they were typed).
     pub errors: Vec<crate::FieldError>,
+    /// Pickup points one may choose, grouped by their partner service.
+    pub pickup_points: Vec<KitChoice>,
+    /// Training types a kit type may require, grouped by their partner service.
+    pub trainings: Vec<KitChoice>,
+    /// The contents list, a row per part (and a few empty rows to add parts).
+    pub parts: Vec<KitPartRow>,
+    /// The units, a row per unit (and a few empty rows to type new codes).
+    pub units: Vec<KitUnitRow>,
+    pub photos: Vec<KitPhotoRow>,
+    /// "Add N units": the typed N (empty) and the code prefix offered.
+    pub add_units: String,
+    pub unit_prefix: String,
+}
+
+/// One choice of a register (a pickup point, a training type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitChoice {
+    pub value: String,
+    pub label: String,
+    /// The partner service's name it belongs to.
+    pub group: String,
+}
+
+/// One row of a kit type's contents list, as stored or typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitPartRow {
+    pub name: String,
+    pub count: String,
+    /// 1-based position.
+    pub pos: String,
+    pub remove: bool,
+}
+
+/// One unit row, as stored or typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitUnitRow {
+    pub code: String,
+    /// A `UnitStatus` code.
+    pub status: String,
+    /// The unit exists: its code is shown, not edited.
+    pub existing: bool,
+}
+
+/// One photo row, as stored or typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitPhotoRow {
+    pub url: String,
+    pub alt: String,
+    pub remove: bool,
 }
 
 /// A register one manages (schools, partner services, pickup points), as a table.

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A field's label and hint, by its CSV column.
-fn label(name: &str, lang: Lang) -> (&'static str, &'static str) {
+pub(crate) fn label(name: &str, lang: Lang) -> (&'static str, &'static str) {
     let nl = lang == Lang::Nl;
     match name {
         "slug" => {
@@ -38,9 +38,9 @@ fn label(name: &str, lang: Lang) -> (&'static str, &'static str) {
         }
         "kind" => {
             if nl {
-                ("Soort", "uitleen, leskist, workshop, …")
+                ("Soort", "")
             } else {
-                ("Kind", "uitleen, leskist, workshop, …")
+                ("Kind", "")
             }
         }
         "partner" => {
@@ -289,81 +289,7 @@ pub fn KitList() -> impl IntoView {
     }
 }
 
-/// `/beheer/materiaal/:slug` (and `/beheer/materiaal/nieuw`): a kit type's form.
-#[component]
-pub fn KitEdit() -> impl IntoView {
-    let lang = use_lang();
-    let slug = use_params_map().get_untracked().get("slug");
-    let query = use_query_map().get_untracked();
-    let ok = query.get("ok");
-    let error = query.get("fout");
-    let draft = query.get("concept");
-    let screen = Resource::new(
-        move || (slug.clone(), draft.clone()),
-        |(slug, draft)| api::kit_edit(slug, draft),
-    );
-    view! {
-        <PageTitle text=t(T::KitsAdminTitle)/>
-        <section class="kit-edit-page">
-            {ok.map(|_| view! { <p class="notice" role="status" id="outcome">{t(T::Saved)}</p> })}
-            {error.map(|e| view! { <p class="error" role="alert" id="outcome-error">{e}</p> })}
-            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match screen.await {
-                        Ok(s) => Either::Left({
-                            let action = match &s.slug {
-                                Some(slug) => format!("/beheer/materiaal/{slug}"),
-                                None => "/beheer/materiaal".to_owned(),
-                            };
-                            let title = s.fields.iter().find(|f| f.name == "title").map(|f| f.value.clone()).unwrap_or_default();
-                            let existing = s.slug.clone();
-                            view! {
-                                <h1>{if existing.is_some() { title } else { T::NewKit.get(lang).to_owned() }}</h1>
-                                <form method="post" action=action class="kit-form">
-                                    {s.fields.into_iter().filter(|f| !(f.name == "slug" && existing.is_some())).map(|f| {
-                                        let (text, hint) = label(&f.name, lang);
-                                        let message = s.errors.iter().filter(|e| e.field == f.name).map(|e| e.message.clone()).collect::<Vec<_>>().join(" ");
-                                        let id = format!("kit-{}", f.name);
-                                        let input = if f.name == "partner" {
-                                            view! {
-                                                <select id=id.clone() name=f.name.clone()>
-                                                    {s.partners.iter().map(|(slug, name)| view! { <option value=slug.clone() selected=*slug == f.value>{name.clone()}</option> }).collect_view()}
-                                                </select>
-                                            }.into_any()
-                                        } else if long(&f.name) {
-                                            view! { <TextArea id=id.clone() name=f.name.clone() value=f.value.clone()/> }.into_any()
-                                        } else {
-                                            view! { <input id=id.clone() name=f.name.clone() value=f.value.clone()/> }.into_any()
-                                        };
-                                        view! {
-                                            <p class="kit-field" data-field=f.name.clone()>
-                                                <label for=id>{text}</label>
-                                                {input}
-                                                {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
-                                                {(!message.is_empty()).then(|| view! { <span class="field-error" id=format!("error-{}", f.name)>{message}</span> })}
-                                            </p>
-                                        }
-                                    }).collect_view()}
-                                    <button type="submit" class="button primary save-kit">{t(T::Save)}</button>
-                                </form>
-                                {existing.map(|slug| view! {
-                                    <h2>{t(T::AddPhoto)}</h2>
-                                    <form method="post" action=format!("/beheer/materiaal/{slug}/foto") enctype="multipart/form-data" class="photo-form">
-                                        <p><label for="photo-file">{t(T::PhotoFile)}</label><input id="photo-file" type="file" name="photo" accept="image/png,image/jpeg,image/webp" required=true/></p>
-                                        <p><label for="photo-alt">{t(T::PhotoAlt)}</label><input id="photo-alt" name="alt" maxlength="300"/></p>
-                                        <button type="submit" class="button secondary upload-photo">{t(T::Upload)}</button>
-                                    </form>
-                                    <p><a href=format!("/catalogus/{slug}")>{t(T::ViewInCatalogue)}</a></p>
-                                })}
-                            }
-                        }),
-                        Err(p) => Either::Right(problem_notice(p, T::KitNotFoundText, T::NotAllowedKit)),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
-}
+pub use super::kit_editor::KitEdit;
 
 fn register_title(kind: &str, lang: Lang) -> &'static str {
     match (kind, lang) {

@@ -10,6 +10,7 @@ pub mod desk;
 pub mod home;
 pub mod import;
 pub mod kit;
+pub mod kit_editor;
 pub mod kits;
 pub mod not_found;
 pub mod password;

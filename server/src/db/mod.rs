@@ -9,6 +9,7 @@ pub mod csv_uploads;
 pub mod feeds;
 pub mod handover;
 pub mod import;
+pub mod kit_editor;
 pub mod mail;
 pub mod overview;
 pub mod reminders;

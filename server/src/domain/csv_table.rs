@@ -26,6 +26,12 @@ pub enum CsvIssue {
     TooLong(usize),
     /// A control character (NUL and the like) in a cell.
     ControlCharacter,
+    /// An inventory code that is already a unit of another kit type (code, that kit's slug).
+    UnitOfOtherKit(String, String),
+    /// A part's count that is not a whole number from 1 (the kit editor's count field).
+    NotACount(String),
+    /// A `;` in a value the CSV export joins with `;` (a part's name, a photo's text).
+    Semicolon,
 }
 
 impl CsvIssue {
@@ -74,6 +80,20 @@ impl CsvIssue {
             (ControlCharacter, Lang::En) => {
                 "contains an invisible control character (e.g. NUL); save the file as CSV again"
                     .into()
+            }
+            (UnitOfOtherKit(code, kit), Lang::Nl) => {
+                format!("'{code}' is al een exemplaar van ander materiaal ({kit}); kies een andere code")
+            }
+            (UnitOfOtherKit(code, kit), Lang::En) => {
+                format!("'{code}' is already a unit of other material ({kit}); choose another code")
+            }
+            (NotACount(v), Lang::Nl) => format!("'{v}' is geen aantal: een geheel getal vanaf 1"),
+            (NotACount(v), Lang::En) => format!("'{v}' is not a count: a whole number from 1"),
+            (Semicolon, Lang::Nl) => {
+                "een ; kan hier niet (het scheidt de items in de CSV-export)".into()
+            }
+            (Semicolon, Lang::En) => {
+                "a ; cannot be used here (it separates the items in the CSV export)".into()
             }
         }
     }

@@ -84,7 +84,7 @@ pub fn parse_catalogue(input: &str, refs: &References) -> Result<Vec<KitInput>, 
     let mut slugs = HashSet::new();
     let mut codes = HashSet::new();
     read_table(input, CATALOGUE_COLUMNS, |row| {
-        let kit = parse_kit(row, refs);
+        let kit = parse_kit(row, refs, None);
         if let Some(k) = &kit {
             if !slugs.insert(k.slug.clone()) {
                 row.error("slug", CsvIssue::Duplicate(k.slug.to_string()));
@@ -99,7 +99,9 @@ pub fn parse_catalogue(input: &str, refs: &References) -> Result<Vec<KitInput>, 
     })
 }
 
-fn parse_kit(row: &mut Row, refs: &References) -> Option<KitInput> {
+/// One catalogue row. `form` is the kit editor's form: its contents, units and photos come
+/// as rows of their own (messages at `parts.<i>.<field>` …) instead of the CSV cells.
+fn parse_kit(row: &mut Row, refs: &References, form: Option<&KitForm>) -> Option<KitInput> {
     let slug = slug(row, "slug");
     let title = row.required("title", 200);
     let kind = one_code(row, "kind", KitKind::parse, KitKind::ALL, KitKind::code);
@@ -117,7 +119,10 @@ fn parse_kit(row: &mut Row, refs: &References) -> Option<KitInput> {
         row.error("summary", CsvIssue::TooLong(300));
     }
     let description = row.text("description");
-    let parts = parts(row);
+    let parts = match form.and_then(|f| f.parts.as_deref()) {
+        Some(rows) => kit_form::parts(row, rows),
+        None => parts(row),
+    };
     let pickup_points = pickups(row, refs, partner.as_deref());
     let trainings = row.list("trainings");
     for t in &trainings {
@@ -125,14 +130,24 @@ fn parse_kit(row: &mut Row, refs: &References) -> Option<KitInput> {
             row.error("trainings", CsvIssue::UnknownRef(t.clone()));
         }
     }
-    let photos = photos(row);
+    let photos = match form.and_then(|f| f.photos.as_deref()) {
+        Some(rows) => kit_form::photos(row, rows),
+        None => photos(row),
+    };
     let external_url = row.optional("external_url");
     if let Some(url) = &external_url {
         if !web_url(url) {
             row.error("external_url", CsvIssue::Invalid(url.clone()));
         }
     }
-    let units = units(row, refs, slug.as_ref());
+    let mut units = match form.and_then(|f| f.units.as_deref()) {
+        Some(rows) => kit_form::units(row, rows, refs, slug.as_ref()),
+        None => units(row, refs, slug.as_ref()),
+    };
+    if let Some(f) = form {
+        let new = kit_form::new_units(row, f, refs, &units);
+        units.extend(new.into_iter().map(|c| (c, UnitStatus::InService)));
+    }
     let rules = rules(row);
     let kind = kind?;
     let owns_units = slug
@@ -250,8 +265,8 @@ fn parts(row: &mut Row) -> Vec<Part> {
     for item in row.list("parts") {
         let parsed = item.rsplit_once(':').and_then(|(name, count)| {
             let name = name.trim();
-            let count = count.trim().parse::<u32>().ok().filter(|c| *c >= 1)?;
-            (!name.is_empty() && name.chars().count() <= 200).then(|| Part {
+            let count = part_count(count)?;
+            (!name.is_empty() && name.chars().count() <= PART_NAME_MAX).then(|| Part {
                 name: name.to_owned(),
                 expected_count: count,
             })
@@ -262,6 +277,14 @@ fn parts(row: &mut Row) -> Vec<Part> {
         }
     }
     out
+}
+
+/// A part's name is at most this long.
+const PART_NAME_MAX: usize = 200;
+
+/// A part's expected count: a whole number from 1.
+fn part_count(text: &str) -> Option<u32> {
+    text.trim().parse::<u32>().ok().filter(|c| *c >= 1)
 }
 
 fn pickups(row: &mut Row, refs: &References, partner: Option<&str>) -> Vec<String> {
@@ -288,54 +311,66 @@ fn photos(row: &mut Row) -> Vec<Photo> {
     let mut out = Vec::new();
     for item in row.list("photos") {
         let (url, alt) = item.split_once('|').unwrap_or((item.as_str(), ""));
-        let (url, alt) = (url.trim(), alt.trim());
-        // Photos are served by Leenpunt itself (the CSP allows no other image hosts) and
-        // need a text alternative.
-        if !url.starts_with('/') || leenpunt_shared::html::safe_url(url).is_none() {
-            row.error("photos", CsvIssue::Invalid(url.to_owned()));
-        } else if alt.is_empty() {
-            row.error("photos", CsvIssue::Required);
-        } else {
-            out.push(Photo {
-                url: url.to_owned(),
-                alt: alt.to_owned(),
-            });
+        match photo(url, alt) {
+            Ok(p) => out.push(p),
+            Err((_, issue)) => row.error("photos", issue),
         }
     }
     out
+}
+
+/// One photo: served by Leenpunt itself (the CSP allows no other image hosts), with a text
+/// alternative. The error names the part at fault (`url` or `alt`).
+fn photo(url: &str, alt: &str) -> Result<Photo, (&'static str, CsvIssue)> {
+    let (url, alt) = (url.trim(), alt.trim());
+    if !url.starts_with('/') || leenpunt_shared::html::safe_url(url).is_none() {
+        Err(("url", CsvIssue::Invalid(url.to_owned())))
+    } else if alt.is_empty() {
+        Err(("alt", CsvIssue::Required))
+    } else {
+        Ok(Photo {
+            url: url.to_owned(),
+            alt: alt.to_owned(),
+        })
+    }
 }
 
 fn units(row: &mut Row, refs: &References, kit: Option<&Slug>) -> Vec<(InventoryCode, UnitStatus)> {
     let mut out = Vec::new();
     for item in row.list("units") {
         let (code, status) = item.split_once('=').unwrap_or((item.as_str(), "in-dienst"));
-        let status = match UnitStatus::parse(status.trim()) {
-            Some(s) => s,
-            None => {
-                let allowed = UnitStatus::ALL.iter().map(|s| s.code()).collect();
-                row.error(
-                    "units",
-                    CsvIssue::UnknownCode {
-                        value: status.trim().to_owned(),
-                        allowed,
-                    },
-                );
+        let status = match unit_status(status) {
+            Ok(s) => s,
+            Err(issue) => {
+                row.error("units", issue);
                 continue;
             }
         };
-        match InventoryCode::parse(code) {
-            Ok(c) => {
-                let owner = refs.units.get(c.as_str());
-                if owner.is_some_and(|o| Some(o.as_str()) != kit.map(Slug::as_str)) {
-                    row.error("units", CsvIssue::Duplicate(c.to_string()));
-                } else {
-                    out.push((c, status));
-                }
-            }
-            Err(e) => row.error("units", CsvIssue::Invalid(format!("{code}: {e}"))),
+        match unit_code(code, refs, kit) {
+            Ok(c) => out.push((c, status)),
+            Err(issue) => row.error("units", issue),
         }
     }
     out
+}
+
+fn unit_status(text: &str) -> Result<UnitStatus, CsvIssue> {
+    UnitStatus::parse(text.trim()).ok_or_else(|| CsvIssue::UnknownCode {
+        value: text.trim().to_owned(),
+        allowed: UnitStatus::ALL.iter().map(|s| s.code()).collect(),
+    })
+}
+
+/// An inventory code this kit type may hold: well formed, and not a unit of another kit
+/// type (units never move between kit types through an import).
+fn unit_code(code: &str, refs: &References, kit: Option<&Slug>) -> Result<InventoryCode, CsvIssue> {
+    let c = InventoryCode::parse(code).map_err(|e| CsvIssue::Invalid(format!("{code}: {e}")))?;
+    match refs.units.get(c.as_str()) {
+        Some(owner) if Some(owner.as_str()) != kit.map(Slug::as_str) => {
+            Err(CsvIssue::UnitOfOtherKit(c.to_string(), owner.clone()))
+        }
+        _ => Ok(c),
+    }
 }
 
 fn rules(row: &mut Row) -> RuleOverrides {
@@ -581,6 +616,9 @@ pub fn parse_schools(input: &str) -> Result<Vec<SchoolInput>, Vec<RowError>> {
         })
     })
 }
+
+pub mod kit_form;
+pub use kit_form::{parse_kit_form, KitForm};
 
 #[cfg(test)]
 mod tests;

@@ -39,10 +39,10 @@ fn pairs(fields: Fields) -> Vec<(String, String)> {
     fields.into_iter().collect()
 }
 
-/// Changes a kit type (partner admins of its partner, admins); the fields and their
-/// messages are the catalogue CSV's.
+/// Changes a kit type (partner admins of its partner, admins); the fields, rules and
+/// messages are the catalogue CSV's (one parser: `domain::import`).
 #[utoipa::path(put, path = "/api/v1/admin/kits/{slug}", tag = "catalogue", security(("session" = [])), params(("slug" = String, Path)),
-    request_body(content = std::collections::BTreeMap<String, String>, description = "The kit type's fields, named as the catalogue CSV's columns"),
+    request_body(content = std::collections::BTreeMap<String, String>, description = "The kit type's fields, named as the catalogue CSV's columns (lists `;`-separated). The kit editor's row fields may replace the list cells: `parts.<i>.name`, `parts.<i>.count`, `parts.<i>.pos`, `parts.<i>.remove`; `units.<i>.code`, `units.<i>.status`; `photos.<i>.url`, `photos.<i>.alt`, `photos.<i>.remove`; `add_units` with `unit_prefix`. A 422 names each field at fault the same way (`units.3.code`)."),
     responses(
     (status = 200, body = super::openapi::SlugBody, description = "Saved"),
     (status = 403, body = Problem, content_type = "application/problem+json"),
@@ -69,7 +69,7 @@ pub async fn api_save(
 
 /// Creates a kit type.
 #[utoipa::path(post, path = "/api/v1/admin/kits", tag = "catalogue", security(("session" = [])),
-    request_body(content = std::collections::BTreeMap<String, String>, description = "The kit type's fields, named as the catalogue CSV's columns"),
+    request_body(content = std::collections::BTreeMap<String, String>, description = "The kit type's fields, named as the catalogue CSV's columns (lists `;`-separated). The kit editor's row fields may replace the list cells: `parts.<i>.name`, `parts.<i>.count`, `parts.<i>.pos`, `parts.<i>.remove`; `units.<i>.code`, `units.<i>.status`; `photos.<i>.url`, `photos.<i>.alt`, `photos.<i>.remove`; `add_units` with `unit_prefix`. A 422 names each field at fault the same way (`units.3.code`)."),
     responses(
     (status = 201, body = super::openapi::SlugBody, description = "Created"),
     (status = 403, body = Problem, content_type = "application/problem+json"),

@@ -5,10 +5,12 @@
 use crate::db::import::{self as store, references};
 use crate::db::Db;
 use crate::domain::clock::Clock;
-use crate::domain::import::{parse_catalogue, CATALOGUE_COLUMNS};
+use crate::domain::import::{kit_form, parse_kit_form, KitForm, CATALOGUE_COLUMNS};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
-use leenpunt_shared::admin::{KitEditScreen, KitField, KitListEntry};
+use leenpunt_shared::admin::{
+    KitChoice, KitEditScreen, KitField, KitListEntry, KitPartRow, KitPhotoRow, KitUnitRow,
+};
 use leenpunt_shared::*;
 
 /// The kit types the asker may edit, by title.
@@ -40,7 +42,8 @@ pub async fn editable(db: &Db, actor: &Actor) -> Result<Vec<KitListEntry>> {
         .collect())
 }
 
-/// A kit type's edit screen (an empty one for a new kit type when `slug` is `None`).
+/// A kit type's edit screen (an empty one for a new kit type when `slug` is `None`); after
+/// a refused save, with what was typed and the messages.
 pub async fn edit_screen(
     db: &Db,
     actor: &Actor,
@@ -50,17 +53,17 @@ pub async fn edit_screen(
     if actor.user.is_none() {
         return Err(AppError::Unauthorized);
     }
-    let partners: Vec<(String, String)> = db
+    let managed: Vec<(String, String)> = db
         .partners_brief()
         .await?
         .into_iter()
         .filter(|(_, _, id)| allows(actor, Action::ManageCatalogueOf(*id)))
         .map(|(slug, name, _)| (slug, name))
         .collect();
-    if partners.is_empty() {
+    if managed.is_empty() {
         return Err(AppError::Forbidden);
     }
-    let values: Vec<String> = match slug {
+    let stored: Vec<String> = match slug {
         Some(slug) => {
             let row = db
                 .export_catalogue()
@@ -69,7 +72,7 @@ pub async fn edit_screen(
                 .find(|r| r.first().map(String::as_str) == Some(slug))
                 .ok_or(AppError::NotFound)?;
             let partner = row.get(3).cloned().unwrap_or_default();
-            if !partners.iter().any(|(p, _)| *p == partner) {
+            if !managed.iter().any(|(p, _)| *p == partner) {
                 return Err(AppError::Forbidden);
             }
             row
@@ -77,39 +80,177 @@ pub async fn edit_screen(
         None => CATALOGUE_COLUMNS
             .iter()
             .map(|c| match *c {
-                "kind" => "uitleen".to_owned(),
-                "partner" => partners[0].0.clone(),
+                "kind" => KitKind::LoanMaterial.code().to_owned(),
+                "partner" => managed[0].0.clone(),
                 _ => String::new(),
             })
             .collect(),
     };
+    let column = |name: &str| {
+        CATALOGUE_COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .and_then(|i| stored.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let own_codes: Vec<String> = column("units")
+        .split(';')
+        .filter(|u| !u.is_empty())
+        .map(|u| u.split_once('=').map_or(u, |(c, _)| c).to_owned())
+        .collect();
     let crate::http::drafts::Draft {
         fields: typed,
         errors,
     } = draft.unwrap_or_default();
-    Ok(KitEditScreen {
-        slug: slug.map(str::to_owned),
-        fields: CATALOGUE_COLUMNS
-            .iter()
-            .zip(values)
-            .map(|(name, value)| KitField {
-                name: (*name).to_owned(),
-                // What was typed in a refused save wins over what is stored.
-                value: typed
-                    .iter()
-                    .find(|(k, _)| k == name)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or(value),
+    let typed = (!typed.is_empty()).then(|| KitForm::from_pairs(&typed));
+    let fields = CATALOGUE_COLUMNS
+        .iter()
+        .map(|name| KitField {
+            name: (*name).to_owned(),
+            // What was typed in a refused save wins over what is stored (the slug of an
+            // existing kit type cannot change).
+            value: match &typed {
+                Some(form) if !(*name == "slug" && slug.is_some()) => {
+                    form.cells.get(*name).cloned().unwrap_or_default()
+                }
+                _ => column(name),
+            },
+        })
+        .collect();
+    let parts = match typed.as_ref().and_then(|f| f.parts.clone()) {
+        Some(rows) => rows
+            .into_iter()
+            .map(|r| KitPartRow {
+                name: r.name,
+                count: r.count,
+                pos: r.pos,
+                remove: r.remove,
             })
             .collect(),
-        partners,
+        None => stored_parts(&column("parts")),
+    };
+    let units = match typed.as_ref().and_then(|f| f.units.clone()) {
+        Some(rows) => rows
+            .into_iter()
+            .map(|r| KitUnitRow {
+                existing: own_codes.contains(&r.code),
+                code: r.code,
+                status: r.status,
+            })
+            .collect(),
+        None => stored_units(&column("units")),
+    };
+    let photos = match typed.as_ref().and_then(|f| f.photos.clone()) {
+        Some(rows) => rows
+            .into_iter()
+            .map(|r| KitPhotoRow {
+                url: r.url,
+                alt: r.alt,
+                remove: r.remove,
+            })
+            .collect(),
+        None => column("photos")
+            .split(';')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (url, alt) = p.split_once('|').unwrap_or((p, ""));
+                KitPhotoRow {
+                    url: url.to_owned(),
+                    alt: alt.to_owned(),
+                    remove: false,
+                }
+            })
+            .collect(),
+    };
+    let codes: Vec<&str> = own_codes.iter().map(String::as_str).collect();
+    let suggested = kit_form::suggested_prefix(slug.unwrap_or_default(), &codes);
+    let (add_units, unit_prefix) = match &typed {
+        Some(form) => (form.add_units.clone(), form.unit_prefix.clone()),
+        None => (String::new(), suggested),
+    };
+    let mine = |partner: &str| managed.iter().any(|(p, _)| p == partner);
+    let choice = |c: crate::db::kit_editor::RegisterChoice| KitChoice {
+        value: c.slug,
+        label: c.name,
+        group: c.partner_name,
+    };
+    Ok(KitEditScreen {
+        slug: slug.map(str::to_owned),
+        fields,
         errors,
+        pickup_points: db
+            .pickup_point_choices()
+            .await?
+            .into_iter()
+            .filter(|c| mine(&c.partner))
+            .map(choice)
+            .collect(),
+        trainings: db
+            .training_choices()
+            .await?
+            .into_iter()
+            .map(choice)
+            .collect(),
+        partners: managed,
+        parts,
+        units,
+        photos,
+        add_units,
+        unit_prefix,
     })
 }
 
-/// Saves a kit type from its form: the fields go through the catalogue import's parser
-/// (every problem reported per field, nothing written on any), then one transaction. The
-/// asker must manage the kit type's partner, before and after the change.
+/// Empty rows offered below the stored contents and units, to add some without JavaScript.
+const EMPTY_PART_ROWS: usize = 3;
+const EMPTY_UNIT_ROWS: usize = 2;
+
+fn stored_parts(cell: &str) -> Vec<KitPartRow> {
+    let mut rows: Vec<KitPartRow> = cell
+        .split(';')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (name, count) = p.rsplit_once(':').unwrap_or((p, ""));
+            KitPartRow {
+                name: name.to_owned(),
+                count: count.to_owned(),
+                ..KitPartRow::default()
+            }
+        })
+        .collect();
+    rows.extend((0..EMPTY_PART_ROWS).map(|_| KitPartRow::default()));
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.pos = (i + 1).to_string();
+    }
+    rows
+}
+
+fn stored_units(cell: &str) -> Vec<KitUnitRow> {
+    let mut rows: Vec<KitUnitRow> = cell
+        .split(';')
+        .filter(|u| !u.is_empty())
+        .map(|u| {
+            let (code, status) = u
+                .split_once('=')
+                .unwrap_or((u, UnitStatus::InService.code()));
+            KitUnitRow {
+                code: code.to_owned(),
+                status: status.to_owned(),
+                existing: true,
+            }
+        })
+        .collect();
+    rows.extend((0..EMPTY_UNIT_ROWS).map(|_| KitUnitRow {
+        status: UnitStatus::InService.code().to_owned(),
+        ..KitUnitRow::default()
+    }));
+    rows
+}
+
+/// Saves a kit type from its form (or the JSON API's catalogue columns): it goes through
+/// the catalogue import's parser (every problem reported per field, nothing written on
+/// any), then one transaction. The asker must manage the kit type's partner, before and
+/// after the change.
 pub async fn save(
     db: &Db,
     clock: &dyn Clock,
@@ -119,31 +260,15 @@ pub async fn save(
     fields: &[(String, String)],
 ) -> Result<String> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.replace("\r\n", "\n"))
-            .unwrap_or_default()
-    };
-    let mut row: Vec<String> = CATALOGUE_COLUMNS.iter().map(|c| value(c)).collect();
+    let mut form = KitForm::from_pairs(fields);
     if let Some(slug) = slug {
         // The slug is the kit type's address: it does not change here.
-        row[0] = slug.to_owned();
+        form.cells.insert("slug".to_owned(), slug.to_owned());
     }
-    let mut csv = csv::Writer::from_writer(Vec::new());
-    csv.write_record(CATALOGUE_COLUMNS)
-        .and_then(|_| csv.write_record(&row))
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let text = String::from_utf8(
-        csv.into_inner()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?,
-    )
-    .map_err(|e| AppError::Internal(e.into()))?;
     let now = clock.now().to_rfc3339();
     let mut tx = db.begin().await?;
     let refs = references(&mut tx).await?;
-    let kits = parse_catalogue(&text, &refs).map_err(|errors| {
+    let kit = parse_kit_form(&form, &refs).map_err(|errors| {
         AppError::Validation(
             errors
                 .into_iter()
@@ -151,9 +276,6 @@ pub async fn save(
                 .collect(),
         )
     })?;
-    let kit = kits
-        .first()
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no row parsed")))?;
     let partner = db
         .partner_id(&kit.partner)
         .await?
@@ -185,7 +307,7 @@ pub async fn save(
             }
         }
     }
-    store::upsert_kits(&mut tx, std::slice::from_ref(kit), &now).await?;
+    store::upsert_kits(&mut tx, std::slice::from_ref(&kit), &now).await?;
     crate::db::accounts::audit(
         &mut tx,
         Some(user),
