@@ -378,6 +378,48 @@ texts! {
     RequestBadEmail => "Vul een geldig e-mailadres in, bv. naam@school.be.", "Enter a valid e-mail address, e.g. name@school.be.";
     RequestBadNumber => "Een instellingsnummer bestaat uit hoogstens 6 cijfers; laat het leeg als je het niet kent.", "An institution number has at most 6 digits; leave it empty if you don't know it.";
     RequestListed => "Deze school staat al in de lijst: kies ze bij het aanmaken van je account.", "This school is already listed: choose it when you create your account.";
+    // --- uploads, kit admin, closed days ---
+    UploadEmpty => "Het bestand is leeg. Kies een CSV-bestand.", "The file is empty. Choose a CSV file.";
+    UploadTooLarge { mib } => "Het bestand is te groot: hoogstens {mib} MB.", "The file is too large: {mib} MB at most.";
+    UploadSpreadsheet => "Dit is een rekenblad (Excel of OpenDocument), geen CSV-bestand. Kies in je rekenblad 'Opslaan als' → 'CSV UTF-8 (door komma's gescheiden)'.", "This is a spreadsheet (Excel or OpenDocument), not a CSV file. In your spreadsheet choose 'Save as' → 'CSV UTF-8 (comma delimited)'.";
+    UploadBinary => "Dit is geen tekstbestand en dus geen CSV-bestand.", "This is not a text file, so not a CSV file.";
+    UploadNotUtf8 { line } => "Het bestand is niet in UTF-8 opgeslagen (eerste onleesbare teken op regel {line}). Kies bij het opslaan 'CSV UTF-8 (door komma's gescheiden)'.", "The file is not saved as UTF-8 (first unreadable character on line {line}). Choose 'CSV UTF-8 (comma delimited)' when saving.";
+    UploadSeparator { name } => "De kolommen zijn gescheiden door {name}, niet door komma's. Kies bij het opslaan 'CSV UTF-8 (door komma's gescheiden)'.", "The columns are separated by {name}, not by commas. Choose 'CSV UTF-8 (comma delimited)' when saving.";
+    ScopeNotYourPartner { partner } => "je beheert partnerdienst '{partner}' niet", "you do not manage partner service '{partner}'";
+    ScopeOthersKit { slug, partner } => "'{slug}' hoort bij partnerdienst '{partner}', die je niet beheert", "'{slug}' belongs to partner service '{partner}', which you do not manage";
+    ScopeNotYourPickupPoint { point } => "afhaalpunt '{point}' hoort bij een partnerdienst die je niet beheert", "pickup point '{point}' belongs to a partner service you do not manage";
+    ScopeAllPickupPoints => "leeg betekent 'alle afhaalpunten': dat kan alleen een beheerder; vul je afhaalpunt in", "empty means 'every pickup point': only an admin may do that; fill in your pickup point";
+    EveryPickupPoint => "alle afhaalpunten", "every pickup point";
+    PreviewExpired => "Dit voorbeeld is verlopen (na een uur). Laad het bestand opnieuw op; er werd niets ingelezen.", "This preview has expired (after an hour). Upload the file again; nothing was imported.";
+    KitSlugTaken => "Er bestaat al materiaal met deze slug; kies een andere.", "Material with this slug already exists; choose another.";
+    PhotoMissing => "Kies een foto.", "Choose a photo.";
+    PhotoTooLarge => "De foto is te groot: hoogstens 2 MB.", "The photo is too large: 2 MB at most.";
+    PhotoNotAnImage => "Dit is geen foto: kies een PNG-, JPEG- of WebP-bestand.", "This is not a photo: choose a PNG, JPEG or WebP file.";
+    PhotoAltTooLong => "De beschrijving is te lang (hoogstens 300 tekens).", "The description is too long (300 characters at most).";
+    ChooseValidDate => "Kies een geldige datum.", "Choose a valid date.";
+    LastDayBeforeFirst => "De laatste dag valt voor de eerste.", "The last day is before the first.";
+    ClosedReasonNeeded => "Geef een reden (hoogstens 200 tekens).", "Give a reason (200 characters at most).";
+    UnknownPickupPoint => "Onbekend afhaalpunt.", "Unknown pickup point.";
+    SendAsCsv => "Stuur het bestand als text/csv (UTF-8).", "Send the file as text/csv (UTF-8).";
+    ChooseCsvFirst => "Kies eerst een CSV-bestand.", "Choose a CSV file first.";
+    // --- CSV tables (importer, kit editor, uploads) ---
+    CsvNotCsv { error } => "geen geldig CSV-bestand: {error}", "not a valid CSV file: {error}";
+    CsvMissingColumn => "deze kolom ontbreekt in de kopregel", "this column is missing from the header";
+    CsvRequired => "verplicht veld is leeg", "required field is empty";
+    CsvNotANumber { value } => "'{value}' is geen geheel getal ≥ 0", "'{value}' is not a whole number ≥ 0";
+    CsvNotYesNo { value } => "'{value}' moet 0 of 1 zijn", "'{value}' must be 0 or 1";
+    CsvUnknownCode { value, allowed } => "onbekende waarde '{value}'; toegelaten: {allowed}", "unknown value '{value}'; allowed: {allowed}";
+    CsvUnknownRef { value } => "'{value}' bestaat niet", "'{value}' does not exist";
+    CsvWrongPartner { value } => "'{value}' hoort bij een andere partnerdienst", "'{value}' belongs to another partner service";
+    CsvInvalid { value } => "ongeldige waarde: {value}", "invalid value: {value}";
+    CsvDuplicate { value } => "'{value}' komt meer dan eens voor", "'{value}' occurs more than once";
+    CsvBadPart { value } => "onderdeel '{value}' moet de vorm 'naam:aantal' hebben, met aantal ≥ 1", "part '{value}' must look like 'name:count', count ≥ 1";
+    CsvNotForKind => "niet toegelaten voor dit soort aanbod", "not allowed for this kind of entry";
+    CsvTooLong { max } => "te lang (maximaal {max} tekens)", "too long (at most {max} characters)";
+    CsvControlCharacter => "bevat een onzichtbaar stuurteken (bv. NUL); sla het bestand opnieuw op als CSV", "contains an invisible control character (e.g. NUL); save the file as CSV again";
+    CsvUnitOfOtherKit { code, kit } => "'{code}' is al een exemplaar van ander materiaal ({kit}); kies een andere code", "'{code}' is already a unit of other material ({kit}); choose another code";
+    CsvNotACount { value } => "'{value}' is geen aantal: een geheel getal vanaf 1", "'{value}' is not a count: a whole number from 1";
+    CsvSemicolon => "een ; kan hier niet (het scheidt de items in de CSV-export)", "a ; cannot be used here (it separates the items in the CSV export)";
 }
 
 #[cfg(test)]

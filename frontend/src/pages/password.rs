@@ -1,7 +1,7 @@
 //! Forgotten password: ask for a link, then choose a new password. Plain POST forms that
 //! work without the wasm; the answers never reveal whether an address has an account.
 
-use crate::components::text::PageTitle;
+use crate::components::text::{PageTitle, TextArea};
 use crate::i18n::{t, T};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -238,7 +238,7 @@ pub fn SchoolRequest() -> impl IntoView {
                         {field("municipality", T::MunicipalityLabel, "text", true, "address-level2")}
                         {field("number", T::SchoolNumberOptional, "text", false, "off")}
                         <label for="request-message">{t(T::MessageOptional)}</label>
-                        <textarea id="request-message" name="message" maxlength="2000" rows="3">{keep("message")}</textarea>
+                        <TextArea id="request-message" name="message" value=keep("message")/>
                         {error("message")}
                         <button type="submit" class="button primary">{t(T::SchoolRequestSend)}</button>
                     </form>

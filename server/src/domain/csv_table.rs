@@ -1,6 +1,7 @@
 //! Reading CSV tables row by row while collecting *every* problem, so a bad file can be
 //! refused as a whole with one complete report.
 
+use crate::texts::Text;
 use leenpunt_shared::Lang;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -37,65 +38,32 @@ pub enum CsvIssue {
 impl CsvIssue {
     pub fn message(&self, lang: Lang) -> String {
         use CsvIssue::*;
-        match (self, lang) {
-            (NotCsv(e), Lang::Nl) => format!("geen geldig CSV-bestand: {e}"),
-            (NotCsv(e), Lang::En) => format!("not a valid CSV file: {e}"),
-            (MissingColumn, Lang::Nl) => "deze kolom ontbreekt in de kopregel".into(),
-            (MissingColumn, Lang::En) => "this column is missing from the header".into(),
-            (Required, Lang::Nl) => "verplicht veld is leeg".into(),
-            (Required, Lang::En) => "required field is empty".into(),
-            (NotANumber(v), Lang::Nl) => format!("'{v}' is geen geheel getal ≥ 0"),
-            (NotANumber(v), Lang::En) => format!("'{v}' is not a whole number ≥ 0"),
-            (NotYesNo(v), Lang::Nl) => format!("'{v}' moet 0 of 1 zijn"),
-            (NotYesNo(v), Lang::En) => format!("'{v}' must be 0 or 1"),
-            (UnknownCode { value, allowed }, Lang::Nl) => {
-                format!(
-                    "onbekende waarde '{value}'; toegelaten: {}",
-                    allowed.join(", ")
-                )
+        match self {
+            NotCsv(e) => Text::CsvNotCsv { error: e },
+            MissingColumn => Text::CsvMissingColumn,
+            Required => Text::CsvRequired,
+            NotANumber(v) => Text::CsvNotANumber { value: v },
+            NotYesNo(v) => Text::CsvNotYesNo { value: v },
+            UnknownCode { value, allowed } => {
+                return Text::CsvUnknownCode {
+                    value,
+                    allowed: &allowed.join(", "),
+                }
+                .get(lang)
             }
-            (UnknownCode { value, allowed }, Lang::En) => {
-                format!("unknown value '{value}'; allowed: {}", allowed.join(", "))
-            }
-            (UnknownRef(v), Lang::Nl) => format!("'{v}' bestaat niet"),
-            (UnknownRef(v), Lang::En) => format!("'{v}' does not exist"),
-            (WrongPartner(v), Lang::Nl) => format!("'{v}' hoort bij een andere partnerdienst"),
-            (WrongPartner(v), Lang::En) => format!("'{v}' belongs to another partner service"),
-            (Invalid(v), Lang::Nl) => format!("ongeldige waarde: {v}"),
-            (Invalid(v), Lang::En) => format!("invalid value: {v}"),
-            (Duplicate(v), Lang::Nl) => format!("'{v}' komt meer dan eens voor"),
-            (Duplicate(v), Lang::En) => format!("'{v}' occurs more than once"),
-            (BadPart(v), Lang::Nl) => {
-                format!("onderdeel '{v}' moet de vorm 'naam:aantal' hebben, met aantal ≥ 1")
-            }
-            (BadPart(v), Lang::En) => format!("part '{v}' must look like 'name:count', count ≥ 1"),
-            (NotForKind, Lang::Nl) => "niet toegelaten voor dit soort aanbod".into(),
-            (NotForKind, Lang::En) => "not allowed for this kind of entry".into(),
-            (TooLong(max), Lang::Nl) => format!("te lang (maximaal {max} tekens)"),
-            (TooLong(max), Lang::En) => format!("too long (at most {max} characters)"),
-            (ControlCharacter, Lang::Nl) => {
-                "bevat een onzichtbaar stuurteken (bv. NUL); sla het bestand opnieuw op als CSV"
-                    .into()
-            }
-            (ControlCharacter, Lang::En) => {
-                "contains an invisible control character (e.g. NUL); save the file as CSV again"
-                    .into()
-            }
-            (UnitOfOtherKit(code, kit), Lang::Nl) => {
-                format!("'{code}' is al een exemplaar van ander materiaal ({kit}); kies een andere code")
-            }
-            (UnitOfOtherKit(code, kit), Lang::En) => {
-                format!("'{code}' is already a unit of other material ({kit}); choose another code")
-            }
-            (NotACount(v), Lang::Nl) => format!("'{v}' is geen aantal: een geheel getal vanaf 1"),
-            (NotACount(v), Lang::En) => format!("'{v}' is not a count: a whole number from 1"),
-            (Semicolon, Lang::Nl) => {
-                "een ; kan hier niet (het scheidt de items in de CSV-export)".into()
-            }
-            (Semicolon, Lang::En) => {
-                "a ; cannot be used here (it separates the items in the CSV export)".into()
-            }
+            UnknownRef(v) => Text::CsvUnknownRef { value: v },
+            WrongPartner(v) => Text::CsvWrongPartner { value: v },
+            Invalid(v) => Text::CsvInvalid { value: v },
+            Duplicate(v) => Text::CsvDuplicate { value: v },
+            BadPart(v) => Text::CsvBadPart { value: v },
+            NotForKind => Text::CsvNotForKind,
+            TooLong(max) => Text::CsvTooLong { max },
+            ControlCharacter => Text::CsvControlCharacter,
+            UnitOfOtherKit(code, kit) => Text::CsvUnitOfOtherKit { code, kit },
+            NotACount(v) => Text::CsvNotACount { value: v },
+            Semicolon => Text::CsvSemicolon,
         }
+        .get(lang)
     }
 }
 

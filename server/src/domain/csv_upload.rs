@@ -4,6 +4,7 @@
 
 use super::csv_table::RowError;
 use super::import::{ClosedDayInput, KitInput};
+use crate::texts::Text;
 use chrono::NaiveDate;
 use leenpunt_shared::csv_import::{ImportItem, ImportProblem, ImportSummary, ItemChange};
 use leenpunt_shared::{InventoryCode, Lang, UnitStatus};
@@ -32,18 +33,14 @@ impl FileProblem {
     pub fn message(&self, lang: Lang) -> String {
         use FileProblem::*;
         let mib = MAX_BYTES / (1024 * 1024);
-        match (self, lang) {
-            (Empty, Lang::Nl) => "Het bestand is leeg. Kies een CSV-bestand.".into(),
-            (Empty, Lang::En) => "The file is empty. Choose a CSV file.".into(),
-            (TooLarge, Lang::Nl) => format!("Het bestand is te groot: hoogstens {mib} MB."),
-            (TooLarge, Lang::En) => format!("The file is too large: {mib} MB at most."),
-            (Spreadsheet, Lang::Nl) => "Dit is een rekenblad (Excel of OpenDocument), geen CSV-bestand. Kies in je rekenblad 'Opslaan als' → 'CSV UTF-8 (door komma's gescheiden)'.".into(),
-            (Spreadsheet, Lang::En) => "This is a spreadsheet (Excel or OpenDocument), not a CSV file. In your spreadsheet choose 'Save as' → 'CSV UTF-8 (comma delimited)'.".into(),
-            (Binary, Lang::Nl) => "Dit is geen tekstbestand en dus geen CSV-bestand.".into(),
-            (Binary, Lang::En) => "This is not a text file, so not a CSV file.".into(),
-            (NotUtf8 { line }, Lang::Nl) => format!("Het bestand is niet in UTF-8 opgeslagen (eerste onleesbare teken op regel {line}). Kies bij het opslaan 'CSV UTF-8 (door komma's gescheiden)'."),
-            (NotUtf8 { line }, Lang::En) => format!("The file is not saved as UTF-8 (first unreadable character on line {line}). Choose 'CSV UTF-8 (comma delimited)' when saving."),
+        match self {
+            Empty => Text::UploadEmpty,
+            TooLarge => Text::UploadTooLarge { mib: &mib },
+            Spreadsheet => Text::UploadSpreadsheet,
+            Binary => Text::UploadBinary,
+            NotUtf8 { line } => Text::UploadNotUtf8 { line },
         }
+        .get(lang)
     }
 }
 
@@ -91,10 +88,7 @@ pub fn separator_hint(text: &str, columns: &[&str], lang: Lang) -> Option<Import
     Some(ImportProblem {
         line: 1,
         column: String::new(),
-        message: match lang {
-            Lang::Nl => format!("De kolommen zijn gescheiden door {name}, niet door komma's. Kies bij het opslaan 'CSV UTF-8 (door komma's gescheiden)'."),
-            Lang::En => format!("The columns are separated by {name}, not by commas. Choose 'CSV UTF-8 (comma delimited)' when saving."),
-        },
+        message: Text::UploadSeparator { name: &name }.get(lang),
     })
 }
 
@@ -141,28 +135,13 @@ pub enum ScopeIssue {
 impl ScopeIssue {
     pub fn message(&self, lang: Lang) -> String {
         use ScopeIssue::*;
-        match (self, lang) {
-            (NotYourPartner(p), Lang::Nl) => format!("je beheert partnerdienst '{p}' niet"),
-            (NotYourPartner(p), Lang::En) => format!("you do not manage partner service '{p}'"),
-            (OthersKit { slug, partner }, Lang::Nl) => {
-                format!("'{slug}' hoort bij partnerdienst '{partner}', die je niet beheert")
-            }
-            (OthersKit { slug, partner }, Lang::En) => {
-                format!("'{slug}' belongs to partner service '{partner}', which you do not manage")
-            }
-            (NotYourPickupPoint(p), Lang::Nl) => {
-                format!("afhaalpunt '{p}' hoort bij een partnerdienst die je niet beheert")
-            }
-            (NotYourPickupPoint(p), Lang::En) => {
-                format!("pickup point '{p}' belongs to a partner service you do not manage")
-            }
-            (AllPickupPoints, Lang::Nl) => {
-                "leeg betekent 'alle afhaalpunten': dat kan alleen een beheerder; vul je afhaalpunt in".into()
-            }
-            (AllPickupPoints, Lang::En) => {
-                "empty means 'every pickup point': only an admin may do that; fill in your pickup point".into()
-            }
+        match self {
+            NotYourPartner(p) => Text::ScopeNotYourPartner { partner: p },
+            OthersKit { slug, partner } => Text::ScopeOthersKit { slug, partner },
+            NotYourPickupPoint(p) => Text::ScopeNotYourPickupPoint { point: p },
+            AllPickupPoints => Text::ScopeAllPickupPoints,
         }
+        .get(lang)
     }
 }
 
@@ -325,13 +304,10 @@ pub fn closed_days_summary(
                 Some(reason) if *reason == p.reason => ItemChange::Unchanged,
                 Some(_) => ItemChange::Changed,
             };
-            let point = row.pickup_point.clone().unwrap_or_else(|| {
-                match lang {
-                    Lang::Nl => "alle afhaalpunten",
-                    Lang::En => "every pickup point",
-                }
-                .to_owned()
-            });
+            let point = row
+                .pickup_point
+                .clone()
+                .unwrap_or_else(|| Text::EveryPickupPoint.get(lang));
             let days = if p.first == p.last {
                 p.first.to_string()
             } else {

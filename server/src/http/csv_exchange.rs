@@ -9,6 +9,7 @@ use crate::domain::csv_upload::MAX_BYTES;
 use crate::error::{AppError, Result};
 use crate::service::csv_exchange as service;
 use crate::state::AppState;
+use crate::texts::Text;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -43,13 +44,6 @@ pub fn routes() -> Router<AppState> {
         .route("/beheer/import/{token}/bevestigen", post(form_confirm))
 }
 
-fn say(lang: Lang, nl: &str, en: &str) -> String {
-    match lang {
-        Lang::Nl => nl.to_owned(),
-        Lang::En => en.to_owned(),
-    }
-}
-
 /// The body of an API upload: a CSV file sent as `text/csv` (or `application/csv`,
 /// `text/plain`), at most 2 MiB.
 async fn csv_body(lang: Lang, headers: &HeaderMap, body: Body) -> Result<Vec<u8>> {
@@ -65,11 +59,7 @@ async fn csv_body(lang: Lang, headers: &HeaderMap, body: Body) -> Result<Vec<u8>
     ) {
         return Err(AppError::BadRequest(vec![FieldError::new(
             "content-type",
-            say(
-                lang,
-                "Stuur het bestand als text/csv (UTF-8).",
-                "Send the file as text/csv (UTF-8).",
-            ),
+            Text::SendAsCsv.get(lang),
         )]));
     }
     axum::body::to_bytes(body, MAX_BYTES)
@@ -222,13 +212,7 @@ async fn form_file(
     lang: Lang,
     mut multipart: Multipart,
 ) -> std::result::Result<(String, Vec<u8>), String> {
-    let too_large = || {
-        say(
-            lang,
-            "Het bestand is te groot: hoogstens 2 MB.",
-            "The file is too large: 2 MB at most.",
-        )
-    };
+    let too_large = || Text::UploadTooLarge { mib: &2 }.get(lang);
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => {
@@ -239,13 +223,7 @@ async fn form_file(
                 };
             }
             Ok(Some(_)) => {}
-            Ok(None) => {
-                return Err(say(
-                    lang,
-                    "Kies eerst een CSV-bestand.",
-                    "Choose a CSV file first.",
-                ))
-            }
+            Ok(None) => return Err(Text::ChooseCsvFirst.get(lang)),
             Err(_) => return Err(too_large()),
         }
     }

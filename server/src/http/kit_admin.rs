@@ -7,6 +7,7 @@ use super::lang::ReqLang;
 use crate::error::{AppError, Result};
 use crate::service::kit_admin as service;
 use crate::state::AppState;
+use crate::texts::Text;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -152,10 +153,7 @@ pub async fn form_photo(
     let too_large = || {
         AppError::Validation(vec![FieldError::new(
             "photo",
-            match lang {
-                Lang::Nl => "De foto is te groot: hoogstens 2 MB.",
-                Lang::En => "The photo is too large: 2 MB at most.",
-            },
+            Text::PhotoTooLarge.get(lang),
         )])
     };
     let mut bytes = Vec::new();

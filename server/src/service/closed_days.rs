@@ -5,6 +5,7 @@ use crate::domain::clock::{today, Clock};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::domain::reservations::ClosedPeriod;
 use crate::error::{AppError, Result};
+use crate::texts::Text;
 use chrono::{Duration, NaiveDate};
 use leenpunt_shared::reservations::{ClosedDay, ClosedDaysScreen, NewClosedDay};
 use leenpunt_shared::{FieldError, Lang, PartnerId, Role};
@@ -58,18 +59,13 @@ pub async fn screen(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<ClosedD
 /// Closes a pickup point (or all of them) for a day or a period.
 pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Result<ClosedDay> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
-    let nl = lang == Lang::Nl;
     let mut errors = Vec::new();
     let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
     let first = day(&body.first_day);
     if first.is_none() {
         errors.push(FieldError::new(
             "first_day",
-            if nl {
-                "Kies een geldige datum."
-            } else {
-                "Choose a valid date."
-            },
+            Text::ChooseValidDate.get(lang).as_str(),
         ));
     }
     let last = match body
@@ -84,11 +80,7 @@ pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Res
             if d.is_none() {
                 errors.push(FieldError::new(
                     "last_day",
-                    if nl {
-                        "Kies een geldige datum."
-                    } else {
-                        "Choose a valid date."
-                    },
+                    Text::ChooseValidDate.get(lang).as_str(),
                 ));
             }
             d
@@ -98,11 +90,7 @@ pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Res
         if l < f {
             errors.push(FieldError::new(
                 "last_day",
-                if nl {
-                    "De laatste dag valt voor de eerste."
-                } else {
-                    "The last day is before the first."
-                },
+                Text::LastDayBeforeFirst.get(lang).as_str(),
             ));
         }
     }
@@ -110,11 +98,7 @@ pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Res
     if reason.is_empty() || reason.chars().count() > 200 {
         errors.push(FieldError::new(
             "reason",
-            if nl {
-                "Geef een reden (hoogstens 200 tekens)."
-            } else {
-                "Give a reason (200 characters at most)."
-            },
+            Text::ClosedReasonNeeded.get(lang).as_str(),
         ));
     }
     let point = match body
@@ -129,11 +113,7 @@ pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Res
             None => {
                 errors.push(FieldError::new(
                     "pickup_point",
-                    if nl {
-                        "Onbekend afhaalpunt."
-                    } else {
-                        "Unknown pickup point."
-                    },
+                    Text::UnknownPickupPoint.get(lang).as_str(),
                 ));
                 None
             }

@@ -18,6 +18,7 @@ use crate::domain::import::{
 };
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
+use crate::texts::Text;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use leenpunt_shared::csv_import::{
     ImportKind, ImportOutcome, ImportPreview, ImportProblem, ImportScreen, ImportSummary,
@@ -364,10 +365,7 @@ pub async fn confirm(
         return Ok(outcome(applied, true));
     }
     if expired(&stored, now) {
-        return Err(AppError::Conflict(match lang {
-            Lang::Nl => "Dit voorbeeld is verlopen (na een uur). Laad het bestand opnieuw op; er werd niets ingelezen.".into(),
-            Lang::En => "This preview has expired (after an hour). Upload the file again; nothing was imported.".into(),
-        }));
+        return Err(AppError::Conflict(Text::PreviewExpired.get(lang)));
     }
     let valid = match validate(&mut tx, actor, lang, stored.kind, &stored.content).await? {
         Ok(valid) => valid,

@@ -8,6 +8,7 @@ use crate::domain::clock::Clock;
 use crate::domain::import::{kit_form, parse_kit_form, KitForm, CATALOGUE_COLUMNS};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
+use crate::texts::Text;
 use leenpunt_shared::admin::{
     KitChoice, KitEditScreen, KitField, KitListEntry, KitPartRow, KitPhotoRow, KitUnitRow,
 };
@@ -299,10 +300,7 @@ pub async fn save(
             {
                 return Err(AppError::Validation(vec![FieldError::new(
                     "slug",
-                    match lang {
-                        Lang::Nl => "Er bestaat al materiaal met deze slug; kies een andere.",
-                        Lang::En => "Material with this slug already exists; choose another.",
-                    },
+                    Text::KitSlugTaken.get(lang),
                 )]));
             }
         }
@@ -362,7 +360,6 @@ pub async fn add_photo(
 ) -> Result<String> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
     let Upload { bytes, alt } = *upload;
-    let nl = lang == Lang::Nl;
     let mut tx = db.begin().await?;
     let partner = crate::db::catalogue::kit_partner(&mut tx, slug)
         .await?
@@ -372,35 +369,19 @@ pub async fn add_photo(
     }
     let photo_error = |m: &str| AppError::Validation(vec![FieldError::new("photo", m)]);
     if bytes.is_empty() {
-        return Err(photo_error(if nl {
-            "Kies een foto."
-        } else {
-            "Choose a photo."
-        }));
+        return Err(photo_error(Text::PhotoMissing.get(lang).as_str()));
     }
     if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(photo_error(if nl {
-            "De foto is te groot: hoogstens 2 MB."
-        } else {
-            "The photo is too large: 2 MB at most."
-        }));
+        return Err(photo_error(Text::PhotoTooLarge.get(lang).as_str()));
     }
     let Some(ext) = image_kind(bytes) else {
-        return Err(photo_error(if nl {
-            "Dit is geen foto: kies een PNG-, JPEG- of WebP-bestand."
-        } else {
-            "This is not a photo: choose a PNG, JPEG or WebP file."
-        }));
+        return Err(photo_error(Text::PhotoNotAnImage.get(lang).as_str()));
     };
     let alt = alt.trim();
     if alt.chars().count() > 300 {
         return Err(AppError::Validation(vec![FieldError::new(
             "alt",
-            if nl {
-                "De beschrijving is te lang (hoogstens 300 tekens)."
-            } else {
-                "The description is too long (300 characters at most)."
-            },
+            Text::PhotoAltTooLong.get(lang).as_str(),
         )]));
     }
     use sha2::Digest;
