@@ -480,7 +480,10 @@ fn problems(page: &str, html: &str) -> Vec<String> {
             field_before(html, at)
         ));
     }
-    let titles = contents(html, "title");
+    // The document's own title is in the head; a chart's SVG `<title>` (its accessible
+    // name) is in the body and must hold text only.
+    let (head, body) = html.split_at(html.find("</head>").unwrap_or(0));
+    let titles = contents(head, "title");
     if html.contains("<html") && titles.len() != 1 {
         out.push(format!("{page}: {} <title> elements", titles.len()));
     }
@@ -489,6 +492,11 @@ fn problems(page: &str, html: &str) -> Vec<String> {
             out.push(format!(
                 "{page}: <title> holds markup or is cut short: {title}"
             ));
+        }
+    }
+    for title in contents(body, "title") {
+        if title.contains('<') {
+            out.push(format!("{page}: an SVG <title> holds markup: {title}"));
         }
     }
     for area in contents(html, "textarea") {
