@@ -231,6 +231,28 @@ impl<T: Serialize> IntoResponse for Form<T> {
     }
 }
 
+/// Where a refused no-JavaScript form goes back to: its page, with each message at its
+/// field (`fout_<field>`) and what was typed kept (passwords are never passed in).
+pub fn back_to_form(
+    page: &str,
+    errors: impl IntoIterator<Item = leenpunt_shared::FieldError>,
+    typed: &[(&str, &str)],
+) -> String {
+    let mut pairs: Vec<(String, String)> = errors
+        .into_iter()
+        .map(|e| (format!("fout_{}", e.field), e.message))
+        .collect();
+    pairs.extend(
+        typed
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    format!(
+        "{page}?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,20 +72,17 @@ async fn form_request(
         )],
         Err(other) => return Err(other),
     };
-    let mut pairs: Vec<(String, String)> = errors
-        .into_iter()
-        .map(|e| (format!("fout_{}", e.field), e.message))
-        .collect();
-    for (k, v) in [
-        ("name", &form.name),
-        ("email", &form.email),
-        ("school", &form.school),
-        ("municipality", &form.municipality),
-        ("number", &form.number),
-        ("message", &form.message),
-    ] {
-        pairs.push((k.into(), v.clone()));
-    }
-    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    Ok(Redirect::to(&format!("{PAGE}?{query}")).into_response())
+    let location = super::extract::back_to_form(
+        PAGE,
+        errors,
+        &[
+            ("name", &form.name),
+            ("email", &form.email),
+            ("school", &form.school),
+            ("municipality", &form.municipality),
+            ("number", &form.number),
+            ("message", &form.message),
+        ],
+    );
+    Ok(Redirect::to(&location).into_response())
 }

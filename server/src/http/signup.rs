@@ -381,19 +381,15 @@ async fn form_sign_up(
     });
     let location = match outcome {
         Ok(()) => "/account-aanmaken?verstuurd=1".to_owned(),
-        Err(SignUpError::Invalid(errors)) => {
-            let mut pairs: Vec<(String, String)> = errors
-                .into_iter()
-                .map(|(field, _, e)| (format!("fout_{field}"), e.message))
-                .collect();
-            pairs.push(("email".into(), form.email.clone()));
-            pairs.push(("name".into(), form.name.clone()));
-            pairs.push(("school".into(), form.school.clone()));
-            format!(
-                "/account-aanmaken?{}",
-                serde_urlencoded::to_string(&pairs).unwrap_or_default()
-            )
-        }
+        Err(SignUpError::Invalid(errors)) => super::extract::back_to_form(
+            "/account-aanmaken",
+            errors.into_iter().map(|(_, _, e)| e),
+            &[
+                ("email", &form.email),
+                ("name", &form.name),
+                ("school", &form.school),
+            ],
+        ),
         Err(SignUpError::Db(e)) => return Err(e.into()),
         Err(SignUpError::Throttled) => return Err(AppError::TooManyMails),
     };
