@@ -47,6 +47,13 @@ pub struct Config {
     /// Run the periodic jobs (reminders, overdue loans, offers …) every minute. Tests turn
     /// this off and run the jobs themselves, at the times their clock says.
     pub run_jobs: bool,
+    /// The controller named in the privacy notice.
+    pub controller: String,
+    /// Where people ask about their personal data (e-mail or web address), shown in the
+    /// privacy notice and the accessibility statement.
+    pub privacy_contact: Option<String>,
+    /// How long records are kept (`[retention]` in the file).
+    pub retention: leenpunt_shared::privacy::Retention,
 }
 
 impl Default for Config {
@@ -66,6 +73,9 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             digest_hour: crate::domain::reminders::DEFAULT_DIGEST_HOUR,
             run_jobs: true,
+            controller: "Provincie West-Vlaanderen".into(),
+            privacy_contact: None,
+            retention: leenpunt_shared::privacy::Retention::default(),
         }
     }
 }
@@ -165,6 +175,9 @@ impl Config {
                 "digest_hour",
                 "use an hour from 0 to 23".into(),
             ));
+        }
+        if let Some(v) = env("LEENPUNT_PRIVACY_CONTACT") {
+            self.privacy_contact = Some(v);
         }
         if let Some(v) = env("LEENPUNT_DEMO_DATA") {
             self.demo_data = matches!(v.as_str(), "1" | "true" | "yes");

@@ -57,8 +57,7 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
         crate::service::jobs::spawn_scheduler(
             db.clone(),
             clock.clone(),
-            config.public_url(),
-            config.digest_hour,
+            crate::service::jobs::JobSettings::from_config(&config),
         );
     }
     let assets = Assets::load(config.site_dir.clone());

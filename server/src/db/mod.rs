@@ -12,6 +12,7 @@ pub mod import;
 pub mod kit_editor;
 pub mod mail;
 pub mod overview;
+pub mod privacy;
 pub mod reminders;
 pub mod reservations;
 pub mod stats;

@@ -306,6 +306,19 @@ impl Backend for PageBackend {
         })
     }
 
+    fn privacy(
+        &self,
+        _request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::privacy::PrivacyFacts, Problem>> {
+        let config = &self.state.config;
+        let facts = leenpunt_shared::privacy::PrivacyFacts {
+            controller: config.controller.clone(),
+            contact: config.privacy_contact.clone(),
+            retention: config.retention,
+        };
+        Box::pin(async move { Ok(facts) })
+    }
+
     fn labels(
         &self,
         request: Parts,

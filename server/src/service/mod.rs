@@ -15,6 +15,7 @@ pub mod kit_admin;
 pub mod mailer;
 pub mod overview;
 pub mod passwords;
+pub mod privacy;
 pub mod registers;
 pub mod reminders;
 pub mod reservations;

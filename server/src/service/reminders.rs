@@ -33,21 +33,28 @@ async fn due(db: &Db, clock: &dyn Clock) -> Result<Vec<(Occasion, Candidate)>> {
     // Ten open days reach at most this far, even around the longest holidays.
     let reach = today + Duration::days(i64::from(MAX_PICKUP_REMINDER_DAYS) * 3 + 21);
     let mut due = Vec::new();
-    for c in store::pickup_candidates(&mut conn, &today.to_string(), &reach.to_string()).await? {
+    // Closed days are read once per pickup point, up to the furthest reach.
+    let mut closed_at = std::collections::HashMap::new();
+    let tomorrow = today + Duration::days(1);
+    let (first, last) = (tomorrow.to_string(), reach.to_string());
+    for c in store::pickup_candidates(&mut conn, &first, &last).await? {
         let (Some(pickup), Ok(made)) = (date(&c.day), DateTime::parse_from_rfc3339(&c.created_at))
         else {
             continue;
         };
-        let closed =
-            reservations_store::closed_periods(&mut conn, PickupPointId(c.point), today, pickup)
-                .await?;
-        let calendar = OpenCalendar::new(c.weekdays, &closed);
+        let closed = match closed_at.entry(c.point) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                reservations_store::closed_periods(&mut conn, PickupPointId(c.point), today, reach)
+                    .await?,
+            ),
+        };
+        let calendar = OpenCalendar::new(c.weekdays, closed);
         let made_on = brussels_date(made.to_utc());
         if pickup_reminder_due(today, pickup, made_on, c.reminder_days, &calendar) {
             due.push((Occasion::Pickup, c));
         }
     }
-    let tomorrow = today + Duration::days(1);
     for c in store::return_candidates(&mut conn, &today.to_string(), &tomorrow.to_string()).await? {
         if date(&c.day).is_some_and(|d| return_reminder_due(local, d)) {
             due.push((Occasion::Return, c));
