@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backup;
 pub mod catalogue;
 pub mod csv_uploads;
+pub mod drafts;
 pub mod feeds;
 pub mod handover;
 pub mod import;

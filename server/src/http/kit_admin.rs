@@ -116,7 +116,7 @@ pub async fn form_save(
     .await
     .map(|_| ());
     let target = format!("/beheer/materiaal/{slug}");
-    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
+    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome).await
 }
 
 pub async fn form_create(
@@ -138,7 +138,8 @@ pub async fn form_create(
             lang,
             fields,
             Err(e),
-        ),
+        )
+        .await,
     }
 }
 
@@ -261,7 +262,8 @@ pub async fn form_register_create(
             lang,
             fields,
             Err(e),
-        ),
+        )
+        .await,
     }
 }
 
@@ -289,7 +291,7 @@ pub async fn form_register_save(
         "/beheer/register/{kind}/{}",
         leenpunt_shared::query::encode_component(&key)
     );
-    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
+    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
