@@ -334,3 +334,16 @@ async fn a_hundred_requests_for_the_last_unit_over_two_instances_one_wins() {
     .unwrap();
     assert_eq!(held, 1);
 }
+
+#[tokio::test]
+async fn two_instances_starting_at_once_on_a_new_database_both_come_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("nieuw.db");
+    let (a, b) = tokio::join!(TestApp::spawn_on(&file), TestApp::spawn_on(&file));
+    let partners: i64 = sqlx::query_scalar("SELECT count(*) FROM partners")
+        .fetch_one(a.state.db.pool())
+        .await
+        .unwrap();
+    assert!(partners > 0);
+    assert_eq!(b.search("").await.total, a.search("").await.total);
+}
