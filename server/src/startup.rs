@@ -3,10 +3,10 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::clock::{SharedClock, SystemClock};
-use crate::site::Assets;
 use crate::service::accounts::{create_demo_users, DEMO_PASSWORD, DEMO_USERS};
 use crate::service::import::{load_data_set, DEMO};
 use crate::service::mailer::{spawn_worker, Mailer};
+use crate::site::Assets;
 use crate::state::AppState;
 use anyhow::Context;
 use std::sync::Arc;

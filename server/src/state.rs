@@ -3,9 +3,9 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::clock::SharedClock;
-use crate::site::Assets;
 use crate::service::catalogue::Catalogue;
 use crate::service::drafts::FormDrafts;
+use crate::site::Assets;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;

@@ -25,7 +25,12 @@ async fn scalar(app: &TestApp, sql: &str, bind: &str) -> i64 {
 }
 
 async fn audited(app: &TestApp, action: &str) -> i64 {
-    scalar(app, "SELECT count(*) FROM audit_log WHERE action = ?", action).await
+    scalar(
+        app,
+        "SELECT count(*) FROM audit_log WHERE action = ?",
+        action,
+    )
+    .await
 }
 
 async fn periods(app: &TestApp) -> i64 {
@@ -57,8 +62,7 @@ async fn reopen(app: &TestApp, cookie: &str, id: i64) -> reqwest::Response {
 }
 
 async fn disable(app: &TestApp, cookie: &str, user: i64) -> reqwest::StatusCode {
-    app
-        .client
+    app.client
         .post(app.url(&format!("/beheer/gebruikers/{user}/uitschakelen")))
         .header("cookie", cookie)
         .header("origin", app.base.clone())
@@ -101,7 +105,12 @@ async fn audit_rows_carry_the_application_clock() {
     let user = teacher_id(&app).await;
     assert!(disable(&app, &admin, user).await.is_redirection());
     assert!(disabled(&app, user).await);
-    for action in ["login", "closed_days.add", "closed_days.remove", "user.disable"] {
+    for action in [
+        "login",
+        "closed_days.add",
+        "closed_days.remove",
+        "user.disable",
+    ] {
         let at: Vec<String> =
             sqlx::query_scalar("SELECT at FROM audit_log WHERE action = ? ORDER BY id")
                 .bind(action)

@@ -109,5 +109,8 @@ pub async fn form_remove(
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    back(lang, service::remove(&state.db, state.clock.as_ref(), &who.0, id).await)
+    back(
+        lang,
+        service::remove(&state.db, state.clock.as_ref(), &who.0, id).await,
+    )
 }

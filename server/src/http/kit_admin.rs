@@ -130,16 +130,18 @@ pub async fn form_create(
         Ok(slug) => {
             Ok(Redirect::to(&format!("/beheer/materiaal/{slug}?ok=aangemaakt")).into_response())
         }
-        Err(e) => super::drafts::back(
-            &state,
-            &who,
-            "/beheer/materiaal/nieuw",
-            "",
-            lang,
-            fields,
-            Err(e),
-        )
-        .await,
+        Err(e) => {
+            super::drafts::back(
+                &state,
+                &who,
+                "/beheer/materiaal/nieuw",
+                "",
+                lang,
+                fields,
+                Err(e),
+            )
+            .await
+        }
     }
 }
 
@@ -254,16 +256,18 @@ pub async fn form_register_create(
             leenpunt_shared::query::encode_component(&key)
         ))
         .into_response()),
-        Err(e) => super::drafts::back(
-            &state,
-            &who,
-            &format!("/beheer/register/{kind}/nieuw"),
-            "",
-            lang,
-            fields,
-            Err(e),
-        )
-        .await,
+        Err(e) => {
+            super::drafts::back(
+                &state,
+                &who,
+                &format!("/beheer/register/{kind}/nieuw"),
+                "",
+                lang,
+                fields,
+                Err(e),
+            )
+            .await
+        }
     }
 }
 

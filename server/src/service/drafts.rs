@@ -127,7 +127,11 @@ mod tests {
         assert_eq!(kept, Draft { fields, errors });
         assert!(drafts.get(&id, Some(UserId(2))).await.unwrap().is_none());
         assert!(drafts.get(&id, None).await.unwrap().is_none());
-        assert!(drafts.get("onbekend", Some(UserId(1))).await.unwrap().is_none());
+        assert!(drafts
+            .get("onbekend", Some(UserId(1)))
+            .await
+            .unwrap()
+            .is_none());
         // Only the hash of the id is stored.
         let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM form_drafts WHERE id_hash = ?")
             .bind(&id)
@@ -144,14 +148,23 @@ mod tests {
         // A new draft removes the expired one, and a person keeps at most PER_OWNER.
         let mut ids = Vec::new();
         for _ in 0..PER_OWNER + 3 {
-            ids.push(drafts.keep(UserId(1), Vec::new(), Vec::new()).await.unwrap());
+            ids.push(
+                drafts
+                    .keep(UserId(1), Vec::new(), Vec::new())
+                    .await
+                    .unwrap(),
+            );
         }
         let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM form_drafts")
             .fetch_one(db.pool())
             .await
             .unwrap();
         assert_eq!(rows, i64::from(PER_OWNER));
-        assert!(drafts.get(&ids[0], Some(UserId(1))).await.unwrap().is_none());
+        assert!(drafts
+            .get(&ids[0], Some(UserId(1)))
+            .await
+            .unwrap()
+            .is_none());
         let last = ids.last().unwrap();
         assert!(drafts.get(last, Some(UserId(1))).await.unwrap().is_some());
     }
