@@ -606,6 +606,11 @@ texts! {
     KitYes => "Ja", "Yes";
     KitNo => "Nee", "No";
     KitFormErrors => "Niet opgeslagen: verbeter de velden met een melding.", "Not saved: correct the fields with a message.";
+    // --- reminders opt-out ---
+    RemindersLegend => "Herinneringen en dagoverzicht", "Reminders and daily digest";
+    RemindersHint => "Een herinnering vóór je een kit afhaalt of terugbrengt en de dag vóór een vorming; voor baliemedewerkers elke ochtend het overzicht van de dag. Bevestigingen, aanbiedingen van de wachtlijst en meldingen over een te late kit krijg je altijd.", "A reminder before you pick up or return a kit and the day before a training; for desk staff, each morning's overview of the day. Confirmations, waiting-list offers and notices about a late kit always come.";
+    RemindersOn => "Stuur me herinneringen en het dagoverzicht", "Send me reminders and the daily digest";
+    RemindersSaved => "Bewaard: je keuze over herinneringen geldt vanaf nu.", "Saved: your choice about reminders applies from now on.";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

@@ -50,6 +50,8 @@ pub struct CurrentUser {
     pub email: Option<String>,
     /// The language the signed-in person's mails are written in.
     pub mail_lang: Option<leenpunt_shared::Lang>,
+    /// Whether the signed-in person gets reminders and digests.
+    pub reminders: bool,
 }
 
 fn page_user() -> CurrentUser {

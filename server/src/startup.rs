@@ -58,7 +58,14 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
         let mailer = Mailer::new(url, &config.mail_from).context("setting up SMTP")?;
         spawn_worker(db.clone(), mailer, clock.clone());
     }
-    crate::service::jobs::spawn_scheduler(db.clone(), clock.clone(), config.public_url());
+    if config.run_jobs {
+        crate::service::jobs::spawn_scheduler(
+            db.clone(),
+            clock.clone(),
+            config.public_url(),
+            config.digest_hour,
+        );
+    }
     let assets = Assets::load(config.site_dir.clone());
     Ok(AppState::new(db, clock, config, assets))
 }

@@ -76,10 +76,19 @@ impl TestApp {
             ..Config::default()
         };
         adjust(&mut config);
+        // The jobs run once now, as at a real start, and then only when a test runs them:
+        // a scheduler in the background would race with the test's clock.
+        let jobs = config
+            .run_jobs
+            .then(|| (config.public_url(), config.digest_hour));
+        config.run_jobs = false;
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let clock = Arc::new(SettableClock::new(FixedClock::on(today).0));
         let limits = leenpunt_server::startup::ConnectionLimits::from_config(&config);
         let state = build_state(config, clock.clone()).await.expect("state");
+        if let Some((url, hour)) = jobs {
+            leenpunt_server::service::jobs::run_once(&state.db, clock.as_ref(), &url, hour).await;
+        }
         let app = leenpunt_server::http::router(state.clone());
         tokio::spawn(async move {
             let _ =

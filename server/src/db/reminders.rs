@@ -222,3 +222,49 @@ pub async fn roster(conn: &mut SqliteConnection, session: i64) -> DbResult<Vec<(
     .fetch_all(&mut *conn)
     .await?)
 }
+
+/// A member of desk staff who wants the daily digest, with the partner services whose
+/// desks they staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestRecipient {
+    pub user: i64,
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+    pub partners: Vec<leenpunt_shared::PartnerId>,
+}
+
+/// Ambassadors and partner admins (of a partner service), enabled, who did not switch
+/// reminders off and whose digest for `day` (ISO) was not decided yet (the key is
+/// `domain::reminders::digest_key`).
+pub async fn digest_recipients(
+    conn: &mut SqliteConnection,
+    day: &str,
+) -> DbResult<Vec<DigestRecipient>> {
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.name, u.lang, group_concat(DISTINCT r.partner_id) \
+         FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE r.role IN ('ambassador', 'partner-admin') AND r.partner_id IS NOT NULL \
+           AND u.reminders_off = 0 AND u.disabled_at IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
+                           WHERE s.occasion = 'digest:' || u.id || ':' || ?) \
+         GROUP BY u.id ORDER BY u.id",
+    )
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, email, name, lang, partners)| DigestRecipient {
+            user,
+            email,
+            name,
+            lang,
+            partners: partners
+                .split(',')
+                .filter_map(|p| p.trim().parse().ok())
+                .map(leenpunt_shared::PartnerId)
+                .collect(),
+        })
+        .collect())
+}

@@ -464,6 +464,7 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
         name: me.as_ref().map(|me| me.name.clone()),
         email: me.as_ref().map(|me| me.email.clone()),
         mail_lang: me.as_ref().map(|me| me.lang),
+        reminders: me.as_ref().is_some_and(|me| me.reminders),
         teacher: actor.grants.iter().any(|g| g.role == Role::Teacher),
         manages: actor.is_admin() || actor.grants.iter().any(|g| g.role == Role::PartnerAdmin),
         admin: actor.is_admin(),
