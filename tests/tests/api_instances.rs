@@ -7,7 +7,6 @@
 use leenpunt_server::domain::auth::hash_password;
 use leenpunt_server::domain::clock::Clock;
 use leenpunt_server::domain::mail::Mail;
-use leenpunt_server::service::reminders::send_loan_reminders;
 use leenpunt_shared::{Email, Reservation};
 use leenpunt_tests::smtp::SmtpSink;
 use leenpunt_tests::{TestApp, DEMO_PASSWORD};
@@ -184,20 +183,21 @@ async fn the_catalogue_index_of_one_instance_sees_a_kit_added_on_the_other() {
     assert_eq!(found.items[0].slug, "mos-xylofoon");
 }
 
-async fn remind(app: &TestApp) -> usize {
-    send_loan_reminders(&app.state.db, app.clock.as_ref(), "x")
-        .await
-        .unwrap()
+/// One pass of every scheduled job, as an instance's scheduler runs it.
+async fn jobs(app: &TestApp) {
+    let hour = leenpunt_server::domain::reminders::DEFAULT_DIGEST_HOUR;
+    leenpunt_server::service::jobs::run_once(&app.state.db, app.clock.as_ref(), "x", hour).await;
 }
 
-async fn daily(app: &TestApp) -> (usize, usize) {
-    leenpunt_server::service::handover::daily(&app.state.db, app.clock.as_ref(), "x")
-        .await
-        .unwrap()
+/// Both instances run every job at the same moment, twice.
+async fn jobs_on_both(a: &TestApp, b: &TestApp) {
+    for _ in 0..2 {
+        tokio::join!(jobs(a), jobs(b));
+    }
 }
 
 #[tokio::test]
-async fn jobs_run_on_both_instances_at_once_mail_each_reminder_and_overdue_loan_once() {
+async fn jobs_run_on_both_instances_at_once_mail_each_occasion_once() {
     let (_dir, a, b) = two_instances(None).await;
     let hash = hash_password(DEMO_PASSWORD);
     let teacher = a.login(TEACHER, DEMO_PASSWORD).await.unwrap();
@@ -218,25 +218,31 @@ async fn jobs_run_on_both_instances_at_once_mail_each_reminder_and_overdue_loan_
         .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 
-    // Saturday 5 December: the reminder is due on both instances at the same moment.
+    // Saturday 5 December: the pickup reminder is due and the loan overdue, on both
+    // instances at the same moment.
     set_time([&a, &b], "2026-12-05T10:00:00Z");
-    let (ra, rb) = tokio::join!(remind(&a), remind(&b));
-    assert!(ra + rb <= 1);
+    jobs_on_both(&a, &b).await;
     let reminders = "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Herinnering%'";
     assert_eq!(count(&a, reminders, TEACHER).await, 1);
-
-    // Monday 7 December: the loan is overdue; both instances run the daily job at once.
-    set_time([&a, &b], "2026-12-07T06:00:00Z");
-    let (da, db) = tokio::join!(daily(&a), daily(&b));
-    assert!(da.0 + db.0 <= 1, "{da:?} {db:?}");
-    let (da, db) = tokio::join!(daily(&a), daily(&b));
-    assert_eq!((da, db), ((0, 0), (0, 0)), "done once");
     let overdue =
         "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Je ontleende materiaal is te laat%'";
     assert_eq!(count(&a, overdue, "laat@school.be").await, 1);
-    let (ra, rb) = tokio::join!(remind(&a), remind(&b));
-    assert_eq!(ra + rb, 0);
-    assert_eq!(count(&b, reminders, TEACHER).await, 1);
+
+    // Monday 7 December, 07:00 in Brussels: the desk's digest is due.
+    set_time([&a, &b], "2026-12-07T06:00:00Z");
+    jobs_on_both(&a, &b).await;
+    assert_eq!(count(&b, overdue, "laat@school.be").await, 1, "still one");
+    let digests =
+        "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Je balie op 7 december%'";
+    assert_eq!(count(&b, digests, DESK).await, 1);
+    let overdue_since: Option<String> =
+        sqlx::query_scalar("SELECT overdue_since FROM reservations WHERE id = ?")
+            .bind(out.id.0)
+            .fetch_one(b.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(overdue_since.as_deref(), Some("2026-12-05T10:00:00+00:00"));
+    assert_eq!(count(&b, reminders, TEACHER).await, 1, "still one");
 }
 
 #[tokio::test]
