@@ -41,6 +41,27 @@ impl TestApp {
         Self::spawn_configured(|c| c.demo_data = demo).await
     }
 
+    /// Starts another instance on an SQLite database file shared with other instances: the
+    /// first one started on a new file creates it and loads the demo data, the next ones
+    /// find it filled. Each instance has its own clock, pools, caches and background jobs,
+    /// as separate processes would.
+    pub async fn spawn_on(db_file: &std::path::Path) -> TestApp {
+        Self::spawn_on_configured(db_file, |_| {}).await
+    }
+
+    /// Like `spawn_on`, with a configuration adjusted by `adjust`.
+    pub async fn spawn_on_configured(
+        db_file: &std::path::Path,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let url = format!("sqlite://{}", db_file.display());
+        Self::spawn_configured(move |c| {
+            c.database_url = Some(url);
+            adjust(c);
+        })
+        .await
+    }
+
     /// Starts the app with the demo data and a configuration adjusted by `adjust`.
     pub async fn spawn_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let data = tempfile::tempdir().expect("temp dir");

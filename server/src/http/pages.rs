@@ -344,7 +344,10 @@ impl Backend for PageBackend {
         draft: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::admin::KitEditScreen, Problem>> {
         self.as_asker(request, move |state, actor| async move {
-            let draft = draft.and_then(|id| state.drafts.get(&id, actor.user));
+            let draft = match draft {
+                Some(id) => state.drafts.get(&id, actor.user).await?,
+                None => None,
+            };
             crate::service::kit_admin::edit_screen(&state.db, &actor, slug.as_deref(), draft).await
         })
     }
@@ -367,7 +370,10 @@ impl Backend for PageBackend {
         draft: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::admin::RegisterEditScreen, Problem>> {
         self.as_asker(request, move |state, actor| async move {
-            let draft = draft.and_then(|id| state.drafts.get(&id, actor.user));
+            let draft = match draft {
+                Some(id) => state.drafts.get(&id, actor.user).await?,
+                None => None,
+            };
             crate::service::registers::edit_screen(&state.db, &actor, &kind, key.as_deref(), draft)
                 .await
         })

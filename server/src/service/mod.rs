@@ -7,6 +7,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod closed_days;
 pub mod csv_exchange;
+pub mod drafts;
 pub mod feeds;
 pub mod handover;
 pub mod import;
