@@ -185,8 +185,12 @@ async fn the_catalogue_index_of_one_instance_sees_a_kit_added_on_the_other() {
 
 /// One pass of every scheduled job, as an instance's scheduler runs it.
 async fn jobs(app: &TestApp) {
-    let hour = leenpunt_server::domain::reminders::DEFAULT_DIGEST_HOUR;
-    leenpunt_server::service::jobs::run_once(&app.state.db, app.clock.as_ref(), "x", hour).await;
+    let settings = leenpunt_server::service::jobs::JobSettings {
+        public_url: "x".into(),
+        digest_hour: leenpunt_server::domain::reminders::DEFAULT_DIGEST_HOUR,
+        retention: Default::default(),
+    };
+    leenpunt_server::service::jobs::run_once(&app.state.db, app.clock.as_ref(), &settings).await;
 }
 
 /// Both instances run every job at the same moment, twice.
