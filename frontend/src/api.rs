@@ -533,6 +533,10 @@ server_screen!(
     stats(from: Option<String>, to: Option<String>) -> leenpunt_shared::stats::StatsReport => stats
 );
 server_screen!(
+    /// Everything Leenpunt holds about the asker.
+    personal_data() -> leenpunt_shared::privacy::PersonalData => personal_data
+);
+server_screen!(
     /// The facts of the privacy notice and the accessibility statement.
     privacy() -> leenpunt_shared::privacy::PrivacyFacts => privacy
 );

@@ -657,6 +657,23 @@ texts! {
     AccessibilityContactTitle => "Loop je vast?", "Stuck?";
     AccessibilityContact => "Meld het ons: zeg op welke pagina en wat er misloopt, dan helpen we je verder en passen we Leenpunt aan.", "Tell us: say on which page and what goes wrong, and we help you and improve Leenpunt.";
     AccessibilityDated => "Deze verklaring werd opgesteld op 30 november 2026.", "This statement was drawn up on 30 November 2026.";
+    PersonalDataLink => "Bekijk en download alles wat Leenpunt over jou bijhoudt", "See and download everything Leenpunt keeps about you";
+    PersonalDataTitle => "Mijn gegevens", "My data";
+    PersonalDataIntro => "Dit is alles wat Leenpunt over jou bijhoudt, per soort gegeven, zonder wachtwoord of sleutels. Download het als bestand om het te bewaren of mee te nemen. Klopt er iets niet, of wil je iets laten wissen? Zie de privacyverklaring.", "This is everything Leenpunt keeps about you, per kind of record, without password or keys. Download it as a file to keep it or take it elsewhere. Something wrong, or want something erased? See the privacy notice.";
+    PersonalDataDownload => "Download als JSON-bestand", "Download as a JSON file";
+    DataUsers => "Je account", "Your account";
+    DataRoles => "Je rollen", "Your roles";
+    DataReservations => "Reservaties", "Reservations";
+    DataWaitlist => "Wachtlijst", "Waiting list";
+    DataLoans => "Uitgifte en inname", "Hand-overs and returns";
+    DataRegistrations => "Inschrijvingen voor opleidingen", "Training registrations";
+    DataTrainerOf => "Sessies die je geeft", "Sessions you give";
+    DataQualifications => "Kwalificaties", "Qualifications";
+    DataFeeds => "Agenda-abonnementen", "Calendar subscriptions";
+    DataMails => "Mails aan jou", "Mails to you";
+    DataAudit => "Logboek", "Log";
+    DataSessions => "Aanmeldsessies", "Sign-in sessions";
+    DataLoginFailures => "Mislukte aanmeldpogingen", "Failed sign-ins";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

@@ -89,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/mailbox") view=pages::admin::Mailbox ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mijn-account/gegevens") view=pages::privacy::PersonalDataPage ssr=SsrMode::Async/>
                     <Route path=path!("/balie") view=pages::reservations::Desk ssr=SsrMode::Async/>
                     <Route path=path!("/agenda") view=pages::agenda::Agenda ssr=SsrMode::Async/>
                     <Route path=path!("/balie/agenda") view=pages::agenda::DeskAgendaPage ssr=SsrMode::Async/>

@@ -129,6 +129,11 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: http::request::Parts,
     ) -> BoxFuture<Result<leenpunt_shared::stats::PublicStats, Problem>>;
+    /// Everything held about the asker.
+    fn personal_data(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::privacy::PersonalData, Problem>>;
     /// The facts of the privacy notice (from the configuration).
     fn privacy(
         &self,

@@ -38,3 +38,24 @@ pub struct PrivacyFacts {
     pub contact: Option<String>,
     pub retention: Retention,
 }
+
+/// Everything Leenpunt holds about one person (the GDPR's right of access): per table, the
+/// rows that are about them, every column except hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonalData {
+    /// When the export was made (RFC 3339).
+    pub generated_at: String,
+    pub person: crate::UserId,
+    pub tables: Vec<PersonalTable>,
+}
+
+/// One table's rows about the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonalTable {
+    pub table: String,
+    pub columns: Vec<String>,
+    /// Values as text, in the order of `columns` (`None`: empty).
+    pub rows: Vec<Vec<Option<String>>>,
+}

@@ -171,6 +171,9 @@ async fn every_operation_answers_as_the_document_says() {
         Body::Json(json!({ "on": true })),
     )
     .await;
+    c.ok("GET", "/api/v1/me/personal-data", t, Body::None).await;
+    c.ok("GET", "/api/v1/users/1/personal-data", a, Body::None)
+        .await;
     c.ok("GET", "/api/v1/audit", a, Body::None).await;
     c.ok(
         "GET",

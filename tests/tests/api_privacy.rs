@@ -243,3 +243,104 @@ async fn the_privacy_notice_and_accessibility_statement_tell_the_configured_fact
     let html = app.get("/privacy").await.text().await.unwrap();
     assert!(html.contains("nog geen privacycontact"), "{html}");
 }
+
+#[tokio::test]
+async fn a_person_downloads_everything_held_about_them_and_only_an_admin_sees_anothers() {
+    let app = TestApp::spawn().await;
+    let teacher = app
+        .login("leerkracht@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    // A reservation with a note, a mail and a feed: records of several kinds.
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &serde_json::json!({ "kit": "bee-bot-set-klein", "pickup_point": "stem-rtc-brugge",
+                "pickup_date": "2026-12-07", "return_date": "2026-12-10", "quantity": 1,
+                "note": "Voor de STEM-week van 3B" }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let feed = app
+        .post_json(
+            &teacher,
+            "/api/v1/feeds",
+            &serde_json::json!({ "scope": "user" }),
+        )
+        .await;
+    assert!(feed.status().is_success(), "{}", feed.text().await.unwrap());
+
+    let answer = app.get_as(&teacher, "/api/v1/me/personal-data").await;
+    assert_eq!(answer.status(), 200);
+    assert!(answer
+        .headers()
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let data: leenpunt_shared::privacy::PersonalData = answer.json().await.unwrap();
+    let table = |name: &str| {
+        data.tables
+            .iter()
+            .find(|t| t.table == name)
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name} missing: {:?}",
+                    data.tables.iter().map(|t| &t.table).collect::<Vec<_>>()
+                )
+            })
+    };
+    let users = table("users");
+    assert_eq!(users.rows.len(), 1);
+    assert!(!users.columns.contains(&"password_hash".to_owned()));
+    let email = users.columns.iter().position(|c| c == "email").unwrap();
+    assert_eq!(
+        users.rows[0][email].as_deref(),
+        Some("leerkracht@demo.leenpunt.be")
+    );
+    for name in [
+        "user_roles",
+        "reservations",
+        "outbox",
+        "calendar_feeds",
+        "qualifications",
+    ] {
+        assert!(!table(name).rows.is_empty(), "{name}");
+    }
+    let text = serde_json::to_string(&data).unwrap();
+    assert!(text.contains("Voor de STEM-week van 3B"));
+    assert!(!text.contains("$argon2"), "no password hash");
+    assert!(
+        !text.contains("ambassadeur@demo.leenpunt.be"),
+        "nobody else's address"
+    );
+    let me: serde_json::Value = app
+        .get_as(&teacher, "/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = me["id"].as_i64().unwrap();
+
+    // Another person's data: not for a teacher or desk staff, yes for an admin.
+    let desk = app
+        .login(
+            "ambassadeur@demo.leenpunt.be",
+            leenpunt_tests::DEMO_PASSWORD,
+        )
+        .await
+        .unwrap();
+    let path = format!("/api/v1/users/{id}/personal-data");
+    assert_eq!(app.get_as(&desk, &path).await.status(), 404);
+    assert_eq!(app.get(&path).await.status(), 401);
+    let admin = app
+        .login("beheerder@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let theirs: leenpunt_shared::privacy::PersonalData =
+        app.get_as(&admin, &path).await.json().await.unwrap();
+    assert_eq!(theirs.person.0, id);
+    assert_eq!(theirs.tables.len(), data.tables.len());
+}

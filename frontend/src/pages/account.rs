@@ -60,6 +60,7 @@ pub fn AccountPage() -> impl IntoView {
                 </fieldset>
                 <button type="submit" class="button primary">{t(T::Save)}</button>
             </form>
+            <p class="personal-data-link"><a href="/mijn-account/gegevens">{t(T::PersonalDataLink)}</a></p>
             <form method="post" action="/mijn-account/herinneringen" class="reminders-form">
                 <fieldset>
                     <legend>{t(T::RemindersLegend)}</legend>

@@ -111,3 +111,75 @@ pub fn AccessibilityPage() -> impl IntoView {
         </article>
     }
 }
+
+/// A table's name in words (the raw name for the rare ones).
+fn table_label(table: &str) -> &'static str {
+    let key = match table {
+        "users" => T::DataUsers,
+        "user_roles" => T::DataRoles,
+        "reservations" => T::DataReservations,
+        "waitlist" => T::DataWaitlist,
+        "loan_lines" => T::DataLoans,
+        "training_registrations" => T::DataRegistrations,
+        "training_session_trainers" => T::DataTrainerOf,
+        "qualifications" => T::DataQualifications,
+        "calendar_feeds" => T::DataFeeds,
+        "outbox" => T::DataMails,
+        "audit_log" => T::DataAudit,
+        "sessions" => T::DataSessions,
+        "login_failures" => T::DataLoginFailures,
+        _ => return "",
+    };
+    t(key)
+}
+
+/// `/mijn-account/gegevens`: everything Leenpunt holds about the signed-in person, per
+/// table, with the JSON download.
+#[component]
+pub fn PersonalDataPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| api::personal_data());
+    view! {
+        <PageTitle text=t(T::PersonalDataTitle)/>
+        <article class="statement-page personal-data-page">
+            <h1>{t(T::PersonalDataTitle)}</h1>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let Ok(d) = data.await else {
+                        crate::pages::not_found::set_status(401);
+                        return Either::Right(view! {
+                            <p class="error" role="alert">{t(T::SignInFirst)}</p>
+                            <p><a href="/aanmelden?next=/mijn-account/gegevens" rel="external">{t(T::SignIn)}</a></p>
+                        });
+                    };
+                    Either::Left(view! {
+                        <p>{t(T::PersonalDataIntro)}</p>
+                        <p><a class="button primary" href="/api/v1/me/personal-data" rel="external" download="">{t(T::PersonalDataDownload)}</a></p>
+                        {d.tables.into_iter().map(|table| {
+                            let label = match table_label(&table.table) {
+                                "" => table.table.clone(),
+                                l => l.to_owned(),
+                            };
+                            let count = table.rows.len();
+                            let name = table.table.clone();
+                            view! {
+                                <section class="personal-table" data-table=name>
+                                    <h2>{format!("{label} ({count})")}</h2>
+                                    <div class="table-scroll" tabindex="0" role="region" aria-label=label.clone()>
+                                        <table>
+                                            <thead><tr>{table.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
+                                            <tbody>
+                                                {table.rows.into_iter().map(|row| view! {
+                                                    <tr>{row.into_iter().map(|v| view! { <td>{v.unwrap_or_default()}</td> }).collect_view()}</tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                </section>
+                            }
+                        }).collect_view()}
+                    })
+                })}
+            </Suspense>
+        </article>
+    }
+}

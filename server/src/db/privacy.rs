@@ -71,3 +71,63 @@ pub async fn apply_retention(conn: &mut SqliteConnection, c: &Cutoffs) -> DbResu
         unconfirmed: stale.len() as u64,
     })
 }
+
+/// A value of any column as text (`None`: NULL).
+fn cell(row: &sqlx::sqlite::SqliteRow, i: usize) -> Option<String> {
+    use sqlx::Row;
+    if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
+        return v.map(|v| v.to_string());
+    }
+    if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
+        return v.map(|v| v.to_string());
+    }
+    row.try_get::<Option<String>, _>(i).ok().flatten()
+}
+
+impl super::Db {
+    /// The rows of every table in `plan` that are about a person (by id or address), in
+    /// one read transaction so the export is one consistent picture.
+    pub async fn personal_data(
+        &self,
+        user: leenpunt_shared::UserId,
+        email: &str,
+        plan: &[crate::domain::privacy::ExportQuery],
+    ) -> DbResult<Vec<leenpunt_shared::privacy::PersonalTable>> {
+        let mut conn = self.read().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut tables = Vec::new();
+        for q in plan {
+            // Identifiers come from the built-in inventory (checked to be plain names).
+            let mut sql = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+                "SELECT {} FROM {} WHERE 0",
+                q.columns.join(", "),
+                q.table
+            ));
+            for c in &q.by_user {
+                sql.push(format!(" OR {c} = ")).push_bind(user.0);
+            }
+            for c in &q.by_email {
+                sql.push(format!(" OR {c} = ")).push_bind(email.to_owned());
+            }
+            if q.by_subject {
+                sql.push(" OR subject = ")
+                    .push_bind(format!("user:{}", user.0));
+            }
+            sql.push(" ORDER BY 1");
+            let rows = sql.build().fetch_all(&mut *tx).await?;
+            if rows.is_empty() {
+                continue;
+            }
+            tables.push(leenpunt_shared::privacy::PersonalTable {
+                table: q.table.clone(),
+                columns: q.columns.clone(),
+                rows: rows
+                    .iter()
+                    .map(|r| (0..q.columns.len()).map(|i| cell(r, i)).collect())
+                    .collect(),
+            });
+        }
+        tx.commit().await?;
+        Ok(tables)
+    }
+}

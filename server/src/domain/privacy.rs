@@ -75,3 +75,117 @@ mod tests {
         );
     }
 }
+
+/// One column of `migrations/personal_data.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    pub table: String,
+    pub column: String,
+    pub class: String,
+}
+
+/// The inventory of personal data, as built into the binary.
+pub fn inventory() -> Vec<Classified> {
+    parse_inventory(include_str!("../../../migrations/personal_data.csv"))
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+}
+
+/// Parses the inventory (`table,column,class,note`); lines that are not plain identifiers
+/// are skipped, so nothing but a table or column name ever reaches SQL.
+pub fn parse_inventory(csv: &str) -> Vec<Classified> {
+    csv.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cells = line.splitn(4, ',');
+            let (table, column, class) = (cells.next()?, cells.next()?, cells.next()?);
+            (is_identifier(table) && is_identifier(column)).then(|| Classified {
+                table: table.to_owned(),
+                column: column.to_owned(),
+                class: class.to_owned(),
+            })
+        })
+        .collect()
+}
+
+/// How a table's rows about a person are found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportQuery {
+    pub table: String,
+    /// Every column but the hashes.
+    pub columns: Vec<String>,
+    /// A row is about the person when one of these columns holds their id.
+    pub by_user: Vec<String>,
+    /// …or one of these holds their e-mail address.
+    pub by_email: Vec<String>,
+    /// …or (the audit log) its subject names them.
+    pub by_subject: bool,
+}
+
+/// The access export's plan: every table with a column that points to a person or holds
+/// an address, in table order.
+pub fn export_plan(inventory: &[Classified]) -> Vec<ExportQuery> {
+    let mut plan: Vec<ExportQuery> = Vec::new();
+    for c in inventory {
+        let q = match plan.iter_mut().find(|q| q.table == c.table) {
+            Some(q) => q,
+            None => {
+                plan.push(ExportQuery {
+                    table: c.table.clone(),
+                    columns: Vec::new(),
+                    by_user: Vec::new(),
+                    by_email: Vec::new(),
+                    by_subject: c.table == "audit_log",
+                });
+                plan.last_mut().expect("just pushed")
+            }
+        };
+        if c.class != "secret" {
+            q.columns.push(c.column.clone());
+        }
+        match (c.table.as_str(), c.column.as_str(), c.class.as_str()) {
+            ("users", "id", _) => q.by_user.push(c.column.clone()),
+            ("users", "email", _) => {}
+            (_, _, "linked") => q.by_user.push(c.column.clone()),
+            (_, column, "direct")
+                if column == "email" || column.ends_with("_addr") || column == "target" =>
+            {
+                q.by_email.push(c.column.clone())
+            }
+            _ => {}
+        }
+    }
+    plan.retain(|q| !q.by_user.is_empty() || !q.by_email.is_empty() || q.by_subject);
+    plan
+}
+
+#[cfg(test)]
+mod inventory_tests {
+    use super::*;
+
+    #[test]
+    fn the_plan_finds_people_by_id_and_address_and_never_exports_hashes() {
+        let plan = export_plan(&inventory());
+        let find = |t: &str| {
+            plan.iter()
+                .find(|q| q.table == t)
+                .unwrap_or_else(|| panic!("{t}"))
+        };
+        assert_eq!(find("users").by_user, ["id"]);
+        assert!(!find("users").columns.contains(&"password_hash".to_owned()));
+        assert_eq!(find("outbox").by_email, ["to_addr"]);
+        assert_eq!(find("login_failures").by_email, ["email"]);
+        assert!(find("audit_log").by_subject);
+        assert_eq!(find("loan_lines").by_user, ["handed_out_by", "returned_by"]);
+        assert!(find("sessions").columns.iter().all(|c| c != "id_hash"));
+        assert!(
+            plan.iter().all(|q| q.table != "kit_types"),
+            "no person in it"
+        );
+        assert!(parse_inventory("t,c,none\nx;drop,c,none\n").is_empty());
+    }
+}

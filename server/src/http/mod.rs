@@ -16,6 +16,7 @@ pub mod lang;
 pub mod limits;
 pub mod openapi;
 pub mod pages;
+pub mod privacy;
 pub mod reservations;
 pub mod school_request;
 pub mod security;
@@ -44,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(catalogue::routes())
         .merge(auth::routes())
         .merge(audit::routes())
+        .merge(privacy::routes())
         .merge(signup::routes())
         .merge(school_request::routes())
         .merge(reservations::routes())

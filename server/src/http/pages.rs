@@ -306,6 +306,17 @@ impl Backend for PageBackend {
         })
     }
 
+    fn personal_data(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::privacy::PersonalData, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            let person = actor.user.ok_or(AppError::Unauthorized)?;
+            crate::service::privacy::personal_data(&state.db, state.clock.as_ref(), &actor, person)
+                .await
+        })
+    }
+
     fn privacy(
         &self,
         _request: Parts,

@@ -36,3 +36,29 @@ pub async fn apply_retention(
     tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(Some(removed))
 }
+
+/// Everything held about a person: the asker's own, or anyone's for an admin (on request).
+pub async fn personal_data(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &crate::domain::policy::Actor,
+    person: leenpunt_shared::UserId,
+) -> Result<leenpunt_shared::privacy::PersonalData> {
+    use crate::error::AppError;
+    let own = actor.user == Some(person);
+    if !own && !actor.is_admin() {
+        return Err(if actor.user.is_none() {
+            AppError::Unauthorized
+        } else {
+            AppError::NotFound
+        });
+    }
+    let me = db.me(person).await?.ok_or(AppError::NotFound)?;
+    let plan = crate::domain::privacy::export_plan(&crate::domain::privacy::inventory());
+    let tables = db.personal_data(person, &me.email, &plan).await?;
+    Ok(leenpunt_shared::privacy::PersonalData {
+        generated_at: clock.now().to_rfc3339(),
+        person,
+        tables,
+    })
+}
