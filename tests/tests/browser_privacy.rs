@@ -62,3 +62,49 @@ async fn the_statements_are_one_tap_from_every_footer() {
         b.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_teacher_sees_and_downloads_their_data_from_the_account_page() {
+    let app = TestApp::spawn().await;
+    for phone in [true, false] {
+        let b = if phone {
+            Browser::start_phone(360).await
+        } else {
+            Browser::start().await
+        };
+        let width = if phone { "360 px" } else { "1280 px" };
+        b.inject_axe().await;
+        b.client.goto(&app.url("/aanmelden")).await.unwrap();
+        b.sign_in("leerkracht@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+            .await;
+        b.wait_for(".account-name").await;
+        b.client.goto(&app.url("/mijn-account")).await.unwrap();
+        b.wait_for(".personal-data-link a")
+            .await
+            .click()
+            .await
+            .unwrap();
+        b.wait_until("location.pathname === '/mijn-account/gegevens'")
+            .await;
+        let account = b
+            .wait_for("section.personal-table[data-table='users']")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(account.contains("leerkracht@demo.leenpunt.be"), "{account}");
+        let download = b.wait_for("a[download]").await;
+        assert_eq!(
+            download.attr("href").await.unwrap().as_deref(),
+            Some("/api/v1/me/personal-data")
+        );
+        assert_eq!(
+            b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+                .await,
+            true,
+            "the page fits at {width}; wide tables scroll inside their box"
+        );
+        assert_eq!(b.axe_violations().await, Vec::<String>::new(), "{width}");
+        b.close().await;
+    }
+}

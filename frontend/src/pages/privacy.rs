@@ -134,7 +134,8 @@ fn table_label(table: &str) -> &'static str {
 }
 
 /// `/mijn-account/gegevens`: everything Leenpunt holds about the signed-in person, per
-/// table, with the JSON download.
+/// table (each record a list of its filled-in fields, so it reads on a phone), with the
+/// JSON download.
 #[component]
 pub fn PersonalDataPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| api::personal_data());
@@ -164,16 +165,17 @@ pub fn PersonalDataPage() -> impl IntoView {
                             view! {
                                 <section class="personal-table" data-table=name>
                                     <h2>{format!("{label} ({count})")}</h2>
-                                    <div class="table-scroll" tabindex="0" role="region" aria-label=label.clone()>
-                                        <table>
-                                            <thead><tr>{table.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}</tr></thead>
-                                            <tbody>
-                                                {table.rows.into_iter().map(|row| view! {
-                                                    <tr>{row.into_iter().map(|v| view! { <td>{v.unwrap_or_default()}</td> }).collect_view()}</tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
+                                    {table.rows.into_iter().map(|row| {
+                                        let cells: Vec<(String, String)> = table.columns.iter().cloned()
+                                            .zip(row.into_iter().map(Option::unwrap_or_default))
+                                            .filter(|(_, v)| !v.is_empty())
+                                            .collect();
+                                        view! {
+                                            <dl class="personal-row">
+                                                {cells.into_iter().map(|(c, v)| view! { <dt>{c}</dt><dd>{v}</dd> }).collect_view()}
+                                            </dl>
+                                        }
+                                    }).collect_view()}
                                 </section>
                             }
                         }).collect_view()}
