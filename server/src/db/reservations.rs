@@ -264,7 +264,7 @@ pub async fn closed_periods(
         .collect())
 }
 
-/// The classes of `hold_span_class` (migration `20261201000010_availability_index`): a
+/// The classes of `hold_span_class` (migration `20261201000030_availability_index`): a
 /// hold whose `held_until − pickup_date` is below `SPAN_LIMITS[c]` days is of class `c`,
 /// a longer one of class `SPAN_LIMITS.len()`. Must match the migration's expression.
 pub const SPAN_LIMITS: [i64; 3] = [16, 64, 256];
