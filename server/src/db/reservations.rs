@@ -14,12 +14,17 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 const HOLDING: &str = "status IN ('aangeboden', 'aangevraagd', 'bevestigd', 'afgehaald')";
 
 /// Reads a stored `YYYY-MM-DD` date (a hot path: availability reads many rows).
-fn day(s: &str) -> NaiveDate {
+fn date(s: &str) -> Option<NaiveDate> {
     let num = |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok());
-    match (num(0..4), num(5..7), num(8..10)) {
-        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).unwrap_or_default(),
-        _ => NaiveDate::default(),
+    if s.len() != 10 {
+        return None;
     }
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
+/// `date`, or the default date for an unreadable one.
+fn day(s: &str) -> NaiveDate {
+    date(s).unwrap_or_default()
 }
 
 /// A kit type as the booking rules see it.
@@ -118,6 +123,7 @@ pub async fn booking_context(
     holds: (NaiveDate, NaiveDate),
     seats_from: NaiveDate,
 ) -> DbResult<Option<BookingContext>> {
+    let (holds_sub, holds_args) = holds_text(KitSql::Column("k.id"), holds.0, holds.1);
     let sql = format!(
         "SELECT {}, \
            p.name, pp.id, pp.slug, pp.open_weekdays, pp.name, \
@@ -126,9 +132,7 @@ pub async fn booking_context(
            (SELECT json_group_array(json_array(c.first_day, c.last_day, c.reason)) FROM closed_periods c \
              WHERE (c.pickup_point_id IS NULL OR c.pickup_point_id = pp.id) \
                AND c.last_day >= ? AND c.first_day <= ?), \
-           (SELECT json_group_array(json_array(r.id, r.school_id, r.pickup_date, r.held_until, r.quantity)) \
-             FROM reservations r INDEXED BY reservations_holding \
-             WHERE r.kit_type_id = k.id AND {HOLDING} AND r.held_until >= ? AND r.pickup_date <= ?), \
+           {holds_sub}, \
            {} \
          FROM kit_types k JOIN partners p ON p.id = k.partner_id \
          LEFT JOIN kit_type_pickup_points ktp ON ktp.kit_type_id = k.id \
@@ -139,12 +143,11 @@ pub async fn booking_context(
         kit_columns(),
         super::trainings::gate_json("u.id", "?")
     );
-    let Some(r) = sqlx::query(&sql)
+    let q = sqlx::query(&sql)
         .bind(school.0)
         .bind(closures.0.to_string())
-        .bind(closures.1.to_string())
-        .bind(holds.0.to_string())
-        .bind(holds.1.to_string())
+        .bind(closures.1.to_string());
+    let Some(r) = bind_all(q, holds_args)
         .bind(seats_from.to_string())
         .bind(point_slug)
         .bind(user.0)
@@ -184,19 +187,7 @@ pub async fn booking_context(
             reason,
         })
         .collect();
-    let holds = r
-        .get::<Option<String>, _>(24)
-        .and_then(|json| serde_json::from_str::<Vec<(i64, i64, String, String, i64)>>(&json).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(id, school, first, last, quantity)| Hold {
-            id,
-            school: SchoolId(school),
-            first: day(&first),
-            last: day(&last),
-            quantity: quantity as u32,
-        })
-        .collect();
+    let holds = parse_holds(r.get::<Option<&str>, _>(24))?;
     let gate = super::trainings::gate_inputs(r.get::<Option<&str>, _>(25))?;
     Ok(Some(BookingContext {
         kit,
@@ -273,6 +264,140 @@ pub async fn closed_periods(
         .collect())
 }
 
+/// The classes of `hold_span_class` (migration `20261201000030_availability_index`): a
+/// hold whose `held_until − pickup_date` is below `SPAN_LIMITS[c]` days is of class `c`,
+/// a longer one of class `SPAN_LIMITS.len()`. Must match the migration's expression.
+pub const SPAN_LIMITS: [i64; 3] = [16, 64, 256];
+
+/// Which kit type's holds a query reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum KitSql {
+    /// This one (bound).
+    Id(KitTypeId),
+    /// The one in this column of the enclosing query (a correlated subquery).
+    Column(&'static str),
+    /// Every kit type.
+    All,
+}
+
+/// A value bound to a `?` of generated SQL.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// Binds `args` in order.
+pub(crate) fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    args: Vec<Arg>,
+) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+    for a in args {
+        q = match a {
+            Arg::Int(v) => q.bind(v),
+            Arg::Text(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+/// `SELECT {cols} FROM reservations r … UNION ALL …`, with its arguments: the reservations
+/// holding units on some day of `[from, to]`, one index range per span class. A hold of
+/// class `c` that overlaps the window was picked up no earlier than `SPAN_LIMITS[c] − 1`
+/// days before it, so each range starts there: the rows visited are the window's own plus
+/// at most a class's width before it, however many bookings lie before it (history) or
+/// after it (the future). Only the rare holds longer than the last limit are found
+/// through `held_until` alone.
+pub(crate) fn overlapping(
+    cols: &str,
+    kit: KitSql,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (String, Vec<Arg>) {
+    let index = match kit {
+        KitSql::All => "reservations_holding_span_all",
+        _ => "reservations_holding_span",
+    };
+    let mut sql = String::new();
+    let mut args = Vec::new();
+    for class in 0..=SPAN_LIMITS.len() {
+        if class > 0 {
+            sql.push_str(" UNION ALL ");
+        }
+        sql.push_str(&format!(
+            "SELECT {cols} FROM reservations r INDEXED BY {index} WHERE "
+        ));
+        match kit {
+            KitSql::Id(id) => {
+                sql.push_str("r.kit_type_id = ? AND ");
+                args.push(Arg::Int(id.0));
+            }
+            KitSql::Column(c) => sql.push_str(&format!("r.kit_type_id = {c} AND ")),
+            KitSql::All => {}
+        }
+        sql.push_str(&format!("{HOLDING} AND r.hold_span_class = {class}"));
+        if let Some(limit) = SPAN_LIMITS.get(class) {
+            sql.push_str(" AND r.pickup_date >= ?");
+            args.push(Arg::Text(
+                (from - chrono::Duration::days(limit - 1)).to_string(),
+            ));
+        }
+        sql.push_str(" AND r.pickup_date <= ? AND r.held_until >= ?");
+        args.push(Arg::Text(to.to_string()));
+        args.push(Arg::Text(from.to_string()));
+    }
+    (sql, args)
+}
+
+/// A scalar subquery, with its arguments: the holds overlapping `[from, to]` as one text
+/// (`id school first last quantity`, comma-separated) for `parse_holds`. One row instead
+/// of thousands: decoding rows one by one cost more than the whole query.
+fn holds_text(kit: KitSql, from: NaiveDate, to: NaiveDate) -> (String, Vec<Arg>) {
+    let (inner, args) = overlapping(
+        "r.id, r.school_id, r.pickup_date, r.held_until, r.quantity",
+        kit,
+        from,
+        to,
+    );
+    (
+        format!(
+            "(SELECT group_concat(id || ' ' || school_id || ' ' || pickup_date || ' ' \
+               || held_until || ' ' || quantity, ',') FROM ({inner}))"
+        ),
+        args,
+    )
+}
+
+/// Reads what `holds_text` wrote (`None`: no holds).
+fn parse_holds(text: Option<&str>) -> DbResult<Vec<Hold>> {
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let bad = || {
+        super::DbError::from(sqlx::Error::Decode(
+            format!("unreadable hold list: {}", &text[..text.len().min(80)]).into(),
+        ))
+    };
+    text.split(',')
+        .map(|item| {
+            let mut f = item.split(' ');
+            let mut next = || f.next().ok_or_else(bad);
+            let id = next()?.parse::<i64>().map_err(|_| bad())?;
+            let school = next()?.parse::<i64>().map_err(|_| bad())?;
+            let first = date(next()?).ok_or_else(bad)?;
+            let last = date(next()?).ok_or_else(bad)?;
+            let quantity = next()?.parse::<u32>().map_err(|_| bad())?;
+            Ok(Hold {
+                id,
+                school: SchoolId(school),
+                first,
+                last,
+                quantity,
+            })
+        })
+        .collect()
+}
+
 /// Reservations of a kit type that hold units on some day of `[from, to]`.
 pub async fn holds(
     conn: &mut SqliteConnection,
@@ -280,27 +405,13 @@ pub async fn holds(
     from: NaiveDate,
     to: NaiveDate,
 ) -> DbResult<Vec<Hold>> {
-    let sql = format!(
-        "SELECT id, school_id, pickup_date, held_until, quantity FROM reservations \
-         INDEXED BY reservations_holding \
-         WHERE kit_type_id = ? AND {HOLDING} AND held_until >= ? AND pickup_date <= ?"
-    );
-    let rows = sqlx::query_as::<_, (i64, i64, String, String, i64)>(&sql)
-        .bind(kit.0)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, school, first, last, quantity)| Hold {
-            id,
-            school: SchoolId(school),
-            first: day(&first),
-            last: day(&last),
-            quantity: quantity as u32,
-        })
-        .collect())
+    let (sub, args) = holds_text(KitSql::Id(kit), from, to);
+    let sql = format!("SELECT {sub}");
+    let text: Option<String> = bind_all(sqlx::query(&sql), args)
+        .fetch_one(&mut *conn)
+        .await?
+        .get(0);
+    parse_holds(text.as_deref())
 }
 
 /// A reservation to store.
@@ -692,16 +803,26 @@ impl Db {
         )
         .fetch_all(self.pool())
         .await?;
-        let sql = format!(
-            "SELECT kit_type_id, id, school_id, pickup_date, held_until, quantity FROM reservations \
-             INDEXED BY reservations_holding_days \
-             WHERE {HOLDING} AND held_until >= ? AND pickup_date <= ?"
+        let (sql, args) = overlapping(
+            "r.kit_type_id, r.id, r.school_id, r.pickup_date, r.held_until, r.quantity",
+            KitSql::All,
+            from,
+            to,
         );
-        let rows = sqlx::query_as::<_, (i64, i64, i64, String, String, i64)>(&sql)
-            .bind(from.to_string())
-            .bind(to.to_string())
+        let rows = bind_all(sqlx::query(&sql), args)
             .fetch_all(self.pool())
-            .await?;
+            .await?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.get::<i64, _>(0),
+                    r.get::<i64, _>(1),
+                    r.get::<i64, _>(2),
+                    r.get::<String, _>(3),
+                    r.get::<String, _>(4),
+                    r.get::<i64, _>(5),
+                )
+            });
         let mut holds: HashMap<i64, Vec<Hold>> = HashMap::new();
         for (kit, id, school, first, last, quantity) in rows {
             holds.entry(kit).or_default().push(Hold {
@@ -1036,4 +1157,202 @@ pub async fn insert_closed_period(
     .fetch_one(&mut *conn)
     .await?;
     Ok((id, true))
+}
+
+#[cfg(test)]
+mod overlap_tests {
+    //! The span-class ranges against a plain filter over the same reservations: every hold
+    //! overlapping a window is found, and nothing else, whatever the spans and statuses.
+    use super::*;
+    use crate::domain::reservations::free_throughout;
+    use chrono::Duration;
+    use proptest::prelude::*;
+
+    const STATUSES: [&str; 8] = [
+        "aangeboden",
+        "aangevraagd",
+        "bevestigd",
+        "afgehaald",
+        "teruggebracht",
+        "geannuleerd",
+        "geweigerd",
+        "niet-afgehaald",
+    ];
+
+    fn base() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+    }
+
+    /// (kit 1 or 2, pickup day offset, span in days, status, quantity, school 1 or 2)
+    type Booking = (i64, i64, i64, usize, u32, i64);
+
+    async fn setup(rows: &[Booking]) -> Db {
+        let db = Db::open("sqlite::memory:").await.unwrap();
+        let at = "'2025-09-01T08:00:00+00:00'";
+        for sql in [
+            "INSERT INTO partners (id, slug, name) VALUES (1, 'p1', 'Een')".to_owned(),
+            "INSERT INTO pickup_points (id, partner_id, slug, name, street, postcode, municipality) \
+             VALUES (1, 1, 'a', 'A', 's', '8000', 'Brugge')"
+                .into(),
+            format!(
+                "INSERT INTO kit_types (id, slug, title, kind, partner_id, created_at, updated_at) \
+                 VALUES (1, 'k1', 'K1', 'uitleen', 1, {at}, {at}), (2, 'k2', 'K2', 'uitleen', 1, {at}, {at})"
+            ),
+            "INSERT INTO kit_type_pickup_points (kit_type_id, pickup_point_id) VALUES (1, 1), (2, 1)"
+                .into(),
+            format!(
+                "INSERT INTO units (kit_type_id, inventory_code, created_at) VALUES \
+                 (1, 'U1', {at}), (1, 'U2', {at}), (1, 'U3', {at}), (2, 'U4', {at})"
+            ),
+            "INSERT INTO schools (id, instellingsnummer, name, network, levels) VALUES \
+             (1, '000001', 'S', 'go', 'lager'), (2, '000002', 'T', 'go', 'lager')"
+                .into(),
+            format!("INSERT INTO users (id, email, name, created_at) VALUES (1, 't1@x.be', 'T1', {at})"),
+        ] {
+            sqlx::query(&sql)
+                .execute(db.writer())
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        for (kit, offset, span, status, quantity, school) in rows {
+            let pickup = base() + Duration::days(*offset);
+            let held = pickup + Duration::days(*span);
+            sqlx::query(
+                "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
+                 pickup_date, return_date, held_until, status, created_at, updated_at) \
+                 VALUES (?, 1, ?, 1, ?, ?, ?, ?, ?, '', '')",
+            )
+            .bind(kit)
+            .bind(school)
+            .bind(quantity)
+            .bind(pickup.to_string())
+            .bind(pickup.to_string())
+            .bind(held.to_string())
+            .bind(STATUSES[*status])
+            .execute(db.writer())
+            .await
+            .unwrap();
+        }
+        db
+    }
+
+    /// The holds of `kit` overlapping the window, by a plain filter over `rows`.
+    fn expected(rows: &[Booking], kit: i64, from: NaiveDate, to: NaiveDate) -> Vec<Hold> {
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| r.0 == kit && r.3 < 4)
+            .map(|(i, r)| Hold {
+                id: i as i64 + 1,
+                school: SchoolId(r.5),
+                first: base() + Duration::days(r.1),
+                last: base() + Duration::days(r.1 + r.2),
+                quantity: r.4,
+            })
+            .filter(|h| h.first <= to && h.last >= from)
+            .collect()
+    }
+
+    fn sorted(mut holds: Vec<Hold>) -> Vec<Hold> {
+        holds.sort_by_key(|h| h.id);
+        holds
+    }
+
+    fn booking() -> impl Strategy<Value = Booking> {
+        (
+            1i64..=2,
+            0i64..900,
+            // Every span class, its edges included.
+            prop_oneof![
+                0i64..16,
+                14i64..18,
+                16i64..64,
+                62i64..66,
+                64i64..256,
+                254i64..258,
+                256i64..700
+            ],
+            0usize..8,
+            1u32..4,
+            1i64..=2,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn every_overlapping_hold_and_nothing_else(
+            rows in proptest::collection::vec(booking(), 0..80),
+            windows in proptest::collection::vec((0i64..1000, 0i64..400), 1..6),
+        ) {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let db = setup(&rows).await;
+                for (start, len) in &windows {
+                    let from = base() + Duration::days(*start - 50);
+                    let to = from + Duration::days(*len);
+                    // In memory, readers share the one writer connection: give it back
+                    // before `free_kits` takes it.
+                    let mut conn = db.pool().acquire().await.unwrap();
+                    for kit in [1, 2] {
+                        let want = expected(&rows, kit, from, to);
+                        let got = holds(&mut conn, KitTypeId(kit), from, to).await.unwrap();
+                        assert_eq!(sorted(got), want, "kit {kit}, {from}..{to}");
+                        let ctx = booking_context(
+                            &mut conn,
+                            &format!("k{kit}"),
+                            "a",
+                            (SchoolId(1), UserId(1)),
+                            (from, to),
+                            (from, to),
+                            from,
+                        )
+                        .await
+                        .unwrap()
+                        .unwrap();
+                        assert_eq!(sorted(ctx.holds), want, "booking context, kit {kit}");
+                    }
+                    drop(conn);
+                    let free = db.free_kits(from, to).await.unwrap();
+                    for (kit, units) in [(1, 3), (2, 1)] {
+                        let want = free_throughout(units, &expected(&rows, kit, from, to), from, to);
+                        assert_eq!(free.contains(&KitTypeId(kit)), want, "free kit {kit}, {from}..{to}");
+                    }
+                }
+            });
+        }
+    }
+
+    /// Each bounded class is read as one index range closed on both sides of `pickup_date`:
+    /// bookings long before or after the window are not visited.
+    #[tokio::test]
+    async fn each_class_is_one_bounded_index_range() {
+        let db = setup(&[]).await;
+        let from = base();
+        let to = from + Duration::days(30);
+        for (kit, index) in [
+            (KitSql::Id(KitTypeId(1)), "reservations_holding_span "),
+            (KitSql::All, "reservations_holding_span_all "),
+        ] {
+            let (sql, args) = overlapping("r.id", kit, from, to);
+            let plan: Vec<String> =
+                bind_all(sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}")), args)
+                    .fetch_all(db.pool())
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get::<String, _>(3))
+                    .filter(|d| d.contains("INDEX"))
+                    .collect();
+            assert_eq!(plan.len(), SPAN_LIMITS.len() + 1, "{plan:?}");
+            for (class, step) in plan.iter().enumerate() {
+                assert!(step.contains(index), "{step}");
+                if class < SPAN_LIMITS.len() {
+                    assert!(
+                        step.contains("pickup_date>? AND pickup_date<?"),
+                        "class {class} is not bounded on both sides: {step}"
+                    );
+                }
+            }
+        }
+    }
 }
