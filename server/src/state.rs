@@ -23,6 +23,8 @@ pub struct AppState {
     pub drafts: crate::http::drafts::FormDrafts,
     /// The public figures (`/in-cijfers`), kept while the data is unchanged.
     pub stats_cache: crate::service::stats::PublicCache,
+    /// Built calendar feed bodies, by feed and fingerprint.
+    pub feed_cache: crate::service::feeds::FeedCache,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             leptos,
             drafts: Default::default(),
             stats_cache: Default::default(),
+            feed_cache: Default::default(),
         }
     }
 }
