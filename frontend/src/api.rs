@@ -533,6 +533,10 @@ server_screen!(
     stats(from: Option<String>, to: Option<String>) -> leenpunt_shared::stats::StatsReport => stats
 );
 server_screen!(
+    /// The facts of the privacy notice and the accessibility statement.
+    privacy() -> leenpunt_shared::privacy::PrivacyFacts => privacy
+);
+server_screen!(
     /// The public figures of the last school year.
     public_stats() -> leenpunt_shared::stats::PublicStats => public_stats
 );

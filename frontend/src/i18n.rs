@@ -606,6 +606,57 @@ texts! {
     KitYes => "Ja", "Yes";
     KitNo => "Nee", "No";
     KitFormErrors => "Niet opgeslagen: verbeter de velden met een melding.", "Not saved: correct the fields with a message.";
+    // --- reminders opt-out ---
+    RemindersLegend => "Herinneringen en dagoverzicht", "Reminders and daily digest";
+    RemindersHint => "Een herinnering vóór je een kit afhaalt of terugbrengt en de dag vóór een vorming; voor baliemedewerkers elke ochtend het overzicht van de dag. Bevestigingen, aanbiedingen van de wachtlijst en meldingen over een te late kit krijg je altijd.", "A reminder before you pick up or return a kit and the day before a training; for desk staff, each morning's overview of the day. Confirmations, waiting-list offers and notices about a late kit always come.";
+    RemindersOn => "Stuur me herinneringen en het dagoverzicht", "Send me reminders and the daily digest";
+    RemindersSaved => "Bewaard: je keuze over herinneringen geldt vanaf nu.", "Saved: your choice about reminders applies from now on.";
+    // --- privacy and accessibility ---
+    LoadFailed => "Deze pagina kon niet geladen worden. Probeer het straks opnieuw.", "This page could not be loaded. Please try again later.";
+    FooterPrivacy => "Privacy", "Privacy";
+    FooterAccessibility => "Toegankelijkheid", "Accessibility";
+    PrivacyTitle => "Privacy", "Privacy";
+    PrivacyIntro => "Hier lees je welke persoonsgegevens Leenpunt bijhoudt, waarom, hoe lang, en wat je rechten zijn. Leenpunt is het uitleensysteem van", "Here you read which personal data Leenpunt keeps, why, for how long, and what your rights are. Leenpunt is the lending system of";
+    PrivacyWhoTitle => "Wie is verantwoordelijk?", "Who is responsible?";
+    PrivacyController => "Verwerkingsverantwoordelijke:", "Controller:";
+    PrivacyContactIs => "Vragen over je gegevens:", "Questions about your data:";
+    PrivacyNoContact => "Vragen over je gegevens stel je aan je uitleendienst: de beheerder van deze Leenpunt vulde nog geen privacycontact in.", "Ask your lending service about your data: the operator of this Leenpunt has not filled in a privacy contact yet.";
+    PrivacyWhatTitle => "Wat houdt Leenpunt bij?", "What does Leenpunt keep?";
+    PrivacyWhatAccount => "Je account: naam, e-mailadres, taal, je rollen en je school.", "Your account: name, e-mail address, language, your roles and your school.";
+    PrivacyWhatLoans => "Je reservaties en uitleningen: wat, wanneer en waar, je opmerkingen, en bij het terugbrengen ontbrekende onderdelen of schade.", "Your reservations and loans: what, when and where, your notes, and at the return any missing parts or damage.";
+    PrivacyWhatTrainings => "Opleidingen: je inschrijvingen, je aanwezigheid en de kwalificaties die je daarmee behaalt.", "Trainings: your registrations, your attendance and the qualifications you earn with them.";
+    PrivacyWhatFeeds => "De agenda-abonnementen die je aanmaakt.", "The calendar subscriptions you create.";
+    PrivacyWhatMails => "De mails die Leenpunt je stuurt.", "The mails Leenpunt sends you.";
+    PrivacyWhatAudit => "Een logboek van handelingen (wie reserveerde, meegaf, terugnam of iets wijzigde), om fouten en misbruik te kunnen nagaan.", "A log of actions (who reserved, handed over, took back or changed something), to trace mistakes and misuse.";
+    PrivacyWhatThrottles => "Mislukte aanmeldpogingen en mailaanvragen met het IP-adres, om misbruik af te remmen.", "Failed sign-ins and mail requests with the IP address, to slow down misuse.";
+    PrivacyWhyTitle => "Waarom?", "Why?";
+    PrivacyWhy => "Om materiaal uit te lenen en opleidingen te organiseren voor scholen (een taak van algemeen belang), om je daarover te mailen, en om het systeem te beveiligen. De cijfers op 'In cijfers' zijn tellingen zonder namen. Leenpunt verkoopt of deelt geen gegevens voor reclame.", "To lend material and organise trainings for schools (a task in the public interest), to mail you about them, and to keep the system secure. The figures on 'In cijfers' are counts without names. Leenpunt does not sell or share data for advertising.";
+    PrivacyHowLongTitle => "Hoe lang?", "For how long?";
+    PrivacyKeptMails => "Verstuurde mails", "Sent mails";
+    PrivacyKeptSessions => "Aanmeldsessies, na het laatste gebruik", "Sign-in sessions, after their last use";
+    PrivacyKeptThrottles => "Mislukte aanmeldpogingen en mailaanvragen", "Failed sign-ins and mail requests";
+    PrivacyKeptUnconfirmed => "Accounts waarvan de aanmelding nooit bevestigd werd", "Accounts whose sign-up was never confirmed";
+    PrivacyDays => "dagen", "days";
+    PrivacyKeptAccount => "Je account, reservaties, uitleningen en opleidingen: zolang je account bestaat.", "Your account, reservations, loans and trainings: as long as your account exists.";
+    PrivacyJob => "Elke dag wist Leenpunt wat ouder is, en noteert in het logboek hoeveel het wiste (zonder namen).", "Every day Leenpunt removes what is older, and notes in the log how much it removed (without names).";
+    PrivacyWhoSeesTitle => "Wie ziet je gegevens?", "Who sees your data?";
+    PrivacyWhoSees => "De baliemedewerkers en beheerders van de partnerdienst waar je leent, zien je naam, school en wat je leent; trainers zien wie ingeschreven is voor hun sessie. Collega's van je school zien je naam niet bij je reservaties.", "The desk staff and managers of the partner service you borrow from see your name, school and what you borrow; trainers see who registered for their session. Colleagues at your school do not see your name on your reservations.";
+    PrivacyCookiesTitle => "Cookies", "Cookies";
+    PrivacyCookies => "Leenpunt zet alleen cookies die nodig zijn: je aanmeldsessie en je taalkeuze. Er zijn geen cookies voor statistieken of reclame, en dus ook geen cookiemelding.", "Leenpunt only sets the cookies it needs: your sign-in session and your language choice. There are no cookies for statistics or advertising, and so no cookie banner.";
+    PrivacyRightsTitle => "Je rechten", "Your rights";
+    PrivacyRights => "Je mag je gegevens inzien, laten verbeteren of laten wissen, en bezwaar maken. Vraag het via het contact hierboven. Je kan ook een klacht indienen bij de Gegevensbeschermingsautoriteit (gegevensbeschermingsautoriteit.be).", "You may see your data, have it corrected or erased, and object. Ask through the contact above. You can also complain to the Belgian Data Protection Authority (dataprotectionauthority.be).";
+    AccessibilityTitle => "Toegankelijkheid", "Accessibility";
+    AccessibilityIntro => "wil dat iedereen Leenpunt kan gebruiken, met een telefoon, een computer, een toetsenbord of een schermlezer, volgens de Europese toegankelijkheidsrichtlijn (2016/2102) en het Vlaamse bestuursdecreet.", "wants everyone to be able to use Leenpunt, with a phone, a computer, a keyboard or a screen reader, following the European accessibility directive (2016/2102) and the Flemish governance decree.";
+    AccessibilityStatusTitle => "Nalevingsstatus", "Compliance status";
+    AccessibilityStatus => "Leenpunt is gedeeltelijk in overeenstemming met WCAG 2.1 niveau AA.", "Leenpunt is partially compliant with WCAG 2.1 level AA.";
+    AccessibilityTested => "Bij elke wijziging test Leenpunt zijn pagina's automatisch met axe-core op de regels van WCAG 2.1 A en AA, op een telefoonscherm (360 px breed) en een computerscherm (1280 px); er staan geen fouten open. Automatische tests vinden niet alles.", "With every change Leenpunt tests its pages automatically with axe-core against the WCAG 2.1 A and AA rules, on a phone screen (360 px wide) and a computer screen (1280 px); no errors are open. Automatic tests do not find everything.";
+    AccessibilityGapsTitle => "Wat nog niet volledig toegankelijk is", "What is not fully accessible yet";
+    AccessibilityGapAudit => "Een volledige controle door een expert, met toetsenbord en schermlezer, gebeurde nog niet.", "A full review by an expert, with keyboard and screen reader, has not been done yet.";
+    AccessibilityGapCamera => "De camerascanner van de balie heeft zicht op het QR-label nodig; wie de camera niet kan gebruiken, typt de code of gebruikt een USB-scanner.", "The desk's camera scanner needs sight of the QR label; whoever cannot use the camera types the code or uses a USB scanner.";
+    AccessibilityGapCharts => "De grafieken op 'In cijfers' zijn beelden; elke grafiek heeft een tekstbeschrijving en een tabel met dezelfde cijfers.", "The charts on 'In cijfers' are images; each chart has a text description and a table with the same figures.";
+    AccessibilityContactTitle => "Loop je vast?", "Stuck?";
+    AccessibilityContact => "Meld het ons: zeg op welke pagina en wat er misloopt, dan helpen we je verder en passen we Leenpunt aan.", "Tell us: say on which page and what goes wrong, and we help you and improve Leenpunt.";
+    AccessibilityDated => "Deze verklaring werd opgesteld op 30 november 2026.", "This statement was drawn up on 30 November 2026.";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

@@ -50,6 +50,8 @@ pub struct CurrentUser {
     pub email: Option<String>,
     /// The language the signed-in person's mails are written in.
     pub mail_lang: Option<leenpunt_shared::Lang>,
+    /// Whether the signed-in person gets reminders and digests.
+    pub reminders: bool,
 }
 
 fn page_user() -> CurrentUser {
@@ -112,6 +114,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/opleidingen") view=pages::trainings::TrainingsAdmin ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/cijfers") view=pages::stats::StatsPage ssr=SsrMode::Async/>
                     <Route path=path!("/in-cijfers") view=pages::stats::PublicStatsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy") view=pages::privacy::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/toegankelijkheid") view=pages::privacy::AccessibilityPage ssr=SsrMode::Async/>
                 </Routes>
             </components::layout::Layout>
         </Router>

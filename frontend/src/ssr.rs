@@ -129,6 +129,11 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: http::request::Parts,
     ) -> BoxFuture<Result<leenpunt_shared::stats::PublicStats, Problem>>;
+    /// The facts of the privacy notice (from the configuration).
+    fn privacy(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::privacy::PrivacyFacts, Problem>>;
     /// The units one may print labels for.
     fn labels(
         &self,

@@ -42,6 +42,18 @@ pub struct Config {
     /// `X-Forwarded-For` is believed for the client address. None by default: the
     /// socket's peer is the client.
     pub trusted_proxies: Vec<String>,
+    /// The local hour (Europe/Brussels, 0–23) from which desk staff get their daily digest.
+    pub digest_hour: u32,
+    /// Run the periodic jobs (reminders, overdue loans, offers …) every minute. Tests turn
+    /// this off and run the jobs themselves, at the times their clock says.
+    pub run_jobs: bool,
+    /// The controller named in the privacy notice.
+    pub controller: String,
+    /// Where people ask about their personal data (e-mail or web address), shown in the
+    /// privacy notice and the accessibility statement.
+    pub privacy_contact: Option<String>,
+    /// How long records are kept (`[retention]` in the file).
+    pub retention: leenpunt_shared::privacy::Retention,
 }
 
 impl Default for Config {
@@ -59,6 +71,11 @@ impl Default for Config {
             max_connections: 512,
             header_timeout_secs: 15,
             trusted_proxies: Vec::new(),
+            digest_hour: crate::domain::reminders::DEFAULT_DIGEST_HOUR,
+            run_jobs: true,
+            controller: "Provincie West-Vlaanderen".into(),
+            privacy_contact: None,
+            retention: leenpunt_shared::privacy::Retention::default(),
         }
     }
 }
@@ -147,6 +164,20 @@ impl Config {
                 .map(|p| p.trim().to_owned())
                 .filter(|p| !p.is_empty())
                 .collect();
+        }
+        if let Some(v) = env("LEENPUNT_DIGEST_HOUR") {
+            self.digest_hour = v.parse().map_err(|_| {
+                ConfigError::Env("LEENPUNT_DIGEST_HOUR", "use an hour from 0 to 23".into())
+            })?;
+        }
+        if self.digest_hour > 23 {
+            return Err(ConfigError::Env(
+                "digest_hour",
+                "use an hour from 0 to 23".into(),
+            ));
+        }
+        if let Some(v) = env("LEENPUNT_PRIVACY_CONTACT") {
+            self.privacy_contact = Some(v);
         }
         if let Some(v) = env("LEENPUNT_DEMO_DATA") {
             self.demo_data = matches!(v.as_str(), "1" | "true" | "yes");

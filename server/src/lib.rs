@@ -7,6 +7,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod service;
+pub mod site;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -3,10 +3,10 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::clock::{SharedClock, SystemClock};
-use crate::http::assets::Assets;
 use crate::service::accounts::{create_demo_users, DEMO_PASSWORD, DEMO_USERS};
 use crate::service::import::{load_data_set, DEMO};
 use crate::service::mailer::{spawn_worker, Mailer};
+use crate::site::Assets;
 use crate::state::AppState;
 use anyhow::Context;
 use std::sync::Arc;
@@ -20,6 +20,10 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
     }
+    // Migrating and seeding, one instance at a time (released at the end of this function).
+    let startup = crate::db::StartupLock::acquire(&config.database_url())
+        .await
+        .context("waiting for other instances starting on this database")?;
     let db = Db::open(&config.database_url())
         .await
         .context("opening the database")?;
@@ -49,11 +53,18 @@ pub async fn build_state(config: Config, clock: SharedClock) -> anyhow::Result<A
     db.ensure_tags(&clock.now().to_rfc3339())
         .await
         .context("labelling new units")?;
+    drop(startup);
     if let Some(url) = &config.smtp_url {
         let mailer = Mailer::new(url, &config.mail_from).context("setting up SMTP")?;
         spawn_worker(db.clone(), mailer, clock.clone());
     }
-    crate::service::jobs::spawn_scheduler(db.clone(), clock.clone(), config.public_url());
+    if config.run_jobs {
+        crate::service::jobs::spawn_scheduler(
+            db.clone(),
+            clock.clone(),
+            crate::service::jobs::JobSettings::from_config(&config),
+        );
+    }
     let assets = Assets::load(config.site_dir.clone());
     Ok(AppState::new(db, clock, config, assets))
 }

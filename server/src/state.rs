@@ -3,8 +3,9 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::clock::SharedClock;
-use crate::http::assets::Assets;
 use crate::service::catalogue::Catalogue;
+use crate::service::drafts::FormDrafts;
+use crate::site::Assets;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -20,7 +21,7 @@ pub struct AppState {
     /// Reverse proxies whose `X-Forwarded-For` is believed.
     pub proxies: Arc<Vec<crate::domain::net::Cidr>>,
     /// Refused long forms, kept so they come back filled in.
-    pub drafts: crate::http::drafts::FormDrafts,
+    pub drafts: crate::service::drafts::FormDrafts,
     /// The public figures (`/in-cijfers`), kept while the data is unchanged.
     pub stats_cache: crate::service::stats::PublicCache,
     /// Built calendar feed bodies, by feed and fingerprint.
@@ -38,12 +39,12 @@ impl AppState {
         AppState {
             proxies: Arc::new(config.proxies().unwrap_or_default()),
             catalogue: Catalogue::new(db.clone()),
+            drafts: FormDrafts::new(db.clone(), clock.clone()),
             db,
             clock,
             config: Arc::new(config),
             assets: Arc::new(assets),
             leptos,
-            drafts: Default::default(),
             stats_cache: Default::default(),
             feed_cache: Default::default(),
         }

@@ -365,6 +365,19 @@ texts! {
     RosterLink { link } => "De aanwezigheidslijst: {link}", "The attendance list: {link}";
     SessionWhen { when } => "Wanneer: {when}", "When: {when}";
     SessionWhere { place } => "Waar: {place}", "Where: {place}";
+    ReminderOptOut { link } => "Liever geen herinneringen of dagoverzicht meer? Zet ze uit op je account: {link}", "Rather not get reminders or the daily digest? Switch them off on your account: {link}";
+
+    // --- the desk's daily digest ---
+    DigestSubject { day, pickups, returns } => "Je balie op {day}: {pickups} af te halen, {returns} terug", "Your desk on {day}: {pickups} to pick up, {returns} coming back";
+    DigestIntro { day } => "Dit staat er vandaag, {day}, klaar voor je balie:", "This is what your desk has today, {day}:";
+    DigestPickups { count } => "Af te halen ({count}):", "To pick up ({count}):";
+    DigestReturns { count } => "Terug vandaag ({count}):", "Coming back today ({count}):";
+    DigestOverdue { count } => "Te laat terug ({count}):", "Overdue ({count}):";
+    DigestMaintenance { count } => "In onderhoud ({count}):", "In maintenance ({count}):";
+    DigestHandedOver { handed, quantity } => " — {handed} van {quantity} al meegegeven", " — {handed} of {quantity} handed over already";
+    DigestDueSince { day } => " — moest terug op {day}", " — was due on {day}";
+    DigestApprovals { count, link } => "{count} aanvragen wachten op goedkeuring: {link}", "{count} requests await approval: {link}";
+    DigestOpen { link } => "Open je dag in Leenpunt: {link}", "Open your day in Leenpunt: {link}";
 
     // --- a missing school ---
     SchoolRequestSubject { school } => "Aanvraag: school toevoegen ({school})", "Request: add a school ({school})";

@@ -95,6 +95,23 @@ pub struct Me {
     /// The language the person's mails are written in (the last one they chose).
     #[serde(default)]
     pub lang: crate::Lang,
+    /// Whether the person gets the non-essential mails: reminders before a pickup, a return
+    /// or a training session, and the desk's daily digest. Confirmations, waiting-list offers
+    /// and overdue notices always go.
+    #[serde(default = "yes")]
+    pub reminders: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A person's choice about reminders and digests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemindersChoice {
+    /// `true`: send reminders and digests; `false`: only the mails that always go.
+    pub on: bool,
 }
 
 /// A person's choice of language for their mails.

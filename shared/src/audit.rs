@@ -390,6 +390,12 @@ const ACTIONS: &[ActionText] = &[
         "imported closed days",
     ),
     a(
+        "privacy.retention",
+        K::Account,
+        "paste de bewaartermijnen toe (oude mails, sessies en onbevestigde accounts gewist)",
+        "applied the retention periods (old mails, sessions and unconfirmed accounts removed)",
+    ),
+    a(
         "school-request",
         K::Register,
         "ontving een aanvraag om een school toe te voegen",

@@ -41,6 +41,27 @@ impl TestApp {
         Self::spawn_configured(|c| c.demo_data = demo).await
     }
 
+    /// Starts another instance on an SQLite database file shared with other instances: the
+    /// first one started on a new file creates it and loads the demo data, the next ones
+    /// find it filled. Each instance has its own clock, pools, caches and background jobs,
+    /// as separate processes would.
+    pub async fn spawn_on(db_file: &std::path::Path) -> TestApp {
+        Self::spawn_on_configured(db_file, |_| {}).await
+    }
+
+    /// Like `spawn_on`, with a configuration adjusted by `adjust`.
+    pub async fn spawn_on_configured(
+        db_file: &std::path::Path,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let url = format!("sqlite://{}", db_file.display());
+        Self::spawn_configured(move |c| {
+            c.database_url = Some(url);
+            adjust(c);
+        })
+        .await
+    }
+
     /// Starts the app with the demo data and a configuration adjusted by `adjust`.
     pub async fn spawn_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let data = tempfile::tempdir().expect("temp dir");
@@ -55,10 +76,19 @@ impl TestApp {
             ..Config::default()
         };
         adjust(&mut config);
+        // The jobs run once now, as at a real start, and then only when a test runs them:
+        // a scheduler in the background would race with the test's clock.
+        let jobs = config
+            .run_jobs
+            .then(|| leenpunt_server::service::jobs::JobSettings::from_config(&config));
+        config.run_jobs = false;
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let clock = Arc::new(SettableClock::new(FixedClock::on(today).0));
         let limits = leenpunt_server::startup::ConnectionLimits::from_config(&config);
         let state = build_state(config, clock.clone()).await.expect("state");
+        if let Some(jobs) = jobs {
+            leenpunt_server::service::jobs::run_once(&state.db, clock.as_ref(), &jobs).await;
+        }
         let app = leenpunt_server::http::router(state.clone());
         tokio::spawn(async move {
             let _ =

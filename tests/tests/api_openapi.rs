@@ -164,6 +164,13 @@ async fn every_operation_answers_as_the_document_says() {
         Body::Json(json!({ "lang": "nl" })),
     )
     .await;
+    c.ok(
+        "PUT",
+        "/api/v1/me/reminders",
+        t,
+        Body::Json(json!({ "on": true })),
+    )
+    .await;
     c.ok("GET", "/api/v1/audit", a, Body::None).await;
     c.ok(
         "GET",

@@ -3,7 +3,9 @@
 //! language, never for a cancelled reservation, never to someone who switched them off.
 
 use leenpunt_server::domain::auth::hash_password;
-use leenpunt_server::service::reminders::{send_loan_reminders, send_session_reminders};
+use leenpunt_server::service::reminders::{
+    send_desk_digests, send_loan_reminders, send_session_reminders,
+};
 use leenpunt_shared::Reservation;
 use leenpunt_tests::{TestApp, DEMO_PASSWORD};
 use serde_json::json;
@@ -40,6 +42,26 @@ async fn run(app: &TestApp) -> usize {
     send_loan_reminders(&app.state.db, app.clock.as_ref(), URL)
         .await
         .unwrap()
+}
+
+async fn run_digests(app: &TestApp) -> usize {
+    send_desk_digests(&app.state.db, app.clock.as_ref(), URL, 7)
+        .await
+        .unwrap()
+}
+
+/// Digest mails to an address about 7 or 8 December: (subject, body). (The app's start, on
+/// 27 November, has its own.)
+async fn digests(app: &TestApp, to: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT subject, body FROM outbox WHERE to_addr = ? \
+         AND (subject LIKE 'Je balie op 7 december%' OR subject LIKE 'Je balie op 8 december%') \
+         ORDER BY id",
+    )
+    .bind(to)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
 }
 
 async fn run_sessions(app: &TestApp) -> usize {
@@ -113,10 +135,13 @@ async fn cancelled_moved_or_switched_off_reservations_get_no_stale_reminder() {
     let hash = hash_password(DEMO_PASSWORD);
     let other = app.teacher("b@school.be", "126763", &hash).await;
     book(&app, &other, "2026-12-08", "2026-12-10").await;
-    sqlx::query("UPDATE users SET reminders_off = 1 WHERE email = 'b@school.be'")
-        .execute(&mut *app.state.db.writer().acquire().await.unwrap())
-        .await
-        .unwrap();
+    // The other teacher switches reminders off on their account.
+    let off = app
+        .put_json(&other, "/api/v1/me/reminders", &json!({ "on": false }))
+        .await;
+    assert_eq!(off.status(), 204);
+    let me: serde_json::Value = app.get_as(&other, "/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["reminders"], false);
     app.set_time("2026-12-04T09:00:00Z");
     assert_eq!(run(&app).await, 0);
     assert!(reminders(&app, TEACHER).await.is_empty());
@@ -249,4 +274,89 @@ async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
             "{body}"
         );
     }
+}
+
+const DESK: &str = "ambassadeur@demo.leenpunt.be";
+
+#[tokio::test]
+async fn the_desk_gets_one_morning_digest_of_its_day_and_none_when_it_is_empty() {
+    let app = TestApp::spawn().await;
+    let teacher = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let r = book(&app, &teacher, "2026-12-07", "2026-12-10").await;
+    // 06:59 in Brussels (UTC+1 in December): not yet.
+    app.set_time("2026-12-07T05:59:00Z");
+    assert_eq!(run_digests(&app).await, 0);
+    assert!(digests(&app, DESK).await.is_empty());
+    // From 07:00, two instances at once: one digest.
+    app.set_time("2026-12-07T06:00:00Z");
+    let (a, b) = tokio::join!(run_digests(&app), run_digests(&app));
+    assert!(a + b >= 1, "the STEM desk has a pickup today");
+    let mails = digests(&app, DESK).await;
+    assert_eq!(mails.len(), 1, "one digest per person and day: {mails:#?}");
+    let (subject, body) = &mails[0];
+    assert!(
+        subject.starts_with("Je balie op 7 december 2026: "),
+        "{subject}"
+    );
+    for part in [
+        "Af te halen (",
+        &format!("1 × {} — ", r.kit_title),
+        &r.school,
+        &r.pickup_point,
+        "https://leenpunt.example/balie/vandaag",
+        "https://leenpunt.example/mijn-account",
+    ] {
+        assert!(body.contains(part), "{part}: {body}");
+    }
+    // Later that day and after a restart: nothing more.
+    app.set_time("2026-12-07T15:00:00Z");
+    assert_eq!(run_digests(&app).await, 0);
+    assert_eq!(digests(&app, DESK).await.len(), 1);
+    // The teacher never gets one; the reservation is not the partner admin's (MOS).
+    assert!(digests(&app, TEACHER).await.is_empty());
+    let mos: Vec<(String, String)> = digests(&app, "partnerbeheer@demo.leenpunt.be").await;
+    assert!(mos.iter().all(|(_, b)| !b.contains(&r.school)), "{mos:?}");
+
+    // The desk switches digests off: the next morning brings nothing, although the loan
+    // is still on its list.
+    let desk = app.login(DESK, DEMO_PASSWORD).await.unwrap();
+    let off = app
+        .put_json(&desk, "/api/v1/me/reminders", &json!({ "on": false }))
+        .await;
+    assert_eq!(off.status(), 204);
+    app.set_time("2026-12-08T06:30:00Z");
+    run_digests(&app).await;
+    assert_eq!(digests(&app, DESK).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_empty_desk_day_sends_no_digest_but_is_decided_once() {
+    let app = TestApp::spawn().await;
+    // A new partner service without kits, and its ambassador.
+    let hash = hash_password(DEMO_PASSWORD);
+    app.teacher("balie@leeg.be", "126763", &hash).await;
+    let mut conn = app.state.db.writer().acquire().await.unwrap();
+    sqlx::query("INSERT INTO partners (slug, name) VALUES ('leeg', 'Lege dienst')")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role, partner_id) \
+         SELECT u.id, 'ambassador', p.id FROM users u, partners p \
+         WHERE u.email = 'balie@leeg.be' AND p.slug = 'leeg'",
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    drop(conn);
+    app.set_time("2026-12-07T06:00:00Z");
+    run_digests(&app).await;
+    assert!(digests(&app, "balie@leeg.be").await.is_empty());
+    let decided: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM reminders_sent WHERE occasion LIKE 'digest:%:2026-12-07'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(decided >= 2, "every desk's day is decided, empty or not");
 }

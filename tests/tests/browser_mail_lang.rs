@@ -79,6 +79,58 @@ async fn a_teacher_chooses_english_mail_on_the_account_page() {
     );
 }
 
+#[tokio::test]
+async fn a_teacher_switches_reminders_off_and_on_again() {
+    let app = TestApp::spawn().await;
+    let reminders_on = || async {
+        !sqlx::query_scalar::<_, bool>("SELECT reminders_off FROM users WHERE email = ?")
+            .bind(TEACHER)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap()
+    };
+    for (phone, on) in [(true, false), (false, true)] {
+        let b = if phone {
+            Browser::start_phone(360).await
+        } else {
+            Browser::start().await
+        };
+        let width = if phone { "360 px" } else { "1280 px" };
+        b.client.goto(&app.url("/aanmelden")).await.unwrap();
+        b.sign_in(TEACHER, DEMO_PASSWORD).await;
+        b.wait_for(".account-name").await;
+        b.client.goto(&app.url("/mijn-account")).await.unwrap();
+        let box_ = b.wait_for("#reminders-on").await;
+        assert_eq!(
+            b.js("return document.querySelector('#reminders-on').checked")
+                .await,
+            !on,
+            "the box shows the stored choice at {width}"
+        );
+        box_.click().await.unwrap();
+        b.wait_for(".reminders-form button[type=submit]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        let notice = b.wait_for("#account-saved").await.text().await.unwrap();
+        assert!(notice.contains("herinneringen"), "{notice}");
+        assert_eq!(reminders_on().await, on, "{width}");
+        assert_eq!(
+            b.js("return document.querySelector('#reminders-on').checked")
+                .await,
+            on
+        );
+        assert_eq!(
+            b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+                .await,
+            true,
+            "the account page fits at {width}"
+        );
+        b.close().await;
+    }
+}
+
 /// Picks a mail language on the account page and saves it.
 async fn choose(b: &Browser, lang: &str) {
     b.wait_for(&format!("#mail-lang-{lang}"))

@@ -54,7 +54,11 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <div class="wrap">
                 <p>{t(T::Province)}</p>
-                <p><a href="/in-cijfers" class="footer-stats">{t(T::PublicStatsTitle)}</a></p>
+                <p class="footer-links">
+                    <a href="/in-cijfers" class="footer-stats">{t(T::PublicStatsTitle)}</a>
+                    <a href="/privacy" class="footer-privacy">{t(T::FooterPrivacy)}</a>
+                    <a href="/toegankelijkheid" class="footer-accessibility">{t(T::FooterAccessibility)}</a>
+                </p>
             </div>
         </footer>
     }

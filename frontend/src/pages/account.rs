@@ -1,5 +1,6 @@
-//! "Mijn account": who is signed in, and the language their mails are written in. A plain
-//! POST form, so it works without JavaScript; the choice also becomes the page language.
+//! "Mijn account": who is signed in, the language their mails are written in (the choice
+//! also becomes the page language), and whether they get reminders and digests. Plain POST
+//! forms, so they work without JavaScript.
 
 use crate::components::text::PageTitle;
 use crate::i18n::{t, T};
@@ -13,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let user = use_context::<CurrentUser>().unwrap_or_default();
-    let saved = use_query_map().get_untracked().get("ok").is_some();
+    let saved = use_query_map().get_untracked().get("ok");
     let Some(name) = user.name.clone() else {
         set_status(401);
         return Either::Left(view! {
@@ -40,7 +41,10 @@ pub fn AccountPage() -> impl IntoView {
         <PageTitle text=t(T::AccountTitle)/>
         <section class="account-page">
             <h1>{t(T::AccountTitle)}</h1>
-            {saved.then(|| view! { <p class="notice" role="status" id="account-saved">{t(T::MailLangSaved)}</p> })}
+            {saved.map(|what| {
+                let text = if what == "herinneringen" { T::RemindersSaved } else { T::MailLangSaved };
+                view! { <p class="notice" role="status" id="account-saved">{t(text)}</p> }
+            })}
             <dl class="account-facts">
                 <dt>{t(T::AccountName)}</dt>
                 <dd>{name}</dd>
@@ -53,6 +57,18 @@ pub fn AccountPage() -> impl IntoView {
                     <p class="hint">{t(T::MailLangHint)}</p>
                     {choice(Lang::Nl, T::LangDutch)}
                     {choice(Lang::En, T::LangEnglish)}
+                </fieldset>
+                <button type="submit" class="button primary">{t(T::Save)}</button>
+            </form>
+            <form method="post" action="/mijn-account/herinneringen" class="reminders-form">
+                <fieldset>
+                    <legend>{t(T::RemindersLegend)}</legend>
+                    <p class="hint" id="reminders-hint">{t(T::RemindersHint)}</p>
+                    <label for="reminders-on" class="choice">
+                        <input type="checkbox" id="reminders-on" name="on" value="1"
+                            checked=user.reminders aria-describedby="reminders-hint"/>
+                        {t(T::RemindersOn)}
+                    </label>
                 </fieldset>
                 <button type="submit" class="button primary">{t(T::Save)}</button>
             </form>

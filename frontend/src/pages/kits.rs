@@ -193,6 +193,19 @@ pub(crate) fn label(name: &str, lang: Lang) -> (&'static str, &'static str) {
                 ("Needs approval", "1 (yes) or 0 (no); empty: default")
             }
         }
+        "pickup_reminder_days" => {
+            if nl {
+                (
+                    "Herinnering vóór het afhalen (open dagen)",
+                    "0 (geen herinnering) tot 10; leeg: 2",
+                )
+            } else {
+                (
+                    "Reminder before pickup (open days)",
+                    "0 (no reminder) to 10; empty: 2",
+                )
+            }
+        }
         "instellingsnummer" => {
             if nl {
                 ("Instellingsnummer", "6 cijfers")

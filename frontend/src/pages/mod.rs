@@ -14,6 +14,7 @@ pub mod kit_editor;
 pub mod kits;
 pub mod not_found;
 pub mod password;
+pub mod privacy;
 pub mod reservations;
 pub mod signin;
 pub mod stats;

@@ -197,12 +197,13 @@ impl Db {
 
     /// The signed-in user's profile with named roles.
     pub async fn me(&self, user: UserId) -> DbResult<Option<Me>> {
-        let Some((name, email, lang)) = sqlx::query_as::<_, (String, String, String)>(
-            "SELECT name, email, lang FROM users WHERE id = ?",
-        )
-        .bind(user.0)
-        .fetch_optional(self.pool())
-        .await?
+        let Some((name, email, lang, reminders_off)) =
+            sqlx::query_as::<_, (String, String, String, bool)>(
+                "SELECT name, email, lang, reminders_off FROM users WHERE id = ?",
+            )
+            .bind(user.0)
+            .fetch_optional(self.pool())
+            .await?
         else {
             return Ok(None);
         };
@@ -244,7 +245,16 @@ impl Db {
             email,
             grants,
             lang: Lang::parse(&lang).unwrap_or_default(),
+            reminders: !reminders_off,
         }))
+    }
+
+    /// Whether a person gets reminders and digests.
+    pub async fn set_reminders(&self, user: UserId, on: bool) -> DbResult<()> {
+        let mut tx = self.begin().await?;
+        super::reminders::set_reminders(&mut tx, user.0, on).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Stores the language a person reads mail in.

@@ -71,15 +71,16 @@ pub async fn upsert_partners(
         let r = p.rules;
         sqlx::query(
             "INSERT INTO partners (slug, name, description, website, email, phone, lead_days, horizon_days, \
-               min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval) \
+               min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval, pickup_reminder_days) \
              VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 2), coalesce(?, 365), coalesce(?, 1), coalesce(?, 21), \
-               coalesce(?, 1), coalesce(?, 1), coalesce(?, 0)) \
+               coalesce(?, 1), coalesce(?, 1), coalesce(?, 0), coalesce(?, 2)) \
              ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description, \
                website = excluded.website, email = excluded.email, phone = excluded.phone, \
                lead_days = excluded.lead_days, horizon_days = excluded.horizon_days, \
                min_loan_days = excluded.min_loan_days, max_loan_days = excluded.max_loan_days, \
                buffer_days = excluded.buffer_days, max_per_school = excluded.max_per_school, \
-               needs_approval = excluded.needs_approval",
+               needs_approval = excluded.needs_approval, \
+               pickup_reminder_days = excluded.pickup_reminder_days",
         )
         .bind(p.slug.as_str())
         .bind(&p.name)
@@ -94,6 +95,7 @@ pub async fn upsert_partners(
         .bind(r.buffer_days)
         .bind(r.max_per_school)
         .bind(r.needs_approval)
+        .bind(p.pickup_reminder_days)
         .execute(&mut *conn)
         .await
         .map_err(classify)?;
@@ -440,7 +442,8 @@ impl Db {
             }
             Register::Partners => {
                 "SELECT id, slug, name, description, coalesce(website, ''), coalesce(email, ''), coalesce(phone, ''), \
-                   lead_days, horizon_days, min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval \
+                   lead_days, horizon_days, min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval, \
+                   pickup_reminder_days \
                  FROM partners ORDER BY name"
             }
             Register::PickupPoints => {

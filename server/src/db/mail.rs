@@ -99,22 +99,45 @@ impl Db {
 }
 
 impl Db {
-    /// Mails due for (another) delivery attempt, oldest first.
-    pub async fn due_mails(
+    /// Claims the mails due for (another) delivery attempt, oldest first, for this worker:
+    /// in one statement their next attempt moves to `lease_until`, so a worker of another
+    /// instance polling at the same time does not see them due. A worker that dies before
+    /// marking a claimed mail sent or failed leaves it to be tried again after the lease.
+    pub async fn claim_due_mails(
         &self,
         now: &str,
+        lease_until: &str,
         max_attempts: u32,
         limit: u32,
     ) -> DbResult<Vec<OutboxMail>> {
-        let rows = sqlx::query_as::<_, OutboxMail>(
-            "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox \
-             WHERE sent_at IS NULL AND next_try_at <= ? AND attempts < ? ORDER BY id LIMIT ?",
+        // Most polls find nothing: look on a read connection first, so an idle worker
+        // does not take the write lock (and delay a booking) every second.
+        let any: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL AND next_try_at <= ? \
+               AND attempts < ?)",
         )
         .bind(now)
         .bind(max_attempts)
-        .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
+        if !any {
+            return Ok(Vec::new());
+        }
+        let mut tx = self.begin().await?;
+        let mut rows = sqlx::query_as::<_, OutboxMail>(
+            "UPDATE outbox SET next_try_at = ? WHERE id IN \
+               (SELECT id FROM outbox WHERE sent_at IS NULL AND next_try_at <= ? \
+                  AND attempts < ? ORDER BY id LIMIT ?) \
+             RETURNING id, to_addr, subject, body, created_at, sent_at",
+        )
+        .bind(lease_until)
+        .bind(now)
+        .bind(max_attempts)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        rows.sort_by_key(|m| m.id);
         Ok(rows)
     }
 

@@ -6,12 +6,14 @@ pub mod audit;
 pub mod backup;
 pub mod catalogue;
 pub mod csv_uploads;
+pub mod drafts;
 pub mod feeds;
 pub mod handover;
 pub mod import;
 pub mod kit_editor;
 pub mod mail;
 pub mod overview;
+pub mod privacy;
 pub mod reminders;
 pub mod reservations;
 pub mod stats;
@@ -137,6 +139,43 @@ pub(crate) fn push_in(
         list.push_bind(id);
     }
     q.push(")");
+}
+
+/// Held while a process migrates and seeds the database. Instances started at the same
+/// moment on one new SQLite file would otherwise both apply the same migration (the loser
+/// fails to start) or both load the demo data; with it they take turns, and the later one
+/// finds the work done. An advisory lock on `<database>-startup.lock` beside the database
+/// file (instances on one SQLite file share a host); nothing for an in-memory database.
+#[derive(Debug)]
+pub struct StartupLock {
+    _held: Option<std::fs::File>,
+}
+
+impl StartupLock {
+    /// Waits for the lock of the database at `url`.
+    pub async fn acquire(url: &str) -> DbResult<StartupLock> {
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            return Ok(StartupLock { _held: None });
+        }
+        let mut path = SqliteConnectOptions::from_str(url)?
+            .get_filename()
+            .as_os_str()
+            .to_owned();
+        path.push("-startup.lock");
+        let held = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)?;
+            file.lock()?;
+            Ok(file)
+        })
+        .await
+        .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(format!("startup lock task: {e}"))))?
+        .map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+        Ok(StartupLock { _held: Some(held) })
+    }
 }
 
 impl Db {

@@ -33,54 +33,50 @@ fn candidate(
     }
 }
 
-/// Confirmed reservations picked up after `today` and up to `until`, whose borrower wants
-/// reminders and who were not yet reminded of that pickup day.
-pub async fn pickup_candidates(
+/// Reservations in `status` whose `day_column` falls between `first` and `last`
+/// (inclusive), whose borrower wants reminders, and whose occasion `prefix:<id>:<day>`
+/// (see `domain::reminders::Occasion::key`) was not claimed yet.
+async fn loans_to_remind(
     conn: &mut SqliteConnection,
-    today: &str,
-    until: &str,
+    (status, day_column, prefix): (&str, &str, &str),
+    first: &str,
+    last: &str,
 ) -> DbResult<Vec<Candidate>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT r.id, r.pickup_date, pp.id, pp.open_weekdays, pp.opening_hours, \
+    let sql = format!(
+        "SELECT r.id, r.{day_column}, pp.id, pp.open_weekdays, pp.opening_hours, \
                 p.pickup_reminder_days, r.created_at \
          FROM reservations r JOIN pickup_points pp ON pp.id = r.pickup_point_id \
          JOIN partners p ON p.id = pp.partner_id JOIN users u ON u.id = r.user_id \
-         WHERE r.status = 'bevestigd' AND r.pickup_date > ? AND r.pickup_date <= ? \
+         WHERE r.status = '{status}' AND r.{day_column} BETWEEN ? AND ? \
            AND u.reminders_off = 0 AND u.disabled_at IS NULL \
            AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
-                           WHERE s.occasion = 'pickup:' || r.id || ':' || r.pickup_date) \
-         ORDER BY r.pickup_date, r.id",
-    )
-    .bind(today)
-    .bind(until)
-    .fetch_all(&mut *conn)
-    .await?;
+                           WHERE s.occasion = '{prefix}:' || r.id || ':' || r.{day_column}) \
+         ORDER BY r.{day_column}, r.id"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows.into_iter().map(candidate).collect())
 }
 
-/// Running loans due back on one of `days`, whose borrower wants reminders and who were
-/// not yet reminded of that return day.
+/// Confirmed reservations picked up from `first` to `last`, not yet reminded of that day.
+pub async fn pickup_candidates(
+    conn: &mut SqliteConnection,
+    first: &str,
+    last: &str,
+) -> DbResult<Vec<Candidate>> {
+    loans_to_remind(conn, ("bevestigd", "pickup_date", "pickup"), first, last).await
+}
+
+/// Running loans due back from `first` to `last`, not yet reminded of that day.
 pub async fn return_candidates(
     conn: &mut SqliteConnection,
     first: &str,
     last: &str,
 ) -> DbResult<Vec<Candidate>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT r.id, r.return_date, pp.id, pp.open_weekdays, pp.opening_hours, \
-                p.pickup_reminder_days, r.created_at \
-         FROM reservations r JOIN pickup_points pp ON pp.id = r.pickup_point_id \
-         JOIN partners p ON p.id = pp.partner_id JOIN users u ON u.id = r.user_id \
-         WHERE r.status = 'afgehaald' AND r.return_date BETWEEN ? AND ? \
-           AND u.reminders_off = 0 AND u.disabled_at IS NULL \
-           AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
-                           WHERE s.occasion = 'return:' || r.id || ':' || r.return_date) \
-         ORDER BY r.return_date, r.id",
-    )
-    .bind(first)
-    .bind(last)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(rows.into_iter().map(candidate).collect())
+    loans_to_remind(conn, ("afgehaald", "return_date", "return"), first, last).await
 }
 
 /// Claims an occasion: `true` for the one transaction that inserts its key first.
@@ -221,4 +217,50 @@ pub async fn roster(conn: &mut SqliteConnection, session: i64) -> DbResult<Vec<(
     .bind(session)
     .fetch_all(&mut *conn)
     .await?)
+}
+
+/// A member of desk staff who wants the daily digest, with the partner services whose
+/// desks they staff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestRecipient {
+    pub user: i64,
+    pub email: String,
+    pub name: String,
+    pub lang: String,
+    pub partners: Vec<leenpunt_shared::PartnerId>,
+}
+
+/// Ambassadors and partner admins (of a partner service), enabled, who did not switch
+/// reminders off and whose digest for `day` (ISO) was not decided yet (the key is
+/// `domain::reminders::digest_key`).
+pub async fn digest_recipients(
+    conn: &mut SqliteConnection,
+    day: &str,
+) -> DbResult<Vec<DigestRecipient>> {
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.name, u.lang, group_concat(DISTINCT r.partner_id) \
+         FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE r.role IN ('ambassador', 'partner-admin') AND r.partner_id IS NOT NULL \
+           AND u.reminders_off = 0 AND u.disabled_at IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
+                           WHERE s.occasion = 'digest:' || u.id || ':' || ?) \
+         GROUP BY u.id ORDER BY u.id",
+    )
+    .bind(day)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, email, name, lang, partners)| DigestRecipient {
+            user,
+            email,
+            name,
+            lang,
+            partners: partners
+                .split(',')
+                .filter_map(|p| p.trim().parse().ok())
+                .map(leenpunt_shared::PartnerId)
+                .collect(),
+        })
+        .collect())
 }

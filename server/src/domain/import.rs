@@ -2,6 +2,7 @@
 //! reference resolved, before anything is written.
 
 use super::csv_table::{read_table, CsvIssue, Row, RowError};
+use crate::domain::reminders::MAX_PICKUP_REMINDER_DAYS;
 use leenpunt_shared::{
     InventoryCode, KitKind, Level, Part, Photo, SchoolNumber, Slug, Theme, UnitStatus,
 };
@@ -414,8 +415,12 @@ pub struct PartnerInput {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub rules: RuleOverrides,
+    /// Open days before a pickup that its borrower is reminded (`None`: the default, 2).
+    pub pickup_reminder_days: Option<u32>,
 }
 
+/// The partner register's columns. The last one, `pickup_reminder_days`, is optional on
+/// import (files written before it existed still load); exports always have it.
 pub const PARTNER_COLUMNS: &[&str] = &[
     "slug",
     "name",
@@ -430,10 +435,12 @@ pub const PARTNER_COLUMNS: &[&str] = &[
     "buffer_days",
     "max_per_school",
     "needs_approval",
+    "pickup_reminder_days",
 ];
 
 pub fn parse_partners(input: &str) -> Result<Vec<PartnerInput>, Vec<RowError>> {
-    read_table(input, PARTNER_COLUMNS, |row| {
+    let required = &PARTNER_COLUMNS[..PARTNER_COLUMNS.len() - 1];
+    read_table(input, required, |row| {
         let slug = slug(row, "slug");
         let name = row.required("name", 200);
         let rules = rules(row);
@@ -443,6 +450,13 @@ pub fn parse_partners(input: &str) -> Result<Vec<PartnerInput>, Vec<RowError>> {
                 row.error("website", CsvIssue::Invalid(url.clone()));
             }
         }
+        let reminder_days = row.number("pickup_reminder_days");
+        if let Some(days) = reminder_days.filter(|d| *d > MAX_PICKUP_REMINDER_DAYS) {
+            row.error(
+                "pickup_reminder_days",
+                CsvIssue::Invalid(format!("{days} > {MAX_PICKUP_REMINDER_DAYS}")),
+            );
+        }
         Some(PartnerInput {
             slug: slug?,
             name: name?,
@@ -451,6 +465,7 @@ pub fn parse_partners(input: &str) -> Result<Vec<PartnerInput>, Vec<RowError>> {
             email: row.optional("email"),
             phone: row.optional("phone"),
             rules,
+            pickup_reminder_days: reminder_days,
         })
     })
 }

@@ -12,6 +12,7 @@ pub mod labels;
 pub mod mail;
 pub mod net;
 pub mod policy;
+pub mod privacy;
 pub mod reminders;
 pub mod reservations;
 pub mod schools;

@@ -9,6 +9,7 @@ use super::mail::{compose, Mail};
 use super::reservations::OpenCalendar;
 use crate::texts::{day, iso_day, Text};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use leenpunt_shared::handover::{DeskPickup, UnitInfo};
 use leenpunt_shared::{Email, Lang, Reservation};
 
 /// Default open days between the pickup reminder and the pickup day.
@@ -22,6 +23,9 @@ pub const RETURN_REMINDER_LATEST_HOUR: u32 = 12;
 
 /// A training reminder goes out from this local hour on the day before the session.
 pub const SESSION_REMINDER_HOUR: u32 = 8;
+
+/// The desk digest goes out from this local hour unless the configuration says otherwise.
+pub const DEFAULT_DIGEST_HOUR: u32 = 7;
 
 /// The occasions reminded of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +81,8 @@ pub struct SessionBrief<'a> {
     pub ends: NaiveDateTime,
     pub place: &'a str,
     pub link: &'a str,
+    /// Where reminders are switched off.
+    pub account: &'a str,
 }
 
 /// A training reminder in the person's language; `roster` (name, school) only for
@@ -111,6 +117,7 @@ pub fn session_reminder_mail(
                 Text::SessionReminderIntro.get(lang),
                 details,
                 Text::SessionReminderUnregister { link: &s.link }.get(lang),
+                Text::ReminderOptOut { link: &s.account }.get(lang),
             ],
         ),
         SessionRole::Trainer => {
@@ -143,6 +150,7 @@ pub fn session_reminder_mail(
                         Text::RosterRegistered { count: &count }.get(lang)
                     ),
                     Text::RosterLink { link: &s.link }.get(lang),
+                    Text::ReminderOptOut { link: &s.account }.get(lang),
                 ],
             )
         }
@@ -186,9 +194,10 @@ pub fn reminder_mail(
     to: &Email,
     r: &Reservation,
     hours: &str,
-    links: (&str, &str),
+    links: (&str, &str, &str),
 ) -> Mail {
-    let (page, ics) = links;
+    let (page, ics, account) = links;
+    let opt_out = Text::ReminderOptOut { link: &account }.get(lang);
     let kit = &r.kit_title;
     let pickup = iso_day(&r.pickup_date, lang);
     let back = iso_day(&r.return_date, lang);
@@ -238,6 +247,7 @@ pub fn reminder_mail(
                     Text::ReminderCalendar { ics: &ics }.get(lang)
                 ),
                 Text::PickupReminderCancel.get(lang),
+                opt_out,
             ],
         ),
         Occasion::Return => compose(
@@ -250,9 +260,176 @@ pub fn reminder_mail(
                 what,
                 Text::ReturnReminderCheck.get(lang),
                 Text::ReminderReservation { page: &page }.get(lang),
+                opt_out,
             ],
         ),
     }
+}
+
+/// Whether the desk digest of the local day of `now` is due: from `hour` o'clock on. It is
+/// decided once per person and day (see [`digest_key`]), so a missed run catches up later
+/// that day and never sends yesterday's digest.
+pub fn digest_due(now: NaiveDateTime, hour: u32) -> bool {
+    NaiveTime::from_hms_opt(hour, 0, 0).is_some_and(|from| now.time() >= from)
+}
+
+/// The exactly-once key of a person's desk digest for a day.
+pub fn digest_key(user: i64, day: NaiveDate) -> String {
+    format!("digest:{user}:{day}")
+}
+
+/// What a desk's day holds for one person's partner services: the same lists as the
+/// "Vandaag" screen, with the requests awaiting approval and the units in maintenance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeskDigest {
+    pub pickups: Vec<DeskPickup>,
+    pub returns: Vec<Reservation>,
+    pub overdue: Vec<Reservation>,
+    pub awaiting_approval: u32,
+    pub maintenance: Vec<UnitInfo>,
+}
+
+impl DeskDigest {
+    /// Nothing to tell: no digest is sent.
+    pub fn is_empty(&self) -> bool {
+        self.pickups.is_empty()
+            && self.returns.is_empty()
+            && self.overdue.is_empty()
+            && self.awaiting_approval == 0
+            && self.maintenance.is_empty()
+    }
+}
+
+/// The links a digest points to.
+pub struct DigestLinks<'a> {
+    pub today: &'a str,
+    pub approvals: &'a str,
+    pub account: &'a str,
+}
+
+/// A desk digest in the person's language: one section per non-empty list.
+pub fn digest_mail(
+    lang: Lang,
+    to: &Email,
+    name: &str,
+    day_of: NaiveDate,
+    d: &DeskDigest,
+    links: &DigestLinks<'_>,
+) -> Mail {
+    let line = |r: &Reservation| {
+        format!(
+            "- {} × {} — {} ({}) — {}",
+            r.quantity, r.kit_title, r.school, r.borrower, r.pickup_point
+        )
+    };
+    let section = |title: String, lines: Vec<String>| {
+        if lines.is_empty() {
+            String::new()
+        } else {
+            format!("{title}\n{}", lines.join("\n"))
+        }
+    };
+    let pickups: Vec<String> = d
+        .pickups
+        .iter()
+        .map(|p| {
+            let mut l = line(&p.reservation);
+            if p.handed_over > 0 {
+                l.push_str(
+                    &Text::DigestHandedOver {
+                        handed: &p.handed_over,
+                        quantity: &p.reservation.quantity,
+                    }
+                    .get(lang),
+                );
+            }
+            l
+        })
+        .collect();
+    let returns: Vec<String> = d.returns.iter().map(line).collect();
+    let overdue: Vec<String> = d
+        .overdue
+        .iter()
+        .map(|r| {
+            format!(
+                "{}{}",
+                line(r),
+                Text::DigestDueSince {
+                    day: &iso_day(&r.return_date, lang)
+                }
+                .get(lang)
+            )
+        })
+        .collect();
+    let maintenance: Vec<String> = d
+        .maintenance
+        .iter()
+        .map(|u| format!("- {} — {}", u.inventory_code, u.kit_title))
+        .collect();
+    let approvals = if d.awaiting_approval == 0 {
+        String::new()
+    } else {
+        Text::DigestApprovals {
+            count: &d.awaiting_approval,
+            link: &links.approvals,
+        }
+        .get(lang)
+    };
+    let paragraphs: Vec<String> = [
+        Text::DigestIntro {
+            day: &day(day_of, lang),
+        }
+        .get(lang),
+        section(
+            Text::DigestPickups {
+                count: &d.pickups.len(),
+            }
+            .get(lang),
+            pickups,
+        ),
+        section(
+            Text::DigestReturns {
+                count: &d.returns.len(),
+            }
+            .get(lang),
+            returns,
+        ),
+        section(
+            Text::DigestOverdue {
+                count: &d.overdue.len(),
+            }
+            .get(lang),
+            overdue,
+        ),
+        approvals,
+        section(
+            Text::DigestMaintenance {
+                count: &d.maintenance.len(),
+            }
+            .get(lang),
+            maintenance,
+        ),
+        Text::DigestOpen { link: &links.today }.get(lang),
+        Text::ReminderOptOut {
+            link: &links.account,
+        }
+        .get(lang),
+    ]
+    .into_iter()
+    .filter(|p| !p.is_empty())
+    .collect();
+    compose(
+        lang,
+        to,
+        Text::DigestSubject {
+            day: &day(day_of, lang),
+            pickups: &d.pickups.len(),
+            returns: &d.returns.len(),
+        }
+        .get(lang),
+        Text::MailHelloName { name: &name },
+        &paragraphs,
+    )
 }
 
 #[cfg(test)]
@@ -305,6 +482,14 @@ mod tests {
             pickup,
             made,
             2,
+            &workdays
+        ));
+        // A partner that chose 0 days sends no pickup reminders.
+        assert!(!pickup_reminder_due(
+            d("2026-12-07"),
+            pickup,
+            made,
+            0,
             &workdays
         ));
         // Booked today: the confirmation is enough.
@@ -377,5 +562,74 @@ mod tests {
         let b = Occasion::Pickup.key(7, d("2026-12-09"));
         assert_ne!(a, b);
         assert_ne!(a, Occasion::Return.key(7, d("2026-12-08")));
+    }
+
+    #[test]
+    fn the_digest_is_due_from_its_hour_and_keyed_per_person_and_day() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert!(!digest_due(at("2026-12-08 06:59"), 7));
+        assert!(digest_due(at("2026-12-08 07:00"), 7));
+        assert!(digest_due(at("2026-12-08 23:59"), 7));
+        assert!(digest_due(at("2026-12-08 00:00"), 0));
+        assert!(!digest_due(at("2026-12-08 12:00"), 24), "no such hour");
+        assert_ne!(
+            digest_key(1, d("2026-12-08")),
+            digest_key(1, d("2026-12-09"))
+        );
+        assert_ne!(
+            digest_key(1, d("2026-12-08")),
+            digest_key(2, d("2026-12-08"))
+        );
+    }
+
+    #[test]
+    fn an_empty_day_is_an_empty_digest_and_a_full_one_names_every_list() {
+        assert!(DeskDigest::default().is_empty());
+        let r = Reservation {
+            id: leenpunt_shared::ReservationId(9),
+            status: leenpunt_shared::ReservationStatus::PickedUp,
+            kit_slug: "bee-bot-set-klein".into(),
+            kit_title: "Bee-Bot set klein".into(),
+            partner: "STEM-RTC".into(),
+            pickup_point: "STEM-RTC Brugge".into(),
+            pickup_point_address: String::new(),
+            school: "VBS De Regenboog".into(),
+            borrower: "An Peeters".into(),
+            quantity: 2,
+            pickup_date: "2026-12-01".into(),
+            return_date: "2026-12-04".into(),
+            held_until: "2026-12-04".into(),
+            note: String::new(),
+            reason: None,
+            at_risk: false,
+            offer_expires_at: None,
+            created_at: "2026-11-20T10:00:00Z".into(),
+            waiting_for: Vec::new(),
+            return_notes: Vec::new(),
+        };
+        let digest = DeskDigest {
+            overdue: vec![r],
+            awaiting_approval: 3,
+            ..DeskDigest::default()
+        };
+        assert!(!digest.is_empty());
+        let to = Email::parse("balie@example.be").unwrap();
+        let links = DigestLinks {
+            today: "https://x/balie/vandaag",
+            approvals: "https://x/balie?status=aangevraagd",
+            account: "https://x/mijn-account",
+        };
+        let mail = digest_mail(Lang::Nl, &to, "Jan", d("2026-12-08"), &digest, &links);
+        for part in [
+            "Te laat terug (1)",
+            "2 × Bee-Bot set klein — VBS De Regenboog (An Peeters) — STEM-RTC Brugge",
+            "4 december 2026",
+            "3 aanvragen wachten op goedkeuring",
+            "https://x/balie/vandaag",
+            "https://x/mijn-account",
+        ] {
+            assert!(mail.body.contains(part), "{part}: {}", mail.body);
+        }
+        assert!(!mail.body.contains("Af te halen"), "{}", mail.body);
     }
 }

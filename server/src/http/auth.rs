@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
-use leenpunt_shared::accounts::LangChoice;
+use leenpunt_shared::accounts::{LangChoice, RemindersChoice};
 use leenpunt_shared::{Lang, LoginRequest, Me};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -23,9 +23,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sessions", delete(end_all_sessions))
         .route("/api/v1/me", get(me))
         .route("/api/v1/me/lang", put(set_lang))
+        .route("/api/v1/me/reminders", put(set_reminders))
         .route("/sessie", post(form_login))
         .route("/afmelden", post(form_logout))
         .route("/mijn-account/taal", post(form_set_lang))
+        .route("/mijn-account/herinneringen", post(form_set_reminders))
 }
 
 /// The value of a request cookie, if any.
@@ -227,6 +229,50 @@ pub async fn set_lang(
     let user = who.0.user.ok_or(AppError::Unauthorized)?;
     state.db.set_lang(user, choice.lang).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Switches the signed-in person's reminders and digests on or off. Confirmations,
+/// waiting-list offers and overdue notices always go.
+#[utoipa::path(put, path = "/api/v1/me/reminders", tag = "accounts", security(("session" = [])), request_body = RemindersChoice, responses(
+    (status = 204, description = "Stored"),
+    (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
+))]
+pub async fn set_reminders(
+    State(state): State<AppState>,
+    who: Who,
+    Json(choice): Json<RemindersChoice>,
+) -> Result<StatusCode> {
+    who.require(Action::ViewOwnAccount)?;
+    let user = who.0.user.ok_or(AppError::Unauthorized)?;
+    state.db.set_reminders(user, choice.on).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct RemindersForm {
+    /// Present (any value) when the box is ticked: an unticked checkbox sends nothing.
+    on: Option<String>,
+}
+
+/// The account page's reminders form (works without JavaScript).
+async fn form_set_reminders(
+    State(state): State<AppState>,
+    who: Who,
+    Form(form): Form<RemindersForm>,
+) -> Result<Response> {
+    let Some(user) = who.0.user else {
+        return Ok((
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, "/aanmelden?next=/mijn-account")],
+        )
+            .into_response());
+    };
+    state.db.set_reminders(user, form.on.is_some()).await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/mijn-account?ok=herinneringen")],
+    )
+        .into_response())
 }
 
 /// The language a browser chose explicitly (the switch's cookie), not one guessed from

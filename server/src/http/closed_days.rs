@@ -46,7 +46,7 @@ pub async fn add(
 ) -> Result<(StatusCode, Json<ClosedDay>)> {
     Ok((
         StatusCode::CREATED,
-        Json(service::add(&state.db, &who.0, lang, &body).await?),
+        Json(service::add(&state.db, state.clock.as_ref(), &who.0, lang, &body).await?),
     ))
 }
 
@@ -61,7 +61,7 @@ pub async fn remove(
     who: Who,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
-    service::remove(&state.db, &who.0, id).await?;
+    service::remove(&state.db, state.clock.as_ref(), &who.0, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -97,7 +97,7 @@ pub async fn form_add(
     };
     back(
         lang,
-        service::add(&state.db, &who.0, lang, &body)
+        service::add(&state.db, state.clock.as_ref(), &who.0, lang, &body)
             .await
             .map(|_| ()),
     )
@@ -109,5 +109,8 @@ pub async fn form_remove(
     ReqLang(lang): ReqLang,
     Path(id): Path<i64>,
 ) -> Result<Response> {
-    back(lang, service::remove(&state.db, &who.0, id).await)
+    back(
+        lang,
+        service::remove(&state.db, state.clock.as_ref(), &who.0, id).await,
+    )
 }

@@ -116,7 +116,7 @@ pub async fn form_save(
     .await
     .map(|_| ());
     let target = format!("/beheer/materiaal/{slug}");
-    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
+    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome).await
 }
 
 pub async fn form_create(
@@ -130,15 +130,18 @@ pub async fn form_create(
         Ok(slug) => {
             Ok(Redirect::to(&format!("/beheer/materiaal/{slug}?ok=aangemaakt")).into_response())
         }
-        Err(e) => super::drafts::back(
-            &state,
-            &who,
-            "/beheer/materiaal/nieuw",
-            "",
-            lang,
-            fields,
-            Err(e),
-        ),
+        Err(e) => {
+            super::drafts::back(
+                &state,
+                &who,
+                "/beheer/materiaal/nieuw",
+                "",
+                lang,
+                fields,
+                Err(e),
+            )
+            .await
+        }
     }
 }
 
@@ -253,15 +256,18 @@ pub async fn form_register_create(
             leenpunt_shared::query::encode_component(&key)
         ))
         .into_response()),
-        Err(e) => super::drafts::back(
-            &state,
-            &who,
-            &format!("/beheer/register/{kind}/nieuw"),
-            "",
-            lang,
-            fields,
-            Err(e),
-        ),
+        Err(e) => {
+            super::drafts::back(
+                &state,
+                &who,
+                &format!("/beheer/register/{kind}/nieuw"),
+                "",
+                lang,
+                fields,
+                Err(e),
+            )
+            .await
+        }
     }
 }
 
@@ -289,7 +295,7 @@ pub async fn form_register_save(
         "/beheer/register/{kind}/{}",
         leenpunt_shared::query::encode_component(&key)
     );
-    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome)
+    super::drafts::back(&state, &who, &target, "opgeslagen", lang, fields, outcome).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

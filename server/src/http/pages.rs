@@ -306,6 +306,19 @@ impl Backend for PageBackend {
         })
     }
 
+    fn privacy(
+        &self,
+        _request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::privacy::PrivacyFacts, Problem>> {
+        let config = &self.state.config;
+        let facts = leenpunt_shared::privacy::PrivacyFacts {
+            controller: config.controller.clone(),
+            contact: config.privacy_contact.clone(),
+            retention: config.retention,
+        };
+        Box::pin(async move { Ok(facts) })
+    }
+
     fn labels(
         &self,
         request: Parts,
@@ -331,7 +344,10 @@ impl Backend for PageBackend {
         draft: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::admin::KitEditScreen, Problem>> {
         self.as_asker(request, move |state, actor| async move {
-            let draft = draft.and_then(|id| state.drafts.get(&id, actor.user));
+            let draft = match draft {
+                Some(id) => state.drafts.get(&id, actor.user).await?,
+                None => None,
+            };
             crate::service::kit_admin::edit_screen(&state.db, &actor, slug.as_deref(), draft).await
         })
     }
@@ -354,7 +370,10 @@ impl Backend for PageBackend {
         draft: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::admin::RegisterEditScreen, Problem>> {
         self.as_asker(request, move |state, actor| async move {
-            let draft = draft.and_then(|id| state.drafts.get(&id, actor.user));
+            let draft = match draft {
+                Some(id) => state.drafts.get(&id, actor.user).await?,
+                None => None,
+            };
             crate::service::registers::edit_screen(&state.db, &actor, &kind, key.as_deref(), draft)
                 .await
         })
@@ -458,6 +477,7 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
         name: me.as_ref().map(|me| me.name.clone()),
         email: me.as_ref().map(|me| me.email.clone()),
         mail_lang: me.as_ref().map(|me| me.lang),
+        reminders: me.as_ref().is_some_and(|me| me.reminders),
         teacher: actor.grants.iter().any(|g| g.role == Role::Teacher),
         manages: actor.is_admin() || actor.grants.iter().any(|g| g.role == Role::PartnerAdmin),
         admin: actor.is_admin(),

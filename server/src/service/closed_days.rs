@@ -57,7 +57,13 @@ pub async fn screen(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<ClosedD
 }
 
 /// Closes a pickup point (or all of them) for a day or a period.
-pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Result<ClosedDay> {
+pub async fn add(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: &Actor,
+    lang: Lang,
+    body: &NewClosedDay,
+) -> Result<ClosedDay> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
     let mut errors = Vec::new();
     let day = |s: &str| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok();
@@ -148,7 +154,7 @@ pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Res
             "{} {first}..{last} {reason}",
             body.pickup_point.as_deref().unwrap_or("*")
         ),
-        &chrono::Utc::now().to_rfc3339(),
+        &clock.now().to_rfc3339(),
     )
     .await?;
     tx.commit().await.map_err(crate::db::DbError::from)?;
@@ -164,7 +170,7 @@ pub async fn add(db: &Db, actor: &Actor, lang: Lang, body: &NewClosedDay) -> Res
 }
 
 /// Reopens: removes a closed period.
-pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<()> {
+pub async fn remove(db: &Db, clock: &dyn Clock, actor: &Actor, id: i64) -> Result<()> {
     let user = actor.user.ok_or(AppError::Unauthorized)?;
     let scope = db
         .closed_period_scope(id)
@@ -181,7 +187,7 @@ pub async fn remove(db: &Db, actor: &Actor, id: i64) -> Result<()> {
         "closed_days.remove",
         &format!("closed_period:{id}"),
         "",
-        &chrono::Utc::now().to_rfc3339(),
+        &clock.now().to_rfc3339(),
     )
     .await?;
     tx.commit().await.map_err(crate::db::DbError::from)?;

@@ -564,8 +564,17 @@ fn desk_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
 /// "Vandaag": what the desk hands over, gets back and waits for.
 pub async fn today_screen(db: &Db, clock: &dyn Clock, actor: &Actor) -> Result<TodayScreen> {
     let partners = desk_partners(actor)?;
-    let today = today(clock);
-    let records = db.desk_day(partners.as_deref(), today).await?;
+    desk_today(db, partners.as_deref(), today(clock)).await
+}
+
+/// The desk's day for some partner services (`None`: all): the lists of "Vandaag" and of
+/// the morning digest.
+pub(crate) async fn desk_today(
+    db: &Db,
+    partners: Option<&[PartnerId]>,
+    today: chrono::NaiveDate,
+) -> Result<TodayScreen> {
+    let records = db.desk_day(partners, today).await?;
     let (mut pickups, mut returns, mut overdue) = (Vec::new(), Vec::new(), Vec::new());
     for (r, handed_over) in records {
         let (pickup, due) = desk_lists(

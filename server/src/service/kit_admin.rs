@@ -49,7 +49,7 @@ pub async fn edit_screen(
     db: &Db,
     actor: &Actor,
     slug: Option<&str>,
-    draft: Option<crate::http::drafts::Draft>,
+    draft: Option<crate::service::drafts::Draft>,
 ) -> Result<KitEditScreen> {
     if actor.user.is_none() {
         return Err(AppError::Unauthorized);
@@ -100,7 +100,7 @@ pub async fn edit_screen(
         .filter(|u| !u.is_empty())
         .map(|u| u.split_once('=').map_or(u, |(c, _)| c).to_owned())
         .collect();
-    let crate::http::drafts::Draft {
+    let crate::service::drafts::Draft {
         fields: typed,
         errors,
     } = draft.unwrap_or_default();

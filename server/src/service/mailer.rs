@@ -10,6 +10,11 @@ use std::time::Duration;
 
 /// How often the worker looks for mail to send.
 const POLL: Duration = Duration::from_secs(1);
+/// How long a claimed mail is this worker's: well past the SMTP timeout for the batch, so
+/// no other instance sends it meanwhile; after it, a mail whose worker died is due again.
+const LEASE: chrono::Duration = chrono::Duration::minutes(30);
+/// Mails claimed at once.
+const BATCH: u32 = 20;
 
 /// An SMTP connection setup and the sender address.
 #[derive(Clone)]
@@ -50,11 +55,20 @@ impl Mailer {
 }
 
 /// Sends every mail that is due; failures are retried later with a growing delay.
-/// Returns how many were sent.
+/// Returns how many were sent. Each mail is claimed first (see [`Db::claim_due_mails`]), so
+/// the workers of several instances on one database never send the same mail twice.
 pub async fn deliver_due(db: &Db, mailer: &Mailer, clock: &SharedClock) -> anyhow::Result<u32> {
     let now = clock.now();
     let mut sent = 0;
-    for mail in db.due_mails(&now.to_rfc3339(), MAX_ATTEMPTS, 50).await? {
+    let claimed = db
+        .claim_due_mails(
+            &now.to_rfc3339(),
+            &(now + LEASE).to_rfc3339(),
+            MAX_ATTEMPTS,
+            BATCH,
+        )
+        .await?;
+    for mail in claimed {
         match mailer.send(&mail.to, &mail.subject, &mail.body).await {
             Ok(()) => {
                 db.mark_sent(mail.id, &clock.now().to_rfc3339()).await?;

@@ -11,7 +11,7 @@ use crate::domain::import::{
 };
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
-use crate::http::drafts::Draft;
+use crate::service::drafts::Draft;
 use crate::texts::Text;
 use leenpunt_shared::admin::{KitField, RegisterEditScreen, RegisterRow, RegisterScreen};
 use leenpunt_shared::*;

@@ -203,7 +203,22 @@ fn partner_websites_must_be_web_links() {
         ("data:text/html,x", false),
         ("//mos.example", false),
     ] {
-        let csv = format!("{header}\nmos,MOS,,{website},,,,,,,,,\n");
+        let csv = format!("{header}\nmos,MOS,,{website},,,,,,,,,,\n");
         assert_eq!(parse_partners(&csv).is_ok(), ok, "{website}");
     }
+}
+
+#[test]
+fn partner_reminder_days_are_optional_and_bounded() {
+    let old_header = PARTNER_COLUMNS[..PARTNER_COLUMNS.len() - 1].join(",");
+    let rows = parse_partners(&format!("{old_header}\nmos,MOS,,,,,,,,,,,\n")).unwrap();
+    assert_eq!(
+        rows[0].pickup_reminder_days, None,
+        "a file without the column"
+    );
+    let header = PARTNER_COLUMNS.join(",");
+    let rows = parse_partners(&format!("{header}\nmos,MOS,,,,,,,,,,,,3\n")).unwrap();
+    assert_eq!(rows[0].pickup_reminder_days, Some(3));
+    let errors = parse_partners(&format!("{header}\nmos,MOS,,,,,,,,,,,,11\n")).unwrap_err();
+    assert_eq!(errors[0].column, "pickup_reminder_days");
 }

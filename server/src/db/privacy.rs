@@ -1,0 +1,73 @@
+//! Retention: removing what is kept no longer than its period.
+
+use super::DbResult;
+use crate::domain::privacy::{Cutoffs, Removed};
+use sqlx::SqliteConnection;
+
+/// Removes, in the caller's transaction: sent mails, sessions, throttle records and
+/// unconfirmed accounts older than their cut-offs. An unconfirmed account goes only when
+/// nothing else refers to it (it cannot have borrowed: it never signed in); the audit rows
+/// about it keep the event but lose the address.
+pub async fn apply_retention(conn: &mut SqliteConnection, c: &Cutoffs) -> DbResult<Removed> {
+    let mails = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?")
+        .bind(&c.sent_mail)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let sessions = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ?")
+        .bind(&c.sessions)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    let mut throttles = 0;
+    for sql in [
+        "DELETE FROM login_failures WHERE at < ?",
+        "DELETE FROM mail_requests WHERE at < ?",
+    ] {
+        throttles += sqlx::query(sql)
+            .bind(&c.throttles)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    let stale: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.email FROM users u WHERE u.confirmed_at IS NULL AND u.created_at < ? \
+           AND NOT EXISTS (SELECT 1 FROM reservations WHERE user_id = u.id) \
+           AND NOT EXISTS (SELECT 1 FROM waitlist WHERE user_id = u.id) \
+           AND NOT EXISTS (SELECT 1 FROM training_registrations WHERE user_id = u.id) \
+           AND NOT EXISTS (SELECT 1 FROM training_session_trainers WHERE user_id = u.id) \
+           AND NOT EXISTS (SELECT 1 FROM qualifications \
+                           WHERE user_id = u.id OR granted_by = u.id OR revoked_by = u.id) \
+           AND NOT EXISTS (SELECT 1 FROM csv_uploads WHERE user_id = u.id) \
+           AND NOT EXISTS (SELECT 1 FROM loan_lines WHERE handed_out_by = u.id OR returned_by = u.id) \
+           AND NOT EXISTS (SELECT 1 FROM maintenance_tickets WHERE opened_by = u.id OR closed_by = u.id)",
+    )
+    .bind(&c.unconfirmed)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, email) in &stale {
+        sqlx::query(
+            "UPDATE audit_log SET actor_id = NULL, detail = '' \
+             WHERE actor_id = ? OR subject = 'user:' || ?",
+        )
+        .bind(id)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM outbox WHERE to_addr = ?")
+            .bind(email)
+            .execute(&mut *conn)
+            .await?;
+        // Roles, sessions, tokens and feeds go with the account (ON DELETE CASCADE).
+        sqlx::query("DELETE FROM users WHERE id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Removed {
+        mails,
+        sessions,
+        throttles,
+        unconfirmed: stale.len() as u64,
+    })
+}
