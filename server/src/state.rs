@@ -24,6 +24,8 @@ pub struct AppState {
     pub drafts: crate::service::drafts::FormDrafts,
     /// The public figures (`/in-cijfers`), kept while the data is unchanged.
     pub stats_cache: crate::service::stats::PublicCache,
+    /// Built calendar feed bodies, by feed and fingerprint.
+    pub feed_cache: crate::service::feeds::FeedCache,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             assets: Arc::new(assets),
             leptos,
             stats_cache: Default::default(),
+            feed_cache: Default::default(),
         }
     }
 }

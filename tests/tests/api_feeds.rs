@@ -1,5 +1,7 @@
-//! Calendar feeds: secret links, what they show, RFC 5545 as two independent parsers read
-//! it (Python's icalendar and Mozilla's ical.js), ETag/304, revoking and regenerating.
+//! Calendar feeds: secret links, what they show, RFC 5545 as three independent parsers read
+//! it (Python's icalendar, Mozilla's ical.js and libical with its restriction checks),
+//! HTTP validators per RFC 9110 (weak and listed tags, `*`, If-Modified-Since, one ETag per
+//! content coding), the cache of built bodies, revoking and regenerating.
 //! The clock is fixed on Friday 27 November 2026.
 
 use leenpunt_server::domain::auth::hash_password;
@@ -73,7 +75,48 @@ process.stdin.on('end', () => {{
     )
 }
 
-fn run_parser(cmd: &mut Command, ics: &str) -> Vec<Vec<String>> {
+/// libical (Debian's `libical3` through its GObject binding `gir1.2-ical-3.0`): parses the
+/// calendar, runs its RFC 5545/5546 restriction checks and returns every error it reports
+/// (the `X-LIC-ERROR` properties it adds), as "COMPONENT: message".
+fn libical_errors(ics: &str) -> Vec<String> {
+    let script = r#"
+import sys, json, gi
+gi.require_version('ICalGLib', '3.0')
+from gi.repository import ICalGLib as ICal
+comp = ICal.Parser.parse_string(sys.stdin.buffer.read().decode('utf-8'))
+if comp is None:
+    print(json.dumps(['no calendar parsed']))
+    sys.exit(0)
+ICal.restriction_check(comp)
+errors = []
+def walk(c):
+    p = c.get_first_property(ICal.PropertyKind.XLICERROR_PROPERTY)
+    while p is not None:
+        errors.append(ICal.Component.kind_to_string(c.isa()) + ': ' + p.get_xlicerror())
+        p = c.get_next_property(ICal.PropertyKind.XLICERROR_PROPERTY)
+    s = c.get_first_component(ICal.ComponentKind.ANY_COMPONENT)
+    while s is not None:
+        walk(s)
+        s = c.get_next_component(ICal.ComponentKind.ANY_COMPONENT)
+walk(comp)
+if comp.count_errors() != len(errors):
+    errors.append('count_errors says %d' % comp.count_errors())
+print(json.dumps(errors))
+"#;
+    let python =
+        std::env::var("LEENPUNT_TEST_LIBICAL").unwrap_or_else(|_| "/usr/bin/python3".to_owned());
+    run_parser(Command::new(python).args(["-c", script]), ics)
+}
+
+/// A feed as all three parsers read it: no libical error, the same events in the other two.
+fn assert_valid(ics: &str) -> usize {
+    assert_eq!(libical_errors(ics), Vec::<String>::new(), "{ics}");
+    let python = python_events(ics);
+    assert_eq!(python.len(), icaljs_events(ics).len());
+    python.len()
+}
+
+fn run_parser<T: serde::de::DeserializeOwned>(cmd: &mut Command, ics: &str) -> T {
     use std::io::Write;
     let mut child = cmd
         .stdin(std::process::Stdio::piped())
@@ -130,6 +173,7 @@ async fn a_teachers_feed_in_two_independent_parsers_across_the_dst_change() {
     assert!(r.headers().contains_key("last-modified"));
     let ics = r.text().await.unwrap();
     assert!(ics.contains("X-WR-CALNAME:Mijn Leenpunt\r\n"));
+    assert_eq!(libical_errors(&ics), Vec::<String>::new(), "{ics}");
 
     for (parser, events) in [
         ("python icalendar", python_events(&ics)),
@@ -244,6 +288,7 @@ async fn etag_revocation_and_regeneration() {
         text.contains("STATUS:CANCELLED\r\n") && text.contains("SEQUENCE:1\r\n"),
         "{text}"
     );
+    assert_valid(&text);
 
     // Regenerate: the old link dies, the new one works.
     let id = feed["id"].as_i64().unwrap();
@@ -344,6 +389,7 @@ async fn feeds_show_only_what_their_owner_may_see() {
         .unwrap();
     assert!(text.contains(&format!("reservation-{}-loan", mine.id)));
     assert!(!text.contains(&format!("reservation-{}-loan", theirs.id)));
+    assert_valid(&text);
     // Desk staff follow a pickup point's hand-over agenda; teachers cannot.
     let r = app
         .post_json(
@@ -372,6 +418,7 @@ async fn feeds_show_only_what_their_owner_may_see() {
     assert!(text.contains(&format!("reservation-{}-pickup", theirs.id)));
     assert!(text.contains(&format!("reservation-{}-pickup", mine.id)));
     assert!(text.contains("X-WR-CALNAME:Leenpunt: "));
+    assert_valid(&text);
     // One reservation as an .ics download, for who may see it.
     let r = app
         .get_as(&teacher, &format!("/api/v1/reservations/{}/ics", mine.id))
@@ -381,8 +428,283 @@ async fn feeds_show_only_what_their_owner_may_see() {
         .to_str()
         .unwrap()
         .starts_with("attachment"));
+    assert_eq!(assert_valid(&r.text().await.unwrap()), 3);
     let r = app
         .get_as(&teacher, &format!("/api/v1/reservations/{}/ics", theirs.id))
         .await;
     assert_eq!(r.status(), 404);
+}
+
+/// A client that neither asks for compressed bodies nor decodes them by itself.
+fn raw_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap()
+}
+
+async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = raw_client().get(app.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+fn header(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+/// A feed of the demo teacher with one loan in it: (cookie, reservation, feed path).
+async fn teacher_with_a_loan(app: &TestApp) -> (String, Reservation, String) {
+    let cookie = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let r = app
+        .post_json(
+            &cookie,
+            "/api/v1/reservations",
+            &booking(
+                "bee-bot-set-klein",
+                "stem-rtc-brugge",
+                "2026-12-07",
+                "2026-12-10",
+                1,
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let reservation: Reservation = r.json().await.unwrap();
+    let feed = new_feed(app, &cookie, json!({})).await;
+    let path = path_of(feed["url"].as_str().unwrap());
+    (cookie, reservation, path)
+}
+
+#[tokio::test]
+async fn conditional_gets_per_rfc_9110() {
+    let app = TestApp::spawn().await;
+    let (_, _, path) = teacher_with_a_loan(&app).await;
+    let first = get_with(&app, &path, &[]).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(header(&first, "content-encoding"), None);
+    assert_eq!(header(&first, "vary").as_deref(), Some("accept-encoding"));
+    let etag = header(&first, "etag").unwrap();
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"') && !etag.contains('-'),
+        "{etag}"
+    );
+    let last_modified = header(&first, "last-modified").unwrap();
+    let lm = chrono::DateTime::parse_from_rfc2822(&last_modified).unwrap();
+    assert!(last_modified.ends_with(" GMT"));
+    let ics = first.text().await.unwrap();
+    assert_eq!(
+        assert_valid(&ics),
+        5,
+        "loan, pickup, return and two sessions"
+    );
+    assert!(!ics.contains("METHOD:"), "a feed, not an iTIP message");
+
+    let http_date = |t: chrono::DateTime<chrono::FixedOffset>| {
+        t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+    };
+    let later = http_date(lm + chrono::Duration::hours(1));
+    let earlier = http_date(lm - chrono::Duration::seconds(1));
+    let weak = format!("W/{etag}");
+    let listed = format!("\"nee\", {weak} , \"ook-niet\"");
+    for (name, value, expected) in [
+        ("if-none-match", etag.as_str(), 304),
+        ("if-none-match", weak.as_str(), 304),
+        ("if-none-match", listed.as_str(), 304),
+        ("if-none-match", "*", 304),
+        ("if-none-match", "\"nee\"", 200),
+        ("if-modified-since", last_modified.as_str(), 304),
+        ("if-modified-since", later.as_str(), 304),
+        ("if-modified-since", earlier.as_str(), 200),
+        ("if-modified-since", "gisteren", 200),
+    ] {
+        let r = get_with(&app, &path, &[(name, value)]).await;
+        assert_eq!(r.status(), expected, "{name}: {value}");
+        assert_eq!(header(&r, "etag").as_ref(), Some(&etag), "{name}: {value}");
+        assert_eq!(header(&r, "vary").as_deref(), Some("accept-encoding"));
+        if expected == 304 {
+            assert!(r.bytes().await.unwrap().is_empty());
+        } else {
+            assert_eq!(r.text().await.unwrap(), ics);
+        }
+    }
+    // If-Modified-Since is ignored when If-None-Match is there (RFC 9110 §13.1.3).
+    let r = get_with(
+        &app,
+        &path,
+        &[("if-none-match", "\"nee\""), ("if-modified-since", &later)],
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    // A list over two field lines.
+    let r = raw_client()
+        .get(app.url(&path))
+        .header("if-none-match", "\"nee\"")
+        .header("if-none-match", &weak)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
+}
+
+#[tokio::test]
+async fn each_content_coding_has_its_own_etag_and_304() {
+    let app = TestApp::spawn().await;
+    let (_, _, path) = teacher_with_a_loan(&app).await;
+    let plain = get_with(&app, &path, &[]).await;
+    let etag = header(&plain, "etag").unwrap();
+    let ics = plain.text().await.unwrap();
+    let tag = |suffix: &str| format!("{}{suffix}\"", etag.trim_end_matches('"'));
+
+    let gz = get_with(&app, &path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gz.status(), 200);
+    assert_eq!(header(&gz, "content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(header(&gz, "etag"), Some(tag("-gz")));
+    assert_eq!(header(&gz, "vary").as_deref(), Some("accept-encoding"));
+    assert_eq!(
+        &gz.bytes().await.unwrap()[..2],
+        &[0x1f, 0x8b],
+        "a gzip stream"
+    );
+    let br = get_with(&app, &path, &[("accept-encoding", "gzip, deflate, br")]).await;
+    assert_eq!(header(&br, "content-encoding").as_deref(), Some("br"));
+    assert_eq!(header(&br, "etag"), Some(tag("-br")));
+    // Decoded, both are the identity body (reqwest decodes when it asked itself).
+    let gzip_only = reqwest::Client::builder().no_brotli().build().unwrap();
+    let r = gzip_only.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(header(&r, "etag"), Some(tag("-gz")));
+    assert_eq!(r.text().await.unwrap(), ics);
+    let r = app.get(&path).await;
+    assert_eq!(header(&r, "etag"), Some(tag("-br")));
+    assert_eq!(r.text().await.unwrap(), ics);
+    // A client that prefers identity, or knows only codings we do not send, gets identity
+    // under the identity tag: the compression layer has the same rule and leaves it alone.
+    for accept in ["gzip;q=0.5, identity", "zstd, deflate, *"] {
+        let r = get_with(&app, &path, &[("accept-encoding", accept)]).await;
+        assert_eq!(header(&r, "content-encoding"), None, "{accept}");
+        assert_eq!(header(&r, "etag"), Some(etag.clone()), "{accept}");
+        assert_eq!(r.text().await.unwrap(), ics, "{accept}");
+    }
+
+    // Each tag 304s in its own coding only.
+    for (accept, sent, expected) in [
+        ("gzip", tag("-gz"), 304),
+        ("br", tag("-br"), 304),
+        ("identity", etag.clone(), 304),
+        ("gzip", tag("-br"), 200),
+        ("br", etag.clone(), 200),
+        ("identity", tag("-gz"), 200),
+    ] {
+        let r = get_with(
+            &app,
+            &path,
+            &[("accept-encoding", accept), ("if-none-match", &sent)],
+        )
+        .await;
+        assert_eq!(r.status(), expected, "{accept} with {sent}");
+        if expected == 304 {
+            assert_eq!(header(&r, "etag"), Some(sent), "{accept}");
+            assert_eq!(header(&r, "content-encoding"), None, "a 304 has no body");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_empty_feed_is_a_valid_calendar_with_a_date() {
+    let app = TestApp::spawn().await;
+    let newcomer = app
+        .teacher("nieuw@school.be", "126763", &hash_password(DEMO_PASSWORD))
+        .await;
+    let feed = new_feed(&app, &newcomer, json!({})).await;
+    let path = path_of(feed["url"].as_str().unwrap());
+    let r = get_with(&app, &path, &[]).await;
+    assert_eq!(r.status(), 200);
+    let last_modified = header(&r, "last-modified").expect("Last-Modified, also when empty");
+    assert!(chrono::DateTime::parse_from_rfc2822(&last_modified).is_ok());
+    let ics = r.text().await.unwrap();
+    assert_eq!(assert_valid(&ics), 0);
+    assert!(
+        ics.contains("BEGIN:VTIMEZONE\r\n"),
+        "a VCALENDAR needs a component"
+    );
+    let r = get_with(&app, &path, &[("if-modified-since", &last_modified)]).await;
+    assert_eq!(r.status(), 304);
+}
+
+#[tokio::test]
+async fn the_cached_body_is_what_a_fresh_build_gives_after_every_change() {
+    let app = TestApp::spawn().await;
+    let (cookie, reservation, path) = teacher_with_a_loan(&app).await;
+    let fetch = |path: String| {
+        let app = &app;
+        async move {
+            let r = get_with(app, &path, &[]).await;
+            assert_eq!(r.status(), 200);
+            (header(&r, "etag").unwrap(), r.text().await.unwrap())
+        }
+    };
+    let (etag, built) = fetch(path.clone()).await;
+    assert_eq!(app.state.feed_cache.usage().0, 1, "the built body is kept");
+    let (again_tag, again) = fetch(path.clone()).await;
+    assert_eq!((again_tag, again), (etag.clone(), built.clone()));
+
+    // A changed reservation: a new fingerprint, a new body, equal to a fresh build.
+    let r = app
+        .post_json(
+            &cookie,
+            &format!("/api/v1/reservations/{}/cancel", reservation.id),
+            &json!({}),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    let (cancelled_tag, cancelled) = fetch(path.clone()).await;
+    assert_ne!(cancelled_tag, etag);
+    assert_ne!(cancelled, built);
+    assert!(cancelled.contains("STATUS:CANCELLED\r\n"));
+    // A second feed of the same scope is built afresh: it is not in the cache yet.
+    let second = new_feed(&app, &cookie, json!({})).await;
+    let (_, rebuilt) = fetch(path_of(second["url"].as_str().unwrap())).await;
+    assert_eq!(cancelled, rebuilt);
+    assert_eq!(
+        fetch(path.clone()).await.1,
+        cancelled,
+        "served from the cache"
+    );
+
+    // A change without a date (the desk's hand-over hours) changes the feed too.
+    app.state
+        .db
+        .set_handover_hours("stem-rtc-brugge", "13:00", "16:00")
+        .await
+        .unwrap();
+    let (moved_tag, moved) = fetch(path.clone()).await;
+    assert_ne!(moved_tag, cancelled_tag);
+    assert!(
+        moved.contains("DTSTART;TZID=Europe/Brussels:20261207T130000\r\n"),
+        "{moved}"
+    );
+    let third = new_feed(&app, &cookie, json!({})).await;
+    let (_, rebuilt) = fetch(path_of(third["url"].as_str().unwrap())).await;
+    assert_eq!(moved, rebuilt);
+    assert_valid(&moved);
+}
+
+#[test]
+fn the_libical_check_can_fail() {
+    // What the feeds said before issue 16: METHOD:PUBLISH without an ORGANIZER.
+    let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//NL\r\nMETHOD:PUBLISH\r\n\
+               BEGIN:VEVENT\r\nUID:a@b\r\nDTSTAMP:20261127T100000Z\r\n\
+               DTSTART;VALUE=DATE:20261127\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let errors = libical_errors(ics);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("ORGANIZER"), "{errors:?}");
+    assert_eq!(
+        libical_errors(&ics.replace("METHOD:PUBLISH\r\n", "")),
+        Vec::<String>::new()
+    );
 }

@@ -84,6 +84,7 @@ fn test(root: &std::path::Path) -> Result<()> {
             .env("LEENPUNT_TEST_CHROMIUM", chromium)
             .env("LEENPUNT_TEST_CHROMEDRIVER", driver)
             .env("LEENPUNT_TEST_ICALJS", icaljs)
+            .env("LEENPUNT_TEST_LIBICAL", "/usr/bin/python3")
             .env("LEENPUNT_TEST_AXE", axe),
     )
 }

@@ -107,17 +107,21 @@ pub fn ensure_chromium() -> Result<(PathBuf, PathBuf)> {
     }
 }
 
-/// Two independent iCalendar parsers the tests check our feeds with: Python's
-/// `icalendar` (Debian package) and Mozilla's ical.js (npm). Returns ical.js's folder.
+/// Three independent iCalendar parsers the tests check our feeds with: Python's
+/// `icalendar` and libical (through `gir1.2-ical-3.0`), both Debian packages for Debian's
+/// Python, and Mozilla's ical.js (npm). Returns ical.js's folder.
 pub fn ensure_calendar_parsers(root: &Path) -> Result<PathBuf> {
     // Debian's own Python: the package installs for it, whatever else is on PATH.
     let has_python = Command::new("/usr/bin/python3")
-        .args(["-c", "import icalendar"])
+        .args([
+            "-c",
+            "import icalendar, gi; gi.require_version('ICalGLib', '3.0')",
+        ])
         .status()
         .map(|s| s.success())
         .unwrap_or(false);
     if !has_python {
-        step("apt-get install python3-icalendar");
+        step("apt-get install python3-icalendar python3-gi gir1.2-ical-3.0");
         run(Command::new("apt-get").arg("update").arg("-qq"))?;
         run(Command::new("apt-get")
             .args([
@@ -126,6 +130,8 @@ pub fn ensure_calendar_parsers(root: &Path) -> Result<PathBuf> {
                 "-qq",
                 "--no-install-recommends",
                 "python3-icalendar",
+                "python3-gi",
+                "gir1.2-ical-3.0",
             ])
             .env("DEBIAN_FRONTEND", "noninteractive"))?;
     }

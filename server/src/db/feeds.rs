@@ -73,6 +73,15 @@ fn feed(r: Row) -> FeedRow {
     }
 }
 
+/// What a feed's content depends on, read without building it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedFingerprint {
+    /// Everything the content depends on in the database, as one opaque text.
+    pub summary: String,
+    /// The latest dated change among what the feed shows.
+    pub newest: Option<DateTime<Utc>>,
+}
+
 /// The reservation columns a feed needs, with the pickup point's hand-over hours.
 const SELECT_ITEMS: &str = "SELECT r.id, r.status, k.title, r.quantity, s.name, pp.name, \
        pp.street || ', ' || pp.postcode || ' ' || pp.municipality, r.pickup_date, r.return_date, \
@@ -215,40 +224,88 @@ impl Db {
         Ok(())
     }
 
-    /// A cheap summary of what a feed would show: (events, newest change, sum of
-    /// revisions). It changes whenever the feed's content does, so it makes the ETag
-    /// without building the calendar.
+    /// A summary of everything a feed shows, read without building it: the reservations
+    /// (how many, newest change, sum of revisions), the names and addresses they are shown
+    /// with, and the owner's training sessions. It changes whenever the feed's content
+    /// does, so its digest is the ETag and the key of the cache of built bodies.
+    #[tracing::instrument(skip(self))]
     pub async fn feed_fingerprint(
         &self,
         scope: FeedScope,
         owner: UserId,
         since: NaiveDate,
         cancelled_since: &str,
-    ) -> DbResult<(i64, Option<String>, i64, String)> {
+    ) -> DbResult<FeedFingerprint> {
         // A personal feed also shows the owner's training sessions: their changes (a
-        // registration, a cancellation, a session called off) are in the fingerprint.
+        // registration, a cancellation, a session called off or renamed) are in it.
         let person = (scope == FeedScope::User).then_some(owner.0);
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT count(*), max(r.updated_at), coalesce(sum(r.revision), 0), \
-               (SELECT count(*) || '/' || coalesce(max(x), '') FROM ( \
-                  SELECT g.updated_at || coalesce(s.cancelled_at, '') AS x FROM training_registrations g \
-                    JOIN training_sessions s ON s.id = g.session_id WHERE g.user_id = ",
+            "WITH r AS MATERIALIZED (SELECT r.updated_at, r.revision, r.kit_type_id, r.school_id, \
+               r.pickup_point_id FROM reservations r",
         );
-        q.push_bind(person)
-            .push(" AND s.starts_at >= ")
-            .push_bind(since.to_string())
-            .push(
-                " UNION ALL SELECT s.created_at || coalesce(s.cancelled_at, '') FROM training_session_trainers st \
-                  JOIN training_sessions s ON s.id = st.session_id WHERE st.user_id = ",
-            )
-            .push_bind(person)
-            .push(" AND s.starts_at >= ")
-            .push_bind(since.to_string())
-            .push(")) FROM reservations r");
         push_scope(&mut q, scope, owner, since, cancelled_since);
-        Ok(q.build_query_as::<(i64, Option<String>, i64, String)>()
+        q.push(
+            "), g AS MATERIALIZED (\
+               SELECT 'r' || s.id || char(31) || g.status || char(31) || g.updated_at || char(31) || \
+                 coalesce(s.cancelled_at, '') || char(31) || s.starts_at || char(31) || s.ends_at || \
+                 char(31) || s.place || char(31) || t.title AS x, \
+                 max(g.updated_at, coalesce(s.cancelled_at, '')) AS changed \
+               FROM training_registrations g JOIN training_sessions s ON s.id = g.session_id \
+               JOIN training_types t ON t.id = s.training_type_id WHERE g.user_id = ",
+        )
+        .push_bind(person)
+        .push(" AND s.starts_at >= ")
+        .push_bind(since.to_string())
+        .push(
+            " UNION ALL \
+               SELECT 't' || s.id || char(31) || s.created_at || char(31) || coalesce(s.cancelled_at, '') || \
+                 char(31) || s.starts_at || char(31) || s.ends_at || char(31) || s.place || char(31) || t.title, \
+                 max(s.created_at, coalesce(s.cancelled_at, '')) \
+               FROM training_session_trainers st JOIN training_sessions s ON s.id = st.session_id \
+               JOIN training_types t ON t.id = s.training_type_id WHERE st.user_id = ",
+        )
+        .push_bind(person)
+        .push(" AND s.starts_at >= ")
+        .push_bind(since.to_string())
+        .push(
+            ") SELECT count(*), max(r.updated_at), coalesce(sum(r.revision), 0), \
+               (SELECT coalesce(group_concat(l, char(30) ORDER BY l), '') FROM ( \
+                  SELECT k.title || char(31) || s.name || char(31) || pp.name || char(31) || \
+                    coalesce(pp.street, '') || char(31) || coalesce(pp.postcode, '') || char(31) || \
+                    coalesce(pp.municipality, '') || char(31) || coalesce(pp.handover_from, '') || \
+                    char(31) || coalesce(pp.handover_until, '') AS l \
+                  FROM (SELECT DISTINCT kit_type_id, school_id, pickup_point_id FROM r) d \
+                  JOIN kit_types k ON k.id = d.kit_type_id JOIN schools s ON s.id = d.school_id \
+                  JOIN pickup_points pp ON pp.id = d.pickup_point_id)), \
+               (SELECT max(k.updated_at) FROM kit_types k WHERE k.id IN (SELECT kit_type_id FROM r)), \
+               (SELECT count(*) || '/' || coalesce(group_concat(x, char(30) ORDER BY x), '') FROM g), \
+               (SELECT max(changed) FROM g) \
+             FROM r",
+        );
+        type FingerprintRow = (
+            i64,
+            Option<String>,
+            i64,
+            String,
+            Option<String>,
+            String,
+            Option<String>,
+        );
+        let (count, newest, revisions, labels, kits_changed, sessions, sessions_changed) = q
+            .build_query_as::<FingerprintRow>()
             .fetch_one(self.pool())
-            .await?)
+            .await?;
+        let summary = format!(
+            "{count}|{}|{revisions}|{labels}|{sessions}",
+            newest.as_deref().unwrap_or_default()
+        );
+        let newest = [newest, kits_changed, sessions_changed]
+            .iter()
+            .flatten()
+            .filter_map(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .max();
+        Ok(FeedFingerprint { summary, newest })
     }
 
     /// The training sessions of a person's feed: those they are on the list of (a

@@ -5,6 +5,8 @@
 //! continuation lines at 76 octets, leaves commas, semicolons and backslashes unescaped,
 //! and orders parameters by hash, so the same feed would not always hash to the same ETag.
 
+pub mod conditional;
+
 use crate::texts::Text;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use leenpunt_shared::labels::human_date;
@@ -278,6 +280,12 @@ fn write_session(w: &mut Writer, s: &FeedSession, host: &str, lang: Lang) {
 /// A whole feed: one VCALENDAR with the time zone, and per reservation the loan as an
 /// all-day event plus pickup and return as timed events where the pickup point has
 /// hand-over hours; training sessions as timed events.
+///
+/// No `METHOD`: a subscribed feed is not an iTIP message (RFC 5546), and `METHOD:PUBLISH`
+/// would oblige an `ORGANIZER` on every event, which clients show as a meeting to answer
+/// (docs/feeds-caching.md). The VTIMEZONE is always there: it is the zone
+/// `X-WR-TIMEZONE` names, and it keeps a feed without events a valid VCALENDAR, which
+/// needs at least one component (RFC 5545 §3.6).
 pub fn feed(
     name: &str,
     host: &str,
@@ -290,14 +298,11 @@ pub fn feed(
         .raw("VERSION", "2.0")
         .raw("PRODID", "-//Provincie West-Vlaanderen//Leenpunt//NL")
         .raw("CALSCALE", "GREGORIAN")
-        .raw("METHOD", "PUBLISH")
         .text("X-WR-CALNAME", name)
         .raw("X-WR-TIMEZONE", TZID)
         .raw("REFRESH-INTERVAL;VALUE=DURATION", "PT1H")
         .raw("X-PUBLISHED-TTL", "PT1H");
-    if reservations.iter().any(|r| r.hours.is_some()) || !sessions.is_empty() {
-        write_timezone(&mut w);
-    }
+    write_timezone(&mut w);
     for r in reservations {
         write_event(&mut w, r, Kind::Loan, host, lang);
         if r.hours.is_some() {

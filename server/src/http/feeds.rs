@@ -5,8 +5,9 @@ use super::auth::Who;
 use super::extract::Json as ApiJson;
 use super::extract::{Form, Json, Path};
 use super::lang::ReqLang;
+use crate::domain::ical::conditional::{negotiate, Conditions};
 use crate::error::{AppError, Result};
-use crate::service::feeds::{self as service, FeedLink, NewFeed, Served};
+use crate::service::feeds::{self as service, FeedLink, FeedRequest, NewFeed, Served};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -30,50 +31,64 @@ pub fn routes() -> Router<AppState> {
 const CALENDAR: &str = "text/calendar; charset=utf-8";
 
 /// A subscription feed. The token in the path is the only key: unknown or revoked → 404.
+/// Validators per RFC 9110: each content coding has its own ETag, and the body comes
+/// already compressed (so the compression layer leaves it alone).
 pub async fn feed(
     State(state): State<AppState>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
-    let if_none_match = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok());
+    let all = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+    };
+    let if_none_match = all(header::IF_NONE_MATCH);
+    let if_none_match = (!if_none_match.is_empty()).then(|| if_none_match.join(","));
+    let request = FeedRequest {
+        token,
+        conditions: Conditions {
+            if_none_match: if_none_match.as_deref(),
+            if_modified_since: headers
+                .get(header::IF_MODIFIED_SINCE)
+                .and_then(|v| v.to_str().ok()),
+        },
+        coding: negotiate(all(header::ACCEPT_ENCODING)),
+    };
     let served = service::serve(
         &state.db,
+        &state.feed_cache,
         state.clock.as_ref(),
         &state.config.public_url(),
-        token,
-        if_none_match,
+        &request,
     )
     .await?;
     // Private data behind a secret URL: caches may keep it only for this client, briefly.
-    let cache = HeaderValue::from_static("private, max-age=300");
+    let common = |etag: String| {
+        [
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, "private, max-age=300".to_owned()),
+            (header::VARY, header::ACCEPT_ENCODING.as_str().to_owned()),
+        ]
+    };
     Ok(match served {
-        Served::NotModified { etag } => (
-            StatusCode::NOT_MODIFIED,
-            [
-                (header::ETAG, etag),
-                (
-                    header::CACHE_CONTROL,
-                    cache.to_str().unwrap_or_default().to_owned(),
-                ),
-            ],
-        )
-            .into_response(),
+        Served::NotModified { etag, .. } => {
+            (StatusCode::NOT_MODIFIED, common(etag)).into_response()
+        }
         Served::Calendar {
             etag,
             last_modified,
+            coding,
             body,
         } => {
             let mut response = (
+                common(etag),
                 [
                     (header::CONTENT_TYPE, CALENDAR.to_owned()),
-                    (header::ETAG, etag),
-                    (
-                        header::CACHE_CONTROL,
-                        cache.to_str().unwrap_or_default().to_owned(),
-                    ),
+                    (header::LAST_MODIFIED, last_modified),
                     (
                         header::CONTENT_DISPOSITION,
                         "inline; filename=\"leenpunt.ics\"".to_owned(),
@@ -82,8 +97,10 @@ pub async fn feed(
                 body,
             )
                 .into_response();
-            if let Some(lm) = last_modified.and_then(|v| HeaderValue::from_str(&v).ok()) {
-                response.headers_mut().insert(header::LAST_MODIFIED, lm);
+            if let Some(encoding) = coding.header() {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
             }
             response
         }

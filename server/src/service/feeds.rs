@@ -1,15 +1,23 @@
 //! Calendar feeds: create, regenerate and revoke subscription links; serve a feed with an
-//! ETag computed from a cheap fingerprint, so unchanged feeds answer 304 without work.
+//! ETag computed from a cheap fingerprint, so unchanged feeds answer 304 without work and
+//! a full GET of an unchanged feed comes from a cache of built bodies.
+
+mod cache;
+
+pub use cache::FeedCache;
 
 use super::accounts::token_hash;
 use crate::db::feeds::{FeedRow, FeedScope};
 use crate::db::Db;
-use crate::domain::clock::{today, Clock};
+use crate::domain::clock::{brussels_to_utc, today, Clock};
 use crate::domain::ical;
+use crate::domain::ical::conditional::{self, Coding, Conditions};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::error::{AppError, Result};
 use crate::texts::Text;
+use axum::body::Bytes;
 use chrono::Duration;
+use chrono::{DateTime, NaiveDate, Utc};
 use leenpunt_shared::{Lang, ReservationId};
 use sha2::{Digest, Sha256};
 
@@ -199,29 +207,59 @@ pub async fn regenerate(
     Ok(link(&row, public_url, Some(&token)))
 }
 
-/// A served feed.
+/// What a feed request asks, as the handler read it from the headers.
+#[derive(Debug, Clone, Copy)]
+pub struct FeedRequest<'a> {
+    /// The secret token of the URL (without `.ics`).
+    pub token: &'a str,
+    pub conditions: Conditions<'a>,
+    /// The content coding the client gets (`conditional::negotiate`).
+    pub coding: Coding,
+}
+
+/// A served feed. Every answer carries its coding's entity tag.
 #[derive(Debug)]
 pub enum Served {
     /// The client's copy is current.
-    NotModified { etag: String },
+    NotModified { etag: String, coding: Coding },
     Calendar {
         etag: String,
-        last_modified: Option<String>,
-        body: String,
+        /// An IMF-fixdate.
+        last_modified: String,
+        coding: Coding,
+        /// The iCalendar text in `coding`.
+        body: Bytes,
     },
 }
 
+/// Bumped when the feed's text changes shape (so every ETag changes with the program).
+const FORMAT: &str = concat!("feed-2|", env!("CARGO_PKG_VERSION"));
+
+/// The moments a feed's window last moved: loans and sessions from 90 days back (by
+/// Brussels date), cancelled ones for 30 days; both move at Brussels midnight, so all
+/// that leaves a feed by age leaves at a moment `Last-Modified` can name.
+fn window(clock: &dyn Clock) -> (NaiveDate, DateTime<Utc>, DateTime<Utc>) {
+    let day = today(clock);
+    let midnight = |d: NaiveDate| brussels_to_utc(d.and_time(chrono::NaiveTime::MIN));
+    (
+        day - Duration::days(90),
+        midnight(day - Duration::days(30)),
+        midnight(day),
+    )
+}
+
 /// Serves a feed by its token: 404 for an unknown or revoked token, or when the owner may
-/// no longer see what it shows.
+/// no longer see what it shows. The fingerprint is read from the database on every
+/// request; only the body built from it comes from the cache.
 pub async fn serve(
     db: &Db,
+    cache: &FeedCache,
     clock: &dyn Clock,
     public_url: &str,
-    token: &str,
-    if_none_match: Option<&str>,
+    request: &FeedRequest<'_>,
 ) -> Result<Served> {
     let feed = db
-        .feed_by_token(&token_hash(token))
+        .feed_by_token(&token_hash(request.token))
         .await?
         .ok_or(AppError::NotFound)?;
     let owner = db.actor(feed.owner).await?;
@@ -229,41 +267,106 @@ pub async fn serve(
         return Err(AppError::NotFound);
     }
     let lang = db.user_lang(feed.owner).await?;
-    let since = today(clock) - Duration::days(90);
-    let cancelled_since = (clock.now() - Duration::days(30)).to_rfc3339();
-    let (count, newest, revisions, sessions) = db
+    let (since, cancelled_since, moved) = window(clock);
+    let cancelled_since = cancelled_since.to_rfc3339();
+    let fingerprint = db
         .feed_fingerprint(feed.scope, feed.owner, since, &cancelled_since)
         .await?;
-    let fingerprint = format!(
-        "{}|{}|{count}|{}|{revisions}|{since}|{sessions}",
+    let digest = hex12(&format!(
+        "{FORMAT}|{}|{}|{}|{public_url}|{since}|{cancelled_since}|{}",
         feed.id,
         lang.code(),
-        newest.as_deref().unwrap_or("")
-    );
-    let digest = Sha256::digest(fingerprint.as_bytes());
-    let etag = format!(
-        "\"{}\"",
-        digest
-            .iter()
-            .take(12)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
-    if if_none_match.is_some_and(|h| h.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
-        return Ok(Served::NotModified { etag });
+        feed.label,
+        fingerprint.summary
+    ));
+    let coding = request.coding;
+    let etag = conditional::etag(&digest, coding);
+    let last_modified = last_modified(&feed.created_at, fingerprint.newest, moved);
+    if conditional::not_modified(&request.conditions, &etag, last_modified) {
+        return Ok(Served::NotModified { etag, coding });
     }
+    let body = match cache.get(feed.id, &digest, coding) {
+        Some(body) => body,
+        None => {
+            let identity = match cache.get(feed.id, &digest, Coding::Identity) {
+                Some(body) => body,
+                None => {
+                    let text = build(db, public_url, &feed, lang, since, &cancelled_since).await?;
+                    let body = Bytes::from(text);
+                    cache.put(feed.id, &digest, Coding::Identity, body.clone());
+                    body
+                }
+            };
+            let body = if coding == Coding::Identity {
+                identity
+            } else {
+                // Compressing a large feed takes milliseconds: off the async workers.
+                tokio::task::spawn_blocking(move || cache::compress(&identity, coding))
+                    .await
+                    .map_err(|e| AppError::Internal(e.into()))?
+                    .map_err(|e| AppError::Internal(e.into()))?
+            };
+            cache.put(feed.id, &digest, coding, body.clone());
+            body
+        }
+    };
+    Ok(Served::Calendar {
+        etag,
+        last_modified: conditional::http_date(last_modified),
+        coding,
+        body,
+    })
+}
+
+/// The first 12 bytes of a SHA-256, in hex.
+fn hex12(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `Last-Modified`: the latest of the feed's creation, the newest dated change it shows
+/// and the last move of its window (Brussels midnight). Changes that carry no date (a
+/// school renamed, a role taken away) change the ETag at once and `Last-Modified` at the
+/// next midnight, so a client that only sends `If-Modified-Since` sees them within a day.
+fn last_modified(
+    created_at: &str,
+    newest: Option<DateTime<Utc>>,
+    window_moved: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let created = DateTime::parse_from_rfc3339(created_at)
+        .map(|t| t.with_timezone(&Utc))
+        .ok();
+    [created, newest, Some(window_moved)]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(window_moved)
+}
+
+/// Builds a feed's iCalendar text from the database.
+async fn build(
+    db: &Db,
+    public_url: &str,
+    feed: &FeedRow,
+    lang: Lang,
+    since: NaiveDate,
+    cancelled_since: &str,
+) -> Result<String> {
     let base = public_url.trim_end_matches('/');
     let items = db
         .feed_items(
             feed.scope,
             feed.owner,
             since,
-            &cancelled_since,
+            cancelled_since,
             &format!("{base}/mijn-reservaties"),
         )
         .await?;
     let sessions = if feed.scope == FeedScope::User {
-        db.feed_sessions(feed.owner, since, &cancelled_since, base)
+        db.feed_sessions(feed.owner, since, cancelled_since, base)
             .await?
     } else {
         Vec::new()
@@ -272,20 +375,13 @@ pub async fn serve(
         FeedScope::User => Text::FeedMine.get(lang),
         _ => format!("Leenpunt: {}", feed.label),
     };
-    let body = ical::feed(&name, &host(public_url), lang, &items, &sessions);
-    let last_modified = newest
-        .as_deref()
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| {
-            t.with_timezone(&chrono::Utc)
-                .format("%a, %d %b %Y %H:%M:%S GMT")
-                .to_string()
-        });
-    Ok(Served::Calendar {
-        etag,
-        last_modified,
-        body,
-    })
+    Ok(ical::feed(
+        &name,
+        &host(public_url),
+        lang,
+        &items,
+        &sessions,
+    ))
 }
 
 fn host(public_url: &str) -> String {
