@@ -37,7 +37,7 @@ async fn every_column_is_classified_for_personal_data() {
     let mut schema = BTreeSet::new();
     for table in tables {
         let columns: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_xinfo('{table}')"))
                 .fetch_all(app.state.db.pool())
                 .await
                 .unwrap();
