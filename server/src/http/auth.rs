@@ -248,6 +248,15 @@ pub async fn set_reminders(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Where an account form sent without a session goes: sign in, then back to the account.
+fn to_account_sign_in() -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/aanmelden?next=/mijn-account")],
+    )
+        .into_response()
+}
+
 #[derive(Deserialize)]
 struct RemindersForm {
     /// Present (any value) when the box is ticked: an unticked checkbox sends nothing.
@@ -261,11 +270,7 @@ async fn form_set_reminders(
     Form(form): Form<RemindersForm>,
 ) -> Result<Response> {
     let Some(user) = who.0.user else {
-        return Ok((
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/aanmelden?next=/mijn-account")],
-        )
-            .into_response());
+        return Ok(to_account_sign_in());
     };
     state.db.set_reminders(user, form.on.is_some()).await?;
     Ok((
@@ -294,11 +299,7 @@ async fn form_set_lang(
     Form(form): Form<LangForm>,
 ) -> Result<Response> {
     let Some(user) = who.0.user else {
-        return Ok((
-            StatusCode::SEE_OTHER,
-            [(header::LOCATION, "/aanmelden?next=/mijn-account")],
-        )
-            .into_response());
+        return Ok(to_account_sign_in());
     };
     let Some(lang) = Lang::parse(&form.lang) else {
         return Ok((StatusCode::SEE_OTHER, [(header::LOCATION, "/mijn-account")]).into_response());
