@@ -11,7 +11,7 @@ use chrono::{Duration as Days, NaiveDate};
 use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
 use leenpunt_server::domain::policy::{Actor, RoleGrant};
-use leenpunt_server::service::stats::{public, report};
+use leenpunt_server::service::stats::{public, report, StatsCache};
 use leenpunt_server::startup::build_state;
 use leenpunt_shared::{Lang, PartnerId, Role, UserId};
 use std::sync::Arc;
@@ -180,19 +180,46 @@ fn main() -> anyhow::Result<()> {
             user: Some(UserId(1)),
             grants: vec![RoleGrant { role: Role::PartnerAdmin, school: None, partner: Some(PartnerId(1)) }],
         };
+        let year = (Some("2025-09-01"), Some("2026-08-31"));
+        // Cold: a server that has kept nothing yet reads both years' loans.
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let cache = StatsCache::default();
+            let t = Instant::now();
+            report(&state.db, &clock, &cache, &admin, Lang::Nl, year.0, year.1).await?;
+            times.push(t.elapsed());
+        }
+        report_times("stats report, one school year, as admin, cold (nothing kept)", times);
+        let cache = StatsCache::default();
         for (who, actor) in [("admin", &admin), ("partner admin", &partner)] {
             let mut times = Vec::with_capacity(ROUNDS);
             let mut loans = 0;
             for _ in 0..ROUNDS {
                 let t = Instant::now();
-                let r = report(&state.db, &clock, actor, Lang::Nl, Some("2025-09-01"), Some("2026-08-31")).await?;
+                let r = report(&state.db, &clock, &cache, actor, Lang::Nl, year.0, year.1).await?;
                 times.push(t.elapsed());
                 loans = r.totals.values[0];
             }
             report_times(&format!("stats report, one school year, as {who} ({loans} loans)"), times);
         }
+        // A hand-over in the period: its month is read again, the others are kept.
+        let mut times = Vec::with_capacity(ROUNDS);
+        for i in 0..ROUNDS {
+            let id: i64 = sqlx::query_scalar(
+                "SELECT id FROM reservations WHERE pickup_date BETWEEN '2026-03-01' AND '2026-03-31' \
+                 AND status = 'bevestigd' LIMIT 1 OFFSET ?",
+            )
+            .bind(i as i64)
+            .fetch_one(&pool)
+            .await?;
+            sqlx::query("UPDATE reservations SET status = 'afgehaald' WHERE id = ?").bind(id).execute(&pool).await?;
+            let t = Instant::now();
+            report(&state.db, &clock, &cache, &admin, Lang::Nl, year.0, year.1).await?;
+            times.push(t.elapsed());
+        }
+        report_times("stats report, one school year, as admin, right after a hand-over in it", times);
 
-        let cache = leenpunt_server::service::stats::PublicCache::default();
+        let cache = StatsCache::default();
         let t = Instant::now();
         public(&state.db, &clock, &cache, Lang::Nl).await?;
         println!("stats public page, first (uncached): {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);

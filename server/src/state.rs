@@ -23,7 +23,7 @@ pub struct AppState {
     /// Refused long forms, kept so they come back filled in.
     pub drafts: crate::service::drafts::FormDrafts,
     /// The public figures (`/in-cijfers`), kept while the data is unchanged.
-    pub stats_cache: crate::service::stats::PublicCache,
+    pub stats_cache: crate::service::stats::StatsCache,
     /// Built calendar feed bodies, by feed and fingerprint.
     pub feed_cache: crate::service::feeds::FeedCache,
 }

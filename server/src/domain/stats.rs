@@ -1,12 +1,14 @@
-//! "In cijfers": the period rules and how the aggregate rows of the database become the
-//! report's tables. Pure: the SQL sums per kit type, per partner service and per school;
-//! the grouping into target groups and municipalities, the comparison with the previous
-//! period and the CSV are decided here.
+//! "In cijfers": the period rules and how the records become the report's tables. Pure:
+//! the loans are folded per kit type, partner service, school and day (`loans`), the SQL
+//! sums the other measures; the grouping into target groups and municipalities, the
+//! comparison with the previous period and the CSV are decided here.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use leenpunt_shared::stats::{StatsRow, StatsTable, StatsTableId, TargetGroup};
 use leenpunt_shared::Lang;
 use std::collections::BTreeMap;
+
+pub mod loans;
 
 /// The longest period a report covers (ten school years).
 pub const MAX_DAYS: i64 = 3653;
@@ -290,6 +292,32 @@ pub struct PeriodFigures {
     pub demand: Vec<DemandTally>,
     pub quality: QualityTally,
     pub trainings: TrainingTally,
+}
+
+/// What the database counts for a period besides the loans.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Measures {
+    /// Per kit type (slug, title): the unit-days its units were in service.
+    pub in_service: Vec<(String, String, i64)>,
+    pub demand: Vec<DemandTally>,
+    pub quality: QualityTally,
+    pub trainings: TrainingTally,
+}
+
+impl PeriodFigures {
+    /// A period's figures from its folded loans and the other measures.
+    pub fn new(loans: loans::LoanFigures, measures: Measures) -> PeriodFigures {
+        PeriodFigures {
+            uses: uses_of(&loans.kits, measures.in_service),
+            kits: loans.kits,
+            partners: loans.partners,
+            schools: loans.schools,
+            days: loans.days,
+            demand: measures.demand,
+            quality: measures.quality,
+            trainings: measures.trainings,
+        }
+    }
 }
 
 const LOAN_COLUMNS: [&str; 3] = ["loans", "unit_days", "schools"];

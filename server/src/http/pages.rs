@@ -286,6 +286,7 @@ impl Backend for PageBackend {
             crate::service::stats::report(
                 &state.db,
                 state.clock.as_ref(),
+                &state.stats_cache,
                 &actor,
                 lang,
                 from.as_deref(),

@@ -57,6 +57,7 @@ pub async fn report(
         service::report(
             &state.db,
             state.clock.as_ref(),
+            &state.stats_cache,
             &who.0,
             lang,
             p.from.as_deref(),
@@ -82,6 +83,7 @@ pub async fn csv(
     let (name, body) = service::table_csv(
         &state.db,
         state.clock.as_ref(),
+        &state.stats_cache,
         &who.0,
         lang,
         &p.table,

@@ -1,9 +1,11 @@
 //! "In cijfers": the report for managers, its CSV tables, and the cached public page.
 
+mod months;
+
 use crate::db::Db;
 use crate::domain::clock::{today, Clock};
 use crate::domain::policy::{allows, Action, Actor};
-use crate::domain::stats::{self, Period, PeriodError};
+use crate::domain::stats::{self, loans, Period, PeriodError, PeriodFigures};
 use crate::error::{AppError, Result};
 use leenpunt_shared::stats::{PublicStats, StatsReport, StatsTableId};
 use leenpunt_shared::{FieldError, Lang, PartnerId, Role};
@@ -43,11 +45,55 @@ fn period_errors(errors: Vec<PeriodError>, lang: Lang) -> AppError {
     )
 }
 
+/// What the figures keep between requests: each month's loan rows, and the public page.
+#[derive(Clone, Default)]
+pub struct StatsCache {
+    months: months::MonthRows,
+    public: Arc<Mutex<HashMap<(Period, Lang), Versioned>>>,
+}
+
+/// The figures of `periods` for some partner services (`None`: all), in order.
+pub async fn figures(
+    db: &Db,
+    cache: &StatsCache,
+    periods: &[Period],
+    partners: Option<&[PartnerId]>,
+) -> Result<Vec<PeriodFigures>> {
+    let rows = cache.months.rows(db, periods).await?;
+    let names = db.stats_names().await?;
+    let mut out = Vec::with_capacity(periods.len());
+    for period in periods {
+        let loans = loans::fold(
+            rows.iter().flat_map(|m| m.iter()),
+            *period,
+            &names,
+            partners,
+        );
+        let measures = db.period_measures(*period, partners).await?;
+        out.push(PeriodFigures::new(loans, measures));
+    }
+    Ok(out)
+}
+
+/// The figures of a period and of the one before it.
+async fn now_and_before(
+    db: &Db,
+    cache: &StatsCache,
+    period: Period,
+    partners: Option<&[PartnerId]>,
+) -> Result<(PeriodFigures, PeriodFigures)> {
+    let mut both = figures(db, cache, &[period, period.previous()], partners).await?;
+    let before = both.pop().unwrap_or_default();
+    let now = both.pop().unwrap_or_default();
+    Ok((now, before))
+}
+
 /// The report of a period (`from`/`to` as typed; none: this school year) with the previous
 /// period beside it.
 pub async fn report(
     db: &Db,
     clock: &dyn Clock,
+    cache: &StatsCache,
     actor: &Actor,
     lang: Lang,
     from: Option<&str>,
@@ -56,8 +102,7 @@ pub async fn report(
     let partners = scope(actor)?;
     let period = Period::parse(from, to, today(clock)).map_err(|e| period_errors(e, lang))?;
     let previous = period.previous();
-    let now = db.period_figures(period, partners.as_deref()).await?;
-    let before = db.period_figures(previous, partners.as_deref()).await?;
+    let (now, before) = now_and_before(db, cache, period, partners.as_deref()).await?;
     let names = match &partners {
         None => Vec::new(),
         Some(ids) => db.partner_names(ids).await?,
@@ -77,6 +122,7 @@ pub async fn report(
 pub async fn table_csv(
     db: &Db,
     clock: &dyn Clock,
+    cache: &StatsCache,
     actor: &Actor,
     lang: Lang,
     table: &str,
@@ -96,7 +142,7 @@ pub async fn table_csv(
             },
         )]));
     };
-    let report = report(db, clock, actor, lang, from, to).await?;
+    let report = report(db, clock, cache, actor, lang, from, to).await?;
     let table = report
         .table(id)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("table {} missing", id.code())))?;
@@ -106,32 +152,27 @@ pub async fn table_csv(
     ))
 }
 
-/// The public figures, kept per (period, language) with the data version they were made
-/// from: a change to any reservation, school or partner service makes them stale.
-#[derive(Clone, Default)]
-pub struct PublicCache(Arc<Mutex<HashMap<(Period, Lang), Versioned>>>);
-
 /// Figures with the data version they were made from.
 type Versioned = (i64, PublicStats);
 
 /// The anonymous figures of the last completed school year (`/in-cijfers`): totals, per
-/// target group and per partner service; no school or person is named.
+/// target group and per partner service; no school or person is named. Kept per (period,
+/// language) with the data version they were made from: a change to any reservation,
+/// school or partner service makes them stale.
 pub async fn public(
     db: &Db,
     clock: &dyn Clock,
-    cache: &PublicCache,
+    cache: &StatsCache,
     lang: Lang,
 ) -> Result<PublicStats> {
     let period = Period::last_school_year(today(clock));
     let version = db.stats_version().await?;
-    if let Some((v, figures)) = cache.0.lock().map_err(poisoned)?.get(&(period, lang)) {
+    if let Some((v, figures)) = cache.public.lock().map_err(poisoned)?.get(&(period, lang)) {
         if *v == version {
             return Ok(figures.clone());
         }
     }
-    let previous = period.previous();
-    let now = db.period_figures(period, None).await?;
-    let before = db.period_figures(previous, None).await?;
+    let (now, before) = now_and_before(db, cache, period, None).await?;
     let tables = stats::tables(&now, &before, lang)
         .into_iter()
         .filter(|t| matches!(t.id, StatsTableId::Groups | StatsTableId::Partners))
@@ -143,7 +184,7 @@ pub async fn public(
         tables,
     };
     cache
-        .0
+        .public
         .lock()
         .map_err(poisoned)?
         .insert((period, lang), (version, figures.clone()));
