@@ -110,15 +110,26 @@ pub async fn send_desk_digests(
         account: &links.2,
     };
     let mut sent = 0;
+    // People of the same partner services share one day: it is read once.
+    let mut days: std::collections::HashMap<Vec<i64>, DeskDigest> = Default::default();
     for r in recipients {
-        let day = super::handover::desk_today(db, Some(&r.partners), today).await?;
-        let overview = db.overview(Some(&r.partners), today).await?;
-        let digest = DeskDigest {
-            pickups: day.pickups,
-            returns: day.returns,
-            overdue: day.overdue,
-            awaiting_approval: overview.awaiting_approval,
-            maintenance: overview.maintenance,
+        let mut key: Vec<i64> = r.partners.iter().map(|p| p.0).collect();
+        key.sort_unstable();
+        let digest = match days.get(&key) {
+            Some(d) => d.clone(),
+            None => {
+                let day = super::handover::desk_today(db, Some(&r.partners), today).await?;
+                let overview = db.overview(Some(&r.partners), today).await?;
+                let d = DeskDigest {
+                    pickups: day.pickups,
+                    returns: day.returns,
+                    overdue: day.overdue,
+                    awaiting_approval: overview.awaiting_approval,
+                    maintenance: overview.maintenance,
+                };
+                days.insert(key, d.clone());
+                d
+            }
         };
         let mut tx = db.begin().await?;
         if !store::claim(&mut tx, &digest_key(r.user, today), &stamp).await? {

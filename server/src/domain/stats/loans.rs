@@ -73,10 +73,10 @@ pub fn fold<'a>(
     names: &Names,
     scope: Option<&[PartnerId]>,
 ) -> LoanFigures {
-    let mut kits: BTreeMap<i64, Sum> = BTreeMap::new();
-    let mut partners: BTreeMap<i64, Sum> = BTreeMap::new();
-    let mut schools: BTreeMap<i64, Sum> = BTreeMap::new();
-    let mut days: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+    let mut kits: HashMap<i64, Sum> = HashMap::new();
+    let mut partners: HashMap<i64, Sum> = HashMap::new();
+    let mut schools: HashMap<i64, Sum> = HashMap::new();
+    let mut days: HashMap<NaiveDate, i64> = HashMap::new();
     let mut kit_schools: HashSet<(i64, i64)> = HashSet::new();
     let mut partner_schools: HashSet<(i64, i64)> = HashSet::new();
     for row in rows {
@@ -114,6 +114,10 @@ pub fn fold<'a>(
         unit_days: s.unit_days,
         schools: s.schools,
     };
+    let kits: BTreeMap<i64, Sum> = kits.into_iter().collect();
+    let partners: BTreeMap<i64, Sum> = partners.into_iter().collect();
+    let schools: BTreeMap<i64, Sum> = schools.into_iter().collect();
+    let days: BTreeMap<NaiveDate, i64> = days.into_iter().collect();
     LoanFigures {
         kits: kits
             .into_iter()

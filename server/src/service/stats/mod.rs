@@ -63,8 +63,11 @@ pub async fn figures(
     let names = db.stats_names().await?;
     let mut out = Vec::with_capacity(periods.len());
     for period in periods {
+        let mine = loans::months(*period);
         let loans = loans::fold(
-            rows.iter().flat_map(|m| m.iter()),
+            mine.iter()
+                .filter_map(|m| rows.get(m))
+                .flat_map(|r| r.iter()),
             *period,
             &names,
             partners,

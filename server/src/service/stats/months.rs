@@ -35,14 +35,18 @@ struct Month {
 }
 
 impl MonthRows {
-    /// The loan rows of every month the periods touch (rows outside the periods included:
-    /// folding filters by day).
-    pub async fn rows(&self, db: &Db, periods: &[Period]) -> Result<Vec<Arc<Vec<LoanRow>>>> {
+    /// The loan rows of every month the periods touch, by month (rows outside the periods
+    /// included: folding filters by day).
+    pub async fn rows(
+        &self,
+        db: &Db,
+        periods: &[Period],
+    ) -> Result<HashMap<String, Arc<Vec<LoanRow>>>> {
         let mut wanted: Vec<String> = periods.iter().flat_map(|p| months(*p)).collect();
         wanted.sort();
         wanted.dedup();
         let (Some(first), Some(last)) = (wanted.first(), wanted.last()) else {
-            return Ok(Vec::new());
+            return Ok(HashMap::new());
         };
         let versions: HashMap<String, i64> = db
             .loan_month_versions(first, last)
@@ -94,7 +98,7 @@ impl MonthRows {
                 out.insert(m, rows);
             }
         }
-        Ok(wanted.iter().filter_map(|m| out.remove(m)).collect())
+        Ok(out)
     }
 }
 
