@@ -674,6 +674,33 @@ texts! {
     DataAudit => "Logboek", "Log";
     DataSessions => "Aanmeldsessies", "Sign-in sessions";
     DataLoginFailures => "Mislukte aanmeldpogingen", "Failed sign-ins";
+    // --- privacy: erasure ---
+    ErasureTitle => "Account verwijderen", "Delete account";
+    ErasureHint => "Je kan vragen om je account te verwijderen. Een beheerder bevestigt het verzoek; daarna worden je naam en e-mailadres overal gewist en kan je je niet meer aanmelden. Je reservaties en opleidingen blijven zonder je naam bewaard voor de cijfers van je school.", "You can ask to delete your account. An administrator confirms the request; then your name and e-mail address are removed everywhere and you can no longer sign in. Your reservations and trainings are kept without your name for your school's figures.";
+    ErasureButton => "Mijn account verwijderen…", "Delete my account…";
+    ErasureQuestion => "Weet je het zeker? Materiaal dat je nog hebt, reservaties die nog moeten komen, wachtlijsten en opleidingen die nog moeten beginnen moeten eerst afgerond of geannuleerd zijn. Je krijgt een laatste mail als het account verwijderd is.", "Are you sure? Material you still have, reservations still to come, waiting lists and trainings still to start must be finished or cancelled first. You get a last mail when the account has been deleted.";
+    ErasureConfirm => "Ja, vraag de verwijdering aan", "Yes, ask for the deletion";
+    ErasureAsked => "Je verzoek is verstuurd. Een beheerder beslist erover.", "Your request was sent. An administrator decides on it.";
+    ErasurePending => "Je vroeg om je account te verwijderen op", "You asked to delete your account on";
+    ErasureRefused => "Een beheerder weigerde je vorige verzoek. Reden:", "An administrator refused your previous request. Reason:";
+    ErasureAdminTitle => "Verwijderverzoeken", "Deletion requests";
+    ErasureAdminIntro => "Mensen die vroegen om hun account te verwijderen. Bevestigen wist naam en e-mailadres overal (reservaties, opleidingen en logboek blijven zonder de persoon); dat kan pas als er niets meer loopt.", "People who asked to delete their account. Confirming removes name and e-mail address everywhere (reservations, trainings and the log stay without the person); that is possible only when nothing is still running.";
+    ErasureNone => "Er zijn geen openstaande verzoeken.", "There are no open requests.";
+    ErasureAskedOn => "gevraagd op", "asked on";
+    ErasureBlockedIntro => "Nog niet mogelijk: eerst moet dit afgerond zijn.", "Not possible yet: first this must be finished.";
+    ErasureBlockedHint => "Annuleer reservaties die nog niet afgehaald zijn aan de balie (met als reden het verwijderverzoek); uitgeleend materiaal moet eerst terug; wachtlijsten en inschrijvingen trekt de persoon zelf in, of ze vervallen.", "Cancel reservations not yet picked up at the desk (giving the deletion request as the reason); material on loan must come back first; the person withdraws waiting lists and registrations, or they lapse.";
+    ErasureReservation => "Reservatie", "Reservation";
+    ErasureOnLoanUntil => "uitgeleend tot", "on loan until";
+    ErasureNotPickedUp => "nog niet afgehaald, afhalen op", "not picked up yet, pickup on";
+    ErasureWaiting => "Wachtlijst voor", "Waiting list for";
+    ErasureSession => "Inschrijving voor", "Registration for";
+    ErasureDoIt => "Account verwijderen…", "Delete account…";
+    ErasureDoItQuestion => "Naam en e-mailadres worden meteen en definitief gewist; de persoon krijgt een laatste mail. Dit kan niet ongedaan gemaakt worden.", "Name and e-mail address are removed at once and for good; the person gets a last mail. This cannot be undone.";
+    ErasureDoItConfirm => "Ja, verwijder dit account", "Yes, delete this account";
+    ErasureRefuseReason => "Reden om te weigeren", "Reason to refuse";
+    ErasureRefuse => "Weigeren", "Refuse";
+    ErasureDone => "Het account is verwijderd.", "The account has been deleted.";
+    ErasureRefusedDone => "Het verzoek is geweigerd; de persoon krijgt de reden per mail.", "The request was refused; the person gets the reason by mail.";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an
