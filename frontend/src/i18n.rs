@@ -637,14 +637,14 @@ texts! {
     PrivacyKeptThrottles => "Mislukte aanmeldpogingen en mailaanvragen", "Failed sign-ins and mail requests";
     PrivacyKeptUnconfirmed => "Accounts waarvan de aanmelding nooit bevestigd werd", "Accounts whose sign-up was never confirmed";
     PrivacyDays => "dagen", "days";
-    PrivacyKeptAccount => "Je account, reservaties, uitleningen en opleidingen: zolang je account bestaat.", "Your account, reservations, loans and trainings: as long as your account exists.";
+    PrivacyKeptAccount => "Je account, reservaties, uitleningen en opleidingen: zolang je account bestaat. Laat je je account verwijderen (Mijn account → Account verwijderen, een beheerder bevestigt), dan worden je naam en e-mailadres overal gewist, ook in het logboek en de mails; je reservaties en opleidingen blijven zonder je naam bewaard voor de cijfers van je school.", "Your account, reservations, loans and trainings: as long as your account exists. When you have your account deleted (My account → Delete account, an administrator confirms), your name and e-mail address are removed everywhere, also from the log and the mails; your reservations and trainings are kept without your name for your school's figures.";
     PrivacyJob => "Elke dag wist Leenpunt wat ouder is, en noteert in het logboek hoeveel het wiste (zonder namen).", "Every day Leenpunt removes what is older, and notes in the log how much it removed (without names).";
     PrivacyWhoSeesTitle => "Wie ziet je gegevens?", "Who sees your data?";
     PrivacyWhoSees => "De baliemedewerkers en beheerders van de partnerdienst waar je leent, zien je naam, school en wat je leent; trainers zien wie ingeschreven is voor hun sessie. Collega's van je school zien je naam niet bij je reservaties.", "The desk staff and managers of the partner service you borrow from see your name, school and what you borrow; trainers see who registered for their session. Colleagues at your school do not see your name on your reservations.";
     PrivacyCookiesTitle => "Cookies", "Cookies";
     PrivacyCookies => "Leenpunt zet alleen cookies die nodig zijn: je aanmeldsessie en je taalkeuze. Er zijn geen cookies voor statistieken of reclame, en dus ook geen cookiemelding.", "Leenpunt only sets the cookies it needs: your sign-in session and your language choice. There are no cookies for statistics or advertising, and so no cookie banner.";
     PrivacyRightsTitle => "Je rechten", "Your rights";
-    PrivacyRights => "Je mag je gegevens inzien, laten verbeteren of laten wissen, en bezwaar maken. Vraag het via het contact hierboven. Je kan ook een klacht indienen bij de Gegevensbeschermingsautoriteit (gegevensbeschermingsautoriteit.be).", "You may see your data, have it corrected or erased, and object. Ask through the contact above. You can also complain to the Belgian Data Protection Authority (dataprotectionauthority.be).";
+    PrivacyRights => "Je mag je gegevens inzien, laten verbeteren of laten wissen, en bezwaar maken. Je account laten verwijderen vraag je zelf aan op Mijn account; voor de rest vraag je het via het contact hierboven. Je kan ook een klacht indienen bij de Gegevensbeschermingsautoriteit (gegevensbeschermingsautoriteit.be).", "You may see your data, have it corrected or erased, and object. To have your account deleted, ask on My account; for the rest, ask through the contact above. You can also complain to the Belgian Data Protection Authority (dataprotectionauthority.be).";
     AccessibilityTitle => "Toegankelijkheid", "Accessibility";
     AccessibilityIntro => "wil dat iedereen Leenpunt kan gebruiken, met een telefoon, een computer, een toetsenbord of een schermlezer, volgens de Europese toegankelijkheidsrichtlijn (2016/2102) en het Vlaamse bestuursdecreet.", "wants everyone to be able to use Leenpunt, with a phone, a computer, a keyboard or a screen reader, following the European accessibility directive (2016/2102) and the Flemish governance decree.";
     AccessibilityStatusTitle => "Nalevingsstatus", "Compliance status";
@@ -700,6 +700,10 @@ texts! {
     ErasureRefuseReason => "Reden om te weigeren", "Reason to refuse";
     ErasureRefuse => "Weigeren", "Refuse";
     ErasureDone => "Het account is verwijderd.", "The account has been deleted.";
+    PrivacyKeptInactive => "Accounts zonder aanmelding, reservatie of opleiding", "Accounts without a sign-in, reservation or training";
+    PrivacySchoolYears => "schooljaren", "school years";
+    PrivacyWarnedBefore => "daarna gewist, met een waarschuwingsmail", "then erased, with a warning mail";
+    PrivacyDaysBefore => "dagen vooraf", "days before";
     ErasureRefusedDone => "Het verzoek is geweigerd; de persoon krijgt de reden per mail.", "The request was refused; the person gets the reason by mail.";
 }
 

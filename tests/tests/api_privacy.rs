@@ -230,6 +230,8 @@ async fn the_privacy_notice_and_accessibility_statement_tell_the_configured_fact
         "Verstuurde mails: 60 dagen",
         "Aanmeldsessies, na het laatste gebruik: 30 dagen",
         "geen cookiemelding",
+        "Accounts zonder aanmelding, reservatie of opleiding: 3 schooljaren (daarna gewist, met een waarschuwingsmail 30 dagen vooraf)",
+        "Account verwijderen",
     ] {
         assert!(html.contains(part), "{part}");
     }
@@ -811,4 +813,103 @@ async fn inactive_accounts_are_warned_once_then_anonymised_unless_they_sign_in()
         columns_holding(&app, "oud@school.be").await,
         Vec::<String>::new()
     );
+}
+
+#[tokio::test]
+async fn desk_staff_see_a_borrowers_name_and_school_not_their_other_bookings_and_reports_name_nobody(
+) {
+    let app = TestApp::spawn().await;
+    let pw = leenpunt_tests::DEMO_PASSWORD;
+    let teacher = app.login(TEACHER, pw).await.unwrap();
+    let booking = serde_json::json!({ "kit": "bee-bot-set-klein", "pickup_point": "stem-rtc-brugge",
+        "pickup_date": "2026-12-07", "return_date": "2026-12-10", "quantity": 1 });
+    let r = app
+        .post_json(&teacher, "/api/v1/reservations", &booking)
+        .await;
+    assert_eq!(r.status(), 201);
+    let stem: serde_json::Value = r.json().await.unwrap();
+    // The same teacher's booking at another partner service (MOS).
+    let me = user_id(&app, TEACHER).await;
+    exec(&app, &format!(
+        "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
+           return_date, held_until, status, created_at, updated_at) \
+         SELECT k.id, (SELECT pickup_point_id FROM kit_type_pickup_points WHERE kit_type_id = k.id LIMIT 1), \
+           (SELECT id FROM schools WHERE instellingsnummer = '012345'), {me}, 1, '2026-12-14', '2026-12-18', \
+           '2026-12-18', 'bevestigd', '2026-11-27T08:00:00+00:00', '2026-11-27T08:00:00+00:00' \
+         FROM kit_types k WHERE k.slug = 'mos-afvalsorteerkoffer'"
+    )).await;
+    let mos: i64 = sqlx::query_scalar("SELECT max(id) FROM reservations")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+
+    let desk = app.login("ambassadeur@demo.leenpunt.be", pw).await.unwrap();
+    let list: Vec<leenpunt_shared::Reservation> = app
+        .get_as(&desk, "/api/v1/reservations?scope=desk")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seen = list
+        .iter()
+        .find(|r| r.id.0 == stem["id"].as_i64().unwrap())
+        .expect("the desk's own pickup point's booking");
+    assert_eq!(seen.borrower, TEACHER_NAME);
+    assert_eq!(seen.school, "Vrije Basisschool Sint-Lodewijk");
+    assert!(
+        list.iter().all(|r| r.id.0 != mos),
+        "not the borrower's other bookings"
+    );
+    let text = serde_json::to_string(&list).unwrap();
+    assert!(!text.contains(TEACHER), "no e-mail address for the desk");
+    assert_eq!(
+        app.get_as(&desk, &format!("/api/v1/reservations/{mos}"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get_as(&desk, &format!("/api/v1/users/{me}/personal-data"))
+            .await
+            .status(),
+        404
+    );
+
+    // Reports and their CSV tables carry figures, not people: for the partner admin and
+    // for the admin alike.
+    let people: Vec<(String, String)> = sqlx::query_as("SELECT name, email FROM users")
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+    for who in [
+        "partnerbeheer@demo.leenpunt.be",
+        "beheerder@demo.leenpunt.be",
+    ] {
+        let cookie = app.login(who, pw).await.unwrap();
+        let period = "from=2026-09-01&to=2027-08-31";
+        let report: serde_json::Value = app
+            .get_as(&cookie, &format!("/api/v1/stats?{period}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let mut texts = vec![report.to_string()];
+        for table in report["tables"].as_array().unwrap() {
+            let id = table["id"].as_str().unwrap();
+            let csv = app
+                .get_as(&cookie, &format!("/api/v1/stats/csv?table={id}&{period}"))
+                .await;
+            assert_eq!(csv.status(), 200, "{id}");
+            texts.push(csv.text().await.unwrap());
+        }
+        texts.push(app.get("/api/v1/stats/public").await.text().await.unwrap());
+        for text in &texts {
+            for (name, email) in &people {
+                assert!(
+                    !text.contains(name.as_str()) && !text.contains(email.as_str()),
+                    "{name} in a report for {who}"
+                );
+            }
+        }
+    }
 }
