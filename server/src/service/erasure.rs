@@ -48,7 +48,7 @@ async fn erase_unblocked(
         by,
         "privacy.erasure",
         &format!("user:{}", p.id.0),
-        &format!("{reason} {roles}").trim().to_owned(),
+        format!("{reason} {roles}").trim(),
         now,
     )
     .await
