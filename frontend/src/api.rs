@@ -537,6 +537,10 @@ server_screen!(
     personal_data() -> leenpunt_shared::privacy::PersonalData => personal_data
 );
 server_screen!(
+    /// The asker's erasure request and, for admins, the pending ones.
+    erasure_screen() -> leenpunt_shared::privacy::ErasureScreen => erasure_screen
+);
+server_screen!(
     /// The facts of the privacy notice and the accessibility statement.
     privacy() -> leenpunt_shared::privacy::PrivacyFacts => privacy
 );

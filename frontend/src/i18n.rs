@@ -637,14 +637,14 @@ texts! {
     PrivacyKeptThrottles => "Mislukte aanmeldpogingen en mailaanvragen", "Failed sign-ins and mail requests";
     PrivacyKeptUnconfirmed => "Accounts waarvan de aanmelding nooit bevestigd werd", "Accounts whose sign-up was never confirmed";
     PrivacyDays => "dagen", "days";
-    PrivacyKeptAccount => "Je account, reservaties, uitleningen en opleidingen: zolang je account bestaat.", "Your account, reservations, loans and trainings: as long as your account exists.";
+    PrivacyKeptAccount => "Je account, reservaties, uitleningen en opleidingen: zolang je account bestaat. Laat je je account verwijderen (Mijn account → Account verwijderen, een beheerder bevestigt), dan worden je naam en e-mailadres overal gewist, ook in het logboek en de mails; je reservaties en opleidingen blijven zonder je naam bewaard voor de cijfers van je school.", "Your account, reservations, loans and trainings: as long as your account exists. When you have your account deleted (My account → Delete account, an administrator confirms), your name and e-mail address are removed everywhere, also from the log and the mails; your reservations and trainings are kept without your name for your school's figures.";
     PrivacyJob => "Elke dag wist Leenpunt wat ouder is, en noteert in het logboek hoeveel het wiste (zonder namen).", "Every day Leenpunt removes what is older, and notes in the log how much it removed (without names).";
     PrivacyWhoSeesTitle => "Wie ziet je gegevens?", "Who sees your data?";
     PrivacyWhoSees => "De baliemedewerkers en beheerders van de partnerdienst waar je leent, zien je naam, school en wat je leent; trainers zien wie ingeschreven is voor hun sessie. Collega's van je school zien je naam niet bij je reservaties.", "The desk staff and managers of the partner service you borrow from see your name, school and what you borrow; trainers see who registered for their session. Colleagues at your school do not see your name on your reservations.";
     PrivacyCookiesTitle => "Cookies", "Cookies";
     PrivacyCookies => "Leenpunt zet alleen cookies die nodig zijn: je aanmeldsessie en je taalkeuze. Er zijn geen cookies voor statistieken of reclame, en dus ook geen cookiemelding.", "Leenpunt only sets the cookies it needs: your sign-in session and your language choice. There are no cookies for statistics or advertising, and so no cookie banner.";
     PrivacyRightsTitle => "Je rechten", "Your rights";
-    PrivacyRights => "Je mag je gegevens inzien, laten verbeteren of laten wissen, en bezwaar maken. Vraag het via het contact hierboven. Je kan ook een klacht indienen bij de Gegevensbeschermingsautoriteit (gegevensbeschermingsautoriteit.be).", "You may see your data, have it corrected or erased, and object. Ask through the contact above. You can also complain to the Belgian Data Protection Authority (dataprotectionauthority.be).";
+    PrivacyRights => "Je mag je gegevens inzien, laten verbeteren of laten wissen, en bezwaar maken. Je account laten verwijderen vraag je zelf aan op Mijn account; voor de rest vraag je het via het contact hierboven. Je kan ook een klacht indienen bij de Gegevensbeschermingsautoriteit (gegevensbeschermingsautoriteit.be).", "You may see your data, have it corrected or erased, and object. To have your account deleted, ask on My account; for the rest, ask through the contact above. You can also complain to the Belgian Data Protection Authority (dataprotectionauthority.be).";
     AccessibilityTitle => "Toegankelijkheid", "Accessibility";
     AccessibilityIntro => "wil dat iedereen Leenpunt kan gebruiken, met een telefoon, een computer, een toetsenbord of een schermlezer, volgens de Europese toegankelijkheidsrichtlijn (2016/2102) en het Vlaamse bestuursdecreet.", "wants everyone to be able to use Leenpunt, with a phone, a computer, a keyboard or a screen reader, following the European accessibility directive (2016/2102) and the Flemish governance decree.";
     AccessibilityStatusTitle => "Nalevingsstatus", "Compliance status";
@@ -674,6 +674,37 @@ texts! {
     DataAudit => "Logboek", "Log";
     DataSessions => "Aanmeldsessies", "Sign-in sessions";
     DataLoginFailures => "Mislukte aanmeldpogingen", "Failed sign-ins";
+    // --- privacy: erasure ---
+    ErasureTitle => "Account verwijderen", "Delete account";
+    ErasureHint => "Je kan vragen om je account te verwijderen. Een beheerder bevestigt het verzoek; daarna worden je naam en e-mailadres overal gewist en kan je je niet meer aanmelden. Je reservaties en opleidingen blijven zonder je naam bewaard voor de cijfers van je school.", "You can ask to delete your account. An administrator confirms the request; then your name and e-mail address are removed everywhere and you can no longer sign in. Your reservations and trainings are kept without your name for your school's figures.";
+    ErasureButton => "Mijn account verwijderen…", "Delete my account…";
+    ErasureQuestion => "Weet je het zeker? Materiaal dat je nog hebt, reservaties die nog moeten komen, wachtlijsten en opleidingen die nog moeten beginnen moeten eerst afgerond of geannuleerd zijn. Je krijgt een laatste mail als het account verwijderd is.", "Are you sure? Material you still have, reservations still to come, waiting lists and trainings still to start must be finished or cancelled first. You get a last mail when the account has been deleted.";
+    ErasureConfirm => "Ja, vraag de verwijdering aan", "Yes, ask for the deletion";
+    ErasureAsked => "Je verzoek is verstuurd. Een beheerder beslist erover.", "Your request was sent. An administrator decides on it.";
+    ErasurePending => "Je vroeg om je account te verwijderen op", "You asked to delete your account on";
+    ErasureRefused => "Een beheerder weigerde je vorige verzoek. Reden:", "An administrator refused your previous request. Reason:";
+    ErasureAdminTitle => "Verwijderverzoeken", "Deletion requests";
+    ErasureAdminIntro => "Mensen die vroegen om hun account te verwijderen. Bevestigen wist naam en e-mailadres overal (reservaties, opleidingen en logboek blijven zonder de persoon); dat kan pas als er niets meer loopt.", "People who asked to delete their account. Confirming removes name and e-mail address everywhere (reservations, trainings and the log stay without the person); that is possible only when nothing is still running.";
+    ErasureNone => "Er zijn geen openstaande verzoeken.", "There are no open requests.";
+    ErasureAskedOn => "gevraagd op", "asked on";
+    ErasureBlockedIntro => "Nog niet mogelijk: eerst moet dit afgerond zijn.", "Not possible yet: first this must be finished.";
+    ErasureBlockedHint => "Annuleer reservaties die nog niet afgehaald zijn aan de balie (met als reden het verwijderverzoek); uitgeleend materiaal moet eerst terug; wachtlijsten en inschrijvingen trekt de persoon zelf in, of ze vervallen.", "Cancel reservations not yet picked up at the desk (giving the deletion request as the reason); material on loan must come back first; the person withdraws waiting lists and registrations, or they lapse.";
+    ErasureReservation => "Reservatie", "Reservation";
+    ErasureOnLoanUntil => "uitgeleend tot", "on loan until";
+    ErasureNotPickedUp => "nog niet afgehaald, afhalen op", "not picked up yet, pickup on";
+    ErasureWaiting => "Wachtlijst voor", "Waiting list for";
+    ErasureSession => "Inschrijving voor", "Registration for";
+    ErasureDoIt => "Account verwijderen…", "Delete account…";
+    ErasureDoItQuestion => "Naam en e-mailadres worden meteen en definitief gewist; de persoon krijgt een laatste mail. Dit kan niet ongedaan gemaakt worden.", "Name and e-mail address are removed at once and for good; the person gets a last mail. This cannot be undone.";
+    ErasureDoItConfirm => "Ja, verwijder dit account", "Yes, delete this account";
+    ErasureRefuseReason => "Reden om te weigeren", "Reason to refuse";
+    ErasureRefuse => "Weigeren", "Refuse";
+    ErasureDone => "Het account is verwijderd.", "The account has been deleted.";
+    PrivacyKeptInactive => "Accounts zonder aanmelding, reservatie of opleiding", "Accounts without a sign-in, reservation or training";
+    PrivacySchoolYears => "schooljaren", "school years";
+    PrivacyWarnedBefore => "daarna gewist, met een waarschuwingsmail", "then erased, with a warning mail";
+    PrivacyDaysBefore => "dagen vooraf", "days before";
+    ErasureRefusedDone => "Het verzoek is geweigerd; de persoon krijgt de reden per mail.", "The request was refused; the person gets the reason by mail.";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

@@ -134,6 +134,11 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         request: http::request::Parts,
     ) -> BoxFuture<Result<leenpunt_shared::privacy::PersonalData, Problem>>;
+    /// The asker's erasure request and, for admins, the pending ones.
+    fn erasure_screen(
+        &self,
+        request: http::request::Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::privacy::ErasureScreen, Problem>>;
     /// The facts of the privacy notice (from the configuration).
     fn privacy(
         &self,

@@ -194,7 +194,9 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             AppError::Busy(why) => tracing::warn!(why, "request shed"),
-            e if e.status().is_server_error() => tracing::error!(error = ?e, "request failed"),
+            e if e.status().is_server_error() => {
+                tracing::error!(error = %crate::domain::privacy::mask_addresses(&format!("{e:?}")), "request failed")
+            }
             _ => {}
         }
         let mut response = problem_response(&self.problem(Lang::default()));

@@ -433,6 +433,25 @@ texts! {
     CsvUnitOfOtherKit { code, kit } => "'{code}' is al een exemplaar van ander materiaal ({kit}); kies een andere code", "'{code}' is already a unit of other material ({kit}); choose another code";
     CsvNotACount { value } => "'{value}' is geen aantal: een geheel getal vanaf 1", "'{value}' is not a count: a whole number from 1";
     CsvSemicolon => "een ; kan hier niet (het scheidt de items in de CSV-export)", "a ; cannot be used here (it separates the items in the CSV export)";
+    // --- privacy: erasure and inactive accounts ---
+    ErasedSubject => "Je account bij Leenpunt is verwijderd", "Your Leenpunt account was deleted";
+    ErasedBody => "Je account bij Leenpunt is verwijderd, zoals gevraagd. Je naam en e-mailadres zijn uit Leenpunt gewist; je reservaties en opleidingen blijven zonder je naam bewaard voor de cijfers van je school. Dit is de laatste mail die je van ons krijgt.", "Your Leenpunt account was deleted, as asked. Your name and e-mail address have been removed from Leenpunt; your reservations and trainings are kept without your name for your school's figures. This is the last mail you get from us.";
+    ErasedInactiveBody => "Je account bij Leenpunt is verwijderd omdat je je drie schooljaren niet meer aanmeldde. Je naam en e-mailadres zijn uit Leenpunt gewist; je reservaties en opleidingen blijven zonder je naam bewaard voor de cijfers van je school. Wil je later weer lenen, maak dan een nieuw account aan. Dit is de laatste mail die je van ons krijgt.", "Your Leenpunt account was deleted because you did not sign in for three school years. Your name and e-mail address have been removed from Leenpunt; your reservations and trainings are kept without your name for your school's figures. To borrow again later, create a new account. This is the last mail you get from us.";
+    InactiveSubject => "Je account bij Leenpunt wordt binnenkort verwijderd", "Your Leenpunt account will be deleted soon";
+    InactiveBody { days, link } => "Je meldde je al drie schooljaren niet meer aan bij Leenpunt. Zonder aanmelding verwijderen we je account over {days} dagen: je naam en e-mailadres worden dan gewist. Wil je het account houden? Meld je gewoon aan:\n\n{link}", "You have not signed in to Leenpunt for three school years. Without a sign-in we will delete your account in {days} days: your name and e-mail address will then be removed. Want to keep the account? Just sign in:\n\n{link}";
+    ErasureRequestedSubject => "Een gebruiker vraagt om zijn account te verwijderen", "A user asks to delete their account";
+    ErasureRequestedBody { link } => "Iemand vroeg in Leenpunt om zijn of haar account te verwijderen. Bekijk en beslis het verzoek via:\n\n{link}", "Someone asked in Leenpunt to delete their account. See and decide the request at:\n\n{link}";
+    ErasureRefusedSubject => "Je verzoek om je account te verwijderen", "Your request to delete your account";
+    ErasureRefusedBody { reason } => "Een beheerder van Leenpunt kon je account (nog) niet verwijderen. Reden: {reason}", "An administrator of Leenpunt could not delete your account (yet). Reason: {reason}";
+    ErasureBlockedTitle => "Dit account kan nog niet verwijderd worden", "This account cannot be deleted yet";
+    ErasureBlockedDetail { list } => "Eerst moet dit afgerond zijn: {list}.", "First this must be finished: {list}.";
+    ErasureBlockedLoan { id, kit, day } => "reservatie {id} ({kit}) is uitgeleend tot {day}: wacht tot het materiaal terug is", "reservation {id} ({kit}) is on loan until {day}: wait until the material is back";
+    ErasureBlockedReservation { id, kit, day } => "reservatie {id} ({kit}, afhalen {day}) is nog niet afgehaald: annuleer ze eerst aan de balie", "reservation {id} ({kit}, pickup {day}) has not been picked up: cancel it at the desk first";
+    ErasureBlockedWaiting { kit, day } => "een plaats op de wachtlijst voor {kit} ({day}): de persoon trekt ze in, of ze vervalt", "a place on the waiting list for {kit} ({day}): the person withdraws it, or it lapses";
+    ErasureBlockedSession { training, day } => "een inschrijving voor {training} op {day}: de persoon schrijft zich uit, of de sessie gaat voorbij", "a registration for {training} on {day}: the person unregisters, or the session passes";
+    ErasureOwnTitle => "Niet je eigen verzoek", "Not your own request";
+    ErasureOwnDetail => "Een andere beheerder moet je verzoek bevestigen.", "Another administrator must confirm your request.";
+    ErasureReasonNeeded => "Geef een reden (1 tot 1000 tekens); de persoon leest ze.", "Give a reason (1 to 1000 characters); the person reads it.";
 }
 
 #[cfg(test)]

@@ -396,6 +396,24 @@ const ACTIONS: &[ActionText] = &[
         "applied the retention periods (old mails, sessions and unconfirmed accounts removed)",
     ),
     a(
+        "privacy.erasure",
+        K::Account,
+        "verwijderde een account (naam en e-mailadres gewist)",
+        "erased an account (name and e-mail address removed)",
+    ),
+    a(
+        "privacy.erasure-request",
+        K::Account,
+        "vroeg om een account te verwijderen",
+        "asked to delete an account",
+    ),
+    a(
+        "privacy.erasure-refused",
+        K::Account,
+        "weigerde een account te verwijderen",
+        "refused to delete an account",
+    ),
+    a(
         "school-request",
         K::Register,
         "ontving een aanvraag om een school toe te voegen",

@@ -15,6 +15,12 @@ pub struct Retention {
     pub throttle_days: u32,
     /// Accounts whose sign-up was never confirmed.
     pub unconfirmed_days: u32,
+    /// Accounts without a sign-in, reservation or training for this many whole school
+    /// years are anonymised (after a warning mail).
+    pub inactive_school_years: u32,
+    /// Days between the warning mail and the anonymisation (a sign-in in between keeps
+    /// the account).
+    pub inactive_warning_days: u32,
 }
 
 impl Default for Retention {
@@ -24,6 +30,8 @@ impl Default for Retention {
             session_days: 30,
             throttle_days: 30,
             unconfirmed_days: 7,
+            inactive_school_years: 3,
+            inactive_warning_days: 30,
         }
     }
 }
@@ -58,4 +66,74 @@ pub struct PersonalTable {
     pub columns: Vec<String>,
     /// Values as text, in the order of `columns` (`None`: empty).
     pub rows: Vec<Vec<Option<String>>>,
+}
+
+/// Something still running for a person, which keeps their account from being erased.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Blocker {
+    /// Material handed out and not yet back (reservation, kit title, return day).
+    OpenLoan {
+        reservation: i64,
+        kit: String,
+        day: String,
+    },
+    /// A reservation not yet picked up (requested, confirmed or offered): staff cancel it
+    /// first (reservation, kit title, pickup day).
+    UpcomingReservation {
+        reservation: i64,
+        kit: String,
+        day: String,
+    },
+    /// A place on a waiting list (kit title, pickup day).
+    Waiting { kit: String, day: String },
+    /// A seat (or waiting place) at a training session that has not started (session,
+    /// training title, start as RFC 3339).
+    UpcomingSession {
+        session: i64,
+        training: String,
+        day: String,
+    },
+}
+
+/// A request to delete an account, as an admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErasureRequest {
+    pub id: i64,
+    pub person: crate::UserId,
+    pub name: String,
+    pub email: String,
+    /// When it was asked (RFC 3339).
+    pub requested_at: String,
+    /// What must end first; empty: the erasure can be confirmed.
+    pub blockers: Vec<Blocker>,
+}
+
+/// The asker's own request, if any: pending, or the latest decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MyErasureRequest {
+    pub requested_at: String,
+    /// `None` while pending; `refused` with the admin's reason.
+    pub outcome: Option<String>,
+    pub reason: String,
+}
+
+/// What the account page and the admins' list show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErasureScreen {
+    pub mine: Option<MyErasureRequest>,
+    /// Pending requests (admins only; empty for everyone else).
+    pub pending: Vec<ErasureRequest>,
+}
+
+/// An admin's refusal of an erasure request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefuseErasure {
+    /// Why, told to the person (1–1000 characters).
+    pub reason: String,
 }

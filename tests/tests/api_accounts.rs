@@ -245,6 +245,26 @@ async fn authorization_matrix() {
     let scan_path = format!("/api/v1/scan/{code}");
     let history_path = format!("/api/v1/units/{unit}/history");
     let qr_path = format!("/api/v1/units/{unit}/qr.svg");
+    let teacher_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'leerkracht@demo.leenpunt.be'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    let teacher_data = format!("/api/v1/users/{teacher_id}/personal-data");
+    // The teacher's booking at MOS (whose partner admin the demo has, not its desk).
+    let mos_id: i64 = sqlx::query_scalar(
+        "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
+           return_date, held_until, status, created_at, updated_at) \
+         SELECT k.id, (SELECT pickup_point_id FROM kit_type_pickup_points WHERE kit_type_id = k.id LIMIT 1), \
+           (SELECT id FROM schools WHERE instellingsnummer = '012345'), ?, 1, '2026-12-14', '2026-12-18', \
+           '2026-12-18', 'bevestigd', '2026-11-27T08:00:00+00:00', '2026-11-27T08:00:00+00:00' \
+         FROM kit_types k WHERE k.slug = 'mos-afvalsorteerkoffer' RETURNING id",
+    )
+    .bind(teacher_id)
+    .fetch_one(app.state.db.writer())
+    .await
+    .unwrap();
+    let mos_booking = format!("/api/v1/reservations/{mos_id}");
     // (method, path, expected status per person in the order above)
     let matrix: Vec<(&str, &str, [u16; 6])> = vec![
         ("GET", "/api/v1/catalogue", [200; 6]),
@@ -305,6 +325,21 @@ async fn authorization_matrix() {
         ("GET", &scan_path, [401, 403, 200, 403, 403, 200]),
         ("GET", &history_path, [401, 403, 200, 403, 403, 200]),
         ("GET", &qr_path, [401, 403, 200, 403, 403, 200]),
+        // Minimal exposure: a person's data (here the teacher's) is for themselves and
+        // admins; desk staff see a borrower's name and school on their own desk's
+        // reservations only, never another partner's booking or the person's export.
+        ("GET", &teacher_data, [401, 200, 404, 404, 404, 200]),
+        (
+            "GET",
+            "/api/v1/me/personal-data",
+            [401, 200, 200, 200, 200, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/erasure-requests",
+            [401, 403, 403, 403, 403, 200],
+        ),
+        ("GET", &mos_booking, [401, 200, 404, 404, 200, 200]),
         ("DELETE", "/api/v1/sessions", [401, 204, 204, 204, 204, 204]),
         ("DELETE", "/api/v1/session", [204; 6]),
     ];

@@ -830,6 +830,72 @@ async fn every_operation_answers_as_the_document_says() {
     c.ok("DELETE", "/api/v1/sessions", Some(&everywhere), Body::None)
         .await;
 
+    // Erasure: a teacher of its own asks, is refused, asks again and is erased.
+    let leaving = app
+        .untrained_teacher("vertrekt@zeemeeuw.be", "126763", &hash)
+        .await;
+    let o = Some(leaving.as_str());
+    c.ok("POST", "/api/v1/me/erasure-request", o, Body::None)
+        .await;
+    let requests = c.ok("GET", "/api/v1/erasure-requests", a, Body::None).await;
+    let request = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["email"] == "vertrekt@zeemeeuw.be")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    c.expect_refusal(
+        "POST",
+        "/api/v1/erasure-requests/een/refuse",
+        a,
+        &Body::Json(json!({ "reason": "x" })),
+        &[400],
+    )
+    .await;
+    c.expect_refusal(
+        "POST",
+        &format!("/api/v1/erasure-requests/{request}/refuse"),
+        a,
+        &Body::Json(json!({ "reason": " " })),
+        &[422],
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/erasure-requests/{request}/refuse"),
+        a,
+        Body::Json(json!({ "reason": "Er loopt nog een uitlening" })),
+    )
+    .await;
+    c.ok("POST", "/api/v1/me/erasure-request", o, Body::None)
+        .await;
+    let requests = c.ok("GET", "/api/v1/erasure-requests", a, Body::None).await;
+    let request = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["email"] == "vertrekt@zeemeeuw.be")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    c.expect_refusal(
+        "POST",
+        "/api/v1/erasure-requests/een/confirm",
+        a,
+        &Body::None,
+        &[400],
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/erasure-requests/{request}/confirm"),
+        a,
+        Body::None,
+    )
+    .await;
+
     let mut problems = c.failures.clone();
     problems.extend(c.coverage_gaps());
     assert!(

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod closed_days;
 pub mod code;
 pub mod desk;
+pub mod erasure;
 pub mod home;
 pub mod import;
 pub mod kit;

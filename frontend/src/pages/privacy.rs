@@ -65,6 +65,11 @@ pub fn PrivacyPage() -> impl IntoView {
                             {kept.into_iter().map(|(k, days)| view! {
                                 <li>{format!("{}: {days} {}", t(k), t(T::PrivacyDays))}</li>
                             }).collect_view()}
+                            <li class="retention-inactive">{format!(
+                                "{}: {} {} ({} {} {})",
+                                t(T::PrivacyKeptInactive), r.inactive_school_years, t(T::PrivacySchoolYears),
+                                t(T::PrivacyWarnedBefore), r.inactive_warning_days, t(T::PrivacyDaysBefore)
+                            )}</li>
                             <li>{t(T::PrivacyKeptAccount)}</li>
                         </ul>
                         <p>{t(T::PrivacyJob)}</p>

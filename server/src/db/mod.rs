@@ -7,6 +7,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod csv_uploads;
 pub mod drafts;
+pub mod erasure;
 pub mod feeds;
 pub mod handover;
 pub mod import;

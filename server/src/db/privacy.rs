@@ -69,6 +69,7 @@ pub async fn apply_retention(conn: &mut SqliteConnection, c: &Cutoffs) -> DbResu
         sessions,
         throttles,
         unconfirmed: stale.len() as u64,
+        ..Removed::default()
     })
 }
 

@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod csv_table;
 pub mod csv_upload;
+pub mod erasure;
 pub mod handover;
 pub mod ical;
 pub mod import;

@@ -34,14 +34,23 @@ pub struct Removed {
     pub sessions: u64,
     pub throttles: u64,
     pub unconfirmed: u64,
+    /// Inactive accounts warned by mail.
+    pub warned: u64,
+    /// Inactive accounts anonymised after their warning.
+    pub anonymised: u64,
 }
 
 impl Removed {
     /// The audit detail: counts only, no person.
     pub fn detail(&self) -> String {
         format!(
-            "mails={} sessions={} throttles={} unconfirmed={}",
-            self.mails, self.sessions, self.throttles, self.unconfirmed
+            "mails={} sessions={} throttles={} unconfirmed={} warned={} anonymised={}",
+            self.mails,
+            self.sessions,
+            self.throttles,
+            self.unconfirmed,
+            self.warned,
+            self.anonymised
         )
     }
 }
@@ -71,7 +80,7 @@ mod tests {
                 ..Removed::default()
             }
             .detail(),
-            "mails=2 sessions=0 throttles=0 unconfirmed=0"
+            "mails=2 sessions=0 throttles=0 unconfirmed=0 warned=0 anonymised=0"
         );
     }
 }
@@ -187,5 +196,47 @@ mod inventory_tests {
             "no person in it"
         );
         assert!(parse_inventory("t,c,none\nx;drop,c,none\n").is_empty());
+    }
+}
+
+/// `text` with every e-mail address in it masked (`***@***`), for log lines built from
+/// outside messages (a mail server's answer, an error): logs carry ids, not addresses.
+pub fn mask_addresses(text: &str) -> String {
+    let is_addr_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+' | '%');
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let core = word.trim_matches(|c: char| !is_addr_char(c) && c != '@');
+        match core.split_once('@') {
+            Some((local, domain))
+                if !local.is_empty() && domain.contains('.') && !domain.contains('@') =>
+            {
+                out.push_str(&word.replace(core, "***@***"));
+            }
+            _ => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_addr_char(c) || c == '@' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod mask_tests {
+    #[test]
+    fn addresses_are_masked_and_the_rest_is_kept() {
+        assert_eq!(
+            super::mask_addresses("550 <an.peeters@school.be>: no such user (try x@y)"),
+            "550 <***@***>: no such user (try x@y)"
+        );
+        assert_eq!(super::mask_addresses("mail 42 failed"), "mail 42 failed");
     }
 }

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod closed_days;
 pub mod csv_exchange;
 pub mod drafts;
+pub mod erasure;
 pub mod extract;
 pub mod feeds;
 pub mod handover;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(audit::routes())
         .merge(privacy::routes())
+        .merge(erasure::routes())
         .merge(signup::routes())
         .merge(school_request::routes())
         .merge(reservations::routes())

@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
     info(title = "Leenpunt API", version = "1", description = "Lending and reservations for the education services of West Flanders."),
     paths(
         super::catalogue::search, super::catalogue::detail, super::health::healthz, super::health::readyz,
-        super::auth::create_session, super::auth::end_session, super::auth::end_all_sessions, super::auth::me, super::auth::set_lang, super::auth::set_reminders, super::privacy::mine, super::privacy::theirs,
+        super::auth::create_session, super::auth::end_session, super::auth::end_all_sessions, super::auth::me, super::auth::set_lang, super::auth::set_reminders, super::privacy::mine, super::privacy::theirs, super::erasure::ask, super::erasure::pending, super::erasure::confirm, super::erasure::refuse,
         super::audit::list, super::audit::export, super::school_request::api_request, super::signup::api_sign_up, super::signup::schools, super::signup::mailbox, super::signup::api_request_reset, super::signup::api_reset, super::signup::api_invite, super::signup::api_accept,
         super::reservations::availability, super::reservations::create, super::reservations::list, super::reservations::one,
         super::reservations::cancel, super::reservations::approve, super::reservations::reject, super::reservations::extend,

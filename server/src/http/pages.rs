@@ -318,6 +318,15 @@ impl Backend for PageBackend {
         })
     }
 
+    fn erasure_screen(
+        &self,
+        request: Parts,
+    ) -> BoxFuture<Result<leenpunt_shared::privacy::ErasureScreen, Problem>> {
+        self.as_asker(request, |state, actor| async move {
+            crate::service::erasure::screen(&state.db, state.clock.as_ref(), &actor).await
+        })
+    }
+
     fn privacy(
         &self,
         _request: Parts,

@@ -65,7 +65,7 @@ pub fn panic_response(err: Box<dyn Any + Send + 'static>) -> Response {
         .cloned()
         .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_default();
-    tracing::error!(panic = %detail, "handler panicked");
+    tracing::error!(panic = %crate::domain::privacy::mask_addresses(&detail), "handler panicked");
     problem_response(&AppError::Internal(anyhow::anyhow!("panic")).problem(Lang::default()))
 }
 

@@ -62,7 +62,7 @@ pub async fn run_once(db: &Db, clock: &dyn Clock, settings: &JobSettings) {
         Ok(n) => tracing::info!(sent = n, "reminders sent"),
         Err(e) => tracing::error!(error = %e, "sending reminders"),
     }
-    match super::privacy::apply_retention(db, clock, &settings.retention).await {
+    match super::privacy::apply_retention(db, clock, &settings.retention, public_url).await {
         Ok(None) => {}
         Ok(Some(removed)) => tracing::info!(removed = %removed.detail(), "retention applied"),
         Err(e) => tracing::error!(error = %e, "applying retention"),

@@ -77,7 +77,7 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, clock: &SharedClock) -> anyho
             Err(e) => {
                 let attempts = db.mail_attempts(mail.id).await? + 1;
                 let next = (clock.now() + retry_delay(attempts)).to_rfc3339();
-                tracing::warn!(mail = mail.id, attempts, error = %e, "mail delivery failed; will retry");
+                tracing::warn!(mail = mail.id, attempts, error = %crate::domain::privacy::mask_addresses(&e.to_string()), "mail delivery failed; will retry");
                 db.mark_failed(mail.id, &e.to_string(), &next).await?;
             }
         }

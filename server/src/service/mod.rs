@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod closed_days;
 pub mod csv_exchange;
 pub mod drafts;
+pub mod erasure;
 pub mod feeds;
 pub mod handover;
 pub mod import;

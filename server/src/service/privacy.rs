@@ -10,12 +10,15 @@ use crate::error::Result;
 use leenpunt_shared::privacy::Retention;
 
 /// Applies the retention periods once per day (the first run of a Brussels day claims it,
-/// on any instance), recording what it removed in the audit log. `None` when the day's
-/// run was done already.
+/// on any instance), recording what it removed in the audit log: old records go, farewell
+/// mails never delivered go after a day, and accounts inactive for the configured school
+/// years are warned, then anonymised (`super::erasure::handle_inactive`). `None` when the
+/// day's run was done already. `public_url` is for the warning mail's sign-in link.
 pub async fn apply_retention(
     db: &Db,
     clock: &dyn Clock,
     retention: &Retention,
+    public_url: &str,
 ) -> Result<Option<Removed>> {
     let now = clock.now();
     let stamp = now.to_rfc3339();
@@ -23,7 +26,12 @@ pub async fn apply_retention(
     if !claim(&mut tx, &retention_key(brussels_date(now)), &stamp).await? {
         return Ok(None);
     }
-    let removed = store::apply_retention(&mut tx, &cutoffs(now, retention)).await?;
+    let mut removed = store::apply_retention(&mut tx, &cutoffs(now, retention)).await?;
+    let a_day_ago = (now - chrono::Duration::days(1)).to_rfc3339();
+    removed.mails += crate::db::erasure::forget_undelivered_farewells(&mut tx, &a_day_ago).await?;
+    let inactive = super::erasure::handle_inactive(&mut tx, now, retention, public_url).await?;
+    removed.warned = inactive.warned;
+    removed.anonymised = inactive.erased;
     audit(
         &mut tx,
         None,
