@@ -93,6 +93,7 @@ pub fn admin_screens(user: &CurrentUser) -> Vec<(&'static str, &'static str, T)>
     if user.admin {
         screens.push(("/beheer/audit", "nav-audit", T::AuditTitle));
         screens.push(("/beheer/mailbox", "nav-mailbox", T::MailboxTitle));
+        screens.push(("/beheer/sleutels", "nav-tokens", T::NavTokens));
     }
     screens
 }

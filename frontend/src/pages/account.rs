@@ -73,6 +73,7 @@ pub fn AccountPage() -> impl IntoView {
                 </fieldset>
                 <button type="submit" class="button primary">{t(T::Save)}</button>
             </form>
+            {crate::pages::tokens::TokensSection()}
         </section>
     })
 }
