@@ -705,6 +705,37 @@ texts! {
     PrivacyWarnedBefore => "daarna gewist, met een waarschuwingsmail", "then erased, with a warning mail";
     PrivacyDaysBefore => "dagen vooraf", "days before";
     ErasureRefusedDone => "Het verzoek is geweigerd; de persoon krijgt de reden per mail.", "The request was refused; the person gets the reason by mail.";
+    // --- access tokens ---
+    TokensTitle => "Toegangssleutels", "Access tokens";
+    TokensIntro => "Met een toegangssleutel gebruikt een ander programma (bv. de administratie van je schoolbestuur) de Leenpunt-API in jouw naam, met hoogstens jouw rechten. Stuur hem mee als 'Authorization: Bearer …'. Geef een sleutel nooit door in een mail.", "With an access token another program (e.g. your school board's administration) uses the Leenpunt API in your name, with at most your rights. Send it as 'Authorization: Bearer …'. Never pass a token on by mail.";
+    TokensNone => "Je hebt nog geen toegangssleutels.", "You have no access tokens yet.";
+    TokensNoneAtAll => "Er zijn nog geen toegangssleutels.", "There are no access tokens yet.";
+    TokensUnavailable => "De sleutels kunnen nu niet getoond worden.", "The tokens cannot be shown right now.";
+    TokenNewLegend => "Nieuwe sleutel", "New token";
+    TokenNameLabel => "Naam", "Name";
+    TokenNameHint => "Waarvoor dient hij? Bv. 'Sync schoolbestuur' (hoogstens 80 tekens).", "What is it for? E.g. 'School board sync' (80 characters at most).";
+    TokenScopeLegend => "Wat mag de sleutel?", "What may the token do?";
+    TokenScopeRead => "Alleen lezen", "Read only";
+    TokenScopeWrite => "Lezen en wijzigen", "Read and change";
+    TokenValidity => "Geldig gedurende", "Valid for";
+    TokenMake => "Maak sleutel", "Make token";
+    TokenMade => "Nieuwe sleutel gemaakt", "New token made";
+    TokenSecretLabel => "Je sleutel", "Your token";
+    TokenCopyHint => "Kopieer hem nu en bewaar hem veilig: Leenpunt bewaart hem niet en kan hem niet meer tonen. Kwijt? Trek hem in en maak een nieuwe.", "Copy it now and keep it safe: Leenpunt does not keep it and cannot show it again. Lost it? Revoke it and make a new one.";
+    TokenCreated => "Gemaakt", "Made";
+    TokenExpires => "verloopt", "expires";
+    TokenLastUsed => "laatst gebruikt:", "last used:";
+    TokenNeverUsed => "nog nooit", "never";
+    TokenOwner => "Van", "Of";
+    TokenStateRevoked => "Ingetrokken", "Revoked";
+    TokenStateExpired => "Verlopen", "Expired";
+    TokenRevokeConfirm => "Zeker? Programma's die deze sleutel gebruiken, krijgen meteen geen toegang meer.", "Sure? Programs that use this token lose access at once.";
+    TokenRevokeYes => "Ja, trek in", "Yes, revoke";
+    TokenRevokedNotice => "De sleutel werd ingetrokken: hij werkt niet meer.", "The token was revoked: it no longer works.";
+    TokensAdminTitle => "Toegangssleutels", "Access tokens";
+    TokensAdminIntro => "Alle toegangssleutels, van iedereen. Trek een sleutel in die misbruikt wordt of niet meer nodig is.", "Every access token, of everyone. Revoke a token that is misused or no longer needed.";
+    NavTokens => "Toegangssleutels", "Access tokens";
+    ViaToken => "via sleutel", "via token";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/audit") view=pages::admin::AuditLog ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/mailbox") view=pages::admin::Mailbox ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/verwijderverzoeken") view=pages::erasure::ErasureRequests ssr=SsrMode::Async/>
+                    <Route path=path!("/beheer/sleutels") view=pages::tokens::AdminTokens ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-account/gegevens") view=pages::privacy::PersonalDataPage ssr=SsrMode::Async/>

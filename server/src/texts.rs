@@ -452,6 +452,21 @@ texts! {
     ErasureOwnTitle => "Niet je eigen verzoek", "Not your own request";
     ErasureOwnDetail => "Een andere beheerder moet je verzoek bevestigen.", "Another administrator must confirm your request.";
     ErasureReasonNeeded => "Geef een reden (1 tot 1000 tekens); de persoon leest ze.", "Give a reason (1 to 1000 characters); the person reads it.";
+    // --- access tokens ---
+    TokenNameEmpty => "Geef de sleutel een naam.", "Give the token a name.";
+    TokenNameTooLong { max } => "De naam is te lang (hoogstens {max} tekens).", "The name is too long ({max} characters at most).";
+    TokenNameControl => "De naam bevat een onzichtbaar stuurteken.", "The name contains an invisible control character.";
+    TokenExpiryRange { max } => "Kies een geldigheid van 1 tot {max} dagen.", "Choose a validity of 1 to {max} days.";
+    TokenInvalidTitle => "Deze toegangssleutel werkt niet", "This access token does not work";
+    TokenMalformed => "Stuur de sleutel als 'Authorization: Bearer lp_…', precies zoals je hem kreeg.", "Send the token as 'Authorization: Bearer lp_…', exactly as you received it.";
+    TokenUnknown => "Deze sleutel bestaat niet. Maak een nieuwe op Mijn account.", "This token does not exist. Make a new one on My account.";
+    TokenExpired => "Deze sleutel is verlopen. Maak een nieuwe op Mijn account.", "This token has expired. Make a new one on My account.";
+    TokenRevoked => "Deze sleutel werd ingetrokken.", "This token was revoked.";
+    TokenOwnerDisabled => "Het account van deze sleutel is geblokkeerd.", "The account this token belongs to is disabled.";
+    TokenReadOnlyTitle => "Deze sleutel mag alleen lezen", "This token may only read";
+    TokenReadOnlyDetail => "Er werd niets bewaard. Maak een sleutel met schrijfrechten om iets te wijzigen.", "Nothing was saved. Make a token with write access to change anything.";
+    TokenSessionOnlyTitle => "Dit kan alleen wie aangemeld is", "Only a signed-in person can do this";
+    TokenSessionOnlyDetail => "Aanmelden en nieuwe sleutels maken kan niet met een sleutel: meld je aan in de browser.", "Signing in and making new tokens cannot be done with a token: sign in in the browser.";
 }
 
 #[cfg(test)]

@@ -306,6 +306,18 @@ const ACTIONS: &[ActionText] = &[
     ),
     a("login", K::Account, "meldde zich aan", "signed in"),
     a(
+        "token.create",
+        K::Account,
+        "maakte een toegangssleutel",
+        "made an access token",
+    ),
+    a(
+        "token.revoke",
+        K::Account,
+        "trok een toegangssleutel in",
+        "revoked an access token",
+    ),
+    a(
         "logout-everywhere",
         K::Account,
         "meldde zich overal af",
@@ -488,6 +500,7 @@ const OBJECTS: &[(&str, &str, &str)] = &[
     ("csv_upload", "CSV-bestand", "CSV file"),
     ("partners", "partner", "partner"),
     ("afhaalpunten", "afhaalpunt", "pickup point"),
+    ("token", "sleutel", "token"),
 ];
 
 /// A stored subject (`reservation:42`) as people read it ("reservatie 42").
@@ -695,6 +708,9 @@ pub struct AuditRow {
     pub subject_name: Option<String>,
     /// Free detail (a reason, a date, a count).
     pub detail: String,
+    /// The name of the access token the change was made with, if any.
+    #[serde(default)]
+    pub via_token: Option<String>,
 }
 
 /// One page of the audit log, newest first.
@@ -739,6 +755,7 @@ mod tests {
             subject: "reservation:42".into(),
             subject_name: None,
             detail: String::new(),
+            via_token: None,
         };
         assert_eq!(
             row.sentence(Lang::Nl),

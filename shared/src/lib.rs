@@ -20,6 +20,7 @@ pub mod query;
 pub mod reservations;
 pub mod stats;
 pub mod time;
+pub mod tokens;
 pub mod trainings;
 pub mod values;
 

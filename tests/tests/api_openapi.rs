@@ -444,6 +444,27 @@ async fn every_operation_answers_as_the_document_says() {
         Body::None,
     )
     .await;
+    // Access tokens: made with a session, listed, revoked by their owner or an admin.
+    c.ok("GET", "/api/v1/me/tokens", t, Body::None).await;
+    let new_token =
+        || Body::Json(json!({ "name": "Sync", "scope": "read", "expires_in_days": 30 }));
+    let token = c.ok("POST", "/api/v1/me/tokens", t, new_token()).await;
+    c.ok("GET", "/api/v1/tokens", a, Body::None).await;
+    c.ok(
+        "DELETE",
+        &format!("/api/v1/me/tokens/{}", id_of(&token["token"])),
+        t,
+        Body::None,
+    )
+    .await;
+    let token = c.ok("POST", "/api/v1/me/tokens", t, new_token()).await;
+    c.ok(
+        "DELETE",
+        &format!("/api/v1/tokens/{}", id_of(&token["token"])),
+        a,
+        Body::None,
+    )
+    .await;
     c.ok("GET", "/api/v1/closed-days", a, Body::None).await;
     let day = c
         .ok(

@@ -98,6 +98,7 @@ pub fn admin_screens(user: &CurrentUser) -> Vec<(&'static str, &'static str, T)>
             "nav-erasure",
             T::ErasureAdminTitle,
         ));
+        screens.push(("/beheer/sleutels", "nav-tokens", T::NavTokens));
     }
     screens
 }

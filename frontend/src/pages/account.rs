@@ -74,6 +74,7 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="submit" class="button primary">{t(T::Save)}</button>
             </form>
             <crate::pages::erasure::DeleteAccount/>
+            {crate::pages::tokens::TokensSection()}
         </section>
     })
 }

@@ -169,6 +169,7 @@ pub fn AuditLog() -> impl IntoView {
                                             <td data-label=t(T::Who)>
                                                 {e.actor_name.clone().unwrap_or_else(|| t(T::System).to_owned())}
                                                 {e.actor_email.clone().map(|m| view! { <br/><small>{m}</small> })}
+                                                {e.via_token.clone().map(|n| view! { <br/><small class="via-token">{format!("{} {n}", t(T::ViaToken))}</small> })}
                                             </td>
                                             <td data-label=t(T::What) class="audit-what">{describe(&e.action, lang)}</td>
                                             <td data-label=t(T::AuditObject)><a href=object_link>{object}</a></td>

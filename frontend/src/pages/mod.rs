@@ -19,4 +19,5 @@ pub mod privacy;
 pub mod reservations;
 pub mod signin;
 pub mod stats;
+pub mod tokens;
 pub mod trainings;

@@ -349,13 +349,16 @@ pub async fn audit(
     now: &str,
 ) -> DbResult<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor_id, action, subject, detail, token_id) \
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(now)
     .bind(actor.map(|a| a.0))
     .bind(action)
     .bind(subject)
     .bind(detail)
+    // A write made with an access token names it (set for the request by `http::tokens`).
+    .bind(super::tokens::acting_token())
     .execute(&mut *conn)
     .await?;
     Ok(())

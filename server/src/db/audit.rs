@@ -27,14 +27,16 @@ type Row = (
     String,
     Option<String>,
     String,
+    Option<String>,
 );
 
 impl Db {
     /// Entries matching `filter`, newest first, at most `limit`.
     pub async fn audit_rows(&self, filter: &AuditFilter, limit: u32) -> DbResult<Vec<AuditRow>> {
         let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "SELECT a.id, a.at, u.name, u.email, a.action, a.subject, su.name, a.detail \
+            "SELECT a.id, a.at, u.name, u.email, a.action, a.subject, su.name, a.detail, tk.name \
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+             LEFT JOIN access_tokens tk ON tk.id = a.token_id \
              LEFT JOIN users su ON a.subject LIKE 'user:%' \
                 AND su.id = CAST(substr(a.subject, 6) AS INTEGER) \
              WHERE 1 = 1",
@@ -90,7 +92,17 @@ impl Db {
         Ok(rows
             .into_iter()
             .map(
-                |(id, at, actor_name, actor_email, action, subject, subject_name, detail)| {
+                |(
+                    id,
+                    at,
+                    actor_name,
+                    actor_email,
+                    action,
+                    subject,
+                    subject_name,
+                    detail,
+                    via_token,
+                )| {
                     AuditRow {
                         id,
                         at,
@@ -100,6 +112,7 @@ impl Db {
                         subject,
                         subject_name,
                         detail,
+                        via_token,
                     }
                 },
             )

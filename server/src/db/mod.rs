@@ -18,6 +18,7 @@ pub mod privacy;
 pub mod reminders;
 pub mod reservations;
 pub mod stats;
+pub mod tokens;
 pub mod trainings;
 
 use sqlx::pool::PoolConnection;

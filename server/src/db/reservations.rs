@@ -441,8 +441,8 @@ pub async fn insert(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
            pickup_date, return_date, held_until, status, note, idempotency_key, \
-           idempotency_fingerprint, offer_expires_at, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+           idempotency_fingerprint, offer_expires_at, created_at, updated_at, token_id) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(row.kit.0)
     .bind(row.point.0)
@@ -459,6 +459,7 @@ pub async fn insert(
     .bind(row.offer_expires_at)
     .bind(now)
     .bind(now)
+    .bind(super::tokens::acting_token())
     .fetch_one(&mut *conn)
     .await
     .map_err(classify)?;

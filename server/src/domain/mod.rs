@@ -21,4 +21,5 @@ pub mod stats;
 pub mod tags;
 pub mod text;
 pub mod text_index;
+pub mod tokens;
 pub mod trainings;

@@ -54,6 +54,10 @@ impl FromRequestParts<AppState> for Who {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        // An API request with an access token acts as the token's owner (`tokens::bearer`).
+        if let Some(bearer) = super::tokens::bearer_of(&parts.extensions) {
+            return Ok(Who(bearer.actor.clone()));
+        }
         let Some(token) = session_token(&parts.headers) else {
             return Ok(Who(Actor::anonymous()));
         };
@@ -376,13 +380,15 @@ async fn form_logout(State(state): State<AppState>, headers: HeaderMap) -> Respo
 /// Refuses state-changing requests that a browser sends on behalf of another site.
 /// `Origin` (or, without it, `Sec-Fetch-Site`) must say the request comes from this site.
 /// Requests without either header are not from a browser form or script and carry no
-/// ambient authority worth forging.
+/// ambient authority worth forging; neither do requests with an access token (a browser
+/// never adds one by itself, and `tokens::bearer` dropped their cookies).
 pub async fn csrf(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || same_site(request.headers(), &state.config.public_url()) {
+    let token = super::tokens::bearer_of(request.extensions()).is_some();
+    if safe || token || same_site(request.headers(), &state.config.public_url()) {
         next.run(request).await
     } else {
         AppError::Forbidden.into_response()

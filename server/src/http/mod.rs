@@ -23,6 +23,7 @@ pub mod school_request;
 pub mod security;
 pub mod signup;
 pub mod stats;
+pub mod tokens;
 pub mod trainings;
 
 use crate::error::AppError;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(handover::routes())
         .merge(kit_admin::routes())
         .merge(stats::routes())
+        .merge(tokens::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));
@@ -69,6 +71,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            tokens::bearer,
         ))
         .layer(axum::middleware::from_fn(security::localize_problems))
         .with_state(state.clone());

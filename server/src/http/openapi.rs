@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
         super::kit_admin::api_save, super::kit_admin::api_create,
         super::csv_exchange::api_upload_catalogue, super::csv_exchange::api_upload_closed_days, super::csv_exchange::api_preview, super::csv_exchange::api_confirm, super::csv_exchange::export_catalogue, super::csv_exchange::export_closed_days,
         super::stats::report, super::stats::csv, super::stats::public,
+        super::tokens::list_mine, super::tokens::create, super::tokens::revoke_mine, super::tokens::list_all, super::tokens::revoke_any,
     ),
     modifiers(&CommonResponses),
     tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"), (name = "hand-over", description = "Labels, scanning, hand-over and return"), (name = "stats", description = "In cijfers: the service's figures"))
@@ -65,6 +66,40 @@ pub struct IdBody {
 
 /// The session cookie, as the security scheme operations that need a signed-in user name.
 pub const SESSION_SCHEME: &str = "session";
+/// A personal access token (`Authorization: Bearer lp_…`): every operation that takes a
+/// session takes a token too, except signing in and making tokens.
+pub const BEARER_SCHEME: &str = "bearer";
+
+/// Adds the token as an alternative to the session where a token may be used.
+fn allow_tokens(path: &str, item: &mut utoipa::openapi::PathItem) {
+    use utoipa::openapi::security::SecurityRequirement;
+    let ops = [
+        (axum::http::Method::GET, &mut item.get),
+        (axum::http::Method::POST, &mut item.post),
+        (axum::http::Method::PUT, &mut item.put),
+        (axum::http::Method::PATCH, &mut item.patch),
+        (axum::http::Method::DELETE, &mut item.delete),
+    ];
+    for (method, op) in ops {
+        let Some(op) = op.as_mut() else { continue };
+        if super::tokens::session_only(&method, path) {
+            continue;
+        }
+        let Some(security) = op.security.as_mut() else {
+            continue;
+        };
+        let names = |r: &SecurityRequirement| {
+            serde_json::to_value(r)
+                .ok()
+                .and_then(|v| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()))
+                .unwrap_or_default()
+        };
+        let has = |name: &str| security.iter().any(|r| names(r).iter().any(|n| n == name));
+        if has(SESSION_SCHEME) && !has(BEARER_SCHEME) {
+            security.push(SecurityRequirement::new::<_, _, &str>(BEARER_SCHEME, []));
+        }
+    }
+}
 
 /// Adds the answers that follow from what an operation takes, not from what it does, so no
 /// operation's list can forget them:
@@ -87,11 +122,23 @@ impl Modify for CommonResponses {
                 crate::service::accounts::SESSION_COOKIE,
             ))),
         );
+        components.add_security_scheme(
+            BEARER_SCHEME,
+            SecurityScheme::Http(
+                utoipa::openapi::security::HttpBuilder::new()
+                    .scheme(utoipa::openapi::security::HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A personal access token (`lp_…`), made on Mijn account",
+                    ))
+                    .build(),
+            ),
+        );
         components
             .schemas
             .entry(Problem::name().into_owned())
             .or_insert_with(Problem::schema);
-        for item in openapi.paths.paths.values_mut() {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            allow_tokens(path, item);
             let writes = [
                 &mut item.post,
                 &mut item.put,

@@ -455,7 +455,11 @@ pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
         catalogue: state.catalogue.clone(),
         state: state.clone(),
     }));
-    let context = move || provide_context(backend.clone());
+    let tokens = super::tokens::PageTokens::handle(state.clone());
+    let context = move || {
+        provide_context(backend.clone());
+        provide_context(tokens.clone());
+    };
     let manifest = state.assets.manifest.clone().unwrap_or(AssetManifest {
         js: String::new(),
         wasm: String::new(),
