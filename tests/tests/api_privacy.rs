@@ -450,6 +450,16 @@ async fn an_erased_person_is_nowhere_in_the_schema_and_the_figures_stay() {
         )
         .await;
     assert!(feed.status().is_success());
+    // An access token named after the person.
+    let token = app
+        .post_json(
+            &teacher,
+            "/api/v1/me/tokens",
+            &serde_json::json!({ "name": "Rooster van Lotte Vermeulen", "scope": "read",
+                "expires_in_days": 30 }),
+        )
+        .await;
+    assert_eq!(token.status(), 201);
     let booking = serde_json::json!({ "kit": "bee-bot-set-klein", "pickup_point": "stem-rtc-brugge",
         "pickup_date": "2026-12-07", "return_date": "2026-12-10", "quantity": 1,
         "note": "Voor de STEM-week van Lotte Vermeulen" });

@@ -225,6 +225,7 @@ pub async fn erase(conn: &mut SqliteConnection, p: &Person, now: &str) -> DbResu
     }
     for sql in [
         "DELETE FROM sessions WHERE user_id = ?",
+        "DELETE FROM access_tokens WHERE user_id = ?",
         "DELETE FROM email_tokens WHERE user_id = ?",
         "DELETE FROM calendar_feeds WHERE owner_id = ?",
         "DELETE FROM form_drafts WHERE owner_id = ?",
