@@ -573,7 +573,8 @@ async fn an_erased_person_is_nowhere_in_the_schema_and_the_figures_stay() {
 
     // The farewell mail went out, and with it the last copy of the address.
     let farewell = async {
-        for _ in 0..100 {
+        // Generous: the mail worker is slow on a loaded two-core machine.
+        for _ in 0..400 {
             let received = sink.received.lock().unwrap().clone();
             if let Some(m) = received.into_iter().find(|m| {
                 m.to.iter().any(|t| t == TEACHER)
@@ -586,7 +587,7 @@ async fn an_erased_person_is_nowhere_in_the_schema_and_the_figures_stay() {
         panic!("no farewell mail");
     };
     assert!(farewell.await.data.contains("laatste mail"));
-    for _ in 0..100 {
+    for _ in 0..400 {
         if count(
             &app,
             "SELECT count(*) FROM outbox WHERE forget_after_send = 1",
