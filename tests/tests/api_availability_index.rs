@@ -244,3 +244,58 @@ async fn booking_counts_holds_that_began_long_before() {
     let march = &months(&app, "2027-03", 1).await[0];
     assert_eq!(march.days[7].free, 0);
 }
+
+/// A loan returned just before the summer holidays holds its units until its turnaround
+/// buffer has run in September: the booking must count what is picked up then. (It read
+/// the holds only up to 60 days after the return, and this buffer ends 61 days after.)
+#[tokio::test]
+async fn a_buffer_across_the_summer_holidays_counts_september() {
+    let app = TestApp::spawn().await;
+    let ids = ids(&app).await;
+    sqlx::query(
+        "UPDATE kit_types SET horizon_days = 700, buffer_days = 3, max_per_school = 100 \
+         WHERE id = ?",
+    )
+    .bind(ids.kit)
+    .execute(app.state.db.writer())
+    .await
+    .unwrap();
+    let units: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM units WHERE kit_type_id = ? AND status = 'in-dienst'",
+    )
+    .bind(ids.kit)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(units > 0);
+    // Every unit is picked up on Wednesday 1 September 2027.
+    for _ in 0..units {
+        insert(&app, &ids, d("2027-09-01"), d("2027-09-03"), "bevestigd").await;
+    }
+    let cookie = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    // Returned on Friday 2 July; the point is closed from 3 July to 29 August, so the
+    // buffer's three open days are 30 and 31 August and 1 September.
+    let booking = json!({ "kit": BEE_BOT, "pickup_point": "stem-rtc-brugge",
+        "pickup_date": "2027-06-28", "return_date": "2027-07-02", "quantity": 1 });
+    let r = app
+        .post_json(&cookie, "/api/v1/reservations", &booking)
+        .await;
+    assert_eq!(r.status(), 409);
+    let problem: Problem = r.json().await.unwrap();
+    assert!(
+        problem.kind.ends_with("not-enough-units"),
+        "{}",
+        problem.kind
+    );
+    // With the September loans a day later, the same request fits.
+    sqlx::query(
+        "UPDATE reservations SET pickup_date = '2027-09-02' WHERE pickup_date = '2027-09-01'",
+    )
+    .execute(app.state.db.writer())
+    .await
+    .unwrap();
+    let r = app
+        .post_json(&cookie, "/api/v1/reservations", &booking)
+        .await;
+    assert_eq!(r.status(), 201);
+}

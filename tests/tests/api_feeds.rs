@@ -694,6 +694,72 @@ async fn the_cached_body_is_what_a_fresh_build_gives_after_every_change() {
     assert_valid(&moved);
 }
 
+/// A warm cache skips the fingerprint query while the feed's change stamps are unchanged
+/// (`feed_stamps`, kept by triggers). Every kind of change a feed shows, made behind the
+/// service's back in raw SQL, must still reach the cached feed: after each, it equals a
+/// fresh build (a new feed of the same scope, not in the cache yet) and its ETag moved.
+#[tokio::test]
+async fn raw_changes_to_everything_a_feed_shows_reach_the_cached_feed() {
+    let app = TestApp::spawn().await;
+    let (cookie, reservation, path) = teacher_with_a_loan(&app).await;
+    let fetch = |path: String| {
+        let app = &app;
+        async move {
+            let r = get_with(app, &path, &[]).await;
+            assert_eq!(r.status(), 200);
+            (header(&r, "etag").unwrap(), r.text().await.unwrap())
+        }
+    };
+    let user: i64 = sqlx::query_scalar("SELECT user_id FROM reservations WHERE id = ?")
+        .bind(reservation.id.0)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let (mut etag, mut body) = fetch(path.clone()).await;
+    assert_eq!(fetch(path.clone()).await, (etag.clone(), body.clone()));
+    let session = "(SELECT id FROM training_sessions ORDER BY starts_at DESC LIMIT 1)";
+    let changes = [
+        // As every writer does: a new revision and change time.
+        format!(
+            "UPDATE reservations SET quantity = 2, revision = revision + 1, \
+             updated_at = '2026-11-28T10:00:00+00:00' WHERE id = {}",
+            reservation.id.0
+        ),
+        "UPDATE schools SET name = name || ' (campus Noord)' \
+         WHERE id IN (SELECT school_id FROM reservations)"
+            .to_owned(),
+        "UPDATE kit_types SET title = 'Bee-Bots, klein' WHERE slug = 'bee-bot-set-klein'".to_owned(),
+        "UPDATE pickup_points SET street = 'Nieuwe straat 1' WHERE slug = 'stem-rtc-brugge'"
+            .to_owned(),
+        format!("INSERT INTO training_session_trainers (session_id, user_id) VALUES ({session}, {user})"),
+        format!("UPDATE training_sessions SET place = 'Zaal 2' WHERE id = {session}"),
+        "UPDATE training_types SET title = title || ' (nieuw)' \
+         WHERE id IN (SELECT training_type_id FROM training_sessions)"
+            .to_owned(),
+        format!("DELETE FROM training_session_trainers WHERE user_id = {user}"),
+        // The teacher leaves the school: their bookings there leave their own feed.
+        format!("DELETE FROM user_roles WHERE user_id = {user} AND role = 'teacher'"),
+    ];
+    for sql in changes {
+        sqlx::query(&sql)
+            .execute(app.state.db.writer())
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let (new_tag, new_body) = fetch(path.clone()).await;
+        assert_ne!(new_tag, etag, "the ETag moved after {sql}");
+        assert_ne!(new_body, body, "the feed changed after {sql}");
+        let fresh = new_feed(&app, &cookie, json!({})).await;
+        let (_, rebuilt) = fetch(path_of(fresh["url"].as_str().unwrap())).await;
+        assert_eq!(new_body, rebuilt, "cached and fresh differ after {sql}");
+        assert_eq!(
+            fetch(path.clone()).await.1,
+            new_body,
+            "served again after {sql}"
+        );
+        (etag, body) = (new_tag, new_body);
+    }
+}
+
 #[test]
 fn the_libical_check_can_fail() {
     // What the feeds said before issue 16: METHOD:PUBLISH without an ORGANIZER.

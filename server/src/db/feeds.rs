@@ -73,6 +73,20 @@ fn feed(r: Row) -> FeedRow {
     }
 }
 
+/// A feed as its link serves it (`Db::feed_to_serve`).
+#[derive(Debug, Clone)]
+pub struct ServingFeed {
+    pub feed: FeedRow,
+    /// The owner's language.
+    pub lang: Lang,
+    /// The owner's roles today.
+    pub grants: Vec<crate::domain::policy::RoleGrant>,
+    /// The partner service of the kit type or pickup point of a `kit` or `pickup` feed.
+    pub partner: Option<PartnerId>,
+    /// The change stamps of everything the feed shows and of its scope, as one text.
+    pub stamps: String,
+}
+
 /// What a feed's content depends on, read without building it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeedFingerprint {
@@ -205,14 +219,72 @@ impl Db {
             .map(feed))
     }
 
-    /// The active feed a token (by hash) opens.
-    pub async fn feed_by_token(&self, token_hash: &str) -> DbResult<Option<FeedRow>> {
-        let sql = format!("{SELECT_FEED} WHERE f.token_hash = ? AND f.revoked_at IS NULL");
-        Ok(sqlx::query_as::<_, Row>(&sql)
+    /// Everything serving a feed needs before its content, in one read: the active feed
+    /// a token (by hash) opens, its owner's roles and language, the partner service of the
+    /// kit type or pickup point it shows, and its change stamps (`feed_stamps`: while they
+    /// read back the same, nothing its fingerprint depends on changed).
+    pub async fn feed_to_serve(&self, token_hash: &str) -> DbResult<Option<ServingFeed>> {
+        let sql =
+            "SELECT f.id, f.owner_id, f.scope, f.school_id, f.kit_type_id, f.pickup_point_id, \
+               coalesce(s.name, k.title, pp.name), f.created_at, u.lang, \
+               (SELECT json_group_array(json_array(ur.role, ur.school_id, ur.partner_id)) \
+                  FROM user_roles ur WHERE ur.user_id = f.owner_id), \
+               coalesce(k.partner_id, pp.partner_id), \
+               (SELECT stamp FROM feed_stamps WHERE scope = '*' AND id = 0), \
+               (SELECT stamp FROM feed_stamps WHERE scope = f.scope AND id = CASE f.scope \
+                  WHEN 'user' THEN f.owner_id WHEN 'school' THEN f.school_id \
+                  WHEN 'kit' THEN f.kit_type_id ELSE f.pickup_point_id END) \
+             FROM calendar_feeds f \
+             LEFT JOIN users u ON u.id = f.owner_id \
+             LEFT JOIN schools s ON s.id = f.school_id \
+             LEFT JOIN kit_types k ON k.id = f.kit_type_id \
+             LEFT JOIN pickup_points pp ON pp.id = f.pickup_point_id \
+             WHERE f.token_hash = ? AND f.revoked_at IS NULL";
+        let Some(r) = sqlx::query(sql)
             .bind(token_hash)
             .fetch_optional(self.pool())
             .await?
-            .map(feed))
+        else {
+            return Ok(None);
+        };
+        use sqlx::Row as _;
+        let row: Row = (
+            r.get(0),
+            r.get(1),
+            r.get(2),
+            r.get(3),
+            r.get(4),
+            r.get(5),
+            r.get(6),
+            r.get(7),
+        );
+        let grants = serde_json::from_str::<Vec<(String, Option<i64>, Option<i64>)>>(
+            r.get::<Option<&str>, _>(9).unwrap_or("[]"),
+        )
+        .map_err(|e| sqlx::Error::Decode(format!("feed owner's roles: {e}").into()))?
+        .into_iter()
+        .filter_map(|(role, school, partner)| {
+            Some(crate::domain::policy::RoleGrant {
+                role: Role::parse(&role)?,
+                school: school.map(SchoolId),
+                partner: partner.map(PartnerId),
+            })
+        })
+        .collect();
+        let stamp = |i: usize| {
+            r.get::<Option<i64>, _>(i)
+                .map_or_else(|| "-".to_owned(), |s| s.to_string())
+        };
+        Ok(Some(ServingFeed {
+            feed: feed(row),
+            lang: r
+                .get::<Option<&str>, _>(8)
+                .and_then(Lang::parse)
+                .unwrap_or_default(),
+            grants,
+            partner: r.get::<Option<i64>, _>(10).map(PartnerId),
+            stamps: format!("{} {}", stamp(11), stamp(12)),
+        }))
     }
 
     pub async fn revoke_feed(&self, id: i64, now: &str) -> DbResult<()> {

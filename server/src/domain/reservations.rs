@@ -103,8 +103,36 @@ pub struct Hold {
     pub quantity: u32,
 }
 
+/// Units held from `first` to `last` (both included), without saying by whom: all the
+/// availability calendar needs of a hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub quantity: u32,
+}
+
+impl From<&Hold> for Held {
+    fn from(h: &Hold) -> Held {
+        Held {
+            first: h.first,
+            last: h.last,
+            quantity: h.quantity,
+        }
+    }
+}
+
 /// Units held per day over `[from, to]`, by a difference array: O(holds + days).
 pub fn held_per_day(holds: &[Hold], from: NaiveDate, to: NaiveDate) -> Vec<u32> {
+    held_per_day_of(holds.iter().map(Held::from), from, to)
+}
+
+/// `held_per_day` over anonymous holds.
+pub fn held_per_day_of(
+    holds: impl IntoIterator<Item = Held>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<u32> {
     if to < from {
         return Vec::new();
     }
@@ -473,9 +501,20 @@ pub fn free_throughout(in_service: u32, holds: &[Hold], from: NaiveDate, to: Nai
 
 /// Units free on each day of `[from, to]`.
 pub fn free_per_day(s: &KitSituation<'_>, from: NaiveDate, to: NaiveDate) -> Vec<u32> {
-    held_per_day(s.holds, from, to)
+    free_per_day_of(s.in_service, s.holds.iter().map(Held::from), from, to)
+}
+
+/// Units free on each day of `[from, to]`, from anonymous holds (the availability
+/// calendar reads them without ids or schools: less to read for a year).
+pub fn free_per_day_of(
+    in_service: u32,
+    holds: impl IntoIterator<Item = Held>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<u32> {
+    held_per_day_of(holds, from, to)
         .into_iter()
-        .map(|held| s.in_service.saturating_sub(held))
+        .map(|held| in_service.saturating_sub(held))
         .collect()
 }
 

@@ -18,24 +18,29 @@ use crate::texts::Text;
 use axum::body::Bytes;
 use chrono::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
-use leenpunt_shared::{Lang, ReservationId};
+use leenpunt_shared::{Lang, PartnerId, ReservationId};
 use sha2::{Digest, Sha256};
 
 /// Who may hold a feed of a scope (checked at creation and again at every read, so a
 /// feed never shows more than its owner may see today).
 async fn may_follow(db: &Db, actor: &Actor, scope: FeedScope) -> Result<bool> {
-    Ok(match scope {
+    let partner = match scope {
+        FeedScope::User | FeedScope::School(_) => None,
+        FeedScope::Kit(k) => db.kit_partner(k).await?,
+        FeedScope::Pickup(p) => db.point_partner(p).await?,
+    };
+    Ok(follows(actor, scope, partner))
+}
+
+/// `may_follow` once the partner service of a kit or pickup scope is known.
+fn follows(actor: &Actor, scope: FeedScope, partner: Option<PartnerId>) -> bool {
+    match scope {
         FeedScope::User => actor.user.is_some(),
         FeedScope::School(s) => allows(actor, Action::ViewSchool(s)),
-        FeedScope::Kit(k) => db
-            .kit_partner(k)
-            .await?
-            .is_some_and(|p| allows(actor, Action::HandleReservationsOf(p))),
-        FeedScope::Pickup(p) => db
-            .point_partner(p)
-            .await?
-            .is_some_and(|p| allows(actor, Action::HandleReservationsOf(p))),
-    })
+        FeedScope::Kit(_) | FeedScope::Pickup(_) => {
+            partner.is_some_and(|p| allows(actor, Action::HandleReservationsOf(p)))
+        }
+    }
 }
 
 /// A feed link: the secret URL is only known right after creating or regenerating it.
@@ -249,8 +254,10 @@ fn window(clock: &dyn Clock) -> (NaiveDate, DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// Serves a feed by its token: 404 for an unknown or revoked token, or when the owner may
-/// no longer see what it shows. The fingerprint is read from the database on every
-/// request; only the body built from it comes from the cache.
+/// no longer see what it shows. The feed's change stamps are read from the database on
+/// every request (in the same statement as the token, the owner's roles and language);
+/// the fingerprint is read again whenever they changed, and the body built from it comes
+/// from the cache.
 pub async fn serve(
     db: &Db,
     cache: &FeedCache,
@@ -258,30 +265,44 @@ pub async fn serve(
     public_url: &str,
     request: &FeedRequest<'_>,
 ) -> Result<Served> {
-    let feed = db
-        .feed_by_token(&token_hash(request.token))
+    let serving = db
+        .feed_to_serve(&token_hash(request.token))
         .await?
         .ok_or(AppError::NotFound)?;
-    let owner = db.actor(feed.owner).await?;
-    if !may_follow(db, &owner, feed.scope).await? {
+    let feed = &serving.feed;
+    let owner = Actor {
+        user: Some(feed.owner),
+        grants: serving.grants.clone(),
+    };
+    if !follows(&owner, feed.scope, serving.partner) {
         return Err(AppError::NotFound);
     }
-    let lang = db.user_lang(feed.owner).await?;
+    let lang = serving.lang;
     let (since, cancelled_since, moved) = window(clock);
     let cancelled_since = cancelled_since.to_rfc3339();
-    let fingerprint = db
-        .feed_fingerprint(feed.scope, feed.owner, since, &cancelled_since)
-        .await?;
-    let digest = hex12(&format!(
-        "{FORMAT}|{}|{}|{}|{public_url}|{since}|{cancelled_since}|{}",
+    // Everything the digest is made of besides the fingerprint; with the change stamps,
+    // the key under which a fingerprint read before is still the database's.
+    let head = format!(
+        "{FORMAT}|{}|{}|{}|{public_url}|{since}|{cancelled_since}",
         feed.id,
         lang.code(),
         feed.label,
-        fingerprint.summary
-    ));
+    );
+    let key = format!("{}|{head}", serving.stamps);
+    let (digest, newest) = match cache.known(feed.id, &key) {
+        Some(known) => known,
+        None => {
+            let fingerprint = db
+                .feed_fingerprint(feed.scope, feed.owner, since, &cancelled_since)
+                .await?;
+            let digest = hex12(&format!("{head}|{}", fingerprint.summary));
+            cache.know(feed.id, &key, &digest, fingerprint.newest);
+            (digest, fingerprint.newest)
+        }
+    };
     let coding = request.coding;
     let etag = conditional::etag(&digest, coding);
-    let last_modified = last_modified(&feed.created_at, fingerprint.newest, moved);
+    let last_modified = last_modified(&feed.created_at, newest, moved);
     if conditional::not_modified(&request.conditions, &etag, last_modified) {
         return Ok(Served::NotModified { etag, coding });
     }
@@ -291,7 +312,7 @@ pub async fn serve(
             let identity = match cache.get(feed.id, &digest, Coding::Identity) {
                 Some(body) => body,
                 None => {
-                    let text = build(db, public_url, &feed, lang, since, &cancelled_since).await?;
+                    let text = build(db, public_url, feed, lang, since, &cancelled_since).await?;
                     let body = Bytes::from(text);
                     cache.put(feed.id, &digest, Coding::Identity, body.clone());
                     body

@@ -11,7 +11,7 @@ use crate::domain::clock::{today, Clock};
 use crate::domain::mail::{reservation_news, ReservationNews};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::domain::reservations::{
-    decide, decide_extension, decide_with_alternatives, earliest_pickup, free_per_day,
+    decide, decide_extension, decide_with_alternatives, earliest_pickup, free_per_day_of,
     latest_pickup, transition, Event, KitSituation, OpenCalendar, Refusal, Request,
     TransitionError,
 };
@@ -181,18 +181,19 @@ async fn months_from(
     let months = months.clamp(1, 12) as i32;
     let last = add_months(first, months) - Duration::days(1);
     let calendar = calendar(conn, point, first.min(today), last).await?;
-    let holds = store::holds(conn, kit.id, first, last).await?;
+    let held = store::held_spans(conn, kit.id, first, last).await?;
+    // The pickup window depends on the calendar and the rules, not on the holds.
     let situation = KitSituation {
         today,
         rules: kit.rules,
         calendar: &calendar,
         in_service: kit.in_service,
         owned: kit.owned,
-        holds: &holds,
+        holds: &[],
     };
     let earliest = earliest_pickup(&situation);
     let latest = latest_pickup(&situation);
-    let free = free_per_day(&situation, first, last);
+    let free = free_per_day_of(kit.in_service, held, first, last);
     let mut out = Vec::new();
     for i in 0..months {
         let start = add_months(first, i);
@@ -300,9 +301,10 @@ pub async fn create(
     let now_instant = clock.now();
     let now = now_instant.to_rfc3339();
     let today = today(clock);
-    let fingerprint = request_fingerprint(body);
+    // Only a request with an Idempotency-Key keeps a fingerprint of what it asked.
+    let fingerprint = idempotency_key.map(|_| request_fingerprint(body));
     let mut tx = db.begin().await?;
-    if let Some(key) = idempotency_key {
+    if let (Some(key), Some(fingerprint)) = (idempotency_key, fingerprint.as_deref()) {
         if let Some((id, first)) = store::by_idempotency_key(&mut tx, user, key).await? {
             if first.is_some_and(|first| first != fingerprint) {
                 return Err(AppError::Validation(vec![FieldError::new(
@@ -316,27 +318,36 @@ pub async fn create(
             return Ok((record.view, true));
         }
     }
-    // Only the request's own days are loaded (the buffer after the return is at most a few
-    // weeks of open days); a refusal for lack of units loads 60 days either way to find
-    // alternatives.
-    let end = pickup.max(return_date) + Duration::days(60);
+    // Only the request's own days are loaded: the holds up to a month after the return
+    // (the buffer after it is a few open days, so this covers it but across the longest
+    // holidays, when the holds up to the real last day are read again below), and the
+    // closures up to a year after it (a few rows), so the last held day is computed
+    // right. A refusal for lack of units loads 60 days either way to find alternatives.
+    let loaded = pickup.max(return_date) + Duration::days(31);
     let Bookable {
         kit,
         point,
         names,
         calendar: calendar_now,
-        holds,
+        mut holds,
         gate,
     } = bookable(
         &mut tx,
         lang,
         body,
         (school, user),
-        (today.min(pickup), end),
-        (pickup, end),
+        (
+            today.min(pickup),
+            pickup.max(return_date) + Duration::days(366),
+        ),
+        (pickup, loaded),
         today,
     )
     .await?;
+    let last_held = calendar_now.held_until(return_date, kit.rules.buffer_days);
+    if last_held > loaded {
+        holds = store::holds(&mut tx, kit.id, pickup, last_held).await?;
+    }
     // The training gate first: without it, dates do not matter yet.
     let conditions =
         super::trainings::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
@@ -390,7 +401,7 @@ pub async fn create(
             held_until: accepted.held_until,
             status: accepted.status,
             note: body.note.trim(),
-            idempotency_key: idempotency_key.map(|key| (key, fingerprint.as_str())),
+            idempotency_key: idempotency_key.zip(fingerprint.as_deref()),
             offer_expires_at: None,
         },
         &now,

@@ -4,11 +4,17 @@
 //! stays right when several server processes share one database: a process only ever
 //! serves a body whose fingerprint the database confirmed on this very request.
 //!
+//! An entry also remembers the change stamps (`feed_stamps`) its fingerprint was read
+//! with: while a request reads the same stamps back from the database, the fingerprint
+//! is still the one remembered, and the request skips the fingerprint query too. The
+//! stamps are read on every request, so this stays right across processes as well.
+//!
 //! Bounded by a byte budget; the least recently used feeds go first. One entry per feed:
 //! a new fingerprint replaces (drops) the old bodies.
 
 use crate::domain::ical::conditional::Coding;
 use axum::body::Bytes;
+use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -54,12 +60,22 @@ struct Entry {
     digest: String,
     /// One body per coding, filled as clients ask for them.
     bodies: [Option<Bytes>; 3],
+    /// The key (stamps and everything else the digest is made of) the digest was read
+    /// with, and the newest dated change the fingerprint named.
+    known: Option<(String, Option<DateTime<Utc>>)>,
     tick: u64,
 }
 
+/// What an entry costs besides its texts (map slots, recency, the struct itself), so
+/// that entries without bodies are bounded too.
+const ENTRY_OVERHEAD: usize = 128;
+
 impl Entry {
     fn size(&self) -> usize {
-        self.bodies.iter().flatten().map(Bytes::len).sum::<usize>() + self.digest.len()
+        self.bodies.iter().flatten().map(Bytes::len).sum::<usize>()
+            + self.digest.len()
+            + self.known.as_ref().map_or(0, |(key, _)| key.len())
+            + ENTRY_OVERHEAD
     }
 }
 
@@ -99,7 +115,7 @@ impl FeedCache {
     pub fn put(&self, feed: i64, digest: &str, coding: Coding, body: Bytes) {
         let mut guard = self.lock();
         let inner = &mut *guard;
-        if body.len() + digest.len() > inner.budget {
+        if body.len() + digest.len() + ENTRY_OVERHEAD > inner.budget {
             inner.remove(feed);
             return;
         }
@@ -112,6 +128,7 @@ impl FeedCache {
         let entry = inner.entries.entry(feed).or_insert_with(|| Entry {
             digest: digest.to_owned(),
             bodies: [None, None, None],
+            known: None,
             tick,
         });
         let old_tick = std::mem::replace(&mut entry.tick, tick);
@@ -120,6 +137,50 @@ impl FeedCache {
         inner.recency.remove(&old_tick);
         inner.recency.insert(tick, feed);
         inner.used = inner.used - before + after;
+        inner.evict(feed);
+    }
+
+    /// The digest and newest change of `feed`'s fingerprint, if it was read under `key`
+    /// (the feed's change stamps with everything else its digest is made of).
+    pub fn known(&self, feed: i64, key: &str) -> Option<(String, Option<DateTime<Utc>>)> {
+        let mut inner = self.lock();
+        let entry = inner.entries.get(&feed)?;
+        let (known, newest) = entry.known.as_ref()?;
+        if known != key {
+            return None;
+        }
+        let answer = (entry.digest.clone(), *newest);
+        inner.touch(feed);
+        Some(answer)
+    }
+
+    /// Remembers that `feed`'s fingerprint read under `key` has `digest`. Bodies of
+    /// another digest are dropped.
+    pub fn know(&self, feed: i64, key: &str, digest: &str, newest: Option<DateTime<Utc>>) {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        if key.len() + digest.len() + ENTRY_OVERHEAD > inner.budget {
+            inner.remove(feed);
+            return;
+        }
+        if inner.entries.get(&feed).is_some_and(|e| e.digest != digest) {
+            inner.remove(feed);
+        }
+        inner.tick += 1;
+        let tick = inner.tick;
+        let before = inner.entries.get(&feed).map_or(0, Entry::size);
+        let entry = inner.entries.entry(feed).or_insert_with(|| Entry {
+            digest: digest.to_owned(),
+            bodies: [None, None, None],
+            known: None,
+            tick,
+        });
+        let old_tick = std::mem::replace(&mut entry.tick, tick);
+        entry.known = Some((key.to_owned(), newest));
+        let after = entry.size();
+        inner.recency.remove(&old_tick);
+        inner.recency.insert(tick, feed);
+        inner.used = inner.used + after - before;
         inner.evict(feed);
     }
 
@@ -214,35 +275,67 @@ mod tests {
         let cache = FeedCache::with_budget(1000);
         cache.put(1, "aa", Coding::Identity, body(100));
         cache.put(1, "aa", Coding::Brotli, body(10));
-        assert_eq!(cache.usage(), (1, 112));
+        assert_eq!(cache.usage(), (1, 112 + ENTRY_OVERHEAD));
         cache.put(1, "bb", Coding::Gzip, body(20));
-        assert_eq!(cache.usage(), (1, 22));
+        assert_eq!(cache.usage(), (1, 22 + ENTRY_OVERHEAD));
         assert_eq!(cache.get(1, "bb", Coding::Brotli), None);
         assert_eq!(cache.get(1, "bb", Coding::Gzip), Some(body(20)));
     }
 
     #[test]
     fn the_budget_holds_and_the_least_recently_used_goes_first() {
-        let cache = FeedCache::with_budget(300);
+        // Room for three entries of a 98-byte body.
+        let one = 98 + 2 + ENTRY_OVERHEAD;
+        let cache = FeedCache::with_budget(3 * one);
         cache.put(1, "aa", Coding::Identity, body(98));
         cache.put(2, "aa", Coding::Identity, body(98));
         cache.put(3, "aa", Coding::Identity, body(98));
-        assert_eq!(cache.usage(), (3, 300));
+        assert_eq!(cache.usage(), (3, 3 * one));
         // Feed 1 is read, so feed 2 is now the oldest.
         assert!(cache.get(1, "aa", Coding::Identity).is_some());
         cache.put(4, "aa", Coding::Identity, body(98));
-        assert_eq!(cache.usage(), (3, 300));
+        assert_eq!(cache.usage(), (3, 3 * one));
         assert!(cache.get(2, "aa", Coding::Identity).is_none());
         for feed in [1, 3, 4] {
             assert!(cache.get(feed, "aa", Coding::Identity).is_some(), "{feed}");
         }
         // A body larger than the whole budget is not kept, and takes nothing with it.
-        cache.put(5, "aa", Coding::Identity, body(400));
-        assert_eq!(cache.usage(), (3, 300));
+        cache.put(5, "aa", Coding::Identity, body(3 * one));
+        assert_eq!(cache.usage(), (3, 3 * one));
         // Growing one entry past the budget evicts others, not itself.
         cache.put(4, "aa", Coding::Gzip, body(150));
-        assert!(cache.usage().1 <= 300);
+        assert!(cache.usage().1 <= 3 * one);
         assert!(cache.get(4, "aa", Coding::Gzip).is_some());
+    }
+
+    #[test]
+    fn a_fingerprint_is_known_only_under_the_stamps_it_was_read_with() {
+        let cache = FeedCache::with_budget(10_000);
+        let newest = DateTime::parse_from_rfc3339("2026-11-20T10:00:00+00:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(cache.known(1, "s1"), None);
+        cache.know(1, "s1", "aa", Some(newest));
+        assert_eq!(cache.known(1, "s1"), Some(("aa".to_owned(), Some(newest))));
+        assert_eq!(cache.known(1, "s2"), None, "other stamps");
+        assert_eq!(cache.known(2, "s1"), None, "another feed");
+        cache.put(1, "aa", Coding::Identity, body(10));
+        // New stamps, same fingerprint: the bodies stay.
+        cache.know(1, "s2", "aa", Some(newest));
+        assert_eq!(cache.known(1, "s1"), None);
+        assert_eq!(cache.get(1, "aa", Coding::Identity), Some(body(10)));
+        // New stamps and a new fingerprint: the old bodies go.
+        cache.know(1, "s3", "bb", None);
+        assert_eq!(cache.known(1, "s3"), Some(("bb".to_owned(), None)));
+        assert_eq!(cache.get(1, "aa", Coding::Identity), None);
+        assert_eq!(cache.get(1, "bb", Coding::Identity), None);
+        // Entries without bodies count against the budget too.
+        let small = FeedCache::with_budget(3 * (2 + 2 + ENTRY_OVERHEAD));
+        for feed in 0..10 {
+            small.know(feed, "s1", "aa", None);
+        }
+        assert_eq!(small.usage().0, 3);
+        assert!(small.known(9, "s1").is_some() && small.known(0, "s1").is_none());
     }
 
     #[test]
