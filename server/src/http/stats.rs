@@ -87,8 +87,7 @@ pub async fn csv(
         &who.0,
         lang,
         &p.table,
-        p.from.as_deref(),
-        p.to.as_deref(),
+        (p.from.as_deref(), p.to.as_deref()),
     )
     .await?;
     Ok((

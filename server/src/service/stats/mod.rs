@@ -121,7 +121,8 @@ pub async fn report(
     })
 }
 
-/// One table of the report as CSV, with its file name (`cijfers-kits-2025-09-01-2026-08-31.csv`).
+/// One table of the report as CSV, with its file name (`cijfers-kits-2025-09-01-2026-08-31.csv`);
+/// `(from, to)` as typed.
 pub async fn table_csv(
     db: &Db,
     clock: &dyn Clock,
@@ -129,8 +130,7 @@ pub async fn table_csv(
     actor: &Actor,
     lang: Lang,
     table: &str,
-    from: Option<&str>,
-    to: Option<&str>,
+    (from, to): (Option<&str>, Option<&str>),
 ) -> Result<(String, String)> {
     let Some(id) = StatsTableId::parse(table) else {
         // Before any work, but after the asker was checked.
