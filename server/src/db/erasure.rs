@@ -3,7 +3,6 @@
 
 use super::{Db, DbResult};
 use crate::domain::erasure::{placeholder_email, scrub, ERASED_NAME};
-use crate::domain::mail::Mail;
 use crate::domain::privacy::inventory;
 use leenpunt_shared::privacy::{Blocker, MyErasureRequest};
 use leenpunt_shared::UserId;
@@ -255,22 +254,6 @@ pub async fn erase(conn: &mut SqliteConnection, p: &Person, now: &str) -> DbResu
     .bind(now)
     .bind(now)
     .bind(p.id.0)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Queues the farewell mail, which the outbox forgets as soon as it is sent.
-pub async fn enqueue_farewell(conn: &mut SqliteConnection, mail: &Mail, now: &str) -> DbResult<()> {
-    sqlx::query(
-        "INSERT INTO outbox (to_addr, subject, body, created_at, next_try_at, forget_after_send) \
-         VALUES (?, ?, ?, ?, ?, 1)",
-    )
-    .bind(mail.to.as_str())
-    .bind(&mail.subject)
-    .bind(&mail.body)
-    .bind(now)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -20,14 +20,29 @@ pub struct OutboxMail {
 
 /// Queues a mail in the caller's transaction: it is sent exactly when the change commits.
 pub async fn enqueue(conn: &mut SqliteConnection, mail: &Mail, now: &str) -> DbResult<()> {
-    sqlx::query("INSERT INTO outbox (to_addr, subject, body, created_at, next_try_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(mail.to.as_str())
-        .bind(&mail.subject)
-        .bind(&mail.body)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    enqueue_kept(conn, mail, now, true).await
+}
+
+/// Queues a mail that the outbox deletes as soon as it is sent (`keep` false), so its
+/// address is not kept afterwards.
+pub async fn enqueue_kept(
+    conn: &mut SqliteConnection,
+    mail: &Mail,
+    now: &str,
+    keep: bool,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO outbox (to_addr, subject, body, created_at, next_try_at, forget_after_send) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(mail.to.as_str())
+    .bind(&mail.subject)
+    .bind(&mail.body)
+    .bind(now)
+    .bind(now)
+    .bind(!keep)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

@@ -37,7 +37,8 @@ async fn erase_unblocked(
     if let Ok(to) = Email::parse(&p.email) {
         let lang = Lang::parse(&p.lang).unwrap_or(Lang::Nl);
         let mail = mails::farewell(lang, &to, why == Why::Inactive);
-        store::enqueue_farewell(conn, &mail, now).await?;
+        // The outbox forgets it as soon as it is sent.
+        crate::db::mail::enqueue_kept(conn, &mail, now, false).await?;
     }
     let reason = match why {
         Why::Request => "request",

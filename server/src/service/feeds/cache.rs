@@ -113,31 +113,10 @@ impl FeedCache {
 
     /// Keeps `body` as the `coding` body of `feed` at fingerprint `digest`.
     pub fn put(&self, feed: i64, digest: &str, coding: Coding, body: Bytes) {
-        let mut guard = self.lock();
-        let inner = &mut *guard;
-        if body.len() + digest.len() + ENTRY_OVERHEAD > inner.budget {
-            inner.remove(feed);
-            return;
-        }
-        if inner.entries.get(&feed).is_some_and(|e| e.digest != digest) {
-            inner.remove(feed);
-        }
-        inner.tick += 1;
-        let tick = inner.tick;
-        let before = inner.entries.get(&feed).map_or(0, Entry::size);
-        let entry = inner.entries.entry(feed).or_insert_with(|| Entry {
-            digest: digest.to_owned(),
-            bodies: [None, None, None],
-            known: None,
-            tick,
+        let size = body.len();
+        self.update(feed, digest, size, |e| {
+            e.bodies[coding.index()] = Some(body)
         });
-        let old_tick = std::mem::replace(&mut entry.tick, tick);
-        entry.bodies[coding.index()] = Some(body);
-        let after = entry.size();
-        inner.recency.remove(&old_tick);
-        inner.recency.insert(tick, feed);
-        inner.used = inner.used - before + after;
-        inner.evict(feed);
     }
 
     /// The digest and newest change of `feed`'s fingerprint, if it was read under `key`
@@ -157,9 +136,19 @@ impl FeedCache {
     /// Remembers that `feed`'s fingerprint read under `key` has `digest`. Bodies of
     /// another digest are dropped.
     pub fn know(&self, feed: i64, key: &str, digest: &str, newest: Option<DateTime<Utc>>) {
+        self.update(feed, digest, key.len(), |e| {
+            e.known = Some((key.to_owned(), newest))
+        });
+    }
+
+    /// Changes `feed`'s entry at fingerprint `digest` with `change`, which adds about
+    /// `adds` bytes: an entry of another digest is dropped first, the entry becomes the
+    /// most recently used, and the least recently used others go while over budget. Too
+    /// big for the budget on its own: the feed is not kept at all.
+    fn update(&self, feed: i64, digest: &str, adds: usize, change: impl FnOnce(&mut Entry)) {
         let mut guard = self.lock();
         let inner = &mut *guard;
-        if key.len() + digest.len() + ENTRY_OVERHEAD > inner.budget {
+        if adds + digest.len() + ENTRY_OVERHEAD > inner.budget {
             inner.remove(feed);
             return;
         }
@@ -176,7 +165,7 @@ impl FeedCache {
             tick,
         });
         let old_tick = std::mem::replace(&mut entry.tick, tick);
-        entry.known = Some((key.to_owned(), newest));
+        change(entry);
         let after = entry.size();
         inner.recency.remove(&old_tick);
         inner.recency.insert(tick, feed);
