@@ -547,3 +547,102 @@ async fn label_sheets_and_the_labels_list_through_the_api() {
     );
     assert_eq!(app.get_as(&teacher, "/api/v1/overview").await.status(), 403);
 }
+
+#[tokio::test]
+async fn a_photo_is_uploaded_as_the_request_body_with_the_forms_checks() {
+    let app = TestApp::spawn().await;
+    // The smallest PNG header the type check accepts, then some bytes.
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    png.extend_from_slice(b"not decoded, stored as sent");
+    let path = "/api/v1/admin/kits/mos-afvalsorteerkoffer/photos?alt=De%20koffer%20open";
+    let post = |cookie: Option<&str>, token: Option<&str>, body: Vec<u8>| {
+        let mut request = app
+            .client
+            .post(app.url(path))
+            .header("content-type", "image/png")
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request
+                .header("cookie", cookie)
+                .header("origin", app.base.clone());
+        }
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        request.send()
+    };
+    let photos = "SELECT count(*) FROM kit_photos p JOIN kit_types k ON k.id = p.kit_type_id WHERE k.slug = 'mos-afvalsorteerkoffer'";
+    let before = scalar(&app, photos).await;
+    assert_eq!(post(None, None, png.clone()).await.unwrap().status(), 401);
+    let desk = login(&app, DESK).await;
+    assert_eq!(
+        post(Some(&desk), None, png.clone()).await.unwrap().status(),
+        403,
+        "not their catalogue"
+    );
+    let partner_admin = login(&app, PARTNER_ADMIN).await;
+    let r = post(Some(&partner_admin), None, b"GIF89a".to_vec())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Problem>().await.unwrap().errors[0].field, "photo");
+    let r = post(Some(&partner_admin), None, vec![0xff; 3 * 1024 * 1024])
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        422,
+        "over 2 MB: the form's message, not a bare 413"
+    );
+    assert_eq!(scalar(&app, photos).await, before, "refusals add nothing");
+
+    let managers_token = token(&app, &partner_admin).await;
+    let r = post(None, Some(&managers_token), png.clone())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let url = r.json::<Value>().await.unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(url.starts_with("/fotos/") && url.ends_with(".png"), "{url}");
+    assert_eq!(app.get(&url).await.bytes().await.unwrap().to_vec(), png);
+    let kit: Value = app
+        .get("/api/v1/catalogue/mos-afvalsorteerkoffer")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(kit["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["url"] == url.as_str() && p["alt"] == "De koffer open"));
+}
+
+#[tokio::test]
+async fn the_desk_agenda_is_the_screens_agenda() {
+    let app = TestApp::spawn().await;
+    let desk = login(&app, DESK).await;
+    let r = app
+        .get_as(
+            &desk,
+            "/api/v1/desk/agenda?point=stem-rtc-brugge&view=month&date=2026-12-15",
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let agenda: leenpunt_shared::reservations::DeskAgenda = r.json().await.unwrap();
+    assert_eq!(
+        (agenda.point.as_str(), agenda.view.as_str()),
+        ("stem-rtc-brugge", "month")
+    );
+    assert_eq!(agenda.first, "2026-12-01");
+    assert_eq!(agenda.last, "2026-12-31");
+    let page = app.get_as(&desk, "/balie/agenda").await;
+    assert_eq!(page.status(), 200);
+    let teacher = login(&app, TEACHER).await;
+    assert_eq!(
+        app.get_as(&teacher, "/api/v1/desk/agenda").await.status(),
+        403
+    );
+}

@@ -884,6 +884,37 @@ async fn every_operation_answers_as_the_document_says() {
     )
     .await;
     c.ok("GET", "/api/v1/desk/today", d, Body::None).await;
+    c.ok(
+        "GET",
+        "/api/v1/desk/agenda?point=stem-rtc-brugge&view=month&date=2026-12-01",
+        d,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/desk/agenda?view=a&view=b",
+        d,
+        &Body::None,
+        &[400],
+    )
+    .await;
+    let photos = format!("/api/v1/admin/kits/{BEE_BOT}/photos?alt=De%20set");
+    c.ok(
+        "POST",
+        &photos,
+        a,
+        Body::Raw(Some("image/webp"), "RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 "),
+    )
+    .await;
+    c.expect_refusal(
+        "POST",
+        &photos,
+        a,
+        &Body::Raw(Some("image/png"), "geen foto"),
+        &[422],
+    )
+    .await;
     c.ok("GET", "/api/v1/overview", pm, Body::None).await;
     let repaired = unit_id(&app, "BB-K-03").await;
     // BB-K-03 is in maintenance in the demo data.

@@ -539,6 +539,7 @@ async fn the_matrix_with_tokens_answers_as_with_cookies() {
         "/api/v1/registers/scholen",
         "/api/v1/registers/afhaalpunten",
         "/api/v1/desk/today",
+        "/api/v1/desk/agenda",
         "/api/v1/overview",
         "/api/v1/labels",
     ];

@@ -24,6 +24,7 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/desk/today", get(today))
+        .route("/api/v1/desk/agenda", get(agenda))
         .route("/api/v1/overview", get(overview))
         .route("/api/v1/units/{id}", get(unit))
         .route("/api/v1/units/{id}/back-in-service", post(back_in_service))
@@ -40,6 +41,44 @@ pub fn routes() -> Router<AppState> {
 pub async fn today(State(state): State<AppState>, who: Who) -> Result<Json<TodayScreen>> {
     Ok(Json(
         service::today_screen(&state.db, state.clock.as_ref(), &who.0).await?,
+    ))
+}
+
+/// Which week or month of the desk agenda.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct AgendaQuery {
+    /// A pickup point's slug (one whose desk the asker runs; otherwise their first).
+    #[serde(default)]
+    pub point: Option<String>,
+    /// `week` (the default) or `month`.
+    #[serde(default)]
+    pub view: Option<String>,
+    /// A day in the week or month, YYYY-MM-DD (default: today).
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+/// The desk agenda of a pickup point: a week or a month of pickups and returns, as on
+/// `/balie/agenda`.
+#[utoipa::path(get, path = "/api/v1/desk/agenda", tag = "hand-over", security(("session" = [])), params(AgendaQuery), responses(
+    (status = 200, body = leenpunt_shared::reservations::DeskAgenda),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+))]
+pub async fn agenda(
+    State(state): State<AppState>,
+    who: Who,
+    Query(query): Query<AgendaQuery>,
+) -> Result<Json<leenpunt_shared::reservations::DeskAgenda>> {
+    Ok(Json(
+        crate::service::feeds::desk_agenda(
+            &state.db,
+            state.clock.as_ref(),
+            &who.0,
+            query.point.as_deref(),
+            query.view.as_deref(),
+            query.date.as_deref(),
+        )
+        .await?,
     ))
 }
 

@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod handover;
 pub mod health;
 pub mod kit_admin;
+pub mod kit_photos;
 pub mod lang;
 pub mod limits;
 pub mod openapi;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .merge(people::routes())
         .merge(registers::routes())
         .merge(desk::routes())
+        .merge(kit_photos::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));
