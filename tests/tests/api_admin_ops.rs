@@ -525,7 +525,17 @@ async fn label_sheets_and_the_labels_list_through_the_api() {
         .to_str()
         .unwrap()
         .starts_with("text/html"));
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let html = r.text().await.unwrap();
+    let nonce = html
+        .split("<style nonce=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the sheet's style carries a nonce");
+    assert!(csp.contains(&format!("'nonce-{nonce}'")), "{csp}");
     assert!(
         html.contains(&code[..3]),
         "the label's code is on the sheet"

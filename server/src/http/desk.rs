@@ -176,6 +176,7 @@ pub async fn sheet(
     State(state): State<AppState>,
     who: Who,
     ReqLang(lang): ReqLang,
+    axum::Extension(nonce): axum::Extension<leenpunt_frontend::ssr::CspNonce>,
     Query(query): Query<SheetQuery>,
 ) -> Result<Response> {
     let units = parse_units(query.units.as_deref(), lang)?;
@@ -200,7 +201,9 @@ pub async fn sheet(
             first: query.start.unwrap_or(1).max(1),
         },
         &state.config.public_url(),
-        None,
+        // The response's CSP allows only this nonce's styles: the sheet prints styled
+        // when an integration opens it in a browser.
+        Some(&nonce.0),
     )
     .await?;
     Ok((
