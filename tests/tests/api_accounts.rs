@@ -359,6 +359,11 @@ async fn authorization_matrix() {
         ("GET", "/api/v1/labels", [401, 403, 403, 403, 200, 200]),
         ("GET", &unit_path, [401, 403, 200, 403, 403, 200]),
         (
+            "GET",
+            "/api/v1/sync/reservations",
+            [401, 403, 200, 403, 200, 200],
+        ),
+        (
             "DELETE",
             "/api/v1/roles/999999",
             [401, 404, 404, 404, 404, 404],

@@ -958,6 +958,38 @@ async fn every_operation_answers_as_the_document_says() {
         &[422],
     )
     .await;
+    // The sync collection: a page, the next page by its cursor, and the refusals.
+    let first = c
+        .ok("GET", "/api/v1/sync/reservations?limit=1", a, Body::None)
+        .await;
+    let cursor = first["next_cursor"]
+        .as_str()
+        .expect("more than one reservation");
+    c.ok(
+        "GET",
+        &format!(
+            "/api/v1/sync/reservations?limit=1&cursor={cursor}&updated_since=2026-01-01T00:00:00Z"
+        ),
+        d,
+        Body::None,
+    )
+    .await;
+    for (query, status) in [
+        ("cursor=!!", 400),
+        ("updated_since=gisteren", 400),
+        ("limit=0", 422),
+    ] {
+        c.expect_refusal(
+            "GET",
+            &format!("/api/v1/sync/reservations?{query}"),
+            a,
+            &Body::None,
+            &[status],
+        )
+        .await;
+    }
+    c.expect_refusal("GET", "/api/v1/sync/reservations", t, &Body::None, &[403])
+        .await;
 
     // Passwords, and signing in and out (last: these end sessions).
     c.ok(

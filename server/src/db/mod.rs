@@ -23,6 +23,7 @@ pub mod privacy;
 pub mod reminders;
 pub mod reservations;
 pub mod stats;
+pub mod sync;
 pub mod tokens;
 pub mod trainings;
 

@@ -637,7 +637,7 @@ pub async fn flag_at_risk(
 
 /// Adds what came back short (parts missing, damage noted) to reservations with returned
 /// units.
-async fn fill_return_notes(
+pub(crate) async fn fill_return_notes(
     conn: &mut SqliteConnection,
     records: &mut [ReservationRecord],
 ) -> DbResult<()> {

@@ -18,6 +18,7 @@ pub mod reminders;
 pub mod reservations;
 pub mod schools;
 pub mod stats;
+pub mod sync;
 pub mod tags;
 pub mod text;
 pub mod text_index;

@@ -27,6 +27,7 @@ pub mod school_request;
 pub mod security;
 pub mod signup;
 pub mod stats;
+pub mod sync;
 pub mod tokens;
 pub mod trainings;
 
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(registers::routes())
         .merge(desk::routes())
         .merge(kit_photos::routes())
+        .merge(sync::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));

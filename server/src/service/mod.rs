@@ -25,6 +25,7 @@ pub mod restore;
 pub mod school_request;
 pub mod signup;
 pub mod stats;
+pub mod sync;
 pub mod tokens;
 pub mod trainings;
 pub mod users;

@@ -1,0 +1,91 @@
+//! Reads for the sync collections: rows in change order (`change_seq`, kept by the triggers
+//! of migration `20261201000080_sync_changes`), after a cursor, changed at or after an
+//! instant, narrowed to what the asker may see.
+
+use super::reservations::{fill_return_notes, record, ReservationRecord, SELECT_RECORD};
+use super::{Db, DbResult};
+use leenpunt_shared::PartnerId;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+/// Which changed rows to read. `partners: None` is no restriction (admins).
+#[derive(Debug, Clone, Default)]
+pub struct ChangeQuery {
+    /// Only rows with a larger `change_seq` (the cursor; 0 from the start).
+    pub after: i64,
+    /// Only rows whose `changed_at` is at or after this (`YYYY-MM-DDTHH:MM:SS.sssZ`).
+    pub since: Option<String>,
+    pub partners: Option<Vec<PartnerId>>,
+    pub limit: u32,
+}
+
+/// The visible, filtered set as a whole (cursor and limit aside): what the ETag is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeSummary {
+    pub count: i64,
+    pub max_seq: i64,
+}
+
+/// A reservation with its place in the change sequence.
+#[derive(Debug, Clone)]
+pub struct ChangedReservation {
+    pub record: ReservationRecord,
+    pub change_seq: i64,
+    pub changed_at: String,
+}
+
+fn narrow(q: &mut QueryBuilder<'_, Sqlite>, f: &ChangeQuery) {
+    if let Some(since) = &f.since {
+        q.push(" AND r.changed_at >= ").push_bind(since.clone());
+    }
+    if let Some(partners) = &f.partners {
+        super::push_in(q, "k.partner_id", partners.iter().map(|p| p.0));
+    }
+}
+
+impl Db {
+    /// One page of reservations in change order, and the summary of the whole filtered
+    /// set, read in one snapshot.
+    pub async fn changed_reservations(
+        &self,
+        f: &ChangeQuery,
+    ) -> DbResult<(Vec<ChangedReservation>, ChangeSummary)> {
+        let mut conn = self.read().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut summary: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT count(*), coalesce(max(r.change_seq), 0) FROM reservations r \
+             JOIN kit_types k ON k.id = r.kit_type_id WHERE 1 = 1",
+        );
+        narrow(&mut summary, f);
+        let row = summary.build().fetch_one(&mut *tx).await?;
+        let summary = ChangeSummary {
+            count: row.get(0),
+            max_seq: row.get(1),
+        };
+        // The record's columns, then the two sync columns at the end.
+        let select = SELECT_RECORD.replacen(
+            " FROM reservations r",
+            ", r.change_seq, r.changed_at FROM reservations r",
+            1,
+        );
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
+        q.push(" WHERE r.change_seq > ").push_bind(f.after);
+        narrow(&mut q, f);
+        q.push(" ORDER BY r.change_seq LIMIT ")
+            .push_bind(i64::from(f.limit.clamp(1, 1000)));
+        let rows = q.build().fetch_all(&mut *tx).await?;
+        let width = rows.first().map(|r| r.len()).unwrap_or(0);
+        let mut records: Vec<ReservationRecord> = rows.iter().map(record).collect();
+        fill_return_notes(&mut tx, &mut records).await?;
+        tx.commit().await?;
+        let changed = records
+            .into_iter()
+            .zip(&rows)
+            .map(|(record, row)| ChangedReservation {
+                record,
+                change_seq: row.get(width - 2),
+                changed_at: row.get(width - 1),
+            })
+            .collect();
+        Ok((changed, summary))
+    }
+}

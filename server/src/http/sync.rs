@@ -1,0 +1,115 @@
+//! Sync collections for integrations (issue 18): what changed, in change order, with an
+//! opaque cursor, `updated_since` and ETags. See docs/api-coverage.md.
+
+use super::auth::Who;
+use super::extract::Query;
+use super::lang::ReqLang;
+use crate::error::Result;
+use crate::service::sync::{self as service, SyncRequest, Synced};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leenpunt_shared::{Problem, Reservation};
+use serde::{Deserialize, Serialize};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/sync/reservations", get(reservations))
+}
+
+/// `?limit&cursor&updated_since`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct SyncQuery {
+    /// Rows per page, 1–500 (default 100).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page (opaque).
+    pub cursor: Option<String>,
+    /// Only rows changed at or after this instant (RFC 3339).
+    pub updated_since: Option<String>,
+}
+
+/// A reservation as synced: the reservation, and when it last changed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SyncedReservation {
+    pub reservation: Reservation,
+    /// When it last changed (RFC 3339, UTC, milliseconds, the database's clock).
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+/// One page of reservations in change order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReservationSyncPage {
+    pub items: Vec<SyncedReservation>,
+    /// The cursor for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+fn if_none_match(headers: &HeaderMap) -> Option<String> {
+    let lines: Vec<&str> = headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(","))
+}
+
+/// Reservations in change order (admins: all; desk staff and partner admins: their partner
+/// services'). A reservation changed while a client pages gets a new place at the end.
+#[utoipa::path(get, path = "/api/v1/sync/reservations", tag = "reservations", security(("session" = [])), params(SyncQuery), responses(
+    (status = 200, body = ReservationSyncPage, headers(("ETag" = String, description = "Weak tag of this answer"))),
+    (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "`limit` out of 1–500"),
+))]
+pub async fn reservations(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Query(query): Query<SyncQuery>,
+) -> Result<Response> {
+    let if_none_match = if_none_match(&headers);
+    let request = SyncRequest {
+        limit: query.limit,
+        cursor: query.cursor.as_deref(),
+        updated_since: query.updated_since.as_deref(),
+        if_none_match: if_none_match.as_deref(),
+    };
+    Ok(
+        match service::reservations(&state.db, &who.0, lang, &request).await? {
+            Synced::NotModified { etag } => {
+                (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
+            }
+            Synced::Page {
+                etag,
+                items,
+                next_cursor,
+            } => {
+                let page = ReservationSyncPage {
+                    items: items
+                        .into_iter()
+                        .map(|r| SyncedReservation {
+                            reservation: r.view,
+                            updated_at: r.updated_at,
+                        })
+                        .collect(),
+                    next_cursor,
+                };
+                (
+                    [
+                        (header::ETAG, etag),
+                        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+                    ],
+                    super::extract::Json(page),
+                )
+                    .into_response()
+            }
+        },
+    )
+}

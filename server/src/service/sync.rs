@@ -1,0 +1,170 @@
+//! The sync collections (issue 18): what changed, in change order, for integrations that
+//! keep a copy. Visibility is the policy's, as for the same data's other reads.
+
+use crate::db::sync::ChangeQuery;
+use crate::db::Db;
+use crate::domain::ical::conditional::{not_modified, Conditions};
+use crate::domain::policy::{allows, Action, Actor};
+use crate::domain::sync as rules;
+use crate::error::{AppError, Result};
+use crate::texts::Text;
+use chrono::DateTime;
+use leenpunt_shared::*;
+
+/// What the client sent: all raw, checked here.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SyncRequest<'a> {
+    pub limit: Option<u32>,
+    pub cursor: Option<&'a str>,
+    pub updated_since: Option<&'a str>,
+    /// Every `If-None-Match` field line, joined by commas.
+    pub if_none_match: Option<&'a str>,
+}
+
+/// The answer: the client's copy is current, or a page.
+#[derive(Debug, Clone)]
+pub enum Synced<T> {
+    NotModified {
+        etag: String,
+    },
+    Page {
+        etag: String,
+        items: Vec<T>,
+        next_cursor: Option<String>,
+    },
+}
+
+/// A reservation as synced: the usual view, when it last changed (database clock).
+#[derive(Debug, Clone)]
+pub struct SyncedReservation {
+    pub view: Reservation,
+    pub updated_at: String,
+}
+
+struct Checked {
+    limit: u32,
+    after: i64,
+    since: Option<String>,
+}
+
+fn check(collection: &str, lang: Lang, request: &SyncRequest) -> Result<Checked> {
+    let bad = |field: &str, detail: &str| {
+        AppError::BadRequest(vec![FieldError::new(
+            field,
+            Text::BadQueryParameter { detail: &detail }.get(lang),
+        )])
+    };
+    let after = match request.cursor {
+        None => 0,
+        Some(c) => rules::parse_cursor(collection, c)
+            .ok_or_else(|| bad("cursor", "not a cursor of this collection"))?,
+    };
+    let since = match request.updated_since {
+        None => None,
+        Some(s) => {
+            Some(rules::since(s).ok_or_else(|| bad("updated_since", "not an RFC 3339 date-time"))?)
+        }
+    };
+    let limit = request.limit.unwrap_or(rules::DEFAULT_LIMIT);
+    if !rules::LIMITS.contains(&limit) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "limit",
+            format!("{}..={}", rules::LIMITS.start(), rules::LIMITS.end()),
+        )]));
+    }
+    Ok(Checked {
+        limit,
+        after,
+        since,
+    })
+}
+
+/// The partner services whose reservations the asker may see in the sync: `None` for
+/// all (admins); else those where the policy lets them handle reservations (desk staff,
+/// partner admins). Anyone else: 401 anonymous, 403 signed in.
+fn reservation_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
+    if actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    if actor.is_admin() {
+        return Ok(None);
+    }
+    let mut partners: Vec<PartnerId> = actor
+        .grants
+        .iter()
+        .filter_map(|g| g.partner)
+        .filter(|p| allows(actor, Action::HandleReservationsOf(*p)))
+        .collect();
+    partners.sort();
+    partners.dedup();
+    if partners.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(partners))
+}
+
+fn visibility(partners: &Option<Vec<PartnerId>>) -> String {
+    match partners {
+        None => "all".into(),
+        Some(list) => list
+            .iter()
+            .map(|p| p.0.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+/// Reservations changed after the cursor (and at or after `updated_since`), in change
+/// order: admins all, desk staff and partner admins their partner services'.
+pub async fn reservations(
+    db: &Db,
+    actor: &Actor,
+    lang: Lang,
+    request: &SyncRequest<'_>,
+) -> Result<Synced<SyncedReservation>> {
+    const COLLECTION: &str = "reservations";
+    let partners = reservation_partners(actor)?;
+    let checked = check(COLLECTION, lang, request)?;
+    let query = ChangeQuery {
+        after: checked.after,
+        since: checked.since.clone(),
+        partners: partners.clone(),
+        // One more than asked: whether there is a next page.
+        limit: checked.limit + 1,
+    };
+    let (mut rows, summary) = db.changed_reservations(&query).await?;
+    let etag = rules::etag(&[
+        COLLECTION,
+        &visibility(&partners),
+        &checked.limit.to_string(),
+        &checked.after.to_string(),
+        checked.since.as_deref().unwrap_or(""),
+        &summary.count.to_string(),
+        &summary.max_seq.to_string(),
+    ]);
+    let conditions = Conditions {
+        if_none_match: request.if_none_match,
+        if_modified_since: None,
+    };
+    if not_modified(&conditions, &etag, DateTime::UNIX_EPOCH) {
+        return Ok(Synced::NotModified { etag });
+    }
+    let more = rows.len() > checked.limit as usize;
+    rows.truncate(checked.limit as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| rules::cursor(COLLECTION, r.change_seq))
+    } else {
+        None
+    };
+    Ok(Synced::Page {
+        etag,
+        items: rows
+            .into_iter()
+            .map(|r| SyncedReservation {
+                view: r.record.view,
+                updated_at: r.changed_at,
+            })
+            .collect(),
+        next_cursor,
+    })
+}

@@ -1,0 +1,393 @@
+//! The sync collections (issue 18): `GET /api/v1/sync/reservations` pages in change order
+//! with an opaque cursor, never losing a row that is inserted or changed while a client
+//! pages, filters on `updated_since` (the database's clock), answers 304 to a current
+//! `If-None-Match`, and shows each person exactly what the policy lets them see.
+
+use leenpunt_shared::tokens::CreatedToken;
+use leenpunt_shared::Problem;
+use leenpunt_tests::{TestApp, DEMO_PASSWORD};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+const TEACHER: &str = "leerkracht@demo.leenpunt.be";
+const DESK: &str = "ambassadeur@demo.leenpunt.be";
+const TRAINER: &str = "trainer@demo.leenpunt.be";
+const PARTNER_ADMIN: &str = "partnerbeheer@demo.leenpunt.be";
+const ADMIN: &str = "beheerder@demo.leenpunt.be";
+const PATH: &str = "/api/v1/sync/reservations";
+
+async fn login(app: &TestApp, email: &str) -> String {
+    app.login(email, DEMO_PASSWORD).await.unwrap()
+}
+
+/// A confirmed booking of the demo teacher for a kit type, straight into the table.
+async fn insert(app: &TestApp, kit: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
+           return_date, held_until, status, created_at, updated_at) \
+         SELECT k.id, (SELECT pickup_point_id FROM kit_type_pickup_points WHERE kit_type_id = k.id LIMIT 1), \
+           (SELECT id FROM schools WHERE instellingsnummer = '012345'), \
+           (SELECT id FROM users WHERE email = ?), 1, '2027-01-11', '2027-01-15', \
+           '2027-01-15', 'bevestigd', '2026-11-27T08:00:00+00:00', '2026-11-27T08:00:00+00:00' \
+         FROM kit_types k WHERE k.slug = ? RETURNING id",
+    )
+    .bind(TEACHER)
+    .bind(kit)
+    .fetch_one(app.state.db.writer())
+    .await
+    .unwrap()
+}
+
+async fn change(app: &TestApp, id: i64, note: &str) {
+    sqlx::query("UPDATE reservations SET note = ? WHERE id = ?")
+        .bind(note)
+        .bind(id)
+        .execute(app.state.db.writer())
+        .await
+        .unwrap();
+}
+
+/// The reservation ids in the table, optionally of one partner service (by slug).
+async fn ids(app: &TestApp, partner: Option<&str>) -> BTreeSet<i64> {
+    sqlx::query_scalar(
+        "SELECT r.id FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
+         JOIN partners p ON p.id = k.partner_id WHERE ?1 IS NULL OR p.slug = ?1",
+    )
+    .bind(partner)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
+async fn page(app: &TestApp, cookie: &str, query: &str) -> Value {
+    let r = app.get_as(cookie, &format!("{PATH}?{query}")).await;
+    assert_eq!(r.status(), 200, "{query}");
+    assert!(r.headers().get("etag").is_some());
+    r.json().await.unwrap()
+}
+
+fn item_ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["reservation"]["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// Every page up to the last, following `next_cursor`; `between` runs after each page.
+async fn all_pages(
+    app: &TestApp,
+    cookie: &str,
+    query: &str,
+    mut between: impl AsyncFnMut(usize),
+) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for n in 0.. {
+        let q = match &cursor {
+            Some(c) => format!("{query}&cursor={c}"),
+            None => query.to_owned(),
+        };
+        let p = page(app, cookie, &q).await;
+        let got = p["items"].as_array().unwrap().clone();
+        assert!(got.len() <= 2, "no more than the limit");
+        items.extend(got);
+        match p.get("next_cursor").and_then(Value::as_str) {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+        between(n).await;
+        assert!(n < 100, "paging ends");
+    }
+    items
+}
+
+#[tokio::test]
+async fn paging_sees_every_row_and_changed_rows_again_later() {
+    let app = TestApp::spawn().await;
+    for _ in 0..5 {
+        insert(&app, "bee-bot-set-klein").await;
+    }
+    let before = ids(&app, None).await;
+    assert!(before.len() >= 5);
+    let first = *before.first().unwrap();
+    let last = *before.last().unwrap();
+    let admin = login(&app, ADMIN).await;
+    let mut added = Vec::new();
+    let items = all_pages(&app, &admin, "limit=2", async |n| {
+        if n == 0 {
+            // A row already seen changes, a row not yet seen changes, a row is added.
+            change(&app, first, "seen, then changed").await;
+            change(&app, last, "changed before it was seen").await;
+            added.push(insert(&app, "mos-afvalsorteerkoffer").await);
+        }
+    })
+    .await;
+    let seen: Vec<i64> = items
+        .iter()
+        .map(|i| i["reservation"]["id"].as_i64().unwrap())
+        .collect();
+    let mut times: BTreeMap<i64, usize> = BTreeMap::new();
+    for id in &seen {
+        *times.entry(*id).or_default() += 1;
+    }
+    let expected: BTreeSet<i64> = before.iter().copied().chain(added.clone()).collect();
+    assert_eq!(
+        times.keys().copied().collect::<BTreeSet<_>>(),
+        expected,
+        "every row, none lost"
+    );
+    for (id, n) in &times {
+        let want = if *id == first { 2 } else { 1 };
+        assert_eq!(*n, want, "reservation {id} seen {n} times");
+    }
+    // The changed rows come again at the end, with their new contents, in change order.
+    let tail = &items[items.len() - 3..];
+    assert_eq!(tail[0]["reservation"]["id"], first);
+    assert_eq!(tail[0]["reservation"]["note"], "seen, then changed");
+    assert_eq!(tail[1]["reservation"]["id"], last);
+    assert_eq!(tail[1]["reservation"]["note"], "changed before it was seen");
+    assert_eq!(tail[2]["reservation"]["id"], added[0]);
+    let stamps: Vec<&str> = items
+        .iter()
+        .map(|i| i["updated_at"].as_str().unwrap())
+        .collect();
+    assert!(stamps.windows(2).all(|w| w[0] <= w[1]), "{stamps:?}");
+
+    // A second pass over unchanged rows: each exactly once.
+    let again = all_pages(&app, &admin, "limit=2", async |_| {}).await;
+    let again: Vec<i64> = again
+        .iter()
+        .map(|i| i["reservation"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(again.len(), expected.len());
+    assert_eq!(again.iter().copied().collect::<BTreeSet<_>>(), expected);
+
+    // A change through the application (a cancellation) moves the row to the end too.
+    let teacher = login(&app, TEACHER).await;
+    let booked = insert(&app, "bee-bot-set-klein").await;
+    let after = insert(&app, "bee-bot-set-klein").await;
+    let full = page(&app, &admin, "limit=500").await;
+    assert_eq!(item_ids(&full).last(), Some(&after));
+    let r = app
+        .post_json(
+            &teacher,
+            &format!("/api/v1/reservations/{booked}/cancel"),
+            &json!({}),
+        )
+        .await;
+    assert!(r.status().is_success(), "cancel: {}", r.status());
+    let full = page(&app, &admin, "limit=500").await;
+    assert_eq!(item_ids(&full).last(), Some(&booked));
+    assert_eq!(
+        full["items"].as_array().unwrap().last().unwrap()["reservation"]["status"],
+        "geannuleerd"
+    );
+    assert!(
+        full.get("next_cursor").is_none(),
+        "the last page has no cursor"
+    );
+}
+
+#[tokio::test]
+async fn updated_since_is_exactly_the_rows_changed_at_or_after_the_instant() {
+    let app = TestApp::spawn().await;
+    let a = insert(&app, "bee-bot-set-klein").await;
+    let b = insert(&app, "bee-bot-set-klein").await;
+    let c = insert(&app, "bee-bot-set-klein").await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let instant: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    change(&app, a, "later").await;
+    let d = insert(&app, "bee-bot-set-klein").await;
+    let admin = login(&app, ADMIN).await;
+    let since = page(&app, &admin, &format!("updated_since={instant}")).await;
+    assert_eq!(item_ids(&since), vec![a, d]);
+    assert!(!item_ids(&since).contains(&b) && !item_ids(&since).contains(&c));
+    for item in since["items"].as_array().unwrap() {
+        assert!(item["updated_at"].as_str().unwrap() >= instant.as_str());
+    }
+    // The same instant in another offset is the same filter.
+    let utc = chrono::DateTime::parse_from_rfc3339(&instant).unwrap();
+    let local = utc
+        .with_timezone(&chrono::FixedOffset::east_opt(3600).unwrap())
+        .to_rfc3339();
+    let encoded: String = url::form_urlencoded::byte_serialize(local.as_bytes()).collect();
+    let same = page(&app, &admin, &format!("updated_since={encoded}")).await;
+    assert_eq!(item_ids(&same), vec![a, d]);
+    // With a cursor and a small limit, the filter still holds on every page.
+    let paged = all_pages(
+        &app,
+        &admin,
+        &format!("limit=1&updated_since={instant}"),
+        async |_| {},
+    )
+    .await;
+    assert_eq!(paged.len(), 2);
+    // Nothing has changed since a moment in the future.
+    let none = page(&app, &admin, "updated_since=2100-01-01T00:00:00Z").await;
+    assert!(item_ids(&none).is_empty());
+    assert!(none.get("next_cursor").is_none());
+}
+
+#[tokio::test]
+async fn etags_answer_304_until_something_changes() {
+    let app = TestApp::spawn().await;
+    let id = insert(&app, "bee-bot-set-klein").await;
+    let admin = login(&app, ADMIN).await;
+    let get = |tag: Option<String>| {
+        let mut request = app
+            .client
+            .get(app.url(&format!("{PATH}?limit=50")))
+            .header("cookie", admin.clone());
+        if let Some(tag) = tag {
+            request = request.header("if-none-match", tag);
+        }
+        request.send()
+    };
+    let first = get(None).await.unwrap();
+    assert_eq!(first.status(), 200);
+    let tag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert!(tag.starts_with("W/\""), "{tag}");
+    let unchanged = get(Some(tag.clone())).await.unwrap();
+    assert_eq!(unchanged.status(), 304);
+    assert_eq!(unchanged.headers()["etag"].to_str().unwrap(), tag);
+    assert!(unchanged.bytes().await.unwrap().is_empty(), "no body");
+    // A list of tags, one of them ours, and `*`.
+    let listed = get(Some(format!("\"other\", {tag}"))).await.unwrap();
+    assert_eq!(listed.status(), 304);
+    assert_eq!(get(Some("*".into())).await.unwrap().status(), 304);
+    assert_eq!(get(Some("W/\"other\"".into())).await.unwrap().status(), 200);
+
+    change(&app, id, "new").await;
+    let changed = get(Some(tag.clone())).await.unwrap();
+    assert_eq!(changed.status(), 200);
+    let new_tag = changed.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_tag, tag);
+    // Another person's view or another query has its own tag.
+    let desk = login(&app, DESK).await;
+    let theirs = app
+        .client
+        .get(app.url(&format!("{PATH}?limit=50")))
+        .header("cookie", desk)
+        .header("if-none-match", new_tag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), 200);
+    let other_query = app
+        .client
+        .get(app.url(&format!("{PATH}?limit=49")))
+        .header("cookie", admin.clone())
+        .header("if-none-match", new_tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_query.status(), 200);
+}
+
+#[tokio::test]
+async fn each_person_sees_what_the_policy_allows() {
+    let app = TestApp::spawn().await;
+    insert(&app, "bee-bot-set-klein").await;
+    insert(&app, "mos-afvalsorteerkoffer").await;
+    let all = |cookie: String| {
+        let app = &app;
+        async move {
+            item_ids(&page(app, &cookie, "limit=500").await)
+                .into_iter()
+                .collect::<BTreeSet<_>>()
+        }
+    };
+    let admin = all(login(&app, ADMIN).await).await;
+    assert_eq!(admin, ids(&app, None).await);
+    let desk = all(login(&app, DESK).await).await;
+    assert_eq!(desk, ids(&app, Some("stem-rtc")).await);
+    assert!(!desk.is_empty());
+    let manager = all(login(&app, PARTNER_ADMIN).await).await;
+    assert_eq!(manager, ids(&app, Some("mos")).await);
+    assert!(!manager.is_empty());
+    assert!(desk.is_disjoint(&manager));
+}
+
+async fn problem(response: reqwest::Response, status: u16) -> Problem {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn refusals_are_problems() {
+    let app = TestApp::spawn().await;
+    problem(app.get(PATH).await, 401).await;
+    for who in [TEACHER, TRAINER] {
+        let cookie = login(&app, who).await;
+        problem(app.get_as(&cookie, PATH).await, 403).await;
+    }
+    let admin = login(&app, ADMIN).await;
+    for (query, status, field) in [
+        ("cursor=!!!", 400, "cursor"),
+        ("cursor=dW5pdHM6Mw", 400, "cursor"), // "units:3": another collection's
+        ("updated_since=gisteren", 400, "updated_since"),
+        ("updated_since=2026-12-01", 400, "updated_since"),
+        ("limit=0", 422, "limit"),
+        ("limit=501", 422, "limit"),
+        ("limit=veel", 400, "limit"),
+    ] {
+        let p = problem(app.get_as(&admin, &format!("{PATH}?{query}")).await, status).await;
+        assert!(
+            p.errors.iter().any(|e| e.field == field),
+            "{query}: {:?}",
+            p.errors
+        );
+    }
+    // The edges of the range are fine.
+    page(&app, &admin, "limit=1").await;
+    page(&app, &admin, "limit=500").await;
+}
+
+#[tokio::test]
+async fn works_with_a_bearer_token() {
+    let app = TestApp::spawn().await;
+    insert(&app, "bee-bot-set-klein").await;
+    let admin = login(&app, ADMIN).await;
+    let r = app
+        .post_json(
+            &admin,
+            "/api/v1/me/tokens",
+            &json!({ "name": "sync", "scope": "read", "expires_in_days": 7 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let token: CreatedToken = r.json().await.unwrap();
+    let with_cookie = page(&app, &admin, "limit=500").await;
+    let r = app
+        .client
+        .get(app.url(&format!("{PATH}?limit=500")))
+        .header("authorization", format!("Bearer {}", token.secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("set-cookie").is_none());
+    let tag = r.headers()["etag"].to_str().unwrap().to_owned();
+    let with_token: Value = r.json().await.unwrap();
+    assert_eq!(item_ids(&with_token), item_ids(&with_cookie));
+    let again = app
+        .client
+        .get(app.url(&format!("{PATH}?limit=500")))
+        .header("authorization", format!("Bearer {}", token.secret))
+        .header("if-none-match", tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+}
