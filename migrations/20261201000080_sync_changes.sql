@@ -56,3 +56,23 @@ BEGIN
     UPDATE units SET change_seq = (SELECT seq FROM sync_counter),
         changed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = NEW.id;
 END;
+
+-- A unit as synced shows its current label and open loan: a new or retired label, a
+-- hand-over and a return count as changes of the unit (touching a column the catalogue's
+-- own triggers do not watch).
+CREATE TRIGGER unit_tags_sync_i AFTER INSERT ON unit_tags
+BEGIN
+    UPDATE units SET inventory_code = inventory_code WHERE id = NEW.unit_id;
+END;
+CREATE TRIGGER unit_tags_sync_u AFTER UPDATE OF retired_at ON unit_tags
+BEGIN
+    UPDATE units SET inventory_code = inventory_code WHERE id = NEW.unit_id;
+END;
+CREATE TRIGGER loan_lines_sync_i AFTER INSERT ON loan_lines
+BEGIN
+    UPDATE units SET inventory_code = inventory_code WHERE id = NEW.unit_id;
+END;
+CREATE TRIGGER loan_lines_sync_u AFTER UPDATE OF returned_at ON loan_lines
+BEGIN
+    UPDATE units SET inventory_code = inventory_code WHERE id = NEW.unit_id;
+END;

@@ -363,6 +363,7 @@ async fn authorization_matrix() {
             "/api/v1/sync/reservations",
             [401, 403, 200, 403, 200, 200],
         ),
+        ("GET", "/api/v1/sync/units", [401, 403, 200, 403, 200, 200]),
         (
             "DELETE",
             "/api/v1/roles/999999",

@@ -990,6 +990,19 @@ async fn every_operation_answers_as_the_document_says() {
     }
     c.expect_refusal("GET", "/api/v1/sync/reservations", t, &Body::None, &[403])
         .await;
+    let units = c
+        .ok("GET", "/api/v1/sync/units?limit=2", d, Body::None)
+        .await;
+    let cursor = units["next_cursor"].as_str().expect("more than two units");
+    c.ok(
+        "GET",
+        &format!("/api/v1/sync/units?cursor={cursor}"),
+        a,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal("GET", "/api/v1/sync/units?limit=0", a, &Body::None, &[422])
+        .await;
 
     // Passwords, and signing in and out (last: these end sessions).
     c.ok(

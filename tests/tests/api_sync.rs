@@ -62,7 +62,11 @@ async fn ids(app: &TestApp, partner: Option<&str>) -> BTreeSet<i64> {
 }
 
 async fn page(app: &TestApp, cookie: &str, query: &str) -> Value {
-    let r = app.get_as(cookie, &format!("{PATH}?{query}")).await;
+    page_of(app, PATH, cookie, query).await
+}
+
+async fn page_of(app: &TestApp, path: &str, cookie: &str, query: &str) -> Value {
+    let r = app.get_as(cookie, &format!("{path}?{query}")).await;
     assert_eq!(r.status(), 200, "{query}");
     assert!(r.headers().get("etag").is_some());
     r.json().await.unwrap()
@@ -82,6 +86,18 @@ async fn all_pages(
     app: &TestApp,
     cookie: &str,
     query: &str,
+    between: impl AsyncFnMut(usize),
+) -> Vec<Value> {
+    all_pages_of(app, PATH, 2, cookie, query, between).await
+}
+
+/// The same for any sync collection, with pages of at most `limit` rows.
+async fn all_pages_of(
+    app: &TestApp,
+    path: &str,
+    limit: usize,
+    cookie: &str,
+    query: &str,
     mut between: impl AsyncFnMut(usize),
 ) -> Vec<Value> {
     let mut items = Vec::new();
@@ -91,9 +107,9 @@ async fn all_pages(
             Some(c) => format!("{query}&cursor={c}"),
             None => query.to_owned(),
         };
-        let p = page(app, cookie, &q).await;
+        let p = page_of(app, path, cookie, &q).await;
         let got = p["items"].as_array().unwrap().clone();
-        assert!(got.len() <= 2, "no more than the limit");
+        assert!(got.len() <= limit, "no more than the limit");
         items.extend(got);
         match p.get("next_cursor").and_then(Value::as_str) {
             Some(c) => cursor = Some(c.to_owned()),
@@ -390,4 +406,162 @@ async fn works_with_a_bearer_token() {
         .await
         .unwrap();
     assert_eq!(again.status(), 304);
+}
+
+const UNITS: &str = "/api/v1/sync/units";
+
+async fn unit_ids(app: &TestApp, partner: Option<&str>) -> BTreeSet<i64> {
+    sqlx::query_scalar(
+        "SELECT u.id FROM units u JOIN kit_types k ON k.id = u.kit_type_id \
+         JOIN partners p ON p.id = k.partner_id WHERE ?1 IS NULL OR p.slug = ?1",
+    )
+    .bind(partner)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
+fn unit_of(item: &Value) -> i64 {
+    item["unit"]["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn units_page_in_change_order_and_a_new_label_moves_a_unit() {
+    let app = TestApp::spawn().await;
+    let before = unit_ids(&app, None).await;
+    let first = *before.first().unwrap();
+    let admin = login(&app, ADMIN).await;
+    let mut added = Vec::new();
+    let items = all_pages_of(&app, UNITS, 7, &admin, "limit=7", async |n| {
+        if n == 0 {
+            sqlx::query("UPDATE units SET status = 'onderhoud' WHERE id = ?")
+                .bind(first)
+                .execute(app.state.db.writer())
+                .await
+                .unwrap();
+            added.push(
+                sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO units (kit_type_id, inventory_code, created_at) \
+                     SELECT id, 'SYNC-01', '2026-11-27T08:00:00+00:00' FROM kit_types \
+                     WHERE slug = 'bee-bot-set-klein' RETURNING id",
+                )
+                .fetch_one(app.state.db.writer())
+                .await
+                .unwrap(),
+            );
+        }
+    })
+    .await;
+    let mut times: BTreeMap<i64, usize> = BTreeMap::new();
+    for item in &items {
+        *times.entry(unit_of(item)).or_default() += 1;
+    }
+    let expected: BTreeSet<i64> = before.iter().copied().chain(added.clone()).collect();
+    assert_eq!(times.keys().copied().collect::<BTreeSet<_>>(), expected);
+    for (id, n) in &times {
+        assert_eq!(*n, if *id == first { 2 } else { 1 }, "unit {id}");
+    }
+    let tail = &items[items.len() - 2..];
+    assert_eq!(unit_of(&tail[0]), first);
+    assert_eq!(tail[0]["unit"]["status"], "onderhoud");
+    assert_eq!(unit_of(&tail[1]), added[0]);
+
+    // A new label (through the API) is a change of the unit: it comes last, with the label.
+    let bb: i64 = sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = 'BB-K-01'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let old = page_of(&app, UNITS, &admin, "limit=500").await;
+    let old_label = old["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| unit_of(i) == bb)
+        .unwrap()["unit"]["label"]
+        .clone();
+    let tag_before = app
+        .client
+        .get(app.url(&format!("{UNITS}?limit=500")))
+        .header("cookie", admin.clone())
+        .send()
+        .await
+        .unwrap()
+        .headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .post_json(&admin, &format!("/api/v1/units/{bb}/retag"), &json!({}))
+        .await;
+    assert!(r.status().is_success(), "retag: {}", r.status());
+    let now = page_of(&app, UNITS, &admin, "limit=500").await;
+    let last = now["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(unit_of(&last), bb);
+    assert_ne!(last["unit"]["label"], old_label);
+    let after = app
+        .client
+        .get(app.url(&format!("{UNITS}?limit=500")))
+        .header("cookie", admin.clone())
+        .header("if-none-match", tag_before.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 200, "the tag changed with the label");
+    let tag_after = after.headers()["etag"].to_str().unwrap().to_owned();
+    let same = app
+        .client
+        .get(app.url(&format!("{UNITS}?limit=500")))
+        .header("cookie", admin.clone())
+        .header("if-none-match", tag_after)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 304);
+}
+
+#[tokio::test]
+async fn units_are_shown_by_the_policy_and_refusals_are_problems() {
+    let app = TestApp::spawn().await;
+    let all = |email: &'static str| {
+        let app = &app;
+        async move {
+            let cookie = login(app, email).await;
+            page_of(app, UNITS, &cookie, "limit=500").await["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(unit_of)
+                .collect::<BTreeSet<_>>()
+        }
+    };
+    assert_eq!(all(ADMIN).await, unit_ids(&app, None).await);
+    let desk = all(DESK).await;
+    assert_eq!(desk, unit_ids(&app, Some("stem-rtc")).await);
+    assert!(!desk.is_empty());
+    let manager = all(PARTNER_ADMIN).await;
+    assert_eq!(manager, unit_ids(&app, Some("mos")).await);
+    assert!(!manager.is_empty());
+
+    problem(app.get(UNITS).await, 401).await;
+    for who in [TEACHER, TRAINER] {
+        let cookie = login(&app, who).await;
+        problem(app.get_as(&cookie, UNITS).await, 403).await;
+    }
+    let admin = login(&app, ADMIN).await;
+    // A reservations cursor ("reservations:1") is not a units cursor.
+    let cursor = "cmVzZXJ2YXRpb25zOjE";
+    for (query, status, field) in [
+        (format!("cursor={cursor}"), 400, "cursor"),
+        ("updated_since=morgen".to_owned(), 400, "updated_since"),
+        ("limit=501".to_owned(), 422, "limit"),
+    ] {
+        let p = problem(
+            app.get_as(&admin, &format!("{UNITS}?{query}")).await,
+            status,
+        )
+        .await;
+        assert!(p.errors.iter().any(|e| e.field == field), "{query}");
+    }
 }

@@ -86,14 +86,14 @@ pub struct UnitRecord {
     pub partner: PartnerId,
 }
 
-const SELECT_UNIT: &str = "SELECT u.id, u.inventory_code, \
+pub(crate) const SELECT_UNIT: &str = "SELECT u.id, u.inventory_code, \
        (SELECT code FROM unit_tags t WHERE t.unit_id = u.id AND t.retired_at IS NULL), \
        k.slug, k.title, p.name, u.status, \
        (SELECT reservation_id FROM loan_lines l WHERE l.unit_id = u.id AND l.returned_at IS NULL), \
        k.id, k.partner_id \
      FROM units u JOIN kit_types k ON k.id = u.kit_type_id JOIN partners p ON p.id = k.partner_id";
 
-fn unit(r: &sqlx::sqlite::SqliteRow) -> UnitRecord {
+pub(crate) fn unit(r: &sqlx::sqlite::SqliteRow) -> UnitRecord {
     let id = UnitId(r.get(0));
     let status: String = r.get(6);
     let open_loan = r.get::<Option<i64>, _>(7).map(ReservationId);

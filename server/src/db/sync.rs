@@ -2,6 +2,7 @@
 //! of migration `20261201000080_sync_changes`), after a cursor, changed at or after an
 //! instant, narrowed to what the asker may see.
 
+use super::handover::{unit, UnitRecord, SELECT_UNIT};
 use super::reservations::{fill_return_notes, record, ReservationRecord, SELECT_RECORD};
 use super::{Db, DbResult};
 use leenpunt_shared::PartnerId;
@@ -33,9 +34,19 @@ pub struct ChangedReservation {
     pub changed_at: String,
 }
 
-fn narrow(q: &mut QueryBuilder<'_, Sqlite>, f: &ChangeQuery) {
+/// A unit with its place in the change sequence.
+#[derive(Debug, Clone)]
+pub struct ChangedUnit {
+    pub record: UnitRecord,
+    pub change_seq: i64,
+    pub changed_at: String,
+}
+
+/// The filters; `table` is the alias of the synced table, `k` the kit type's.
+fn narrow(q: &mut QueryBuilder<'_, Sqlite>, table: &str, f: &ChangeQuery) {
     if let Some(since) = &f.since {
-        q.push(" AND r.changed_at >= ").push_bind(since.clone());
+        q.push(format!(" AND {table}.changed_at >= "))
+            .push_bind(since.clone());
     }
     if let Some(partners) = &f.partners {
         super::push_in(q, "k.partner_id", partners.iter().map(|p| p.0));
@@ -55,7 +66,7 @@ impl Db {
             "SELECT count(*), coalesce(max(r.change_seq), 0) FROM reservations r \
              JOIN kit_types k ON k.id = r.kit_type_id WHERE 1 = 1",
         );
-        narrow(&mut summary, f);
+        narrow(&mut summary, "r", f);
         let row = summary.build().fetch_one(&mut *tx).await?;
         let summary = ChangeSummary {
             count: row.get(0),
@@ -69,7 +80,7 @@ impl Db {
         );
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
         q.push(" WHERE r.change_seq > ").push_bind(f.after);
-        narrow(&mut q, f);
+        narrow(&mut q, "r", f);
         q.push(" ORDER BY r.change_seq LIMIT ")
             .push_bind(i64::from(f.limit.clamp(1, 1000)));
         let rows = q.build().fetch_all(&mut *tx).await?;
@@ -87,5 +98,47 @@ impl Db {
             })
             .collect();
         Ok((changed, summary))
+    }
+
+    /// One page of units in change order, and the summary of the whole filtered set, read
+    /// in one snapshot.
+    pub async fn changed_units(
+        &self,
+        f: &ChangeQuery,
+    ) -> DbResult<(Vec<ChangedUnit>, ChangeSummary)> {
+        let mut conn = self.read().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut summary: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT count(*), coalesce(max(u.change_seq), 0) FROM units u \
+             JOIN kit_types k ON k.id = u.kit_type_id WHERE 1 = 1",
+        );
+        narrow(&mut summary, "u", f);
+        let row = summary.build().fetch_one(&mut *tx).await?;
+        let summary = ChangeSummary {
+            count: row.get(0),
+            max_seq: row.get(1),
+        };
+        let select = SELECT_UNIT.replacen(
+            " FROM units u",
+            ", u.change_seq, u.changed_at FROM units u",
+            1,
+        );
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(select);
+        q.push(" WHERE u.change_seq > ").push_bind(f.after);
+        narrow(&mut q, "u", f);
+        q.push(" ORDER BY u.change_seq LIMIT ")
+            .push_bind(i64::from(f.limit.clamp(1, 1000)));
+        let rows = q.build().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        Ok((
+            rows.iter()
+                .map(|r| ChangedUnit {
+                    record: unit(r),
+                    change_seq: r.get(r.len() - 2),
+                    changed_at: r.get(r.len() - 1),
+                })
+                .collect(),
+            summary,
+        ))
     }
 }

@@ -12,11 +12,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use leenpunt_shared::handover::UnitInfo;
 use leenpunt_shared::{Problem, Reservation};
 use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/sync/reservations", get(reservations))
+    Router::new()
+        .route("/api/v1/sync/reservations", get(reservations))
+        .route("/api/v1/sync/units", get(units))
 }
 
 /// `?limit&cursor&updated_since`.
@@ -46,6 +49,48 @@ pub struct ReservationSyncPage {
     /// The cursor for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+}
+
+/// A unit as synced: the desk's view of it, and when it last changed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SyncedUnit {
+    pub unit: UnitInfo,
+    /// When it last changed (RFC 3339, UTC, milliseconds, the database's clock).
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+/// One page of units in change order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UnitSyncPage {
+    pub items: Vec<SyncedUnit>,
+    /// The cursor for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// 304 with the tag, or 200 with the tag and the page made of the items.
+fn respond<T, P: Serialize>(
+    synced: Synced<T>,
+    page: impl FnOnce(Vec<T>, Option<String>) -> P,
+) -> Response {
+    match synced {
+        Synced::NotModified { etag } => {
+            (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
+        }
+        Synced::Page {
+            etag,
+            items,
+            next_cursor,
+        } => (
+            [
+                (header::ETAG, etag),
+                (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+            ],
+            super::extract::Json(page(items, next_cursor)),
+        )
+            .into_response(),
+    }
 }
 
 fn if_none_match(headers: &HeaderMap) -> Option<String> {
@@ -81,35 +126,52 @@ pub async fn reservations(
         updated_since: query.updated_since.as_deref(),
         if_none_match: if_none_match.as_deref(),
     };
-    Ok(
-        match service::reservations(&state.db, &who.0, lang, &request).await? {
-            Synced::NotModified { etag } => {
-                (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
-            }
-            Synced::Page {
-                etag,
-                items,
-                next_cursor,
-            } => {
-                let page = ReservationSyncPage {
-                    items: items
-                        .into_iter()
-                        .map(|r| SyncedReservation {
-                            reservation: r.view,
-                            updated_at: r.updated_at,
-                        })
-                        .collect(),
-                    next_cursor,
-                };
-                (
-                    [
-                        (header::ETAG, etag),
-                        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
-                    ],
-                    super::extract::Json(page),
-                )
-                    .into_response()
-            }
-        },
-    )
+    let synced = service::reservations(&state.db, &who.0, lang, &request).await?;
+    Ok(respond(synced, |items, next_cursor| ReservationSyncPage {
+        items: items
+            .into_iter()
+            .map(|r| SyncedReservation {
+                reservation: r.view,
+                updated_at: r.updated_at,
+            })
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// Units in change order (admins: all; desk staff and partner admins: their partner
+/// services'). A status change, a new label, a hand-over or a return moves a unit to the end.
+#[utoipa::path(get, path = "/api/v1/sync/units", tag = "hand-over", security(("session" = [])), params(SyncQuery), responses(
+    (status = 200, body = UnitSyncPage, headers(("ETag" = String, description = "Weak tag of this answer"))),
+    (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "`limit` out of 1–500"),
+))]
+pub async fn units(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Query(query): Query<SyncQuery>,
+) -> Result<Response> {
+    let if_none_match = if_none_match(&headers);
+    let request = SyncRequest {
+        limit: query.limit,
+        cursor: query.cursor.as_deref(),
+        updated_since: query.updated_since.as_deref(),
+        if_none_match: if_none_match.as_deref(),
+    };
+    let synced = service::units(&state.db, &who.0, lang, &request).await?;
+    Ok(respond(synced, |items, next_cursor| UnitSyncPage {
+        items: items
+            .into_iter()
+            .map(|u| SyncedUnit {
+                unit: u.info,
+                updated_at: u.updated_at,
+            })
+            .collect(),
+        next_cursor,
+    }))
 }

@@ -1,7 +1,7 @@
 //! The sync collections (issue 18): what changed, in change order, for integrations that
 //! keep a copy. Visibility is the policy's, as for the same data's other reads.
 
-use crate::db::sync::ChangeQuery;
+use crate::db::sync::{ChangeQuery, ChangeSummary};
 use crate::db::Db;
 use crate::domain::ical::conditional::{not_modified, Conditions};
 use crate::domain::policy::{allows, Action, Actor};
@@ -9,6 +9,7 @@ use crate::domain::sync as rules;
 use crate::error::{AppError, Result};
 use crate::texts::Text;
 use chrono::DateTime;
+use leenpunt_shared::handover::UnitInfo;
 use leenpunt_shared::*;
 
 /// What the client sent: all raw, checked here.
@@ -38,6 +39,13 @@ pub enum Synced<T> {
 #[derive(Debug, Clone)]
 pub struct SyncedReservation {
     pub view: Reservation,
+    pub updated_at: String,
+}
+
+/// A unit as synced: the desk's view, when it last changed (database clock).
+#[derive(Debug, Clone)]
+pub struct SyncedUnit {
+    pub info: UnitInfo,
     pub updated_at: String,
 }
 
@@ -79,10 +87,10 @@ fn check(collection: &str, lang: Lang, request: &SyncRequest) -> Result<Checked>
     })
 }
 
-/// The partner services whose reservations the asker may see in the sync: `None` for
+/// The partner services whose reservations and units the asker may see in the sync: `None` for
 /// all (admins); else those where the policy lets them handle reservations (desk staff,
 /// partner admins). Anyone else: 401 anonymous, 403 signed in.
-fn reservation_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
+fn desk_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
     if actor.user.is_none() {
         return Err(AppError::Unauthorized);
     }
@@ -114,28 +122,19 @@ fn visibility(partners: &Option<Vec<PartnerId>>) -> String {
     }
 }
 
-/// Reservations changed after the cursor (and at or after `updated_since`), in change
-/// order: admins all, desk staff and partner admins their partner services'.
-pub async fn reservations(
-    db: &Db,
-    actor: &Actor,
-    lang: Lang,
-    request: &SyncRequest<'_>,
-) -> Result<Synced<SyncedReservation>> {
-    const COLLECTION: &str = "reservations";
-    let partners = reservation_partners(actor)?;
-    let checked = check(COLLECTION, lang, request)?;
-    let query = ChangeQuery {
-        after: checked.after,
-        since: checked.since.clone(),
-        partners: partners.clone(),
-        // One more than asked: whether there is a next page.
-        limit: checked.limit + 1,
-    };
-    let (mut rows, summary) = db.changed_reservations(&query).await?;
+/// The answer for one read: 304 when the client's tag is current, else the page (the
+/// rows come one more than the limit, to know whether there is a next page).
+fn answer<T>(
+    collection: &str,
+    partners: &Option<Vec<PartnerId>>,
+    checked: &Checked,
+    request: &SyncRequest,
+    summary: ChangeSummary,
+    mut rows: Vec<(i64, T)>,
+) -> Synced<T> {
     let etag = rules::etag(&[
-        COLLECTION,
-        &visibility(&partners),
+        collection,
+        &visibility(partners),
         &checked.limit.to_string(),
         &checked.after.to_string(),
         checked.since.as_deref().unwrap_or(""),
@@ -147,24 +146,87 @@ pub async fn reservations(
         if_modified_since: None,
     };
     if not_modified(&conditions, &etag, DateTime::UNIX_EPOCH) {
-        return Ok(Synced::NotModified { etag });
+        return Synced::NotModified { etag };
     }
     let more = rows.len() > checked.limit as usize;
     rows.truncate(checked.limit as usize);
     let next_cursor = if more {
-        rows.last().map(|r| rules::cursor(COLLECTION, r.change_seq))
+        rows.last().map(|(seq, _)| rules::cursor(collection, *seq))
     } else {
         None
     };
-    Ok(Synced::Page {
+    Synced::Page {
         etag,
-        items: rows
-            .into_iter()
-            .map(|r| SyncedReservation {
-                view: r.record.view,
-                updated_at: r.changed_at,
-            })
-            .collect(),
+        items: rows.into_iter().map(|(_, item)| item).collect(),
         next_cursor,
-    })
+    }
+}
+
+fn query(checked: &Checked, partners: &Option<Vec<PartnerId>>) -> ChangeQuery {
+    ChangeQuery {
+        after: checked.after,
+        since: checked.since.clone(),
+        partners: partners.clone(),
+        // One more than asked: whether there is a next page.
+        limit: checked.limit + 1,
+    }
+}
+
+/// Reservations changed after the cursor (and at or after `updated_since`), in change
+/// order: admins all, desk staff and partner admins their partner services'.
+pub async fn reservations(
+    db: &Db,
+    actor: &Actor,
+    lang: Lang,
+    request: &SyncRequest<'_>,
+) -> Result<Synced<SyncedReservation>> {
+    const COLLECTION: &str = "reservations";
+    let partners = desk_partners(actor)?;
+    let checked = check(COLLECTION, lang, request)?;
+    let (rows, summary) = db.changed_reservations(&query(&checked, &partners)).await?;
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.change_seq,
+                SyncedReservation {
+                    view: r.record.view,
+                    updated_at: r.changed_at,
+                },
+            )
+        })
+        .collect();
+    Ok(answer(
+        COLLECTION, &partners, &checked, request, summary, rows,
+    ))
+}
+
+/// Units changed after the cursor (and at or after `updated_since`), in change order: the
+/// same people as for a unit's desk page (admins all, desk staff and partner admins their
+/// partner services'). A new label, a hand-over and a return change the unit.
+pub async fn units(
+    db: &Db,
+    actor: &Actor,
+    lang: Lang,
+    request: &SyncRequest<'_>,
+) -> Result<Synced<SyncedUnit>> {
+    const COLLECTION: &str = "units";
+    let partners = desk_partners(actor)?;
+    let checked = check(COLLECTION, lang, request)?;
+    let (rows, summary) = db.changed_units(&query(&checked, &partners)).await?;
+    let rows = rows
+        .into_iter()
+        .map(|u| {
+            (
+                u.change_seq,
+                SyncedUnit {
+                    info: u.record.info,
+                    updated_at: u.changed_at,
+                },
+            )
+        })
+        .collect();
+    Ok(answer(
+        COLLECTION, &partners, &checked, request, summary, rows,
+    ))
 }
