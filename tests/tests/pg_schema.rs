@@ -294,6 +294,55 @@ async fn pg_foreign_keys(db: &PgPool) -> BTreeSet<String> {
     .collect()
 }
 
+/// CHECK constraints per table: `table: n`. SQLite keeps them only in the table's SQL, so
+/// they are counted there (the migrations write `CHECK` in capitals, comments do not).
+async fn sqlite_checks(db: &SqlitePool) -> BTreeSet<String> {
+    let rows = sqlx::query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' \
+         AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| {
+            let (table, sql): (String, String) = (r.get(0), r.get(1));
+            let n = sql
+                .split("CHECK")
+                .skip(1)
+                .filter(|rest| rest.trim_start().starts_with('('))
+                .count();
+            let n = n + PG_ONLY_CHECKS.iter().filter(|(t, _)| *t == table).count();
+            format!("{table}: {n}")
+        })
+        .collect()
+}
+
+/// Format checks on days that only PostgreSQL has (docs/postgres.md).
+const PG_ONLY_CHECKS: [(&str, &str); 4] = [
+    ("reservations", "pickup_date"),
+    ("waitlist", "pickup_date"),
+    ("qualifications", "granted_on"),
+    ("stats_months", "month"),
+];
+
+async fn pg_checks(db: &PgPool) -> BTreeSet<String> {
+    sqlx::query_scalar(
+        "SELECT t.relname || ': ' || count(c.oid) \
+         FROM pg_class t \
+         JOIN pg_namespace n ON n.oid = t.relnamespace \
+         LEFT JOIN pg_constraint c ON c.conrelid = t.oid AND c.contype = 'c' \
+         WHERE t.relkind = 'r' AND n.nspname = current_schema() \
+           AND t.relname <> '_sqlx_migrations' \
+         GROUP BY t.relname",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
 /// Triggers: `name: timing event [of columns] on table`.
 async fn sqlite_triggers(db: &SqlitePool) -> BTreeSet<String> {
     let rows = sqlx::query("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
@@ -368,6 +417,39 @@ fn compare<T: Ord + std::fmt::Debug>(
     }
 }
 
+/// The last SQLite migration the PostgreSQL baseline includes.
+const BASELINE_COVERS: u64 = 20261201000070;
+
+/// The versions (`<version>_<name>.sql`) in a migrations folder.
+fn versions(dir: &str) -> BTreeSet<u64> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".sql")?;
+            stem.split('_').next()?.parse().ok()
+        })
+        .collect()
+}
+
+/// Needs no PostgreSQL: every SQLite migration after the baseline has a PostgreSQL
+/// counterpart with the same version, and PostgreSQL has no migration SQLite lacks.
+#[test]
+fn every_sqlite_migration_after_the_baseline_has_a_postgres_twin() {
+    let lite = versions("../migrations");
+    let pg = versions("../migrations/postgres");
+    assert!(pg.contains(&20261201000000), "the baseline is there");
+    let lite_after: BTreeSet<u64> = lite.into_iter().filter(|v| *v > BASELINE_COVERS).collect();
+    let pg_after: BTreeSet<u64> = pg.into_iter().filter(|v| *v != 20261201000000).collect();
+    assert_eq!(
+        lite_after, pg_after,
+        "SQLite migrations after {BASELINE_COVERS} and their PostgreSQL twins in \
+         migrations/postgres (same version)"
+    );
+}
+
 #[tokio::test]
 async fn the_postgres_schema_has_the_sqlite_structure() {
     let Some(url) = pg_url("the_postgres_schema_has_the_sqlite_structure") else {
@@ -400,6 +482,13 @@ async fn the_postgres_schema_has_the_sqlite_structure() {
     compare(&mut problems, "keys and indexes", &lite_keys, &pg_keys);
     let (lite_fks, pg_fks) = (sqlite_foreign_keys(&lite).await, pg_foreign_keys(&pg).await);
     compare(&mut problems, "foreign keys", &lite_fks, &pg_fks);
+    let (lite_checks, pg_checks) = (sqlite_checks(&lite).await, pg_checks(&pg).await);
+    compare(
+        &mut problems,
+        "CHECK constraints per table",
+        &lite_checks,
+        &pg_checks,
+    );
     let triggers = sqlite_triggers(&lite).await;
     assert!(triggers.len() >= 59, "{} SQLite triggers", triggers.len());
     compare(
