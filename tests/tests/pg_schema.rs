@@ -13,6 +13,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::{Connection, PgConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The server's URL, or `None` (skipped) when it is not set and not required.
@@ -32,11 +33,13 @@ fn pg_url(test: &str) -> Option<String> {
 
 /// A database of its own on the test server, dropped again by `drop_db`.
 async fn fresh_db(url: &str, locale: &str) -> (String, PgPool) {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .subsec_nanos();
-    let name = format!("pg_schema_{}_{nanos}", std::process::id());
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let name = format!("pg_schema_{}_{nanos}_{n}", std::process::id());
     let mut admin = PgConnection::connect(url)
         .await
         .expect("connect to PostgreSQL");
