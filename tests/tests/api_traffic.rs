@@ -57,9 +57,7 @@ async fn writes_dropped_at_any_point_never_wedge_the_writer() {
                 .await
                 .map_err(leenpunt_server::db::DbError::from)?;
                 tokio::task::yield_now().await;
-                tx.commit()
-                    .await
-                    .map_err(leenpunt_server::db::DbError::from)
+                tx.commit().await
             })
             .await;
         });

@@ -69,7 +69,7 @@ pub fn parse_code(input: &str, lang: Lang) -> Result<TypedCode> {
 /// label was replaced. A code that is neither is refused with a clear message; a label
 /// code with a typo (its check symbol fails) is answered at the field.
 async fn unit_of(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     code: &TypedCode,
     lang: Lang,
 ) -> Result<(UnitRecord, bool)> {
@@ -137,11 +137,7 @@ pub enum ScanTarget {
 /// What a scanned label opens for whoever is asking.
 pub async fn scan_target(db: &Db, actor: &Actor, code: &str) -> Result<ScanTarget> {
     let code = parse_code(code, Lang::Nl).map_err(|_| AppError::NotFound)?;
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let (unit, replaced) = unit_of(&mut conn, &code, Lang::Nl)
         .await
         .map_err(|_| AppError::NotFound)?;
@@ -160,11 +156,7 @@ pub async fn scan_target(db: &Db, actor: &Actor, code: &str) -> Result<ScanTarge
 /// A scanned code, for desk staff of the unit's partner.
 pub async fn scan(db: &Db, actor: &Actor, lang: Lang, code: &str) -> Result<ScanResult> {
     let code = parse_code(code, lang)?;
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let (unit, replaced) = unit_of(&mut conn, &code, lang).await?;
     if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
         return Err(if actor.user.is_none() {
@@ -181,7 +173,7 @@ pub async fn scan(db: &Db, actor: &Actor, lang: Lang, code: &str) -> Result<Scan
 
 /// The trainings a borrower should hold on `day` for a kit type but does not.
 async fn missing_trainings(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     kit: KitTypeId,
     user: UserId,
     day: chrono::NaiveDate,
@@ -311,7 +303,7 @@ pub async fn hand_over(
         )
         .await?;
     }
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(HandoverOutcome {
         reservation,
         unit: unit.info.inventory_code,
@@ -324,7 +316,7 @@ pub async fn hand_over(
 /// A refused check-out as desk staff read it: naming the unit, the reserved kit and,
 /// when the unit is still out, whom it is out with.
 async fn check_out_refused(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     refusal: CheckOutRefusal,
     unit: &UnitInfo,
     record: &ReservationRecord,
@@ -520,7 +512,7 @@ pub async fn take_back(
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(ReturnOutcome {
         reservation,
         unit: unit.info.inventory_code,
@@ -534,10 +526,7 @@ pub async fn take_back(
 }
 
 /// The reservation a unit was last handed over for, if it is back.
-async fn last_loan(
-    conn: &mut sqlx::SqliteConnection,
-    unit: UnitId,
-) -> Result<Option<ReservationId>> {
+async fn last_loan(conn: &mut crate::db::Conn, unit: UnitId) -> Result<Option<ReservationId>> {
     Ok(crate::db::handover::last_returned_loan(conn, unit).await?)
 }
 
@@ -615,11 +604,7 @@ pub async fn handover_screen(
     actor: &Actor,
     id: ReservationId,
 ) -> Result<HandoverScreen> {
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let (loan, record) = store::loan(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -645,11 +630,7 @@ pub async fn return_screen(
     code: &str,
 ) -> Result<ReturnScreen> {
     let code = parse_code(code, lang)?;
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let (unit, _) = unit_of(&mut conn, &code, lang).await?;
     if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
         return Err(AppError::Forbidden);
@@ -682,11 +663,7 @@ pub async fn unit_screen(
     actor: &Actor,
     id: UnitId,
 ) -> Result<UnitScreen> {
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let unit = store::unit_by_id(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -848,7 +825,7 @@ pub async fn retag(db: &Db, clock: &dyn Clock, actor: &Actor, unit: UnitId) -> R
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(code.to_string())
 }
 
@@ -910,7 +887,7 @@ pub async fn daily(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<(usiz
         super::reservations::offer_freed(&mut tx, clock, public_url, &record.view.kit_slug).await?;
         no_shows += 1;
     }
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok((overdue.len(), no_shows))
 }
 
@@ -926,11 +903,7 @@ pub async fn back_in_service(
 ) -> Result<()> {
     let by = actor.user.ok_or(AppError::Unauthorized)?;
     let inventory = {
-        let mut conn = db
-            .pool()
-            .acquire()
-            .await
-            .map_err(crate::db::DbError::from)?;
+        let mut conn = db.read().await?;
         store::unit_by_id(&mut conn, unit)
             .await?
             .ok_or(AppError::NotFound)?
@@ -949,7 +922,7 @@ pub async fn back_in_service(
     .await?;
     let mut tx = db.begin().await?;
     store::close_tickets(&mut tx, unit, by, &clock.now().to_rfc3339()).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
