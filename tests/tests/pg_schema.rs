@@ -165,7 +165,7 @@ async fn sqlite_tables(db: &SqlitePool) -> Vec<String> {
 }
 
 /// Keys and indexes, named by what they hold: `table kind(columns)`, where kind is `pk`,
-/// `unique` (a UNIQUE constraint), or `index NAME`/`unique index NAME` (+ ` partial`);
+/// `unique` (a UNIQUE constraint), or `index NAME`/`unique index NAME` (+ ` where …`);
 /// an expression column is `<expr>`.
 async fn sqlite_keys(db: &SqlitePool) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -206,9 +206,16 @@ async fn sqlite_keys(db: &SqlitePool) -> BTreeSet<String> {
                 (_, false) => format!("index {name}"),
             };
             let partial = if ix.get::<i64, _>(3) == 1 {
-                " partial"
+                let sql: String =
+                    sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = ?")
+                        .bind(&name)
+                        .fetch_one(db)
+                        .await
+                        .unwrap();
+                let (_, predicate) = sql.rsplit_once("WHERE").expect("a partial index");
+                format!(" where {}", predicate_key(predicate))
             } else {
-                ""
+                String::new()
             };
             out.insert(format!("{table} {kind}({}){partial}", cols.join(",")));
         }
@@ -216,10 +223,22 @@ async fn sqlite_keys(db: &SqlitePool) -> BTreeSet<String> {
     out
 }
 
+/// A partial index's WHERE in one form for both engines: PostgreSQL shows
+/// `(status = ANY (ARRAY['a'::text, 'b'::text]))` for SQLite's `status IN ('a', 'b')`.
+fn predicate_key(predicate: &str) -> String {
+    predicate
+        .to_lowercase()
+        .replace("::text", "")
+        .replace("= any (array[", "in (")
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"()[]".contains(*c))
+        .collect()
+}
+
 async fn pg_keys(db: &PgPool) -> BTreeSet<String> {
     let rows = sqlx::query(
         "SELECT t.relname::text, i.relname::text, ix.indisunique, ix.indisprimary, \
-                ix.indpred IS NOT NULL, \
+                pg_get_expr(ix.indpred, ix.indrelid), \
                 EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid), \
                 ARRAY(SELECT coalesce(a.attname::text, '<expr>') \
                       FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(attnum, ord) \
@@ -248,7 +267,10 @@ async fn pg_keys(db: &PgPool) -> BTreeSet<String> {
                 (false, false, true) => format!("unique index {name}"),
                 (false, false, false) => format!("index {name}"),
             };
-            let partial = if r.get::<bool, _>(4) { " partial" } else { "" };
+            let partial = r
+                .get::<Option<String>, _>(4)
+                .map(|p| format!(" where {}", predicate_key(&p)))
+                .unwrap_or_default();
             format!("{table} {kind}({}){partial}", cols.join(","))
         })
         .collect()
