@@ -56,3 +56,21 @@ CREATE TRIGGER units_sync_i AFTER INSERT ON units
 CREATE TRIGGER units_sync_u AFTER UPDATE ON units
     FOR EACH ROW WHEN (NEW.change_seq IS NOT DISTINCT FROM OLD.change_seq)
     EXECUTE FUNCTION sync_take_next();
+
+-- A unit as synced shows its current label and open loan: a new or retired label, a
+-- hand-over and a return count as changes of the unit (touching a column the catalogue's
+-- own triggers do not watch).
+CREATE FUNCTION sync_touch_unit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE units SET inventory_code = inventory_code WHERE id = NEW.unit_id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER unit_tags_sync_i AFTER INSERT ON unit_tags
+    FOR EACH ROW EXECUTE FUNCTION sync_touch_unit();
+CREATE TRIGGER unit_tags_sync_u AFTER UPDATE OF retired_at ON unit_tags
+    FOR EACH ROW EXECUTE FUNCTION sync_touch_unit();
+CREATE TRIGGER loan_lines_sync_i AFTER INSERT ON loan_lines
+    FOR EACH ROW EXECUTE FUNCTION sync_touch_unit();
+CREATE TRIGGER loan_lines_sync_u AFTER UPDATE OF returned_at ON loan_lines
+    FOR EACH ROW EXECUTE FUNCTION sync_touch_unit();
