@@ -15,6 +15,7 @@ pub mod health;
 pub mod kit_admin;
 pub mod lang;
 pub mod limits;
+pub mod offline;
 pub mod openapi;
 pub mod pages;
 pub mod privacy;
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(health::routes())
         .merge(assets::routes())
+        .merge(offline::routes())
         .merge(lang::routes())
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(
