@@ -95,6 +95,7 @@ self.addEventListener('message', (event) => {
           }
         } catch { /* offline again: kept next time */ }
       }
+      if (event.source) event.source.postMessage({ type: 'kept', count: seen.size });
     })());
   }
 });

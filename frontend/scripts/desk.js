@@ -22,6 +22,9 @@ if ('serviceWorker' in navigator) {
       for (const m of el.textContent.matchAll(/\/pkg\/[\w.-]+/g)) urls.add(m[0]);
     }
     for (const page of ['/balie/vandaag', '/balie/scan', '/balie/inname']) urls.add(page);
+    navigator.serviceWorker.addEventListener('message', (event) => {
+      if (event.data && event.data.type === 'kept') document.body.dataset.offlineKept = 'true';
+    });
     worker.postMessage({ type: 'keep', urls: [...urls] });
     document.body.dataset.offlineReady = 'true';
   };

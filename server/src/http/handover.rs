@@ -145,7 +145,7 @@ pub async fn hand_over(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<HandoverBody>,
 ) -> Result<Json<HandoverOutcome>> {
-    let key = super::reservations::idempotency_key(&headers, lang)?;
+    let key = desk_key(&headers, lang)?;
     Ok(Json(
         service::hand_over_once(
             &state.db,
@@ -159,6 +159,15 @@ pub async fn hand_over(
         )
         .await?,
     ))
+}
+
+/// A desk scan's `Idempotency-Key`: as for bookings, except that an empty header (the
+/// camera scanner sends one) means none.
+fn desk_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>> {
+    match headers.get("idempotency-key") {
+        Some(v) if v.is_empty() => Ok(None),
+        _ => super::reservations::idempotency_key(headers, lang),
+    }
 }
 
 /// Takes a unit back, with the contents as counted and any damage. With an
@@ -177,7 +186,7 @@ pub async fn take_back(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ReturnBody>,
 ) -> Result<Json<ReturnOutcome>> {
-    let key = super::reservations::idempotency_key(&headers, lang)?;
+    let key = desk_key(&headers, lang)?;
     Ok(Json(
         service::take_back_once(
             &state.db,
