@@ -134,7 +134,8 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
     let db = Db::open(&config.database_url())
         .await
         .context("opening the database")?;
-    let now = chrono::Utc::now().to_rfc3339();
+    // The command line's one clock (the server's is injected; this process has no other).
+    let now = crate::domain::clock::Clock::now(&crate::domain::clock::SystemClock).to_rfc3339();
     let code = match command {
         Command::Serve => unreachable!("serve is handled by main"),
         Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),

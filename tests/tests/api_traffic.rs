@@ -57,9 +57,7 @@ async fn writes_dropped_at_any_point_never_wedge_the_writer() {
                 .await
                 .map_err(leenpunt_server::db::DbError::from)?;
                 tokio::task::yield_now().await;
-                tx.commit()
-                    .await
-                    .map_err(leenpunt_server::db::DbError::from)
+                tx.commit().await
             })
             .await;
         });
@@ -567,4 +565,141 @@ async fn state_changes_from_another_scheme_are_refused() {
         .unwrap();
     assert_eq!(r.status(), 403);
     assert_eq!(app.get_as(&cookie, "/api/v1/me").await.status(), 200);
+}
+
+/// The newer write paths (access tokens, erasure requests, the reminders choice) under a
+/// burst in which half the clients hang up: every answer is a success or a clean refusal,
+/// the writer stays free, an erasure request is made at most once (with its audit row and
+/// its mails to the admins), and every path works afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn tokens_erasure_requests_and_reminders_hold_under_a_burst_with_hang_ups() {
+    const TEACHER: &str = "leerkracht@demo.leenpunt.be";
+    let app = TestApp::spawn().await;
+    let cookie = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let outbox_before = count(&app, "SELECT count(*) FROM outbox").await;
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..150u64 {
+        // Every other client hangs up after 1–60 ms; the rest wait for the answer.
+        let timeout = if i % 2 == 0 {
+            Duration::from_millis(1 + (i * 7) % 60)
+        } else {
+            Duration::from_secs(60)
+        };
+        let client = reqwest::Client::builder().timeout(timeout).build().unwrap();
+        let request = match i % 3 {
+            0 => client
+                .post(app.url("/api/v1/me/tokens"))
+                .json(&json!({ "name": format!("burst {i}"), "scope": "read" })),
+            1 => client
+                .post(app.url("/api/v1/me/erasure-request"))
+                .json(&json!({})),
+            _ => client
+                .put(app.url("/api/v1/me/reminders"))
+                .json(&json!({ "on": i % 4 == 0 })),
+        };
+        let request = request
+            .header("cookie", cookie.clone())
+            .header("origin", app.url(""));
+        set.spawn(async move {
+            let waited = i % 2 == 1;
+            (
+                waited,
+                i % 3,
+                request.send().await.map(|r| r.status().as_u16()),
+            )
+        });
+    }
+    let mut tokens_made = 0;
+    while let Some(done) = set.join_next().await {
+        let (waited, kind, answer) = done.unwrap();
+        match answer {
+            Ok(status) => {
+                assert!(
+                    matches!(status, 200 | 201 | 202 | 204 | 409 | 429 | 503),
+                    "kind {kind}: {status}"
+                );
+                if kind == 0 && status == 201 {
+                    tokens_made += 1;
+                }
+            }
+            Err(e) => assert!(!waited, "a waiting client got no answer: {e}"),
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    writes_within_a_second(&app).await;
+
+    let user = "(SELECT id FROM users WHERE email = 'leerkracht@demo.leenpunt.be')";
+    let requests = count(
+        &app,
+        &format!("SELECT count(*) FROM erasure_requests WHERE user_id = {user}"),
+    )
+    .await;
+    assert!(requests <= 1, "{requests} erasure requests");
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'privacy.erasure-request'"
+        )
+        .await,
+        requests,
+        "one audit row per request, none without it"
+    );
+    let admins = app.state.db.admin_recipients().await.unwrap().len() as i64;
+    assert!(admins > 0);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM outbox").await - outbox_before,
+        requests * admins,
+        "the admins are told once per request, and nothing else is sent"
+    );
+    let tokens = count(
+        &app,
+        &format!("SELECT count(*) FROM access_tokens WHERE user_id = {user}"),
+    )
+    .await;
+    assert!(
+        tokens >= tokens_made && tokens <= 50,
+        "{tokens} tokens stored, {tokens_made} acknowledged"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"
+        )
+        .await,
+        0
+    );
+
+    // Every path works afterwards.
+    let made = app
+        .post_json(
+            &cookie,
+            "/api/v1/me/tokens",
+            &json!({ "name": "na de drukte", "scope": "read" }),
+        )
+        .await;
+    assert_eq!(made.status(), 201);
+    let secret = made.json::<serde_json::Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200, "the new token works");
+    let asked = app
+        .post_json(&cookie, "/api/v1/me/erasure-request", &json!({}))
+        .await;
+    assert_eq!(asked.status(), 202);
+    assert_eq!(
+        count(
+            &app,
+            &format!("SELECT count(*) FROM erasure_requests WHERE user_id = {user}"),
+        )
+        .await,
+        1
+    );
 }

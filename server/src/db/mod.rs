@@ -1,5 +1,10 @@
 //! All SQL lives below this module. Functions take the pool (or a transaction) and return
 //! domain or contract types; nothing above this layer knows the database engine.
+//!
+//! The seam (docs/database-seam.md): the rest of the server names only what this file
+//! defines — [`Db`], [`Conn`], [`Tx`], [`ReadConn`], [`DbError`] — and never an engine type.
+//! Engine errors are mapped to the application's cases here, once ([`DbError`]'s `From`
+//! and [`classify`]).
 
 pub mod accounts;
 pub mod audit;
@@ -25,17 +30,55 @@ use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
 use std::borrow::Cow;
+use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// A connection (read-only or the writer's, inside a transaction) that db functions take.
+/// Services pass `&mut tx` (a [`Tx`]) or `&mut conn` (a [`ReadConn`]); both dereference
+/// to it.
 pub type Conn = sqlx::SqliteConnection;
 
-/// A write transaction on the one writer connection (`BEGIN IMMEDIATE`); dropped without
-/// `commit`, it rolls back.
-pub type WriteTx = Transaction<'static, Sqlite>;
+/// A read-only connection borrowed from the pool (given back when dropped).
+pub type ReadConn = PoolConnection<Sqlite>;
+
+/// A write transaction on the one writer connection (`BEGIN IMMEDIATE`), from
+/// [`Db::begin`]. Dropped without [`Tx::commit`], it rolls back.
+pub struct Tx(Transaction<'static, Sqlite>);
+
+impl Tx {
+    /// Makes the transaction's writes permanent.
+    pub async fn commit(self) -> DbResult<()> {
+        self.0.commit().await.map_err(DbError::from)
+    }
+
+    /// Undoes the transaction's writes (dropping it does the same, later).
+    pub async fn rollback(self) -> DbResult<()> {
+        self.0.rollback().await.map_err(DbError::from)
+    }
+}
+
+impl Deref for Tx {
+    type Target = Conn;
+
+    fn deref(&self) -> &Conn {
+        &self.0
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tx")
+    }
+}
 
 /// The storage handle shared by all requests.
 ///
@@ -96,10 +139,14 @@ pub enum DbError {
     /// full right now: the request may be repeated shortly (503 + Retry-After).
     #[error("busy: {0}")]
     Busy(&'static str),
+    /// Anything else the engine reports (answered 500, logged with detail).
     #[error(transparent)]
     Sqlx(sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A helper task of the storage or password layer failed (a panic, a lost task).
+    #[error("task failed: {0}")]
+    Task(String),
 }
 
 impl From<sqlx::Error> for DbError {
@@ -115,7 +162,9 @@ impl From<sqlx::Error> for DbError {
     }
 }
 
-/// Maps engine errors to the cases the application distinguishes.
+/// Maps engine errors to the cases the application distinguishes, for statements where a
+/// uniqueness rule is the expected refusal (a duplicate becomes [`DbError::Conflict`],
+/// answered 409 or worded by the caller). `sqlx`'s error kinds are engine-neutral.
 pub(crate) fn classify(err: sqlx::Error) -> DbError {
     if let sqlx::Error::Database(db) = &err {
         if db.is_unique_violation() {
@@ -174,7 +223,7 @@ impl StartupLock {
             Ok(file)
         })
         .await
-        .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(format!("startup lock task: {e}"))))?
+        .map_err(|e| DbError::Task(format!("startup lock task: {e}")))?
         .map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
         Ok(StartupLock { _held: Some(held) })
     }
@@ -221,19 +270,20 @@ impl Db {
         })
     }
 
-    /// The read-only connections.
+    /// The read-only connections, for this module's functions and for tests that look
+    /// at the stored rows. Code above `db` uses [`Db::read`].
     pub fn pool(&self) -> &SqlitePool {
         &self.read
     }
 
-    /// The writer connection's pool, for single-statement writes (auto-committed). Most
-    /// writes should use [`Db::begin`].
+    /// The writer connection's pool, for single-statement writes (auto-committed) in this
+    /// module and in tests. Code above `db` uses [`Db::begin`].
     pub fn writer(&self) -> &SqlitePool {
         &self.write
     }
 
     /// A read-only connection.
-    pub async fn read(&self) -> DbResult<PoolConnection<Sqlite>> {
+    pub async fn read(&self) -> DbResult<ReadConn> {
         Ok(self.read.acquire().await?)
     }
 
@@ -245,7 +295,7 @@ impl Db {
     /// own so it always completes and is either handed over as a transaction (which rolls
     /// back when dropped) or rolled back; and a connection that still reports an open
     /// transaction when it comes back is closed rather than reused (`released_cleanly`).
-    pub async fn begin(&self) -> DbResult<WriteTx> {
+    pub async fn begin(&self) -> DbResult<Tx> {
         let ticket = self.queue.enter()?;
         let conn = self.write.acquire().await?;
         drop(ticket);
@@ -254,10 +304,8 @@ impl Db {
             Some(Cow::Borrowed("BEGIN IMMEDIATE")),
         ));
         match begin.await {
-            Ok(tx) => Ok(tx?),
-            Err(e) => Err(DbError::Sqlx(sqlx::Error::Protocol(format!(
-                "BEGIN task failed: {e}"
-            )))),
+            Ok(tx) => Ok(Tx(tx?)),
+            Err(e) => Err(DbError::Task(format!("BEGIN task failed: {e}"))),
         }
     }
 
@@ -309,4 +357,18 @@ async fn released_cleanly(conn: &mut sqlx::SqliteConnection) -> Result<bool, sql
         return Ok(false);
     }
     Ok(true)
+}
+
+/// Plain SQL for unit tests above this module, so they need not name the engine.
+#[cfg(test)]
+impl Db {
+    /// Runs one statement on the writer connection.
+    pub(crate) async fn exec_for_test(&self, sql: &str) {
+        sqlx::query(sql).execute(&self.write).await.unwrap();
+    }
+
+    /// The one integer a query returns (e.g. a `count(*)`).
+    pub(crate) async fn scalar_for_test(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.read).await.unwrap()
+    }
 }

@@ -157,7 +157,7 @@ pub async fn add(
         &clock.now().to_rfc3339(),
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(ClosedDay {
         id,
         pickup_point: body.pickup_point.clone().filter(|s| !s.trim().is_empty()),
@@ -190,6 +190,6 @@ pub async fn remove(db: &Db, clock: &dyn Clock, actor: &Actor, id: i64) -> Resul
         &clock.now().to_rfc3339(),
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }

@@ -8,7 +8,7 @@
 
 use crate::db::csv_uploads::{self as store, NewUpload, StoredUpload};
 use crate::db::import::{references, upsert_kits, ImportCounts};
-use crate::db::{Db, DbError};
+use crate::db::Db;
 use crate::domain::clock::Clock;
 use crate::domain::csv_table::write_table;
 use crate::domain::csv_upload::{self as upload, PeriodKey};
@@ -266,7 +266,7 @@ pub async fn upload(
         },
     )
     .await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     let stored = StoredUpload {
         id: 0,
         kind,
@@ -408,7 +408,7 @@ pub async fn confirm(
         &at,
     )
     .await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     tracing::info!(
         kind = stored.kind.code(),
         created = counts.created,

@@ -107,12 +107,10 @@ mod tests {
         use crate::domain::clock::{FixedClock, SettableClock};
         let db = Db::open("sqlite::memory:").await.unwrap();
         for id in 1..=2 {
-            sqlx::query("INSERT INTO users (id, email, name, created_at) VALUES (?, ?, 'X', '')")
-                .bind(id)
-                .bind(format!("u{id}@school.be"))
-                .execute(db.writer())
-                .await
-                .unwrap();
+            db.exec_for_test(&format!(
+                "INSERT INTO users (id, email, name, created_at) VALUES ({id}, 'u{id}@school.be', 'X', '')"
+            ))
+            .await;
         }
         let start = FixedClock::on(chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()).0;
         let clock = std::sync::Arc::new(SettableClock::new(start));
@@ -133,11 +131,11 @@ mod tests {
             .unwrap()
             .is_none());
         // Only the hash of the id is stored.
-        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM form_drafts WHERE id_hash = ?")
-            .bind(&id)
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let stored = db
+            .scalar_for_test(&format!(
+                "SELECT count(*) FROM form_drafts WHERE id_hash = '{id}'"
+            ))
+            .await;
         assert_eq!(stored, 0);
 
         clock.set(start + Duration::minutes(29));
@@ -155,10 +153,7 @@ mod tests {
                     .unwrap(),
             );
         }
-        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM form_drafts")
-            .fetch_one(db.pool())
-            .await
-            .unwrap();
+        let rows = db.scalar_for_test("SELECT count(*) FROM form_drafts").await;
         assert_eq!(rows, i64::from(PER_OWNER));
         assert!(drafts
             .get(&ids[0], Some(UserId(1)))

@@ -10,7 +10,6 @@ use crate::error::{AppError, Result};
 use crate::texts::Text;
 use leenpunt_shared::privacy::{ErasureRequest, ErasureScreen, Retention};
 use leenpunt_shared::{Email, Lang, UserId};
-use sqlx::SqliteConnection;
 
 /// Why an account is erased.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +24,7 @@ pub enum Why {
 /// once nothing blocks it): the data, the farewell mail (forgotten once sent) and one
 /// audit row that keeps the event without the person.
 async fn erase_unblocked(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     p: &Person,
     by: Option<UserId>,
     why: Why,
@@ -86,7 +85,7 @@ pub async fn request(
         )
         .await?;
     }
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -162,7 +161,7 @@ pub async fn confirm(
     }
     store::decide_request(&mut tx, id, Some(by), "erased", "", &now).await?;
     erase_unblocked(&mut tx, &p, Some(by), Why::Request, &now).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     tracing::info!(request = id, user = user.0, "account erased on request");
     Ok(())
 }
@@ -205,7 +204,7 @@ pub async fn refuse(
         &now,
     )
     .await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -222,7 +221,7 @@ pub struct InactiveRun {
 /// years (once per stretch of inactivity, claimed in `reminders_sent`), and erases those
 /// warned at least the notice period ago that did not sign in since.
 pub async fn handle_inactive(
-    conn: &mut SqliteConnection,
+    conn: &mut crate::db::Conn,
     now: chrono::DateTime<chrono::Utc>,
     retention: &Retention,
     public_url: &str,

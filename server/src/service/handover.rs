@@ -69,7 +69,7 @@ pub fn parse_code(input: &str, lang: Lang) -> Result<TypedCode> {
 /// label was replaced. A code that is neither is refused with a clear message; a label
 /// code with a typo (its check symbol fails) is answered at the field.
 async fn unit_of(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     code: &TypedCode,
     lang: Lang,
 ) -> Result<(UnitRecord, bool)> {
@@ -137,11 +137,7 @@ pub enum ScanTarget {
 /// What a scanned label opens for whoever is asking.
 pub async fn scan_target(db: &Db, actor: &Actor, code: &str) -> Result<ScanTarget> {
     let code = parse_code(code, Lang::Nl).map_err(|_| AppError::NotFound)?;
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let (unit, replaced) = unit_of(&mut conn, &code, Lang::Nl)
         .await
         .map_err(|_| AppError::NotFound)?;
@@ -160,11 +156,7 @@ pub async fn scan_target(db: &Db, actor: &Actor, code: &str) -> Result<ScanTarge
 /// A scanned code, for desk staff of the unit's partner.
 pub async fn scan(db: &Db, actor: &Actor, lang: Lang, code: &str) -> Result<ScanResult> {
     let code = parse_code(code, lang)?;
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let (unit, replaced) = unit_of(&mut conn, &code, lang).await?;
     if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
         return Err(if actor.user.is_none() {
@@ -181,7 +173,7 @@ pub async fn scan(db: &Db, actor: &Actor, lang: Lang, code: &str) -> Result<Scan
 
 /// The trainings a borrower should hold on `day` for a kit type but does not.
 async fn missing_trainings(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     kit: KitTypeId,
     user: UserId,
     day: chrono::NaiveDate,
@@ -347,7 +339,7 @@ pub async fn hand_over_once(
         already: false,
     };
     keep_answer(&mut tx, by, key, &answer, &now).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(answer)
 }
 
@@ -362,7 +354,7 @@ fn hash(asked: &str) -> String {
 /// The first answer kept under a key, if the key was used; the same key for a different
 /// scan is refused (422), as for bookings.
 async fn first_answer<T: serde::de::DeserializeOwned>(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     user: UserId,
     key: Keyed<'_>,
     lang: Lang,
@@ -386,7 +378,7 @@ async fn first_answer<T: serde::de::DeserializeOwned>(
 
 /// Keeps an answer under its key (when there is one), in the writing transaction.
 async fn keep_answer<T: serde::Serialize>(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     user: UserId,
     key: Keyed<'_>,
     answer: &T,
@@ -404,7 +396,7 @@ async fn keep_answer<T: serde::Serialize>(
 /// A refused check-out as desk staff read it: naming the unit, the reserved kit and,
 /// when the unit is still out, whom it is out with.
 async fn check_out_refused(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     refusal: CheckOutRefusal,
     unit: &UnitInfo,
     record: &ReservationRecord,
@@ -633,15 +625,12 @@ pub async fn take_back_once(
         already: false,
     };
     keep_answer(&mut tx, by, key, &answer, &now).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(answer)
 }
 
 /// The reservation a unit was last handed over for, if it is back.
-async fn last_loan(
-    conn: &mut sqlx::SqliteConnection,
-    unit: UnitId,
-) -> Result<Option<ReservationId>> {
+async fn last_loan(conn: &mut crate::db::Conn, unit: UnitId) -> Result<Option<ReservationId>> {
     Ok(crate::db::handover::last_returned_loan(conn, unit).await?)
 }
 
@@ -719,11 +708,7 @@ pub async fn handover_screen(
     actor: &Actor,
     id: ReservationId,
 ) -> Result<HandoverScreen> {
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let (loan, record) = store::loan(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -749,11 +734,7 @@ pub async fn return_screen(
     code: &str,
 ) -> Result<ReturnScreen> {
     let code = parse_code(code, lang)?;
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let (unit, _) = unit_of(&mut conn, &code, lang).await?;
     if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
         return Err(AppError::Forbidden);
@@ -786,11 +767,7 @@ pub async fn unit_screen(
     actor: &Actor,
     id: UnitId,
 ) -> Result<UnitScreen> {
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let unit = store::unit_by_id(&mut conn, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -952,7 +929,7 @@ pub async fn retag(db: &Db, clock: &dyn Clock, actor: &Actor, unit: UnitId) -> R
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(code.to_string())
 }
 
@@ -1015,7 +992,7 @@ pub async fn daily(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<(usiz
         super::reservations::offer_freed(&mut tx, clock, public_url, &record.view.kit_slug).await?;
         no_shows += 1;
     }
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok((overdue.len(), no_shows))
 }
 
@@ -1028,7 +1005,7 @@ async fn forget_desk_keys(db: &Db, clock: &dyn Clock) -> Result<()> {
     }
     let mut tx = db.begin().await?;
     store::forget_desk_answers(&mut tx, &before).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -1047,11 +1024,7 @@ pub async fn back_in_service(
 ) -> Result<()> {
     let by = actor.user.ok_or(AppError::Unauthorized)?;
     let inventory = {
-        let mut conn = db
-            .pool()
-            .acquire()
-            .await
-            .map_err(crate::db::DbError::from)?;
+        let mut conn = db.read().await?;
         store::unit_by_id(&mut conn, unit)
             .await?
             .ok_or(AppError::NotFound)?
@@ -1070,7 +1043,7 @@ pub async fn back_in_service(
     .await?;
     let mut tx = db.begin().await?;
     store::close_tickets(&mut tx, unit, by, &clock.now().to_rfc3339()).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

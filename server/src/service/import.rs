@@ -31,7 +31,7 @@ pub async fn import_catalogue(db: &Db, csv: &str, now: &str) -> Result<ImportCou
     let refs = references(&mut tx).await?;
     let kits = parse_catalogue(csv, &refs).map_err(invalid("catalogue"))?;
     let counts = store::upsert_kits(&mut tx, &kits, now).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(counts)
 }
 
@@ -40,7 +40,7 @@ pub async fn import_schools(db: &Db, csv: &str) -> Result<ImportCounts, ImportEr
     let schools = parse_schools(csv).map_err(invalid("schools"))?;
     let mut tx = db.begin().await?;
     let counts = store::upsert_schools(&mut tx, &schools).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(counts)
 }
 
@@ -67,7 +67,7 @@ pub async fn import_closed_days(db: &Db, csv: &str) -> Result<ImportCounts, Impo
             counts.updated += 1;
         }
     }
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(counts)
 }
 
@@ -126,6 +126,6 @@ pub async fn load_data_set(db: &Db, data: &DemoData, now: &str) -> Result<(), Im
     let refs = references(&mut tx).await?;
     let kits = parse_catalogue(data.catalogue, &refs).map_err(invalid("catalogue"))?;
     store::upsert_kits(&mut tx, &kits, now).await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }

@@ -319,7 +319,7 @@ pub async fn save(
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(kit.slug.as_str().to_owned())
 }
 
@@ -407,6 +407,6 @@ pub async fn add_photo(
         &clock.now().to_rfc3339(),
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(url)
 }

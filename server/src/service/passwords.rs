@@ -62,7 +62,7 @@ async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Re
         work()
     })
     .await
-    .map_err(|e| DbError::Sqlx(sqlx::Error::Protocol(format!("password task failed: {e}"))))
+    .map_err(|e| DbError::Task(format!("password task failed: {e}")))
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub async fn apply_retention(
         &stamp,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(Some(removed))
 }
 

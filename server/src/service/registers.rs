@@ -260,6 +260,6 @@ pub async fn save(
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(saved_key)
 }

@@ -141,7 +141,7 @@ pub async fn send_desk_digests(
             enqueue(&mut tx, &mail, &stamp).await?;
             sent += 1;
         }
-        tx.commit().await.map_err(crate::db::DbError::from)?;
+        tx.commit().await?;
     }
     Ok(sent)
 }
@@ -211,7 +211,7 @@ pub async fn send_session_reminders(db: &Db, clock: &dyn Clock, public_url: &str
         let lang = Lang::parse(&c.lang).unwrap_or(Lang::Nl);
         let mail = session_reminder_mail(role, lang, &to, &brief, &roster);
         enqueue(&mut tx, &mail, &stamp).await?;
-        tx.commit().await.map_err(crate::db::DbError::from)?;
+        tx.commit().await?;
         sent += 1;
     }
     Ok(sent)
@@ -258,7 +258,7 @@ pub async fn send_loan_reminders(db: &Db, clock: &dyn Clock, public_url: &str) -
             (&page, &ics, &account),
         );
         enqueue(&mut tx, &mail, &now).await?;
-        tx.commit().await.map_err(crate::db::DbError::from)?;
+        tx.commit().await?;
         sent += 1;
     }
     Ok(sent)

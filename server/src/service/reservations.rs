@@ -72,7 +72,7 @@ fn transition_error(e: TransitionError, lang: Lang) -> AppError {
 
 /// The calendar of a pickup point over a range, with the closures loaded.
 async fn calendar(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     point: &store::BookablePoint,
     from: NaiveDate,
     to: NaiveDate,
@@ -108,11 +108,7 @@ pub async fn availability(
     months: u32,
 ) -> Result<Vec<MonthAvailability>> {
     let today = today(clock);
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let kit = store::bookable_kit(&mut conn, slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -260,7 +256,7 @@ fn link(public_url: &str) -> String {
 }
 
 pub(crate) async fn tell(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     record: &ReservationRecord,
     news: ReservationNews,
     public_url: &str,
@@ -451,7 +447,7 @@ pub async fn create(
         ReservationNews::Confirmed
     };
     tell(&mut tx, &record, news, public_url, &now).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok((record.view, false))
 }
 
@@ -504,7 +500,7 @@ struct Bookable {
 /// The kit type and pickup point a form names, if they can be booked, with the names a
 /// new reservation shows and the borrower's standing against the required trainings.
 async fn bookable(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     lang: Lang,
     body: &NewReservation,
     (school, user): (SchoolId, UserId),
@@ -776,7 +772,7 @@ pub async fn change(
     if status.holds_units() && !updated.view.status.holds_units() {
         offer_freed(&mut tx, clock, public_url, &updated.view.kit_slug).await?;
     }
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(updated.view)
 }
 
@@ -839,7 +835,7 @@ pub async fn list(
 /// Re-checks a kit type's future reservations after its units changed: the ones that no
 /// longer fit are flagged (and their borrowers told), the ones that fit again unflagged.
 pub async fn recheck_kit(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     clock: &dyn Clock,
     public_url: &str,
     slug: &str,
@@ -889,7 +885,7 @@ pub async fn seed_closed_days(db: &Db, years: std::ops::RangeInclusive<i32>) -> 
 /// the caller's transaction. Each offer is a reservation in the `aangeboden` state that
 /// holds its units for 48 hours; the borrower is mailed.
 pub async fn offer_freed(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     clock: &dyn Clock,
     public_url: &str,
     slug: &str,
@@ -1026,7 +1022,7 @@ pub async fn lapse_offers(db: &Db, clock: &dyn Clock, public_url: &str) -> Resul
     for slug in kits {
         offer_freed(&mut tx, clock, public_url, &slug).await?;
     }
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(lapsed.len())
 }
 
@@ -1118,7 +1114,7 @@ pub async fn join_waitlist(
     let (entry, _) = store::waiting_entry(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(entry)
 }
 
@@ -1158,7 +1154,7 @@ pub async fn leave_waitlist(
     let (entry, _) = store::waiting_entry(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(entry)
 }
 
@@ -1224,6 +1220,6 @@ pub async fn set_unit_status(
     } else {
         Vec::new()
     };
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(UnitStatusOutcome { flagged, offered })
 }

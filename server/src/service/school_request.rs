@@ -65,6 +65,6 @@ pub async fn request_school(
         &stamp,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }

@@ -141,7 +141,7 @@ pub async fn sign_up(
             &stamp,
         )
         .await?;
-        tx.commit().await.map_err(DbError::from)?;
+        tx.commit().await?;
         return Ok(());
     }
     let user = NewUser {
@@ -180,7 +180,7 @@ pub async fn sign_up(
         &stamp,
     )
     .await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -242,7 +242,7 @@ pub async fn request_reset(
     let record = match login_record(&mut tx, &email).await? {
         Some(record) if !record.disabled => record,
         _ => {
-            tx.commit().await.map_err(DbError::from)?;
+            tx.commit().await?;
             return Ok(true);
         }
     };
@@ -273,7 +273,7 @@ pub async fn request_reset(
         &stamp,
     )
     .await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -536,7 +536,7 @@ pub async fn invite(
         &stamp,
     )
     .await?;
-    tx.commit().await.map_err(DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 

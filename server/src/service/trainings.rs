@@ -37,7 +37,7 @@ fn refusal((kind, title, detail): (&'static str, String, String)) -> AppError {
 /// wait for when the borrower has seats in time, and refuses naming the missing trainings
 /// with their upcoming sessions otherwise.
 pub async fn check_gate(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     lang: Lang,
     inputs: &GateInputs,
     today: NaiveDate,
@@ -219,7 +219,7 @@ pub async fn save_training(
             slug.as_str().to_owned()
         }
     };
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(db.training(&slug).await?.ok_or(AppError::NotFound)?.0)
 }
 
@@ -257,7 +257,7 @@ pub async fn delete_training(
         &clock.now().to_rfc3339(),
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -420,7 +420,7 @@ pub async fn create_session(
     let record = store::session_by_id(&mut tx, id, Some(user))
         .await?
         .ok_or(AppError::NotFound)?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(record.view)
 }
 
@@ -500,7 +500,7 @@ fn session_link(public_url: &str, id: i64) -> String {
 }
 
 async fn tell_session(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     user: UserId,
     news: SessionNews,
     s: &TrainingSession,
@@ -555,7 +555,7 @@ pub async fn register(
         .await?
         .ok_or(AppError::NotFound)?;
     tell_session(&mut tx, user, news, &s.view, public_url, &now).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(s.view)
 }
 
@@ -638,7 +638,7 @@ pub async fn unregister(
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(s.view)
 }
 
@@ -666,7 +666,7 @@ pub async fn roster(
 /// Grants the qualifications of a session to users marked present and confirms the
 /// conditional reservations this completes; takes back those of users no longer marked.
 async fn apply_attendance(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     clock: &dyn Clock,
     public_url: &str,
     s: &store::TrainingSessionRecord,
@@ -785,7 +785,7 @@ pub async fn record_attendance(
     let (added, removed) =
         store::set_attendance(&mut tx, id, |r, was| change.present(r, was), &now).await?;
     apply_attendance(&mut tx, clock, public_url, &s, by, &added, &removed).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(db.roster(id).await?)
 }
 
@@ -837,7 +837,7 @@ pub async fn walk_in(
     }
     store::upsert_registration(&mut tx, id, user, "ingeschreven", true, &now).await?;
     apply_attendance(&mut tx, clock, public_url, &s, by, &[user], &[]).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(db.roster(id).await?)
 }
 
@@ -845,7 +845,7 @@ pub async fn walk_in(
 /// confirmed when every session they wait for was attended, released when one is over
 /// without attendance.
 async fn settle_session(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut crate::db::Conn,
     clock: &dyn Clock,
     public_url: &str,
     session: i64,
@@ -913,11 +913,7 @@ fn released_reason() -> &'static str {
 pub async fn settle_past_sessions(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<usize> {
     let now_instant = clock.now();
     let before = (now_instant - ATTENDANCE_GRACE).to_rfc3339();
-    let mut conn = db
-        .pool()
-        .acquire()
-        .await
-        .map_err(crate::db::DbError::from)?;
+    let mut conn = db.read().await?;
     let due = store::sessions_to_settle(&mut conn, &before).await?;
     drop(conn);
     let mut total = 0;
@@ -925,7 +921,7 @@ pub async fn settle_past_sessions(db: &Db, clock: &dyn Clock, public_url: &str) 
         let mut tx = db.begin().await?;
         total += settle_session(&mut tx, clock, public_url, session, None).await?;
         store::mark_settled(&mut tx, session, &now_instant.to_rfc3339()).await?;
-        tx.commit().await.map_err(crate::db::DbError::from)?;
+        tx.commit().await?;
     }
     Ok(total)
 }
@@ -1021,7 +1017,7 @@ pub async fn grant_by_hand(
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -1066,7 +1062,7 @@ pub async fn revoke(
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -1191,7 +1187,7 @@ pub async fn load_demo_trainings(db: &Db, clock: &dyn Clock) -> Result<()> {
             .await?;
         }
     }
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -1421,6 +1417,6 @@ pub async fn call_off(
     }
     settle_session(&mut tx, clock, public_url, id, None).await?;
     store::mark_settled(&mut tx, id, &now).await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(fresh.view)
 }

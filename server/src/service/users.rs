@@ -85,7 +85,7 @@ pub async fn set_disabled(
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -108,6 +108,6 @@ pub async fn remove_role(db: &Db, clock: &dyn Clock, actor: &Actor, grant: i64) 
         &now,
     )
     .await?;
-    tx.commit().await.map_err(crate::db::DbError::from)?;
+    tx.commit().await?;
     Ok(())
 }
