@@ -354,18 +354,6 @@ pub fn hand_over_scanned(
     )
 }
 
-/// Sends one line of the desk's offline queue with its idempotency key (browser only:
-/// the desk queue island); the answer's body is not needed, only whether it was taken.
-#[cfg(not(feature = "ssr"))]
-pub fn send_queued(
-    url: String,
-    body: serde_json::Value,
-    key: String,
-) -> impl Future<Output = Result<(), Problem>> + Send + 'static {
-    let sent = client::post_json::<_, serde_json::Value>(url, body, key);
-    async move { sent.await.map(|_| ()) }
-}
-
 /// Looks a scanned code up (browser only: the scanner island).
 #[cfg(not(feature = "ssr"))]
 pub fn scan_code(

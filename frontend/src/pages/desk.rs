@@ -2,17 +2,14 @@
 //! (USB or Bluetooth scanners type the code and Enter into the focused field; typing the
 //! code works the same), taking units back with the contents checked, a unit's page
 //! (where a label scanned with a phone's camera app lands), and label printing. Plain
-//! form posts, server-rendered; the desk queue island (`components::desk_queue`) keeps
-//! hand-overs and returns made offline and sends them when the network is back.
+//! form posts, server-rendered (no wasm).
 
 use crate::api;
-use crate::components::desk_queue::DeskQueue;
 use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::{problem_notice, set_status};
 use leenpunt_shared::handover::LoanLine;
 use leenpunt_shared::labels::human_date;
-use leenpunt_shared::offline::{DeskSnapshot, SnapshotReservation};
 use leenpunt_shared::{Lang, Reservation};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -120,7 +117,6 @@ pub fn Today() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match screen.await {
                         Ok(s) => Either::Left(view! {
-                            <DeskQueue snapshot=snapshot_of(&s.day, s.pickups.iter().map(|p| (&p.reservation, p.handed_over)))/>
                             <h2>{format!("{} ({})", T::PickupsToday.get(lang), s.pickups.len())}</h2>
                             {if s.pickups.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
                                 Either::Right(view! { <ul class="desk-list pickups">{s.pickups.iter().map(|p| reservation_row(&p.reservation, lang, Some(p.handed_over))).collect_view()}</ul> })
@@ -141,28 +137,6 @@ pub fn Today() -> impl IntoView {
             // Registers the desk's service worker (docs/offline-desk.md); no wasm.
             <script type="module" src="/desk.js"></script>
         </section>
-    }
-}
-
-/// What the desk's offline queue checks scans against: the reservations on this page.
-fn snapshot_of<'a>(
-    day: &str,
-    reservations: impl Iterator<Item = (&'a leenpunt_shared::Reservation, u32)>,
-) -> DeskSnapshot {
-    use leenpunt_shared::ReservationStatus::{Confirmed, PickedUp};
-    DeskSnapshot {
-        day: day.to_owned(),
-        reservations: reservations
-            .map(|(r, handed_over)| SnapshotReservation {
-                id: r.id,
-                kit_slug: r.kit_slug.clone(),
-                kit_title: r.kit_title.clone(),
-                quantity: r.quantity,
-                handed_over,
-                open: matches!(r.status, Confirmed | PickedUp),
-            })
-            .collect(),
-        units: Vec::new(),
     }
 }
 
@@ -243,11 +217,9 @@ pub fn Handover() -> impl IntoView {
                                         {format!("{} {}", T::QualificationMissingWarning.get(lang), s.missing_trainings.join(", "))}
                                     </p>
                                 })}
-                                <DeskQueue snapshot=snapshot_of("", std::iter::once((&r, r.quantity - s.remaining)))/>
                                 {(!done).then(|| view! {
                                     <p><a class="button secondary camera-link" href=format!("/balie/scan?reservatie={}", r.id)>{t(T::ScanWithCamera)}</a></p>
-                                    <form method="post" action=format!("/balie/uitgifte/{}", r.id) class="scan-form handover-form"
-                                        data-offline="handover" data-reservation=r.id.0>
+                                    <form method="post" action=format!("/balie/uitgifte/{}", r.id) class="scan-form handover-form">
                                         <CodeField label=t(T::ScanUnitLabel) value=kept_code.clone()/>
                                         {(!s.missing_trainings.is_empty()).then(|| view! {
                                             <label for="override-reason">{t(T::OverrideReasonLabel)}</label>
@@ -322,9 +294,7 @@ pub fn ReturnCheck() -> impl IntoView {
                                     {format!(" · {}, {} · {} {}", r.borrower, r.school, T::ReturnDate.get(lang), human_date(&r.return_date, lang))}
                                 </p>
                                 {late.then(|| view! { <p class="warning">{t(T::ReturnedLate)}</p> })}
-                                <DeskQueue snapshot=DeskSnapshot::default()/>
-                                <form method="post" action=format!("/balie/inname/{label}") class="return-check"
-                                    data-offline="return" data-code=label.clone()>
+                                <form method="post" action=format!("/balie/inname/{label}") class="return-check">
                                     <fieldset>
                                         <legend>{t(T::CountTheContents)}</legend>
                                         {s.parts.iter().enumerate().map(|(i, (name, expected))| view! {
