@@ -467,6 +467,9 @@ texts! {
     TokenReadOnlyDetail => "Er werd niets bewaard. Maak een sleutel met schrijfrechten om iets te wijzigen.", "Nothing was saved. Make a token with write access to change anything.";
     TokenSessionOnlyTitle => "Dit kan alleen wie aangemeld is", "Only a signed-in person can do this";
     TokenSessionOnlyDetail => "Aanmelden en nieuwe sleutels maken kan niet met een sleutel: meld je aan in de browser.", "Signing in and making new tokens cannot be done with a token: sign in in the browser.";
+    // --- API for every screen action ---
+    UnknownLabelLayout => "Onbekende labelindeling: kies small of large.", "Unknown label layout: choose small or large.";
+    UnitIdsAreNumbers => "Geef de exemplaren als nummers, gescheiden door komma's.", "Give the units as numbers, separated by commas.";
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub struct KitListEntry {
 
 /// One field of a kit type's form, named as the catalogue CSV's column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KitField {
     pub name: String,
     pub value: String,
@@ -80,6 +81,7 @@ pub struct KitPhotoRow {
 
 /// A register one manages (schools, partner services, pickup points), as a table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterScreen {
     /// `scholen`, `partners` or `afhaalpunten`.
     pub kind: String,
@@ -91,6 +93,7 @@ pub struct RegisterScreen {
 
 /// One record of a register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRow {
     pub key: String,
     pub cells: Vec<String>,
@@ -99,6 +102,7 @@ pub struct RegisterRow {
 
 /// One record's form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterEditScreen {
     pub kind: String,
     /// `None`: a new record.
@@ -109,6 +113,7 @@ pub struct RegisterEditScreen {
 
 /// A person as the user administration lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRow {
     pub id: crate::UserId,
     pub name: String,
@@ -120,6 +125,7 @@ pub struct UserRow {
 
 /// One role someone holds, with where it applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserRole {
     pub id: i64,
     pub role: crate::Role,
@@ -130,6 +136,7 @@ pub struct UserRole {
 /// `/beheer`: what needs a manager's attention now, for the partner services they manage
 /// (all services for admins).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Overview {
     /// Requests waiting for the desk's approval.
     pub awaiting_approval: u32,

@@ -144,6 +144,7 @@ pub struct ReturnScreen {
 
 /// A reservation with units still to hand over.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeskPickup {
     pub reservation: Reservation,
     /// Units handed over already (of `reservation.quantity`).
@@ -152,6 +153,7 @@ pub struct DeskPickup {
 
 /// The desk's day: pickups, returns due and overdue loans.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TodayScreen {
     pub day: String,
     /// Confirmed reservations and reservations picked up in part.
@@ -162,6 +164,7 @@ pub struct TodayScreen {
 
 /// Units to print labels for: the partner's kit types and their units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LabelsScreen {
     /// (kit slug, kit title, units)
     pub kits: Vec<(String, String, Vec<UnitInfo>)>,
@@ -172,6 +175,7 @@ pub struct LabelsScreen {
 
 /// A unit's page for desk staff: the unit and its history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitScreen {
     pub unit: UnitInfo,
     pub history: Vec<LoanLine>,
@@ -183,6 +187,7 @@ pub struct UnitScreen {
 
 /// A maintenance ticket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticket {
     pub id: i64,
     pub opened_at: String,

@@ -289,6 +289,7 @@ pub struct FeedsScreen {
 
 /// One hand-over in the desk agenda.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgendaEntry {
     pub reservation: ReservationId,
     pub status: ReservationStatus,
@@ -300,6 +301,7 @@ pub struct AgendaEntry {
 
 /// A day of the desk agenda: what goes out and what comes back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgendaDay {
     pub date: String,
     pub pickups: Vec<AgendaEntry>,
@@ -308,6 +310,7 @@ pub struct AgendaDay {
 
 /// The desk agenda of a pickup point: a week or a month of hand-overs.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeskAgenda {
     /// (slug, name) of the pickup points whose desk one runs.
     pub points: Vec<(String, String)>,

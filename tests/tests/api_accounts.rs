@@ -245,6 +245,7 @@ async fn authorization_matrix() {
     let scan_path = format!("/api/v1/scan/{code}");
     let history_path = format!("/api/v1/units/{unit}/history");
     let qr_path = format!("/api/v1/units/{unit}/qr.svg");
+    let unit_path = format!("/api/v1/units/{unit}");
     let teacher_id: i64 =
         sqlx::query_scalar("SELECT id FROM users WHERE email = 'leerkracht@demo.leenpunt.be'")
             .fetch_one(app.state.db.pool())
@@ -340,6 +341,28 @@ async fn authorization_matrix() {
             [401, 403, 403, 403, 403, 200],
         ),
         ("GET", &mos_booking, [401, 200, 404, 404, 200, 200]),
+        // The screens' administration actions over the API (issue 18).
+        ("GET", "/api/v1/users", [401, 403, 403, 403, 200, 200]),
+        (
+            "GET",
+            "/api/v1/registers/scholen",
+            [401, 403, 403, 403, 403, 200],
+        ),
+        (
+            "GET",
+            "/api/v1/registers/afhaalpunten",
+            [401, 403, 403, 403, 200, 200],
+        ),
+        ("GET", "/api/v1/desk/today", [401, 403, 200, 403, 200, 200]),
+        ("GET", "/api/v1/desk/agenda", [401, 403, 200, 403, 200, 200]),
+        ("GET", "/api/v1/overview", [401, 403, 403, 403, 200, 200]),
+        ("GET", "/api/v1/labels", [401, 403, 403, 403, 200, 200]),
+        ("GET", &unit_path, [401, 403, 200, 403, 403, 200]),
+        (
+            "DELETE",
+            "/api/v1/roles/999999",
+            [401, 404, 404, 404, 404, 404],
+        ),
         ("DELETE", "/api/v1/sessions", [401, 204, 204, 204, 204, 204]),
         ("DELETE", "/api/v1/session", [204; 6]),
     ];

@@ -782,6 +782,183 @@ async fn every_operation_answers_as_the_document_says() {
     c.ok("GET", &format!("/api/v1/reservations/{bee}"), t, Body::None)
         .await;
 
+    // People and roles, registers, the desk's day, maintenance and labels (issue 18).
+    let fresh_manager = login(&app, PARTNER_ADMIN).await;
+    let fresh_desk = login(&app, DESK).await;
+    let (pm, d) = (Some(fresh_manager.as_str()), Some(fresh_desk.as_str()));
+    c.ok("GET", "/api/v1/users?q=demo", a, Body::None).await;
+    c.ok("GET", "/api/v1/users", pm, Body::None).await;
+    c.expect_refusal("GET", "/api/v1/users?q=a&q=b", a, &Body::None, &[400])
+        .await;
+    app.untrained_teacher("api@zeemeeuw.be", "126763", &hash)
+        .await;
+    let people = c
+        .ok("GET", "/api/v1/users?q=api%40zeemeeuw", a, Body::None)
+        .await;
+    let person = &people.as_array().unwrap()[0];
+    let person_id = id_of(person);
+    let role_id = person["roles"][0]["id"].as_i64().unwrap();
+    let disable = format!("/api/v1/users/{person_id}/disable");
+    c.ok("POST", &disable, a, Body::None).await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/users/{person_id}/enable"),
+        a,
+        Body::None,
+    )
+    .await;
+    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+        .bind(ADMIN)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    c.expect_refusal(
+        "POST",
+        &format!("/api/v1/users/{admin_id}/disable"),
+        a,
+        &Body::None,
+        &[409],
+    )
+    .await;
+    c.expect_refusal("POST", &disable, pm, &Body::None, &[403])
+        .await;
+    c.expect_refusal(
+        "POST",
+        "/api/v1/users/999999/disable",
+        a,
+        &Body::None,
+        &[404],
+    )
+    .await;
+    c.ok("DELETE", &format!("/api/v1/roles/{role_id}"), a, Body::None)
+        .await;
+    c.expect_refusal(
+        "DELETE",
+        &format!("/api/v1/roles/{role_id}"),
+        a,
+        &Body::None,
+        &[404],
+    )
+    .await;
+    c.ok("GET", "/api/v1/registers/scholen", a, Body::None)
+        .await;
+    c.ok("GET", "/api/v1/registers/afhaalpunten", pm, Body::None)
+        .await;
+    c.ok("GET", "/api/v1/registers/scholen/012345", a, Body::None)
+        .await;
+    c.expect_refusal("GET", "/api/v1/registers/nergens", a, &Body::None, &[404])
+        .await;
+    let point = |slug: &str, hours: &str| {
+        Body::Json(
+            json!({ "slug": slug, "partner": "mos", "name": "Afhaalpunt", "street": "Markt 1", "postcode": "8000", "municipality": "Brugge", "opening_hours": hours }),
+        )
+    };
+    c.ok(
+        "POST",
+        "/api/v1/registers/afhaalpunten",
+        pm,
+        point("mos-api", "ma 9–12 u."),
+    )
+    .await;
+    c.expect_refusal(
+        "POST",
+        "/api/v1/registers/afhaalpunten",
+        pm,
+        &point("mos-api", "di"),
+        &[422],
+    )
+    .await;
+    c.ok(
+        "PUT",
+        "/api/v1/registers/afhaalpunten/mos-api",
+        pm,
+        point("mos-api", "di 9–12 u."),
+    )
+    .await;
+    c.expect_refusal(
+        "PUT",
+        "/api/v1/registers/afhaalpunten/stem-rtc-brugge",
+        pm,
+        &Body::Json(json!({ "slug": "stem-rtc-brugge", "partner": "stem-rtc", "name": "X", "street": "Markt 1", "postcode": "8000", "municipality": "Brugge" })),
+        &[403, 422],
+    )
+    .await;
+    c.ok("GET", "/api/v1/desk/today", d, Body::None).await;
+    c.ok(
+        "GET",
+        "/api/v1/desk/agenda?point=stem-rtc-brugge&view=month&date=2026-12-01",
+        d,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/desk/agenda?view=a&view=b",
+        d,
+        &Body::None,
+        &[400],
+    )
+    .await;
+    let photos = format!("/api/v1/admin/kits/{BEE_BOT}/photos?alt=De%20set");
+    c.ok(
+        "POST",
+        &photos,
+        a,
+        Body::Raw(Some("image/webp"), "RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 "),
+    )
+    .await;
+    c.expect_refusal(
+        "POST",
+        &photos,
+        a,
+        &Body::Raw(Some("image/png"), "geen foto"),
+        &[422],
+    )
+    .await;
+    c.ok("GET", "/api/v1/overview", pm, Body::None).await;
+    let repaired = unit_id(&app, "BB-K-03").await;
+    // BB-K-03 is in maintenance in the demo data.
+    c.ok("GET", &format!("/api/v1/units/{repaired}"), d, Body::None)
+        .await;
+    c.ok(
+        "POST",
+        &format!("/api/v1/units/{repaired}/back-in-service"),
+        d,
+        Body::None,
+    )
+    .await;
+    c.ok("GET", "/api/v1/labels", a, Body::None).await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/labels/sheet?kit={BEE_BOT}&layout=large&start=3"),
+        a,
+        Body::None,
+    )
+    .await;
+    c.ok(
+        "GET",
+        &format!("/api/v1/labels/sheet?units={repaired}"),
+        a,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/labels/sheet?layout=reus",
+        a,
+        &Body::None,
+        &[422],
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/labels/sheet?units=een",
+        a,
+        &Body::None,
+        &[422],
+    )
+    .await;
+
     // Passwords, and signing in and out (last: these end sessions).
     c.ok(
         "POST",

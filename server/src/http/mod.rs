@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod closed_days;
 pub mod csv_exchange;
+pub mod desk;
 pub mod drafts;
 pub mod erasure;
 pub mod extract;
@@ -13,12 +14,15 @@ pub mod feeds;
 pub mod handover;
 pub mod health;
 pub mod kit_admin;
+pub mod kit_photos;
 pub mod lang;
 pub mod limits;
 pub mod offline;
 pub mod openapi;
 pub mod pages;
+pub mod people;
 pub mod privacy;
+pub mod registers;
 pub mod reservations;
 pub mod school_request;
 pub mod security;
@@ -61,6 +65,10 @@ pub fn router(state: AppState) -> Router {
         .merge(kit_admin::routes())
         .merge(stats::routes())
         .merge(tokens::routes())
+        .merge(people::routes())
+        .merge(registers::routes())
+        .merge(desk::routes())
+        .merge(kit_photos::routes())
         .merge(openapi::routes())
         // Unknown API paths answer as the API does, not with the HTML not-found page.
         .route("/api/{*rest}", any(|| async { AppError::NotFound }));
