@@ -14,6 +14,7 @@ pub mod html;
 pub mod ids;
 pub mod labels;
 pub mod lang;
+pub mod offline;
 pub mod privacy;
 pub mod problem;
 pub mod query;

@@ -5,7 +5,9 @@
 //! - `test`               fmt, clippy, unit/integration/browser tests (installs Chromium if missing)
 //! - `bench`              catalogue search, availability, booking, feed and hand-over figures
 //! - `site`               only the front end
+//! - `pg`                 a throwaway PostgreSQL for development; prints its URL
 
+mod postgres;
 mod site;
 mod tools;
 
@@ -25,8 +27,9 @@ fn main() -> Result<()> {
         Some("run") => run(),
         Some("test") => test(&root),
         Some("bench") => bench(&root),
+        Some("pg") => postgres::serve(),
         _ => {
-            eprintln!("usage: cargo xtask <site|build [--release]|run|test|bench>");
+            eprintln!("usage: cargo xtask <site|build [--release]|run|test|bench|pg>");
             bail!("unknown command")
         }
     }
@@ -76,6 +79,8 @@ fn test(root: &std::path::Path) -> Result<()> {
     let (chromium, driver) = tools::ensure_chromium()?;
     let icaljs = tools::ensure_calendar_parsers(root)?;
     let axe = tools::ensure_axe(root)?;
+    // Stopped and deleted when `pg` is dropped, also when the tests fail.
+    let pg = postgres::Postgres::start()?;
     tools::step("cargo test --workspace");
     tools::run(
         Command::new("cargo")
@@ -85,7 +90,9 @@ fn test(root: &std::path::Path) -> Result<()> {
             .env("LEENPUNT_TEST_CHROMEDRIVER", driver)
             .env("LEENPUNT_TEST_ICALJS", icaljs)
             .env("LEENPUNT_TEST_LIBICAL", "/usr/bin/python3")
-            .env("LEENPUNT_TEST_AXE", axe),
+            .env("LEENPUNT_TEST_AXE", axe)
+            .env("LEENPUNT_TEST_PG_URL", &pg.url)
+            .env("LEENPUNT_TEST_REQUIRE_PG", "1"),
     )
 }
 

@@ -134,6 +134,8 @@ pub fn Today() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            // Registers the desk's service worker (docs/offline-desk.md); no wasm.
+            <script type="module" src="/desk.js"></script>
         </section>
     }
 }
@@ -513,6 +515,7 @@ pub fn ScanPage() -> impl IntoView {
                     <crate::components::scanner::Scanner reservation=reservation decoder=decoder/>
                     {reservation.map(|id| view! { <p><a href=format!("/balie/uitgifte/{id}")>{t(T::HandoverTitle)}</a></p> })}
                     <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
+                    <script type="module" src="/desk.js"></script>
                 })
             } else {
                 Either::Right({

@@ -562,3 +562,91 @@ pub async fn close_tickets(
     .await?
     .rows_affected())
 }
+
+/// Which desk write an idempotency key was used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskWrite {
+    HandOver,
+    Return,
+}
+
+impl DeskWrite {
+    fn code(self) -> &'static str {
+        match self {
+            DeskWrite::HandOver => "handover",
+            DeskWrite::Return => "return",
+        }
+    }
+}
+
+/// The first answer given to a desk scan with this key: (operation and fingerprint of the
+/// scan, the answer's JSON).
+#[tracing::instrument(skip(conn, key))]
+pub async fn desk_answer(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    key: &str,
+) -> DbResult<Option<(String, String)>> {
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT operation, fingerprint, answer FROM desk_idempotency WHERE user_id = ? AND key = ?",
+    )
+    .bind(user.0)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(op, fingerprint, answer)| (format!("{op}:{fingerprint}"), answer)))
+}
+
+/// Keeps the answer to a desk scan under its key, in the scan's transaction.
+#[tracing::instrument(skip(conn, key, fingerprint, answer))]
+pub async fn keep_desk_answer(
+    conn: &mut SqliteConnection,
+    user: UserId,
+    key: &str,
+    write: DeskWrite,
+    fingerprint: &str,
+    answer: &str,
+    now: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO desk_idempotency (user_id, key, operation, fingerprint, answer, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(user.0)
+    .bind(key)
+    .bind(write.code())
+    .bind(fingerprint)
+    .bind(answer)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .map_err(classify)?;
+    Ok(())
+}
+
+/// The fingerprint form [`desk_answer`] compares with: `operation:fingerprint`.
+pub fn desk_fingerprint(write: DeskWrite, fingerprint: &str) -> String {
+    format!("{}:{fingerprint}", write.code())
+}
+
+/// Forgets desk idempotency keys made before `before` (RFC 3339).
+#[tracing::instrument(skip(conn))]
+pub async fn forget_desk_answers(conn: &mut SqliteConnection, before: &str) -> DbResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM desk_idempotency WHERE created_at < ?")
+            .bind(before)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
+/// Whether some desk idempotency key was made before `before`.
+pub async fn has_desk_answers_before(conn: &mut SqliteConnection, before: &str) -> DbResult<bool> {
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM desk_idempotency WHERE created_at < ?)")
+            .bind(before)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}

@@ -178,7 +178,13 @@ pub async fn end_session(State(state): State<AppState>, headers: HeaderMap) -> R
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session_cookie(&state, "", 0))],
+        [
+            (header::SET_COOKIE, session_cookie(&state, "", 0)),
+            (
+                header::HeaderName::from_static("clear-site-data"),
+                HeaderValue::from_static(super::offline::CLEAR_SITE_DATA),
+            ),
+        ],
     )
         .into_response())
 }
@@ -197,7 +203,13 @@ pub async fn end_all_sessions(State(state): State<AppState>, who: Who) -> Result
         .await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session_cookie(&state, "", 0))],
+        [
+            (header::SET_COOKIE, session_cookie(&state, "", 0)),
+            (
+                header::HeaderName::from_static("clear-site-data"),
+                HeaderValue::from_static(super::offline::CLEAR_SITE_DATA),
+            ),
+        ],
     )
         .into_response())
 }
@@ -372,6 +384,10 @@ async fn form_logout(State(state): State<AppState>, headers: HeaderMap) -> Respo
         [
             (header::LOCATION, HeaderValue::from_static("/")),
             (header::SET_COOKIE, session_cookie(&state, "", 0)),
+            (
+                header::HeaderName::from_static("clear-site-data"),
+                HeaderValue::from_static(super::offline::CLEAR_SITE_DATA),
+            ),
         ],
     )
         .into_response()

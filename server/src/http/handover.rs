@@ -126,8 +126,13 @@ pub async fn scan(
     Ok(Json(service::scan(&state.db, &who.0, lang, &code).await?))
 }
 
-/// Hands a unit over for a confirmed reservation. A repeat scan answers `already`.
-#[utoipa::path(post, path = "/api/v1/reservations/{id}/handover", tag = "hand-over", security(("session" = [])), params(("id" = i64, Path)), request_body = HandoverBody, responses(
+/// Hands a unit over for a confirmed reservation. A repeat scan answers `already`. With
+/// an `Idempotency-Key` header (the desk's offline queue sends one per scan) a retry gets
+/// the first answer again and nothing more is written; a refusal's problem `type` is
+/// stable (`/problems/reservation-closed`, `/problems/unit-on-another-loan`, …).
+#[utoipa::path(post, path = "/api/v1/reservations/{id}/handover", tag = "hand-over", security(("session" = [])),
+    params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = HandoverBody, responses(
     (status = 200, body = HandoverOutcome),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -136,11 +141,13 @@ pub async fn hand_over(
     State(state): State<AppState>,
     who: Who,
     ReqLang(lang): ReqLang,
+    headers: HeaderMap,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<HandoverBody>,
 ) -> Result<Json<HandoverOutcome>> {
+    let key = desk_key(&headers, lang)?;
     Ok(Json(
-        service::hand_over(
+        service::hand_over_once(
             &state.db,
             state.clock.as_ref(),
             &state.config.public_url(),
@@ -148,13 +155,26 @@ pub async fn hand_over(
             lang,
             ReservationId(id),
             &body,
+            key.as_deref(),
         )
         .await?,
     ))
 }
 
-/// Takes a unit back, with the contents as counted and any damage.
-#[utoipa::path(post, path = "/api/v1/returns", tag = "hand-over", security(("session" = [])), request_body = ReturnBody, responses(
+/// A desk scan's `Idempotency-Key`: as for bookings, except that an empty header (the
+/// camera scanner sends one) means none.
+fn desk_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>> {
+    match headers.get("idempotency-key") {
+        Some(v) if v.is_empty() => Ok(None),
+        _ => super::reservations::idempotency_key(headers, lang),
+    }
+}
+
+/// Takes a unit back, with the contents as counted and any damage. With an
+/// `Idempotency-Key` header a retry gets the first answer again and writes nothing.
+#[utoipa::path(post, path = "/api/v1/returns", tag = "hand-over", security(("session" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    request_body = ReturnBody, responses(
     (status = 200, body = ReturnOutcome),
     (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -163,16 +183,19 @@ pub async fn take_back(
     State(state): State<AppState>,
     who: Who,
     ReqLang(lang): ReqLang,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<ReturnBody>,
 ) -> Result<Json<ReturnOutcome>> {
+    let key = desk_key(&headers, lang)?;
     Ok(Json(
-        service::take_back(
+        service::take_back_once(
             &state.db,
             state.clock.as_ref(),
             &state.config.public_url(),
             &who.0,
             lang,
             &body,
+            key.as_deref(),
         )
         .await?,
     ))

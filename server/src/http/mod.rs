@@ -17,6 +17,7 @@ pub mod kit_admin;
 pub mod kit_photos;
 pub mod lang;
 pub mod limits;
+pub mod offline;
 pub mod openapi;
 pub mod pages;
 pub mod people;
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(health::routes())
         .merge(assets::routes())
+        .merge(offline::routes())
         .merge(lang::routes())
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(

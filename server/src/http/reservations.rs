@@ -74,7 +74,7 @@ pub async fn availability(
     Ok(Json(months))
 }
 
-fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>> {
+pub(super) fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<Option<String>> {
     match headers.get("idempotency-key") {
         None => Ok(None),
         Some(v) => match v.to_str() {

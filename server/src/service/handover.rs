@@ -7,7 +7,7 @@
 //! two desks scan it at the same instant.
 
 use crate::db::accounts::audit;
-use crate::db::handover::{self as store, UnitRecord};
+use crate::db::handover::{self as store, DeskWrite, UnitRecord};
 use crate::db::reservations as reservations_store;
 use crate::db::reservations::ReservationRecord;
 use crate::db::Db;
@@ -197,11 +197,39 @@ pub async fn hand_over(
     reservation: ReservationId,
     body: &HandoverBody,
 ) -> Result<HandoverOutcome> {
+    hand_over_once(db, clock, public_url, actor, lang, reservation, body, None).await
+}
+
+/// [`hand_over`] with an `Idempotency-Key`: the first answer that wrote something is kept
+/// under the key in the same transaction, and a request with a known key gets that answer
+/// again without anything being looked at or written (no second receipt). A refusal
+/// writes nothing and keeps nothing, so a retry is judged on the state it then finds.
+#[allow(clippy::too_many_arguments)]
+pub async fn hand_over_once(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    reservation: ReservationId,
+    body: &HandoverBody,
+    idempotency_key: Option<&str>,
+) -> Result<HandoverOutcome> {
     let by = actor.user.ok_or(AppError::Unauthorized)?;
     let code = parse_code(&body.code, lang)?;
     let today = today(clock);
     let now = clock.now().to_rfc3339();
+    let fingerprint = hash(&format!(
+        "{}\n{}\n{}",
+        reservation.0,
+        code.text(),
+        body.override_reason.trim()
+    ));
     let mut tx = db.begin().await?;
+    let key = idempotency_key.map(|k| (k, DeskWrite::HandOver, fingerprint.as_str()));
+    if let Some(first) = first_answer(&mut tx, by, key, lang).await? {
+        return Ok(first);
+    }
     let (loan, record) = store::loan(&mut tx, reservation)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -303,14 +331,66 @@ pub async fn hand_over(
         )
         .await?;
     }
-    tx.commit().await?;
-    Ok(HandoverOutcome {
+    let answer = HandoverOutcome {
         reservation,
         unit: unit.info.inventory_code,
         kit_title: unit.info.kit_title,
         remaining,
         already: false,
-    })
+    };
+    keep_answer(&mut tx, by, key, &answer, &now).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+/// What a key promises: the key, which write, the fingerprint of what was asked.
+type Keyed<'a> = Option<(&'a str, DeskWrite, &'a str)>;
+
+/// The SHA-256 of a scan as asked, for its key.
+fn hash(asked: &str) -> String {
+    crate::service::accounts::token_hash(asked)
+}
+
+/// The first answer kept under a key, if the key was used; the same key for a different
+/// scan is refused (422), as for bookings.
+async fn first_answer<T: serde::de::DeserializeOwned>(
+    conn: &mut crate::db::Conn,
+    user: UserId,
+    key: Keyed<'_>,
+    lang: Lang,
+) -> Result<Option<T>> {
+    let Some((key, write, fingerprint)) = key else {
+        return Ok(None);
+    };
+    let Some((first, answer)) = store::desk_answer(conn, user, key).await? else {
+        return Ok(None);
+    };
+    if first != store::desk_fingerprint(write, fingerprint) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "Idempotency-Key",
+            Text::ThisIdempotencyKeyWasAlreadyUsed.get(lang),
+        )]));
+    }
+    serde_json::from_str(&answer)
+        .map(Some)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("kept desk answer: {e}")))
+}
+
+/// Keeps an answer under its key (when there is one), in the writing transaction.
+async fn keep_answer<T: serde::Serialize>(
+    conn: &mut crate::db::Conn,
+    user: UserId,
+    key: Keyed<'_>,
+    answer: &T,
+    now: &str,
+) -> Result<()> {
+    let Some((key, write, fingerprint)) = key else {
+        return Ok(());
+    };
+    let json = serde_json::to_string(answer)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("desk answer: {e}")))?;
+    store::keep_desk_answer(conn, user, key, write, fingerprint, &json, now).await?;
+    Ok(())
 }
 
 /// A refused check-out as desk staff read it: naming the unit, the reserved kit and,
@@ -358,11 +438,33 @@ pub async fn take_back(
     lang: Lang,
     body: &ReturnBody,
 ) -> Result<ReturnOutcome> {
+    take_back_once(db, clock, public_url, actor, lang, body, None).await
+}
+
+/// [`take_back`] with an `Idempotency-Key` (see [`hand_over_once`]).
+pub async fn take_back_once(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    body: &ReturnBody,
+    idempotency_key: Option<&str>,
+) -> Result<ReturnOutcome> {
     let by = actor.user.ok_or(AppError::Unauthorized)?;
     let code = parse_code(&body.code, lang)?;
     let today = today(clock);
     let now = clock.now().to_rfc3339();
+    let asked = ReturnBody {
+        code: code.text().to_owned(),
+        ..body.clone()
+    };
+    let fingerprint = hash(&serde_json::to_string(&asked).unwrap_or_default());
     let mut tx = db.begin().await?;
+    let key = idempotency_key.map(|k| (k, DeskWrite::Return, fingerprint.as_str()));
+    if let Some(first) = first_answer(&mut tx, by, key, lang).await? {
+        return Ok(first);
+    }
     let (unit, _) = unit_of(&mut tx, &code, lang).await?;
     if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
         return Err(AppError::Forbidden);
@@ -512,8 +614,7 @@ pub async fn take_back(
         &now,
     )
     .await?;
-    tx.commit().await?;
-    Ok(ReturnOutcome {
+    let answer = ReturnOutcome {
         reservation,
         unit: unit.info.inventory_code,
         kit_title: unit.info.kit_title,
@@ -522,7 +623,10 @@ pub async fn take_back(
         late: done.late,
         loan_complete: done.loan_complete,
         already: false,
-    })
+    };
+    keep_answer(&mut tx, by, key, &answer, &now).await?;
+    tx.commit().await?;
+    Ok(answer)
 }
 
 /// The reservation a unit was last handed over for, if it is back.
@@ -836,6 +940,7 @@ pub async fn retag(db: &Db, clock: &dyn Clock, actor: &Actor, unit: UnitId) -> R
 pub async fn daily(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<(usize, usize)> {
     let today = today(clock);
     let now = clock.now().to_rfc3339();
+    forget_desk_keys(db, clock).await?;
     // Most minutes there is nothing to do: look first on a read connection, so the job
     // does not take the write lock (and delay a booking) for nothing.
     {
@@ -890,6 +995,22 @@ pub async fn daily(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<(usiz
     tx.commit().await?;
     Ok((overdue.len(), no_shows))
 }
+
+/// Desk idempotency keys are kept a week: long enough for a queue that waited over a
+/// weekend to replay. Looked for on a read connection first, as the rest of the job.
+async fn forget_desk_keys(db: &Db, clock: &dyn Clock) -> Result<()> {
+    let before = (clock.now() - Duration::days(DESK_KEY_DAYS)).to_rfc3339();
+    if !store::has_desk_answers_before(&mut *db.read().await?, &before).await? {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    store::forget_desk_answers(&mut tx, &before).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How many days a desk scan's idempotency key is kept.
+pub const DESK_KEY_DAYS: i64 = 7;
 
 /// Puts a repaired or completed unit back in service and closes its maintenance tickets;
 /// its units go to the waiting list (as any unit coming back into service).
