@@ -19,10 +19,10 @@ pub use booking::{
     BookablePoint, BookingContext, BookingNames, NewRow,
 };
 pub use closed_days::{delete_closed_period, insert_closed_period, ClosedPeriodRow};
+pub(crate) use records::{fill_return_notes, record, SELECT_RECORD};
 pub use records::{
     flag_at_risk, record_by_id, set_return, set_status, ReservationFilter, ReservationRecord,
 };
-pub(crate) use records::{fill_return_notes, record, SELECT_RECORD};
 pub use waitlist::{
     insert_waiting, lapsed_offers, set_waiting_status, set_waiting_status_of_offer, waiting,
     waiting_entry, WaitingRow,
