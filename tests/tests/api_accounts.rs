@@ -364,6 +364,7 @@ async fn authorization_matrix() {
             [401, 403, 200, 403, 200, 200],
         ),
         ("GET", "/api/v1/sync/units", [401, 403, 200, 403, 200, 200]),
+        ("GET", "/api/v1/sync/schools", [200; 6]),
         (
             "DELETE",
             "/api/v1/roles/999999",

@@ -1003,6 +1003,31 @@ async fn every_operation_answers_as_the_document_says() {
     .await;
     c.expect_refusal("GET", "/api/v1/sync/units?limit=0", a, &Body::None, &[422])
         .await;
+    // Schools: public, as the school list is; anonymous pages by the cursor.
+    let schools = c
+        .ok("GET", "/api/v1/sync/schools?limit=1", None, Body::None)
+        .await;
+    let cursor = schools["next_cursor"]
+        .as_str()
+        .expect("more than one school");
+    c.ok(
+        "GET",
+        &format!("/api/v1/sync/schools?limit=1&cursor={cursor}&updated_since=2026-01-01T00:00:00Z"),
+        None,
+        Body::None,
+    )
+    .await;
+    c.ok("GET", "/api/v1/sync/schools", t, Body::None).await;
+    for (query, status) in [("cursor=!!", 400), ("limit=501", 422)] {
+        c.expect_refusal(
+            "GET",
+            &format!("/api/v1/sync/schools?{query}"),
+            None,
+            &Body::None,
+            &[status],
+        )
+        .await;
+    }
 
     // Passwords, and signing in and out (last: these end sessions).
     c.ok(

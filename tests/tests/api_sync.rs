@@ -565,3 +565,217 @@ async fn units_are_shown_by_the_policy_and_refusals_are_problems() {
         assert!(p.errors.iter().any(|e| e.field == field), "{query}");
     }
 }
+
+const SCHOOLS: &str = "/api/v1/sync/schools";
+
+/// One anonymous page of the school collection.
+async fn school_page(app: &TestApp, query: &str) -> Value {
+    let r = app.get(&format!("{SCHOOLS}?{query}")).await;
+    assert_eq!(r.status(), 200, "{query}");
+    assert!(r.headers()["etag"].to_str().unwrap().starts_with("W/\""));
+    r.json().await.unwrap()
+}
+
+fn school_numbers(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["school"]["number"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn all_school_numbers(app: &TestApp) -> BTreeSet<String> {
+    sqlx::query_scalar("SELECT instellingsnummer FROM schools")
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+async fn sql(app: &TestApp, statement: &str) {
+    sqlx::query(statement)
+        .execute(app.state.db.writer())
+        .await
+        .unwrap();
+}
+
+async fn scalar(app: &TestApp, query: &str) -> i64 {
+    sqlx::query_scalar(query)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn schools_page_in_change_order_for_anyone_and_a_change_moves_a_school_last() {
+    let app = TestApp::spawn().await;
+    let before = all_school_numbers(&app).await;
+    assert!(before.len() >= 3, "the demo has schools to page through");
+    // Anonymous paging, two at a time; after the first page one school is added and a
+    // school of that first page is renamed.
+    let mut items: Vec<Value> = Vec::new();
+    let mut cursor: Option<String> = None;
+    for n in 0.. {
+        let q = match &cursor {
+            Some(c) => format!("limit=2&cursor={c}"),
+            None => "limit=2".to_owned(),
+        };
+        let p = school_page(&app, &q).await;
+        let got = p["items"].as_array().unwrap().clone();
+        assert!(got.len() <= 2);
+        if n == 0 {
+            let first = got[0]["school"]["number"].as_str().unwrap().to_owned();
+            sql(
+                &app,
+                &format!(
+                    "UPDATE schools SET name = 'Hernoemd' WHERE instellingsnummer = '{first}'"
+                ),
+            )
+            .await;
+            sql(
+                &app,
+                "INSERT INTO schools (instellingsnummer, name, municipality, network) \
+                 VALUES ('990001', 'Nieuwe school', 'Gent', 'go')",
+            )
+            .await;
+        }
+        items.extend(got);
+        match p.get("next_cursor").and_then(Value::as_str) {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+        assert!(n < 100, "paging ends");
+    }
+    let mut seen: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for item in &items {
+        seen.entry(item["school"]["number"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(item.clone());
+    }
+    let now = all_school_numbers(&app).await;
+    assert_eq!(now.len(), before.len() + 1);
+    assert_eq!(
+        seen.keys().cloned().collect::<BTreeSet<_>>(),
+        now,
+        "nothing skipped"
+    );
+    let renamed: Vec<&String> = seen
+        .iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(renamed.len(), 1, "only the renamed school comes twice");
+    let twice = &seen[renamed[0]];
+    assert_ne!(twice[0]["school"]["name"], "Hernoemd");
+    assert_eq!(twice[1]["school"]["name"], "Hernoemd");
+    // The renamed school and the new one come last (the rename happened first).
+    let last: Vec<String> = items[items.len() - 2..]
+        .iter()
+        .map(|i| i["school"]["number"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(last, vec![renamed[0].clone(), "990001".to_owned()]);
+    assert_eq!(items.last().unwrap()["school"]["municipality"], "Gent");
+    // A second pass sees each school once, signed in or not.
+    let admin = login(&app, ADMIN).await;
+    let again = all_pages_of(&app, SCHOOLS, 500, &admin, "limit=500", async |_| {}).await;
+    let numbers: Vec<String> = again
+        .iter()
+        .map(|i| i["school"]["number"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(numbers.len(), now.len());
+    assert_eq!(numbers.into_iter().collect::<BTreeSet<_>>(), now);
+}
+
+#[tokio::test]
+async fn schools_since_an_instant_etags_and_refusals() {
+    let app = TestApp::spawn().await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let instant: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        school_numbers(&school_page(&app, &format!("updated_since={instant}")).await).is_empty()
+    );
+    let get = |tag: Option<String>| {
+        let mut request = app.client.get(app.url(&format!("{SCHOOLS}?limit=50")));
+        if let Some(tag) = tag {
+            request = request.header("if-none-match", tag);
+        }
+        request.send()
+    };
+    let tag = get(None).await.unwrap().headers()["etag"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let unchanged = get(Some(tag.clone())).await.unwrap();
+    assert_eq!(unchanged.status(), 304);
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+
+    // A rename counts as one change: the statistics version and the feeds' stamp move as
+    // before (the sync trigger's own update of the row does not fire them again).
+    let stats = scalar(&app, "SELECT version FROM stats_version").await;
+    let seq = scalar(&app, "SELECT seq FROM sync_counter").await;
+    let stamp = scalar(
+        &app,
+        "SELECT stamp FROM feed_stamps WHERE scope = '*' AND id = 0",
+    )
+    .await;
+    sql(
+        &app,
+        "UPDATE schools SET municipality = 'Kortrijk' WHERE instellingsnummer = '012345'",
+    )
+    .await;
+    assert_eq!(
+        scalar(&app, "SELECT version FROM stats_version").await,
+        stats + 1
+    );
+    assert_eq!(scalar(&app, "SELECT seq FROM sync_counter").await, seq + 1);
+    assert_ne!(
+        scalar(
+            &app,
+            "SELECT stamp FROM feed_stamps WHERE scope = '*' AND id = 0"
+        )
+        .await,
+        stamp
+    );
+    let since = school_page(&app, &format!("updated_since={instant}")).await;
+    assert_eq!(school_numbers(&since), vec!["012345".to_owned()]);
+    assert!(since["items"][0]["updated_at"].as_str().unwrap() >= instant.as_str());
+    assert_eq!(since["items"][0]["school"]["municipality"], "Kortrijk");
+    let changed = get(Some(tag.clone())).await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_ne!(changed.headers()["etag"].to_str().unwrap(), tag);
+
+    // Another collection's cursor, a malformed date, a limit out of range.
+    let reservations_cursor = app
+        .client
+        .get(app.url(&format!(
+            "{SCHOOLS}?cursor={}",
+            // A reservations cursor taken from a real page.
+            {
+                let admin = login(&app, ADMIN).await;
+                insert(&app, "bee-bot-set-klein").await;
+                insert(&app, "bee-bot-set-klein").await;
+                page(&app, &admin, "limit=1")
+                    .await
+                    .get("next_cursor")
+                    .and_then(Value::as_str)
+                    .unwrap()
+                    .to_owned()
+            }
+        )))
+        .send()
+        .await
+        .unwrap();
+    problem(reservations_cursor, 400).await;
+    problem(
+        app.get(&format!("{SCHOOLS}?updated_since=gisteren")).await,
+        400,
+    )
+    .await;
+    problem(app.get(&format!("{SCHOOLS}?limit=0")).await, 422).await;
+    problem(app.get(&format!("{SCHOOLS}?limit=501")).await, 422).await;
+}

@@ -42,6 +42,14 @@ pub struct ChangedUnit {
     pub changed_at: String,
 }
 
+/// A school with its place in the change sequence.
+#[derive(Debug, Clone)]
+pub struct ChangedSchool {
+    pub school: leenpunt_shared::accounts::SchoolOption,
+    pub change_seq: i64,
+    pub changed_at: String,
+}
+
 /// The filters; `table` is the alias of the synced table, `k` the kit type's.
 fn narrow(q: &mut QueryBuilder<'_, Sqlite>, table: &str, f: &ChangeQuery) {
     if let Some(since) = &f.since {
@@ -136,6 +144,55 @@ impl Db {
                     record: unit(r),
                     change_seq: r.get(r.len() - 2),
                     changed_at: r.get(r.len() - 1),
+                })
+                .collect(),
+            summary,
+        ))
+    }
+
+    /// One page of schools in change order, and the summary of the whole filtered set,
+    /// read in one snapshot (schools are public: no partner filter applies).
+    pub async fn changed_schools(
+        &self,
+        f: &ChangeQuery,
+    ) -> DbResult<(Vec<ChangedSchool>, ChangeSummary)> {
+        let mut conn = self.read().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut summary: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT count(*), coalesce(max(s.change_seq), 0) FROM schools s WHERE 1 = 1",
+        );
+        if let Some(since) = &f.since {
+            summary
+                .push(" AND s.changed_at >= ")
+                .push_bind(since.clone());
+        }
+        let row = summary.build().fetch_one(&mut *tx).await?;
+        let summary = ChangeSummary {
+            count: row.get(0),
+            max_seq: row.get(1),
+        };
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT s.instellingsnummer, s.name, s.municipality, s.change_seq, s.changed_at \
+             FROM schools s WHERE s.change_seq > ",
+        );
+        q.push_bind(f.after);
+        if let Some(since) = &f.since {
+            q.push(" AND s.changed_at >= ").push_bind(since.clone());
+        }
+        q.push(" ORDER BY s.change_seq LIMIT ")
+            .push_bind(i64::from(f.limit.clamp(1, 1000)));
+        let rows = q.build().fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        Ok((
+            rows.iter()
+                .map(|r| ChangedSchool {
+                    school: leenpunt_shared::accounts::SchoolOption {
+                        number: r.get(0),
+                        name: r.get(1),
+                        municipality: r.get(2),
+                    },
+                    change_seq: r.get(3),
+                    changed_at: r.get(4),
                 })
                 .collect(),
             summary,

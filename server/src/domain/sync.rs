@@ -10,6 +10,25 @@ use sha2::{Digest, Sha256};
 pub const LIMITS: std::ops::RangeInclusive<u32> = 1..=500;
 pub const DEFAULT_LIMIT: u32 = 100;
 
+/// The synced collections; their names are the routes' last segment and the cursors'
+/// prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collection {
+    Reservations,
+    Units,
+    Schools,
+}
+
+impl Collection {
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Reservations => "reservations",
+            Collection::Units => "units",
+            Collection::Schools => "schools",
+        }
+    }
+}
+
 /// The cursor after a row with this change number, for one collection: base64url of
 /// `<collection>:<change_seq>`. Clients must treat it as opaque.
 pub fn cursor(collection: &str, change_seq: i64) -> String {
@@ -69,6 +88,11 @@ mod tests {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(parse_cursor("units", &c), None);
+        assert_eq!(parse_cursor(Collection::Schools.name(), &c), None);
+        assert_eq!(
+            parse_cursor("schools", &cursor(Collection::Schools.name(), 7)),
+            Some(7)
+        );
         assert_eq!(parse_cursor("reservations", "!!"), None);
         assert_eq!(parse_cursor("reservations", ""), None);
         assert_eq!(

@@ -12,6 +12,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use leenpunt_shared::accounts::SchoolOption;
 use leenpunt_shared::handover::UnitInfo;
 use leenpunt_shared::{Problem, Reservation};
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/sync/reservations", get(reservations))
         .route("/api/v1/sync/units", get(units))
+        .route("/api/v1/sync/schools", get(schools))
 }
 
 /// `?limit&cursor&updated_since`.
@@ -64,6 +66,24 @@ pub struct SyncedUnit {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct UnitSyncPage {
     pub items: Vec<SyncedUnit>,
+    /// The cursor for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// A school as synced: as the public school list shows it, and when it last changed.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SyncedSchool {
+    pub school: SchoolOption,
+    /// When it last changed (RFC 3339, UTC, milliseconds, the database's clock).
+    #[schema(format = DateTime)]
+    pub updated_at: String,
+}
+
+/// One page of schools in change order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SchoolSyncPage {
+    pub items: Vec<SyncedSchool>,
     /// The cursor for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
@@ -170,6 +190,39 @@ pub async fn units(
             .map(|u| SyncedUnit {
                 unit: u.info,
                 updated_at: u.updated_at,
+            })
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// Schools in change order, as the public school list shows them (anyone, anonymous too).
+#[utoipa::path(get, path = "/api/v1/sync/schools", tag = "accounts", params(SyncQuery), responses(
+    (status = 200, body = SchoolSyncPage, headers(("ETag" = String, description = "Weak tag of this answer"))),
+    (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "`limit` out of 1–500"),
+))]
+pub async fn schools(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Query(query): Query<SyncQuery>,
+) -> Result<Response> {
+    let if_none_match = if_none_match(&headers);
+    let request = SyncRequest {
+        limit: query.limit,
+        cursor: query.cursor.as_deref(),
+        updated_since: query.updated_since.as_deref(),
+        if_none_match: if_none_match.as_deref(),
+    };
+    let synced = service::schools(&state.db, lang, &request).await?;
+    Ok(respond(synced, |items, next_cursor| SchoolSyncPage {
+        items: items
+            .into_iter()
+            .map(|s| SyncedSchool {
+                school: s.school,
+                updated_at: s.updated_at,
             })
             .collect(),
         next_cursor,

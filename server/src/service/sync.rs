@@ -5,10 +5,11 @@ use crate::db::sync::{ChangeQuery, ChangeSummary};
 use crate::db::Db;
 use crate::domain::ical::conditional::{not_modified, Conditions};
 use crate::domain::policy::{allows, Action, Actor};
-use crate::domain::sync as rules;
+use crate::domain::sync::{self as rules, Collection};
 use crate::error::{AppError, Result};
 use crate::texts::Text;
 use chrono::DateTime;
+use leenpunt_shared::accounts::SchoolOption;
 use leenpunt_shared::handover::UnitInfo;
 use leenpunt_shared::*;
 
@@ -42,6 +43,13 @@ pub struct SyncedReservation {
     pub updated_at: String,
 }
 
+/// A school as synced: as the public list shows it, when it last changed (database clock).
+#[derive(Debug, Clone)]
+pub struct SyncedSchool {
+    pub school: SchoolOption,
+    pub updated_at: String,
+}
+
 /// A unit as synced: the desk's view, when it last changed (database clock).
 #[derive(Debug, Clone)]
 pub struct SyncedUnit {
@@ -55,7 +63,7 @@ struct Checked {
     since: Option<String>,
 }
 
-fn check(collection: &str, lang: Lang, request: &SyncRequest) -> Result<Checked> {
+fn check(collection: Collection, lang: Lang, request: &SyncRequest) -> Result<Checked> {
     let bad = |field: &str, detail: &str| {
         AppError::BadRequest(vec![FieldError::new(
             field,
@@ -64,7 +72,7 @@ fn check(collection: &str, lang: Lang, request: &SyncRequest) -> Result<Checked>
     };
     let after = match request.cursor {
         None => 0,
-        Some(c) => rules::parse_cursor(collection, c)
+        Some(c) => rules::parse_cursor(collection.name(), c)
             .ok_or_else(|| bad("cursor", "not a cursor of this collection"))?,
     };
     let since = match request.updated_since {
@@ -125,7 +133,7 @@ fn visibility(partners: &Option<Vec<PartnerId>>) -> String {
 /// The answer for one read: 304 when the client's tag is current, else the page (the
 /// rows come one more than the limit, to know whether there is a next page).
 fn answer<T>(
-    collection: &str,
+    collection: Collection,
     partners: &Option<Vec<PartnerId>>,
     checked: &Checked,
     request: &SyncRequest,
@@ -133,7 +141,7 @@ fn answer<T>(
     mut rows: Vec<(i64, T)>,
 ) -> Synced<T> {
     let etag = rules::etag(&[
-        collection,
+        collection.name(),
         &visibility(partners),
         &checked.limit.to_string(),
         &checked.after.to_string(),
@@ -151,7 +159,8 @@ fn answer<T>(
     let more = rows.len() > checked.limit as usize;
     rows.truncate(checked.limit as usize);
     let next_cursor = if more {
-        rows.last().map(|(seq, _)| rules::cursor(collection, *seq))
+        rows.last()
+            .map(|(seq, _)| rules::cursor(collection.name(), *seq))
     } else {
         None
     };
@@ -180,7 +189,7 @@ pub async fn reservations(
     lang: Lang,
     request: &SyncRequest<'_>,
 ) -> Result<Synced<SyncedReservation>> {
-    const COLLECTION: &str = "reservations";
+    const COLLECTION: Collection = Collection::Reservations;
     let partners = desk_partners(actor)?;
     let checked = check(COLLECTION, lang, request)?;
     let (rows, summary) = db.changed_reservations(&query(&checked, &partners)).await?;
@@ -210,7 +219,7 @@ pub async fn units(
     lang: Lang,
     request: &SyncRequest<'_>,
 ) -> Result<Synced<SyncedUnit>> {
-    const COLLECTION: &str = "units";
+    const COLLECTION: Collection = Collection::Units;
     let partners = desk_partners(actor)?;
     let checked = check(COLLECTION, lang, request)?;
     let (rows, summary) = db.changed_units(&query(&checked, &partners)).await?;
@@ -228,5 +237,34 @@ pub async fn units(
         .collect();
     Ok(answer(
         COLLECTION, &partners, &checked, request, summary, rows,
+    ))
+}
+
+/// Schools changed after the cursor (and at or after `updated_since`), in change order.
+/// The school list is public (`GET /api/v1/schools`, the sign-up form), so anyone may
+/// read it, anonymous too.
+pub async fn schools(
+    db: &Db,
+    lang: Lang,
+    request: &SyncRequest<'_>,
+) -> Result<Synced<SyncedSchool>> {
+    const COLLECTION: Collection = Collection::Schools;
+    let everyone = None;
+    let checked = check(COLLECTION, lang, request)?;
+    let (rows, summary) = db.changed_schools(&query(&checked, &everyone)).await?;
+    let rows = rows
+        .into_iter()
+        .map(|s| {
+            (
+                s.change_seq,
+                SyncedSchool {
+                    school: s.school,
+                    updated_at: s.changed_at,
+                },
+            )
+        })
+        .collect();
+    Ok(answer(
+        COLLECTION, &everyone, &checked, request, summary, rows,
     ))
 }
