@@ -206,6 +206,20 @@ async fn paging_sees_every_row_and_changed_rows_again_later() {
         full.get("next_cursor").is_none(),
         "the last page has no cursor"
     );
+
+    // The last page's resume cursor is a delta token: asked later, it answers exactly what
+    // changed since, and an empty answer keeps the same token.
+    let resume = full["resume_cursor"].as_str().unwrap().to_owned();
+    let quiet = page(&app, &admin, &format!("cursor={resume}")).await;
+    assert!(item_ids(&quiet).is_empty());
+    assert_eq!(quiet["resume_cursor"], resume.as_str());
+    change(&app, after, "later").await;
+    let fresh = insert(&app, "bee-bot-set-klein").await;
+    let delta = page(&app, &admin, &format!("cursor={resume}")).await;
+    assert_eq!(item_ids(&delta), vec![after, fresh]);
+    let next = delta["resume_cursor"].as_str().unwrap();
+    assert_ne!(next, resume);
+    assert!(item_ids(&page(&app, &admin, &format!("cursor={next}")).await).is_empty());
 }
 
 #[tokio::test]

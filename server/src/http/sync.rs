@@ -51,6 +51,9 @@ pub struct ReservationSyncPage {
     /// The cursor for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+    /// The cursor to keep for later (a delta token, on every page): asked with it, the
+    /// collection answers only what changed after this page.
+    pub resume_cursor: String,
 }
 
 /// A unit as synced: the desk's view of it, and when it last changed.
@@ -69,6 +72,9 @@ pub struct UnitSyncPage {
     /// The cursor for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+    /// The cursor to keep for later (a delta token, on every page): asked with it, the
+    /// collection answers only what changed after this page.
+    pub resume_cursor: String,
 }
 
 /// A school as synced: as the public school list shows it, and when it last changed.
@@ -87,12 +93,15 @@ pub struct SchoolSyncPage {
     /// The cursor for the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+    /// The cursor to keep for later (a delta token, on every page): asked with it, the
+    /// collection answers only what changed after this page.
+    pub resume_cursor: String,
 }
 
 /// 304 with the tag, or 200 with the tag and the page made of the items.
 fn respond<T, P: Serialize>(
     synced: Synced<T>,
-    page: impl FnOnce(Vec<T>, Option<String>) -> P,
+    page: impl FnOnce(Vec<T>, Option<String>, String) -> P,
 ) -> Response {
     match synced {
         Synced::NotModified { etag } => {
@@ -102,12 +111,13 @@ fn respond<T, P: Serialize>(
             etag,
             items,
             next_cursor,
+            resume_cursor,
         } => (
             [
                 (header::ETAG, etag),
                 (header::CACHE_CONTROL, "private, no-cache".to_owned()),
             ],
-            super::extract::Json(page(items, next_cursor)),
+            super::extract::Json(page(items, next_cursor, resume_cursor)),
         )
             .into_response(),
     }
@@ -147,15 +157,18 @@ pub async fn reservations(
         if_none_match: if_none_match.as_deref(),
     };
     let synced = service::reservations(&state.db, &who.0, lang, &request).await?;
-    Ok(respond(synced, |items, next_cursor| ReservationSyncPage {
-        items: items
-            .into_iter()
-            .map(|r| SyncedReservation {
-                reservation: r.view,
-                updated_at: r.updated_at,
-            })
-            .collect(),
-        next_cursor,
+    Ok(respond(synced, |items, next_cursor, resume_cursor| {
+        ReservationSyncPage {
+            items: items
+                .into_iter()
+                .map(|r| SyncedReservation {
+                    reservation: r.view,
+                    updated_at: r.updated_at,
+                })
+                .collect(),
+            next_cursor,
+            resume_cursor,
+        }
     }))
 }
 
@@ -184,15 +197,18 @@ pub async fn units(
         if_none_match: if_none_match.as_deref(),
     };
     let synced = service::units(&state.db, &who.0, lang, &request).await?;
-    Ok(respond(synced, |items, next_cursor| UnitSyncPage {
-        items: items
-            .into_iter()
-            .map(|u| SyncedUnit {
-                unit: u.info,
-                updated_at: u.updated_at,
-            })
-            .collect(),
-        next_cursor,
+    Ok(respond(synced, |items, next_cursor, resume_cursor| {
+        UnitSyncPage {
+            items: items
+                .into_iter()
+                .map(|u| SyncedUnit {
+                    unit: u.info,
+                    updated_at: u.updated_at,
+                })
+                .collect(),
+            next_cursor,
+            resume_cursor,
+        }
     }))
 }
 
@@ -217,14 +233,17 @@ pub async fn schools(
         if_none_match: if_none_match.as_deref(),
     };
     let synced = service::schools(&state.db, lang, &request).await?;
-    Ok(respond(synced, |items, next_cursor| SchoolSyncPage {
-        items: items
-            .into_iter()
-            .map(|s| SyncedSchool {
-                school: s.school,
-                updated_at: s.updated_at,
-            })
-            .collect(),
-        next_cursor,
+    Ok(respond(synced, |items, next_cursor, resume_cursor| {
+        SchoolSyncPage {
+            items: items
+                .into_iter()
+                .map(|s| SyncedSchool {
+                    school: s.school,
+                    updated_at: s.updated_at,
+                })
+                .collect(),
+            next_cursor,
+            resume_cursor,
+        }
     }))
 }

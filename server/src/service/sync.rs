@@ -33,6 +33,9 @@ pub enum Synced<T> {
         etag: String,
         items: Vec<T>,
         next_cursor: Option<String>,
+        /// Where to start next time (a delta token): after this page's last row, or where
+        /// the request started when the page is empty. Present on every page.
+        resume_cursor: String,
     },
 }
 
@@ -158,16 +161,13 @@ fn answer<T>(
     }
     let more = rows.len() > checked.limit as usize;
     rows.truncate(checked.limit as usize);
-    let next_cursor = if more {
-        rows.last()
-            .map(|(seq, _)| rules::cursor(collection.name(), *seq))
-    } else {
-        None
-    };
+    let last = rows.last().map_or(checked.after, |(seq, _)| *seq);
+    let next_cursor = more.then(|| rules::cursor(collection.name(), last));
     Synced::Page {
         etag,
         items: rows.into_iter().map(|(_, item)| item).collect(),
         next_cursor,
+        resume_cursor: rules::cursor(collection.name(), last),
     }
 }
 
