@@ -123,6 +123,18 @@ fn respond<T, P: Serialize>(
     }
 }
 
+impl SyncQuery {
+    /// The service's request: this query and the client's `If-None-Match` lines.
+    fn request<'a>(&'a self, if_none_match: Option<&'a str>) -> SyncRequest<'a> {
+        SyncRequest {
+            limit: self.limit,
+            cursor: self.cursor.as_deref(),
+            updated_since: self.updated_since.as_deref(),
+            if_none_match,
+        }
+    }
+}
+
 fn if_none_match(headers: &HeaderMap) -> Option<String> {
     let lines: Vec<&str> = headers
         .get_all(header::IF_NONE_MATCH)
@@ -150,12 +162,7 @@ pub async fn reservations(
     Query(query): Query<SyncQuery>,
 ) -> Result<Response> {
     let if_none_match = if_none_match(&headers);
-    let request = SyncRequest {
-        limit: query.limit,
-        cursor: query.cursor.as_deref(),
-        updated_since: query.updated_since.as_deref(),
-        if_none_match: if_none_match.as_deref(),
-    };
+    let request = query.request(if_none_match.as_deref());
     let synced = service::reservations(&state.db, &who.0, lang, &request).await?;
     Ok(respond(synced, |items, next_cursor, resume_cursor| {
         ReservationSyncPage {
@@ -190,12 +197,7 @@ pub async fn units(
     Query(query): Query<SyncQuery>,
 ) -> Result<Response> {
     let if_none_match = if_none_match(&headers);
-    let request = SyncRequest {
-        limit: query.limit,
-        cursor: query.cursor.as_deref(),
-        updated_since: query.updated_since.as_deref(),
-        if_none_match: if_none_match.as_deref(),
-    };
+    let request = query.request(if_none_match.as_deref());
     let synced = service::units(&state.db, &who.0, lang, &request).await?;
     Ok(respond(synced, |items, next_cursor, resume_cursor| {
         UnitSyncPage {
@@ -226,12 +228,7 @@ pub async fn schools(
     Query(query): Query<SyncQuery>,
 ) -> Result<Response> {
     let if_none_match = if_none_match(&headers);
-    let request = SyncRequest {
-        limit: query.limit,
-        cursor: query.cursor.as_deref(),
-        updated_since: query.updated_since.as_deref(),
-        if_none_match: if_none_match.as_deref(),
-    };
+    let request = query.request(if_none_match.as_deref());
     let synced = service::schools(&state.db, lang, &request).await?;
     Ok(respond(synced, |items, next_cursor, resume_cursor| {
         SchoolSyncPage {
