@@ -357,12 +357,12 @@ pub fn hand_over_scanned(
 /// Sends one line of the desk's offline queue with its idempotency key (browser only:
 /// the desk queue island); the answer's body is not needed, only whether it was taken.
 #[cfg(not(feature = "ssr"))]
-pub fn send_queued(
+pub fn send_queued<B: serde::Serialize>(
     url: String,
-    body: serde_json::Value,
+    body: B,
     key: String,
 ) -> impl Future<Output = Result<(), Problem>> + Send + 'static {
-    let sent = client::post_json::<_, serde_json::Value>(url, body, key);
+    let sent = client::post_json::<_, serde::de::IgnoredAny>(url, body, key);
     async move { sent.await.map(|_| ()) }
 }
 

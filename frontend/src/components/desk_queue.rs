@@ -52,8 +52,7 @@ pub fn DeskQueue(
         };
         let last = last_sync
             .get()
-            .and_then(|at| leenpunt_shared::time::brussels_local(&at))
-            .map(|(_, time)| time)
+            .map(|at| clock_time(&at))
             .unwrap_or_else(|| T::QueueNeverSynced.get(lang).to_owned());
         format!(
             "{} · {} {} · {} {last}",
@@ -87,6 +86,19 @@ pub fn DeskQueue(
                 </button>
             })}
         </section>
+    }
+}
+
+/// The local time of day of an RFC 3339 instant, as the device shows it (`HH:MM`).
+fn clock_time(at: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(at));
+        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        at.get(11..16).unwrap_or_default().to_owned()
     }
 }
 
@@ -330,12 +342,14 @@ mod live {
         }
     }
 
-    /// Sends the waiting lines in order, one at a time, until one must wait.
+    /// Sends the waiting lines in order, one at a time, until one must wait (or the browser
+    /// says it is offline: nothing is sent then).
     pub async fn replay(s: Signals) {
         if REPLAYING.with(|r| r.replace(true)) {
             return;
         }
-        while let Some(i) = next_to_send(&s.queue.get_untracked()) {
+        let online = || web_sys::window().is_some_and(|w| w.navigator().on_line());
+        while let Some(i) = next_to_send(&s.queue.get_untracked()).filter(|_| online()) {
             let line = s.queue.get_untracked()[i].clone();
             let answer = send(&line).await;
             let at = now();
@@ -358,21 +372,37 @@ mod live {
     }
 
     async fn send(line: &QueuedScan) -> ServerAnswer {
-        let (url, body) = match &line.action {
-            ScanAction::HandOver { reservation, code } => (
-                format!("/api/v1/reservations/{reservation}/handover"),
-                serde_json::json!({ "code": code }),
-            ),
+        use leenpunt_shared::handover::{HandoverBody, ReturnBody};
+        let sent = match &line.action {
+            ScanAction::HandOver { reservation, code } => {
+                crate::api::send_queued(
+                    format!("/api/v1/reservations/{reservation}/handover"),
+                    HandoverBody {
+                        code: code.clone(),
+                        override_reason: String::new(),
+                    },
+                    line.key.clone(),
+                )
+                .await
+            }
             ScanAction::Return {
                 code,
                 parts,
                 damage,
-            } => (
-                "/api/v1/returns".to_owned(),
-                serde_json::json!({ "code": code, "parts": parts, "damage": damage }),
-            ),
+            } => {
+                crate::api::send_queued(
+                    "/api/v1/returns".to_owned(),
+                    ReturnBody {
+                        code: code.clone(),
+                        parts: parts.clone(),
+                        damage: damage.clone(),
+                    },
+                    line.key.clone(),
+                )
+                .await
+            }
         };
-        match crate::api::send_queued(url, body, line.key.clone()).await {
+        match sent {
             Ok(()) => ServerAnswer::Accepted,
             Err(p) if p.status == 0 => ServerAnswer::NetworkError,
             Err(p) => ServerAnswer::Problem {

@@ -21,7 +21,7 @@ pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
 /// What a queued scan asks the server to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum ScanAction {
     /// Hand the unit with this code over for the reservation
     /// (`POST /api/v1/reservations/{id}/handover`).
@@ -50,7 +50,7 @@ impl ScanAction {
 
 /// Where a queued line stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum LineState {
     /// Recorded, not yet accepted by the server.
     Waiting,
