@@ -27,6 +27,10 @@ if ('serviceWorker' in navigator) {
     for (const el of islands ? document.querySelectorAll('script:not([src])') : []) {
       for (const m of el.textContent.matchAll(/\/pkg\/[\w.-]+/g)) urls.add(m[0]);
     }
+    // An island's props name the modules it loads on demand (the scanner's decoder).
+    for (const el of document.querySelectorAll('leptos-island[data-props]')) {
+      for (const m of el.dataset.props.matchAll(/\/pkg\/[\w.-]+/g)) urls.add(m[0]);
+    }
     for (const page of ['/balie/vandaag', '/balie/scan', '/balie/inname']) urls.add(page);
     navigator.serviceWorker.addEventListener('message', (event) => {
       if (event.data && event.data.type === 'kept') document.body.dataset.offlineKept = 'true';

@@ -18,6 +18,8 @@ use leenpunt_tests::smtp::SmtpSink;
 use leenpunt_tests::{site_dir, TestApp, DEMO_PASSWORD};
 use serde_json::json;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 const DESK: &str = "ambassadeur@demo.leenpunt.be";
 
@@ -145,6 +147,69 @@ async fn the_desk_pages_open_offline_and_signing_out_clears_them_on_a_screen() {
 
 // ---- the queue -------------------------------------------------------------------------
 
+/// A TCP relay in front of the app: the browser reaches the server through it only, and
+/// the test can cut it (new connections closed at once, open ones dropped), as when the
+/// basement's network goes down. The DevTools emulation alone is not enough for a test
+/// that must write nothing while "offline": a freshly loaded page may run (and send) a
+/// moment before the emulation applies to it, and the service worker's own fetches are
+/// not emulated at all. Through the relay nothing reaches the server while it is cut, and
+/// the pages that open come from the worker's cache.
+struct Relay {
+    base: String,
+    up: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Relay {
+    async fn start(target: std::net::SocketAddr) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let up = Arc::new(AtomicBool::new(true));
+        let open = Arc::new(Mutex::new(Vec::new()));
+        let (up2, open2) = (up.clone(), open.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !up2.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                open2.lock().unwrap().push(task.abort_handle());
+            }
+        });
+        Relay { base, up, open }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn set_up(&self, up: bool) {
+        self.up.store(up, Ordering::SeqCst);
+        if !up {
+            for task in self.open.lock().unwrap().drain(..) {
+                task.abort();
+            }
+        }
+    }
+}
+
+/// The network goes down (the relay is cut, then the DevTools emulation says offline) or
+/// comes back (the relay first, then the emulation: its `online` event starts the replay).
+async fn go_offline(b: &Browser, relay: &Relay, offline: bool) {
+    if offline {
+        relay.set_up(false);
+        network(b, true).await;
+    } else {
+        relay.set_up(true);
+        network(b, false).await;
+    }
+}
+
 async fn book(app: &TestApp, email: &str, school: &str, quantity: u32) -> i64 {
     let cookie = app
         .teacher(email, school, &hash_password(DEMO_PASSWORD))
@@ -208,9 +273,9 @@ async fn queue_offline_ready(b: &Browser) {
 }
 
 /// Opens a hand-over page (offline: from the service worker) and types a code + Enter.
-async fn hand_over_offline(b: &Browser, app: &TestApp, reservation: i64, code: &str, lines: usize) {
+async fn hand_over_offline(b: &Browser, relay: &Relay, reservation: i64, code: &str, lines: usize) {
     b.client
-        .goto(&app.url(&format!("/balie/uitgifte/{reservation}")))
+        .goto(&relay.url(&format!("/balie/uitgifte/{reservation}")))
         .await
         .unwrap();
     queue_offline_ready(b).await;
@@ -250,6 +315,7 @@ async fn queue_run(width: u32) {
         app.label_code("BB-K-05").await,
     ];
     app.set_time("2026-12-02T09:00:00Z");
+    let relay = Relay::start(app.addr).await;
     let base = app.state.config.public_url();
     let dir = tempfile::tempdir().unwrap();
     let video = dir.path().join("label.y4m");
@@ -265,7 +331,7 @@ async fn queue_run(width: u32) {
     };
     b.inject_axe().await;
     b.client
-        .goto(&app.url("/aanmelden?next=/balie/scan"))
+        .goto(&relay.url("/aanmelden?next=/balie/scan"))
         .await
         .unwrap();
     b.sign_in(DESK, DEMO_PASSWORD).await;
@@ -274,7 +340,7 @@ async fn queue_run(width: u32) {
     b.wait_until("location.pathname === '/balie/scan'").await;
     b.wait_until("document.body.dataset.offlineKept === 'true'")
         .await;
-    b.client.goto(&app.url("/balie/vandaag")).await.unwrap();
+    b.client.goto(&relay.url("/balie/vandaag")).await.unwrap();
     b.wait_for(".desk-queue[data-loaded='true'][data-online='true'][data-waiting='0']")
         .await;
     b.wait_until("document.body.dataset.offlineKept === 'true'")
@@ -296,11 +362,23 @@ async fn queue_run(width: u32) {
     );
     fits_and_passes_axe(&b, "Vandaag online").await;
 
-    // Offline: two units of A typed, one of B by camera, one of C typed.
-    network(&b, true).await;
+    // The server cannot be reached while the browser still thinks it is online: the
+    // first unit of A is kept all the same, and the page says it is offline.
+    relay.set_up(false);
+    b.client
+        .goto(&relay.url(&format!("/balie/uitgifte/{a}")))
+        .await
+        .unwrap();
+    b.wait_for(".desk-queue[data-loaded='true']").await;
+    assert_eq!(b.js("return navigator.onLine").await, true);
+    type_code(&b, &codes[0], 1).await;
     queue_offline_ready(&b).await;
-    hand_over_offline(&b, &app, a, &codes[0], 1).await;
-    hand_over_offline(&b, &app, a, &codes[1].to_lowercase(), 2).await;
+
+    // Offline (DevTools emulation too): the second unit of A typed, one of B by camera,
+    // one of C typed.
+    go_offline(&b, &relay, true).await;
+    b.wait_until("navigator.onLine === false").await;
+    hand_over_offline(&b, &relay, a, &codes[1].to_lowercase(), 2).await;
     // The same unit again is refused on the spot.
     let field = b.wait_for("#scan-code").await;
     field
@@ -315,7 +393,7 @@ async fn queue_run(width: u32) {
     );
 
     b.client
-        .goto(&app.url(&format!("/balie/scan?reservatie={b_res}")))
+        .goto(&relay.url(&format!("/balie/scan?reservatie={b_res}")))
         .await
         .unwrap();
     b.wait_until("document.body.dataset.hydrated === 'true'")
@@ -343,7 +421,7 @@ async fn queue_run(width: u32) {
         "the scanner offline: nothing scrolls sideways"
     );
 
-    hand_over_offline(&b, &app, c, &codes[3], 4).await;
+    hand_over_offline(&b, &relay, c, &codes[3], 4).await;
     fits_and_passes_axe(&b, "a hand-over page with waiting scans").await;
     let status = b
         .js("return document.querySelector('.queue-status').textContent")
@@ -355,7 +433,13 @@ async fn queue_run(width: u32) {
             .contains("Offline: scans worden op dit toestel bewaard · 4 wachten op synchronisatie"),
         "{status}"
     );
-    assert_eq!(count(&app, "SELECT count(*) FROM loan_lines").await, 0);
+    let written: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT l.reservation_id, u.inventory_code FROM loan_lines l JOIN units u ON u.id = l.unit_id",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(written.is_empty(), "nothing written offline: {written:?}");
 
     // The teacher's school called: the desk's colleague cancels reservation C meanwhile.
     let colleague = app
@@ -382,7 +466,7 @@ async fn queue_run(width: u32) {
     );
 
     // Back online: replayed in order, three green lines and one red.
-    network(&b, false).await;
+    go_offline(&b, &relay, false).await;
     b.wait_until("document.querySelectorAll('.queue-line.synced').length === 3")
         .await;
     b.wait_for(".queue-line.conflict").await;

@@ -6,16 +6,18 @@
 //! - A desk form marked `data-offline` (`handover` with `data-reservation`, `return` with
 //!   `data-code`) is sent through the JSON API with a fresh idempotency key instead of being
 //!   posted. Answered, the page goes where the form post would have gone (`?ok=` or
-//!   `?fout=`). Not answered (the browser says it is offline, or the request fails on the
-//!   way: network error), the scan is checked with the shared rules
-//!   (`leenpunt_shared::offline`) against the last known state of the day and kept in
-//!   IndexedDB under that same key, listed as waiting. The decision rests on whether the
-//!   server could be reached, not on `navigator.onLine` alone.
+//!   `?fout=`). Not answered (the browser says it is offline, the last request found no
+//!   server, or this request fails on the way: network error, 10 s without answer), the
+//!   scan is checked with the shared rules (`leenpunt_shared::offline`) against the last
+//!   known state of the day and kept in IndexedDB under that same key, listed as waiting.
+//!   The decision rests on whether the server could be reached, not on `navigator.onLine`
+//!   alone.
 //! - The camera scanner (an island in the other wasm) hands a scan it could not send to
 //!   this module with a `leenpunt-desk-scan` event; the scan enters the same queue.
-//! - On load, on the `online` event and every 5 s while lines wait, the lines are sent one
-//!   at a time in recorded order with their keys; each turns green or red (with the reason
-//!   and what to do). A refused line stays until the desk clears it.
+//! - On load, on the `online` event and every 5 s while lines wait or the server was not
+//!   reached, the module asks the server (`/healthz`) whether it answers; if so, the lines
+//!   are sent one at a time in recorded order with their keys; each turns green or red
+//!   (with the reason and what to do). A refused line stays until the desk clears it.
 //!
 //! The texts and the page's snapshot of the day come in the panel's `data-texts` and
 //! `data-snapshot` (rendered by the server in the desk's language). See
@@ -106,11 +108,7 @@ pub fn start() {
     // Hooked at once, before anything is read, so no form slips through as a plain post.
     listen(&document, "submit", true, on_submit);
     listen(&window, SCAN_EVENT, false, on_camera_scan);
-    listen(&window, "online", false, |_| {
-        with(|d| d.reachable = true);
-        render();
-        spawn_local(replay());
-    });
+    listen(&window, "online", false, |_| spawn_local(probe()));
     listen(&window, "offline", false, |_| render());
     if let Ok(Some(button)) = root.query_selector(".queue-clear") {
         listen(&button, "click", false, |_| {
@@ -125,11 +123,12 @@ pub fn start() {
             }
         });
     }
+    // Now and then: is the server back, and do lines wait?
     let tick = Closure::<dyn FnMut()>::new(|| {
         render();
-        let due = with(|d| d.loaded && waiting(&d.queue) > 0).unwrap_or(false);
-        if due && navigator_online() {
-            spawn_local(replay());
+        let due = with(|d| d.loaded && (!d.reachable || waiting(&d.queue) > 0)).unwrap_or(false);
+        if due {
+            spawn_local(probe());
         }
     });
     let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
@@ -163,6 +162,7 @@ async fn load() {
     let stored_snapshot: DeskSnapshot = read(SNAPSHOT).await.unwrap_or_default();
     let last = kv_get(LAST_SYNC).await;
     let Some((queue, snapshot, fresh)) = with(|d| {
+        d.reachable = d.reachable && navigator_online();
         let fresh = !d.queue.is_empty();
         d.queue = merge_queue(stored, std::mem::take(&mut d.queue));
         d.snapshot = merge_snapshot(stored_snapshot, std::mem::take(&mut d.snapshot));
@@ -177,7 +177,31 @@ async fn load() {
         write(QUEUE, &queue).await;
     }
     render();
-    replay().await;
+    probe().await;
+}
+
+/// Asks the server whether it can be reached (`/healthz`, which the service worker never
+/// answers from its cache); when it answers, the waiting lines are sent.
+async fn probe() {
+    let reachable = navigator_online() && reaches_server().await;
+    with(|d| d.reachable = reachable);
+    render();
+    if reachable {
+        replay().await;
+    }
+}
+
+async fn reaches_server() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_cache(web_sys::RequestCache::NoStore);
+    init.set_signal(Some(&web_sys::AbortSignal::timeout_with_u32(TIMEOUT_MS)));
+    JsFuture::from(window.fetch_with_str_and_init("/healthz", &init))
+        .await
+        .is_ok()
 }
 
 /// A desk form: sent through the API, or kept when the server cannot be reached.
@@ -212,7 +236,9 @@ fn on_submit(event: web_sys::Event) {
         .ok()
         .and_then(|f| f.get("override_reason").as_string())
         .unwrap_or_default();
-    if !navigator_online() {
+    // Offline, or the last request found no server: kept at once (no waiting for a
+    // network that is not there); the replay sends it as soon as the server answers.
+    if !navigator_online() || !with(|d| d.reachable).unwrap_or(false) {
         keep_form(&form, key, action);
         return;
     }
