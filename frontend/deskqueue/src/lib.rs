@@ -216,9 +216,6 @@ fn on_submit(event: web_sys::Event) {
         return;
     };
     event.prevent_default();
-    if with(|d| d.sending).unwrap_or(true) {
-        return;
-    }
     let action = match action_of(&form, &kind) {
         Some(Ok(action)) => action,
         Some(Err(text)) => {
@@ -237,8 +234,11 @@ fn on_submit(event: web_sys::Event) {
         .and_then(|f| f.get("override_reason").as_string())
         .unwrap_or_default();
     // Offline, or the last request found no server: kept at once (no waiting for a
-    // network that is not there); the replay sends it as soon as the server answers.
-    if !navigator_online() || !with(|d| d.reachable).unwrap_or(false) {
+    // network that is not there); the replay sends it as soon as the server answers. A
+    // scan made while the previous one is on its way is kept too (sent by the replay),
+    // never dropped.
+    let (reachable, sending) = with(|d| (d.reachable, d.sending)).unwrap_or((false, false));
+    if !navigator_online() || !reachable || sending {
         keep_form(&form, key, action);
         return;
     }
@@ -451,11 +451,7 @@ async fn replay() {
     if start != Some(true) {
         return;
     }
-    loop {
-        let Some(line) = with(|d| next_to_send(&d.queue).map(|i| d.queue[i].clone())).flatten()
-        else {
-            break;
-        };
+    while let Some(line) = with(|d| next_to_send(&d.queue).map(|i| d.queue[i].clone())).flatten() {
         if !navigator_online() {
             break;
         }
