@@ -703,3 +703,44 @@ async fn tokens_erasure_requests_and_reminders_hold_under_a_burst_with_hang_ups(
         1
     );
 }
+
+/// Pages keep rendering while other apps in the same process start and list their pages.
+/// Listing the page routes runs the app with data loading switched off for the whole
+/// process for a moment (leptos-rs/leptos#4773); a page whose data began loading in that
+/// moment used to wait for the 30-second request timeout and answer 503. The routes are
+/// now listed once per process, before any app serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_render_while_other_apps_start_and_list_their_pages() {
+    let app = TestApp::spawn().await;
+    let starting = tokio::spawn(async {
+        for _ in 0..3 {
+            drop(TestApp::spawn().await);
+        }
+    });
+    let listing = tokio::task::spawn_blocking(|| {
+        for _ in 0..40 {
+            assert!(!leenpunt_server::http::pages::page_paths().is_empty());
+        }
+    });
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..90 {
+        let path = ["/", "/catalogus", "/catalogus/bee-bot-set-klein"][i % 3];
+        let request = app.client.get(app.url(path));
+        set.spawn(async move {
+            let answer = tokio::time::timeout(Duration::from_secs(15), request.send()).await;
+            (
+                path,
+                answer
+                    .ok()
+                    .and_then(|r| r.ok())
+                    .map(|r| r.status().as_u16()),
+            )
+        });
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    for (path, answer) in set.join_all().await {
+        assert_eq!(answer, Some(200), "{path} answered in time");
+    }
+    listing.await.unwrap();
+    starting.await.unwrap();
+}
