@@ -814,7 +814,7 @@ async fn keyed_desk_scans_replayed_in_a_burst_with_hang_ups_are_recorded_once() 
         }
     }
     // The queue replays what it has not seen answered; the answers are the first ones.
-    for i in 0..2 {
+    for (i, first) in firsts.iter().enumerate() {
         let answer = scan(i).send().await.unwrap();
         assert_eq!(answer.status(), 200);
         let outcome = answer
@@ -822,7 +822,7 @@ async fn keyed_desk_scans_replayed_in_a_burst_with_hang_ups_are_recorded_once() 
             .await
             .unwrap()
             .to_string();
-        if let Some(first) = &firsts[i] {
+        if let Some(first) = first {
             assert_eq!(*first, outcome);
         }
         assert!(outcome.contains("\"already\":false"), "{outcome}");
