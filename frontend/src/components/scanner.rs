@@ -6,7 +6,8 @@
 //! codes (Chrome on Android, Safari on macOS); elsewhere it loads our own decoder
 //! (`leenpunt-scanner`, a separate wasm fetched when the camera starts, so no page pays
 //! for it up front) and feeds it frames at the camera's resolution (at most 1280 px).
-//! See `docs/scanner.md`.
+//! A hand-over that gets no answer (no network) goes to the desk's offline queue, where
+//! the page has it (`docs/offline-desk.md`). See `docs/scanner.md`.
 
 use crate::i18n::{use_lang, T};
 use leptos::prelude::*;
@@ -376,14 +377,45 @@ mod camera {
 
     async fn handle(code: String, reservation: Option<i64>, lang: Lang) -> ScanLine {
         match reservation {
-            Some(id) => {
-                // Offline, the scan goes straight to the desk's queue (when this page has it).
-                let offline = web_sys::window().is_some_and(|w| !w.navigator().on_line());
-                if let Some(line) = offline.then(|| queue_offline(id, &code)).flatten() {
-                    return line;
-                }
-                hand_over(id, code, lang).await
-            }
+            Some(id) => match crate::api::hand_over_scanned(id, code.clone()).await {
+                Ok(o) if o.already => ScanLine {
+                    ok: true,
+                    text: format!(
+                        "{} {} ({})",
+                        T::AlreadyHandedOver.get(lang),
+                        o.unit,
+                        o.kit_title
+                    ),
+                    link: None,
+                },
+                Ok(o) => ScanLine {
+                    ok: true,
+                    text: format!(
+                        "{} {} ({}) — {}: {}",
+                        T::HandedOver.get(lang),
+                        o.unit,
+                        o.kit_title,
+                        T::StillToHandOver.get(lang),
+                        o.remaining
+                    ),
+                    link: None,
+                },
+                // No answer (no network): the desk's offline queue keeps the scan, where the
+                // page has one; otherwise the error as it came.
+                Err(p) => match (p.status == 0).then(|| queue_offline(id, &code)).flatten() {
+                    Some(line) => line,
+                    None => ScanLine {
+                        ok: false,
+                        text: p
+                            .errors
+                            .first()
+                            .map(|e| e.message.clone())
+                            .or(p.detail)
+                            .unwrap_or(p.title),
+                        link: None,
+                    },
+                },
+            },
             None => match crate::api::scan_code(code).await {
                 // An old label still finds its unit, but must not pass for a good scan.
                 Ok(s) if s.replaced => ScanLine {
@@ -416,80 +448,25 @@ mod camera {
         }
     }
 
-    /// Hands a camera hand-over over for the reservation.
-    async fn hand_over(id: i64, code: String, lang: Lang) -> ScanLine {
-        match crate::api::hand_over_scanned(id, code.clone()).await {
-            Ok(o) if o.already => ScanLine {
-                ok: true,
-                text: format!(
-                    "{} {} ({})",
-                    T::AlreadyHandedOver.get(lang),
-                    o.unit,
-                    o.kit_title
-                ),
-                link: None,
-            },
-            Ok(o) => ScanLine {
-                ok: true,
-                text: format!(
-                    "{} {} ({}) — {}: {}",
-                    T::HandedOver.get(lang),
-                    o.unit,
-                    o.kit_title,
-                    T::StillToHandOver.get(lang),
-                    o.remaining
-                ),
-                link: None,
-            },
-            // Not sent (no answer: the network dropped): the desk's queue keeps it, where this
-            // page has one; its key makes a resend safe even if the server did get it.
-            Err(p) if p.status == 0 => queue_offline(id, &code).unwrap_or_else(|| refused(p)),
-            Err(p) => refused(p),
-        }
-    }
-
-    fn refused(p: leenpunt_shared::Problem) -> ScanLine {
-        ScanLine {
-            ok: false,
-            text: p
-                .errors
-                .first()
-                .map(|e| e.message.clone())
-                .or(p.detail)
-                .unwrap_or(p.title),
-            link: None,
-        }
-    }
-
-    /// Gives a hand-over that cannot reach the server to the desk's offline queue (its own
-    /// wasm on the desk pages, `frontend/deskqueue`) through a `leenpunt-desk-scan` event;
-    /// the queue answers in the event's detail, before `dispatchEvent` returns, whether it
-    /// kept the scan and what to show. `None` when no queue listens (the page without it).
+    /// Gives a hand-over that got no answer to the desk's offline queue (its own wasm on the
+    /// desk pages, `frontend/deskqueue`) through a `leenpunt-desk-scan` event; the queue
+    /// answers in the event's detail, before `dispatchEvent` returns, whether it kept the
+    /// scan and what to show. `None` when no queue listens.
     fn queue_offline(reservation: i64, code: &str) -> Option<ScanLine> {
         let window = web_sys::window()?;
         let detail = js_sys::Object::new();
-        js_sys::Reflect::set(
-            &detail,
-            &"reservation".into(),
-            &JsValue::from_f64(reservation as f64),
-        )
-        .ok()?;
-        js_sys::Reflect::set(&detail, &"code".into(), &JsValue::from_str(code)).ok()?;
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&detail, &k.into(), v);
+        set("reservation", &JsValue::from_f64(reservation as f64)).ok()?;
+        set("code", &JsValue::from_str(code)).ok()?;
         let init = web_sys::CustomEventInit::new();
         init.set_detail(&detail);
         let event =
             web_sys::CustomEvent::new_with_event_init_dict("leenpunt-desk-scan", &init).ok()?;
         window.dispatch_event(&event).ok()?;
-        let queued = js_sys::Reflect::get(&detail, &"queued".into())
-            .ok()?
-            .as_bool()?;
-        let text = js_sys::Reflect::get(&detail, &"text".into())
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default();
+        let get = |k: &str| js_sys::Reflect::get(&detail, &k.into()).ok();
         Some(ScanLine {
-            ok: queued,
-            text,
+            ok: get("queued")?.as_bool()?,
+            text: get("text")?.as_string()?,
             link: None,
         })
     }
