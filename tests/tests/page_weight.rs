@@ -46,10 +46,10 @@ async fn first_load_fits(app: &TestApp, page: &str, user: Option<&str>) {
             "the page renders its scanner"
         );
     }
-    let mut assets = vec![
-        manifest["css"].as_str().unwrap().to_owned(),
-        manifest["js"].as_str().unwrap().to_owned(),
-        manifest["wasm"].as_str().unwrap().to_owned(),
+    let assets = [
+        manifest["css"].as_str().unwrap(),
+        manifest["js"].as_str().unwrap(),
+        manifest["wasm"].as_str().unwrap(),
     ];
     let queue = manifest["deskqueue"].as_str().unwrap();
     if user.is_some() {
@@ -72,7 +72,6 @@ async fn first_load_fits(app: &TestApp, page: &str, user: Option<&str>) {
             "{page} does not load the desk queue"
         );
     }
-    let assets: Vec<&str> = assets.iter().map(String::as_str).collect();
     let total = weigh(app, page, &assets, &cookie, BUDGET).await;
     assert!(total > 100_000, "the wasm is counted ({total} B)");
 }
