@@ -704,6 +704,99 @@ async fn tokens_erasure_requests_and_reminders_hold_under_a_burst_with_hang_ups(
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_sync_reads_with_hang_ups_answers_no_500_and_stays_consistent() {
+    let app = TestApp::spawn().await;
+    let admin = app
+        .login("beheerder@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let made = app
+        .post_json(
+            &admin,
+            "/api/v1/me/tokens",
+            &json!({ "name": "sync", "scope": "read" }),
+        )
+        .await;
+    assert_eq!(made.status(), 201);
+    let secret = made.json::<serde_json::Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let paths = [
+        "/api/v1/sync/people?limit=3",
+        "/api/v1/sync/kit-types?limit=5",
+        "/api/v1/sync/reservations?limit=4",
+        "/api/v1/sync/units?limit=7",
+        "/api/v1/sync/schools?limit=2",
+    ];
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..150u64 {
+        // Every other client hangs up after 1–60 ms; the rest wait for the answer.
+        let timeout = if i % 2 == 0 {
+            Duration::from_millis(1 + (i * 7) % 60)
+        } else {
+            Duration::from_secs(60)
+        };
+        let client = reqwest::Client::builder().timeout(timeout).build().unwrap();
+        let request = client
+            .get(app.url(paths[i as usize % paths.len()]))
+            .bearer_auth(&secret);
+        set.spawn(async move {
+            (
+                i % 2 == 1,
+                request.send().await.map(|r| r.status().as_u16()),
+            )
+        });
+        if i % 30 == 0 {
+            // People change while the reads run.
+            sqlx::query(
+                "UPDATE users SET name = name || '.' WHERE email = 'leerkracht@demo.leenpunt.be'",
+            )
+            .execute(app.state.db.writer())
+            .await
+            .unwrap();
+        }
+    }
+    while let Some(done) = set.join_next().await {
+        let (waited, answer) = done.unwrap();
+        match answer {
+            Ok(status) => assert!(matches!(status, 200 | 429 | 503), "{status}"),
+            Err(e) => assert!(!waited, "a waiting client got no answer: {e}"),
+        }
+    }
+    writes_within_a_second(&app).await;
+    // Afterwards a full pass sees everyone exactly once.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page: serde_json::Value = app
+            .client
+            .get(app.url(&format!("/api/v1/sync/people?limit=2{cursor}")))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    let everyone = count(&app, "SELECT count(*) FROM users").await as usize;
+    assert_eq!(seen.len(), everyone);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), everyone);
+}
+
 /// Pages keep rendering while other apps in the same process start and list their pages.
 /// Listing the page routes runs the app with data loading switched off for the whole
 /// process for a moment (leptos-rs/leptos#4773); a page whose data began loading in that

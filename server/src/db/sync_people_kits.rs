@@ -264,97 +264,94 @@ async fn list_rows(conn: &mut Conn, select: &str, ids: &str, order: &str) -> DbR
     .await?)
 }
 
+/// Hands each row (kit type id first) to its kit type on the page.
+fn distribute(
+    kits: &mut [ChangedKitType],
+    rows: &[DbRow],
+    mut put: impl FnMut(&mut KitTypeRecord, &DbRow),
+) {
+    let at: HashMap<i64, usize> = kits
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.record.id.0, i))
+        .collect();
+    for r in rows {
+        if let Some(&i) = at.get(&r.get::<i64, _>(0)) {
+            put(&mut kits[i].record, r);
+        }
+    }
+}
+
 /// Themes, levels, photos, parts, pickup points and required trainings of the page's kit
 /// types.
 async fn fill_kit_lists(conn: &mut Conn, kits: &mut [ChangedKitType]) -> DbResult<()> {
     let ids = id_list(kits.iter().map(|k| k.record.id.0));
-    let mut at: HashMap<i64, usize> = HashMap::new();
-    for (i, k) in kits.iter().enumerate() {
-        at.insert(k.record.id.0, i);
-    }
-    let mut each = |rows: Vec<DbRow>, mut put: Box<dyn FnMut(&mut KitTypeRecord, &DbRow) + '_>| {
-        for r in &rows {
-            if let Some(&i) = at.get(&r.get::<i64, _>(0)) {
-                put(&mut kits[i].record, r);
-            }
-        }
-    };
-    let themes = list_rows(
+    let rows = list_rows(
         conn,
         "SELECT kit_type_id, theme FROM kit_type_themes",
         &ids,
         "kit_type_id",
     )
     .await?;
-    let levels = list_rows(
+    distribute(kits, &rows, |k, r| {
+        k.themes.extend(Theme::parse(&r.get::<String, _>(1)))
+    });
+    let rows = list_rows(
         conn,
         "SELECT kit_type_id, level FROM kit_type_levels",
         &ids,
         "kit_type_id",
     )
     .await?;
-    let photos = list_rows(
+    distribute(kits, &rows, |k, r| {
+        k.levels.extend(Level::parse(&r.get::<String, _>(1)))
+    });
+    let rows = list_rows(
         conn,
         "SELECT kit_type_id, url, alt FROM kit_photos",
         &ids,
         "kit_type_id, position",
     )
     .await?;
-    let parts = list_rows(
+    distribute(kits, &rows, |k, r| {
+        k.photos.push(Photo {
+            url: r.get(1),
+            alt: r.get(2),
+        })
+    });
+    let rows = list_rows(
         conn,
         "SELECT kit_type_id, name, expected_count FROM kit_parts",
         &ids,
         "kit_type_id, position",
     )
     .await?;
-    let points = list_rows(
+    distribute(kits, &rows, |k, r| {
+        k.parts.push(Part {
+            name: r.get(1),
+            expected_count: r.get::<i64, _>(2).max(0) as u32,
+        })
+    });
+    let rows = list_rows(
         conn,
         "SELECT kit_type_id, pickup_point_id FROM kit_type_pickup_points",
         &ids,
         "kit_type_id, pickup_point_id",
     )
     .await?;
-    let trainings = list_rows(
+    distribute(kits, &rows, |k, r| {
+        k.pickup_point_ids.push(PickupPointId(r.get(1)))
+    });
+    let rows = list_rows(
         conn,
         "SELECT kit_type_id, training_type_id FROM kit_type_trainings",
         &ids,
         "kit_type_id, training_type_id",
     )
     .await?;
-    each(
-        themes,
-        Box::new(|k, r| k.themes.extend(Theme::parse(&r.get::<String, _>(1)))),
-    );
-    each(
-        levels,
-        Box::new(|k, r| k.levels.extend(Level::parse(&r.get::<String, _>(1)))),
-    );
-    each(
-        photos,
-        Box::new(|k, r| {
-            k.photos.push(Photo {
-                url: r.get(1),
-                alt: r.get(2),
-            })
-        }),
-    );
-    each(
-        parts,
-        Box::new(|k, r| {
-            k.parts.push(Part {
-                name: r.get(1),
-                expected_count: r.get::<i64, _>(2).max(0) as u32,
-            })
-        }),
-    );
-    each(
-        points,
-        Box::new(|k, r| k.pickup_point_ids.push(PickupPointId(r.get(1)))),
-    );
-    each(
-        trainings,
-        Box::new(|k, r| k.required_training_ids.push(TrainingTypeId(r.get(1)))),
-    );
+    distribute(kits, &rows, |k, r| {
+        k.required_training_ids.push(TrainingTypeId(r.get(1)))
+    });
     for k in kits.iter_mut() {
         k.record.themes.sort();
         k.record.levels.sort();
