@@ -142,3 +142,18 @@ pub struct CartSubmitted {
     /// Lines neither booked nor waiting; they stay in the cart.
     pub refused: Vec<CartVerdict>,
 }
+
+/// The cart of a visitor who has not signed in, kept in their browser (a cookie) and
+/// added to their own cart when they sign in. Line ids are positions (1, 2, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnonymousCart {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_date: Option<String>,
+    #[serde(default)]
+    pub lines: Vec<NewCartLine>,
+}
+
+/// The most lines a visitor's cart holds (it travels in a cookie).
+pub const MAX_ANONYMOUS_LINES: usize = 15;

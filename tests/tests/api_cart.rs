@@ -274,8 +274,18 @@ async fn a_missing_training_refuses_its_line_and_all_or_nothing_writes_nothing()
         )
         .await;
     assert_eq!(r.status(), 404);
-    // Anonymous: 401.
+    // Anonymous: an empty visitor's cart, and no sending.
     let r = app.get("/api/v1/cart").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.json::<Cart>().await.unwrap().lines.is_empty());
+    let r = app
+        .client
+        .post(app.url("/api/v1/cart/submit"))
+        .header("origin", app.base.clone())
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
 }
 
@@ -429,4 +439,117 @@ async fn fifty_carts_race_for_the_last_unit_of_one_line() {
         98,
         "the 49 refused carts are kept"
     );
+}
+
+/// The `leenpunt_cart=…` pair a response sets, if any.
+fn cart_cookie_of(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("leenpunt_cart="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn a_visitor_fills_a_cart_and_signing_in_adds_it_to_their_own() {
+    let app = TestApp::spawn().await;
+    // The teacher already has a MOS line on the server.
+    let t = login(&app, TEACHER).await;
+    add(&app, &t, line(MOS, "mos-brugge", 1)).await;
+
+    // Anonymously, in another browser: a cart kept in a cookie.
+    let send = |method: reqwest::Method, path: &str, jar: &str, body: serde_json::Value| {
+        app.client
+            .request(method, app.url(path))
+            .header("cookie", jar.to_owned())
+            .header("origin", app.base.clone())
+            .json(&body)
+            .send()
+    };
+    let r = send(
+        reqwest::Method::POST,
+        "/api/v1/cart/lines",
+        "",
+        line(MOS, "mos-brugge", 1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let mut jar = cart_cookie_of(&r).expect("the cart's cookie");
+    let r = send(
+        reqwest::Method::POST,
+        "/api/v1/cart/lines",
+        &jar,
+        line(PROEF, "stem-rtc-brugge", 2),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    jar = cart_cookie_of(&r).unwrap();
+    let cart: Cart = r.json().await.unwrap();
+    assert_eq!(cart.lines.len(), 2);
+    assert_eq!(
+        cart.lines[1].kit_title,
+        "Proefjeskoffer elektriciteit en stroomkringen"
+    );
+    // Bad lines are refused as for a person; the cookie is not changed.
+    let r = send(
+        reqwest::Method::POST,
+        "/api/v1/cart/lines",
+        &jar,
+        line(PROEF, "mos-brugge", 1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(cart_cookie_of(&r).is_none());
+    let r = send(
+        reqwest::Method::PUT,
+        "/api/v1/cart",
+        &jar,
+        json!({ "pickup_date": "2026-12-08", "return_date": "2026-12-10" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    jar = cart_cookie_of(&r).unwrap();
+    // Checking and sending need a person (the school, the trainings).
+    let r = send(reqwest::Method::POST, "/api/v1/cart/check", &jar, json!({}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = app
+        .client
+        .get(app.url("/api/v1/cart"))
+        .header("cookie", jar.clone())
+        .send()
+        .await
+        .unwrap();
+    let seen: Cart = r.json().await.unwrap();
+    assert_eq!(seen.lines.len(), 2);
+    assert_eq!(seen.pickup_date.as_deref(), Some("2026-12-08"));
+
+    // Signing in adds it to the teacher's own cart and clears the cookie.
+    let r = app
+        .client
+        .post(app.url("/api/v1/session"))
+        .header("cookie", jar.clone())
+        .header("origin", app.base.clone())
+        .json(&json!({ "email": TEACHER, "password": DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(cart_cookie_of(&r).as_deref(), Some("leenpunt_cart="));
+    let cart: Cart = app.get_as(&t, "/api/v1/cart").await.json().await.unwrap();
+    let lines: Vec<(&str, u32)> = cart
+        .lines
+        .iter()
+        .map(|l| (l.kit.as_str(), l.quantity))
+        .collect();
+    assert_eq!(lines, [(MOS, 2), (PROEF, 2)], "equal lines add up");
+    assert_eq!(cart.pickup_date.as_deref(), Some("2026-12-08"));
+    let verdicts = check(&app, &t).await;
+    assert!(verdicts.all_fit, "{verdicts:?}");
 }

@@ -278,3 +278,22 @@ pub async fn requests_by_key(
     }
     Ok(out)
 }
+
+/// A kit type's title and a pickup point's name, for a visitor's cart (`None` when the
+/// kit type is no longer picked up there).
+pub async fn line_names(
+    conn: &mut Conn,
+    kit: &str,
+    point: &str,
+) -> DbResult<Option<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT k.title, pp.name FROM kit_types k \
+         JOIN kit_type_pickup_points x ON x.kit_type_id = k.id \
+         JOIN pickup_points pp ON pp.id = x.pickup_point_id \
+         WHERE k.slug = $1 AND pp.slug = $2",
+    )
+    .bind(kit)
+    .bind(point)
+    .fetch_optional(&mut *conn)
+    .await?)
+}

@@ -25,7 +25,7 @@ fn given(d: Option<&str>) -> Option<&str> {
 }
 
 /// Two optional dates, both or neither, each a real day; normalised to `YYYY-MM-DD`.
-fn dates(
+pub(super) fn dates(
     pickup: Option<&str>,
     return_date: Option<&str>,
     lang: Lang,
@@ -80,7 +80,7 @@ pub async fn set_dates(
 }
 
 /// A line's content checked: quantity, dates, a reservable kit type picked up at the point.
-async fn line_row(
+pub(super) async fn line_row(
     conn: &mut crate::db::Conn,
     lang: Lang,
     body: &NewCartLine,
@@ -136,13 +136,27 @@ pub async fn add_line(
     let user = user(actor)?;
     let now = clock.now().to_rfc3339();
     let mut tx = db.begin().await?;
-    let (row, pickup, ret) = line_row(&mut tx, lang, body).await?;
+    add_in(&mut tx, user, lang, body, &now).await?;
+    let (cart, _) = store::cart(&mut tx, user).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// `add_line` in the caller's transaction.
+pub(super) async fn add_in(
+    conn: &mut crate::db::Conn,
+    user: UserId,
+    lang: Lang,
+    body: &NewCartLine,
+    now: &str,
+) -> Result<()> {
+    let (row, pickup, ret) = line_row(conn, lang, body).await?;
     let row = LineRow {
         pickup: pickup.as_deref(),
         return_date: ret.as_deref(),
         ..row
     };
-    let (_, lines) = store::cart(&mut tx, user).await?;
+    let (_, lines) = store::cart(conn, user).await?;
     let same = lines.iter().find(|l| {
         l.kit == row.kit
             && l.point == row.point
@@ -154,7 +168,7 @@ pub async fn add_line(
             quantity: (same.line.quantity + row.quantity).min(999),
             ..row
         };
-        store::update_line(&mut tx, user, same.line.id, &merged, &now).await?;
+        store::update_line(conn, user, same.line.id, &merged, now).await?;
     } else if lines.len() >= MAX_CART_LINES {
         return Err(AppError::Validation(vec![FieldError::new(
             "lines",
@@ -164,11 +178,9 @@ pub async fn add_line(
             .get(lang),
         )]));
     } else {
-        store::add_line(&mut tx, user, &row, &now).await?;
+        store::add_line(conn, user, &row, now).await?;
     }
-    let (cart, _) = store::cart(&mut tx, user).await?;
-    tx.commit().await?;
-    Ok(cart)
+    Ok(())
 }
 
 /// Replaces a line's content (404 for a line that is not in the person's cart).

@@ -3,6 +3,7 @@
 //! (`domain::cart` decides each line with `domain::reservations`), so a single booking and
 //! a cart of one line answer alike.
 
+pub mod anonymous;
 mod check;
 mod lines;
 mod submit;
