@@ -43,7 +43,7 @@ impl Lcg {
 /// Adds `count` confirmed reservations spread over every kit type (or only over the kit
 /// type `only`), with pickup days spread evenly over `span_days` from `first`.
 async fn add_reservations(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     count: usize,
     seed: u64,
     first: NaiveDate,

@@ -52,11 +52,12 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 
 /// Everything a refused request might have written.
 async fn written(app: &TestApp) -> (i64, i64, i64, i64, bool) {
-    let reminders_off: bool = sqlx::query_scalar("SELECT reminders_off FROM users WHERE email = ?")
+    let reminders_off: i64 = sqlx::query_scalar("SELECT reminders_off FROM users WHERE email = ?")
         .bind(TEACHER)
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
+    let reminders_off = reminders_off != 0;
     (
         count(app, "audit_log").await,
         count(app, "reservations").await,
@@ -542,6 +543,9 @@ async fn the_matrix_with_tokens_answers_as_with_cookies() {
         "/api/v1/desk/agenda",
         "/api/v1/overview",
         "/api/v1/labels",
+        "/api/v1/sync/reservations",
+        "/api/v1/sync/units",
+        "/api/v1/sync/people",
     ];
     for (who, email) in people {
         let cookie = app.login(email, DEMO_PASSWORD).await.unwrap();

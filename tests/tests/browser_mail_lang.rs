@@ -83,11 +83,12 @@ async fn a_teacher_chooses_english_mail_on_the_account_page() {
 async fn a_teacher_switches_reminders_off_and_on_again() {
     let app = TestApp::spawn().await;
     let reminders_on = || async {
-        !sqlx::query_scalar::<_, bool>("SELECT reminders_off FROM users WHERE email = ?")
+        sqlx::query_scalar::<_, i64>("SELECT reminders_off FROM users WHERE email = ?")
             .bind(TEACHER)
             .fetch_one(app.state.db.pool())
             .await
             .unwrap()
+            == 0
     };
     for (phone, on) in [(true, false), (false, true)] {
         let b = if phone {

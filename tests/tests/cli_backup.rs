@@ -46,8 +46,9 @@ async fn restore(config: &Config, source: &Path, force: bool) -> i32 {
 }
 
 /// Opens a restored database file directly (not through the server).
-async fn open(file: &Path) -> sqlx::SqlitePool {
-    sqlx::SqlitePool::connect(&format!("sqlite://{}", file.display()))
+async fn open(file: &Path) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(&format!("sqlite://{}", file.display()))
         .await
         .expect("open restored database")
 }
@@ -136,7 +137,7 @@ async fn wait_for_acks(acks: &Acks, n: usize) {
     }
 }
 
-async fn reservation_ids(pool: &sqlx::SqlitePool) -> HashSet<i64> {
+async fn reservation_ids(pool: &sqlx::AnyPool) -> HashSet<i64> {
     sqlx::query_scalar("SELECT id FROM reservations")
         .fetch_all(pool)
         .await

@@ -4,7 +4,7 @@ use super::{classify, Db, DbResult};
 use crate::domain::policy::{Actor, RoleGrant};
 use leenpunt_shared::accounts::NamedRef;
 use leenpunt_shared::{Email, Grant, Lang, Me, PartnerId, Role, SchoolId, UserId};
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
 /// What a login needs to know of an account.
 #[derive(Debug, Clone)]
@@ -198,7 +198,7 @@ impl Db {
     /// The signed-in user's profile with named roles.
     pub async fn me(&self, user: UserId) -> DbResult<Option<Me>> {
         let Some((name, email, lang, reminders_off)) =
-            sqlx::query_as::<_, (String, String, String, bool)>(
+            sqlx::query_as::<_, (String, String, String, super::Flag)>(
                 "SELECT name, email, lang, reminders_off FROM users WHERE id = ?",
             )
             .bind(user.0)
@@ -245,7 +245,7 @@ impl Db {
             email,
             grants,
             lang: Lang::parse(&lang).unwrap_or_default(),
-            reminders: !reminders_off,
+            reminders: !reminders_off.0,
         }))
     }
 
@@ -308,11 +308,7 @@ impl Db {
     }
 }
 
-pub async fn insert_user(
-    conn: &mut SqliteConnection,
-    user: &NewUser,
-    now: &str,
-) -> DbResult<UserId> {
+pub async fn insert_user(conn: &mut AnyConnection, user: &NewUser, now: &str) -> DbResult<UserId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (email, name, password_hash, confirmed_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
     )
@@ -341,7 +337,7 @@ pub async fn insert_user(
 
 /// Appends to the audit log (the table refuses updates and deletes).
 pub async fn audit(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     actor: Option<UserId>,
     action: &str,
     subject: &str,
@@ -386,11 +382,7 @@ impl Db {
 }
 
 /// Gives an existing account one more role (a role it already holds is left as it is).
-pub async fn add_grant(
-    conn: &mut SqliteConnection,
-    user: UserId,
-    grant: &RoleGrant,
-) -> DbResult<()> {
+pub async fn add_grant(conn: &mut AnyConnection, user: UserId, grant: &RoleGrant) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO user_roles (user_id, role, school_id, partner_id) VALUES (?, ?, ?, ?) \
          ON CONFLICT DO NOTHING",
@@ -465,7 +457,7 @@ impl Db {
 /// Disables (or enables again) an account; when disabling, its sessions end with it.
 /// False when there is no such account.
 pub async fn set_disabled(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: UserId,
     disabled_at: Option<&str>,
 ) -> DbResult<bool> {
@@ -486,7 +478,7 @@ pub async fn set_disabled(
 }
 
 /// Takes a role grant away.
-pub async fn delete_grant(conn: &mut SqliteConnection, id: i64) -> DbResult<()> {
+pub async fn delete_grant(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
     sqlx::query("DELETE FROM user_roles WHERE id = ?")
         .bind(id)
         .execute(conn)
@@ -497,7 +489,7 @@ pub async fn delete_grant(conn: &mut SqliteConnection, id: i64) -> DbResult<()> 
 /// The account behind an address, read on `conn` (inside a write transaction when what
 /// follows depends on it).
 pub async fn login_record(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     email: &Email,
 ) -> DbResult<Option<LoginRecord>> {
     type Row = (i64, Option<String>, Option<String>, Option<String>, String);
@@ -519,7 +511,7 @@ pub async fn login_record(
 }
 
 /// Stores the language a person reads mail in.
-pub async fn set_user_lang(conn: &mut SqliteConnection, user: UserId, lang: Lang) -> DbResult<()> {
+pub async fn set_user_lang(conn: &mut AnyConnection, user: UserId, lang: Lang) -> DbResult<()> {
     sqlx::query("UPDATE users SET lang = ? WHERE id = ?")
         .bind(lang.code())
         .bind(user.0)
@@ -532,7 +524,7 @@ pub async fn set_user_lang(conn: &mut SqliteConnection, user: UserId, lang: Lang
 /// reading the recent ones (call it in the write transaction that queues the mail).
 /// False, with nothing counted, when a limit is reached.
 pub async fn reserve_mail_request(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     target: &str,
     client: &str,
     since: &str,

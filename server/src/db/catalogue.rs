@@ -154,7 +154,7 @@ impl Db {
                         name: r.get(7),
                     },
                     photo,
-                    requires_training: r.get::<bool, _>(10),
+                    requires_training: r.get::<super::Flag, _>(10).0,
                     units_in_service: r.get::<i64, _>(11) as u32,
                     themes: sorted_codes(r.get::<Option<String>, _>(12), Theme::parse),
                     levels: sorted_codes(r.get::<Option<String>, _>(13), Level::parse),
@@ -311,10 +311,7 @@ pub struct UnitRef {
 }
 
 /// A unit by inventory code, with its kit type and owner.
-pub async fn unit_by_code(
-    conn: &mut sqlx::SqliteConnection,
-    code: &str,
-) -> DbResult<Option<UnitRef>> {
+pub async fn unit_by_code(conn: &mut sqlx::AnyConnection, code: &str) -> DbResult<Option<UnitRef>> {
     Ok(sqlx::query_as::<_, (String, i64, String)>(
         "SELECT k.slug, k.partner_id, u.status FROM units u JOIN kit_types k ON k.id = u.kit_type_id \
          WHERE u.inventory_code = ?",
@@ -330,7 +327,7 @@ pub async fn unit_by_code(
 }
 
 pub async fn set_unit_status(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     code: &str,
     status: UnitStatus,
 ) -> DbResult<()> {
@@ -344,7 +341,7 @@ pub async fn set_unit_status(
 
 /// The partner of a kit type, by slug.
 pub async fn kit_partner(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     slug: &str,
 ) -> DbResult<Option<PartnerId>> {
     Ok(
@@ -358,7 +355,7 @@ pub async fn kit_partner(
 
 /// Adds a photo after a kit type's others.
 pub async fn add_photo(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     slug: &str,
     url: &str,
     alt: &str,

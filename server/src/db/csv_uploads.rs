@@ -2,10 +2,11 @@
 //! import needs beside the importer's own (who owns what, the state of units now).
 
 use super::DbResult;
+use crate::db::AsInt;
 use leenpunt_shared::accounts::UserId;
 use leenpunt_shared::csv_import::ImportKind;
 use leenpunt_shared::{PartnerId, PickupPointId, UnitStatus};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// A new upload to keep.
@@ -37,7 +38,7 @@ pub struct StoredUpload {
 
 /// Keeps an upload (and forgets long-expired ones). Returns its id.
 #[tracing::instrument(skip_all, fields(kind = u.kind.code()))]
-pub async fn insert_upload(conn: &mut SqliteConnection, u: &NewUpload<'_>) -> DbResult<i64> {
+pub async fn insert_upload(conn: &mut AnyConnection, u: &NewUpload<'_>) -> DbResult<i64> {
     sqlx::query("DELETE FROM csv_uploads WHERE expires_at < ?")
         .bind(u.forget_before)
         .execute(&mut *conn)
@@ -74,7 +75,7 @@ type UploadRow = (
 /// The upload with this token, if it is this user's.
 #[tracing::instrument(skip_all)]
 pub async fn upload(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     token_hash: &str,
     user: UserId,
 ) -> DbResult<Option<StoredUpload>> {
@@ -104,7 +105,7 @@ pub async fn upload(
 
 /// Marks an upload imported, unless it already was. Returns whether this call marked it.
 pub async fn mark_applied(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     now: &str,
     created: u32,
@@ -115,8 +116,8 @@ pub async fn mark_applied(
          WHERE id = ? AND applied_at IS NULL",
     )
     .bind(now)
-    .bind(created)
-    .bind(updated)
+    .bind(created.int())
+    .bind(updated.int())
     .bind(id)
     .execute(&mut *conn)
     .await?;
@@ -124,7 +125,7 @@ pub async fn mark_applied(
 }
 
 /// Partner services by slug.
-pub async fn partner_ids(conn: &mut SqliteConnection) -> DbResult<HashMap<String, PartnerId>> {
+pub async fn partner_ids(conn: &mut AnyConnection) -> DbResult<HashMap<String, PartnerId>> {
     let rows: Vec<(String, i64)> = sqlx::query_as("SELECT slug, id FROM partners")
         .fetch_all(&mut *conn)
         .await?;
@@ -133,7 +134,7 @@ pub async fn partner_ids(conn: &mut SqliteConnection) -> DbResult<HashMap<String
 
 /// Pickup points by slug, with their partner service.
 pub async fn pickup_points(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
 ) -> DbResult<HashMap<String, (PickupPointId, PartnerId)>> {
     let rows: Vec<(String, i64, i64)> =
         sqlx::query_as("SELECT slug, id, partner_id FROM pickup_points")
@@ -146,7 +147,7 @@ pub async fn pickup_points(
 }
 
 /// Every kit type's partner service slug, by kit slug.
-pub async fn kit_owners(conn: &mut SqliteConnection) -> DbResult<HashMap<String, String>> {
+pub async fn kit_owners(conn: &mut AnyConnection) -> DbResult<HashMap<String, String>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT k.slug, p.slug FROM kit_types k JOIN partners p ON p.id = k.partner_id",
     )
@@ -156,7 +157,7 @@ pub async fn kit_owners(conn: &mut SqliteConnection) -> DbResult<HashMap<String,
 }
 
 /// Every unit's status now, by inventory code.
-pub async fn unit_statuses(conn: &mut SqliteConnection) -> DbResult<HashMap<String, UnitStatus>> {
+pub async fn unit_statuses(conn: &mut AnyConnection) -> DbResult<HashMap<String, UnitStatus>> {
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT inventory_code, status FROM units")
         .fetch_all(&mut *conn)
         .await?;

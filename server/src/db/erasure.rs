@@ -6,7 +6,7 @@ use crate::domain::erasure::{placeholder_email, scrub, ERASED_NAME};
 use crate::domain::privacy::inventory;
 use leenpunt_shared::privacy::{Blocker, MyErasureRequest};
 use leenpunt_shared::UserId;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// A person about to be erased, as they are now.
 #[derive(Debug, Clone)]
@@ -18,7 +18,7 @@ pub struct Person {
 }
 
 /// The person behind an account that is not erased yet.
-pub async fn person(conn: &mut SqliteConnection, user: UserId) -> DbResult<Option<Person>> {
+pub async fn person(conn: &mut AnyConnection, user: UserId) -> DbResult<Option<Person>> {
     let row: Option<(String, String, String)> =
         sqlx::query_as("SELECT name, email, lang FROM users WHERE id = ? AND erased_at IS NULL")
             .bind(user.0)
@@ -34,7 +34,7 @@ pub async fn person(conn: &mut SqliteConnection, user: UserId) -> DbResult<Optio
 
 /// The person's roles without naming them ("teacher:012345 ambassador:stem-rtc"), for the
 /// audit row that outlives them.
-pub async fn roles_described(conn: &mut SqliteConnection, user: UserId) -> DbResult<String> {
+pub async fn roles_described(conn: &mut AnyConnection, user: UserId) -> DbResult<String> {
     let roles: Vec<String> = sqlx::query_scalar(
         "SELECT r.role || coalesce(':' || s.instellingsnummer, ':' || p.slug, '') FROM user_roles r \
          LEFT JOIN schools s ON s.id = r.school_id LEFT JOIN partners p ON p.id = r.partner_id \
@@ -48,11 +48,7 @@ pub async fn roles_described(conn: &mut SqliteConnection, user: UserId) -> DbRes
 
 /// Everything still running for the person at `now`: open loans, reservations not yet
 /// picked up, waiting-list places and training sessions that have not started.
-pub async fn blockers(
-    conn: &mut SqliteConnection,
-    user: UserId,
-    now: &str,
-) -> DbResult<Vec<Blocker>> {
+pub async fn blockers(conn: &mut AnyConnection, user: UserId, now: &str) -> DbResult<Vec<Blocker>> {
     let mut out = Vec::new();
     let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
         "SELECT r.id, k.title, r.status, \
@@ -114,7 +110,7 @@ pub async fn blockers(
     Ok(out)
 }
 
-async fn run(conn: &mut SqliteConnection, sql: &str, user: UserId) -> DbResult<u64> {
+async fn run(conn: &mut AnyConnection, sql: &str, user: UserId) -> DbResult<u64> {
     Ok(sqlx::query(sql)
         .bind(user.0)
         .execute(&mut *conn)
@@ -124,7 +120,7 @@ async fn run(conn: &mut SqliteConnection, sql: &str, user: UserId) -> DbResult<u
 
 /// Rows of `table` whose `column` may mention the person (by rowid), with the text.
 async fn mentions(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     table: &str,
     column: &str,
     p: &Person,
@@ -143,7 +139,7 @@ async fn mentions(
 
 /// Takes the person's name and address out of every free-text column of the inventory
 /// (the audit log apart: its rows lose their person as a whole).
-async fn scrub_free_text(conn: &mut SqliteConnection, p: &Person) -> DbResult<u64> {
+async fn scrub_free_text(conn: &mut AnyConnection, p: &Person) -> DbResult<u64> {
     let mut changed = 0;
     for c in inventory()
         .into_iter()
@@ -167,7 +163,7 @@ async fn scrub_free_text(conn: &mut SqliteConnection, p: &Person) -> DbResult<u6
 /// Audit rows by or about the person keep their event and lose the person (actor and
 /// detail blanked; a subject naming their address keeps only its kind), as the audit
 /// log's trigger allows.
-async fn anonymise_audit(conn: &mut SqliteConnection, p: &Person) -> DbResult<()> {
+async fn anonymise_audit(conn: &mut AnyConnection, p: &Person) -> DbResult<()> {
     sqlx::query(
         "UPDATE audit_log SET actor_id = NULL, detail = '' \
          WHERE (actor_id = ? OR subject = 'user:' || ?) AND NOT (actor_id IS NULL AND detail = '')",
@@ -211,7 +207,7 @@ async fn anonymise_audit(conn: &mut SqliteConnection, p: &Person) -> DbResult<()
 /// qualifications keep pointing at the account, which keeps only its id, its teacher
 /// roles — "a teacher of school X" — and its dates); audit rows lose the person; their
 /// name and address are taken out of every free-text column.
-pub async fn erase(conn: &mut SqliteConnection, p: &Person, now: &str) -> DbResult<()> {
+pub async fn erase(conn: &mut AnyConnection, p: &Person, now: &str) -> DbResult<()> {
     sqlx::query("DELETE FROM outbox WHERE lower(to_addr) = lower(?)")
         .bind(&p.email)
         .execute(&mut *conn)
@@ -264,11 +260,7 @@ pub async fn erase(conn: &mut SqliteConnection, p: &Person, now: &str) -> DbResu
 }
 
 /// Records a person's request; `false` when one is pending already.
-pub async fn insert_request(
-    conn: &mut SqliteConnection,
-    user: UserId,
-    now: &str,
-) -> DbResult<bool> {
+pub async fn insert_request(conn: &mut AnyConnection, user: UserId, now: &str) -> DbResult<bool> {
     Ok(sqlx::query(
         "INSERT INTO erasure_requests (user_id, requested_at) VALUES (?, ?) \
          ON CONFLICT (user_id) WHERE decided_at IS NULL DO NOTHING",
@@ -282,7 +274,7 @@ pub async fn insert_request(
 }
 
 /// The person a pending request is about.
-pub async fn pending_request(conn: &mut SqliteConnection, id: i64) -> DbResult<Option<UserId>> {
+pub async fn pending_request(conn: &mut AnyConnection, id: i64) -> DbResult<Option<UserId>> {
     Ok(sqlx::query_scalar(
         "SELECT user_id FROM erasure_requests WHERE id = ? AND decided_at IS NULL",
     )
@@ -294,7 +286,7 @@ pub async fn pending_request(conn: &mut SqliteConnection, id: i64) -> DbResult<O
 
 /// Decides a pending request (`erased` or `refused`, with the admin's reason).
 pub async fn decide_request(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     by: Option<UserId>,
     outcome: &str,
@@ -316,7 +308,7 @@ pub async fn decide_request(
 }
 
 /// Decides whatever request the person still has pending (an erasure by the job).
-pub async fn close_pending(conn: &mut SqliteConnection, user: UserId, now: &str) -> DbResult<()> {
+pub async fn close_pending(conn: &mut AnyConnection, user: UserId, now: &str) -> DbResult<()> {
     sqlx::query(
         "UPDATE erasure_requests SET decided_at = ?, outcome = 'erased' \
          WHERE user_id = ? AND decided_at IS NULL",
@@ -336,10 +328,7 @@ pub struct Inactive {
 
 /// Accounts (not erased) whose last sign-in, reservation (made or returned), training
 /// (attended, registered or given) and creation are all before `before` (a day).
-pub async fn inactive_accounts(
-    conn: &mut SqliteConnection,
-    before: &str,
-) -> DbResult<Vec<Inactive>> {
+pub async fn inactive_accounts(conn: &mut AnyConnection, before: &str) -> DbResult<Vec<Inactive>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, last_active FROM (SELECT u.id, max(u.created_at, \
            coalesce(u.confirmed_at, ''), coalesce(u.last_sign_in_at, ''), \
@@ -366,7 +355,7 @@ pub async fn inactive_accounts(
 }
 
 /// When an occasion was claimed (a warning sent), if it was.
-pub async fn claimed_at(conn: &mut SqliteConnection, occasion: &str) -> DbResult<Option<String>> {
+pub async fn claimed_at(conn: &mut AnyConnection, occasion: &str) -> DbResult<Option<String>> {
     Ok(
         sqlx::query_scalar("SELECT sent_at FROM reminders_sent WHERE occasion = ?")
             .bind(occasion)
@@ -376,10 +365,7 @@ pub async fn claimed_at(conn: &mut SqliteConnection, occasion: &str) -> DbResult
 }
 
 /// Farewell mails older than `before` that were never delivered: their address goes too.
-pub async fn forget_undelivered_farewells(
-    conn: &mut SqliteConnection,
-    before: &str,
-) -> DbResult<u64> {
+pub async fn forget_undelivered_farewells(conn: &mut AnyConnection, before: &str) -> DbResult<u64> {
     Ok(
         sqlx::query("DELETE FROM outbox WHERE forget_after_send = 1 AND created_at < ?")
             .bind(before)

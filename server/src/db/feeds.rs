@@ -4,7 +4,7 @@ use super::{classify, Db, DbResult};
 use crate::domain::ical::FeedReservation;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use leenpunt_shared::*;
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::{Any, QueryBuilder};
 
 /// What a feed shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +141,7 @@ type SessionRow = (
 );
 
 fn push_scope(
-    q: &mut QueryBuilder<'_, Sqlite>,
+    q: &mut QueryBuilder<'_, Any>,
     scope: FeedScope,
     owner: UserId,
     since: NaiveDate,
@@ -311,7 +311,7 @@ impl Db {
         // A personal feed also shows the owner's training sessions: their changes (a
         // registration, a cancellation, a session called off or renamed) are in it.
         let person = (scope == FeedScope::User).then_some(owner.0);
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        let mut q: QueryBuilder<Any> = QueryBuilder::new(
             "WITH r AS MATERIALIZED (SELECT r.updated_at, r.revision, r.kit_type_id, r.school_id, \
                r.pickup_point_id FROM reservations r",
         );
@@ -453,7 +453,7 @@ impl Db {
         cancelled_since: &str,
         link: &str,
     ) -> DbResult<Vec<FeedReservation>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_ITEMS);
+        let mut q: QueryBuilder<Any> = QueryBuilder::new(SELECT_ITEMS);
         push_scope(&mut q, scope, owner, since, cancelled_since);
         q.push(" ORDER BY r.pickup_date, r.id");
         let rows = q.build_query_as::<ItemRow>().fetch_all(self.pool()).await?;

@@ -7,7 +7,7 @@ use crate::domain::tags::TagCode;
 use chrono::NaiveDate;
 use leenpunt_shared::handover::{LoanLine, UnitInfo};
 use leenpunt_shared::*;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
 fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d").unwrap_or_default()
@@ -15,7 +15,7 @@ fn day(s: &str) -> NaiveDate {
 
 /// Gives every unit without a current label one (random codes; a rare clash is retried).
 /// Returns how many labels were made.
-pub async fn ensure_tags(conn: &mut SqliteConnection, now: &str) -> DbResult<usize> {
+pub async fn ensure_tags(conn: &mut AnyConnection, now: &str) -> DbResult<usize> {
     let units: Vec<i64> = sqlx::query_scalar(
         "SELECT u.id FROM units u WHERE NOT EXISTS \
          (SELECT 1 FROM unit_tags t WHERE t.unit_id = u.id AND t.retired_at IS NULL) ORDER BY u.id",
@@ -39,7 +39,7 @@ impl Db {
 }
 
 /// Issues a new label code for a unit (the caller retires the old one first).
-pub async fn insert_tag(conn: &mut SqliteConnection, unit: UnitId, now: &str) -> DbResult<TagCode> {
+pub async fn insert_tag(conn: &mut AnyConnection, unit: UnitId, now: &str) -> DbResult<TagCode> {
     loop {
         let code = TagCode::generate(&mut rand::rng());
         let inserted = sqlx::query(
@@ -58,7 +58,7 @@ pub async fn insert_tag(conn: &mut SqliteConnection, unit: UnitId, now: &str) ->
 }
 
 /// Retires a unit's current label.
-pub async fn retire_tag(conn: &mut SqliteConnection, unit: UnitId, now: &str) -> DbResult<()> {
+pub async fn retire_tag(conn: &mut AnyConnection, unit: UnitId, now: &str) -> DbResult<()> {
     sqlx::query("UPDATE unit_tags SET retired_at = ? WHERE unit_id = ? AND retired_at IS NULL")
         .bind(now)
         .bind(unit.0)
@@ -68,7 +68,7 @@ pub async fn retire_tag(conn: &mut SqliteConnection, unit: UnitId, now: &str) ->
 }
 
 /// The unit a label code belongs to, and whether that label was replaced.
-pub async fn tag(conn: &mut SqliteConnection, code: &TagCode) -> DbResult<Option<(UnitId, bool)>> {
+pub async fn tag(conn: &mut AnyConnection, code: &TagCode) -> DbResult<Option<(UnitId, bool)>> {
     Ok(
         sqlx::query("SELECT unit_id, retired_at IS NOT NULL FROM unit_tags WHERE code = ?")
             .bind(code.as_str())
@@ -93,7 +93,7 @@ pub(crate) const SELECT_UNIT: &str = "SELECT u.id, u.inventory_code, \
        k.id, k.partner_id \
      FROM units u JOIN kit_types k ON k.id = u.kit_type_id JOIN partners p ON p.id = k.partner_id";
 
-pub(crate) fn unit(r: &sqlx::sqlite::SqliteRow) -> UnitRecord {
+pub(crate) fn unit(r: &sqlx::any::AnyRow) -> UnitRecord {
     let id = UnitId(r.get(0));
     let status: String = r.get(6);
     let open_loan = r.get::<Option<i64>, _>(7).map(ReservationId);
@@ -121,7 +121,7 @@ pub(crate) fn unit(r: &sqlx::sqlite::SqliteRow) -> UnitRecord {
     }
 }
 
-pub async fn unit_by_id(conn: &mut SqliteConnection, id: UnitId) -> DbResult<Option<UnitRecord>> {
+pub async fn unit_by_id(conn: &mut AnyConnection, id: UnitId) -> DbResult<Option<UnitRecord>> {
     let sql = format!("{SELECT_UNIT} WHERE u.id = ?");
     Ok(sqlx::query(&sql)
         .bind(id.0)
@@ -134,7 +134,7 @@ pub async fn unit_by_id(conn: &mut SqliteConnection, id: UnitId) -> DbResult<Opt
 /// The unit with this inventory code (as written on the kit; case and surrounding spaces
 /// do not matter).
 pub async fn unit_by_inventory_code(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     code: &str,
 ) -> DbResult<Option<UnitRecord>> {
     let sql =
@@ -149,7 +149,7 @@ pub async fn unit_by_inventory_code(
 
 /// A reservation as the hand-over rules see it, with its record.
 pub async fn loan(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ReservationId,
 ) -> DbResult<Option<(LoanView, ReservationRecord)>> {
     let Some(record) = super::reservations::record_by_id(conn, id).await? else {
@@ -182,7 +182,7 @@ pub async fn loan(
 /// Binds a unit to a reservation. The database refuses a unit on two open loans
 /// (`Conflict`), whatever the caller checked before.
 pub async fn insert_line(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     reservation: ReservationId,
     unit: UnitId,
     by: UserId,
@@ -215,7 +215,7 @@ pub struct Returned<'a> {
     pub late: bool,
 }
 
-pub async fn return_line(conn: &mut SqliteConnection, r: &Returned<'_>, now: &str) -> DbResult<()> {
+pub async fn return_line(conn: &mut AnyConnection, r: &Returned<'_>, now: &str) -> DbResult<()> {
     sqlx::query(
         "UPDATE loan_lines SET returned_at = ?, returned_by = ?, parts_counted = ?, damage_note = ?, late = ? \
          WHERE reservation_id = ? AND unit_id = ? AND returned_at IS NULL",
@@ -234,7 +234,7 @@ pub async fn return_line(conn: &mut SqliteConnection, r: &Returned<'_>, now: &st
 
 /// Opens a maintenance ticket and puts the unit in maintenance.
 pub async fn open_ticket(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     unit: UnitId,
     reservation: ReservationId,
     by: UserId,
@@ -262,7 +262,7 @@ pub async fn open_ticket(
 }
 
 /// The contents list of a kit type: (part, expected count).
-pub async fn parts(conn: &mut SqliteConnection, kit: KitTypeId) -> DbResult<Vec<(String, u32)>> {
+pub async fn parts(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Vec<(String, u32)>> {
     Ok(sqlx::query_as::<_, (String, i64)>(
         "SELECT name, expected_count FROM kit_parts WHERE kit_type_id = ? ORDER BY position",
     )
@@ -282,7 +282,7 @@ const SELECT_LINE: &str = "SELECT l.reservation_id, un.inventory_code, k.title, 
      JOIN users u ON u.id = r.user_id JOIN schools s ON s.id = r.school_id \
      LEFT JOIN users ho ON ho.id = l.handed_out_by LEFT JOIN users rb ON rb.id = l.returned_by";
 
-fn line(r: &sqlx::sqlite::SqliteRow) -> LoanLine {
+fn line(r: &sqlx::any::AnyRow) -> LoanLine {
     LoanLine {
         reservation: ReservationId(r.get(0)),
         unit: r.get(1),
@@ -304,7 +304,7 @@ fn line(r: &sqlx::sqlite::SqliteRow) -> LoanLine {
 }
 
 pub async fn lines_of_reservation(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ReservationId,
 ) -> DbResult<Vec<LoanLine>> {
     let sql = format!("{SELECT_LINE} WHERE l.reservation_id = ? ORDER BY l.id");
@@ -336,7 +336,7 @@ impl Db {
         partners: Option<&[PartnerId]>,
         kit: Option<&str>,
     ) -> DbResult<Vec<UnitRecord>> {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_UNIT);
+        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(SELECT_UNIT);
         q.push(" WHERE u.status <> 'afgevoerd'");
         if let Some(partners) = partners {
             super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
@@ -358,7 +358,7 @@ impl Db {
         &self,
         partners: Option<&[PartnerId]>,
     ) -> DbResult<Vec<UnitInfo>> {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_UNIT);
+        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(SELECT_UNIT);
         q.push(" WHERE u.status = 'onderhoud'");
         if let Some(partners) = partners {
             super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
@@ -397,7 +397,7 @@ impl Db {
             today.to_string(),
             (today - chrono::Duration::days(7)).to_string(),
         );
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(SELECT_RECORD);
+        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(SELECT_RECORD);
         q.push(" WHERE ((r.pickup_date <= ")
             .push_bind(day.clone())
             .push(" AND r.pickup_date >= ")
@@ -438,7 +438,7 @@ impl Db {
 
 /// Picked-up loans past their return day with units still out, not yet marked overdue.
 pub async fn newly_overdue(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     today: NaiveDate,
 ) -> DbResult<Vec<ReservationId>> {
     Ok(sqlx::query_scalar::<_, i64>(
@@ -455,11 +455,7 @@ pub async fn newly_overdue(
     .collect())
 }
 
-pub async fn mark_overdue(
-    conn: &mut SqliteConnection,
-    id: ReservationId,
-    now: &str,
-) -> DbResult<()> {
+pub async fn mark_overdue(conn: &mut AnyConnection, id: ReservationId, now: &str) -> DbResult<()> {
     sqlx::query("UPDATE reservations SET overdue_since = ?, revision = revision + 1, updated_at = ? WHERE id = ?")
         .bind(now)
         .bind(now)
@@ -472,7 +468,7 @@ pub async fn mark_overdue(
 /// Units of a kit type still out on loans past their return day (not available), with
 /// the reservations they are out on.
 pub async fn overdue_units(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kit: KitTypeId,
     today: NaiveDate,
 ) -> DbResult<(u32, Vec<i64>)> {
@@ -492,7 +488,7 @@ pub async fn overdue_units(
 
 /// Confirmed reservations whose pickup day is before `before` and nothing was handed over.
 pub async fn no_show_candidates(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     before: NaiveDate,
 ) -> DbResult<Vec<ReservationId>> {
     Ok(sqlx::query_scalar::<_, i64>(
@@ -509,7 +505,7 @@ pub async fn no_show_candidates(
 
 /// The reservation a unit was last handed over for, when that line is returned.
 pub async fn last_returned_loan(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     unit: UnitId,
 ) -> DbResult<Option<ReservationId>> {
     Ok(sqlx::query_scalar::<_, i64>(
@@ -524,7 +520,7 @@ pub async fn last_returned_loan(
 
 /// A unit's open maintenance tickets, oldest first.
 pub async fn open_tickets(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     unit: UnitId,
 ) -> DbResult<Vec<leenpunt_shared::handover::Ticket>> {
     Ok(sqlx::query(
@@ -547,7 +543,7 @@ pub async fn open_tickets(
 
 /// Closes a unit's open maintenance tickets.
 pub async fn close_tickets(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     unit: UnitId,
     by: UserId,
     now: &str,
@@ -583,7 +579,7 @@ impl DeskWrite {
 /// scan, the answer's JSON).
 #[tracing::instrument(skip(conn, key))]
 pub async fn desk_answer(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: UserId,
     key: &str,
 ) -> DbResult<Option<(String, String)>> {
@@ -600,7 +596,7 @@ pub async fn desk_answer(
 /// Keeps the answer to a desk scan under its key, in the scan's transaction.
 #[tracing::instrument(skip(conn, key, fingerprint, answer))]
 pub async fn keep_desk_answer(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: UserId,
     key: &str,
     write: DeskWrite,
@@ -631,7 +627,7 @@ pub fn desk_fingerprint(write: DeskWrite, fingerprint: &str) -> String {
 
 /// Forgets desk idempotency keys made before `before` (RFC 3339).
 #[tracing::instrument(skip(conn))]
-pub async fn forget_desk_answers(conn: &mut SqliteConnection, before: &str) -> DbResult<u64> {
+pub async fn forget_desk_answers(conn: &mut AnyConnection, before: &str) -> DbResult<u64> {
     Ok(
         sqlx::query("DELETE FROM desk_idempotency WHERE created_at < ?")
             .bind(before)
@@ -642,11 +638,11 @@ pub async fn forget_desk_answers(conn: &mut SqliteConnection, before: &str) -> D
 }
 
 /// Whether some desk idempotency key was made before `before`.
-pub async fn has_desk_answers_before(conn: &mut SqliteConnection, before: &str) -> DbResult<bool> {
-    Ok(
+pub async fn has_desk_answers_before(conn: &mut AnyConnection, before: &str) -> DbResult<bool> {
+    let found: super::Flag =
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM desk_idempotency WHERE created_at < ?)")
             .bind(before)
             .fetch_one(&mut *conn)
-            .await?,
-    )
+            .await?;
+    Ok(found.0)
 }

@@ -2,11 +2,12 @@
 //! Every function takes an open transaction; callers commit once for the whole file.
 
 use super::{classify, Db, DbResult};
+use crate::db::AsInt;
 use crate::domain::import::{
     KitInput, PartnerInput, PickupPointInput, References, RuleOverrides, SchoolInput, TrainingInput,
 };
 use leenpunt_shared::PartnerId;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
 /// How many rows an import created and updated.
@@ -17,7 +18,7 @@ pub struct ImportCounts {
 }
 
 /// What exists now, for checking an import's references.
-pub async fn references(conn: &mut SqliteConnection) -> DbResult<References> {
+pub async fn references(conn: &mut AnyConnection) -> DbResult<References> {
     let partners = sqlx::query_scalar::<_, String>("SELECT slug FROM partners")
         .fetch_all(&mut *conn)
         .await?;
@@ -52,7 +53,7 @@ pub async fn references(conn: &mut SqliteConnection) -> DbResult<References> {
     })
 }
 
-async fn ids_by_slug(conn: &mut SqliteConnection, table: &str) -> DbResult<HashMap<String, i64>> {
+async fn ids_by_slug(conn: &mut AnyConnection, table: &str) -> DbResult<HashMap<String, i64>> {
     let sql = format!("SELECT slug, id FROM {table}");
     Ok(sqlx::query_as::<_, (String, i64)>(&sql)
         .fetch_all(&mut *conn)
@@ -62,7 +63,7 @@ async fn ids_by_slug(conn: &mut SqliteConnection, table: &str) -> DbResult<HashM
 }
 
 pub async fn upsert_partners(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     rows: &[PartnerInput],
 ) -> DbResult<ImportCounts> {
     let mut counts = ImportCounts::default();
@@ -88,14 +89,14 @@ pub async fn upsert_partners(
         .bind(&p.website)
         .bind(&p.email)
         .bind(&p.phone)
-        .bind(r.lead_days)
-        .bind(r.horizon_days)
-        .bind(r.min_loan_days)
-        .bind(r.max_loan_days)
-        .bind(r.buffer_days)
-        .bind(r.max_per_school)
-        .bind(r.needs_approval)
-        .bind(p.pickup_reminder_days)
+        .bind(r.lead_days.int())
+        .bind(r.horizon_days.int())
+        .bind(r.min_loan_days.int())
+        .bind(r.max_loan_days.int())
+        .bind(r.buffer_days.int())
+        .bind(r.max_per_school.int())
+        .bind(r.needs_approval.int())
+        .bind(p.pickup_reminder_days.int())
         .execute(&mut *conn)
         .await
         .map_err(classify)?;
@@ -105,7 +106,7 @@ pub async fn upsert_partners(
 }
 
 pub async fn upsert_pickup_points(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     rows: &[PickupPointInput],
 ) -> DbResult<ImportCounts> {
     let partners = ids_by_slug(conn, "partners").await?;
@@ -135,7 +136,7 @@ pub async fn upsert_pickup_points(
 }
 
 pub async fn upsert_trainings(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     rows: &[TrainingInput],
 ) -> DbResult<ImportCounts> {
     let partners = ids_by_slug(conn, "partners").await?;
@@ -153,8 +154,8 @@ pub async fn upsert_trainings(
         .bind(partners.get(&t.partner))
         .bind(&t.title)
         .bind(&t.description)
-        .bind(t.duration_minutes)
-        .bind(t.validity_months)
+        .bind(t.duration_minutes.int())
+        .bind(t.validity_months.int())
         .execute(&mut *conn)
         .await
         .map_err(classify)?;
@@ -164,13 +165,13 @@ pub async fn upsert_trainings(
 }
 
 pub async fn upsert_schools(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     rows: &[SchoolInput],
 ) -> DbResult<ImportCounts> {
     let mut counts = ImportCounts::default();
     for s in rows {
         let number = s.number.to_string();
-        let existed: bool =
+        let super::Flag(existed) =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM schools WHERE instellingsnummer = ?)")
                 .bind(&number)
                 .fetch_one(&mut *conn)
@@ -206,7 +207,7 @@ pub async fn upsert_schools(
 /// Creates or updates kit types by slug, replacing their lists, adding units and updating
 /// the status of units they already own.
 pub async fn upsert_kits(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     rows: &[KitInput],
     now: &str,
 ) -> DbResult<ImportCounts> {
@@ -226,7 +227,7 @@ pub async fn upsert_kits(
 }
 
 async fn upsert_kit_row(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     k: &KitInput,
     partner: Option<i64>,
     now: &str,
@@ -259,13 +260,13 @@ async fn upsert_kit_row(
     .bind(k.kind.code())
     .bind(partner)
     .bind(&k.external_url)
-    .bind(lead_days)
-    .bind(horizon_days)
-    .bind(min_loan_days)
-    .bind(max_loan_days)
-    .bind(buffer_days)
-    .bind(max_per_school)
-    .bind(needs_approval)
+    .bind(lead_days.int())
+    .bind(horizon_days.int())
+    .bind(min_loan_days.int())
+    .bind(max_loan_days.int())
+    .bind(buffer_days.int())
+    .bind(max_per_school.int())
+    .bind(needs_approval.int())
     .bind(now)
     .bind(now)
     .fetch_one(&mut *conn)
@@ -275,7 +276,7 @@ async fn upsert_kit_row(
 }
 
 async fn replace_lists(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     k: &KitInput,
     pickups: &HashMap<String, i64>,
@@ -318,7 +319,7 @@ async fn replace_lists(
     }
     for (i, p) in k.parts.iter().enumerate() {
         sqlx::query("INSERT INTO kit_parts (kit_type_id, position, name, expected_count) VALUES (?, ?, ?, ?)")
-            .bind(id).bind(i as i64).bind(&p.name).bind(p.expected_count).execute(&mut *conn).await?;
+            .bind(id).bind(i as i64).bind(&p.name).bind(p.expected_count.int()).execute(&mut *conn).await?;
     }
     for (i, p) in k.photos.iter().enumerate() {
         sqlx::query("INSERT INTO kit_photos (kit_type_id, position, url, alt) VALUES (?, ?, ?, ?)")
@@ -332,12 +333,7 @@ async fn replace_lists(
     Ok(())
 }
 
-async fn upsert_units(
-    conn: &mut SqliteConnection,
-    id: i64,
-    k: &KitInput,
-    now: &str,
-) -> DbResult<()> {
+async fn upsert_units(conn: &mut AnyConnection, id: i64, k: &KitInput, now: &str) -> DbResult<()> {
     for (code, status) in &k.units {
         // The WHERE keeps a unit from silently moving to another kit type; the import's
         // reference check already refused that, so this is a second line of defence.
@@ -362,12 +358,13 @@ async fn upsert_units(
     Ok(())
 }
 
-async fn exists(conn: &mut SqliteConnection, table: &str, slug: &str) -> DbResult<bool> {
+async fn exists(conn: &mut AnyConnection, table: &str, slug: &str) -> DbResult<bool> {
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE slug = ?)");
-    Ok(sqlx::query_scalar(&sql)
+    let found: super::Flag = sqlx::query_scalar(&sql)
         .bind(slug)
         .fetch_one(&mut *conn)
-        .await?)
+        .await?;
+    Ok(found.0)
 }
 
 fn count(counts: &mut ImportCounts, existed: bool) {

@@ -1,10 +1,11 @@
 //! The outbox and mailed single-use tokens.
 
 use super::{Db, DbResult};
+use crate::db::AsInt;
 use crate::domain::auth::TokenPurpose;
 use crate::domain::mail::Mail;
 use leenpunt_shared::UserId;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// A mail as kept in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
@@ -19,14 +20,14 @@ pub struct OutboxMail {
 }
 
 /// Queues a mail in the caller's transaction: it is sent exactly when the change commits.
-pub async fn enqueue(conn: &mut SqliteConnection, mail: &Mail, now: &str) -> DbResult<()> {
+pub async fn enqueue(conn: &mut AnyConnection, mail: &Mail, now: &str) -> DbResult<()> {
     enqueue_kept(conn, mail, now, true).await
 }
 
 /// Queues a mail that the outbox deletes as soon as it is sent (`keep` false), so its
 /// address is not kept afterwards.
 pub async fn enqueue_kept(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     mail: &Mail,
     now: &str,
     keep: bool,
@@ -40,7 +41,7 @@ pub async fn enqueue_kept(
     .bind(&mail.body)
     .bind(now)
     .bind(now)
-    .bind(!keep)
+    .bind((!keep).int())
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -48,7 +49,7 @@ pub async fn enqueue_kept(
 
 /// Stores a token's hash for a user.
 pub async fn insert_token(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     token_hash: &str,
     user: UserId,
     purpose: TokenPurpose,
@@ -68,7 +69,7 @@ pub async fn insert_token(
 
 /// A stored token: its user, expiry and whether it was used.
 pub async fn find_token(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     token_hash: &str,
     purpose: TokenPurpose,
 ) -> DbResult<Option<(UserId, String, bool)>> {
@@ -82,7 +83,7 @@ pub async fn find_token(
     Ok(row.map(|(user, expires, used)| (UserId(user), expires, used.is_some())))
 }
 
-pub async fn use_token(conn: &mut SqliteConnection, token_hash: &str, now: &str) -> DbResult<()> {
+pub async fn use_token(conn: &mut AnyConnection, token_hash: &str, now: &str) -> DbResult<()> {
     sqlx::query("UPDATE email_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
         .bind(now)
         .bind(token_hash)
@@ -91,7 +92,7 @@ pub async fn use_token(conn: &mut SqliteConnection, token_hash: &str, now: &str)
     Ok(())
 }
 
-pub async fn confirm_user(conn: &mut SqliteConnection, user: UserId, now: &str) -> DbResult<()> {
+pub async fn confirm_user(conn: &mut AnyConnection, user: UserId, now: &str) -> DbResult<()> {
     sqlx::query("UPDATE users SET confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?")
         .bind(now)
         .bind(user.0)
@@ -106,7 +107,7 @@ impl Db {
         let rows = sqlx::query_as::<_, OutboxMail>(
             "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox ORDER BY id DESC LIMIT ?",
         )
-        .bind(limit)
+        .bind(limit.int())
         .fetch_all(self.pool())
         .await?;
         Ok(rows)
@@ -127,12 +128,12 @@ impl Db {
     ) -> DbResult<Vec<OutboxMail>> {
         // Most polls find nothing: look on a read connection first, so an idle worker
         // does not take the write lock (and delay a booking) every second.
-        let any: bool = sqlx::query_scalar(
+        let super::Flag(any) = sqlx::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL AND next_try_at <= ? \
                AND attempts < ?)",
         )
         .bind(now)
-        .bind(max_attempts)
+        .bind(max_attempts.int())
         .fetch_one(self.pool())
         .await?;
         if !any {
@@ -147,8 +148,8 @@ impl Db {
         )
         .bind(lease_until)
         .bind(now)
-        .bind(max_attempts)
-        .bind(limit)
+        .bind(max_attempts.int())
+        .bind(limit.int())
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -189,7 +190,7 @@ impl Db {
 /// Sets a new password hash, confirms the address (the mail link proved it) and ends every
 /// session of the user.
 pub async fn set_password(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: UserId,
     hash: &str,
     now: &str,
@@ -210,7 +211,7 @@ pub async fn set_password(
 }
 
 /// A user's e-mail address.
-pub async fn user_email(conn: &mut SqliteConnection, user: UserId) -> DbResult<Option<String>> {
+pub async fn user_email(conn: &mut AnyConnection, user: UserId) -> DbResult<Option<String>> {
     Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
         .bind(user.0)
         .fetch_optional(&mut *conn)

@@ -25,12 +25,14 @@ pub mod reminders;
 pub mod reservations;
 pub mod stats;
 pub mod sync;
+pub mod sync_people_kits;
 pub mod tokens;
 pub mod trainings;
 
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{Any, AnyPool, Connection, Transaction};
 use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
@@ -41,14 +43,14 @@ use std::time::Duration;
 /// A connection (read-only or the writer's, inside a transaction) that db functions take.
 /// Services pass `&mut tx` (a [`Tx`]) or `&mut conn` (a [`ReadConn`]); both dereference
 /// to it.
-pub type Conn = sqlx::SqliteConnection;
+pub type Conn = sqlx::AnyConnection;
 
 /// A read-only connection borrowed from the pool (given back when dropped).
-pub type ReadConn = PoolConnection<Sqlite>;
+pub type ReadConn = PoolConnection<Any>;
 
 /// A write transaction on the one writer connection (`BEGIN IMMEDIATE`), from
 /// [`Db::begin`]. Dropped without [`Tx::commit`], it rolls back.
-pub struct Tx(Transaction<'static, Sqlite>);
+pub struct Tx(Transaction<'static, Any>);
 
 impl Tx {
     /// Makes the transaction's writes permanent.
@@ -90,8 +92,8 @@ impl std::fmt::Debug for Tx {
 /// their own read-only connections and never wait for writers (WAL).
 #[derive(Debug, Clone)]
 pub struct Db {
-    read: SqlitePool,
-    write: SqlitePool,
+    read: AnyPool,
+    write: AnyPool,
     queue: Arc<WriteQueue>,
 }
 
@@ -178,10 +180,64 @@ pub(crate) fn classify(err: sqlx::Error) -> DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// Binds Rust's unsigned numbers and flags the way both engines store them: as `BIGINT`
+/// integers (`sqlx::Any` binds no `u32`, and a `bool` would reach PostgreSQL as a
+/// `boolean`, which a `BIGINT` flag column refuses).
+pub(crate) trait AsInt {
+    type Out;
+    fn int(self) -> Self::Out;
+}
+
+impl AsInt for u32 {
+    type Out = i64;
+    fn int(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+impl AsInt for bool {
+    type Out = i64;
+    fn int(self) -> i64 {
+        i64::from(self)
+    }
+}
+
+impl<T: AsInt> AsInt for Option<T> {
+    type Out = Option<T::Out>;
+    fn int(self) -> Option<T::Out> {
+        self.map(AsInt::int)
+    }
+}
+
+/// A yes/no read from SQL. SQLite answers a comparison or `EXISTS` with an integer (0/1)
+/// and PostgreSQL with a `boolean`; `sqlx::Any` decodes a `bool` only from the latter and
+/// an `i64` only from the former. `Flag` takes either (any non-zero integer is yes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Flag(pub bool);
+
+impl sqlx::Type<Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <i64 as sqlx::Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <i64 as sqlx::Type<Any>>::compatible(ty) || <bool as sqlx::Type<Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        match <i64 as sqlx::Decode<Any>>::decode(value.clone()) {
+            Ok(n) => Ok(Flag(n != 0)),
+            Err(_) => Ok(Flag(<bool as sqlx::Decode<Any>>::decode(value)?)),
+        }
+    }
+}
+
 /// Appends ` AND <column> IN (…)` with the ids bound (a 0 first, so an empty list is valid
 /// SQL and matches nothing).
 pub(crate) fn push_in(
-    q: &mut sqlx::QueryBuilder<'_, sqlx::Sqlite>,
+    q: &mut sqlx::QueryBuilder<'_, Any>,
     column: &str,
     ids: impl IntoIterator<Item = i64>,
 ) {
@@ -207,7 +263,7 @@ pub struct StartupLock {
 impl StartupLock {
     /// Waits for the lock of the database at `url`.
     pub async fn acquire(url: &str) -> DbResult<StartupLock> {
-        if url.contains(":memory:") || url.contains("mode=memory") {
+        if is_memory(url) {
             return Ok(StartupLock { _held: None });
         }
         let mut path = SqliteConnectOptions::from_str(url)?
@@ -234,32 +290,40 @@ impl StartupLock {
 impl Db {
     /// Opens (creating if missing) an SQLite database in WAL mode and applies migrations:
     /// one writer connection, and read-only connections for everything else.
+    ///
+    /// The pools are `sqlx::Any` pools (the engine is chosen from the URL at run time).
+    /// Any's connect options carry only the URL, so what `SqliteConnectOptions` used to set
+    /// is set here instead: the open mode through the URL's `mode` parameter (`rwc` for the
+    /// writer, `ro` for readers), the rest as PRAGMAs on every new connection
+    /// ([`sqlite_pragmas`]). sqlx's SQLite driver already turns foreign keys on and sets a
+    /// 5 s busy timeout; they are set again so the settings do not hang on its defaults.
     pub async fn open(url: &str) -> DbResult<Db> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT)
-            .pragma("temp_store", "memory");
-        let write = SqlitePoolOptions::new()
+        // Registers sqlx's drivers with `sqlx::Any`; later calls do nothing.
+        sqlx::any::install_default_drivers();
+        let memory = is_memory(url);
+        let write_options = AnyConnectOptions::from_str(&sqlite_url_with_mode(url, "rwc"))?;
+        let write = AnyPoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(WRITE_WAIT)
+            .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn, true).await }))
             .after_release(|conn, _| Box::pin(async move { released_cleanly(conn).await }))
-            .connect_with(options.clone())
+            .connect_with(write_options)
             .await?;
         sqlx::migrate!("../migrations").run(&write).await?;
         // An in-memory database exists once per connection: readers must share the writer.
-        let read = if url.contains(":memory:") || url.contains("mode=memory") {
+        let read = if memory {
             write.clone()
         } else {
-            SqlitePoolOptions::new()
+            AnyPoolOptions::new()
                 .max_connections(8)
                 .min_connections(1)
                 .acquire_timeout(WRITE_WAIT)
+                .after_connect(|conn, _| Box::pin(async move { sqlite_pragmas(conn, false).await }))
                 .after_release(|conn, _| Box::pin(async move { released_cleanly(conn).await }))
-                .connect_with(options.create_if_missing(false).read_only(true))
+                .connect_with(AnyConnectOptions::from_str(&sqlite_url_with_mode(
+                    url, "ro",
+                ))?)
                 .await?
         };
         Ok(Db {
@@ -274,13 +338,13 @@ impl Db {
 
     /// The read-only connections, for this module's functions and for tests that look
     /// at the stored rows. Code above `db` uses [`Db::read`].
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         &self.read
     }
 
     /// The writer connection's pool, for single-statement writes (auto-committed) in this
     /// module and in tests. Code above `db` uses [`Db::begin`].
-    pub fn writer(&self) -> &SqlitePool {
+    pub fn writer(&self) -> &AnyPool {
         &self.write
     }
 
@@ -345,10 +409,50 @@ impl Db {
     }
 }
 
+/// Whether an SQLite URL names an in-memory database.
+fn is_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+/// The SQLite URL with its `mode` parameter set to `mode` (`rwc`: read-write, created if
+/// missing; `ro`: read-only). An in-memory URL is returned as it is.
+fn sqlite_url_with_mode(url: &str, mode: &str) -> String {
+    if is_memory(url) {
+        return url.to_owned();
+    }
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut params: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("mode="))
+        .collect();
+    let mode = format!("mode={mode}");
+    params.push(&mode);
+    format!("{base}?{}", params.join("&"))
+}
+
+/// The settings every SQLite connection gets when it is opened (Any's connect options
+/// cannot carry them). `journal_mode` is a property of the file and needs a writable
+/// connection, so only the writer sets it; readers find the file in WAL mode.
+async fn sqlite_pragmas(conn: &mut Conn, writer: bool) -> Result<(), sqlx::Error> {
+    let busy = format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis());
+    let mut pragmas = vec![
+        busy.as_str(),
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA temp_store = MEMORY",
+    ];
+    if writer {
+        pragmas.extend(["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]);
+    }
+    for pragma in pragmas {
+        sqlx::query(pragma).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Whether a connection coming back to its pool may be reused: queued work (a rollback
 /// started by a dropped transaction) is flushed first, and a connection still inside a
 /// transaction is closed (which rolls it back) instead of wedging every later writer.
-async fn released_cleanly(conn: &mut sqlx::SqliteConnection) -> Result<bool, sqlx::Error> {
+async fn released_cleanly(conn: &mut Conn) -> Result<bool, sqlx::Error> {
     if !conn.is_in_transaction() {
         return Ok(true);
     }
@@ -372,5 +476,67 @@ impl Db {
     /// The one integer a query returns (e.g. a `count(*)`).
     pub(crate) async fn scalar_for_test(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.read).await.unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn pragma_int(conn: &mut Conn, name: &str) -> i64 {
+        sqlx::query_scalar(&format!("PRAGMA {name}"))
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap()
+    }
+
+    /// What `SqliteConnectOptions` used to set is in effect on the `Any` pools' connections.
+    #[tokio::test]
+    async fn sqlite_connections_get_their_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("new.db").display());
+        // Created when missing.
+        let db = Db::open(&url).await.unwrap();
+        let mut writer = db.writer().acquire().await.unwrap();
+        let mut reader = db.read().await.unwrap();
+        for conn in [&mut *writer, &mut *reader] {
+            assert_eq!(pragma_int(conn, "foreign_keys").await, 1);
+            assert_eq!(pragma_int(conn, "busy_timeout").await, 5000);
+            assert_eq!(pragma_int(conn, "temp_store").await, 2, "MEMORY");
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(mode, "wal");
+        }
+        assert_eq!(pragma_int(&mut writer, "synchronous").await, 1, "NORMAL");
+        // Readers cannot write; the writer can.
+        let refused = sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&mut *reader)
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("readonly"), "{refused}");
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&mut *writer)
+            .await
+            .unwrap();
+        drop((writer, reader));
+        db.close().await;
+    }
+
+    #[test]
+    fn the_open_mode_replaces_one_in_the_url() {
+        assert_eq!(
+            sqlite_url_with_mode("sqlite://data/l.db", "ro"),
+            "sqlite://data/l.db?mode=ro"
+        );
+        assert_eq!(
+            sqlite_url_with_mode("sqlite://data/l.db?mode=rw&cache=private", "rwc"),
+            "sqlite://data/l.db?cache=private&mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_with_mode("sqlite::memory:", "ro"),
+            "sqlite::memory:"
+        );
     }
 }

@@ -2,13 +2,13 @@
 
 use super::DbResult;
 use crate::domain::privacy::{Cutoffs, Removed};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Removes, in the caller's transaction: sent mails, sessions, throttle records and
 /// unconfirmed accounts older than their cut-offs. An unconfirmed account goes only when
 /// nothing else refers to it (it cannot have borrowed: it never signed in); the audit rows
 /// about it keep the event but lose the address.
-pub async fn apply_retention(conn: &mut SqliteConnection, c: &Cutoffs) -> DbResult<Removed> {
+pub async fn apply_retention(conn: &mut AnyConnection, c: &Cutoffs) -> DbResult<Removed> {
     let mails = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?")
         .bind(&c.sent_mail)
         .execute(&mut *conn)
@@ -74,7 +74,7 @@ pub async fn apply_retention(conn: &mut SqliteConnection, c: &Cutoffs) -> DbResu
 }
 
 /// A value of any column as text (`None`: NULL).
-fn cell(row: &sqlx::sqlite::SqliteRow, i: usize) -> Option<String> {
+fn cell(row: &sqlx::any::AnyRow, i: usize) -> Option<String> {
     use sqlx::Row;
     if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
         return v.map(|v| v.to_string());
@@ -99,7 +99,7 @@ impl super::Db {
         let mut tables = Vec::new();
         for q in plan {
             // Identifiers come from the built-in inventory (checked to be plain names).
-            let mut sql = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+            let mut sql = sqlx::QueryBuilder::<sqlx::Any>::new(format!(
                 "SELECT {} FROM {} WHERE 0",
                 q.columns.join(", "),
                 q.table

@@ -1,7 +1,7 @@
 //! Reminder candidates and their exactly-once claims.
 
 use super::DbResult;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// A reservation that may need a reminder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ fn candidate(
 /// (inclusive), whose borrower wants reminders, and whose occasion `prefix:<id>:<day>`
 /// (see `domain::reminders::Occasion::key`) was not claimed yet.
 async fn loans_to_remind(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     (status, day_column, prefix): (&str, &str, &str),
     first: &str,
     last: &str,
@@ -63,7 +63,7 @@ async fn loans_to_remind(
 
 /// Confirmed reservations picked up from `first` to `last`, not yet reminded of that day.
 pub async fn pickup_candidates(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     first: &str,
     last: &str,
 ) -> DbResult<Vec<Candidate>> {
@@ -72,7 +72,7 @@ pub async fn pickup_candidates(
 
 /// Running loans due back from `first` to `last`, not yet reminded of that day.
 pub async fn return_candidates(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     first: &str,
     last: &str,
 ) -> DbResult<Vec<Candidate>> {
@@ -80,7 +80,7 @@ pub async fn return_candidates(
 }
 
 /// Claims an occasion: `true` for the one transaction that inserts its key first.
-pub async fn claim(conn: &mut SqliteConnection, occasion: &str, now: &str) -> DbResult<bool> {
+pub async fn claim(conn: &mut AnyConnection, occasion: &str, now: &str) -> DbResult<bool> {
     let done = sqlx::query(
         "INSERT INTO reminders_sent (occasion, sent_at) VALUES (?, ?) \
          ON CONFLICT (occasion) DO NOTHING",
@@ -93,7 +93,7 @@ pub async fn claim(conn: &mut SqliteConnection, occasion: &str, now: &str) -> Db
 }
 
 /// Whether a person wants reminders and digests.
-pub async fn set_reminders(conn: &mut SqliteConnection, user: i64, on: bool) -> DbResult<()> {
+pub async fn set_reminders(conn: &mut AnyConnection, user: i64, on: bool) -> DbResult<()> {
     sqlx::query("UPDATE users SET reminders_off = ? WHERE id = ?")
         .bind(i64::from(!on))
         .bind(user)
@@ -148,7 +148,7 @@ fn session_candidate(
 /// between `from` and `until` (UTC, RFC 3339) that are not called off, who want reminders
 /// and were not yet reminded of that start.
 pub async fn session_candidates(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     trainers: bool,
     from: &str,
     until: &str,
@@ -184,7 +184,7 @@ pub async fn session_candidates(
 /// Whether the candidate still stands: the session still starts then and is not called
 /// off, and (for a participant) the person is still registered with a seat.
 pub async fn session_still(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     c: &SessionCandidate,
     trainer: bool,
 ) -> DbResult<bool> {
@@ -207,7 +207,7 @@ pub async fn session_still(
 }
 
 /// The registered participants of a session: name and school, by name.
-pub async fn roster(conn: &mut SqliteConnection, session: i64) -> DbResult<Vec<(String, String)>> {
+pub async fn roster(conn: &mut AnyConnection, session: i64) -> DbResult<Vec<(String, String)>> {
     Ok(sqlx::query_as(
         "SELECT u.name, coalesce((SELECT min(sc.name) FROM user_roles ur \
                 JOIN schools sc ON sc.id = ur.school_id WHERE ur.user_id = u.id), '') \
@@ -234,7 +234,7 @@ pub struct DigestRecipient {
 /// reminders off and whose digest for `day` (ISO) was not decided yet (the key is
 /// `domain::reminders::digest_key`).
 pub async fn digest_recipients(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     day: &str,
 ) -> DbResult<Vec<DigestRecipient>> {
     let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(

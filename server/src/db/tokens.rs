@@ -134,7 +134,7 @@ impl Db {
                 String,
                 Option<String>,
                 Option<String>,
-                bool,
+                super::Flag,
             ),
         >(
             "SELECT t.id, t.user_id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, \
@@ -152,7 +152,7 @@ impl Db {
                 expires_at,
                 revoked_at,
                 last_used_at,
-                owner_disabled,
+                owner_disabled: owner_disabled.0,
             },
         ))
     }

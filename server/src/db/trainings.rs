@@ -5,7 +5,7 @@ use super::{classify, Db, DbResult};
 use crate::domain::trainings::{Held, Registered, Required, Seats};
 use chrono::{DateTime, NaiveDate, Utc};
 use leenpunt_shared::*;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{Any, AnyConnection, QueryBuilder, Row};
 
 fn instant(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
@@ -33,7 +33,7 @@ const SELECT_TRAINING: &str = "SELECT t.id, t.slug, t.title, t.description, p.na
        t.partner_id \
      FROM training_types t JOIN partners p ON p.id = t.partner_id";
 
-fn training(r: &sqlx::sqlite::SqliteRow) -> Training {
+fn training(r: &sqlx::any::AnyRow) -> Training {
     let mut unlocks: Vec<(String, String)> = r
         .get::<Option<String>, _>(8)
         .and_then(|j| serde_json::from_str(&j).ok())
@@ -79,10 +79,7 @@ impl Db {
     }
 }
 
-pub async fn training_row(
-    conn: &mut SqliteConnection,
-    slug: &str,
-) -> DbResult<Option<TrainingRow>> {
+pub async fn training_row(conn: &mut AnyConnection, slug: &str) -> DbResult<Option<TrainingRow>> {
     Ok(sqlx::query(
         "SELECT id, partner_id, title, validity_months FROM training_types WHERE slug = ?",
     )
@@ -106,7 +103,7 @@ pub struct TrainingValues<'a> {
 }
 
 pub async fn insert_training(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     partner: PartnerId,
     slug: &str,
     v: &TrainingValues<'_>,
@@ -128,7 +125,7 @@ pub async fn insert_training(
 }
 
 pub async fn update_training(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: TrainingTypeId,
     v: &TrainingValues<'_>,
 ) -> DbResult<()> {
@@ -148,7 +145,7 @@ pub async fn update_training(
 
 /// Whether a training type is required by a kit type or has sessions or holders (then it
 /// cannot be deleted).
-pub async fn training_in_use(conn: &mut SqliteConnection, id: TrainingTypeId) -> DbResult<bool> {
+pub async fn training_in_use(conn: &mut AnyConnection, id: TrainingTypeId) -> DbResult<bool> {
     Ok(sqlx::query_scalar::<_, i64>(
         "SELECT EXISTS (SELECT 1 FROM kit_type_trainings WHERE training_type_id = ?1) \
              OR EXISTS (SELECT 1 FROM training_sessions WHERE training_type_id = ?1) \
@@ -160,7 +157,7 @@ pub async fn training_in_use(conn: &mut SqliteConnection, id: TrainingTypeId) ->
         != 0)
 }
 
-pub async fn delete_training(conn: &mut SqliteConnection, id: TrainingTypeId) -> DbResult<()> {
+pub async fn delete_training(conn: &mut AnyConnection, id: TrainingTypeId) -> DbResult<()> {
     sqlx::query("DELETE FROM training_types WHERE id = ?")
         .bind(id.0)
         .execute(&mut *conn)
@@ -181,7 +178,7 @@ pub struct SessionValues<'a> {
 }
 
 pub async fn insert_session(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     v: &SessionValues<'_>,
     now: &str,
 ) -> DbResult<i64> {
@@ -213,7 +210,7 @@ pub async fn insert_session(
     Ok(id)
 }
 
-pub async fn cancel_session(conn: &mut SqliteConnection, id: i64, now: &str) -> DbResult<()> {
+pub async fn cancel_session(conn: &mut AnyConnection, id: i64, now: &str) -> DbResult<()> {
     sqlx::query(
         "UPDATE training_sessions SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
     )
@@ -265,7 +262,7 @@ const SELECT_SESSION: &str = "SELECT s.id, t.slug, t.title, p.name, s.starts_at,
      FROM training_sessions s JOIN training_types t ON t.id = s.training_type_id \
      JOIN partners p ON p.id = t.partner_id";
 
-fn session(r: &sqlx::sqlite::SqliteRow) -> TrainingSessionRecord {
+fn session(r: &sqlx::any::AnyRow) -> TrainingSessionRecord {
     use crate::domain::clock::brussels_time;
     let starts_at = instant(r.get::<&str, _>(4));
     let ends_at = instant(r.get::<&str, _>(5));
@@ -308,7 +305,7 @@ fn session(r: &sqlx::sqlite::SqliteRow) -> TrainingSessionRecord {
 }
 
 pub async fn session_by_id(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     asker: Option<UserId>,
 ) -> DbResult<Option<TrainingSessionRecord>> {
@@ -355,7 +352,7 @@ impl Db {
         f: &SessionFilter,
         asker: Option<UserId>,
     ) -> DbResult<Vec<TrainingSessionRecord>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new("WITH me(id) AS (SELECT ");
+        let mut q: QueryBuilder<Any> = QueryBuilder::new("WITH me(id) AS (SELECT ");
         q.push_bind(asker.map(|u| u.0));
         q.push(") ").push(SELECT_SESSION).push(" WHERE 1 = 1");
         if let Some(t) = &f.training {
@@ -400,7 +397,7 @@ impl Db {
 
 /// Someone's registration for a session, if any (any status).
 pub async fn registration_of(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     session: i64,
     user: UserId,
 ) -> DbResult<Option<(i64, String, bool)>> {
@@ -416,7 +413,7 @@ pub async fn registration_of(
 
 /// Puts someone on a session's list (again, after a cancellation) with a status.
 pub async fn upsert_registration(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     session: i64,
     user: UserId,
     status: &str,
@@ -444,7 +441,7 @@ pub async fn upsert_registration(
 }
 
 pub async fn set_registration_status(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     status: &str,
     now: &str,
@@ -460,7 +457,7 @@ pub async fn set_registration_status(
 
 /// Seats taken, and the waiting list in order (registration id, user).
 pub async fn waiting_list(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     session: i64,
 ) -> DbResult<(u32, Vec<(i64, UserId)>)> {
     let taken: i64 = sqlx::query_scalar(
@@ -484,7 +481,7 @@ pub async fn waiting_list(
 
 /// A user's address and language, for mail.
 pub async fn user_contact(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: UserId,
 ) -> DbResult<Option<(String, Lang)>> {
     Ok(sqlx::query("SELECT email, lang FROM users WHERE id = ?")
@@ -501,7 +498,7 @@ pub async fn user_contact(
 
 /// A user by e-mail address, with whether they are a teacher.
 pub async fn user_by_email(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     email: &str,
 ) -> DbResult<Option<(UserId, bool)>> {
     Ok(sqlx::query(
@@ -550,7 +547,7 @@ impl Db {
 /// decides: returns the users now marked present who were not before, and those no longer
 /// marked.
 pub async fn set_attendance(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     session: i64,
     present: impl Fn(i64, bool) -> bool,
     now: &str,
@@ -589,7 +586,7 @@ pub async fn set_attendance(
 }
 
 /// The registrations with a seat in a session (those whose attendance is recorded).
-pub async fn seated_registrations(conn: &mut SqliteConnection, session: i64) -> DbResult<Vec<i64>> {
+pub async fn seated_registrations(conn: &mut AnyConnection, session: i64) -> DbResult<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM training_registrations WHERE session_id = ? AND status = 'ingeschreven'",
     )
@@ -612,7 +609,7 @@ pub struct NewQualification<'a> {
 /// Grants a qualification; one per attended session (a repeat is ignored). Returns its id
 /// when it is new.
 pub async fn grant(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     q: &NewQualification<'_>,
     now: &str,
 ) -> DbResult<Option<i64>> {
@@ -650,7 +647,7 @@ pub async fn grant(
 /// Revokes a qualification (by id, or the one an attended session granted). Returns
 /// whether something was revoked.
 pub async fn revoke(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: Option<i64>,
     by_session: Option<(UserId, i64)>,
     by: Option<UserId>,
@@ -675,7 +672,7 @@ pub async fn revoke(
 
 /// A qualification's owner and training partner, for the policy.
 pub async fn qualification_owner(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
 ) -> DbResult<Option<(UserId, PartnerId)>> {
     Ok(sqlx::query(
@@ -827,7 +824,7 @@ pub fn gate_inputs(json: Option<&str>) -> DbResult<GateInputs> {
 /// The gate's inputs for a user and a kit type (by id), with seats in sessions from
 /// `from` on.
 pub async fn gate_for(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kit: KitTypeId,
     user: UserId,
     from: &str,
@@ -848,12 +845,12 @@ pub async fn gate_for(
 
 /// Upcoming sessions of trainings, for refusals: (training id, brief), soonest first.
 pub async fn upcoming_sessions(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     trainings: &[TrainingTypeId],
     now: &str,
 ) -> DbResult<Vec<(TrainingTypeId, SessionBrief)>> {
     use crate::domain::clock::brussels_time;
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+    let mut q: QueryBuilder<Any> = QueryBuilder::new(
         "SELECT s.training_type_id, s.id, s.starts_at, s.place, s.capacity - \
            (SELECT count(*) FROM training_registrations g WHERE g.session_id = s.id AND g.status = 'ingeschreven') \
          FROM training_sessions s WHERE s.cancelled_at IS NULL AND s.registration_closes > ",
@@ -885,7 +882,7 @@ pub async fn upcoming_sessions(
 
 /// Holds a reservation on the condition of these sessions.
 pub async fn add_conditions(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     reservation: ReservationId,
     sessions: &[i64],
 ) -> DbResult<()> {
@@ -900,7 +897,7 @@ pub async fn add_conditions(
 }
 
 pub async fn clear_conditions(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     reservation: ReservationId,
 ) -> DbResult<()> {
     sqlx::query("DELETE FROM reservation_conditions WHERE reservation_id = ?")
@@ -921,7 +918,7 @@ pub struct Conditional {
 /// The conditional reservations (still holding units) waiting for a session, optionally
 /// only one borrower's; sessions that ended before `over_before` count as over.
 pub async fn conditional_on(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     session: i64,
     user: Option<UserId>,
     over_before: &str,
@@ -959,7 +956,7 @@ pub async fn conditional_on(
 
 /// Sessions that ended before `before` and whose conditional reservations were not yet
 /// settled, plus called-off ones.
-pub async fn sessions_to_settle(conn: &mut SqliteConnection, before: &str) -> DbResult<Vec<i64>> {
+pub async fn sessions_to_settle(conn: &mut AnyConnection, before: &str) -> DbResult<Vec<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT s.id FROM training_sessions s \
          JOIN reservation_conditions c ON c.session_id = s.id \
@@ -971,7 +968,7 @@ pub async fn sessions_to_settle(conn: &mut SqliteConnection, before: &str) -> Db
     .await?)
 }
 
-pub async fn mark_settled(conn: &mut SqliteConnection, session: i64, now: &str) -> DbResult<()> {
+pub async fn mark_settled(conn: &mut AnyConnection, session: i64, now: &str) -> DbResult<()> {
     sqlx::query("UPDATE training_sessions SET settled_at = ? WHERE id = ?")
         .bind(now)
         .bind(session)

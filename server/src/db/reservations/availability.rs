@@ -13,11 +13,11 @@ use crate::db::{Db, DbResult};
 use crate::domain::reservations::{ClosedPeriod, Held, Hold};
 use chrono::NaiveDate;
 use leenpunt_shared::*;
-use sqlx::{Row, Sqlite, SqliteConnection};
+use sqlx::{Any, AnyConnection, Row};
 
 /// Closed periods that touch `[from, to]` at a pickup point (its own and everyone's).
 pub async fn closed_periods(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     point: PickupPointId,
     from: NaiveDate,
     to: NaiveDate,
@@ -67,9 +67,9 @@ pub(crate) enum Arg {
 
 /// Binds `args` in order.
 pub(crate) fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    mut q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
     args: Vec<Arg>,
-) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
     for a in args {
         q = match a {
             Arg::Int(v) => q.bind(v),
@@ -190,7 +190,7 @@ pub(super) fn parse_holds(text: Option<&str>) -> DbResult<Vec<Hold>> {
 
 /// Reservations of a kit type that hold units on some day of `[from, to]`.
 pub async fn holds(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kit: KitTypeId,
     from: NaiveDate,
     to: NaiveDate,
@@ -211,7 +211,7 @@ pub async fn holds(
 /// fraction of the cost of `holds`' (no number → text conversions or concatenations per
 /// hold in the common case), which is what a year of a busy kit type costs.
 pub async fn held_spans(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kit: KitTypeId,
     from: NaiveDate,
     to: NaiveDate,
@@ -417,7 +417,7 @@ mod overlap_tests {
             )
             .bind(kit)
             .bind(school)
-            .bind(quantity)
+            .bind(i64::from(*quantity))
             .bind(pickup.to_string())
             .bind(pickup.to_string())
             .bind(held.to_string())

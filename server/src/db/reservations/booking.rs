@@ -9,7 +9,7 @@ use crate::db::{classify, DbResult};
 use crate::domain::reservations::{ClosedPeriod, Hold};
 use chrono::NaiveDate;
 use leenpunt_shared::*;
-use sqlx::{Row, SqliteConnection};
+use sqlx::{AnyConnection, Row};
 
 /// The statuses that hold units, as SQL (must match the partial index's predicate).
 pub(super) const HOLDING: &str =
@@ -62,7 +62,7 @@ fn kit_columns() -> String {
 }
 
 /// Reads the first 13 columns written by `kit_columns`.
-fn kit_from_row(r: &sqlx::sqlite::SqliteRow) -> BookableKit {
+fn kit_from_row(r: &sqlx::any::AnyRow) -> BookableKit {
     let n = |i: usize| r.get::<i64, _>(i).max(0) as u32;
     BookableKit {
         id: KitTypeId(r.get(0)),
@@ -83,10 +83,7 @@ fn kit_from_row(r: &sqlx::sqlite::SqliteRow) -> BookableKit {
     }
 }
 
-pub async fn bookable_kit(
-    conn: &mut SqliteConnection,
-    slug: &str,
-) -> DbResult<Option<BookableKit>> {
+pub async fn bookable_kit(conn: &mut AnyConnection, slug: &str) -> DbResult<Option<BookableKit>> {
     let sql = format!(
         "SELECT {} FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = ?",
         kit_columns()
@@ -117,7 +114,7 @@ pub struct BookingNames {
 /// unit counts, the named pickup point if the kit type is picked up there, the names, and
 /// the borrower's standing against the kit type's required trainings.
 pub async fn booking_context(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kit_slug: &str,
     point_slug: &str,
     (school, user): (SchoolId, UserId),
@@ -217,10 +214,7 @@ pub struct BookingContext {
 }
 
 /// The kit type's pickup points, in name order.
-pub async fn kit_points(
-    conn: &mut SqliteConnection,
-    kit: KitTypeId,
-) -> DbResult<Vec<BookablePoint>> {
+pub async fn kit_points(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Vec<BookablePoint>> {
     let rows = sqlx::query_as::<_, (i64, String, i64)>(
         "SELECT pp.id, pp.slug, pp.open_weekdays FROM pickup_points pp \
          JOIN kit_type_pickup_points k ON k.pickup_point_id = pp.id \
@@ -261,7 +255,7 @@ pub struct NewRow<'a> {
 }
 
 pub async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     row: &NewRow<'_>,
     now: &str,
 ) -> DbResult<ReservationId> {
@@ -297,7 +291,7 @@ pub async fn insert(
 /// The reservation a user already made with an idempotency key, with the fingerprint of
 /// that request (none for reservations made before fingerprints were kept).
 pub async fn by_idempotency_key(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     user: UserId,
     key: &str,
 ) -> DbResult<Option<(ReservationId, Option<String>)>> {

@@ -5,7 +5,7 @@ use crate::db::{Db, DbResult};
 use crate::domain::reservations::ClosedPeriod;
 use chrono::NaiveDate;
 use leenpunt_shared::*;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 impl Db {
     /// Adds a closed period (for every pickup point when `point` is `None`).
@@ -107,7 +107,7 @@ pub struct ClosedPeriodRow {
 
 /// Adds a closed period unless the same one exists; returns its id and whether it is new.
 /// Removes a closed period.
-pub async fn delete_closed_period(conn: &mut SqliteConnection, id: i64) -> DbResult<()> {
+pub async fn delete_closed_period(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
     sqlx::query("DELETE FROM closed_periods WHERE id = ?")
         .bind(id)
         .execute(conn)
@@ -116,7 +116,7 @@ pub async fn delete_closed_period(conn: &mut SqliteConnection, id: i64) -> DbRes
 }
 
 pub async fn insert_closed_period(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     point: Option<PickupPointId>,
     period: &ClosedPeriod,
 ) -> DbResult<(i64, bool)> {

@@ -5,11 +5,11 @@ use super::booking::HOLDING;
 use crate::db::{Db, DbResult};
 use chrono::NaiveDate;
 use leenpunt_shared::*;
-use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+use sqlx::{Any, AnyConnection, QueryBuilder, Row};
 
 /// Changes the status (and the staff reason), bumping the revision.
 pub async fn set_status(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ReservationId,
     status: ReservationStatus,
     reason: Option<&str>,
@@ -30,7 +30,7 @@ pub async fn set_status(
 
 /// Moves the return date (an extension), bumping the revision.
 pub async fn set_return(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ReservationId,
     return_date: NaiveDate,
     held_until: NaiveDate,
@@ -52,7 +52,7 @@ pub async fn set_return(
 /// Sets the at-risk flag of a kit type's reservations: on for `risky`, off for the rest.
 /// Returns the ids that were newly flagged.
 pub async fn flag_at_risk(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     kit: KitTypeId,
     risky: &[i64],
     now: &str,
@@ -83,7 +83,7 @@ pub async fn flag_at_risk(
 /// Adds what came back short (parts missing, damage noted) to reservations with returned
 /// units.
 pub(crate) async fn fill_return_notes(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     records: &mut [ReservationRecord],
 ) -> DbResult<()> {
     // What came back short, for the reservations that have returned units.
@@ -98,7 +98,7 @@ pub(crate) async fn fill_return_notes(
         .map(|r| r.view.id.0)
         .collect();
     if !returned.is_empty() {
-        let mut notes = QueryBuilder::<Sqlite>::new(
+        let mut notes = QueryBuilder::<Any>::new(
             "SELECT l.reservation_id, u.inventory_code, l.parts_counted, l.damage_note \
          FROM loan_lines l JOIN units u ON u.id = l.unit_id \
          WHERE l.returned_at IS NOT NULL",
@@ -165,7 +165,7 @@ fn conditions(json: Option<&str>) -> Vec<ReservationCondition> {
         .collect()
 }
 
-pub(crate) fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
+pub(crate) fn record(r: &sqlx::any::AnyRow) -> ReservationRecord {
     ReservationRecord {
         view: Reservation {
             id: ReservationId(r.get(0)),
@@ -203,7 +203,7 @@ pub(crate) fn record(r: &sqlx::sqlite::SqliteRow) -> ReservationRecord {
 }
 
 pub async fn record_by_id(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: ReservationId,
 ) -> DbResult<Option<ReservationRecord>> {
     let sql = format!("{SELECT_RECORD} WHERE r.id = ?");
@@ -245,7 +245,7 @@ impl Db {
 
     /// Reservations by filter, by pickup date then id.
     pub async fn reservations(&self, f: &ReservationFilter) -> DbResult<Vec<ReservationRecord>> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(SELECT_RECORD);
+        let mut q: QueryBuilder<Any> = QueryBuilder::new(SELECT_RECORD);
         q.push(" WHERE 1 = 1");
         if let Some(user) = f.user {
             q.push(" AND r.user_id = ").push_bind(user.0);

@@ -4,7 +4,7 @@ use super::booking::day;
 use crate::db::{classify, Db, DbResult};
 use chrono::NaiveDate;
 use leenpunt_shared::*;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// A waiting-list entry as the offering walk needs it.
 #[derive(Debug, Clone)]
@@ -20,7 +20,7 @@ pub struct WaitingRow {
 
 /// Adds a waiting-list entry; the same person waiting twice for the same dates is a conflict.
 pub async fn insert_waiting(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     row: &WaitingRow,
     kit: KitTypeId,
     now: &str,
@@ -44,7 +44,7 @@ pub async fn insert_waiting(
 }
 
 /// The entries still waiting for a kit type, first come first served.
-pub async fn waiting(conn: &mut SqliteConnection, kit: KitTypeId) -> DbResult<Vec<WaitingRow>> {
+pub async fn waiting(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Vec<WaitingRow>> {
     let rows = sqlx::query_as::<_, (i64, i64, i64, i64, i64, String, String)>(
         "SELECT id, pickup_point_id, school_id, user_id, quantity, pickup_date, return_date \
          FROM waitlist WHERE kit_type_id = ? AND status = 'wachtend' ORDER BY id",
@@ -69,7 +69,7 @@ pub async fn waiting(conn: &mut SqliteConnection, kit: KitTypeId) -> DbResult<Ve
 }
 
 pub async fn set_waiting_status(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
     status: &str,
     reservation: Option<ReservationId>,
@@ -89,7 +89,7 @@ pub async fn set_waiting_status(
 
 /// Marks the waiting-list entry behind an offer.
 pub async fn set_waiting_status_of_offer(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     reservation: ReservationId,
     status: &str,
     now: &str,
@@ -142,7 +142,7 @@ fn entry(r: WaitingEntryRow) -> (WaitlistEntry, UserId) {
 }
 
 pub async fn waiting_entry(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     id: i64,
 ) -> DbResult<Option<(WaitlistEntry, UserId)>> {
     let sql = format!("{SELECT_WAITING} WHERE w.id = ?");
@@ -154,7 +154,7 @@ pub async fn waiting_entry(
 }
 
 /// Offers from the waiting list whose time ran out before `now`.
-pub async fn lapsed_offers(conn: &mut SqliteConnection, now: &str) -> DbResult<Vec<ReservationId>> {
+pub async fn lapsed_offers(conn: &mut AnyConnection, now: &str) -> DbResult<Vec<ReservationId>> {
     Ok(sqlx::query_scalar::<_, i64>(
         "SELECT id FROM reservations WHERE status = 'aangeboden' AND offer_expires_at < ? ORDER BY id",
     )

@@ -214,20 +214,19 @@ async fn store(w: &World) -> Db {
         let offer = match x.offer {
             None => None,
             Some(status) => Some(
-                sqlx::query(
+                sqlx::query_scalar::<_, i64>(
                     "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
                      pickup_date, return_date, held_until, status, created_at, updated_at) \
-                     VALUES (?, ?, 1, 1, 1, '2020-01-01', '2020-01-02', '2020-01-02', ?, ?, ?)",
+                     VALUES (?, ?, 1, 1, 1, '2020-01-01', '2020-01-02', '2020-01-02', ?, ?, ?) RETURNING id",
                 )
                 .bind(x.kit as i64 + 1)
                 .bind(w.kits[x.kit])
                 .bind(status)
                 .bind(now)
                 .bind(now)
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await
-                .unwrap()
-                .last_insert_rowid(),
+                .unwrap(),
             ),
         };
         sqlx::query(
