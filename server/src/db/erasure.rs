@@ -226,6 +226,9 @@ pub async fn erase(conn: &mut AnyConnection, p: &Person, now: &str) -> DbResult<
         "DELETE FROM form_drafts WHERE owner_id = ?",
         "DELETE FROM csv_uploads WHERE user_id = ?",
         "DELETE FROM desk_idempotency WHERE user_id = ?",
+        "DELETE FROM cart_lines WHERE user_id = ?",
+        "DELETE FROM carts WHERE user_id = ?",
+        "UPDATE requests SET idempotency_key = NULL, idempotency_fingerprint = NULL WHERE user_id = ?",
         "DELETE FROM user_roles WHERE user_id = ? AND role <> 'teacher'",
         // Their own reservations keep school, kit, dates and status for the figures.
         "UPDATE reservations SET note = '', idempotency_key = NULL, idempotency_fingerprint = NULL \

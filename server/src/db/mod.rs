@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod cart;
 pub mod catalogue;
 pub mod csv_uploads;
 pub mod drafts;
