@@ -11,7 +11,19 @@ use leenpunt_server::startup::build_state;
 use leenpunt_shared::SearchResults;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// One `/api/` answer as the server sent it, recorded by the TestApp's tap.
+pub struct Tapped {
+    pub method: String,
+    /// Path and query, as requested.
+    pub path: String,
+    pub status: u16,
+    pub content_type: String,
+    /// Compressed (`Content-Encoding`): only status and content type can be checked.
+    pub encoded: bool,
+    pub body: axum::body::Bytes,
+}
 
 /// A running Leenpunt with the demo data in its own database.
 pub struct TestApp {
@@ -22,6 +34,9 @@ pub struct TestApp {
     /// The app's clock: 2026-11-27 (a Friday) 09:00 UTC until a test moves it.
     pub clock: Arc<SettableClock>,
     _data: tempfile::TempDir,
+    /// Every `/api/` answer this app gave; checked against the OpenAPI document when the
+    /// app is dropped (see `check_contract`).
+    tap: Arc<Mutex<Vec<Tapped>>>,
 }
 
 /// The built front end, when the test command built it.
@@ -89,7 +104,14 @@ impl TestApp {
         if let Some(jobs) = jobs {
             leenpunt_server::service::jobs::run_once(&state.db, clock.as_ref(), &jobs).await;
         }
-        let app = leenpunt_server::http::router(state.clone());
+        let tap: Arc<Mutex<Vec<Tapped>>> = Arc::default();
+        let recorder = tap.clone();
+        let app = leenpunt_server::http::router(state.clone()).layer(axum::middleware::from_fn(
+            move |request: axum::extract::Request, next: axum::middleware::Next| {
+                let recorder = recorder.clone();
+                async move { record(&recorder, request, next).await }
+            },
+        ));
         tokio::spawn(async move {
             let _ =
                 leenpunt_server::startup::serve_app(listener, app, limits, std::future::pending())
@@ -105,7 +127,38 @@ impl TestApp {
             state,
             clock,
             _data: data,
+            tap,
         }
+    }
+
+    /// Checks every `/api/` answer so far against the OpenAPI document (status documented
+    /// for the operation, content type, JSON body against the schema; CSV, ICS, images and
+    /// compressed answers by status and content type only; no 4xx that is not
+    /// problem+json) and returns the mismatches. The answers checked are forgotten.
+    pub fn contract_failures(&self) -> Vec<String> {
+        use utoipa::OpenApi;
+        let tapped = std::mem::take(&mut *self.tap.lock().unwrap_or_else(|e| e.into_inner()));
+        if tapped.is_empty() {
+            return Vec::new();
+        }
+        let doc = serde_json::to_value(leenpunt_server::http::openapi::ApiDoc::openapi())
+            .expect("the document as JSON");
+        let mut checker = openapi::Checker::for_document(doc);
+        for t in &tapped {
+            checker.check_tapped(t);
+        }
+        checker.failures
+    }
+
+    /// Panics listing every `/api/` answer so far that does not match the OpenAPI
+    /// document. Dropping the app does this too (unless the test is already failing).
+    pub fn check_contract(&self) {
+        let failures = self.contract_failures();
+        assert!(
+            failures.is_empty(),
+            "answers that do not match the OpenAPI document:\n{}",
+            failures.join("\n")
+        );
     }
 
     /// Moves the app's clock to a UTC instant (`2026-12-02T15:00:00Z`).
@@ -306,6 +359,73 @@ impl TestApp {
             .await
             .expect("request")
     }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.check_contract();
+        }
+    }
+}
+
+/// The tap: copies every `/api/` answer (buffered; no `/api/` answer is an endless stream).
+async fn record(
+    tap: &Mutex<Vec<Tapped>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let method = request.method().to_string();
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let response = next.run(request).await;
+    if !path.starts_with("/api/") {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let header = |name: http::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (encoded, plain) = match decompress(header(http::header::CONTENT_ENCODING), &body) {
+        Some(plain) => (false, plain),
+        None => (true, axum::body::Bytes::new()),
+    };
+    let tapped = Tapped {
+        method,
+        path,
+        status: parts.status.as_u16(),
+        content_type: header(http::header::CONTENT_TYPE).unwrap_or_default(),
+        encoded,
+        body: plain,
+    };
+    tap.lock().unwrap_or_else(|e| e.into_inner()).push(tapped);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// The body as sent before compression (gzip, deflate, br); None for another encoding.
+fn decompress(encoding: Option<String>, body: &axum::body::Bytes) -> Option<axum::body::Bytes> {
+    use std::io::Read;
+    let mut plain = Vec::new();
+    let read = match encoding.as_deref().map(str::trim) {
+        None | Some("identity") => return Some(body.clone()),
+        Some("gzip") => flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut plain),
+        Some("deflate") => flate2::read::ZlibDecoder::new(&body[..]).read_to_end(&mut plain),
+        Some("br") => {
+            brotli_decompressor::Decompressor::new(&body[..], 4096).read_to_end(&mut plain)
+        }
+        Some(_) => return None,
+    };
+    read.ok().map(|_| plain.into())
 }
 
 /// The demo accounts' password.

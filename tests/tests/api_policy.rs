@@ -568,3 +568,45 @@ async fn every_operation_by_token_as_allowed_and_refused_roles() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The contract check over every answer (the TestApp's tap) is not a yes-machine: an answer
+/// with a wrong body, an undocumented status or a plain-text 4xx is reported; a CSV is held
+/// to its status and content type only.
+#[tokio::test]
+async fn the_contract_check_catches_mismatches() {
+    use leenpunt_tests::openapi::Checker;
+    use leenpunt_tests::Tapped;
+    let app = TestApp::spawn().await;
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let tapped = |method: &str, path: &str, status: u16, ct: &str, body: &'static str| Tapped {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        status,
+        content_type: ct.to_owned(),
+        encoded: false,
+        body: body.as_bytes().to_vec().into(),
+    };
+    let failures = |t: Tapped| {
+        let mut c = Checker::for_document(doc.clone());
+        c.check_tapped(&t);
+        c.failures
+    };
+    let json = "application/json";
+    assert!(!failures(tapped("GET", "/api/v1/me", 200, json, r#"{"id":"x"}"#)).is_empty());
+    assert!(!failures(tapped("GET", "/api/v1/me", 299, json, "{}")).is_empty());
+    assert!(!failures(tapped("GET", "/api/v1/nergens", 404, "text/plain", "nee")).is_empty());
+    let problem = r#"{"type":"/problems/not-signed-in","title":"Meld je aan","status":401}"#;
+    let f = failures(tapped(
+        "GET",
+        "/api/v1/me",
+        401,
+        "application/problem+json",
+        problem,
+    ));
+    assert!(f.is_empty(), "{f:?}");
+    let csv = "text/csv; charset=utf-8";
+    let f = failures(tapped("GET", "/api/v1/audit/export.csv", 200, csv, "a;b\n"));
+    assert!(f.is_empty(), "{f:?}");
+    // The real answers so far (the document, sent through the tap) match.
+    assert!(app.contract_failures().is_empty());
+}

@@ -410,6 +410,7 @@ pub struct UnitStatusBody {
     (status = 200, body = service::UnitStatusOutcome),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json", description = "The unit is retired"),
 ))]
 pub async fn unit_status(
     State(state): State<AppState>,

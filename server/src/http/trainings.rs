@@ -166,7 +166,7 @@ impl From<SessionsParams> for SessionQuery {
 }
 
 /// Upcoming sessions, soonest first, with the asker's own place.
-#[utoipa::path(get, path = "/api/v1/training-sessions", tag = "trainings", params(SessionsParams), responses((status = 200, body = Vec<TrainingSession>), (status = 404, body = Problem, content_type = "application/problem+json", description = "No training or partner service with that slug")))]
+#[utoipa::path(get, path = "/api/v1/training-sessions", tag = "trainings", params(SessionsParams), responses((status = 200, body = Vec<TrainingSession>), (status = 401, body = Problem, content_type = "application/problem+json", description = "`mine=true` without signing in"), (status = 404, body = Problem, content_type = "application/problem+json", description = "No training or partner service with that slug")))]
 pub async fn list_sessions(
     State(state): State<AppState>,
     who: Who,
@@ -326,6 +326,7 @@ pub async fn mark_attendance(
 /// Adds a walk-in (a teacher's account, by e-mail), present at once.
 #[utoipa::path(post, path = "/api/v1/training-sessions/{id}/walk-ins", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), request_body = WalkInBody, responses(
     (status = 200, body = Vec<RosterEntry>),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn walk_in(
