@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+mod builder;
 pub mod catalogue;
 pub mod csv_uploads;
 pub mod drafts;
@@ -27,6 +28,7 @@ pub mod sync;
 pub mod tokens;
 pub mod trainings;
 
+pub(crate) use builder::SqlBuilder;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -235,7 +237,7 @@ impl<'r> sqlx::Decode<'r, Any> for Flag {
 /// Appends ` AND <column> IN (…)` with the ids bound (a 0 first, so an empty list is valid
 /// SQL and matches nothing).
 pub(crate) fn push_in(
-    q: &mut sqlx::QueryBuilder<'_, Any>,
+    q: &mut SqlBuilder<'_>,
     column: &str,
     ids: impl IntoIterator<Item = i64>,
 ) {

@@ -2,6 +2,7 @@
 //! the holds overlapping a window (by span class, so each is one bounded index range), and
 //! the free kits of a period.
 
+use crate::db::builder::numbered;
 use super::booking::bookable_kit;
 use super::booking::date;
 use super::booking::day;
@@ -24,7 +25,7 @@ pub async fn closed_periods(
 ) -> DbResult<Vec<ClosedPeriod>> {
     let rows = sqlx::query_as::<_, (String, String, String)>(
         "SELECT first_day, last_day, reason FROM closed_periods \
-         WHERE (pickup_point_id IS NULL OR pickup_point_id = ?) AND last_day >= ? AND first_day <= ? \
+         WHERE (pickup_point_id IS NULL OR pickup_point_id = $1) AND last_day >= $2 AND first_day <= $3 \
          ORDER BY first_day",
     )
     .bind(point.0)
@@ -58,7 +59,8 @@ pub(crate) enum KitSql {
     All,
 }
 
-/// A value bound to a `?` of generated SQL.
+/// A value bound to a `?` of generated SQL (numbered `$N` by [`numbered`] once the
+/// statement is whole).
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
     Int(i64),
@@ -196,7 +198,7 @@ pub async fn holds(
     to: NaiveDate,
 ) -> DbResult<Vec<Hold>> {
     let (sub, args) = holds_text(KitSql::Id(kit), from, to);
-    let sql = format!("SELECT {sub}");
+    let sql = numbered(&format!("SELECT {sub}"));
     let text: Option<String> = bind_all(sqlx::query(&sql), args)
         .fetch_one(&mut *conn)
         .await?
@@ -224,7 +226,9 @@ pub async fn held_spans(
         to,
         " GROUP BY r.pickup_date",
     );
-    let sql = format!("SELECT (SELECT group_concat(x, ',') FROM ({inner}))");
+    let sql = numbered(&format!(
+        "SELECT (SELECT group_concat(x, ',') FROM ({inner}))"
+    ));
     let text: Option<String> = bind_all(sqlx::query(&sql), args)
         .fetch_one(&mut *conn)
         .await?
@@ -316,6 +320,7 @@ impl Db {
             from,
             to,
         );
+        let sql = numbered(&sql);
         let rows = bind_all(sqlx::query(&sql), args)
             .fetch_all(self.pool())
             .await?
@@ -413,7 +418,7 @@ mod overlap_tests {
             sqlx::query(
                 "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
                  pickup_date, return_date, held_until, status, created_at, updated_at) \
-                 VALUES (?, 1, ?, 1, ?, ?, ?, ?, ?, '', '')",
+                 VALUES ($1, 1, $2, 1, $3, $4, $5, $6, $7, '', '')",
             )
             .bind(kit)
             .bind(school)
@@ -546,7 +551,7 @@ mod overlap_tests {
         ] {
             let (sql, args) = overlapping_then(cols, kit, from, to, tail);
             let steps: Vec<String> =
-                bind_all(sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}")), args)
+                bind_all(sqlx::query(&numbered(&format!("EXPLAIN QUERY PLAN {sql}"))), args)
                     .fetch_all(db.pool())
                     .await
                     .unwrap()

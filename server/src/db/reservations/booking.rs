@@ -1,6 +1,7 @@
 //! The inputs of a booking (the kit type, its pickup points, the names a reservation shows)
 //! and storing a new reservation (with its idempotency key).
 
+use crate::db::builder::numbered;
 use super::availability::bind_all;
 use super::availability::holds_text;
 use super::availability::parse_holds;
@@ -85,7 +86,7 @@ fn kit_from_row(r: &sqlx::any::AnyRow) -> BookableKit {
 
 pub async fn bookable_kit(conn: &mut AnyConnection, slug: &str) -> DbResult<Option<BookableKit>> {
     let sql = format!(
-        "SELECT {} FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = ?",
+        "SELECT {} FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = $1",
         kit_columns()
     );
     let Some(r) = sqlx::query(&sql)
@@ -123,7 +124,8 @@ pub async fn booking_context(
     seats_from: NaiveDate,
 ) -> DbResult<Option<BookingContext>> {
     let (holds_sub, holds_args) = holds_text(KitSql::Column("k.id"), holds.0, holds.1);
-    let sql = format!(
+    // Assembled from pieces that each write `?`: numbered once whole.
+    let sql = numbered(&format!(
         "SELECT {}, \
            p.name, pp.id, pp.slug, pp.open_weekdays, pp.name, \
            pp.street || ', ' || pp.postcode || ' ' || pp.municipality, \
@@ -141,7 +143,7 @@ pub async fn booking_context(
          WHERE k.slug = ?",
         kit_columns(),
         crate::db::trainings::gate_json("u.id", "?")
-    );
+    ));
     let q = sqlx::query(&sql)
         .bind(school.0)
         .bind(closures.0.to_string())
@@ -218,7 +220,7 @@ pub async fn kit_points(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Ve
     let rows = sqlx::query_as::<_, (i64, String, i64)>(
         "SELECT pp.id, pp.slug, pp.open_weekdays FROM pickup_points pp \
          JOIN kit_type_pickup_points k ON k.pickup_point_id = pp.id \
-         WHERE k.kit_type_id = ? ORDER BY pp.name",
+         WHERE k.kit_type_id = $1 ORDER BY pp.name",
     )
     .bind(kit.0)
     .fetch_all(&mut *conn)
@@ -261,7 +263,7 @@ pub async fn insert(
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
            pickup_date, return_date, held_until, status, note, idempotency_key, \
            idempotency_fingerprint, offer_expires_at, created_at, updated_at, token_id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(row.kit.0)
     .bind(row.point.0)
@@ -294,7 +296,7 @@ pub async fn by_idempotency_key(
 ) -> DbResult<Option<(ReservationId, Option<String>)>> {
     Ok(sqlx::query_as::<_, (i64, Option<String>)>(
         "SELECT id, idempotency_fingerprint FROM reservations \
-         WHERE user_id = ? AND idempotency_key = ?",
+         WHERE user_id = $1 AND idempotency_key = $2",
     )
     .bind(user.0)
     .bind(key)
