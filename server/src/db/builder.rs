@@ -153,7 +153,10 @@ mod tests {
             numbered("SELECT ? , x FROM t WHERE a = ?2 AND b = ? AND c = '?'"),
             "SELECT $1 , x FROM t WHERE a = $2 AND b = $3 AND c = '?'"
         );
-        assert_eq!(numbered("a = ?1 OR b = ?1 AND c = ?"), "a = $1 OR b = $1 AND c = $2");
+        assert_eq!(
+            numbered("a = ?1 OR b = ?1 AND c = ?"),
+            "a = $1 OR b = $1 AND c = $2"
+        );
         assert_eq!(numbered("it''s ? 'a?b' ?"), "it''s $1 'a?b' $2");
     }
 
@@ -161,7 +164,10 @@ mod tests {
     async fn the_builder_numbers_its_values() {
         let db = super::super::Db::open("sqlite::memory:").await.unwrap();
         let mut q = SqlBuilder::new("SELECT ");
-        q.push_bind(40i64).push(" + ").push_bind(2i64).push(" WHERE 1 IN (");
+        q.push_bind(40i64)
+            .push(" + ")
+            .push_bind(2i64)
+            .push(" WHERE 1 IN (");
         q.separated(", ").push_bind(0i64).push_bind(1i64);
         q.push(")");
         assert_eq!(q.sql(), "SELECT $1 + $2 WHERE 1 IN ($3, $4)");

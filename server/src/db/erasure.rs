@@ -192,11 +192,13 @@ async fn anonymise_audit(conn: &mut AnyConnection, p: &Person) -> DbResult<()> {
             Some((kind, _)) if subject_named => format!("{kind}:verwijderd"),
             _ => subject,
         };
-        sqlx::query("UPDATE audit_log SET actor_id = NULL, detail = '', subject = $1 WHERE id = $2")
-            .bind(subject)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "UPDATE audit_log SET actor_id = NULL, detail = '', subject = $1 WHERE id = $2",
+        )
+        .bind(subject)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

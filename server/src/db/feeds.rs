@@ -5,7 +5,6 @@ use crate::domain::ical::FeedReservation;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use leenpunt_shared::*;
 
-
 /// What a feed shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedScope {
@@ -288,11 +287,13 @@ impl Db {
     }
 
     pub async fn revoke_feed(&self, id: i64, now: &str) -> DbResult<()> {
-        sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(self.writer())
-            .await?;
+        sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(self.writer())
+        .await?;
         Ok(())
     }
 

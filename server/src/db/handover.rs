@@ -137,8 +137,10 @@ pub async fn unit_by_inventory_code(
     conn: &mut AnyConnection,
     code: &str,
 ) -> DbResult<Option<UnitRecord>> {
-    let sql =
-        format!("{SELECT_UNIT} WHERE u.inventory_code = $1 COLLATE NOCASE ORDER BY u.id LIMIT 1");
+    let sql = format!(
+        "{SELECT_UNIT} WHERE {} ORDER BY u.id LIMIT 1",
+        crate::db::Engine::of(conn).eq_nocase("u.inventory_code", "$1")
+    );
     Ok(sqlx::query(&sql)
         .bind(code.trim())
         .fetch_optional(&mut *conn)

@@ -171,11 +171,12 @@ pub async fn upsert_schools(
     let mut counts = ImportCounts::default();
     for s in rows {
         let number = s.number.to_string();
-        let super::Flag(existed) =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM schools WHERE instellingsnummer = $1)")
-                .bind(&number)
-                .fetch_one(&mut *conn)
-                .await?;
+        let super::Flag(existed) = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM schools WHERE instellingsnummer = $1)",
+        )
+        .bind(&number)
+        .fetch_one(&mut *conn)
+        .await?;
         let levels = s
             .levels
             .iter()
@@ -296,25 +297,25 @@ async fn replace_lists(
             .await?;
     }
     for t in &k.themes {
-        sqlx::query("INSERT OR IGNORE INTO kit_type_themes (kit_type_id, theme) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO kit_type_themes (kit_type_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(id)
             .bind(t.code())
             .execute(&mut *conn)
             .await?;
     }
     for l in &k.levels {
-        sqlx::query("INSERT OR IGNORE INTO kit_type_levels (kit_type_id, level) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO kit_type_levels (kit_type_id, level) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(id)
             .bind(l.code())
             .execute(&mut *conn)
             .await?;
     }
     for p in &k.pickup_points {
-        sqlx::query("INSERT OR IGNORE INTO kit_type_pickup_points (kit_type_id, pickup_point_id) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO kit_type_pickup_points (kit_type_id, pickup_point_id) SELECT $1, $2 WHERE $2 IS NOT NULL ON CONFLICT DO NOTHING")
             .bind(id).bind(pickups.get(p)).execute(&mut *conn).await?;
     }
     for t in &k.trainings {
-        sqlx::query("INSERT OR IGNORE INTO kit_type_trainings (kit_type_id, training_type_id) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO kit_type_trainings (kit_type_id, training_type_id) SELECT $1, $2 WHERE $2 IS NOT NULL ON CONFLICT DO NOTHING")
             .bind(id).bind(trainings.get(t)).execute(&mut *conn).await?;
     }
     for (i, p) in k.parts.iter().enumerate() {
@@ -322,13 +323,15 @@ async fn replace_lists(
             .bind(id).bind(i as i64).bind(&p.name).bind(p.expected_count.int()).execute(&mut *conn).await?;
     }
     for (i, p) in k.photos.iter().enumerate() {
-        sqlx::query("INSERT INTO kit_photos (kit_type_id, position, url, alt) VALUES ($1, $2, $3, $4)")
-            .bind(id)
-            .bind(i as i64)
-            .bind(&p.url)
-            .bind(&p.alt)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO kit_photos (kit_type_id, position, url, alt) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(&p.url)
+        .bind(&p.alt)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }

@@ -200,7 +200,7 @@ pub async fn insert_session(
     .map_err(classify)?;
     for t in v.trainers {
         sqlx::query(
-            "INSERT OR IGNORE INTO training_session_trainers (session_id, user_id) VALUES ($1, $2)",
+            "INSERT INTO training_session_trainers (session_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(t.0)
@@ -570,12 +570,14 @@ pub async fn set_attendance(
         if now_present == was {
             continue;
         }
-        sqlx::query("UPDATE training_registrations SET attended = $1, updated_at = $2 WHERE id = $3")
-            .bind(i64::from(now_present))
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "UPDATE training_registrations SET attended = $1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(i64::from(now_present))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
         if now_present {
             added.push(user);
         } else {
@@ -757,17 +759,24 @@ impl Db {
 /// The SQL of the gate's inputs for kit type `k.id`, the user bound as `user` and seats in
 /// sessions starting from `from` on: a JSON array of [training id, slug, title,
 /// [[granted, until, revoked]…], [[session, starts at]…]].
-pub fn gate_json(user: &str, from: &str) -> String {
+pub fn gate_json(e: crate::db::Engine, user: &str, from: &str) -> String {
+    let granted = e.json_value(&format!(
+        "SELECT {} FROM qualifications q WHERE q.user_id = {user} AND q.training_type_id = t.id",
+        e.json_rows(
+            "q.granted_on, q.valid_until, CASE WHEN q.revoked_at IS NOT NULL THEN 1 ELSE 0 END"
+        )
+    ));
+    let seats = e.json_value(&format!(
+        "SELECT {} FROM training_registrations g \
+           JOIN training_sessions s ON s.id = g.session_id \
+           WHERE g.user_id = {user} AND s.training_type_id = t.id AND g.status = 'ingeschreven' \
+             AND s.cancelled_at IS NULL AND s.starts_at >= {from}",
+        e.json_rows("s.id, s.starts_at")
+    ));
     format!(
-        "(SELECT json_group_array(json_array(t.id, t.slug, t.title, \
-           json((SELECT json_group_array(json_array(q.granted_on, q.valid_until, q.revoked_at IS NOT NULL)) \
-              FROM qualifications q WHERE q.user_id = {user} AND q.training_type_id = t.id)), \
-           json((SELECT json_group_array(json_array(s.id, s.starts_at)) FROM training_registrations g \
-              JOIN training_sessions s ON s.id = g.session_id \
-              WHERE g.user_id = {user} AND s.training_type_id = t.id AND g.status = 'ingeschreven' \
-                AND s.cancelled_at IS NULL AND s.starts_at >= {from})))) \
-         FROM kit_type_trainings kt JOIN training_types t ON t.id = kt.training_type_id \
-         WHERE kt.kit_type_id = k.id)"
+        "(SELECT {} FROM kit_type_trainings kt JOIN training_types t ON t.id = kt.training_type_id \
+         WHERE kt.kit_type_id = k.id)",
+        e.json_rows(&format!("t.id, t.slug, t.title, {granted}, {seats}"))
     )
 }
 
@@ -831,7 +840,7 @@ pub async fn gate_for(
 ) -> DbResult<GateInputs> {
     let sql = format!(
         "SELECT {} FROM kit_types k WHERE k.id = $3",
-        gate_json("$1", "$2")
+        gate_json(crate::db::Engine::of(conn), "$1", "$2")
     );
     let json: Option<String> = sqlx::query_scalar(&sql)
         .bind(user.0)
@@ -887,7 +896,7 @@ pub async fn add_conditions(
     sessions: &[i64],
 ) -> DbResult<()> {
     for s in sessions {
-        sqlx::query("INSERT OR IGNORE INTO reservation_conditions (reservation_id, session_id) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO reservation_conditions (reservation_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(reservation.0)
             .bind(s)
             .execute(&mut *conn)

@@ -2,7 +2,6 @@
 //! the holds overlapping a window (by span class, so each is one bounded index range), and
 //! the free kits of a period.
 
-use crate::db::builder::numbered;
 use super::booking::bookable_kit;
 use super::booking::date;
 use super::booking::day;
@@ -10,6 +9,8 @@ use super::booking::kit_points;
 use super::booking::BookableKit;
 use super::booking::BookablePoint;
 use super::booking::HOLDING;
+use crate::db::builder::numbered;
+use crate::db::Engine;
 use crate::db::{Db, DbResult};
 use crate::domain::reservations::{ClosedPeriod, Held, Hold};
 use chrono::NaiveDate;
@@ -89,16 +90,18 @@ pub(crate) fn bind_all<'q>(
 /// after it (the future). Only the rare holds longer than the last limit are found
 /// through `held_until` alone.
 pub(crate) fn overlapping(
+    e: Engine,
     cols: &str,
     kit: KitSql,
     from: NaiveDate,
     to: NaiveDate,
 ) -> (String, Vec<Arg>) {
-    overlapping_then(cols, kit, from, to, "")
+    overlapping_then(e, cols, kit, from, to, "")
 }
 
 /// `overlapping`, with `tail` (a `GROUP BY`) after each class's `WHERE`.
 fn overlapping_then(
+    e: Engine,
     cols: &str,
     kit: KitSql,
     from: NaiveDate,
@@ -116,7 +119,8 @@ fn overlapping_then(
             sql.push_str(" UNION ALL ");
         }
         sql.push_str(&format!(
-            "SELECT {cols} FROM reservations r INDEXED BY {index} WHERE "
+            "SELECT {cols} FROM {} WHERE ",
+            e.reservations_indexed_by(index)
         ));
         match kit {
             KitSql::Id(id) => {
@@ -144,8 +148,14 @@ fn overlapping_then(
 /// A scalar subquery, with its arguments: the holds overlapping `[from, to]` as one text
 /// (`id school first last quantity`, comma-separated) for `parse_holds`. One row instead
 /// of thousands: decoding rows one by one cost more than the whole query.
-pub(super) fn holds_text(kit: KitSql, from: NaiveDate, to: NaiveDate) -> (String, Vec<Arg>) {
+pub(super) fn holds_text(
+    e: Engine,
+    kit: KitSql,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (String, Vec<Arg>) {
     let (inner, args) = overlapping(
+        e,
         "r.id, r.school_id, r.pickup_date, r.held_until, r.quantity",
         kit,
         from,
@@ -153,8 +163,11 @@ pub(super) fn holds_text(kit: KitSql, from: NaiveDate, to: NaiveDate) -> (String
     );
     (
         format!(
-            "(SELECT group_concat(id || ' ' || school_id || ' ' || pickup_date || ' ' \
-               || held_until || ' ' || quantity, ',') FROM ({inner}))"
+            "(SELECT {} FROM ({inner}) h)",
+            e.group_concat(
+                "id || ' ' || school_id || ' ' || pickup_date || ' ' || held_until || ' ' || quantity",
+                "','"
+            )
         ),
         args,
     )
@@ -197,7 +210,7 @@ pub async fn holds(
     from: NaiveDate,
     to: NaiveDate,
 ) -> DbResult<Vec<Hold>> {
-    let (sub, args) = holds_text(KitSql::Id(kit), from, to);
+    let (sub, args) = holds_text(Engine::of(conn), KitSql::Id(kit), from, to);
     let sql = numbered(&format!("SELECT {sub}"));
     let text: Option<String> = bind_all(sqlx::query(&sql), args)
         .fetch_one(&mut *conn)
@@ -218,16 +231,26 @@ pub async fn held_spans(
     from: NaiveDate,
     to: NaiveDate,
 ) -> DbResult<Vec<Held>> {
+    let e = Engine::of(conn);
+    let cols = format!(
+        "r.pickup_date || {} AS x",
+        e.group_concat(
+            "CASE WHEN r.quantity = 1 THEN r.held_until \
+               ELSE r.held_until || '*' || r.quantity || ';' END",
+            "''"
+        )
+    );
     let (inner, args) = overlapping_then(
-        "r.pickup_date || group_concat(CASE WHEN r.quantity = 1 THEN r.held_until \
-           ELSE r.held_until || '*' || r.quantity || ';' END, '') AS x",
+        e,
+        &cols,
         KitSql::Id(kit),
         from,
         to,
         " GROUP BY r.pickup_date",
     );
     let sql = numbered(&format!(
-        "SELECT (SELECT group_concat(x, ',') FROM ({inner}))"
+        "SELECT (SELECT {} FROM ({inner}) s)",
+        e.group_concat("x", "','")
     ));
     let text: Option<String> = bind_all(sqlx::query(&sql), args)
         .fetch_one(&mut *conn)
@@ -315,6 +338,7 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         let (sql, args) = overlapping(
+            self.engine(),
             "r.kit_type_id, r.id, r.school_id, r.pickup_date, r.held_until, r.quantity",
             KitSql::All,
             from,
@@ -549,15 +573,17 @@ mod overlap_tests {
                 " GROUP BY r.pickup_date",
             ),
         ] {
-            let (sql, args) = overlapping_then(cols, kit, from, to, tail);
-            let steps: Vec<String> =
-                bind_all(sqlx::query(&numbered(&format!("EXPLAIN QUERY PLAN {sql}"))), args)
-                    .fetch_all(db.pool())
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get::<String, _>(3))
-                    .collect();
+            let (sql, args) = overlapping_then(Engine::Sqlite, cols, kit, from, to, tail);
+            let steps: Vec<String> = bind_all(
+                sqlx::query(&numbered(&format!("EXPLAIN QUERY PLAN {sql}"))),
+                args,
+            )
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>(3))
+            .collect();
             assert!(
                 steps.iter().all(|step| !step.contains("TEMP B-TREE")),
                 "{steps:?}"

@@ -13,7 +13,6 @@ use crate::domain::stats::{DemandTally, Measures, Period, QualityTally, Training
 use chrono::NaiveDate;
 use leenpunt_shared::PartnerId;
 
-
 impl Db {
     /// The loans picked up from `from` through `to`, one narrow row each.
     #[tracing::instrument(skip(self))]
