@@ -20,6 +20,7 @@ pub mod problem;
 pub mod query;
 pub mod reservations;
 pub mod stats;
+pub mod sync;
 pub mod time;
 pub mod tokens;
 pub mod trainings;

@@ -365,6 +365,8 @@ async fn authorization_matrix() {
         ),
         ("GET", "/api/v1/sync/units", [401, 403, 200, 403, 200, 200]),
         ("GET", "/api/v1/sync/schools", [200; 6]),
+        ("GET", "/api/v1/sync/people", [401, 403, 403, 403, 200, 200]),
+        ("GET", "/api/v1/sync/kit-types", [200; 6]),
         (
             "DELETE",
             "/api/v1/roles/999999",

@@ -1028,6 +1028,45 @@ async fn every_operation_answers_as_the_document_says() {
         )
         .await;
     }
+    // People: admins and partner admins; kit types: public, as the catalogue is.
+    let people = c
+        .ok("GET", "/api/v1/sync/people?limit=2", a, Body::None)
+        .await;
+    let cursor = people["next_cursor"]
+        .as_str()
+        .expect("more than two people");
+    c.ok(
+        "GET",
+        &format!("/api/v1/sync/people?limit=2&cursor={cursor}&updated_since=2026-01-01T00:00:00Z"),
+        a,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal("GET", "/api/v1/sync/people", t, &Body::None, &[403])
+        .await;
+    c.expect_refusal("GET", "/api/v1/sync/people?limit=0", a, &Body::None, &[422])
+        .await;
+    let kits = c
+        .ok("GET", "/api/v1/sync/kit-types?limit=2", None, Body::None)
+        .await;
+    let cursor = kits["next_cursor"]
+        .as_str()
+        .expect("more than two kit types");
+    c.ok(
+        "GET",
+        &format!("/api/v1/sync/kit-types?cursor={cursor}"),
+        t,
+        Body::None,
+    )
+    .await;
+    c.expect_refusal(
+        "GET",
+        "/api/v1/sync/kit-types?cursor=!!",
+        None,
+        &Body::None,
+        &[400],
+    )
+    .await;
 
     // Passwords, and signing in and out (last: these end sessions).
     c.ok(

@@ -543,6 +543,9 @@ async fn the_matrix_with_tokens_answers_as_with_cookies() {
         "/api/v1/desk/agenda",
         "/api/v1/overview",
         "/api/v1/labels",
+        "/api/v1/sync/reservations",
+        "/api/v1/sync/units",
+        "/api/v1/sync/people",
     ];
     for (who, email) in people {
         let cookie = app.login(email, DEMO_PASSWORD).await.unwrap();

@@ -703,3 +703,241 @@ async fn tokens_erasure_requests_and_reminders_hold_under_a_burst_with_hang_ups(
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_sync_reads_with_hang_ups_answers_no_500_and_stays_consistent() {
+    let app = TestApp::spawn().await;
+    let admin = app
+        .login("beheerder@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let made = app
+        .post_json(
+            &admin,
+            "/api/v1/me/tokens",
+            &json!({ "name": "sync", "scope": "read" }),
+        )
+        .await;
+    assert_eq!(made.status(), 201);
+    let secret = made.json::<serde_json::Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let paths = [
+        "/api/v1/sync/people?limit=3",
+        "/api/v1/sync/kit-types?limit=5",
+        "/api/v1/sync/reservations?limit=4",
+        "/api/v1/sync/units?limit=7",
+        "/api/v1/sync/schools?limit=2",
+    ];
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..150u64 {
+        // Every other client hangs up after 1–60 ms; the rest wait for the answer.
+        let timeout = if i % 2 == 0 {
+            Duration::from_millis(1 + (i * 7) % 60)
+        } else {
+            Duration::from_secs(60)
+        };
+        let client = reqwest::Client::builder().timeout(timeout).build().unwrap();
+        let request = client
+            .get(app.url(paths[i as usize % paths.len()]))
+            .bearer_auth(&secret);
+        set.spawn(async move {
+            (
+                i % 2 == 1,
+                request.send().await.map(|r| r.status().as_u16()),
+            )
+        });
+        if i % 30 == 0 {
+            // People change while the reads run.
+            sqlx::query(
+                "UPDATE users SET name = name || '.' WHERE email = 'leerkracht@demo.leenpunt.be'",
+            )
+            .execute(app.state.db.writer())
+            .await
+            .unwrap();
+        }
+    }
+    while let Some(done) = set.join_next().await {
+        let (waited, answer) = done.unwrap();
+        match answer {
+            Ok(status) => assert!(matches!(status, 200 | 429 | 503), "{status}"),
+            Err(e) => assert!(!waited, "a waiting client got no answer: {e}"),
+        }
+    }
+    writes_within_a_second(&app).await;
+    // Afterwards a full pass sees everyone exactly once.
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page: serde_json::Value = app
+            .client
+            .get(app.url(&format!("/api/v1/sync/people?limit=2{cursor}")))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = format!("&cursor={c}"),
+            None => break,
+        }
+    }
+    let everyone = count(&app, "SELECT count(*) FROM users").await as usize;
+    assert_eq!(seen.len(), everyone);
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), everyone);
+}
+
+/// Pages keep rendering while other apps in the same process start and list their pages.
+/// Listing the page routes runs the app with data loading switched off for the whole
+/// process for a moment (leptos-rs/leptos#4773); a page whose data began loading in that
+/// moment used to wait for the 30-second request timeout and answer 503. The routes are
+/// now listed once per process, before any app serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_render_while_other_apps_start_and_list_their_pages() {
+    let app = TestApp::spawn().await;
+    let starting = tokio::spawn(async {
+        for _ in 0..3 {
+            drop(TestApp::spawn().await);
+        }
+    });
+    let listing = tokio::task::spawn_blocking(|| {
+        for _ in 0..40 {
+            assert!(!leenpunt_server::http::pages::page_paths().is_empty());
+        }
+    });
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..90 {
+        let path = ["/", "/catalogus", "/catalogus/bee-bot-set-klein"][i % 3];
+        let request = app.client.get(app.url(path));
+        set.spawn(async move {
+            let answer = tokio::time::timeout(Duration::from_secs(15), request.send()).await;
+            (
+                path,
+                answer
+                    .ok()
+                    .and_then(|r| r.ok())
+                    .map(|r| r.status().as_u16()),
+            )
+        });
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    for (path, answer) in set.join_all().await {
+        assert_eq!(answer, Some(200), "{path} answered in time");
+    }
+    listing.await.unwrap();
+    starting.await.unwrap();
+}
+
+/// A desk's offline queue coming back on a stuttering network: its two scans are replayed
+/// 150 times at once, a third of the requests hung up on mid-way. Each scan is recorded
+/// once and the reservation gets one receipt; every answer is the scan's first answer or
+/// a clean 503 to retry, never a 500 and never "someone else has this key".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn keyed_desk_scans_replayed_in_a_burst_with_hang_ups_are_recorded_once() {
+    let app = TestApp::spawn().await;
+    let hash = hash_password(DEMO_PASSWORD);
+    let teacher = app.teacher("juf@school.be", "126763", &hash).await;
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &json!({ "kit": BEE_BOT, "pickup_point": "stem-rtc-brugge",
+                     "pickup_date": "2026-12-02", "return_date": "2026-12-09", "quantity": 2 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let codes = [
+        app.label_code("BB-K-01").await,
+        app.label_code("BB-K-02").await,
+    ];
+    app.set_time("2026-12-02T09:00:00Z");
+    let desk = app
+        .login("ambassadeur@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let path = format!("/api/v1/reservations/{id}/handover");
+    let scan = |i: usize| {
+        app.client
+            .post(app.url(&path))
+            .header("cookie", desk.clone())
+            .header("origin", app.base.clone())
+            .header("idempotency-key", format!("scan-{}", i % 2))
+            .json(&json!({ "code": codes[i % 2] }))
+    };
+
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..150 {
+        let request = scan(i);
+        set.spawn(async move {
+            if i % 3 == 0 {
+                // Hung up on after a few milliseconds, wherever the server was.
+                let wait = Duration::from_millis((i % 20) as u64);
+                let _ = tokio::time::timeout(wait, request.send()).await;
+                return None;
+            }
+            let answer = request.send().await.expect("answered");
+            let status = answer.status().as_u16();
+            Some((i % 2, status, answer.text().await.unwrap()))
+        });
+    }
+    let mut firsts: [Option<String>; 2] = [None, None];
+    for (scan, status, body) in set.join_all().await.into_iter().flatten() {
+        match status {
+            200 => {
+                let outcome: serde_json::Value = serde_json::from_str(&body).unwrap();
+                let outcome = outcome.to_string();
+                let first = firsts[scan].get_or_insert(outcome.clone());
+                assert_eq!(*first, outcome, "a replay answers the scan's first answer");
+            }
+            503 => {}
+            other => panic!("scan {scan}: {other} {body}"),
+        }
+    }
+    // The queue replays what it has not seen answered; the answers are the first ones.
+    for (i, first) in firsts.iter().enumerate() {
+        let answer = scan(i).send().await.unwrap();
+        assert_eq!(answer.status(), 200);
+        let outcome = answer
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+            .to_string();
+        if let Some(first) = first {
+            assert_eq!(*first, outcome);
+        }
+        assert!(outcome.contains("\"already\":false"), "{outcome}");
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM loan_lines").await, 2);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_log WHERE action = 'unit.handover'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE to_addr = 'juf@school.be' \
+             AND subject LIKE 'Ontvangstbewijs%'"
+        )
+        .await,
+        1,
+        "one receipt"
+    );
+    writes_within_a_second(&app).await;
+}

@@ -928,5 +928,67 @@ async fn the_postgres_triggers_do_what_the_sqlite_ones_do() {
     assert_eq!(db.int("SELECT seq FROM sync_counter").await, seq + 1);
     assert_eq!(db.int("SELECT change_seq FROM schools").await, seq + 1);
 
+    // People and kit types (20261201000110): what an integration sees takes the next
+    // number, on both engines alike; signing in and the numbering itself do not count.
+    let seq = db.int("SELECT seq FROM sync_counter").await;
+    db.exec(&format!(
+        "UPDATE users SET last_sign_in_at = '{AT}', lang = 'en' WHERE id = {user}"
+    ))
+    .await;
+    assert_eq!(db.int("SELECT seq FROM sync_counter").await, seq);
+    db.exec(&format!(
+        "UPDATE users SET name = 'An Anders' WHERE id = {user}"
+    ))
+    .await;
+    assert_eq!(
+        db.int(&format!("SELECT change_seq FROM users WHERE id = {user}"))
+            .await,
+        seq + 1
+    );
+    // A school's rename: the school and its teacher (in whichever order the engine fires).
+    db.exec("UPDATE schools SET name = 'Hernoemd'").await;
+    assert_eq!(db.int("SELECT seq FROM sync_counter").await, seq + 3);
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM users WHERE id = {user} AND change_seq > {}",
+            seq + 1
+        ))
+        .await,
+        1
+    );
+    let (version, stamps) = (db.catalogue_version().await, db.stamps().await);
+    db.exec(&format!(
+        "INSERT INTO kit_parts (kit_type_id, position, name, expected_count) VALUES ({KIT}, 1, 'Kabel', 1)"
+    ))
+    .await;
+    assert_eq!(
+        db.int(&format!(
+            "SELECT change_seq FROM kit_types WHERE id = {KIT}"
+        ))
+        .await,
+        seq + 4
+    );
+    assert_eq!(
+        db.catalogue_version().await,
+        version,
+        "the numbering is not a catalogue change"
+    );
+    assert_eq!(db.stamps().await, stamps, "nor a feed change");
+    db.exec(&format!(
+        "UPDATE kit_types SET summary = 'Robots' WHERE id = {KIT}"
+    ))
+    .await;
+    assert_eq!(db.catalogue_version().await, version + 1);
+    db.exec(&format!(
+        "INSERT INTO users (email, name, created_at) VALUES ('weg@school.be', 'Weg', '{AT}')"
+    ))
+    .await;
+    db.exec("DELETE FROM users WHERE email = 'weg@school.be'")
+        .await;
+    assert_eq!(
+        db.int("SELECT change_seq FROM sync_gone_users").await,
+        db.int("SELECT seq FROM sync_counter").await
+    );
+
     drop_db(&url, &name, db.pg).await;
 }

@@ -26,6 +26,7 @@ pub mod reminders;
 pub mod reservations;
 pub mod stats;
 pub mod sync;
+pub mod sync_people_kits;
 pub mod tokens;
 pub mod trainings;
 

@@ -17,6 +17,8 @@ pub enum Collection {
     Reservations,
     Units,
     Schools,
+    People,
+    KitTypes,
 }
 
 impl Collection {
@@ -25,6 +27,8 @@ impl Collection {
             Collection::Reservations => "reservations",
             Collection::Units => "units",
             Collection::Schools => "schools",
+            Collection::People => "people",
+            Collection::KitTypes => "kit-types",
         }
     }
 }
@@ -93,6 +97,9 @@ mod tests {
             parse_cursor("schools", &cursor(Collection::Schools.name(), 7)),
             Some(7)
         );
+        let kits = cursor(Collection::KitTypes.name(), 9);
+        assert_eq!(parse_cursor("kit-types", &kits), Some(9));
+        assert_eq!(parse_cursor(Collection::People.name(), &kits), None);
         assert_eq!(parse_cursor("reservations", "!!"), None);
         assert_eq!(parse_cursor("reservations", ""), None);
         assert_eq!(

@@ -19,9 +19,9 @@ use leenpunt_shared::{
     CatalogueQuery, KitDetail, Lang, MonthAvailability, Problem, Reservation, Role, SearchResults,
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
+use leptos_axum::{AxumRouteListing, LeptosRoutes};
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Pages read the same services as the API, without an HTTP round trip.
 struct PageBackend {
@@ -466,12 +466,11 @@ pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
         css: String::new(),
         scanner: String::new(),
         roster: String::new(),
+        deskqueue: String::new(),
     });
     let app = move || shell(manifest.clone());
-    let (routes, _) =
-        generate_route_list_with_exclusions_and_ssg_and_context(App, None, context.clone());
     let pages: Router<()> = Router::new()
-        .leptos_routes_with_context(&state, routes, context.clone(), app.clone())
+        .leptos_routes_with_context(&state, routes().to_vec(), context.clone(), app.clone())
         .fallback(leptos_axum::render_app_async_with_context(context, app))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -521,8 +520,18 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
 /// The paths of every page route, as mounted (`/catalogus/{slug}`): the list the page
 /// tests walk, so a new page cannot be left out of them.
 pub fn page_paths() -> Vec<String> {
-    leptos_axum::generate_route_list(App)
-        .into_iter()
+    routes()
+        .iter()
         .map(|route| route.path().to_owned())
         .collect()
+}
+
+/// The page routes, generated once per process. Generating them runs the app with
+/// resource loading switched off for the whole process (a global flag in leptos_server):
+/// a page that another app in the same process (tests start many) began rendering at that
+/// moment would wait for its data forever (leptos-rs/leptos#4773). Once per process, before
+/// any app serves, nothing else can be rendering.
+fn routes() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| leptos_axum::generate_route_list(App))
 }

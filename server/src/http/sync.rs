@@ -14,6 +14,7 @@ use axum::routing::get;
 use axum::Router;
 use leenpunt_shared::accounts::SchoolOption;
 use leenpunt_shared::handover::UnitInfo;
+use leenpunt_shared::sync::{SyncedKitType, SyncedPerson};
 use leenpunt_shared::{Problem, Reservation};
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sync/reservations", get(reservations))
         .route("/api/v1/sync/units", get(units))
         .route("/api/v1/sync/schools", get(schools))
+        .route("/api/v1/sync/people", get(people))
+        .route("/api/v1/sync/kit-types", get(kit_types))
 }
 
 /// `?limit&cursor&updated_since`.
@@ -35,6 +38,18 @@ pub struct SyncQuery {
     pub updated_since: Option<String>,
 }
 
+/// One page of a sync collection, in change order.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SyncPage<T> {
+    pub items: Vec<T>,
+    /// The cursor for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// The cursor to keep for later (a delta token, on every page): asked with it, the
+    /// collection answers only what changed after this page.
+    pub resume_cursor: String,
+}
+
 /// A reservation as synced: the reservation, and when it last changed.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SyncedReservation {
@@ -42,18 +57,6 @@ pub struct SyncedReservation {
     /// When it last changed (RFC 3339, UTC, milliseconds, the database's clock).
     #[schema(format = DateTime)]
     pub updated_at: String,
-}
-
-/// One page of reservations in change order.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ReservationSyncPage {
-    pub items: Vec<SyncedReservation>,
-    /// The cursor for the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-    /// The cursor to keep for later (a delta token, on every page): asked with it, the
-    /// collection answers only what changed after this page.
-    pub resume_cursor: String,
 }
 
 /// A unit as synced: the desk's view of it, and when it last changed.
@@ -65,18 +68,6 @@ pub struct SyncedUnit {
     pub updated_at: String,
 }
 
-/// One page of units in change order.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct UnitSyncPage {
-    pub items: Vec<SyncedUnit>,
-    /// The cursor for the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-    /// The cursor to keep for later (a delta token, on every page): asked with it, the
-    /// collection answers only what changed after this page.
-    pub resume_cursor: String,
-}
-
 /// A school as synced: as the public school list shows it, and when it last changed.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SyncedSchool {
@@ -86,23 +77,8 @@ pub struct SyncedSchool {
     pub updated_at: String,
 }
 
-/// One page of schools in change order.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SchoolSyncPage {
-    pub items: Vec<SyncedSchool>,
-    /// The cursor for the next page; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_cursor: Option<String>,
-    /// The cursor to keep for later (a delta token, on every page): asked with it, the
-    /// collection answers only what changed after this page.
-    pub resume_cursor: String,
-}
-
-/// 304 with the tag, or 200 with the tag and the page made of the items.
-fn respond<T, P: Serialize>(
-    synced: Synced<T>,
-    page: impl FnOnce(Vec<T>, Option<String>, String) -> P,
-) -> Response {
+/// 304 with the tag, or 200 with the tag and the page, each item made by `item`.
+fn respond<T, I: Serialize>(synced: Synced<T>, item: impl FnMut(T) -> I) -> Response {
     match synced {
         Synced::NotModified { etag } => {
             (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response()
@@ -117,7 +93,11 @@ fn respond<T, P: Serialize>(
                 (header::ETAG, etag),
                 (header::CACHE_CONTROL, "private, no-cache".to_owned()),
             ],
-            super::extract::Json(page(items, next_cursor, resume_cursor)),
+            super::extract::Json(SyncPage {
+                items: items.into_iter().map(item).collect(),
+                next_cursor,
+                resume_cursor,
+            }),
         )
             .into_response(),
     }
@@ -147,7 +127,7 @@ fn if_none_match(headers: &HeaderMap) -> Option<String> {
 /// Reservations in change order (admins: all; desk staff and partner admins: their partner
 /// services'). A reservation changed while a client pages gets a new place at the end.
 #[utoipa::path(get, path = "/api/v1/sync/reservations", tag = "reservations", security(("session" = [])), params(SyncQuery), responses(
-    (status = 200, body = ReservationSyncPage, headers(("ETag" = String, description = "Weak tag of this answer"))),
+    (status = 200, body = SyncPage<SyncedReservation>, headers(("ETag" = String, description = "Weak tag of this answer"))),
     (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
     (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -164,25 +144,16 @@ pub async fn reservations(
     let if_none_match = if_none_match(&headers);
     let request = query.request(if_none_match.as_deref());
     let synced = service::reservations(&state.db, &who.0, lang, &request).await?;
-    Ok(respond(synced, |items, next_cursor, resume_cursor| {
-        ReservationSyncPage {
-            items: items
-                .into_iter()
-                .map(|r| SyncedReservation {
-                    reservation: r.view,
-                    updated_at: r.updated_at,
-                })
-                .collect(),
-            next_cursor,
-            resume_cursor,
-        }
+    Ok(respond(synced, |r| SyncedReservation {
+        reservation: r.view,
+        updated_at: r.updated_at,
     }))
 }
 
 /// Units in change order (admins: all; desk staff and partner admins: their partner
 /// services'). A status change, a new label, a hand-over or a return moves a unit to the end.
 #[utoipa::path(get, path = "/api/v1/sync/units", tag = "hand-over", security(("session" = [])), params(SyncQuery), responses(
-    (status = 200, body = UnitSyncPage, headers(("ETag" = String, description = "Weak tag of this answer"))),
+    (status = 200, body = SyncPage<SyncedUnit>, headers(("ETag" = String, description = "Weak tag of this answer"))),
     (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
     (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -199,24 +170,15 @@ pub async fn units(
     let if_none_match = if_none_match(&headers);
     let request = query.request(if_none_match.as_deref());
     let synced = service::units(&state.db, &who.0, lang, &request).await?;
-    Ok(respond(synced, |items, next_cursor, resume_cursor| {
-        UnitSyncPage {
-            items: items
-                .into_iter()
-                .map(|u| SyncedUnit {
-                    unit: u.info,
-                    updated_at: u.updated_at,
-                })
-                .collect(),
-            next_cursor,
-            resume_cursor,
-        }
+    Ok(respond(synced, |u| SyncedUnit {
+        unit: u.info,
+        updated_at: u.updated_at,
     }))
 }
 
 /// Schools in change order, as the public school list shows them (anyone, anonymous too).
 #[utoipa::path(get, path = "/api/v1/sync/schools", tag = "accounts", params(SyncQuery), responses(
-    (status = 200, body = SchoolSyncPage, headers(("ETag" = String, description = "Weak tag of this answer"))),
+    (status = 200, body = SyncPage<SyncedSchool>, headers(("ETag" = String, description = "Weak tag of this answer"))),
     (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
     (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
     (status = 422, body = Problem, content_type = "application/problem+json", description = "`limit` out of 1–500"),
@@ -230,17 +192,55 @@ pub async fn schools(
     let if_none_match = if_none_match(&headers);
     let request = query.request(if_none_match.as_deref());
     let synced = service::schools(&state.db, lang, &request).await?;
-    Ok(respond(synced, |items, next_cursor, resume_cursor| {
-        SchoolSyncPage {
-            items: items
-                .into_iter()
-                .map(|s| SyncedSchool {
-                    school: s.school,
-                    updated_at: s.updated_at,
-                })
-                .collect(),
-            next_cursor,
-            resume_cursor,
-        }
+    Ok(respond(synced, |s| SyncedSchool {
+        school: s.school,
+        updated_at: s.updated_at,
     }))
+}
+
+/// People in change order, as the user administration lists them (admins: everyone;
+/// partner admins: the people holding a role at their partner services). An erased or
+/// removed person comes as a tombstone (`deleted`, the id only). A new name, e-mail
+/// address, confirmation, disabling, role, or the rename of a school or partner service
+/// they hold a role at moves a person to the end; signing in does not.
+#[utoipa::path(get, path = "/api/v1/sync/people", tag = "accounts", security(("session" = [])), params(SyncQuery), responses(
+    (status = 200, body = SyncPage<SyncedPerson>, headers(("ETag" = String, description = "Weak tag of this answer"))),
+    (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "`limit` out of 1–500"),
+))]
+pub async fn people(
+    State(state): State<AppState>,
+    who: Who,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Query(query): Query<SyncQuery>,
+) -> Result<Response> {
+    let if_none_match = if_none_match(&headers);
+    let request = query.request(if_none_match.as_deref());
+    let synced = service::people(&state.db, &who.0, lang, &request).await?;
+    Ok(respond(synced, |p| p))
+}
+
+/// Kit types in change order, as their own records (anyone, anonymous too: the catalogue
+/// is public). A change of the kit type, its themes, levels, photos, parts, pickup points
+/// or required trainings moves it to the end.
+#[utoipa::path(get, path = "/api/v1/sync/kit-types", tag = "catalogue", params(SyncQuery), responses(
+    (status = 200, body = SyncPage<SyncedKitType>, headers(("ETag" = String, description = "Weak tag of this answer"))),
+    (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
+    (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
+    (status = 422, body = Problem, content_type = "application/problem+json", description = "`limit` out of 1–500"),
+))]
+pub async fn kit_types(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+    Query(query): Query<SyncQuery>,
+) -> Result<Response> {
+    let if_none_match = if_none_match(&headers);
+    let request = query.request(if_none_match.as_deref());
+    let synced = service::kit_types(&state.db, lang, &request).await?;
+    Ok(respond(synced, |k| k))
 }

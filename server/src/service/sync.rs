@@ -11,6 +11,7 @@ use crate::texts::Text;
 use chrono::DateTime;
 use leenpunt_shared::accounts::SchoolOption;
 use leenpunt_shared::handover::UnitInfo;
+use leenpunt_shared::sync::{SyncedKitType, SyncedPerson};
 use leenpunt_shared::*;
 
 /// What the client sent: all raw, checked here.
@@ -260,6 +261,93 @@ pub async fn schools(
                 SyncedSchool {
                     school: s.school,
                     updated_at: s.changed_at,
+                },
+            )
+        })
+        .collect();
+    Ok(answer(
+        COLLECTION, &everyone, &checked, request, summary, rows,
+    ))
+}
+
+/// The partner services whose people a partner admin sees, as `GET /api/v1/users` shows
+/// them (`service::users::list`): `None` for all (admins); else the partner services they
+/// manage. Anyone else: 401 anonymous, 403 signed in.
+fn people_partners(actor: &Actor) -> Result<Option<Vec<PartnerId>>> {
+    if actor.user.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    if actor.is_admin() {
+        return Ok(None);
+    }
+    let mut partners: Vec<PartnerId> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::PartnerAdmin)
+        .filter_map(|g| g.partner)
+        .filter(|p| allows(actor, Action::ManageCatalogueOf(*p)))
+        .collect();
+    partners.sort();
+    partners.dedup();
+    if partners.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(partners))
+}
+
+/// People changed after the cursor (and at or after `updated_since`), in change order:
+/// admins everyone, partner admins the people holding a role at their partner services
+/// (as the user administration lists them). An erased or removed person is a tombstone
+/// (`deleted`, the id only). Signing in does not change a person.
+pub async fn people(
+    db: &Db,
+    actor: &Actor,
+    lang: Lang,
+    request: &SyncRequest<'_>,
+) -> Result<Synced<SyncedPerson>> {
+    const COLLECTION: Collection = Collection::People;
+    let partners = people_partners(actor)?;
+    let checked = check(COLLECTION, lang, request)?;
+    let (rows, summary) = db.changed_people(&query(&checked, &partners)).await?;
+    let rows = rows
+        .into_iter()
+        .map(|p| {
+            (
+                p.change_seq,
+                SyncedPerson {
+                    id: p.id,
+                    deleted: p.row.is_none(),
+                    person: p.row,
+                    updated_at: p.changed_at,
+                },
+            )
+        })
+        .collect();
+    Ok(answer(
+        COLLECTION, &partners, &checked, request, summary, rows,
+    ))
+}
+
+/// Kit types changed after the cursor (and at or after `updated_since`), in change order.
+/// The catalogue is public (`GET /api/v1/catalogue`), so anyone may read it, anonymous
+/// too.
+pub async fn kit_types(
+    db: &Db,
+    lang: Lang,
+    request: &SyncRequest<'_>,
+) -> Result<Synced<SyncedKitType>> {
+    const COLLECTION: Collection = Collection::KitTypes;
+    let everyone = None;
+    let checked = check(COLLECTION, lang, request)?;
+    let (rows, summary) = db.changed_kit_types(&query(&checked, &everyone)).await?;
+    let rows = rows
+        .into_iter()
+        .map(|k| {
+            (
+                k.change_seq,
+                SyncedKitType {
+                    kit_type: k.record,
+                    updated_at: k.changed_at,
                 },
             )
         })
