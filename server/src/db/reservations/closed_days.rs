@@ -121,7 +121,7 @@ pub async fn insert_closed_period(
     period: &ClosedPeriod,
 ) -> DbResult<(i64, bool)> {
     let existing: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM closed_periods WHERE pickup_point_id IS $1 AND first_day = $2 AND last_day = $3",
+        "SELECT id FROM closed_periods WHERE pickup_point_id IS NOT DISTINCT FROM $1 AND first_day = $2 AND last_day = $3",
     )
     .bind(point.map(|p| p.0))
     .bind(period.first.to_string())
