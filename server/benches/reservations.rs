@@ -4,7 +4,8 @@
 //!   the measured windows, then (those removed) with 1,000,000 reservations of history
 //!   (p50/p95/p99, and the p99 ratios against the base, all in one run);
 //! - sequential reservation creation with every rule checked, against a bare insert
-//!   transaction of the same row, in the same run.
+//!   transaction of the same row, in the same run;
+//! - checking a teacher's cart of five lines against a cart of one (issue 20).
 //!
 //! Run with `cargo xtask bench`. `LEENPUNT_BENCH_QUICK=1` stops after the base figures,
 //! `LEENPUNT_BENCH_BOOKING_ONLY=1` after the booking rates.
@@ -258,6 +259,72 @@ async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Resu
     Ok(())
 }
 
+/// Checking a teacher's cart of five lines against a cart of one (issue 20; target: at
+/// most 2× one line), through the service the API uses, on the base data.
+async fn cart_check_latency(state: &leenpunt_server::state::AppState) -> anyhow::Result<()> {
+    use leenpunt_server::service::cart;
+    use leenpunt_shared::cart::{CartDates, CartSubmit, NewCartLine};
+    let pool = state.db.writer();
+    let kits: Vec<String> = sqlx::query_scalar(
+        "SELECT k.slug FROM kit_types k JOIN kit_type_pickup_points x ON x.kit_type_id = k.id \
+         JOIN pickup_points pp ON pp.id = x.pickup_point_id \
+         WHERE pp.slug = 'stem-rtc-brugge' AND k.kind = 'uitleen' \
+           AND NOT EXISTS (SELECT 1 FROM kit_type_trainings t WHERE t.kit_type_id = k.id) ORDER BY k.id LIMIT 5",
+    )
+    .fetch_all(pool)
+    .await?;
+    anyhow::ensure!(kits.len() == 5, "five kit types to put in the cart");
+    let (user, school): (i64, i64) =
+        sqlx::query_as("SELECT user_id, school_id FROM user_roles WHERE role = 'teacher' LIMIT 1")
+            .fetch_one(pool)
+            .await?;
+    let actor = Actor {
+        user: Some(UserId(user)),
+        grants: vec![RoleGrant {
+            role: Role::Teacher,
+            school: Some(SchoolId(school)),
+            partner: None,
+        }],
+    };
+    let clock = state.clock.as_ref();
+    cart::clear(&state.db, &actor).await?;
+    let dates = CartDates {
+        pickup_date: Some("2027-03-08".into()),
+        return_date: Some("2027-03-11".into()),
+    };
+    cart::set_dates(&state.db, clock, &actor, Lang::Nl, &dates).await?;
+    let mut medians = Vec::new();
+    for (n, label) in [(1, "one line"), (5, "five lines")] {
+        while cart::get(&state.db, &actor).await?.lines.len() < n {
+            let have = cart::get(&state.db, &actor).await?.lines.len();
+            let line = NewCartLine {
+                kit: kits[have].clone(),
+                pickup_point: "stem-rtc-brugge".into(),
+                quantity: 1,
+                pickup_date: None,
+                return_date: None,
+            };
+            cart::add_line(&state.db, clock, &actor, Lang::Nl, &line).await?;
+        }
+        let body = CartSubmit::default();
+        let mut times = Vec::with_capacity(ROUNDS);
+        for _ in 0..ROUNDS {
+            let started = Instant::now();
+            let verdicts = cart::check(&state.db, clock, &actor, Lang::Nl, &body).await?;
+            times.push(started.elapsed());
+            anyhow::ensure!(verdicts.lines.len() == n);
+        }
+        times.sort();
+        medians.push(percentile(&times, 0.5));
+        report(&format!("cart check, {label}"), times);
+    }
+    println!(
+        "cart check: five lines cost {:.2}x one line at p50 (target <= 2)",
+        medians[1] / medians[0]
+    );
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -284,6 +351,7 @@ fn main() -> anyhow::Result<()> {
         sqlx::query("ANALYZE").execute(&pool).await?;
         let base_month = availability_latency(&state, "base (10,000 on the kit type)", 1).await?;
         let base_year = availability_latency(&state, "base (10,000 on the kit type)", 12).await?;
+        cart_check_latency(&state).await?;
         if std::env::var_os("LEENPUNT_BENCH_QUICK").is_some() {
             return Ok(());
         }

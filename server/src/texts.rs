@@ -470,6 +470,16 @@ texts! {
     // --- API for every screen action ---
     UnknownLabelLayout => "Onbekende labelindeling: kies small of large.", "Unknown label layout: choose small or large.";
     UnitIdsAreNumbers => "Geef de exemplaren als nummers, gescheiden door komma's.", "Give the units as numbers, separated by commas.";
+    // --- cart ---
+    CartEmpty => "Je mandje is leeg: voeg eerst materiaal toe.", "Your cart is empty: add material first.";
+    CartTooManyLines { max } => "Een mandje houdt hoogstens {max} lijnen.", "A cart holds {max} lines at most.";
+    CartQuantity => "Kies 1 tot 999 exemplaren.", "Choose 1 to 999 units.";
+    CartDatesBoth => "Kies een afhaaldag én een terugbrengdag, of laat beide leeg.", "Choose a pickup day and a return day, or leave both empty.";
+    CartChooseDates => "Kies de afhaal- en terugbrengdag voor je mandje of voor deze lijn.", "Choose the pickup and return day for your cart or for this line.";
+    CartUnknownKit => "Dit materiaal bestaat niet (meer) in de catalogus.", "This material is not (or no longer) in the catalogue.";
+    CartRefusedTitle => "Niet alles in je mandje past", "Not everything in your cart fits";
+    CartRefusedDetail { list } => "Er werd niets gereserveerd. Past niet: {list}. Kies andere dagen, laat die lijnen vallen, of reserveer wat past en zet de rest op de wachtlijst.", "Nothing was booked. Does not fit: {list}. Choose other days, drop those lines, or book what fits and put the rest on the waiting list.";
+    CartNothingFitsDetail { list } => "Er werd niets gereserveerd: geen enkele lijn past nu of kan op de wachtlijst. {list}.", "Nothing was booked: no line fits now or can go on the waiting list. {list}.";
 }
 
 #[cfg(test)]

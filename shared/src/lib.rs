@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod audit;
+pub mod cart;
 pub mod catalogue;
 pub mod csv_import;
 pub mod handover;

@@ -302,6 +302,38 @@ async fn every_operation_answers_as_the_document_says() {
             booking(CAMERA, "stem-rtc-kortrijk", "2027-02-01", "2027-02-05"),
         )
         .await;
+    // The cart (issue 20): dates, lines, check, send; then a line dropped and the cart emptied.
+    let mos_line = |quantity: u32| {
+        Body::Json(
+            json!({ "kit": "mos-afvalsorteerkoffer", "pickup_point": "mos-brugge", "quantity": quantity }),
+        )
+    };
+    c.ok(
+        "PUT",
+        "/api/v1/cart",
+        t,
+        Body::Json(json!({ "pickup_date": "2027-03-08", "return_date": "2027-03-10" })),
+    )
+    .await;
+    let cart = c.ok("POST", "/api/v1/cart/lines", t, mos_line(1)).await;
+    let line = cart["lines"][0]["id"].as_i64().expect("a line id");
+    c.ok("GET", "/api/v1/cart", t, Body::None).await;
+    c.ok("PUT", &format!("/api/v1/cart/lines/{line}"), t, mos_line(2))
+        .await;
+    c.ok("POST", "/api/v1/cart/check", t, Body::Json(json!({})))
+        .await;
+    c.ok("POST", "/api/v1/cart/submit", t, Body::Json(json!({})))
+        .await;
+    let cart = c.ok("POST", "/api/v1/cart/lines", t, mos_line(1)).await;
+    let line = cart["lines"][0]["id"].as_i64().expect("a line id");
+    c.ok(
+        "DELETE",
+        &format!("/api/v1/cart/lines/{line}"),
+        t,
+        Body::None,
+    )
+    .await;
+    c.ok("DELETE", "/api/v1/cart", t, Body::None).await;
     c.ok("GET", "/api/v1/waitlist", o, Body::None).await;
     c.ok(
         "POST",

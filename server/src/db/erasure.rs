@@ -228,6 +228,9 @@ pub async fn erase(conn: &mut AnyConnection, p: &Person, now: &str) -> DbResult<
         "DELETE FROM form_drafts WHERE owner_id = $1",
         "DELETE FROM csv_uploads WHERE user_id = $1",
         "DELETE FROM desk_idempotency WHERE user_id = $1",
+        "DELETE FROM cart_lines WHERE user_id = $1",
+        "DELETE FROM carts WHERE user_id = $1",
+        "UPDATE requests SET idempotency_key = NULL, idempotency_fingerprint = NULL WHERE user_id = $1",
         "DELETE FROM user_roles WHERE user_id = $1 AND role <> 'teacher'",
         // Their own reservations keep school, kit, dates and status for the figures.
         "UPDATE reservations SET note = '', idempotency_key = NULL, idempotency_fingerprint = NULL \

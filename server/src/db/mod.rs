@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod backup;
 mod builder;
+pub mod cart;
 pub mod catalogue;
 pub mod csv_uploads;
 pub mod drafts;

@@ -1,6 +1,7 @@
 //! Pure business rules: plain functions over plain types, no I/O.
 
 pub mod auth;
+pub mod cart;
 pub mod catalogue;
 pub mod clock;
 pub mod csv_table;

@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The value of a request cookie, if any.
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -117,7 +117,7 @@ async fn start(
     email: &str,
     password: &str,
     client: &str,
-) -> Result<HeaderValue> {
+) -> Result<Vec<HeaderValue>> {
     let previous = session_token(headers);
     match accounts::login(
         &state.db,
@@ -134,7 +134,17 @@ async fn start(
             if let Some(lang) = chosen_lang(headers) {
                 state.db.set_lang(user, lang).await?;
             }
-            Ok(session_cookie(state, &token, SESSION_MAX_AGE))
+            // So is a cart filled in this browser before signing in (issue 20).
+            let mut cookies = vec![session_cookie(state, &token, SESSION_MAX_AGE)];
+            // Signing in does not fail for it: the cookie stays for the next sign-in.
+            if let Some(anon) = super::cart::anonymous_cart(headers) {
+                let clock = state.clock.as_ref();
+                match crate::service::cart::anonymous::merge(&state.db, clock, user, &anon).await {
+                    Ok(()) => cookies.push(super::cart::cart_cookie(state, &Default::default())),
+                    Err(e) => tracing::warn!(error = %e, "the visitor's cart was not merged"),
+                }
+            }
+            Ok(cookies)
         }
         Err(LoginError::Invalid) => Err(AppError::BadCredentials),
         Err(LoginError::Throttled) => Err(AppError::TooManyRequests),
@@ -159,8 +169,9 @@ pub async fn create_session(
         .await
         .map_err(|_| bad_body())?;
     let login: LoginRequest = serde_json::from_slice(&body).map_err(|_| bad_body())?;
-    let cookie = start(&state, &headers, &login.email, &login.password, &client).await?;
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+    let cookies = start(&state, &headers, &login.email, &login.password, &client).await?;
+    let set = cookies.into_iter().map(|c| (header::SET_COOKIE, c));
+    Ok((StatusCode::NO_CONTENT, axum::response::AppendHeaders(set)).into_response())
 }
 
 fn bad_body() -> AppError {
@@ -348,15 +359,13 @@ async fn form_login(
 ) -> Response {
     let next = super::lang::safe_next(form.next);
     match start(&state, &headers, &form.email, &form.password, &client).await {
-        Ok(cookie) => (
+        Ok(cookies) => (
             StatusCode::SEE_OTHER,
-            [
-                (
-                    header::LOCATION,
-                    HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/")),
-                ),
-                (header::SET_COOKIE, cookie),
-            ],
+            [(
+                header::LOCATION,
+                HeaderValue::from_str(&next).unwrap_or(HeaderValue::from_static("/")),
+            )],
+            axum::response::AppendHeaders(cookies.into_iter().map(|c| (header::SET_COOKIE, c))),
         )
             .into_response(),
         Err(e) => {

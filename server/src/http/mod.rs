@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod cart;
 pub mod catalogue;
 pub mod closed_days;
 pub mod csv_exchange;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .merge(signup::routes())
         .merge(school_request::routes())
         .merge(reservations::routes())
+        .merge(cart::routes())
         .merge(closed_days::routes())
         .merge(csv_exchange::routes())
         .merge(feeds::routes())

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod cart;
 pub mod catalogue;
 pub mod closed_days;
 pub mod csv_exchange;

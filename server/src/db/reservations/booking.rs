@@ -277,6 +277,8 @@ pub struct NewRow<'a> {
     pub idempotency_key: Option<(&'a str, &'a str)>,
     /// For an offer from the waiting list.
     pub offer_expires_at: Option<&'a str>,
+    /// The request (sent cart) this reservation is a line of.
+    pub request: Option<i64>,
 }
 
 pub async fn insert(
@@ -287,8 +289,8 @@ pub async fn insert(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
            pickup_date, return_date, held_until, status, note, idempotency_key, \
-           idempotency_fingerprint, offer_expires_at, created_at, updated_at, token_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+           idempotency_fingerprint, offer_expires_at, created_at, updated_at, token_id, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(row.kit.0)
     .bind(row.point.0)
@@ -306,6 +308,7 @@ pub async fn insert(
     .bind(now)
     .bind(now)
     .bind(crate::db::tokens::acting_token())
+    .bind(row.request)
     .fetch_one(&mut *conn)
     .await
     .map_err(classify)?;

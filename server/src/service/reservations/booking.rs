@@ -17,7 +17,7 @@ use crate::texts::Text;
 use chrono::{Duration, NaiveDate};
 use leenpunt_shared::*;
 
-pub(super) fn parse_day(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
@@ -68,7 +68,7 @@ pub(super) fn transition_error(e: TransitionError, lang: Lang) -> AppError {
 }
 
 /// The school a teacher books for: the one named, or their only school.
-async fn booking_school(
+pub(crate) async fn booking_school(
     db: &Db,
     actor: &Actor,
     lang: Lang,
@@ -242,6 +242,7 @@ pub async fn create(
             note: body.note.trim(),
             idempotency_key: idempotency_key.zip(fingerprint.as_deref()),
             offer_expires_at: None,
+            request: None,
         },
         &now,
     )
@@ -331,18 +332,18 @@ pub(super) async fn prepare(
 }
 
 /// What a booking form names, once it is known to be bookable.
-pub(super) struct Bookable {
-    pub(super) kit: store::BookableKit,
-    pub(super) point: store::BookablePoint,
-    pub(super) names: store::BookingNames,
-    pub(super) calendar: OpenCalendar,
-    pub(super) holds: Vec<crate::domain::reservations::Hold>,
-    pub(super) gate: crate::db::trainings::GateInputs,
+pub(crate) struct Bookable {
+    pub(crate) kit: store::BookableKit,
+    pub(crate) point: store::BookablePoint,
+    pub(crate) names: store::BookingNames,
+    pub(crate) calendar: OpenCalendar,
+    pub(crate) holds: Vec<crate::domain::reservations::Hold>,
+    pub(crate) gate: crate::db::trainings::GateInputs,
 }
 
 /// The kit type and pickup point a form names, if they can be booked, with the names a
 /// new reservation shows and the borrower's standing against the required trainings.
-pub(super) async fn bookable(
+pub(crate) async fn bookable(
     conn: &mut crate::db::Conn,
     lang: Lang,
     body: &NewReservation,
@@ -468,6 +469,7 @@ pub async fn offer_freed(
                 note: "",
                 idempotency_key: None,
                 offer_expires_at: Some(&expires),
+                request: None,
             },
             &now,
         )
