@@ -23,8 +23,14 @@ const deskPage = (url) => sameSite(url) && url.pathname.startsWith('/balie/');
 const asset = (url) =>
   sameSite(url) && (url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/assets/'));
 
-// A page is kept under its path alone: `/balie/uitgifte/7?ok=…` replaces `/balie/uitgifte/7`.
-const pageKey = (url) => new URL(url.pathname, url.origin).href;
+// A page is kept under its path alone: `/balie/uitgifte/7?ok=…` replaces `/balie/uitgifte/7`;
+// the camera scanner also under the reservation it hands over for (`?reservatie=7`).
+const pageKey = (url) => {
+  const key = new URL(url.pathname, url.origin);
+  const reservation = url.searchParams.get('reservatie');
+  if (url.pathname === '/balie/scan' && reservation) key.searchParams.set('reservatie', reservation);
+  return key.href;
+};
 
 async function keepPage(cache, url, response) {
   if (response.ok && !response.redirected && response.type === 'basic') {
@@ -76,6 +82,7 @@ self.addEventListener('message', (event) => {
       const cache = await caches.open(CACHE);
       const todo = data.urls.slice(0, 200);
       const seen = new Set();
+      let followed = 0;
       while (todo.length > 0) {
         const url = new URL(todo.shift(), self.location.origin);
         if ((!deskPage(url) && !asset(url)) || seen.has(url.href)) continue;
@@ -86,8 +93,9 @@ self.addEventListener('message', (event) => {
           if (!asset(url)) {
             await keepPage(cache, url, response);
           } else if (response.ok) {
-            // A module names the files it loads (the scanner's boot: its glue and wasm).
-            if (url.pathname.endsWith('.js') && seen.size < 50) {
+            // A module names the files it loads (the scanner's and the desk queue's boot
+            // modules: their glue and wasm).
+            if (url.pathname.endsWith('.js') && followed++ < 20) {
               const text = await response.clone().text();
               for (const m of text.matchAll(/\/pkg\/[\w.-]+/g)) todo.push(m[0]);
             }

@@ -9,17 +9,27 @@ if ('serviceWorker' in navigator) {
     const worker = registration.active;
     if (!worker) return;
     const urls = new Set();
+    // Files first: the desk queue's boot module names its glue and wasm.
+    for (const el of document.querySelectorAll('script[src^="/pkg/"], link[rel=stylesheet][href^="/pkg/"]')) {
+      urls.add(el.getAttribute('src') || el.getAttribute('href'));
+    }
     for (const a of document.querySelectorAll('a[href^="/balie/"]')) {
       urls.add(new URL(a.href).pathname);
     }
-    for (const el of document.querySelectorAll('script[src^="/pkg/"], link[rel=stylesheet][href^="/pkg/"]')) {
-      urls.add(el.getAttribute('src') || el.getAttribute('href'));
+    // Each pickup's camera scanner, for hand-overs by camera without a network.
+    for (const a of document.querySelectorAll('.pickups a[href^="/balie/uitgifte/"]')) {
+      const pickup = new URL(a.href).pathname.match(/^\/balie\/uitgifte\/(\d+)$/);
+      if (pickup) urls.add(`/balie/scan?reservatie=${pickup[1]}`);
     }
     // The boot script names the islands' JS glue and wasm: kept from the scanner page,
     // which needs them (a page without islands never fetches the wasm, not even here).
     const islands = document.querySelector('leptos-island') !== null;
     for (const el of islands ? document.querySelectorAll('script:not([src])') : []) {
       for (const m of el.textContent.matchAll(/\/pkg\/[\w.-]+/g)) urls.add(m[0]);
+    }
+    // An island's props name the modules it loads on demand (the scanner's decoder).
+    for (const el of document.querySelectorAll('leptos-island[data-props]')) {
+      for (const m of el.dataset.props.matchAll(/\/pkg\/[\w.-]+/g)) urls.add(m[0]);
     }
     for (const page of ['/balie/vandaag', '/balie/scan', '/balie/inname']) urls.add(page);
     navigator.serviceWorker.addEventListener('message', (event) => {

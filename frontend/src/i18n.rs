@@ -736,6 +736,42 @@ texts! {
     TokensAdminIntro => "Alle toegangssleutels, van iedereen. Trek een sleutel in die misbruikt wordt of niet meer nodig is.", "Every access token, of everyone. Revoke a token that is misused or no longer needed.";
     NavTokens => "Toegangssleutels", "Access tokens";
     ViaToken => "via sleutel", "via token";
+    // --- offline desk queue ---
+    QueueTitle => "Scans zonder netwerk", "Scans without network";
+    QueueOnline => "Online", "Online";
+    QueueOffline => "Offline: scans worden op dit toestel bewaard", "Offline: scans are kept on this device";
+    QueueWaiting => "wachten op synchronisatie", "waiting to sync";
+    QueueLastSync => "laatste synchronisatie:", "last sync:";
+    QueueNeverSynced => "nog niet", "not yet";
+    QueueHandOver => "Uitgifte", "Hand-over";
+    QueueReturn => "Inname", "Return";
+    QueueReservation => "reservatie", "reservation";
+    QueueLineWaiting => "wacht op synchronisatie", "waiting to sync";
+    QueueLineSynced => "gesynchroniseerd", "synced";
+    QueueLineConflict => "niet verwerkt, er werd niets geregistreerd.", "not recorded, nothing was written.";
+    QueueClearSynced => "Gesynchroniseerde regels wissen", "Clear synced lines";
+    QueueKept => "Geen verbinding: bewaard op dit toestel, wordt verstuurd zodra er netwerk is.", "No connection: kept on this device, sent as soon as there is a network.";
+    QueueSending => "Bezig met versturen…", "Sending…";
+    QueueNoCode => "Scan of typ eerst een code.", "Scan or type a code first.";
+    QueueNegative => "Geef een aantal van 0 of meer voor:", "Enter a count of 0 or more for:";
+    QueueAlready => "Dit exemplaar staat al in de wachtrij.", "This unit is already in the queue.";
+    QueueWrongKit => "Dit exemplaar hoort bij ander materiaal:", "This unit belongs to other material:";
+    QueueNotOpen => "Deze reservatie kon al niet meer meegegeven worden.", "This reservation could no longer be handed over.";
+    QueueAllQueued => "Alle gereserveerde exemplaren zijn al meegegeven of staan in de wachtrij", "Every booked unit is handed over or queued already";
+    QueueElsewhere => "Dit exemplaar is nog uitgeleend aan een andere reservatie. Neem het eerst in.", "This unit is still out on another reservation. Take it back first.";
+    QueueWhyClosed => "De reservatie werd intussen geannuleerd of afgesloten: neem het materiaal terug en bel de school.", "The reservation was cancelled or closed meanwhile: take the material back and call the school.";
+    QueueWhyNotReady => "De reservatie is nog niet goedgekeurd of aanvaard: neem het materiaal terug.", "The reservation is not approved or accepted yet: take the material back.";
+    QueueWhyElsewhere => "Het exemplaar werd intussen aan iemand anders meegegeven: controleer het label en geef een ander exemplaar mee.", "The unit was handed over elsewhere meanwhile: check the label and hand over another unit.";
+    QueueWhyMaintenance => "Het exemplaar ging intussen in onderhoud: geef een ander exemplaar mee.", "The unit went into maintenance meanwhile: hand over another unit.";
+    QueueWhyRetired => "Het exemplaar werd afgevoerd: geef een ander exemplaar mee.", "The unit was retired: hand over another unit.";
+    QueueWhyWrongKit => "Het exemplaar hoort bij ander materiaal: geef het juiste mee.", "The unit belongs to other material: hand over the right one.";
+    QueueWhyAllOut => "Alle gereserveerde exemplaren waren al meegegeven: neem dit exemplaar terug.", "Every booked unit was handed over already: take this unit back.";
+    QueueWhyDays => "Vandaag valt buiten de afhaal- en terugbrengdagen: neem het materiaal terug.", "Today is outside the loan days: take the material back.";
+    QueueWhyQualification => "De lener mist een vereiste opleiding: geef het opnieuw mee op de uitgiftepagina, met een reden.", "The borrower lacks a required training: hand it over again on the hand-over page, with a reason.";
+    QueueWhyUnknownCode => "De code is onbekend of het label werd vervangen: controleer het label.", "The code is unknown or the label was replaced: check the label.";
+    QueueWhyNotOut => "Het exemplaar was niet uitgeleend: controleer het label.", "The unit was not out: check the label.";
+    QueueWhyGone => "De reservatie of het exemplaar bestaat niet (meer) voor deze balie.", "The reservation or unit no longer exists for this desk.";
+    QueueWhyOther => "Lees de melding en doe de scan opnieuw.", "Read the message and scan again.";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

@@ -230,6 +230,9 @@ pub struct AssetManifest {
     /// The trainer's roster script (saves each tick as it is made; no wasm).
     #[serde(default)]
     pub roster: String,
+    /// The desk's offline queue (its own wasm, loaded by the desk pages only).
+    #[serde(default)]
+    pub deskqueue: String,
 }
 
 /// The request's language: explicit choice (cookie) first, then the browser's.

@@ -1,15 +1,25 @@
-//! The desk's service worker in a real browser, at 360 and 1280 px: desk staff open
-//! Vandaag online, the worker (scope `/balie/`) keeps the day's hand-over pages; with the
-//! network switched off through the DevTools protocol the hand-over page still opens; the
-//! catalogue is not the worker's business; signing out clears what it kept.
-//! (The offline queue on screen is on the `offline-queue-ui` branch: see
-//! docs/offline-desk.md.)
+//! The desk keeps working offline, in a real browser at 360 and 1280 px.
+//!
+//! - The service worker: desk staff open Vandaag online, the worker (scope `/balie/`)
+//!   keeps the day's hand-over pages; with the network switched off through the DevTools
+//!   protocol the hand-over page still opens; the catalogue is not the worker's business;
+//!   signing out clears what it kept.
+//! - The queue (`frontend/deskqueue`): offline, three units of two reservations are handed
+//!   over (two typed, one by Chromium's fake camera filming the label), and one for a
+//!   reservation that is cancelled meanwhile; the page is reloaded (the queue is still
+//!   there); back online the queue replays: three hand-overs recorded once each, one
+//!   receipt per completed reservation through SMTP, and a red line with the reason for the
+//!   cancelled one, nothing written for it. See docs/offline-desk.md.
 
 use leenpunt_server::domain::auth::hash_password;
 use leenpunt_shared::Reservation;
 use leenpunt_tests::browser::Browser;
+use leenpunt_tests::smtp::SmtpSink;
 use leenpunt_tests::{site_dir, TestApp, DEMO_PASSWORD};
 use serde_json::json;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 const DESK: &str = "ambassadeur@demo.leenpunt.be";
 
@@ -133,4 +143,414 @@ async fn the_desk_pages_open_offline_and_signing_out_clears_them_on_a_phone() {
 #[tokio::test]
 async fn the_desk_pages_open_offline_and_signing_out_clears_them_on_a_screen() {
     run(1280).await;
+}
+
+// ---- the queue -------------------------------------------------------------------------
+
+/// A TCP relay in front of the app: the browser reaches the server through it only, and
+/// the test can cut it (new connections closed at once, open ones dropped), as when the
+/// basement's network goes down. The DevTools emulation alone is not enough for a test
+/// that must write nothing while "offline": a freshly loaded page may run (and send) a
+/// moment before the emulation applies to it, and the service worker's own fetches are
+/// not emulated at all. Through the relay nothing reaches the server while it is cut, and
+/// the pages that open come from the worker's cache.
+struct Relay {
+    base: String,
+    up: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Relay {
+    async fn start(target: std::net::SocketAddr) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let up = Arc::new(AtomicBool::new(true));
+        let open = Arc::new(Mutex::new(Vec::new()));
+        let (up2, open2) = (up.clone(), open.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !up2.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                open2.lock().unwrap().push(task.abort_handle());
+            }
+        });
+        Relay { base, up, open }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn set_up(&self, up: bool) {
+        self.up.store(up, Ordering::SeqCst);
+        if !up {
+            for task in self.open.lock().unwrap().drain(..) {
+                task.abort();
+            }
+        }
+    }
+}
+
+/// The network goes down (the relay is cut, then the DevTools emulation says offline) or
+/// comes back (the relay first, then the emulation: its `online` event starts the replay).
+async fn go_offline(b: &Browser, relay: &Relay, offline: bool) {
+    if offline {
+        relay.set_up(false);
+        network(b, true).await;
+    } else {
+        relay.set_up(true);
+        network(b, false).await;
+    }
+}
+
+async fn book(app: &TestApp, email: &str, school: &str, quantity: u32) -> i64 {
+    let cookie = app
+        .teacher(email, school, &hash_password(DEMO_PASSWORD))
+        .await;
+    let r = app
+        .post_json(
+            &cookie,
+            "/api/v1/reservations",
+            &json!({ "kit": "bee-bot-set-klein", "pickup_point": "stem-rtc-brugge", "pickup_date": "2026-12-02",
+                     "return_date": "2026-12-09", "quantity": quantity }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    r.json::<Reservation>().await.unwrap().id.0
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+/// A Y4M video (what Chromium's fake camera plays, in a loop) filming one label's QR code
+/// (as `browser_scanner_phone.rs` makes them).
+fn label_video(url: &str) -> Vec<u8> {
+    let (w, h) = (640usize, 480usize);
+    let mut video = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
+    let png = leenpunt_server::domain::labels::qr_png(url, 5);
+    let qr = image::load_from_memory(&png).unwrap().to_luma8();
+    let mut luma = vec![150u8; w * h];
+    let (ox, oy) = (
+        (w - qr.width() as usize) / 2,
+        (h - qr.height() as usize) / 2,
+    );
+    for (x, y, p) in qr.enumerate_pixels() {
+        let level = if p.0[0] < 128 { 40 } else { 225 };
+        luma[(oy + y as usize) * w + ox + x as usize] = level;
+    }
+    for _ in 0..20 {
+        video.extend_from_slice(b"FRAME\n");
+        video.extend_from_slice(&luma);
+        video.extend(std::iter::repeat_n(128u8, w * h / 2));
+    }
+    video
+}
+
+fn camera_args(video: &Path) -> Vec<String> {
+    vec![
+        "--use-fake-ui-for-media-stream".to_owned(),
+        "--use-fake-device-for-media-stream".to_owned(),
+        format!("--use-file-for-fake-video-capture={}", video.display()),
+        "--autoplay-policy=no-user-gesture-required".to_owned(),
+    ]
+}
+
+/// Waits until the page's queue has read what was stored and knows it is offline.
+async fn queue_offline_ready(b: &Browser) {
+    b.wait_for(".desk-queue[data-loaded='true'][data-online='false']")
+        .await;
+}
+
+/// Opens a hand-over page (offline: from the service worker) and types a code + Enter.
+async fn hand_over_offline(b: &Browser, relay: &Relay, reservation: i64, code: &str, lines: usize) {
+    b.client
+        .goto(&relay.url(&format!("/balie/uitgifte/{reservation}")))
+        .await
+        .unwrap();
+    queue_offline_ready(b).await;
+    type_code(b, code, lines).await;
+    assert_eq!(
+        b.js("return location.pathname").await,
+        format!("/balie/uitgifte/{reservation}"),
+        "queued, not posted"
+    );
+}
+
+async fn type_code(b: &Browser, code: &str, lines: usize) {
+    let field = b.wait_for("#scan-code").await;
+    field.send_keys(&format!("{code}\u{E007}")).await.unwrap();
+    b.wait_until(&format!(
+        "document.querySelectorAll('.queue-line.waiting').length === {lines}"
+    ))
+    .await;
+    b.wait_for(".queue-notice.ok").await;
+}
+
+async fn queue_run(width: u32) {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "the front end is not built; run `cargo xtask site` first"
+    );
+    let sink = SmtpSink::start().await;
+    let smtp = sink.url.clone();
+    let app = TestApp::spawn_configured(|c| c.smtp_url = Some(smtp)).await;
+    let a = book(&app, "juf@school.be", "126763", 2).await;
+    let b_res = book(&app, "meester@school.be", "023417", 1).await;
+    let c = book(&app, "klimop@school.be", "031884", 1).await;
+    let codes = [
+        app.label_code("BB-K-01").await,
+        app.label_code("BB-K-02").await,
+        app.label_code("BB-K-04").await,
+        app.label_code("BB-K-05").await,
+    ];
+    app.set_time("2026-12-02T09:00:00Z");
+    let relay = Relay::start(app.addr).await;
+    let base = app.state.config.public_url();
+    let dir = tempfile::tempdir().unwrap();
+    let video = dir.path().join("label.y4m");
+    std::fs::write(&video, label_video(&format!("{base}/s/{}", codes[2]))).unwrap();
+    let args = camera_args(&video);
+
+    let b = if width < 800 {
+        Browser::start_phone_with(width, &args).await
+    } else {
+        let b = Browser::start_with(&args).await;
+        b.client.set_window_size(width, 900).await.unwrap();
+        b
+    };
+    b.inject_axe().await;
+    b.client
+        .goto(&relay.url("/aanmelden?next=/balie/scan"))
+        .await
+        .unwrap();
+    b.sign_in(DESK, DEMO_PASSWORD).await;
+    // Online: the camera scanner once (the worker keeps its files), then Vandaag (the
+    // worker keeps the day's pages, the pickups' scanner pages among them).
+    b.wait_until("location.pathname === '/balie/scan'").await;
+    b.wait_until("document.body.dataset.offlineKept === 'true'")
+        .await;
+    b.client.goto(&relay.url("/balie/vandaag")).await.unwrap();
+    b.wait_for(".desk-queue[data-loaded='true'][data-online='true'][data-waiting='0']")
+        .await;
+    b.wait_until("document.body.dataset.offlineKept === 'true'")
+        .await;
+    let status = b
+        .js("return document.querySelector('.queue-status').textContent")
+        .await;
+    assert!(
+        status
+            .as_str()
+            .unwrap()
+            .starts_with("Online · 0 wachten op synchronisatie · laatste synchronisatie: nog niet"),
+        "{status}"
+    );
+    let paths = kept(&b).await;
+    assert!(
+        paths.iter().any(|p| p.starts_with("/pkg/deskqueue_bg.")),
+        "the queue's wasm is kept: {paths:?}"
+    );
+    fits_and_passes_axe(&b, "Vandaag online").await;
+
+    // The server cannot be reached while the browser still thinks it is online: the
+    // first unit of A is kept all the same, and the page says it is offline.
+    relay.set_up(false);
+    b.client
+        .goto(&relay.url(&format!("/balie/uitgifte/{a}")))
+        .await
+        .unwrap();
+    b.wait_for(".desk-queue[data-loaded='true']").await;
+    assert_eq!(b.js("return navigator.onLine").await, true);
+    type_code(&b, &codes[0], 1).await;
+    queue_offline_ready(&b).await;
+
+    // Offline (DevTools emulation too): the second unit of A typed, one of B by camera,
+    // one of C typed.
+    go_offline(&b, &relay, true).await;
+    b.wait_until("navigator.onLine === false").await;
+    hand_over_offline(&b, &relay, a, &codes[1].to_lowercase(), 2).await;
+    // The same unit again is refused on the spot.
+    let field = b.wait_for("#scan-code").await;
+    field
+        .send_keys(&format!("{}\u{E007}", codes[1]))
+        .await
+        .unwrap();
+    b.wait_for(".queue-notice.error").await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('.queue-line.waiting').length")
+            .await,
+        2
+    );
+
+    b.client
+        .goto(&relay.url(&format!("/balie/scan?reservatie={b_res}")))
+        .await
+        .unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    queue_offline_ready(&b).await;
+    b.wait_for(".start-camera").await.click().await.unwrap();
+    b.wait_until("document.querySelectorAll('.queue-line.waiting').length === 3")
+        .await;
+    b.wait_for(".scan-line.ok").await;
+    b.wait_for(".stop-camera").await.click().await.unwrap();
+    let camera_line = b
+        .js("return document.querySelectorAll('.queue-line.waiting')[2].textContent")
+        .await;
+    assert!(
+        camera_line
+            .as_str()
+            .unwrap()
+            .contains(&format!("reservatie {b_res}")),
+        "{camera_line}"
+    );
+    assert_eq!(
+        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+            .await,
+        true,
+        "the scanner offline: nothing scrolls sideways"
+    );
+
+    hand_over_offline(&b, &relay, c, &codes[3], 4).await;
+    fits_and_passes_axe(&b, "a hand-over page with waiting scans").await;
+    let status = b
+        .js("return document.querySelector('.queue-status').textContent")
+        .await;
+    assert!(
+        status
+            .as_str()
+            .unwrap()
+            .contains("Offline: scans worden op dit toestel bewaard · 4 wachten op synchronisatie"),
+        "{status}"
+    );
+    let written: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT l.reservation_id, u.inventory_code FROM loan_lines l JOIN units u ON u.id = l.unit_id",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(written.is_empty(), "nothing written offline: {written:?}");
+
+    // The teacher's school called: the desk's colleague cancels reservation C meanwhile.
+    let colleague = app
+        .login("beheerder@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let r = app
+        .post_json(
+            &colleague,
+            &format!("/api/v1/reservations/{c}/cancel"),
+            &json!({ "reason": "De school belde af" }),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+
+    // A reload (still offline) keeps the queue.
+    b.client.refresh().await.unwrap();
+    b.wait_for(".desk-queue[data-loaded='true'][data-waiting='4'][data-online='false']")
+        .await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('.queue-line.waiting').length")
+            .await,
+        4
+    );
+
+    // Back online: replayed in order, three green lines and one red.
+    go_offline(&b, &relay, false).await;
+    b.wait_until("document.querySelectorAll('.queue-line.synced').length === 3")
+        .await;
+    b.wait_for(".queue-line.conflict").await;
+    let red = b
+        .js("return document.querySelector('.queue-line.conflict').textContent")
+        .await;
+    let red = red.as_str().unwrap();
+    assert!(red.contains(&codes[3].to_string()), "{red}");
+    assert!(red.contains("niets geregistreerd"), "{red}");
+    assert!(red.contains("geannuleerd"), "{red}");
+    assert!(red.contains("bel de school"), "{red}");
+    b.wait_for(".desk-queue[data-waiting='0'][data-online='true']")
+        .await;
+    let status = b
+        .js("return document.querySelector('.queue-status').textContent")
+        .await;
+    assert!(
+        !status.as_str().unwrap().contains("nog niet"),
+        "the last sync time is shown: {status}"
+    );
+    fits_and_passes_axe(&b, "the queue after the sync").await;
+
+    // Recorded once each; one receipt per reservation handed over completely.
+    let check = || async {
+        assert_eq!(count(&app, "SELECT count(*) FROM loan_lines").await, 3);
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(DISTINCT unit_id) FROM loan_lines WHERE reservation_id IN (SELECT id FROM reservations WHERE status = 'afgehaald')"
+            )
+            .await,
+            3
+        );
+        assert_eq!(
+            count(
+                &app,
+                &format!("SELECT count(*) FROM loan_lines WHERE reservation_id = {c}")
+            )
+            .await,
+            0,
+            "nothing for the cancelled reservation"
+        );
+        assert_eq!(
+            count(
+                &app,
+                "SELECT count(*) FROM outbox WHERE subject LIKE 'Ontvangstbewijs%'"
+            )
+            .await,
+            2
+        );
+    };
+    check().await;
+    sink.wait_for("juf@school.be").await;
+    sink.wait_for("meester@school.be").await;
+    // Another reload online sends nothing again.
+    b.client.refresh().await.unwrap();
+    b.wait_for(".desk-queue[data-loaded='true'][data-waiting='0']")
+        .await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('.queue-line.conflict').length")
+            .await,
+        1,
+        "a refused line stays until the desk clears it"
+    );
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    check().await;
+    let receipts: Vec<Vec<String>> = sink
+        .received
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m.data.contains("Ontvangstbewijs"))
+        .map(|m| m.to.clone())
+        .collect();
+    assert_eq!(receipts.len(), 2, "one receipt each: {receipts:?}");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn desk_hands_over_offline_and_syncs_once_on_a_phone() {
+    queue_run(360).await;
+}
+
+#[tokio::test]
+async fn desk_hands_over_offline_and_syncs_once_on_a_screen() {
+    queue_run(1280).await;
 }

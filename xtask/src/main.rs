@@ -76,6 +76,12 @@ fn test(root: &std::path::Path) -> Result<()> {
             .args(site::WASM_BUILD_ARGS)
             .args(["--", "-D", "warnings"]),
     )?;
+    tools::run(
+        Command::new("cargo")
+            .arg("clippy")
+            .args(site::DESK_QUEUE_BUILD_ARGS)
+            .args(["--", "-D", "warnings"]),
+    )?;
     let (chromium, driver) = tools::ensure_chromium()?;
     let icaljs = tools::ensure_calendar_parsers(root)?;
     let axe = tools::ensure_axe(root)?;

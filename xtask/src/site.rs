@@ -70,10 +70,11 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         &std::fs::read(root.join("frontend/scripts/roster.js"))?,
     )?;
     let (scanner_boot, scanner_files) = scanner(root, &pkg)?;
+    let (queue_boot, queue_files) = desk_queue(root, &pkg)?;
     copy_dir(&root.join("frontend/public"), &site)?;
     compress_tree(&site)?;
     let manifest = format!(
-        "{{\"js\":\"/pkg/{js}\",\"wasm\":\"/pkg/{wasm}\",\"css\":\"/pkg/{css}\",\"scanner\":\"/pkg/{scanner_boot}\",\"roster\":\"/pkg/{roster}\"}}"
+        "{{\"js\":\"/pkg/{js}\",\"wasm\":\"/pkg/{wasm}\",\"css\":\"/pkg/{css}\",\"scanner\":\"/pkg/{scanner_boot}\",\"roster\":\"/pkg/{roster}\",\"deskqueue\":\"/pkg/{queue_boot}\"}}"
     );
     std::fs::write(site.join("manifest.json"), manifest)?;
     print_sizes(
@@ -85,6 +86,9 @@ pub fn build(root: &Path) -> Result<PathBuf> {
             &roster,
             &scanner_files.0,
             &scanner_files.1,
+            &queue_boot,
+            &queue_files.0,
+            &queue_files.1,
         ],
     )?;
     Ok(site)
@@ -136,6 +140,55 @@ fn scanner(root: &Path, pkg: &Path) -> Result<(String, (String, String))> {
     let boot = place(pkg, "scanner-boot", "js", boot.as_bytes())?;
     Ok((boot, (js, wasm)))
 }
+
+/// Builds the desk's offline queue (its own wasm module, loaded by the desk pages only, so
+/// the islands' wasm that the catalogue loads does not grow) and a boot module that starts
+/// it. Returns the boot module's file name and the (js, wasm) file names.
+fn desk_queue(root: &Path, pkg: &Path) -> Result<(String, (String, String))> {
+    step("build the desk's offline queue (wasm)");
+    run(Command::new("cargo")
+        .arg("build")
+        .args(DESK_QUEUE_BUILD_ARGS))?;
+    let input = crate::tools::cargo_target_dir(root).join(format!(
+        "wasm32-unknown-unknown/{WASM_PROFILE}/leenpunt_deskqueue.wasm"
+    ));
+    let staging = root.join("target/site-staging-deskqueue");
+    let _ = std::fs::remove_dir_all(&staging);
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&input)
+        .web(true)?
+        .out_name("deskqueue")
+        .typescript(false)
+        .generate(&staging)
+        .context("wasm-bindgen (desk queue)")?;
+    let wasm_path = staging.join("deskqueue_bg.wasm");
+    optimise(root, &wasm_path)?;
+    let js = place(
+        pkg,
+        "deskqueue",
+        "js",
+        &std::fs::read(staging.join("deskqueue.js"))?,
+    )?;
+    let wasm = place(pkg, "deskqueue_bg", "wasm", &std::fs::read(&wasm_path)?)?;
+    let boot = format!(
+        "import init, {{ start }} from '/pkg/{js}';\n\
+         await init({{ module_or_path: '/pkg/{wasm}' }});\n\
+         start();\n"
+    );
+    let boot = place(pkg, "deskqueue-boot", "js", boot.as_bytes())?;
+    Ok((boot, (js, wasm)))
+}
+
+/// The desk queue's browser build (for `build` and `clippy`).
+pub const DESK_QUEUE_BUILD_ARGS: &[&str] = &[
+    "-p",
+    "leenpunt-deskqueue",
+    "--lib",
+    "--target",
+    "wasm32-unknown-unknown",
+    "--profile",
+    WASM_PROFILE,
+];
 
 /// Shrinks a wasm file in place with wasm-opt -Oz (when the npm binaryen is there).
 fn optimise(root: &Path, wasm_path: &Path) -> Result<()> {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod chart;
+pub mod desk_queue;
 pub mod facets;
 pub mod kit_card;
 pub mod layout;

@@ -6,7 +6,8 @@
 //! codes (Chrome on Android, Safari on macOS); elsewhere it loads our own decoder
 //! (`leenpunt-scanner`, a separate wasm fetched when the camera starts, so no page pays
 //! for it up front) and feeds it frames at the camera's resolution (at most 1280 px).
-//! See `docs/scanner.md`.
+//! A hand-over that gets no answer (no network) goes to the desk's offline queue, where
+//! the page has it (`docs/offline-desk.md`). See `docs/scanner.md`.
 
 use crate::i18n::{use_lang, T};
 use leptos::prelude::*;
@@ -376,7 +377,7 @@ mod camera {
 
     async fn handle(code: String, reservation: Option<i64>, lang: Lang) -> ScanLine {
         match reservation {
-            Some(id) => match crate::api::hand_over_scanned(id, code).await {
+            Some(id) => match crate::api::hand_over_scanned(id, code.clone()).await {
                 Ok(o) if o.already => ScanLine {
                     ok: true,
                     text: format!(
@@ -399,15 +400,20 @@ mod camera {
                     ),
                     link: None,
                 },
-                Err(p) => ScanLine {
-                    ok: false,
-                    text: p
-                        .errors
-                        .first()
-                        .map(|e| e.message.clone())
-                        .or(p.detail)
-                        .unwrap_or(p.title),
-                    link: None,
+                // No answer (no network): the desk's offline queue keeps the scan, where the
+                // page has one; otherwise the error as it came.
+                Err(p) => match (p.status == 0).then(|| queue_offline(id, &code)).flatten() {
+                    Some(line) => line,
+                    None => ScanLine {
+                        ok: false,
+                        text: p
+                            .errors
+                            .first()
+                            .map(|e| e.message.clone())
+                            .or(p.detail)
+                            .unwrap_or(p.title),
+                        link: None,
+                    },
                 },
             },
             None => match crate::api::scan_code(code).await {
@@ -440,6 +446,29 @@ mod camera {
                 },
             },
         }
+    }
+
+    /// Gives a hand-over that got no answer to the desk's offline queue (its own wasm on the
+    /// desk pages, `frontend/deskqueue`) through a `leenpunt-desk-scan` event; the queue
+    /// answers in the event's detail, before `dispatchEvent` returns, whether it kept the
+    /// scan and what to show. `None` when no queue listens.
+    fn queue_offline(reservation: i64, code: &str) -> Option<ScanLine> {
+        let window = web_sys::window()?;
+        let detail = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&detail, &k.into(), v);
+        set("reservation", &JsValue::from_f64(reservation as f64)).ok()?;
+        set("code", &JsValue::from_str(code)).ok()?;
+        let init = web_sys::CustomEventInit::new();
+        init.set_detail(&detail);
+        let event =
+            web_sys::CustomEvent::new_with_event_init_dict("leenpunt-desk-scan", &init).ok()?;
+        window.dispatch_event(&event).ok()?;
+        let get = |k: &str| js_sys::Reflect::get(&detail, &k.into()).ok();
+        Some(ScanLine {
+            ok: get("queued")?.as_bool()?,
+            text: get("text")?.as_string()?,
+            link: None,
+        })
     }
 
     /// What a scanning run works with.

@@ -2,9 +2,11 @@
 //! (USB or Bluetooth scanners type the code and Enter into the focused field; typing the
 //! code works the same), taking units back with the contents checked, a unit's page
 //! (where a label scanned with a phone's camera app lands), and label printing. Plain
-//! form posts, server-rendered (no wasm).
+//! form posts, server-rendered; the desk queue's own wasm (`components::desk_queue`,
+//! `frontend/deskqueue`) keeps hand-overs and returns made offline and sends them later.
 
 use crate::api;
+use crate::components::desk_queue::{snapshot_of, DeskQueuePanel};
 use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::{problem_notice, set_status};
@@ -117,6 +119,7 @@ pub fn Today() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match screen.await {
                         Ok(s) => Either::Left(view! {
+                            <DeskQueuePanel snapshot=snapshot_of(&s.day, s.pickups.iter().map(|p| (&p.reservation, p.handed_over)))/>
                             <h2>{format!("{} ({})", T::PickupsToday.get(lang), s.pickups.len())}</h2>
                             {if s.pickups.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
                                 Either::Right(view! { <ul class="desk-list pickups">{s.pickups.iter().map(|p| reservation_row(&p.reservation, lang, Some(p.handed_over))).collect_view()}</ul> })
@@ -217,9 +220,11 @@ pub fn Handover() -> impl IntoView {
                                         {format!("{} {}", T::QualificationMissingWarning.get(lang), s.missing_trainings.join(", "))}
                                     </p>
                                 })}
+                                <DeskQueuePanel snapshot=snapshot_of("", std::iter::once((&r, r.quantity - s.remaining)))/>
                                 {(!done).then(|| view! {
                                     <p><a class="button secondary camera-link" href=format!("/balie/scan?reservatie={}", r.id)>{t(T::ScanWithCamera)}</a></p>
-                                    <form method="post" action=format!("/balie/uitgifte/{}", r.id) class="scan-form handover-form">
+                                    <form method="post" action=format!("/balie/uitgifte/{}", r.id) class="scan-form handover-form"
+                                        data-offline="handover" data-reservation=r.id.0>
                                         <CodeField label=t(T::ScanUnitLabel) value=kept_code.clone()/>
                                         {(!s.missing_trainings.is_empty()).then(|| view! {
                                             <label for="override-reason">{t(T::OverrideReasonLabel)}</label>
@@ -294,7 +299,9 @@ pub fn ReturnCheck() -> impl IntoView {
                                     {format!(" · {}, {} · {} {}", r.borrower, r.school, T::ReturnDate.get(lang), human_date(&r.return_date, lang))}
                                 </p>
                                 {late.then(|| view! { <p class="warning">{t(T::ReturnedLate)}</p> })}
-                                <form method="post" action=format!("/balie/inname/{label}") class="return-check">
+                                <DeskQueuePanel snapshot=Default::default()/>
+                                <form method="post" action=format!("/balie/inname/{label}") class="return-check"
+                                    data-offline="return" data-code=label.clone()>
                                     <fieldset>
                                         <legend>{t(T::CountTheContents)}</legend>
                                         {s.parts.iter().enumerate().map(|(i, (name, expected))| view! {
@@ -513,6 +520,7 @@ pub fn ScanPage() -> impl IntoView {
             {if user.desk {
                 Either::Left(view! {
                     <crate::components::scanner::Scanner reservation=reservation decoder=decoder/>
+                    <DeskQueuePanel snapshot=Default::default()/>
                     {reservation.map(|id| view! { <p><a href=format!("/balie/uitgifte/{id}")>{t(T::HandoverTitle)}</a></p> })}
                     <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
                     <script type="module" src="/desk.js"></script>

@@ -466,6 +466,7 @@ pub fn mount(router: Router<()>, state: AppState) -> Router<()> {
         css: String::new(),
         scanner: String::new(),
         roster: String::new(),
+        deskqueue: String::new(),
     });
     let app = move || shell(manifest.clone());
     let pages: Router<()> = Router::new()

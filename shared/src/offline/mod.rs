@@ -13,8 +13,11 @@ use crate::handover::PartCountBody;
 use crate::reservations::ReservationId;
 use serde::{Deserialize, Serialize};
 
+mod screen;
 #[cfg(test)]
 mod tests;
+
+pub use screen::{merge_queue, merge_snapshot, QueueTexts};
 
 /// The header that carries a queued scan's key on the JSON hand-over and return calls.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";

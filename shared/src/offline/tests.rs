@@ -395,3 +395,110 @@ proptest! {
         }
     }
 }
+
+fn texts() -> QueueTexts {
+    QueueTexts {
+        online: "Online".into(),
+        offline: "Offline".into(),
+        waiting: "waiting to sync".into(),
+        last_sync: "last sync:".into(),
+        never_synced: "not yet".into(),
+        hand_over: "Hand-over".into(),
+        return_scan: "Return".into(),
+        reservation: "reservation".into(),
+        line_synced: "synced".into(),
+        line_conflict: "not recorded, nothing was written.".into(),
+        why_closed: "Cancelled meanwhile: take the material back.".into(),
+        why_other: "Read the message.".into(),
+        all_queued: "Every booked unit is queued".into(),
+        ..QueueTexts::default()
+    }
+}
+
+#[test]
+fn the_status_line_says_online_waiting_and_last_sync() {
+    let t = texts();
+    assert_eq!(
+        t.status(false, 3, Some("09:14")),
+        "Offline · 3 waiting to sync · last sync: 09:14"
+    );
+    assert_eq!(
+        t.status(true, 0, None),
+        "Online · 0 waiting to sync · last sync: not yet"
+    );
+}
+
+#[test]
+fn a_refused_line_says_nothing_was_written_why_and_the_servers_sentence() {
+    let t = texts();
+    let mut line = queue_of(&[hand(1, "BB-K-01")]).remove(0);
+    assert_eq!(t.state(&line).0, "waiting");
+    assert_eq!(t.what(&line.action), "Hand-over BB-K-01 → reservation 1");
+    line.state = LineState::Conflict {
+        reason: ConflictReason::ReservationClosed,
+        message: "This reservation was cancelled.".into(),
+    };
+    assert_eq!(
+        t.state(&line),
+        (
+            "conflict",
+            "not recorded, nothing was written. Cancelled meanwhile: take the material back. This reservation was cancelled.".to_owned()
+        )
+    );
+    line.state = LineState::Conflict {
+        reason: ConflictReason::KeyReused,
+        message: String::new(),
+    };
+    assert_eq!(
+        t.state(&line).1,
+        "not recorded, nothing was written. Read the message."
+    );
+    assert_eq!(
+        t.refusal(&LocalRefusal::AllQueued { quantity: 2 }),
+        "Every booked unit is queued (2)"
+    );
+}
+
+#[test]
+fn texts_travel_as_json() {
+    let t = texts();
+    let json = serde_json::to_string(&t).unwrap();
+    assert_eq!(serde_json::from_str::<QueueTexts>(&json).unwrap(), t);
+}
+
+#[test]
+fn the_page_wins_over_the_stored_day_and_another_day_starts_afresh() {
+    let stored = snapshot();
+    let mut page = DeskSnapshot {
+        day: String::new(),
+        reservations: vec![SnapshotReservation {
+            handed_over: 1,
+            ..stored.reservations[0].clone()
+        }],
+        units: Vec::new(),
+    };
+    let merged = merge_snapshot(stored.clone(), page.clone());
+    assert_eq!(merged.day, stored.day);
+    assert_eq!(merged.reservations.len(), stored.reservations.len());
+    let first = merged
+        .reservations
+        .iter()
+        .find(|r| r.id == ReservationId(1))
+        .unwrap();
+    assert_eq!(first.handed_over, 1);
+    assert_eq!(merged.units, stored.units);
+    page.day = "2026-12-02".into();
+    assert_eq!(merge_snapshot(stored, page.clone()), page);
+}
+
+#[test]
+fn lines_made_before_the_stored_queue_was_read_come_after_it_once() {
+    let stored = queue_of(&[hand(1, "A"), hand(1, "B")]);
+    let mut fresh = queue_of(&[hand(3, "C")]);
+    fresh[0].key = "fresh".into();
+    fresh.push(stored[1].clone());
+    let merged = merge_queue(stored.clone(), fresh.clone());
+    assert_eq!(merged.len(), 3);
+    assert_eq!(merged[..2], stored[..]);
+    assert_eq!(merged[2].key, "fresh");
+}
