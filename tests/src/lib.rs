@@ -37,6 +37,87 @@ pub struct TestApp {
     /// Every `/api/` answer this app gave; checked against the OpenAPI document when the
     /// app is dropped (see `check_contract`).
     tap: Arc<Mutex<Vec<Tapped>>>,
+    /// The PostgreSQL database of this app, dropped with it (`LEENPUNT_TEST_ENGINE=postgres`).
+    _pg: Option<PgDatabase>,
+}
+
+/// A fresh PostgreSQL database on the test server (`LEENPUNT_TEST_PG_URL`), made for one
+/// test app and dropped when the app is.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    /// The URL of the new database.
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// Makes `leenpunt_t<random>` (byte-wise collation, as the baseline migration asks).
+    pub async fn create(admin_url: &str) -> PgDatabase {
+        use sqlx::Connection;
+        static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .subsec_nanos();
+        let name = format!(
+            "leenpunt_t{}_{}_{nanos}",
+            std::process::id(),
+            COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let mut admin = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("connect to the test PostgreSQL");
+        sqlx::query(&format!(
+            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+        ))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
+        admin.close().await.ok();
+        let mut url = url::Url::parse(admin_url).expect("LEENPUNT_TEST_PG_URL");
+        url.set_path(&name);
+        PgDatabase {
+            admin_url: admin_url.to_owned(),
+            name,
+            url: url.to_string(),
+        }
+    }
+
+    /// The test server's URL when the tests are to run on PostgreSQL.
+    pub fn wanted() -> Option<String> {
+        let engine = std::env::var("LEENPUNT_TEST_ENGINE").unwrap_or_default();
+        if engine != "postgres" {
+            return None;
+        }
+        Some(
+            std::env::var("LEENPUNT_TEST_PG_URL")
+                .expect("LEENPUNT_TEST_ENGINE=postgres needs LEENPUNT_TEST_PG_URL"),
+        )
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot block on itself: a thread of
+        // its own with a runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 /// The built front end, when the test command built it.
@@ -91,6 +172,16 @@ impl TestApp {
             ..Config::default()
         };
         adjust(&mut config);
+        // On PostgreSQL when the test command asks for it (not for the instances that
+        // were given a database of their own).
+        let pg = match PgDatabase::wanted() {
+            Some(admin) if config.database_url.is_none() => {
+                let db = PgDatabase::create(&admin).await;
+                config.database_url = Some(db.url.clone());
+                Some(db)
+            }
+            _ => None,
+        };
         // The jobs run once now, as at a real start, and then only when a test runs them:
         // a scheduler in the background would race with the test's clock.
         let jobs = config
@@ -128,6 +219,7 @@ impl TestApp {
             clock,
             _data: data,
             tap,
+            _pg: pg,
         }
     }
 

@@ -373,13 +373,21 @@ fn concrete(template: &str) -> String {
 }
 
 async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-         AND name NOT IN ('_sqlx_migrations') ORDER BY name",
-    )
-    .fetch_all(app.state.db.pool())
-    .await
-    .unwrap();
+    let list = match app.state.db.engine() {
+        leenpunt_server::db::Engine::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name <> '_sqlx_migrations' ORDER BY name"
+        }
+        leenpunt_server::db::Engine::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+             AND table_name <> '_sqlx_migrations' ORDER BY table_name"
+        }
+    };
+    let tables: Vec<String> = sqlx::query_scalar(list)
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
     let mut out = Vec::new();
     for t in tables {
         let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM \"{t}\""))

@@ -53,8 +53,8 @@ impl Db {
     ) -> DbResult<Option<i64>> {
         let mut tx = self.begin().await?;
         let (by_email, by_client): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM login_failures WHERE email = ?1 AND at > ?3), \
-                    (SELECT count(*) FROM login_failures WHERE client = ?2 AND at > ?3)",
+            "SELECT (SELECT count(*) FROM login_failures WHERE email = $1 AND at > $3), \
+                    (SELECT count(*) FROM login_failures WHERE client = $2 AND at > $3)",
         )
         .bind(email)
         .bind(client)
@@ -65,7 +65,7 @@ impl Db {
             return Ok(None);
         }
         let id = sqlx::query_scalar(
-            "INSERT INTO login_failures (email, client, at) VALUES (?, ?, ?) RETURNING id",
+            "INSERT INTO login_failures (email, client, at) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(email)
         .bind(client)
@@ -87,18 +87,18 @@ impl Db {
         now: &str,
     ) -> DbResult<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM login_failures WHERE email = ?")
+        sqlx::query("DELETE FROM login_failures WHERE email = $1")
             .bind(email.as_str())
             .execute(&mut *tx)
             .await?;
         if let Some(previous) = previous {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                 .bind(previous)
                 .execute(&mut *tx)
                 .await?;
         }
         sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(id_hash)
         .bind(user.0)
@@ -122,7 +122,7 @@ impl Db {
     pub async fn session(&self, id_hash: &str) -> DbResult<Option<SessionRecord>> {
         let row = sqlx::query_as::<_, (i64, String, String)>(
             "SELECT s.user_id, s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id_hash = ? AND u.disabled_at IS NULL",
+             WHERE s.id_hash = $1 AND u.disabled_at IS NULL",
         )
         .bind(id_hash)
         .fetch_optional(self.pool())
@@ -135,7 +135,7 @@ impl Db {
     }
 
     pub async fn touch_session(&self, id_hash: &str, now: &str) -> DbResult<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
             .bind(now)
             .bind(id_hash)
             .execute(self.writer())
@@ -144,7 +144,7 @@ impl Db {
     }
 
     pub async fn end_session(&self, id_hash: &str) -> DbResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(id_hash)
             .execute(self.writer())
             .await?;
@@ -154,7 +154,7 @@ impl Db {
     /// "Log out everywhere": ends every session of the user.
     pub async fn end_all_sessions(&self, user: UserId, now: &str) -> DbResult<u64> {
         let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        let n = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user.0)
             .execute(&mut *tx)
             .await?
@@ -175,7 +175,7 @@ impl Db {
     /// The user's roles, for authorization.
     pub async fn actor(&self, user: UserId) -> DbResult<Actor> {
         let grants = sqlx::query_as::<_, (String, Option<i64>, Option<i64>)>(
-            "SELECT role, school_id, partner_id FROM user_roles WHERE user_id = ?",
+            "SELECT role, school_id, partner_id FROM user_roles WHERE user_id = $1",
         )
         .bind(user.0)
         .fetch_all(self.pool())
@@ -199,7 +199,7 @@ impl Db {
     pub async fn me(&self, user: UserId) -> DbResult<Option<Me>> {
         let Some((name, email, lang, reminders_off)) =
             sqlx::query_as::<_, (String, String, String, super::Flag)>(
-                "SELECT name, email, lang, reminders_off FROM users WHERE id = ?",
+                "SELECT name, email, lang, reminders_off FROM users WHERE id = $1",
             )
             .bind(user.0)
             .fetch_optional(self.pool())
@@ -219,7 +219,7 @@ impl Db {
         >(
             "SELECT r.role, s.id, s.name, p.id, p.name FROM user_roles r \
              LEFT JOIN schools s ON s.id = r.school_id LEFT JOIN partners p ON p.id = r.partner_id \
-             WHERE r.user_id = ? ORDER BY r.id",
+             WHERE r.user_id = $1 ORDER BY r.id",
         )
         .bind(user.0)
         .fetch_all(self.pool())
@@ -289,7 +289,7 @@ impl Db {
 
     pub async fn school_id(&self, number: &str) -> DbResult<Option<SchoolId>> {
         Ok(
-            sqlx::query_scalar::<_, i64>("SELECT id FROM schools WHERE instellingsnummer = ?")
+            sqlx::query_scalar::<_, i64>("SELECT id FROM schools WHERE instellingsnummer = $1")
                 .bind(number)
                 .fetch_optional(self.pool())
                 .await?
@@ -299,7 +299,7 @@ impl Db {
 
     pub async fn partner_id(&self, slug: &str) -> DbResult<Option<PartnerId>> {
         Ok(
-            sqlx::query_scalar::<_, i64>("SELECT id FROM partners WHERE slug = ?")
+            sqlx::query_scalar::<_, i64>("SELECT id FROM partners WHERE slug = $1")
                 .bind(slug)
                 .fetch_optional(self.pool())
                 .await?
@@ -310,7 +310,7 @@ impl Db {
 
 pub async fn insert_user(conn: &mut AnyConnection, user: &NewUser, now: &str) -> DbResult<UserId> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO users (email, name, password_hash, confirmed_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO users (email, name, password_hash, confirmed_at, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(user.email.as_str())
     .bind(&user.name)
@@ -322,7 +322,7 @@ pub async fn insert_user(conn: &mut AnyConnection, user: &NewUser, now: &str) ->
     .map_err(classify)?;
     for g in &user.grants {
         sqlx::query(
-            "INSERT INTO user_roles (user_id, role, school_id, partner_id) VALUES (?, ?, ?, ?)",
+            "INSERT INTO user_roles (user_id, role, school_id, partner_id) VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(g.role.code())
@@ -346,7 +346,7 @@ pub async fn audit(
 ) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, action, subject, detail, token_id) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(now)
     .bind(actor.map(|a| a.0))
@@ -384,7 +384,7 @@ impl Db {
 /// Gives an existing account one more role (a role it already holds is left as it is).
 pub async fn add_grant(conn: &mut AnyConnection, user: UserId, grant: &RoleGrant) -> DbResult<()> {
     sqlx::query(
-        "INSERT INTO user_roles (user_id, role, school_id, partner_id) VALUES (?, ?, ?, ?) \
+        "INSERT INTO user_roles (user_id, role, school_id, partner_id) VALUES ($1, $2, $3, $4) \
          ON CONFLICT DO NOTHING",
     )
     .bind(user.0)
@@ -408,7 +408,7 @@ impl Db {
                (SELECT json_group_array(json_array(r.id, r.role, coalesce(s.name, p.name, ''))) FROM user_roles r \
                   LEFT JOIN schools s ON s.id = r.school_id LEFT JOIN partners p ON p.id = r.partner_id \
                   WHERE r.user_id = u.id) \
-             FROM users u WHERE lower(u.name) LIKE ?1 OR u.email LIKE ?1 ORDER BY u.name, u.id LIMIT 200",
+             FROM users u WHERE lower(u.name) LIKE $1 OR u.email LIKE $1 ORDER BY u.name, u.id LIMIT 200",
         )
         .bind(pattern)
         .fetch_all(self.pool())
@@ -439,7 +439,7 @@ impl Db {
     /// A role grant: (user, role, partner).
     pub async fn grant_row(&self, id: i64) -> DbResult<Option<(UserId, Role, Option<PartnerId>)>> {
         Ok(
-            sqlx::query("SELECT user_id, role, partner_id FROM user_roles WHERE id = ?")
+            sqlx::query("SELECT user_id, role, partner_id FROM user_roles WHERE id = $1")
                 .bind(id)
                 .fetch_optional(self.pool())
                 .await?
@@ -461,7 +461,7 @@ pub async fn set_disabled(
     user: UserId,
     disabled_at: Option<&str>,
 ) -> DbResult<bool> {
-    let found = sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+    let found = sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
         .bind(disabled_at)
         .bind(user.0)
         .execute(&mut *conn)
@@ -469,7 +469,7 @@ pub async fn set_disabled(
         .rows_affected()
         > 0;
     if found && disabled_at.is_some() {
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user.0)
             .execute(&mut *conn)
             .await?;
@@ -479,7 +479,7 @@ pub async fn set_disabled(
 
 /// Takes a role grant away.
 pub async fn delete_grant(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
-    sqlx::query("DELETE FROM user_roles WHERE id = ?")
+    sqlx::query("DELETE FROM user_roles WHERE id = $1")
         .bind(id)
         .execute(conn)
         .await?;
@@ -494,7 +494,7 @@ pub async fn login_record(
 ) -> DbResult<Option<LoginRecord>> {
     type Row = (i64, Option<String>, Option<String>, Option<String>, String);
     let row = sqlx::query_as::<_, Row>(
-        "SELECT id, password_hash, disabled_at, confirmed_at, lang FROM users WHERE email = ?",
+        "SELECT id, password_hash, disabled_at, confirmed_at, lang FROM users WHERE email = $1",
     )
     .bind(email.as_str())
     .fetch_optional(conn)
@@ -512,7 +512,7 @@ pub async fn login_record(
 
 /// Stores the language a person reads mail in.
 pub async fn set_user_lang(conn: &mut AnyConnection, user: UserId, lang: Lang) -> DbResult<()> {
-    sqlx::query("UPDATE users SET lang = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
         .bind(lang.code())
         .bind(user.0)
         .execute(conn)
@@ -531,8 +531,8 @@ pub async fn reserve_mail_request(
     now: &str,
 ) -> DbResult<bool> {
     let (to_target, from_client): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM mail_requests WHERE target = ?1 AND at > ?3), \
-                (SELECT count(*) FROM mail_requests WHERE client = ?2 AND at > ?3)",
+        "SELECT (SELECT count(*) FROM mail_requests WHERE target = $1 AND at > $3), \
+                (SELECT count(*) FROM mail_requests WHERE client = $2 AND at > $3)",
     )
     .bind(target)
     .bind(client)
@@ -542,7 +542,7 @@ pub async fn reserve_mail_request(
     if crate::domain::auth::is_mail_throttled(to_target as u32, from_client as u32) {
         return Ok(false);
     }
-    sqlx::query("INSERT INTO mail_requests (target, client, at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO mail_requests (target, client, at) VALUES ($1, $2, $3)")
         .bind(target)
         .bind(client)
         .bind(now)

@@ -33,7 +33,7 @@ type Row = (
 impl Db {
     /// Entries matching `filter`, newest first, at most `limit`.
     pub async fn audit_rows(&self, filter: &AuditFilter, limit: u32) -> DbResult<Vec<AuditRow>> {
-        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(
+        let mut q = crate::db::SqlBuilder::new(
             "SELECT a.id, a.at, u.name, u.email, a.action, a.subject, su.name, a.detail, tk.name \
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
              LEFT JOIN access_tokens tk ON tk.id = a.token_id \

@@ -172,7 +172,7 @@ impl Db {
             "SELECT k.id, k.slug, k.title, k.summary, k.description, k.kind, k.external_url, \
                p.id, p.slug, p.name, p.description, p.website, p.email, p.phone, {RULES_SQL}, \
                (SELECT count(*) FROM units u WHERE u.kit_type_id = k.id AND u.status = 'in-dienst') \
-             FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = ?"
+             FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = $1"
         );
         let Some(r) = sqlx::query(&sql)
             .bind(slug)
@@ -225,19 +225,19 @@ impl Db {
         let id = d.id.0;
         let pool = self.pool();
         let themes: Vec<String> =
-            sqlx::query_scalar("SELECT theme FROM kit_type_themes WHERE kit_type_id = ?")
+            sqlx::query_scalar("SELECT theme FROM kit_type_themes WHERE kit_type_id = $1")
                 .bind(id)
                 .fetch_all(pool)
                 .await?;
         d.themes = sorted_codes(Some(themes.join(";")), Theme::parse);
         let levels: Vec<String> =
-            sqlx::query_scalar("SELECT level FROM kit_type_levels WHERE kit_type_id = ?")
+            sqlx::query_scalar("SELECT level FROM kit_type_levels WHERE kit_type_id = $1")
                 .bind(id)
                 .fetch_all(pool)
                 .await?;
         d.levels = sorted_codes(Some(levels.join(";")), Level::parse);
         d.photos = sqlx::query_as::<_, (String, String)>(
-            "SELECT url, alt FROM kit_photos WHERE kit_type_id = ? ORDER BY position",
+            "SELECT url, alt FROM kit_photos WHERE kit_type_id = $1 ORDER BY position",
         )
         .bind(id)
         .fetch_all(pool)
@@ -246,7 +246,7 @@ impl Db {
         .map(|(url, alt)| Photo { url, alt })
         .collect();
         d.parts = sqlx::query_as::<_, (String, i64)>(
-            "SELECT name, expected_count FROM kit_parts WHERE kit_type_id = ? ORDER BY position",
+            "SELECT name, expected_count FROM kit_parts WHERE kit_type_id = $1 ORDER BY position",
         )
         .bind(id)
         .fetch_all(pool)
@@ -260,7 +260,7 @@ impl Db {
         d.pickup_points = sqlx::query_as::<_, (i64, String, String, i64, String, String, String, String)>(
             "SELECT pp.id, pp.slug, pp.name, pp.partner_id, pp.street, pp.postcode, pp.municipality, pp.opening_hours \
              FROM pickup_points pp JOIN kit_type_pickup_points k ON k.pickup_point_id = pp.id \
-             WHERE k.kit_type_id = ? ORDER BY pp.name",
+             WHERE k.kit_type_id = $1 ORDER BY pp.name",
         )
         .bind(id)
         .fetch_all(pool)
@@ -279,7 +279,7 @@ impl Db {
         .collect();
         d.required_trainings = sqlx::query_as::<_, (i64, String, String)>(
             "SELECT t.id, t.slug, t.title FROM training_types t \
-             JOIN kit_type_trainings k ON k.training_type_id = t.id WHERE k.kit_type_id = ? ORDER BY t.title",
+             JOIN kit_type_trainings k ON k.training_type_id = t.id WHERE k.kit_type_id = $1 ORDER BY t.title",
         )
         .bind(id)
         .fetch_all(pool)
@@ -314,7 +314,7 @@ pub struct UnitRef {
 pub async fn unit_by_code(conn: &mut sqlx::AnyConnection, code: &str) -> DbResult<Option<UnitRef>> {
     Ok(sqlx::query_as::<_, (String, i64, String)>(
         "SELECT k.slug, k.partner_id, u.status FROM units u JOIN kit_types k ON k.id = u.kit_type_id \
-         WHERE u.inventory_code = ?",
+         WHERE u.inventory_code = $1",
     )
     .bind(code)
     .fetch_optional(&mut *conn)
@@ -331,7 +331,7 @@ pub async fn set_unit_status(
     code: &str,
     status: UnitStatus,
 ) -> DbResult<()> {
-    sqlx::query("UPDATE units SET status = ? WHERE inventory_code = ?")
+    sqlx::query("UPDATE units SET status = $1 WHERE inventory_code = $2")
         .bind(status.code())
         .bind(code)
         .execute(&mut *conn)
@@ -345,7 +345,7 @@ pub async fn kit_partner(
     slug: &str,
 ) -> DbResult<Option<PartnerId>> {
     Ok(
-        sqlx::query_scalar::<_, i64>("SELECT partner_id FROM kit_types WHERE slug = ?")
+        sqlx::query_scalar::<_, i64>("SELECT partner_id FROM kit_types WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&mut *conn)
             .await?
@@ -362,8 +362,8 @@ pub async fn add_photo(
 ) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO kit_photos (kit_type_id, position, url, alt) \
-         SELECT k.id, coalesce((SELECT max(position) + 1 FROM kit_photos WHERE kit_type_id = k.id), 0), ?, ? \
-         FROM kit_types k WHERE k.slug = ?",
+         SELECT k.id, coalesce((SELECT max(position) + 1 FROM kit_photos WHERE kit_type_id = k.id), 0), $1, $2 \
+         FROM kit_types k WHERE k.slug = $3",
     )
     .bind(url)
     .bind(alt)

@@ -39,13 +39,13 @@ pub struct StoredUpload {
 /// Keeps an upload (and forgets long-expired ones). Returns its id.
 #[tracing::instrument(skip_all, fields(kind = u.kind.code()))]
 pub async fn insert_upload(conn: &mut AnyConnection, u: &NewUpload<'_>) -> DbResult<i64> {
-    sqlx::query("DELETE FROM csv_uploads WHERE expires_at < ?")
+    sqlx::query("DELETE FROM csv_uploads WHERE expires_at < $1")
         .bind(u.forget_before)
         .execute(&mut *conn)
         .await?;
     let id = sqlx::query_scalar(
         "INSERT INTO csv_uploads (token_hash, kind, user_id, file_name, content, content_sha256, created_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(u.token_hash)
     .bind(u.kind.code())
@@ -81,7 +81,7 @@ pub async fn upload(
 ) -> DbResult<Option<StoredUpload>> {
     let row: Option<UploadRow> = sqlx::query_as(
         "SELECT id, kind, file_name, content, content_sha256, expires_at, applied_at, created_count, updated_count \
-         FROM csv_uploads WHERE token_hash = ? AND user_id = ?",
+         FROM csv_uploads WHERE token_hash = $1 AND user_id = $2",
     )
     .bind(token_hash)
     .bind(user.0)
@@ -112,8 +112,8 @@ pub async fn mark_applied(
     updated: u32,
 ) -> DbResult<bool> {
     let done = sqlx::query(
-        "UPDATE csv_uploads SET applied_at = ?, created_count = ?, updated_count = ? \
-         WHERE id = ? AND applied_at IS NULL",
+        "UPDATE csv_uploads SET applied_at = $1, created_count = $2, updated_count = $3 \
+         WHERE id = $4 AND applied_at IS NULL",
     )
     .bind(now)
     .bind(created.int())

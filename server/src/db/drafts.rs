@@ -25,14 +25,14 @@ impl Db {
         per_owner: u32,
     ) -> DbResult<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM form_drafts WHERE created_at < ?")
+        sqlx::query("DELETE FROM form_drafts WHERE created_at < $1")
             .bind(expired_before)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "DELETE FROM form_drafts WHERE owner_id = ? AND id_hash NOT IN \
-             (SELECT id_hash FROM form_drafts WHERE owner_id = ? \
-              ORDER BY created_at DESC, rowid DESC LIMIT ?)",
+            "DELETE FROM form_drafts WHERE owner_id = $1 AND id_hash NOT IN \
+             (SELECT id_hash FROM form_drafts WHERE owner_id = $2 \
+              ORDER BY created_at DESC, rowid DESC LIMIT $3)",
         )
         .bind(owner.0)
         .bind(owner.0)
@@ -41,7 +41,7 @@ impl Db {
         .await?;
         sqlx::query(
             "INSERT INTO form_drafts (id_hash, owner_id, created_at, fields, errors) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id_hash)
         .bind(owner.0)
@@ -65,7 +65,7 @@ impl Db {
     ) -> DbResult<Option<StoredDraft>> {
         let row: Option<(String, String)> = sqlx::query_as(
             "SELECT fields, errors FROM form_drafts \
-             WHERE id_hash = ? AND owner_id = ? AND created_at >= ?",
+             WHERE id_hash = $1 AND owner_id = $2 AND created_at >= $3",
         )
         .bind(id_hash)
         .bind(owner.0)

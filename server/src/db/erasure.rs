@@ -20,7 +20,7 @@ pub struct Person {
 /// The person behind an account that is not erased yet.
 pub async fn person(conn: &mut AnyConnection, user: UserId) -> DbResult<Option<Person>> {
     let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT name, email, lang FROM users WHERE id = ? AND erased_at IS NULL")
+        sqlx::query_as("SELECT name, email, lang FROM users WHERE id = $1 AND erased_at IS NULL")
             .bind(user.0)
             .fetch_optional(&mut *conn)
             .await?;
@@ -38,7 +38,7 @@ pub async fn roles_described(conn: &mut AnyConnection, user: UserId) -> DbResult
     let roles: Vec<String> = sqlx::query_scalar(
         "SELECT r.role || coalesce(':' || s.instellingsnummer, ':' || p.slug, '') FROM user_roles r \
          LEFT JOIN schools s ON s.id = r.school_id LEFT JOIN partners p ON p.id = r.partner_id \
-         WHERE r.user_id = ? ORDER BY r.id",
+         WHERE r.user_id = $1 ORDER BY r.id",
     )
     .bind(user.0)
     .fetch_all(&mut *conn)
@@ -54,7 +54,7 @@ pub async fn blockers(conn: &mut AnyConnection, user: UserId, now: &str) -> DbRe
         "SELECT r.id, k.title, r.status, \
            CASE WHEN r.status = 'afgehaald' THEN r.return_date ELSE r.pickup_date END \
          FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
-         WHERE r.user_id = ? AND r.status IN ('afgehaald', 'aangeboden', 'aangevraagd', 'bevestigd') \
+         WHERE r.user_id = $1 AND r.status IN ('afgehaald', 'aangeboden', 'aangevraagd', 'bevestigd') \
          ORDER BY r.pickup_date, r.id",
     )
     .bind(user.0)
@@ -77,7 +77,7 @@ pub async fn blockers(conn: &mut AnyConnection, user: UserId, now: &str) -> DbRe
     }
     let waiting: Vec<(String, String)> = sqlx::query_as(
         "SELECT k.title, w.pickup_date FROM waitlist w JOIN kit_types k ON k.id = w.kit_type_id \
-         WHERE w.user_id = ? AND w.status = 'wachtend' ORDER BY w.pickup_date, w.id",
+         WHERE w.user_id = $1 AND w.status = 'wachtend' ORDER BY w.pickup_date, w.id",
     )
     .bind(user.0)
     .fetch_all(&mut *conn)
@@ -91,8 +91,8 @@ pub async fn blockers(conn: &mut AnyConnection, user: UserId, now: &str) -> DbRe
         "SELECT s.id, t.title, s.starts_at FROM training_registrations g \
          JOIN training_sessions s ON s.id = g.session_id \
          JOIN training_types t ON t.id = s.training_type_id \
-         WHERE g.user_id = ? AND g.status IN ('ingeschreven', 'wachtlijst') \
-           AND s.cancelled_at IS NULL AND s.starts_at > ? ORDER BY s.starts_at, s.id",
+         WHERE g.user_id = $1 AND g.status IN ('ingeschreven', 'wachtlijst') \
+           AND s.cancelled_at IS NULL AND s.starts_at > $2 ORDER BY s.starts_at, s.id",
     )
     .bind(user.0)
     .bind(now)
@@ -128,7 +128,7 @@ async fn mentions(
     // Identifiers come from the built-in inventory (checked to be plain names).
     let sql = format!(
         "SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL \
-         AND (instr(lower({column}), lower(?)) > 0 OR instr(lower({column}), lower(?)) > 0)"
+         AND (instr(lower({column}), lower($1)) > 0 OR instr(lower({column}), lower($2)) > 0)"
     );
     Ok(sqlx::query_as(&sql)
         .bind(&p.name)
@@ -147,7 +147,7 @@ async fn scrub_free_text(conn: &mut AnyConnection, p: &Person) -> DbResult<u64> 
     {
         for (rowid, text) in mentions(conn, &c.table, &c.column, p).await? {
             if let Some(clean) = scrub(&text, &p.name, &p.email) {
-                let sql = format!("UPDATE {} SET {} = ? WHERE rowid = ?", c.table, c.column);
+                let sql = format!("UPDATE {} SET {} = $1 WHERE rowid = $2", c.table, c.column);
                 changed += sqlx::query(&sql)
                     .bind(clean)
                     .bind(rowid)
@@ -166,7 +166,7 @@ async fn scrub_free_text(conn: &mut AnyConnection, p: &Person) -> DbResult<u64> 
 async fn anonymise_audit(conn: &mut AnyConnection, p: &Person) -> DbResult<()> {
     sqlx::query(
         "UPDATE audit_log SET actor_id = NULL, detail = '' \
-         WHERE (actor_id = ? OR subject = 'user:' || ?) AND NOT (actor_id IS NULL AND detail = '')",
+         WHERE (actor_id = $1 OR subject = 'user:' || $2) AND NOT (actor_id IS NULL AND detail = '')",
     )
     .bind(p.id.0)
     .bind(p.id.0)
@@ -174,8 +174,8 @@ async fn anonymise_audit(conn: &mut AnyConnection, p: &Person) -> DbResult<()> {
     .await?;
     let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT id, subject, detail FROM audit_log \
-         WHERE instr(lower(detail), lower(?)) > 0 OR instr(lower(detail), lower(?)) > 0 \
-            OR instr(lower(subject), lower(?)) > 0 OR instr(lower(subject), lower(?)) > 0",
+         WHERE instr(lower(detail), lower($1)) > 0 OR instr(lower(detail), lower($2)) > 0 \
+            OR instr(lower(subject), lower($3)) > 0 OR instr(lower(subject), lower($4)) > 0",
     )
     .bind(&p.name)
     .bind(&p.email)
@@ -192,11 +192,13 @@ async fn anonymise_audit(conn: &mut AnyConnection, p: &Person) -> DbResult<()> {
             Some((kind, _)) if subject_named => format!("{kind}:verwijderd"),
             _ => subject,
         };
-        sqlx::query("UPDATE audit_log SET actor_id = NULL, detail = '', subject = ? WHERE id = ?")
-            .bind(subject)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "UPDATE audit_log SET actor_id = NULL, detail = '', subject = $1 WHERE id = $2",
+        )
+        .bind(subject)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -208,46 +210,46 @@ async fn anonymise_audit(conn: &mut AnyConnection, p: &Person) -> DbResult<()> {
 /// roles — "a teacher of school X" — and its dates); audit rows lose the person; their
 /// name and address are taken out of every free-text column.
 pub async fn erase(conn: &mut AnyConnection, p: &Person, now: &str) -> DbResult<()> {
-    sqlx::query("DELETE FROM outbox WHERE lower(to_addr) = lower(?)")
+    sqlx::query("DELETE FROM outbox WHERE lower(to_addr) = lower($1)")
         .bind(&p.email)
         .execute(&mut *conn)
         .await?;
     for sql in [
-        "DELETE FROM login_failures WHERE lower(email) = lower(?)",
-        "DELETE FROM mail_requests WHERE lower(target) = lower(?)",
+        "DELETE FROM login_failures WHERE lower(email) = lower($1)",
+        "DELETE FROM mail_requests WHERE lower(target) = lower($1)",
     ] {
         sqlx::query(sql).bind(&p.email).execute(&mut *conn).await?;
     }
     for sql in [
-        "DELETE FROM sessions WHERE user_id = ?",
-        "DELETE FROM access_tokens WHERE user_id = ?",
-        "DELETE FROM email_tokens WHERE user_id = ?",
-        "DELETE FROM calendar_feeds WHERE owner_id = ?",
-        "DELETE FROM form_drafts WHERE owner_id = ?",
-        "DELETE FROM csv_uploads WHERE user_id = ?",
-        "DELETE FROM desk_idempotency WHERE user_id = ?",
-        "DELETE FROM cart_lines WHERE user_id = ?",
-        "DELETE FROM carts WHERE user_id = ?",
-        "UPDATE requests SET idempotency_key = NULL, idempotency_fingerprint = NULL WHERE user_id = ?",
-        "DELETE FROM user_roles WHERE user_id = ? AND role <> 'teacher'",
+        "DELETE FROM sessions WHERE user_id = $1",
+        "DELETE FROM access_tokens WHERE user_id = $1",
+        "DELETE FROM email_tokens WHERE user_id = $1",
+        "DELETE FROM calendar_feeds WHERE owner_id = $1",
+        "DELETE FROM form_drafts WHERE owner_id = $1",
+        "DELETE FROM csv_uploads WHERE user_id = $1",
+        "DELETE FROM desk_idempotency WHERE user_id = $1",
+        "DELETE FROM cart_lines WHERE user_id = $1",
+        "DELETE FROM carts WHERE user_id = $1",
+        "UPDATE requests SET idempotency_key = NULL, idempotency_fingerprint = NULL WHERE user_id = $1",
+        "DELETE FROM user_roles WHERE user_id = $1 AND role <> 'teacher'",
         // Their own reservations keep school, kit, dates and status for the figures.
         "UPDATE reservations SET note = '', idempotency_key = NULL, idempotency_fingerprint = NULL \
-         WHERE user_id = ?",
-        "UPDATE loan_lines SET handed_out_by = NULL WHERE handed_out_by = ?",
-        "UPDATE loan_lines SET returned_by = NULL WHERE returned_by = ?",
-        "UPDATE maintenance_tickets SET opened_by = NULL WHERE opened_by = ?",
-        "UPDATE maintenance_tickets SET closed_by = NULL WHERE closed_by = ?",
-        "UPDATE qualifications SET granted_by = NULL WHERE granted_by = ?",
-        "UPDATE qualifications SET revoked_by = NULL WHERE revoked_by = ?",
-        "UPDATE erasure_requests SET decided_by = NULL WHERE decided_by = ?",
+         WHERE user_id = $1",
+        "UPDATE loan_lines SET handed_out_by = NULL WHERE handed_out_by = $1",
+        "UPDATE loan_lines SET returned_by = NULL WHERE returned_by = $1",
+        "UPDATE maintenance_tickets SET opened_by = NULL WHERE opened_by = $1",
+        "UPDATE maintenance_tickets SET closed_by = NULL WHERE closed_by = $1",
+        "UPDATE qualifications SET granted_by = NULL WHERE granted_by = $1",
+        "UPDATE qualifications SET revoked_by = NULL WHERE revoked_by = $1",
+        "UPDATE erasure_requests SET decided_by = NULL WHERE decided_by = $1",
     ] {
         run(conn, sql, p.id).await?;
     }
     anonymise_audit(conn, p).await?;
     scrub_free_text(conn, p).await?;
     sqlx::query(
-        "UPDATE users SET name = ?, email = ?, password_hash = NULL, \
-           disabled_at = coalesce(disabled_at, ?), reminders_off = 1, erased_at = ? WHERE id = ?",
+        "UPDATE users SET name = $1, email = $2, password_hash = NULL, \
+           disabled_at = coalesce(disabled_at, $3), reminders_off = 1, erased_at = $4 WHERE id = $5",
     )
     .bind(ERASED_NAME)
     .bind(placeholder_email(p.id.0))
@@ -262,7 +264,7 @@ pub async fn erase(conn: &mut AnyConnection, p: &Person, now: &str) -> DbResult<
 /// Records a person's request; `false` when one is pending already.
 pub async fn insert_request(conn: &mut AnyConnection, user: UserId, now: &str) -> DbResult<bool> {
     Ok(sqlx::query(
-        "INSERT INTO erasure_requests (user_id, requested_at) VALUES (?, ?) \
+        "INSERT INTO erasure_requests (user_id, requested_at) VALUES ($1, $2) \
          ON CONFLICT (user_id) WHERE decided_at IS NULL DO NOTHING",
     )
     .bind(user.0)
@@ -276,7 +278,7 @@ pub async fn insert_request(conn: &mut AnyConnection, user: UserId, now: &str) -
 /// The person a pending request is about.
 pub async fn pending_request(conn: &mut AnyConnection, id: i64) -> DbResult<Option<UserId>> {
     Ok(sqlx::query_scalar(
-        "SELECT user_id FROM erasure_requests WHERE id = ? AND decided_at IS NULL",
+        "SELECT user_id FROM erasure_requests WHERE id = $1 AND decided_at IS NULL",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -294,8 +296,8 @@ pub async fn decide_request(
     now: &str,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE erasure_requests SET decided_at = ?, decided_by = ?, outcome = ?, reason = ? \
-         WHERE id = ? AND decided_at IS NULL",
+        "UPDATE erasure_requests SET decided_at = $1, decided_by = $2, outcome = $3, reason = $4 \
+         WHERE id = $5 AND decided_at IS NULL",
     )
     .bind(now)
     .bind(by.map(|u| u.0))
@@ -310,8 +312,8 @@ pub async fn decide_request(
 /// Decides whatever request the person still has pending (an erasure by the job).
 pub async fn close_pending(conn: &mut AnyConnection, user: UserId, now: &str) -> DbResult<()> {
     sqlx::query(
-        "UPDATE erasure_requests SET decided_at = ?, outcome = 'erased' \
-         WHERE user_id = ? AND decided_at IS NULL",
+        "UPDATE erasure_requests SET decided_at = $1, outcome = 'erased' \
+         WHERE user_id = $2 AND decided_at IS NULL",
     )
     .bind(now)
     .bind(user.0)
@@ -340,7 +342,7 @@ pub async fn inactive_accounts(conn: &mut AnyConnection, before: &str) -> DbResu
                      WHERE g.user_id = u.id AND (g.attended = 1 OR g.status <> 'geannuleerd')), ''), \
            coalesce((SELECT max(s.starts_at) FROM training_session_trainers t \
                      JOIN training_sessions s ON s.id = t.session_id WHERE t.user_id = u.id), '') \
-         ) AS last_active FROM users u WHERE u.erased_at IS NULL) WHERE last_active < ? ORDER BY id",
+         ) AS last_active FROM users u WHERE u.erased_at IS NULL) WHERE last_active < $1 ORDER BY id",
     )
     .bind(before)
     .fetch_all(&mut *conn)
@@ -357,7 +359,7 @@ pub async fn inactive_accounts(conn: &mut AnyConnection, before: &str) -> DbResu
 /// When an occasion was claimed (a warning sent), if it was.
 pub async fn claimed_at(conn: &mut AnyConnection, occasion: &str) -> DbResult<Option<String>> {
     Ok(
-        sqlx::query_scalar("SELECT sent_at FROM reminders_sent WHERE occasion = ?")
+        sqlx::query_scalar("SELECT sent_at FROM reminders_sent WHERE occasion = $1")
             .bind(occasion)
             .fetch_optional(&mut *conn)
             .await?,
@@ -367,7 +369,7 @@ pub async fn claimed_at(conn: &mut AnyConnection, occasion: &str) -> DbResult<Op
 /// Farewell mails older than `before` that were never delivered: their address goes too.
 pub async fn forget_undelivered_farewells(conn: &mut AnyConnection, before: &str) -> DbResult<u64> {
     Ok(
-        sqlx::query("DELETE FROM outbox WHERE forget_after_send = 1 AND created_at < ?")
+        sqlx::query("DELETE FROM outbox WHERE forget_after_send = 1 AND created_at < $1")
             .bind(before)
             .execute(&mut *conn)
             .await?
@@ -379,7 +381,7 @@ impl Db {
     /// The person's latest erasure request, if any.
     pub async fn my_erasure_request(&self, user: UserId) -> DbResult<Option<MyErasureRequest>> {
         let row: Option<(String, Option<String>, String)> = sqlx::query_as(
-            "SELECT requested_at, outcome, reason FROM erasure_requests WHERE user_id = ? \
+            "SELECT requested_at, outcome, reason FROM erasure_requests WHERE user_id = $1 \
              ORDER BY id DESC LIMIT 1",
         )
         .bind(user.0)

@@ -4,7 +4,6 @@ use super::{classify, Db, DbResult};
 use crate::domain::ical::FeedReservation;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use leenpunt_shared::*;
-use sqlx::{Any, QueryBuilder};
 
 /// What a feed shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +140,7 @@ type SessionRow = (
 );
 
 fn push_scope(
-    q: &mut QueryBuilder<'_, Any>,
+    q: &mut crate::db::SqlBuilder<'_>,
     scope: FeedScope,
     owner: UserId,
     since: NaiveDate,
@@ -182,7 +181,7 @@ impl Db {
         };
         sqlx::query_scalar(
             "INSERT INTO calendar_feeds (token_hash, owner_id, scope, school_id, kit_type_id, pickup_point_id, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(token_hash)
         .bind(owner.0)
@@ -199,7 +198,7 @@ impl Db {
     /// A person's active feeds, newest first.
     pub async fn feeds_of(&self, owner: UserId) -> DbResult<Vec<FeedRow>> {
         let sql = format!(
-            "{SELECT_FEED} WHERE f.owner_id = ? AND f.revoked_at IS NULL ORDER BY f.id DESC"
+            "{SELECT_FEED} WHERE f.owner_id = $1 AND f.revoked_at IS NULL ORDER BY f.id DESC"
         );
         Ok(sqlx::query_as::<_, Row>(&sql)
             .bind(owner.0)
@@ -211,7 +210,7 @@ impl Db {
     }
 
     pub async fn feed_by_id(&self, id: i64) -> DbResult<Option<FeedRow>> {
-        let sql = format!("{SELECT_FEED} WHERE f.id = ? AND f.revoked_at IS NULL");
+        let sql = format!("{SELECT_FEED} WHERE f.id = $1 AND f.revoked_at IS NULL");
         Ok(sqlx::query_as::<_, Row>(&sql)
             .bind(id)
             .fetch_optional(self.pool())
@@ -239,7 +238,7 @@ impl Db {
              LEFT JOIN schools s ON s.id = f.school_id \
              LEFT JOIN kit_types k ON k.id = f.kit_type_id \
              LEFT JOIN pickup_points pp ON pp.id = f.pickup_point_id \
-             WHERE f.token_hash = ? AND f.revoked_at IS NULL";
+             WHERE f.token_hash = $1 AND f.revoked_at IS NULL";
         let Some(r) = sqlx::query(sql)
             .bind(token_hash)
             .fetch_optional(self.pool())
@@ -288,11 +287,13 @@ impl Db {
     }
 
     pub async fn revoke_feed(&self, id: i64, now: &str) -> DbResult<()> {
-        sqlx::query("UPDATE calendar_feeds SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(self.writer())
-            .await?;
+        sqlx::query(
+            "UPDATE calendar_feeds SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(self.writer())
+        .await?;
         Ok(())
     }
 
@@ -311,7 +312,7 @@ impl Db {
         // A personal feed also shows the owner's training sessions: their changes (a
         // registration, a cancellation, a session called off or renamed) are in it.
         let person = (scope == FeedScope::User).then_some(owner.0);
-        let mut q: QueryBuilder<Any> = QueryBuilder::new(
+        let mut q = crate::db::SqlBuilder::new(
             "WITH r AS MATERIALIZED (SELECT r.updated_at, r.revision, r.kit_type_id, r.school_id, \
                r.pickup_point_id FROM reservations r",
         );
@@ -394,12 +395,12 @@ impl Db {
             "SELECT s.id, t.title, s.starts_at, s.ends_at, s.place, s.cancelled_at, g.status, g.updated_at, 0 \
              FROM training_registrations g JOIN training_sessions s ON s.id = g.session_id \
              JOIN training_types t ON t.id = s.training_type_id \
-             WHERE g.user_id = ?1 AND s.starts_at >= ?2 AND (g.status <> 'geannuleerd' OR g.updated_at >= ?3) \
+             WHERE g.user_id = $1 AND s.starts_at >= $2 AND (g.status <> 'geannuleerd' OR g.updated_at >= $3) \
              UNION ALL \
              SELECT s.id, t.title, s.starts_at, s.ends_at, s.place, s.cancelled_at, 'ingeschreven', s.created_at, 1 \
              FROM training_session_trainers st JOIN training_sessions s ON s.id = st.session_id \
              JOIN training_types t ON t.id = s.training_type_id \
-             WHERE st.user_id = ?1 AND s.starts_at >= ?2 \
+             WHERE st.user_id = $1 AND s.starts_at >= $2 \
              ORDER BY 3, 1",
         )
         .bind(owner.0)
@@ -453,7 +454,7 @@ impl Db {
         cancelled_since: &str,
         link: &str,
     ) -> DbResult<Vec<FeedReservation>> {
-        let mut q: QueryBuilder<Any> = QueryBuilder::new(SELECT_ITEMS);
+        let mut q = crate::db::SqlBuilder::new(SELECT_ITEMS);
         push_scope(&mut q, scope, owner, since, cancelled_since);
         q.push(" ORDER BY r.pickup_date, r.id");
         let rows = q.build_query_as::<ItemRow>().fetch_all(self.pool()).await?;
@@ -466,7 +467,7 @@ impl Db {
         id: ReservationId,
         link: &str,
     ) -> DbResult<Option<FeedReservation>> {
-        let sql = format!("{SELECT_ITEMS} WHERE r.id = ?");
+        let sql = format!("{SELECT_ITEMS} WHERE r.id = $1");
         Ok(sqlx::query_as::<_, ItemRow>(&sql)
             .bind(id.0)
             .fetch_optional(self.pool())
@@ -580,7 +581,7 @@ impl Db {
 
     pub async fn kit_partner(&self, kit: KitTypeId) -> DbResult<Option<PartnerId>> {
         Ok(
-            sqlx::query_scalar::<_, i64>("SELECT partner_id FROM kit_types WHERE id = ?")
+            sqlx::query_scalar::<_, i64>("SELECT partner_id FROM kit_types WHERE id = $1")
                 .bind(kit.0)
                 .fetch_optional(self.pool())
                 .await?
@@ -590,7 +591,7 @@ impl Db {
 
     pub async fn point_partner(&self, point: PickupPointId) -> DbResult<Option<PartnerId>> {
         Ok(
-            sqlx::query_scalar::<_, i64>("SELECT partner_id FROM pickup_points WHERE id = ?")
+            sqlx::query_scalar::<_, i64>("SELECT partner_id FROM pickup_points WHERE id = $1")
                 .bind(point.0)
                 .fetch_optional(self.pool())
                 .await?
@@ -600,7 +601,7 @@ impl Db {
 
     pub async fn kit_id_by_slug(&self, slug: &str) -> DbResult<Option<KitTypeId>> {
         Ok(
-            sqlx::query_scalar::<_, i64>("SELECT id FROM kit_types WHERE slug = ?")
+            sqlx::query_scalar::<_, i64>("SELECT id FROM kit_types WHERE slug = $1")
                 .bind(slug)
                 .fetch_optional(self.pool())
                 .await?
@@ -610,7 +611,7 @@ impl Db {
 
     /// A user's language for mails and feeds.
     pub async fn user_lang(&self, user: UserId) -> DbResult<Lang> {
-        let lang: Option<String> = sqlx::query_scalar("SELECT lang FROM users WHERE id = ?")
+        let lang: Option<String> = sqlx::query_scalar("SELECT lang FROM users WHERE id = $1")
             .bind(user.0)
             .fetch_optional(self.pool())
             .await?;
@@ -629,8 +630,8 @@ impl Db {
                r.pickup_date, r.return_date \
              FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id JOIN schools s ON s.id = r.school_id \
              JOIN users u ON u.id = r.user_id JOIN pickup_points pp ON pp.id = r.pickup_point_id \
-             WHERE pp.slug = ? AND r.status IN ('aangevraagd', 'bevestigd', 'afgehaald', 'teruggebracht') \
-               AND ((r.pickup_date BETWEEN ? AND ?) OR (r.return_date BETWEEN ? AND ?)) \
+             WHERE pp.slug = $1 AND r.status IN ('aangevraagd', 'bevestigd', 'afgehaald', 'teruggebracht') \
+               AND ((r.pickup_date BETWEEN $2 AND $3) OR (r.return_date BETWEEN $4 AND $5)) \
              ORDER BY k.title, r.id",
         )
         .bind(point)
@@ -645,7 +646,7 @@ impl Db {
     /// Sets a pickup point's hand-over hours ("09:00", "12:00").
     pub async fn set_handover_hours(&self, slug: &str, from: &str, until: &str) -> DbResult<()> {
         sqlx::query(
-            "UPDATE pickup_points SET handover_from = ?, handover_until = ? WHERE slug = ?",
+            "UPDATE pickup_points SET handover_from = $1, handover_until = $2 WHERE slug = $3",
         )
         .bind(from)
         .bind(until)

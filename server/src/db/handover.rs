@@ -43,7 +43,7 @@ pub async fn insert_tag(conn: &mut AnyConnection, unit: UnitId, now: &str) -> Db
     loop {
         let code = TagCode::generate(&mut rand::rng());
         let inserted = sqlx::query(
-            "INSERT INTO unit_tags (code, unit_id, created_at) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING",
+            "INSERT INTO unit_tags (code, unit_id, created_at) VALUES ($1, $2, $3) ON CONFLICT (code) DO NOTHING",
         )
         .bind(code.as_str())
         .bind(unit.0)
@@ -59,7 +59,7 @@ pub async fn insert_tag(conn: &mut AnyConnection, unit: UnitId, now: &str) -> Db
 
 /// Retires a unit's current label.
 pub async fn retire_tag(conn: &mut AnyConnection, unit: UnitId, now: &str) -> DbResult<()> {
-    sqlx::query("UPDATE unit_tags SET retired_at = ? WHERE unit_id = ? AND retired_at IS NULL")
+    sqlx::query("UPDATE unit_tags SET retired_at = $1 WHERE unit_id = $2 AND retired_at IS NULL")
         .bind(now)
         .bind(unit.0)
         .execute(&mut *conn)
@@ -70,7 +70,7 @@ pub async fn retire_tag(conn: &mut AnyConnection, unit: UnitId, now: &str) -> Db
 /// The unit a label code belongs to, and whether that label was replaced.
 pub async fn tag(conn: &mut AnyConnection, code: &TagCode) -> DbResult<Option<(UnitId, bool)>> {
     Ok(
-        sqlx::query("SELECT unit_id, retired_at IS NOT NULL FROM unit_tags WHERE code = ?")
+        sqlx::query("SELECT unit_id, retired_at IS NOT NULL FROM unit_tags WHERE code = $1")
             .bind(code.as_str())
             .fetch_optional(&mut *conn)
             .await?
@@ -122,7 +122,7 @@ pub(crate) fn unit(r: &sqlx::any::AnyRow) -> UnitRecord {
 }
 
 pub async fn unit_by_id(conn: &mut AnyConnection, id: UnitId) -> DbResult<Option<UnitRecord>> {
-    let sql = format!("{SELECT_UNIT} WHERE u.id = ?");
+    let sql = format!("{SELECT_UNIT} WHERE u.id = $1");
     Ok(sqlx::query(&sql)
         .bind(id.0)
         .fetch_optional(&mut *conn)
@@ -137,8 +137,10 @@ pub async fn unit_by_inventory_code(
     conn: &mut AnyConnection,
     code: &str,
 ) -> DbResult<Option<UnitRecord>> {
-    let sql =
-        format!("{SELECT_UNIT} WHERE u.inventory_code = ? COLLATE NOCASE ORDER BY u.id LIMIT 1");
+    let sql = format!(
+        "{SELECT_UNIT} WHERE {} ORDER BY u.id LIMIT 1",
+        crate::db::Engine::of(conn).eq_nocase("u.inventory_code", "$1")
+    );
     Ok(sqlx::query(&sql)
         .bind(code.trim())
         .fetch_optional(&mut *conn)
@@ -156,7 +158,7 @@ pub async fn loan(
         return Ok(None);
     };
     let lines = sqlx::query(
-        "SELECT unit_id, returned_at IS NOT NULL FROM loan_lines WHERE reservation_id = ? ORDER BY id",
+        "SELECT unit_id, returned_at IS NOT NULL FROM loan_lines WHERE reservation_id = $1 ORDER BY id",
     )
     .bind(id.0)
     .fetch_all(&mut *conn)
@@ -191,7 +193,7 @@ pub async fn insert_line(
 ) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO loan_lines (reservation_id, unit_id, handed_out_at, handed_out_by, override_reason) \
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(reservation.0)
     .bind(unit.0)
@@ -217,8 +219,8 @@ pub struct Returned<'a> {
 
 pub async fn return_line(conn: &mut AnyConnection, r: &Returned<'_>, now: &str) -> DbResult<()> {
     sqlx::query(
-        "UPDATE loan_lines SET returned_at = ?, returned_by = ?, parts_counted = ?, damage_note = ?, late = ? \
-         WHERE reservation_id = ? AND unit_id = ? AND returned_at IS NULL",
+        "UPDATE loan_lines SET returned_at = $1, returned_by = $2, parts_counted = $3, damage_note = $4, late = $5 \
+         WHERE reservation_id = $6 AND unit_id = $7 AND returned_at IS NULL",
     )
     .bind(now)
     .bind(r.by.0)
@@ -244,7 +246,7 @@ pub async fn open_ticket(
 ) -> DbResult<i64> {
     let id = sqlx::query_scalar(
         "INSERT INTO maintenance_tickets (unit_id, reservation_id, opened_at, opened_by, shortfall, note) \
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(unit.0)
     .bind(reservation.0)
@@ -254,7 +256,7 @@ pub async fn open_ticket(
     .bind(note)
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query("UPDATE units SET status = 'onderhoud' WHERE id = ?")
+    sqlx::query("UPDATE units SET status = 'onderhoud' WHERE id = $1")
         .bind(unit.0)
         .execute(&mut *conn)
         .await?;
@@ -264,7 +266,7 @@ pub async fn open_ticket(
 /// The contents list of a kit type: (part, expected count).
 pub async fn parts(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Vec<(String, u32)>> {
     Ok(sqlx::query_as::<_, (String, i64)>(
-        "SELECT name, expected_count FROM kit_parts WHERE kit_type_id = ? ORDER BY position",
+        "SELECT name, expected_count FROM kit_parts WHERE kit_type_id = $1 ORDER BY position",
     )
     .bind(kit.0)
     .fetch_all(&mut *conn)
@@ -307,7 +309,7 @@ pub async fn lines_of_reservation(
     conn: &mut AnyConnection,
     id: ReservationId,
 ) -> DbResult<Vec<LoanLine>> {
-    let sql = format!("{SELECT_LINE} WHERE l.reservation_id = ? ORDER BY l.id");
+    let sql = format!("{SELECT_LINE} WHERE l.reservation_id = $1 ORDER BY l.id");
     Ok(sqlx::query(&sql)
         .bind(id.0)
         .fetch_all(&mut *conn)
@@ -320,7 +322,7 @@ pub async fn lines_of_reservation(
 impl Db {
     /// A unit's history: every hand-over and return, newest first.
     pub async fn unit_history(&self, unit: UnitId) -> DbResult<Vec<LoanLine>> {
-        let sql = format!("{SELECT_LINE} WHERE l.unit_id = ? ORDER BY l.id DESC LIMIT 200");
+        let sql = format!("{SELECT_LINE} WHERE l.unit_id = $1 ORDER BY l.id DESC LIMIT 200");
         Ok(sqlx::query(&sql)
             .bind(unit.0)
             .fetch_all(self.pool())
@@ -336,7 +338,7 @@ impl Db {
         partners: Option<&[PartnerId]>,
         kit: Option<&str>,
     ) -> DbResult<Vec<UnitRecord>> {
-        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(SELECT_UNIT);
+        let mut q = crate::db::SqlBuilder::new(SELECT_UNIT);
         q.push(" WHERE u.status <> 'afgevoerd'");
         if let Some(partners) = partners {
             super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
@@ -358,7 +360,7 @@ impl Db {
         &self,
         partners: Option<&[PartnerId]>,
     ) -> DbResult<Vec<UnitInfo>> {
-        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(SELECT_UNIT);
+        let mut q = crate::db::SqlBuilder::new(SELECT_UNIT);
         q.push(" WHERE u.status = 'onderhoud'");
         if let Some(partners) = partners {
             super::push_in(&mut q, "k.partner_id", partners.iter().map(|x| x.0));
@@ -397,7 +399,7 @@ impl Db {
             today.to_string(),
             (today - chrono::Duration::days(7)).to_string(),
         );
-        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(SELECT_RECORD);
+        let mut q = crate::db::SqlBuilder::new(SELECT_RECORD);
         q.push(" WHERE ((r.pickup_date <= ")
             .push_bind(day.clone())
             .push(" AND r.pickup_date >= ")
@@ -426,7 +428,7 @@ impl Db {
         let mut out = Vec::with_capacity(records.len());
         for r in records {
             let handed: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM loan_lines WHERE reservation_id = ?")
+                sqlx::query_scalar("SELECT count(*) FROM loan_lines WHERE reservation_id = $1")
                     .bind(r.view.id.0)
                     .fetch_one(&mut *conn)
                     .await?;
@@ -442,7 +444,7 @@ pub async fn newly_overdue(
     today: NaiveDate,
 ) -> DbResult<Vec<ReservationId>> {
     Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT r.id FROM reservations r WHERE r.status = 'afgehaald' AND r.return_date < ? \
+        "SELECT r.id FROM reservations r WHERE r.status = 'afgehaald' AND r.return_date < $1 \
            AND r.overdue_since IS NULL \
            AND EXISTS (SELECT 1 FROM loan_lines l WHERE l.reservation_id = r.id AND l.returned_at IS NULL) \
          ORDER BY r.id",
@@ -456,7 +458,7 @@ pub async fn newly_overdue(
 }
 
 pub async fn mark_overdue(conn: &mut AnyConnection, id: ReservationId, now: &str) -> DbResult<()> {
-    sqlx::query("UPDATE reservations SET overdue_since = ?, revision = revision + 1, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE reservations SET overdue_since = $1, revision = revision + 1, updated_at = $2 WHERE id = $3")
         .bind(now)
         .bind(now)
         .bind(id.0)
@@ -474,7 +476,7 @@ pub async fn overdue_units(
 ) -> DbResult<(u32, Vec<i64>)> {
     let rows: Vec<i64> = sqlx::query_scalar(
         "SELECT l.reservation_id FROM loan_lines l JOIN reservations r ON r.id = l.reservation_id \
-         WHERE r.kit_type_id = ? AND l.returned_at IS NULL AND r.return_date < ?",
+         WHERE r.kit_type_id = $1 AND l.returned_at IS NULL AND r.return_date < $2",
     )
     .bind(kit.0)
     .bind(today.to_string())
@@ -492,7 +494,7 @@ pub async fn no_show_candidates(
     before: NaiveDate,
 ) -> DbResult<Vec<ReservationId>> {
     Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT r.id FROM reservations r WHERE r.status = 'bevestigd' AND r.pickup_date < ? \
+        "SELECT r.id FROM reservations r WHERE r.status = 'bevestigd' AND r.pickup_date < $1 \
            AND NOT EXISTS (SELECT 1 FROM loan_lines l WHERE l.reservation_id = r.id) ORDER BY r.id",
     )
     .bind(before.to_string())
@@ -509,7 +511,7 @@ pub async fn last_returned_loan(
     unit: UnitId,
 ) -> DbResult<Option<ReservationId>> {
     Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT reservation_id FROM loan_lines WHERE unit_id = ? AND returned_at IS NOT NULL \
+        "SELECT reservation_id FROM loan_lines WHERE unit_id = $1 AND returned_at IS NOT NULL \
          ORDER BY id DESC LIMIT 1",
     )
     .bind(unit.0)
@@ -525,7 +527,7 @@ pub async fn open_tickets(
 ) -> DbResult<Vec<leenpunt_shared::handover::Ticket>> {
     Ok(sqlx::query(
         "SELECT t.id, t.opened_at, u.name, t.shortfall, t.note FROM maintenance_tickets t \
-         LEFT JOIN users u ON u.id = t.opened_by WHERE t.unit_id = ? AND t.closed_at IS NULL ORDER BY t.id",
+         LEFT JOIN users u ON u.id = t.opened_by WHERE t.unit_id = $1 AND t.closed_at IS NULL ORDER BY t.id",
     )
     .bind(unit.0)
     .fetch_all(&mut *conn)
@@ -549,7 +551,7 @@ pub async fn close_tickets(
     now: &str,
 ) -> DbResult<u64> {
     Ok(sqlx::query(
-        "UPDATE maintenance_tickets SET closed_at = ?, closed_by = ? WHERE unit_id = ? AND closed_at IS NULL",
+        "UPDATE maintenance_tickets SET closed_at = $1, closed_by = $2 WHERE unit_id = $3 AND closed_at IS NULL",
     )
     .bind(now)
     .bind(by.0)
@@ -584,7 +586,7 @@ pub async fn desk_answer(
     key: &str,
 ) -> DbResult<Option<(String, String)>> {
     let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT operation, fingerprint, answer FROM desk_idempotency WHERE user_id = ? AND key = ?",
+        "SELECT operation, fingerprint, answer FROM desk_idempotency WHERE user_id = $1 AND key = $2",
     )
     .bind(user.0)
     .bind(key)
@@ -606,7 +608,7 @@ pub async fn keep_desk_answer(
 ) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO desk_idempotency (user_id, key, operation, fingerprint, answer, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(user.0)
     .bind(key)
@@ -629,7 +631,7 @@ pub fn desk_fingerprint(write: DeskWrite, fingerprint: &str) -> String {
 #[tracing::instrument(skip(conn))]
 pub async fn forget_desk_answers(conn: &mut AnyConnection, before: &str) -> DbResult<u64> {
     Ok(
-        sqlx::query("DELETE FROM desk_idempotency WHERE created_at < ?")
+        sqlx::query("DELETE FROM desk_idempotency WHERE created_at < $1")
             .bind(before)
             .execute(&mut *conn)
             .await?
@@ -640,7 +642,7 @@ pub async fn forget_desk_answers(conn: &mut AnyConnection, before: &str) -> DbRe
 /// Whether some desk idempotency key was made before `before`.
 pub async fn has_desk_answers_before(conn: &mut AnyConnection, before: &str) -> DbResult<bool> {
     let found: super::Flag =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM desk_idempotency WHERE created_at < ?)")
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM desk_idempotency WHERE created_at < $1)")
             .bind(before)
             .fetch_one(&mut *conn)
             .await?;

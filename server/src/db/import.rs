@@ -73,8 +73,8 @@ pub async fn upsert_partners(
         sqlx::query(
             "INSERT INTO partners (slug, name, description, website, email, phone, lead_days, horizon_days, \
                min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval, pickup_reminder_days) \
-             VALUES (?, ?, ?, ?, ?, ?, coalesce(?, 2), coalesce(?, 365), coalesce(?, 1), coalesce(?, 21), \
-               coalesce(?, 1), coalesce(?, 1), coalesce(?, 0), coalesce(?, 2)) \
+             VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, 2), coalesce($8, 365), coalesce($9, 1), coalesce($10, 21), \
+               coalesce($11, 1), coalesce($12, 1), coalesce($13, 0), coalesce($14, 2)) \
              ON CONFLICT (slug) DO UPDATE SET name = excluded.name, description = excluded.description, \
                website = excluded.website, email = excluded.email, phone = excluded.phone, \
                lead_days = excluded.lead_days, horizon_days = excluded.horizon_days, \
@@ -115,7 +115,7 @@ pub async fn upsert_pickup_points(
         let existed = exists(conn, "pickup_points", p.slug.as_str()).await?;
         sqlx::query(
             "INSERT INTO pickup_points (slug, partner_id, name, street, postcode, municipality, opening_hours) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (slug) DO UPDATE SET partner_id = excluded.partner_id, name = excluded.name, \
                street = excluded.street, postcode = excluded.postcode, municipality = excluded.municipality, \
                opening_hours = excluded.opening_hours",
@@ -145,7 +145,7 @@ pub async fn upsert_trainings(
         let existed = exists(conn, "training_types", t.slug.as_str()).await?;
         sqlx::query(
             "INSERT INTO training_types (slug, partner_id, title, description, duration_minutes, validity_months) \
-             VALUES (?, ?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (slug) DO UPDATE SET partner_id = excluded.partner_id, title = excluded.title, \
                description = excluded.description, duration_minutes = excluded.duration_minutes, \
                validity_months = excluded.validity_months",
@@ -171,11 +171,12 @@ pub async fn upsert_schools(
     let mut counts = ImportCounts::default();
     for s in rows {
         let number = s.number.to_string();
-        let super::Flag(existed) =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM schools WHERE instellingsnummer = ?)")
-                .bind(&number)
-                .fetch_one(&mut *conn)
-                .await?;
+        let super::Flag(existed) = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM schools WHERE instellingsnummer = $1)",
+        )
+        .bind(&number)
+        .fetch_one(&mut *conn)
+        .await?;
         let levels = s
             .levels
             .iter()
@@ -184,7 +185,7 @@ pub async fn upsert_schools(
             .join(";");
         sqlx::query(
             "INSERT INTO schools (instellingsnummer, name, street, postcode, municipality, network, levels) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (instellingsnummer) DO UPDATE SET name = excluded.name, street = excluded.street, \
                postcode = excluded.postcode, municipality = excluded.municipality, \
                network = excluded.network, levels = excluded.levels",
@@ -244,7 +245,7 @@ async fn upsert_kit_row(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO kit_types (slug, title, summary, description, kind, partner_id, external_url, lead_days, \
            horizon_days, min_loan_days, max_loan_days, buffer_days, max_per_school, needs_approval, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
          ON CONFLICT (slug) DO UPDATE SET title = excluded.title, summary = excluded.summary, \
            description = excluded.description, kind = excluded.kind, partner_id = excluded.partner_id, \
            external_url = excluded.external_url, lead_days = excluded.lead_days, horizon_days = excluded.horizon_days, \
@@ -290,45 +291,47 @@ async fn replace_lists(
         "kit_parts",
         "kit_photos",
     ] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE kit_type_id = ?"))
+        sqlx::query(&format!("DELETE FROM {table} WHERE kit_type_id = $1"))
             .bind(id)
             .execute(&mut *conn)
             .await?;
     }
     for t in &k.themes {
-        sqlx::query("INSERT OR IGNORE INTO kit_type_themes (kit_type_id, theme) VALUES (?, ?)")
+        sqlx::query("INSERT INTO kit_type_themes (kit_type_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(id)
             .bind(t.code())
             .execute(&mut *conn)
             .await?;
     }
     for l in &k.levels {
-        sqlx::query("INSERT OR IGNORE INTO kit_type_levels (kit_type_id, level) VALUES (?, ?)")
+        sqlx::query("INSERT INTO kit_type_levels (kit_type_id, level) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(id)
             .bind(l.code())
             .execute(&mut *conn)
             .await?;
     }
     for p in &k.pickup_points {
-        sqlx::query("INSERT OR IGNORE INTO kit_type_pickup_points (kit_type_id, pickup_point_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO kit_type_pickup_points (kit_type_id, pickup_point_id) SELECT $1, $2 WHERE $2 IS NOT NULL ON CONFLICT DO NOTHING")
             .bind(id).bind(pickups.get(p)).execute(&mut *conn).await?;
     }
     for t in &k.trainings {
-        sqlx::query("INSERT OR IGNORE INTO kit_type_trainings (kit_type_id, training_type_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO kit_type_trainings (kit_type_id, training_type_id) SELECT $1, $2 WHERE $2 IS NOT NULL ON CONFLICT DO NOTHING")
             .bind(id).bind(trainings.get(t)).execute(&mut *conn).await?;
     }
     for (i, p) in k.parts.iter().enumerate() {
-        sqlx::query("INSERT INTO kit_parts (kit_type_id, position, name, expected_count) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO kit_parts (kit_type_id, position, name, expected_count) VALUES ($1, $2, $3, $4)")
             .bind(id).bind(i as i64).bind(&p.name).bind(p.expected_count.int()).execute(&mut *conn).await?;
     }
     for (i, p) in k.photos.iter().enumerate() {
-        sqlx::query("INSERT INTO kit_photos (kit_type_id, position, url, alt) VALUES (?, ?, ?, ?)")
-            .bind(id)
-            .bind(i as i64)
-            .bind(&p.url)
-            .bind(&p.alt)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO kit_photos (kit_type_id, position, url, alt) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(i as i64)
+        .bind(&p.url)
+        .bind(&p.alt)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -338,7 +341,7 @@ async fn upsert_units(conn: &mut AnyConnection, id: i64, k: &KitInput, now: &str
         // The WHERE keeps a unit from silently moving to another kit type; the import's
         // reference check already refused that, so this is a second line of defence.
         let changed = sqlx::query(
-            "INSERT INTO units (kit_type_id, inventory_code, status, created_at) VALUES (?, ?, ?, ?) \
+            "INSERT INTO units (kit_type_id, inventory_code, status, created_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (inventory_code) DO UPDATE SET status = excluded.status \
              WHERE units.kit_type_id = excluded.kit_type_id",
         )
@@ -359,7 +362,7 @@ async fn upsert_units(conn: &mut AnyConnection, id: i64, k: &KitInput, now: &str
 }
 
 async fn exists(conn: &mut AnyConnection, table: &str, slug: &str) -> DbResult<bool> {
-    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE slug = ?)");
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE slug = $1)");
     let found: super::Flag = sqlx::query_scalar(&sql)
         .bind(slug)
         .fetch_one(&mut *conn)

@@ -34,7 +34,7 @@ pub async fn enqueue_kept(
 ) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO outbox (to_addr, subject, body, created_at, next_try_at, forget_after_send) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(mail.to.as_str())
     .bind(&mail.subject)
@@ -56,7 +56,7 @@ pub async fn insert_token(
     now: &str,
     expires_at: &str,
 ) -> DbResult<()> {
-    sqlx::query("INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO email_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash)
         .bind(user.0)
         .bind(purpose.code())
@@ -74,7 +74,7 @@ pub async fn find_token(
     purpose: TokenPurpose,
 ) -> DbResult<Option<(UserId, String, bool)>> {
     let row = sqlx::query_as::<_, (i64, String, Option<String>)>(
-        "SELECT user_id, expires_at, used_at FROM email_tokens WHERE token_hash = ? AND purpose = ?",
+        "SELECT user_id, expires_at, used_at FROM email_tokens WHERE token_hash = $1 AND purpose = $2",
     )
     .bind(token_hash)
     .bind(purpose.code())
@@ -84,7 +84,7 @@ pub async fn find_token(
 }
 
 pub async fn use_token(conn: &mut AnyConnection, token_hash: &str, now: &str) -> DbResult<()> {
-    sqlx::query("UPDATE email_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL")
+    sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
         .bind(now)
         .bind(token_hash)
         .execute(&mut *conn)
@@ -93,7 +93,7 @@ pub async fn use_token(conn: &mut AnyConnection, token_hash: &str, now: &str) ->
 }
 
 pub async fn confirm_user(conn: &mut AnyConnection, user: UserId, now: &str) -> DbResult<()> {
-    sqlx::query("UPDATE users SET confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?")
+    sqlx::query("UPDATE users SET confirmed_at = coalesce(confirmed_at, $1) WHERE id = $2")
         .bind(now)
         .bind(user.0)
         .execute(&mut *conn)
@@ -105,7 +105,7 @@ impl Db {
     /// The latest mails, newest first (the development mailbox).
     pub async fn mailbox(&self, limit: u32) -> DbResult<Vec<OutboxMail>> {
         let rows = sqlx::query_as::<_, OutboxMail>(
-            "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox ORDER BY id DESC LIMIT ?",
+            "SELECT id, to_addr, subject, body, created_at, sent_at FROM outbox ORDER BY id DESC LIMIT $1",
         )
         .bind(limit.int())
         .fetch_all(self.pool())
@@ -129,8 +129,8 @@ impl Db {
         // Most polls find nothing: look on a read connection first, so an idle worker
         // does not take the write lock (and delay a booking) every second.
         let super::Flag(any) = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL AND next_try_at <= ? \
-               AND attempts < ?)",
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE sent_at IS NULL AND next_try_at <= $1 \
+               AND attempts < $2)",
         )
         .bind(now)
         .bind(max_attempts.int())
@@ -141,9 +141,9 @@ impl Db {
         }
         let mut tx = self.begin().await?;
         let mut rows = sqlx::query_as::<_, OutboxMail>(
-            "UPDATE outbox SET next_try_at = ? WHERE id IN \
-               (SELECT id FROM outbox WHERE sent_at IS NULL AND next_try_at <= ? \
-                  AND attempts < ? ORDER BY id LIMIT ?) \
+            "UPDATE outbox SET next_try_at = $1 WHERE id IN \
+               (SELECT id FROM outbox WHERE sent_at IS NULL AND next_try_at <= $2 \
+                  AND attempts < $3 ORDER BY id LIMIT $4) \
              RETURNING id, to_addr, subject, body, created_at, sent_at",
         )
         .bind(lease_until)
@@ -158,7 +158,7 @@ impl Db {
     }
 
     pub async fn mark_sent(&self, id: i64, now: &str) -> DbResult<()> {
-        sqlx::query("UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
+        sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
             .bind(now)
             .bind(id)
             .execute(self.writer())
@@ -168,7 +168,7 @@ impl Db {
 
     /// Records a failed attempt; the mail is tried again at `next_try_at`.
     pub async fn mark_failed(&self, id: i64, error: &str, next_try_at: &str) -> DbResult<()> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_try_at = ? WHERE id = ?")
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_try_at = $2 WHERE id = $3")
             .bind(error)
             .bind(next_try_at)
             .bind(id)
@@ -179,7 +179,7 @@ impl Db {
 
     /// Delivery attempts made for a mail so far.
     pub async fn mail_attempts(&self, id: i64) -> DbResult<u32> {
-        let n: i64 = sqlx::query_scalar("SELECT attempts FROM outbox WHERE id = ?")
+        let n: i64 = sqlx::query_scalar("SELECT attempts FROM outbox WHERE id = $1")
             .bind(id)
             .fetch_one(self.pool())
             .await?;
@@ -196,14 +196,14 @@ pub async fn set_password(
     now: &str,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE users SET password_hash = ?, confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?",
+        "UPDATE users SET password_hash = $1, confirmed_at = coalesce(confirmed_at, $2) WHERE id = $3",
     )
     .bind(hash)
     .bind(now)
     .bind(user.0)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user.0)
         .execute(&mut *conn)
         .await?;
@@ -212,7 +212,7 @@ pub async fn set_password(
 
 /// A user's e-mail address.
 pub async fn user_email(conn: &mut AnyConnection, user: UserId) -> DbResult<Option<String>> {
-    Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = ?")
+    Ok(sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
         .bind(user.0)
         .fetch_optional(&mut *conn)
         .await?)

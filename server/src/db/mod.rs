@@ -9,10 +9,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+mod builder;
 pub mod cart;
 pub mod catalogue;
 pub mod csv_uploads;
 pub mod drafts;
+pub mod engine;
 pub mod erasure;
 pub mod feeds;
 pub mod handover;
@@ -29,6 +31,8 @@ pub mod sync_people_kits;
 pub mod tokens;
 pub mod trainings;
 
+pub(crate) use builder::SqlBuilder;
+pub use engine::Engine;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;
@@ -92,6 +96,7 @@ impl std::fmt::Debug for Tx {
 /// their own read-only connections and never wait for writers (WAL).
 #[derive(Debug, Clone)]
 pub struct Db {
+    engine: Engine,
     read: AnyPool,
     write: AnyPool,
     queue: Arc<WriteQueue>,
@@ -108,6 +113,8 @@ struct WriteQueue {
 
 /// Writers allowed to wait at once.
 const WRITE_QUEUE_LIMIT: usize = 1024;
+/// Connections per instance on PostgreSQL (reads and writes share them).
+const PG_CONNECTIONS: u32 = 16;
 /// The longest a writer waits for the writer connection.
 const WRITE_WAIT: Duration = Duration::from_secs(10);
 /// The longest SQLite waits for a lock held by another process (an outside `sqlite3`,
@@ -160,6 +167,12 @@ impl From<sqlx::Error> for DbError {
             // SQLITE_BUSY: another process held the write lock past the busy timeout.
             sqlx::Error::Database(db) if db.code().as_deref() == Some("5") => {
                 DbError::Busy("database locked by another process")
+            }
+            // PostgreSQL: a serialization failure, a deadlock, a lock not available.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("40001" | "40P01" | "55P03")) =>
+            {
+                DbError::Busy("the transaction lost a race with another; try again")
             }
             other => DbError::Sqlx(other),
         }
@@ -236,11 +249,7 @@ impl<'r> sqlx::Decode<'r, Any> for Flag {
 
 /// Appends ` AND <column> IN (…)` with the ids bound (a 0 first, so an empty list is valid
 /// SQL and matches nothing).
-pub(crate) fn push_in(
-    q: &mut sqlx::QueryBuilder<'_, Any>,
-    column: &str,
-    ids: impl IntoIterator<Item = i64>,
-) {
+pub(crate) fn push_in(q: &mut SqlBuilder<'_>, column: &str, ids: impl IntoIterator<Item = i64>) {
     q.push(" AND ").push(column).push(" IN (");
     let mut list = q.separated(", ");
     list.push_bind(0i64);
@@ -258,13 +267,34 @@ pub(crate) fn push_in(
 #[derive(Debug)]
 pub struct StartupLock {
     _held: Option<std::fs::File>,
+    /// On PostgreSQL: the connection holding `pg_advisory_lock(STARTUP_KEY)`; closing it
+    /// (dropping the lock) releases the lock.
+    _pg: Option<Conn>,
 }
+
+/// The advisory lock key instances take while they migrate and seed a PostgreSQL database.
+const STARTUP_KEY: i64 = 0x4c65_656e_7075_6e74; // "Leenpunt"
 
 impl StartupLock {
     /// Waits for the lock of the database at `url`.
     pub async fn acquire(url: &str) -> DbResult<StartupLock> {
+        if Engine::from_url(url) == Some(Engine::Postgres) {
+            sqlx::any::install_default_drivers();
+            let mut conn = <Conn as Connection>::connect(url).await?;
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(STARTUP_KEY)
+                .execute(&mut conn)
+                .await?;
+            return Ok(StartupLock {
+                _held: None,
+                _pg: Some(conn),
+            });
+        }
         if is_memory(url) {
-            return Ok(StartupLock { _held: None });
+            return Ok(StartupLock {
+                _held: None,
+                _pg: None,
+            });
         }
         let mut path = SqliteConnectOptions::from_str(url)?
             .get_filename()
@@ -283,7 +313,10 @@ impl StartupLock {
         .await
         .map_err(|e| DbError::Task(format!("startup lock task: {e}")))?
         .map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
-        Ok(StartupLock { _held: Some(held) })
+        Ok(StartupLock {
+            _held: Some(held),
+            _pg: None,
+        })
     }
 }
 
@@ -300,6 +333,9 @@ impl Db {
     pub async fn open(url: &str) -> DbResult<Db> {
         // Registers sqlx's drivers with `sqlx::Any`; later calls do nothing.
         sqlx::any::install_default_drivers();
+        if Engine::from_url(url) == Some(Engine::Postgres) {
+            return Db::open_postgres(url).await;
+        }
         let memory = is_memory(url);
         let write_options = AnyConnectOptions::from_str(&sqlite_url_with_mode(url, "rwc"))?;
         let write = AnyPoolOptions::new()
@@ -327,6 +363,7 @@ impl Db {
                 .await?
         };
         Ok(Db {
+            engine: Engine::Sqlite,
             read,
             write,
             queue: Arc::new(WriteQueue {
@@ -334,6 +371,44 @@ impl Db {
                 limit: WRITE_QUEUE_LIMIT,
             }),
         })
+    }
+
+    /// Opens a PostgreSQL database and applies its migrations (`migrations/postgres`).
+    /// PostgreSQL has many writers: one pool serves reads and writes, `BEGIN` is plain,
+    /// and transactions that check and then write take row locks on what they decide on
+    /// ([`Engine::for_update`]); the writer queue only counts waiting writers.
+    async fn open_postgres(url: &str) -> DbResult<Db> {
+        let pool = AnyPoolOptions::new()
+            .max_connections(PG_CONNECTIONS)
+            .min_connections(1)
+            .acquire_timeout(WRITE_WAIT)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // A lock held longer than this is answered 503 + Retry-After (55P03).
+                    sqlx::query("SET lock_timeout = '5s'")
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(())
+                })
+            })
+            .after_release(|conn, _| Box::pin(async move { released_cleanly(conn).await }))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        Ok(Db {
+            engine: Engine::Postgres,
+            read: pool.clone(),
+            write: pool,
+            queue: Arc::new(WriteQueue {
+                waiting: AtomicUsize::new(0),
+                limit: WRITE_QUEUE_LIMIT,
+            }),
+        })
+    }
+
+    /// The engine behind this handle.
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// The read-only connections, for this module's functions and for tests that look
@@ -367,7 +442,7 @@ impl Db {
         drop(ticket);
         let begin = tokio::spawn(Transaction::begin(
             conn,
-            Some(Cow::Borrowed("BEGIN IMMEDIATE")),
+            Some(Cow::Borrowed(self.engine.begin())),
         ));
         match begin.await {
             Ok(tx) => Ok(Tx(tx?)),

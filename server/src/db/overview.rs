@@ -12,7 +12,7 @@ async fn count(
     day: Option<&str>,
     partners: Option<&[PartnerId]>,
 ) -> DbResult<u32> {
-    let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(sql);
+    let mut q = crate::db::SqlBuilder::new(sql);
     if let Some(day) = day {
         q.push_bind(day.to_owned());
     }
@@ -72,7 +72,7 @@ impl Db {
 
     /// Units (of some partners) whose current label was never put on a sheet.
     pub async fn unprinted_labels(&self, partners: Option<&[PartnerId]>) -> DbResult<Vec<UnitId>> {
-        let mut q = sqlx::QueryBuilder::<sqlx::Any>::new(
+        let mut q = crate::db::SqlBuilder::new(
             "SELECT u.id FROM unit_tags t JOIN units u ON u.id = t.unit_id \
              JOIN kit_types k ON k.id = u.kit_type_id \
              WHERE t.retired_at IS NULL AND t.printed_at IS NULL AND u.status <> 'afgevoerd'",
@@ -93,7 +93,7 @@ impl Db {
         }
         let mut tx = self.begin().await?;
         for chunk in codes.chunks(500) {
-            let mut q = sqlx::QueryBuilder::<sqlx::Any>::new("UPDATE unit_tags SET printed_at = ");
+            let mut q = crate::db::SqlBuilder::new("UPDATE unit_tags SET printed_at = ");
             q.push_bind(now.to_owned())
                 .push(" WHERE printed_at IS NULL AND code IN (");
             let mut list = q.separated(", ");

@@ -9,20 +9,20 @@ use sqlx::AnyConnection;
 /// nothing else refers to it (it cannot have borrowed: it never signed in); the audit rows
 /// about it keep the event but lose the address.
 pub async fn apply_retention(conn: &mut AnyConnection, c: &Cutoffs) -> DbResult<Removed> {
-    let mails = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?")
+    let mails = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
         .bind(&c.sent_mail)
         .execute(&mut *conn)
         .await?
         .rows_affected();
-    let sessions = sqlx::query("DELETE FROM sessions WHERE last_seen_at < ?")
+    let sessions = sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1")
         .bind(&c.sessions)
         .execute(&mut *conn)
         .await?
         .rows_affected();
     let mut throttles = 0;
     for sql in [
-        "DELETE FROM login_failures WHERE at < ?",
-        "DELETE FROM mail_requests WHERE at < ?",
+        "DELETE FROM login_failures WHERE at < $1",
+        "DELETE FROM mail_requests WHERE at < $1",
     ] {
         throttles += sqlx::query(sql)
             .bind(&c.throttles)
@@ -31,7 +31,7 @@ pub async fn apply_retention(conn: &mut AnyConnection, c: &Cutoffs) -> DbResult<
             .rows_affected();
     }
     let stale: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT u.id, u.email FROM users u WHERE u.confirmed_at IS NULL AND u.created_at < ? \
+        "SELECT u.id, u.email FROM users u WHERE u.confirmed_at IS NULL AND u.created_at < $1 \
            AND NOT EXISTS (SELECT 1 FROM reservations WHERE user_id = u.id) \
            AND NOT EXISTS (SELECT 1 FROM waitlist WHERE user_id = u.id) \
            AND NOT EXISTS (SELECT 1 FROM training_registrations WHERE user_id = u.id) \
@@ -48,18 +48,18 @@ pub async fn apply_retention(conn: &mut AnyConnection, c: &Cutoffs) -> DbResult<
     for (id, email) in &stale {
         sqlx::query(
             "UPDATE audit_log SET actor_id = NULL, detail = '' \
-             WHERE actor_id = ? OR subject = 'user:' || ?",
+             WHERE actor_id = $1 OR subject = 'user:' || $2",
         )
         .bind(id)
         .bind(id)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM outbox WHERE to_addr = ?")
+        sqlx::query("DELETE FROM outbox WHERE to_addr = $1")
             .bind(email)
             .execute(&mut *conn)
             .await?;
         // Roles, sessions, tokens and feeds go with the account (ON DELETE CASCADE).
-        sqlx::query("DELETE FROM users WHERE id = ?")
+        sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(id)
             .execute(&mut *conn)
             .await?;
@@ -99,7 +99,7 @@ impl super::Db {
         let mut tables = Vec::new();
         for q in plan {
             // Identifiers come from the built-in inventory (checked to be plain names).
-            let mut sql = sqlx::QueryBuilder::<sqlx::Any>::new(format!(
+            let mut sql = crate::db::SqlBuilder::new(format!(
                 "SELECT {} FROM {} WHERE 0",
                 q.columns.join(", "),
                 q.table

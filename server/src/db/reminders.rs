@@ -47,7 +47,7 @@ async fn loans_to_remind(
                 p.pickup_reminder_days, r.created_at \
          FROM reservations r JOIN pickup_points pp ON pp.id = r.pickup_point_id \
          JOIN partners p ON p.id = pp.partner_id JOIN users u ON u.id = r.user_id \
-         WHERE r.status = '{status}' AND r.{day_column} BETWEEN ? AND ? \
+         WHERE r.status = '{status}' AND r.{day_column} BETWEEN $1 AND $2 \
            AND u.reminders_off = 0 AND u.disabled_at IS NULL \
            AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
                            WHERE s.occasion = '{prefix}:' || r.id || ':' || r.{day_column}) \
@@ -82,7 +82,7 @@ pub async fn return_candidates(
 /// Claims an occasion: `true` for the one transaction that inserts its key first.
 pub async fn claim(conn: &mut AnyConnection, occasion: &str, now: &str) -> DbResult<bool> {
     let done = sqlx::query(
-        "INSERT INTO reminders_sent (occasion, sent_at) VALUES (?, ?) \
+        "INSERT INTO reminders_sent (occasion, sent_at) VALUES ($1, $2) \
          ON CONFLICT (occasion) DO NOTHING",
     )
     .bind(occasion)
@@ -94,7 +94,7 @@ pub async fn claim(conn: &mut AnyConnection, occasion: &str, now: &str) -> DbRes
 
 /// Whether a person wants reminders and digests.
 pub async fn set_reminders(conn: &mut AnyConnection, user: i64, on: bool) -> DbResult<()> {
-    sqlx::query("UPDATE users SET reminders_off = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET reminders_off = $1 WHERE id = $2")
         .bind(i64::from(!on))
         .bind(user)
         .execute(&mut *conn)
@@ -167,7 +167,7 @@ pub async fn session_candidates(
         "SELECT s.id, u.id, u.email, u.name, u.lang, t.title, s.starts_at, s.ends_at, s.place \
          FROM training_sessions s JOIN training_types t ON t.id = s.training_type_id \
          JOIN {people} ON x.session_id = s.id JOIN users u ON u.id = x.user_id \
-         WHERE s.cancelled_at IS NULL AND s.starts_at > ? AND s.starts_at <= ? {only_registered} \
+         WHERE s.cancelled_at IS NULL AND s.starts_at > $1 AND s.starts_at <= $2 {only_registered} \
            AND u.reminders_off = 0 AND u.disabled_at IS NULL \
            AND NOT EXISTS (SELECT 1 FROM reminders_sent r WHERE r.occasion = \
                '{prefix}' || s.id || ':' || u.id || ':' || s.starts_at) \
@@ -190,11 +190,11 @@ pub async fn session_still(
 ) -> DbResult<bool> {
     let sql = if trainer {
         "SELECT count(*) FROM training_sessions s JOIN training_session_trainers x \
-         ON x.session_id = s.id WHERE s.id = ? AND x.user_id = ? AND s.starts_at = ? \
+         ON x.session_id = s.id WHERE s.id = $1 AND x.user_id = $2 AND s.starts_at = $3 \
          AND s.cancelled_at IS NULL"
     } else {
         "SELECT count(*) FROM training_sessions s JOIN training_registrations x \
-         ON x.session_id = s.id WHERE s.id = ? AND x.user_id = ? AND s.starts_at = ? \
+         ON x.session_id = s.id WHERE s.id = $1 AND x.user_id = $2 AND s.starts_at = $3 \
          AND s.cancelled_at IS NULL AND x.status = 'ingeschreven'"
     };
     let n: i64 = sqlx::query_scalar(sql)
@@ -212,7 +212,7 @@ pub async fn roster(conn: &mut AnyConnection, session: i64) -> DbResult<Vec<(Str
         "SELECT u.name, coalesce((SELECT min(sc.name) FROM user_roles ur \
                 JOIN schools sc ON sc.id = ur.school_id WHERE ur.user_id = u.id), '') \
          FROM training_registrations x JOIN users u ON u.id = x.user_id \
-         WHERE x.session_id = ? AND x.status = 'ingeschreven' ORDER BY u.name",
+         WHERE x.session_id = $1 AND x.status = 'ingeschreven' ORDER BY u.name",
     )
     .bind(session)
     .fetch_all(&mut *conn)
@@ -243,7 +243,7 @@ pub async fn digest_recipients(
          WHERE r.role IN ('ambassador', 'partner-admin') AND r.partner_id IS NOT NULL \
            AND u.reminders_off = 0 AND u.disabled_at IS NULL \
            AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
-                           WHERE s.occasion = 'digest:' || u.id || ':' || ?) \
+                           WHERE s.occasion = 'digest:' || u.id || ':' || $1) \
          GROUP BY u.id ORDER BY u.id",
     )
     .bind(day)

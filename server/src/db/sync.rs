@@ -6,7 +6,7 @@ use super::handover::{unit, UnitRecord, SELECT_UNIT};
 use super::reservations::{fill_return_notes, record, ReservationRecord, SELECT_RECORD};
 use super::{Db, DbResult};
 use leenpunt_shared::PartnerId;
-use sqlx::{Any, QueryBuilder, Row};
+use sqlx::Row;
 
 /// Which changed rows to read. `partners: None` is no restriction (admins).
 #[derive(Debug, Clone, Default)]
@@ -51,7 +51,7 @@ pub struct ChangedSchool {
 }
 
 /// The filters; `table` is the alias of the synced table, `k` the kit type's.
-fn narrow(q: &mut QueryBuilder<'_, Any>, table: &str, f: &ChangeQuery) {
+fn narrow(q: &mut crate::db::SqlBuilder<'_>, table: &str, f: &ChangeQuery) {
     if let Some(since) = &f.since {
         q.push(format!(" AND {table}.changed_at >= "))
             .push_bind(since.clone());
@@ -70,7 +70,7 @@ impl Db {
     ) -> DbResult<(Vec<ChangedReservation>, ChangeSummary)> {
         let mut conn = self.read().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let mut summary: QueryBuilder<Any> = QueryBuilder::new(
+        let mut summary = crate::db::SqlBuilder::new(
             "SELECT count(*), coalesce(max(r.change_seq), 0) FROM reservations r \
              JOIN kit_types k ON k.id = r.kit_type_id WHERE 1 = 1",
         );
@@ -86,7 +86,7 @@ impl Db {
             ", r.change_seq, r.changed_at FROM reservations r",
             1,
         );
-        let mut q: QueryBuilder<Any> = QueryBuilder::new(select);
+        let mut q = crate::db::SqlBuilder::new(select);
         q.push(" WHERE r.change_seq > ").push_bind(f.after);
         narrow(&mut q, "r", f);
         q.push(" ORDER BY r.change_seq LIMIT ")
@@ -116,7 +116,7 @@ impl Db {
     ) -> DbResult<(Vec<ChangedUnit>, ChangeSummary)> {
         let mut conn = self.read().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let mut summary: QueryBuilder<Any> = QueryBuilder::new(
+        let mut summary = crate::db::SqlBuilder::new(
             "SELECT count(*), coalesce(max(u.change_seq), 0) FROM units u \
              JOIN kit_types k ON k.id = u.kit_type_id WHERE 1 = 1",
         );
@@ -131,7 +131,7 @@ impl Db {
             ", u.change_seq, u.changed_at FROM units u",
             1,
         );
-        let mut q: QueryBuilder<Any> = QueryBuilder::new(select);
+        let mut q = crate::db::SqlBuilder::new(select);
         q.push(" WHERE u.change_seq > ").push_bind(f.after);
         narrow(&mut q, "u", f);
         q.push(" ORDER BY u.change_seq LIMIT ")
@@ -158,7 +158,7 @@ impl Db {
     ) -> DbResult<(Vec<ChangedSchool>, ChangeSummary)> {
         let mut conn = self.read().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        let mut summary: QueryBuilder<Any> = QueryBuilder::new(
+        let mut summary = crate::db::SqlBuilder::new(
             "SELECT count(*), coalesce(max(s.change_seq), 0) FROM schools s WHERE 1 = 1",
         );
         if let Some(since) = &f.since {
@@ -171,7 +171,7 @@ impl Db {
             count: row.get(0),
             max_seq: row.get(1),
         };
-        let mut q: QueryBuilder<Any> = QueryBuilder::new(
+        let mut q = crate::db::SqlBuilder::new(
             "SELECT s.instellingsnummer, s.name, s.municipality, s.change_seq, s.changed_at \
              FROM schools s WHERE s.change_seq > ",
         );

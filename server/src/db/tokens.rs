@@ -139,7 +139,7 @@ impl Db {
         >(
             "SELECT t.id, t.user_id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, \
                u.disabled_at IS NOT NULL \
-             FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = ?",
+             FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1",
         )
         .bind(hash)
         .fetch_optional(&mut *self.read().await?)
@@ -161,8 +161,8 @@ impl Db {
     #[tracing::instrument(skip(self))]
     pub async fn touch_token(&self, id: i64, now: &str, not_after: &str) -> DbResult<()> {
         sqlx::query(
-            "UPDATE access_tokens SET last_used_at = ? \
-             WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)",
+            "UPDATE access_tokens SET last_used_at = $1 \
+             WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
         )
         .bind(now)
         .bind(id)
@@ -178,7 +178,7 @@ impl Db {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO access_tokens (user_id, name, hash, scope, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(new.user.0)
         .bind(new.name)
@@ -209,7 +209,7 @@ impl Db {
 
     /// One token, with its owner.
     pub async fn token(&self, id: i64) -> DbResult<Option<TokenRow>> {
-        let found: Option<Row> = sqlx::query_as(&format!("{SELECT_ROWS} WHERE t.id = ?"))
+        let found: Option<Row> = sqlx::query_as(&format!("{SELECT_ROWS} WHERE t.id = $1"))
             .bind(id)
             .fetch_optional(&mut *self.read().await?)
             .await?;
@@ -221,7 +221,7 @@ impl Db {
         let rows: Vec<Row> = match owner {
             Some(user) => {
                 sqlx::query_as(&format!(
-                    "{SELECT_ROWS} WHERE t.user_id = ? ORDER BY t.id DESC"
+                    "{SELECT_ROWS} WHERE t.user_id = $1 ORDER BY t.id DESC"
                 ))
                 .bind(user.0)
                 .fetch_all(&mut *self.read().await?)
@@ -248,7 +248,7 @@ impl Db {
     ) -> DbResult<bool> {
         let mut tx = self.begin().await?;
         let found: Option<(String, Option<String>)> = sqlx::query_as(
-            "SELECT name, revoked_at FROM access_tokens WHERE id = ? AND (? IS NULL OR user_id = ?)",
+            "SELECT name, revoked_at FROM access_tokens WHERE id = $1 AND ($2 IS NULL OR user_id = $3)",
         )
         .bind(id)
         .bind(owner.map(|o| o.0))
@@ -259,7 +259,7 @@ impl Db {
             return Ok(false);
         };
         if revoked_at.is_none() {
-            sqlx::query("UPDATE access_tokens SET revoked_at = ? WHERE id = ?")
+            sqlx::query("UPDATE access_tokens SET revoked_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(id)
                 .execute(&mut *tx)

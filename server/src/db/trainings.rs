@@ -5,7 +5,7 @@ use super::{classify, Db, DbResult};
 use crate::domain::trainings::{Held, Registered, Required, Seats};
 use chrono::{DateTime, NaiveDate, Utc};
 use leenpunt_shared::*;
-use sqlx::{Any, AnyConnection, QueryBuilder, Row};
+use sqlx::{AnyConnection, Row};
 
 fn instant(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
@@ -56,7 +56,7 @@ impl Db {
     /// Training types, by title; only one partner's when given.
     pub async fn trainings(&self, partner: Option<PartnerId>) -> DbResult<Vec<Training>> {
         let sql = format!(
-            "{SELECT_TRAINING} WHERE (? IS NULL OR t.partner_id = ?) ORDER BY t.title, t.id"
+            "{SELECT_TRAINING} WHERE ($1 IS NULL OR t.partner_id = $2) ORDER BY t.title, t.id"
         );
         let p = partner.map(|p| p.0);
         Ok(sqlx::query(&sql)
@@ -70,7 +70,7 @@ impl Db {
     }
 
     pub async fn training(&self, slug: &str) -> DbResult<Option<(Training, PartnerId)>> {
-        let sql = format!("{SELECT_TRAINING} WHERE t.slug = ?");
+        let sql = format!("{SELECT_TRAINING} WHERE t.slug = $1");
         Ok(sqlx::query(&sql)
             .bind(slug)
             .fetch_optional(self.pool())
@@ -81,7 +81,7 @@ impl Db {
 
 pub async fn training_row(conn: &mut AnyConnection, slug: &str) -> DbResult<Option<TrainingRow>> {
     Ok(sqlx::query(
-        "SELECT id, partner_id, title, validity_months FROM training_types WHERE slug = ?",
+        "SELECT id, partner_id, title, validity_months FROM training_types WHERE slug = $1",
     )
     .bind(slug)
     .fetch_optional(&mut *conn)
@@ -110,7 +110,7 @@ pub async fn insert_training(
 ) -> DbResult<TrainingTypeId> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO training_types (partner_id, slug, title, description, duration_minutes, \
-         validity_months) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+         validity_months) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(partner.0)
     .bind(slug)
@@ -130,8 +130,8 @@ pub async fn update_training(
     v: &TrainingValues<'_>,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE training_types SET title = ?, description = ?, duration_minutes = ?, \
-         validity_months = ? WHERE id = ?",
+        "UPDATE training_types SET title = $1, description = $2, duration_minutes = $3, \
+         validity_months = $4 WHERE id = $5",
     )
     .bind(v.title)
     .bind(v.description)
@@ -147,9 +147,9 @@ pub async fn update_training(
 /// cannot be deleted).
 pub async fn training_in_use(conn: &mut AnyConnection, id: TrainingTypeId) -> DbResult<bool> {
     Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT EXISTS (SELECT 1 FROM kit_type_trainings WHERE training_type_id = ?1) \
-             OR EXISTS (SELECT 1 FROM training_sessions WHERE training_type_id = ?1) \
-             OR EXISTS (SELECT 1 FROM qualifications WHERE training_type_id = ?1)",
+        "SELECT EXISTS (SELECT 1 FROM kit_type_trainings WHERE training_type_id = $1) \
+             OR EXISTS (SELECT 1 FROM training_sessions WHERE training_type_id = $1) \
+             OR EXISTS (SELECT 1 FROM qualifications WHERE training_type_id = $1)",
     )
     .bind(id.0)
     .fetch_one(&mut *conn)
@@ -158,7 +158,7 @@ pub async fn training_in_use(conn: &mut AnyConnection, id: TrainingTypeId) -> Db
 }
 
 pub async fn delete_training(conn: &mut AnyConnection, id: TrainingTypeId) -> DbResult<()> {
-    sqlx::query("DELETE FROM training_types WHERE id = ?")
+    sqlx::query("DELETE FROM training_types WHERE id = $1")
         .bind(id.0)
         .execute(&mut *conn)
         .await?;
@@ -184,7 +184,7 @@ pub async fn insert_session(
 ) -> DbResult<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO training_sessions (training_type_id, starts_at, ends_at, place, capacity, \
-         registration_opens, registration_closes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+         registration_opens, registration_closes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          RETURNING id",
     )
     .bind(v.training.0)
@@ -200,7 +200,7 @@ pub async fn insert_session(
     .map_err(classify)?;
     for t in v.trainers {
         sqlx::query(
-            "INSERT OR IGNORE INTO training_session_trainers (session_id, user_id) VALUES (?, ?)",
+            "INSERT INTO training_session_trainers (session_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(t.0)
@@ -212,7 +212,7 @@ pub async fn insert_session(
 
 pub async fn cancel_session(conn: &mut AnyConnection, id: i64, now: &str) -> DbResult<()> {
     sqlx::query(
-        "UPDATE training_sessions SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",
+        "UPDATE training_sessions SET cancelled_at = $1 WHERE id = $2 AND cancelled_at IS NULL",
     )
     .bind(now)
     .bind(id)
@@ -309,7 +309,7 @@ pub async fn session_by_id(
     id: i64,
     asker: Option<UserId>,
 ) -> DbResult<Option<TrainingSessionRecord>> {
-    let sql = format!("WITH me(id) AS (SELECT ?) {SELECT_SESSION} WHERE s.id = ?");
+    let sql = format!("WITH me(id) AS (SELECT $1) {SELECT_SESSION} WHERE s.id = $2");
     Ok(sqlx::query(&sql)
         .bind(asker.map(|u| u.0))
         .bind(id)
@@ -352,7 +352,7 @@ impl Db {
         f: &SessionFilter,
         asker: Option<UserId>,
     ) -> DbResult<Vec<TrainingSessionRecord>> {
-        let mut q: QueryBuilder<Any> = QueryBuilder::new("WITH me(id) AS (SELECT ");
+        let mut q = crate::db::SqlBuilder::new("WITH me(id) AS (SELECT ");
         q.push_bind(asker.map(|u| u.0));
         q.push(") ").push(SELECT_SESSION).push(" WHERE 1 = 1");
         if let Some(t) = &f.training {
@@ -402,7 +402,7 @@ pub async fn registration_of(
     user: UserId,
 ) -> DbResult<Option<(i64, String, bool)>> {
     Ok(sqlx::query(
-        "SELECT id, status, attended FROM training_registrations WHERE session_id = ? AND user_id = ?",
+        "SELECT id, status, attended FROM training_registrations WHERE session_id = $1 AND user_id = $2",
     )
     .bind(session)
     .bind(user.0)
@@ -423,7 +423,7 @@ pub async fn upsert_registration(
     let flag = i64::from(attended_walk_in);
     Ok(sqlx::query_scalar(
         "INSERT INTO training_registrations (session_id, user_id, status, attended, walk_in, \
-         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5) \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $4, $5, $5) \
          ON CONFLICT (session_id, user_id) DO UPDATE SET status = excluded.status, \
            attended = max(attended, excluded.attended), walk_in = max(walk_in, excluded.walk_in), \
            created_at = CASE WHEN training_registrations.status = 'geannuleerd' \
@@ -446,7 +446,7 @@ pub async fn set_registration_status(
     status: &str,
     now: &str,
 ) -> DbResult<()> {
-    sqlx::query("UPDATE training_registrations SET status = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE training_registrations SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status)
         .bind(now)
         .bind(id)
@@ -461,13 +461,13 @@ pub async fn waiting_list(
     session: i64,
 ) -> DbResult<(u32, Vec<(i64, UserId)>)> {
     let taken: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM training_registrations WHERE session_id = ? AND status = 'ingeschreven'",
+        "SELECT count(*) FROM training_registrations WHERE session_id = $1 AND status = 'ingeschreven'",
     )
     .bind(session)
     .fetch_one(&mut *conn)
     .await?;
     let waiting = sqlx::query(
-        "SELECT id, user_id FROM training_registrations WHERE session_id = ? AND status = 'wachtlijst' \
+        "SELECT id, user_id FROM training_registrations WHERE session_id = $1 AND status = 'wachtlijst' \
          ORDER BY created_at, id",
     )
     .bind(session)
@@ -484,7 +484,7 @@ pub async fn user_contact(
     conn: &mut AnyConnection,
     user: UserId,
 ) -> DbResult<Option<(String, Lang)>> {
-    Ok(sqlx::query("SELECT email, lang FROM users WHERE id = ?")
+    Ok(sqlx::query("SELECT email, lang FROM users WHERE id = $1")
         .bind(user.0)
         .fetch_optional(&mut *conn)
         .await?
@@ -502,8 +502,8 @@ pub async fn user_by_email(
     email: &str,
 ) -> DbResult<Option<(UserId, bool)>> {
     Ok(sqlx::query(
-        "SELECT u.id, EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?) \
-         FROM users u WHERE u.email = ?",
+        "SELECT u.id, EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = $1) \
+         FROM users u WHERE u.email = $2",
     )
     .bind(Role::Teacher.code())
     .bind(email)
@@ -521,7 +521,7 @@ impl Db {
                  JOIN schools sc ON sc.id = r.school_id WHERE r.user_id = u.id), ''), \
                g.status, g.attended, g.walk_in \
              FROM training_registrations g JOIN users u ON u.id = g.user_id \
-             WHERE g.session_id = ? \
+             WHERE g.session_id = $1 \
              ORDER BY CASE g.status WHEN 'ingeschreven' THEN 0 WHEN 'wachtlijst' THEN 1 ELSE 2 END, \
                u.name, g.id",
         )
@@ -554,7 +554,7 @@ pub async fn set_attendance(
 ) -> DbResult<(Vec<UserId>, Vec<UserId>)> {
     let rows = sqlx::query(
         "SELECT id, user_id, attended FROM training_registrations \
-         WHERE session_id = ? AND status = 'ingeschreven'",
+         WHERE session_id = $1 AND status = 'ingeschreven'",
     )
     .bind(session)
     .fetch_all(&mut *conn)
@@ -570,12 +570,14 @@ pub async fn set_attendance(
         if now_present == was {
             continue;
         }
-        sqlx::query("UPDATE training_registrations SET attended = ?, updated_at = ? WHERE id = ?")
-            .bind(i64::from(now_present))
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "UPDATE training_registrations SET attended = $1, updated_at = $2 WHERE id = $3",
+        )
+        .bind(i64::from(now_present))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
         if now_present {
             added.push(user);
         } else {
@@ -588,7 +590,7 @@ pub async fn set_attendance(
 /// The registrations with a seat in a session (those whose attendance is recorded).
 pub async fn seated_registrations(conn: &mut AnyConnection, session: i64) -> DbResult<Vec<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM training_registrations WHERE session_id = ? AND status = 'ingeschreven'",
+        "SELECT id FROM training_registrations WHERE session_id = $1 AND status = 'ingeschreven'",
     )
     .bind(session)
     .fetch_all(&mut *conn)
@@ -617,7 +619,7 @@ pub async fn grant(
         // Attendance ticked again after a correction: the revoked grant comes back.
         let revived = sqlx::query(
             "UPDATE qualifications SET revoked_at = NULL, revoked_by = NULL, revoke_reason = NULL \
-             WHERE user_id = ? AND session_id = ? RETURNING id",
+             WHERE user_id = $1 AND session_id = $2 RETURNING id",
         )
         .bind(q.user.0)
         .bind(session)
@@ -629,7 +631,7 @@ pub async fn grant(
     }
     Ok(sqlx::query_scalar(
         "INSERT INTO qualifications (user_id, training_type_id, session_id, granted_on, \
-         valid_until, granted_by, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+         valid_until, granted_by, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
          ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(q.user.0)
@@ -656,8 +658,8 @@ pub async fn revoke(
 ) -> DbResult<bool> {
     let (user, session) = by_session.map_or((None, None), |(u, s)| (Some(u.0), Some(s)));
     let done = sqlx::query(
-        "UPDATE qualifications SET revoked_at = ?, revoked_by = ?, revoke_reason = ? \
-         WHERE revoked_at IS NULL AND (id = ? OR (user_id = ? AND session_id = ?))",
+        "UPDATE qualifications SET revoked_at = $1, revoked_by = $2, revoke_reason = $3 \
+         WHERE revoked_at IS NULL AND (id = $4 OR (user_id = $5 AND session_id = $6))",
     )
     .bind(now)
     .bind(by.map(|u| u.0))
@@ -677,7 +679,7 @@ pub async fn qualification_owner(
 ) -> DbResult<Option<(UserId, PartnerId)>> {
     Ok(sqlx::query(
         "SELECT q.user_id, t.partner_id FROM qualifications q \
-         JOIN training_types t ON t.id = q.training_type_id WHERE q.id = ?",
+         JOIN training_types t ON t.id = q.training_type_id WHERE q.id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *conn)
@@ -704,13 +706,13 @@ impl Db {
         today: NaiveDate,
     ) -> DbResult<Vec<Qualification>> {
         let (clause, id) = match of {
-            QualificationsOf::User(u) => ("q.user_id = ?", u.0),
+            QualificationsOf::User(u) => ("q.user_id = $1", u.0),
             QualificationsOf::School(s) => (
-                "q.user_id IN (SELECT user_id FROM user_roles WHERE role = 'teacher' AND school_id = ?)",
+                "q.user_id IN (SELECT user_id FROM user_roles WHERE role = 'teacher' AND school_id = $1)",
                 s.0,
             ),
-            QualificationsOf::Partner(p) => ("t.partner_id = ?", p.0),
-            QualificationsOf::All => ("? = 0", 0),
+            QualificationsOf::Partner(p) => ("t.partner_id = $1", p.0),
+            QualificationsOf::All => ("$1 = 0", 0),
         };
         let sql = format!(
             "SELECT q.id, u.id, u.name, t.slug, t.title, q.granted_on, q.valid_until, g.name, \
@@ -757,17 +759,24 @@ impl Db {
 /// The SQL of the gate's inputs for kit type `k.id`, the user bound as `user` and seats in
 /// sessions starting from `from` on: a JSON array of [training id, slug, title,
 /// [[granted, until, revoked]…], [[session, starts at]…]].
-pub fn gate_json(user: &str, from: &str) -> String {
+pub fn gate_json(e: crate::db::Engine, user: &str, from: &str) -> String {
+    let granted = e.json_value(&format!(
+        "SELECT {} FROM qualifications q WHERE q.user_id = {user} AND q.training_type_id = t.id",
+        e.json_rows(
+            "q.granted_on, q.valid_until, CASE WHEN q.revoked_at IS NOT NULL THEN 1 ELSE 0 END"
+        )
+    ));
+    let seats = e.json_value(&format!(
+        "SELECT {} FROM training_registrations g \
+           JOIN training_sessions s ON s.id = g.session_id \
+           WHERE g.user_id = {user} AND s.training_type_id = t.id AND g.status = 'ingeschreven' \
+             AND s.cancelled_at IS NULL AND s.starts_at >= {from}",
+        e.json_rows("s.id, s.starts_at")
+    ));
     format!(
-        "(SELECT json_group_array(json_array(t.id, t.slug, t.title, \
-           json((SELECT json_group_array(json_array(q.granted_on, q.valid_until, q.revoked_at IS NOT NULL)) \
-              FROM qualifications q WHERE q.user_id = {user} AND q.training_type_id = t.id)), \
-           json((SELECT json_group_array(json_array(s.id, s.starts_at)) FROM training_registrations g \
-              JOIN training_sessions s ON s.id = g.session_id \
-              WHERE g.user_id = {user} AND s.training_type_id = t.id AND g.status = 'ingeschreven' \
-                AND s.cancelled_at IS NULL AND s.starts_at >= {from})))) \
-         FROM kit_type_trainings kt JOIN training_types t ON t.id = kt.training_type_id \
-         WHERE kt.kit_type_id = k.id)"
+        "(SELECT {} FROM kit_type_trainings kt JOIN training_types t ON t.id = kt.training_type_id \
+         WHERE kt.kit_type_id = k.id)",
+        e.json_rows(&format!("t.id, t.slug, t.title, {granted}, {seats}"))
     )
 }
 
@@ -830,8 +839,8 @@ pub async fn gate_for(
     from: &str,
 ) -> DbResult<GateInputs> {
     let sql = format!(
-        "SELECT {} FROM kit_types k WHERE k.id = ?3",
-        gate_json("?1", "?2")
+        "SELECT {} FROM kit_types k WHERE k.id = $3",
+        gate_json(crate::db::Engine::of(conn), "$1", "$2")
     );
     let json: Option<String> = sqlx::query_scalar(&sql)
         .bind(user.0)
@@ -850,7 +859,7 @@ pub async fn upcoming_sessions(
     now: &str,
 ) -> DbResult<Vec<(TrainingTypeId, SessionBrief)>> {
     use crate::domain::clock::brussels_time;
-    let mut q: QueryBuilder<Any> = QueryBuilder::new(
+    let mut q = crate::db::SqlBuilder::new(
         "SELECT s.training_type_id, s.id, s.starts_at, s.place, s.capacity - \
            (SELECT count(*) FROM training_registrations g WHERE g.session_id = s.id AND g.status = 'ingeschreven') \
          FROM training_sessions s WHERE s.cancelled_at IS NULL AND s.registration_closes > ",
@@ -887,7 +896,7 @@ pub async fn add_conditions(
     sessions: &[i64],
 ) -> DbResult<()> {
     for s in sessions {
-        sqlx::query("INSERT OR IGNORE INTO reservation_conditions (reservation_id, session_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO reservation_conditions (reservation_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(reservation.0)
             .bind(s)
             .execute(&mut *conn)
@@ -900,7 +909,7 @@ pub async fn clear_conditions(
     conn: &mut AnyConnection,
     reservation: ReservationId,
 ) -> DbResult<()> {
-    sqlx::query("DELETE FROM reservation_conditions WHERE reservation_id = ?")
+    sqlx::query("DELETE FROM reservation_conditions WHERE reservation_id = $1")
         .bind(reservation.0)
         .execute(&mut *conn)
         .await?;
@@ -927,13 +936,13 @@ pub async fn conditional_on(
         "SELECT r.id, json_group_array(json_array(s.id, \
              coalesce((SELECT g.attended FROM training_registrations g \
                 WHERE g.session_id = s.id AND g.user_id = r.user_id AND g.status = 'ingeschreven'), 0), \
-             s.ends_at < ?1 OR s.cancelled_at IS NOT NULL \
+             s.ends_at < $1 OR s.cancelled_at IS NOT NULL \
                OR NOT EXISTS (SELECT 1 FROM training_registrations g WHERE g.session_id = s.id \
                  AND g.user_id = r.user_id AND g.status = 'ingeschreven'))) \
          FROM reservations r JOIN reservation_conditions c ON c.reservation_id = r.id \
          JOIN training_sessions s ON s.id = c.session_id \
-         WHERE r.id IN (SELECT reservation_id FROM reservation_conditions WHERE session_id = ?2) \
-           AND r.status IN ('aangevraagd', 'bevestigd') AND (?3 IS NULL OR r.user_id = ?3) \
+         WHERE r.id IN (SELECT reservation_id FROM reservation_conditions WHERE session_id = $2) \
+           AND r.status IN ('aangevraagd', 'bevestigd') AND ($3 IS NULL OR r.user_id = $3) \
          GROUP BY r.id ORDER BY r.id",
     )
     .bind(over_before)
@@ -960,7 +969,7 @@ pub async fn sessions_to_settle(conn: &mut AnyConnection, before: &str) -> DbRes
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT s.id FROM training_sessions s \
          JOIN reservation_conditions c ON c.session_id = s.id \
-         WHERE s.settled_at IS NULL AND (s.ends_at < ? OR s.cancelled_at IS NOT NULL) \
+         WHERE s.settled_at IS NULL AND (s.ends_at < $1 OR s.cancelled_at IS NOT NULL) \
          ORDER BY s.id",
     )
     .bind(before)
@@ -969,7 +978,7 @@ pub async fn sessions_to_settle(conn: &mut AnyConnection, before: &str) -> DbRes
 }
 
 pub async fn mark_settled(conn: &mut AnyConnection, session: i64, now: &str) -> DbResult<()> {
-    sqlx::query("UPDATE training_sessions SET settled_at = ? WHERE id = ?")
+    sqlx::query("UPDATE training_sessions SET settled_at = $1 WHERE id = $2")
         .bind(now)
         .bind(session)
         .execute(&mut *conn)

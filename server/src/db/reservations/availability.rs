@@ -9,6 +9,8 @@ use super::booking::kit_points;
 use super::booking::BookableKit;
 use super::booking::BookablePoint;
 use super::booking::HOLDING;
+use crate::db::builder::numbered;
+use crate::db::Engine;
 use crate::db::{Db, DbResult};
 use crate::domain::reservations::{ClosedPeriod, Held, Hold};
 use chrono::NaiveDate;
@@ -24,7 +26,7 @@ pub async fn closed_periods(
 ) -> DbResult<Vec<ClosedPeriod>> {
     let rows = sqlx::query_as::<_, (String, String, String)>(
         "SELECT first_day, last_day, reason FROM closed_periods \
-         WHERE (pickup_point_id IS NULL OR pickup_point_id = ?) AND last_day >= ? AND first_day <= ? \
+         WHERE (pickup_point_id IS NULL OR pickup_point_id = $1) AND last_day >= $2 AND first_day <= $3 \
          ORDER BY first_day",
     )
     .bind(point.0)
@@ -58,7 +60,8 @@ pub(crate) enum KitSql {
     All,
 }
 
-/// A value bound to a `?` of generated SQL.
+/// A value bound to a `?` of generated SQL (numbered `$N` by [`numbered`] once the
+/// statement is whole).
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {
     Int(i64),
@@ -87,16 +90,18 @@ pub(crate) fn bind_all<'q>(
 /// after it (the future). Only the rare holds longer than the last limit are found
 /// through `held_until` alone.
 pub(crate) fn overlapping(
+    e: Engine,
     cols: &str,
     kit: KitSql,
     from: NaiveDate,
     to: NaiveDate,
 ) -> (String, Vec<Arg>) {
-    overlapping_then(cols, kit, from, to, "")
+    overlapping_then(e, cols, kit, from, to, "")
 }
 
 /// `overlapping`, with `tail` (a `GROUP BY`) after each class's `WHERE`.
 fn overlapping_then(
+    e: Engine,
     cols: &str,
     kit: KitSql,
     from: NaiveDate,
@@ -114,7 +119,8 @@ fn overlapping_then(
             sql.push_str(" UNION ALL ");
         }
         sql.push_str(&format!(
-            "SELECT {cols} FROM reservations r INDEXED BY {index} WHERE "
+            "SELECT {cols} FROM {} WHERE ",
+            e.reservations_indexed_by(index)
         ));
         match kit {
             KitSql::Id(id) => {
@@ -142,8 +148,14 @@ fn overlapping_then(
 /// A scalar subquery, with its arguments: the holds overlapping `[from, to]` as one text
 /// (`id school first last quantity`, comma-separated) for `parse_holds`. One row instead
 /// of thousands: decoding rows one by one cost more than the whole query.
-pub(super) fn holds_text(kit: KitSql, from: NaiveDate, to: NaiveDate) -> (String, Vec<Arg>) {
+pub(super) fn holds_text(
+    e: Engine,
+    kit: KitSql,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (String, Vec<Arg>) {
     let (inner, args) = overlapping(
+        e,
         "r.id, r.school_id, r.pickup_date, r.held_until, r.quantity",
         kit,
         from,
@@ -151,8 +163,11 @@ pub(super) fn holds_text(kit: KitSql, from: NaiveDate, to: NaiveDate) -> (String
     );
     (
         format!(
-            "(SELECT group_concat(id || ' ' || school_id || ' ' || pickup_date || ' ' \
-               || held_until || ' ' || quantity, ',') FROM ({inner}))"
+            "(SELECT {} FROM ({inner}) h)",
+            e.group_concat(
+                "id || ' ' || school_id || ' ' || pickup_date || ' ' || held_until || ' ' || quantity",
+                "','"
+            )
         ),
         args,
     )
@@ -195,8 +210,8 @@ pub async fn holds(
     from: NaiveDate,
     to: NaiveDate,
 ) -> DbResult<Vec<Hold>> {
-    let (sub, args) = holds_text(KitSql::Id(kit), from, to);
-    let sql = format!("SELECT {sub}");
+    let (sub, args) = holds_text(Engine::of(conn), KitSql::Id(kit), from, to);
+    let sql = numbered(&format!("SELECT {sub}"));
     let text: Option<String> = bind_all(sqlx::query(&sql), args)
         .fetch_one(&mut *conn)
         .await?
@@ -216,15 +231,27 @@ pub async fn held_spans(
     from: NaiveDate,
     to: NaiveDate,
 ) -> DbResult<Vec<Held>> {
+    let e = Engine::of(conn);
+    let cols = format!(
+        "r.pickup_date || {} AS x",
+        e.group_concat(
+            "CASE WHEN r.quantity = 1 THEN r.held_until \
+               ELSE r.held_until || '*' || r.quantity || ';' END",
+            "''"
+        )
+    );
     let (inner, args) = overlapping_then(
-        "r.pickup_date || group_concat(CASE WHEN r.quantity = 1 THEN r.held_until \
-           ELSE r.held_until || '*' || r.quantity || ';' END, '') AS x",
+        e,
+        &cols,
         KitSql::Id(kit),
         from,
         to,
         " GROUP BY r.pickup_date",
     );
-    let sql = format!("SELECT (SELECT group_concat(x, ',') FROM ({inner}))");
+    let sql = numbered(&format!(
+        "SELECT (SELECT {} FROM ({inner}) s)",
+        e.group_concat("x", "','")
+    ));
     let text: Option<String> = bind_all(sqlx::query(&sql), args)
         .fetch_one(&mut *conn)
         .await?
@@ -311,11 +338,13 @@ impl Db {
         .fetch_all(self.pool())
         .await?;
         let (sql, args) = overlapping(
+            self.engine(),
             "r.kit_type_id, r.id, r.school_id, r.pickup_date, r.held_until, r.quantity",
             KitSql::All,
             from,
             to,
         );
+        let sql = numbered(&sql);
         let rows = bind_all(sqlx::query(&sql), args)
             .fetch_all(self.pool())
             .await?
@@ -413,7 +442,7 @@ mod overlap_tests {
             sqlx::query(
                 "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
                  pickup_date, return_date, held_until, status, created_at, updated_at) \
-                 VALUES (?, 1, ?, 1, ?, ?, ?, ?, ?, '', '')",
+                 VALUES ($1, 1, $2, 1, $3, $4, $5, $6, $7, '', '')",
             )
             .bind(kit)
             .bind(school)
@@ -544,15 +573,17 @@ mod overlap_tests {
                 " GROUP BY r.pickup_date",
             ),
         ] {
-            let (sql, args) = overlapping_then(cols, kit, from, to, tail);
-            let steps: Vec<String> =
-                bind_all(sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}")), args)
-                    .fetch_all(db.pool())
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|r| r.get::<String, _>(3))
-                    .collect();
+            let (sql, args) = overlapping_then(Engine::Sqlite, cols, kit, from, to, tail);
+            let steps: Vec<String> = bind_all(
+                sqlx::query(&numbered(&format!("EXPLAIN QUERY PLAN {sql}"))),
+                args,
+            )
+            .fetch_all(db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get::<String, _>(3))
+            .collect();
             assert!(
                 steps.iter().all(|step| !step.contains("TEMP B-TREE")),
                 "{steps:?}"

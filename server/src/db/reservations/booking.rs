@@ -5,6 +5,8 @@ use super::availability::bind_all;
 use super::availability::holds_text;
 use super::availability::parse_holds;
 use super::availability::KitSql;
+use crate::db::builder::numbered;
+use crate::db::Engine;
 use crate::db::{classify, DbResult};
 use crate::domain::reservations::{ClosedPeriod, Hold};
 use chrono::NaiveDate;
@@ -83,9 +85,30 @@ fn kit_from_row(r: &sqlx::any::AnyRow) -> BookableKit {
     }
 }
 
+/// In a write transaction on PostgreSQL, locks the kit type's row until the transaction
+/// ends, so two instances (or two connections) deciding on the same kit type's units take
+/// turns, as SQLite's single writer makes them do. Nothing on SQLite or outside a
+/// transaction (a read).
+pub async fn lock_kit(conn: &mut AnyConnection, slug: &str) -> DbResult<()> {
+    use sqlx::Connection;
+    let e = Engine::of(conn);
+    if e == Engine::Sqlite || !conn.is_in_transaction() {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "SELECT id FROM kit_types WHERE slug = $1{}",
+        e.for_update()
+    ))
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn bookable_kit(conn: &mut AnyConnection, slug: &str) -> DbResult<Option<BookableKit>> {
+    lock_kit(conn, slug).await?;
     let sql = format!(
-        "SELECT {} FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = ?",
+        "SELECT {} FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.slug = $1",
         kit_columns()
     );
     let Some(r) = sqlx::query(&sql)
@@ -122,13 +145,16 @@ pub async fn booking_context(
     holds: (NaiveDate, NaiveDate),
     seats_from: NaiveDate,
 ) -> DbResult<Option<BookingContext>> {
-    let (holds_sub, holds_args) = holds_text(KitSql::Column("k.id"), holds.0, holds.1);
-    let sql = format!(
+    let e = Engine::of(conn);
+    lock_kit(conn, kit_slug).await?;
+    let (holds_sub, holds_args) = holds_text(e, KitSql::Column("k.id"), holds.0, holds.1);
+    // Assembled from pieces that each write `?`: numbered once whole.
+    let sql = numbered(&format!(
         "SELECT {}, \
            p.name, pp.id, pp.slug, pp.open_weekdays, pp.name, \
            pp.street || ', ' || pp.postcode || ' ' || pp.municipality, \
            (SELECT name FROM schools WHERE id = ?), u.name, u.email, u.lang, \
-           (SELECT json_group_array(json_array(c.first_day, c.last_day, c.reason)) FROM closed_periods c \
+           (SELECT {closed} FROM closed_periods c \
              WHERE (c.pickup_point_id IS NULL OR c.pickup_point_id = pp.id) \
                AND c.last_day >= ? AND c.first_day <= ?), \
            {holds_sub}, \
@@ -140,8 +166,9 @@ pub async fn booking_context(
          LEFT JOIN users u ON u.id = ? \
          WHERE k.slug = ?",
         kit_columns(),
-        crate::db::trainings::gate_json("u.id", "?")
-    );
+        crate::db::trainings::gate_json(e, "u.id", "?"),
+        closed = e.json_rows("c.first_day, c.last_day, c.reason"),
+    ));
     let q = sqlx::query(&sql)
         .bind(school.0)
         .bind(closures.0.to_string())
@@ -218,7 +245,7 @@ pub async fn kit_points(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Ve
     let rows = sqlx::query_as::<_, (i64, String, i64)>(
         "SELECT pp.id, pp.slug, pp.open_weekdays FROM pickup_points pp \
          JOIN kit_type_pickup_points k ON k.pickup_point_id = pp.id \
-         WHERE k.kit_type_id = ? ORDER BY pp.name",
+         WHERE k.kit_type_id = $1 ORDER BY pp.name",
     )
     .bind(kit.0)
     .fetch_all(&mut *conn)
@@ -263,7 +290,7 @@ pub async fn insert(
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
            pickup_date, return_date, held_until, status, note, idempotency_key, \
            idempotency_fingerprint, offer_expires_at, created_at, updated_at, token_id, request_id) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(row.kit.0)
     .bind(row.point.0)
@@ -297,7 +324,7 @@ pub async fn by_idempotency_key(
 ) -> DbResult<Option<(ReservationId, Option<String>)>> {
     Ok(sqlx::query_as::<_, (i64, Option<String>)>(
         "SELECT id, idempotency_fingerprint FROM reservations \
-         WHERE user_id = ? AND idempotency_key = ?",
+         WHERE user_id = $1 AND idempotency_key = $2",
     )
     .bind(user.0)
     .bind(key)

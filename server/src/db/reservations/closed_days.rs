@@ -39,7 +39,7 @@ impl Db {
         >(
             "SELECT c.id, pp.slug, pp.name, pp.partner_id, c.first_day, c.last_day, c.reason \
              FROM closed_periods c LEFT JOIN pickup_points pp ON pp.id = c.pickup_point_id \
-             WHERE c.last_day >= ? AND c.first_day <= ? ORDER BY c.first_day, c.id",
+             WHERE c.last_day >= $1 AND c.first_day <= $2 ORDER BY c.first_day, c.id",
         )
         .bind(from.to_string())
         .bind(to.to_string())
@@ -66,7 +66,7 @@ impl Db {
     /// One closed period's pickup point partner (`Some(None)`: every pickup point).
     pub async fn closed_period_scope(&self, id: i64) -> DbResult<Option<Option<PartnerId>>> {
         Ok(sqlx::query_as::<_, (Option<i64>,)>(
-            "SELECT pp.partner_id FROM closed_periods c LEFT JOIN pickup_points pp ON pp.id = c.pickup_point_id WHERE c.id = ?",
+            "SELECT pp.partner_id FROM closed_periods c LEFT JOIN pickup_points pp ON pp.id = c.pickup_point_id WHERE c.id = $1",
         )
         .bind(id)
         .fetch_optional(self.pool())
@@ -80,7 +80,7 @@ impl Db {
         slug: &str,
     ) -> DbResult<Option<(PickupPointId, PartnerId)>> {
         Ok(sqlx::query_as::<_, (i64, i64)>(
-            "SELECT id, partner_id FROM pickup_points WHERE slug = ?",
+            "SELECT id, partner_id FROM pickup_points WHERE slug = $1",
         )
         .bind(slug)
         .fetch_optional(self.pool())
@@ -108,7 +108,7 @@ pub struct ClosedPeriodRow {
 /// Adds a closed period unless the same one exists; returns its id and whether it is new.
 /// Removes a closed period.
 pub async fn delete_closed_period(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
-    sqlx::query("DELETE FROM closed_periods WHERE id = ?")
+    sqlx::query("DELETE FROM closed_periods WHERE id = $1")
         .bind(id)
         .execute(conn)
         .await?;
@@ -121,7 +121,7 @@ pub async fn insert_closed_period(
     period: &ClosedPeriod,
 ) -> DbResult<(i64, bool)> {
     let existing: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM closed_periods WHERE pickup_point_id IS ? AND first_day = ? AND last_day = ?",
+        "SELECT id FROM closed_periods WHERE pickup_point_id IS NOT DISTINCT FROM $1 AND first_day = $2 AND last_day = $3",
     )
     .bind(point.map(|p| p.0))
     .bind(period.first.to_string())
@@ -129,7 +129,7 @@ pub async fn insert_closed_period(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = existing {
-        sqlx::query("UPDATE closed_periods SET reason = ? WHERE id = ?")
+        sqlx::query("UPDATE closed_periods SET reason = $1 WHERE id = $2")
             .bind(&period.reason)
             .bind(id)
             .execute(&mut *conn)
@@ -137,7 +137,7 @@ pub async fn insert_closed_period(
         return Ok((id, false));
     }
     let id = sqlx::query_scalar(
-        "INSERT INTO closed_periods (pickup_point_id, first_day, last_day, reason) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO closed_periods (pickup_point_id, first_day, last_day, reason) VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(point.map(|p| p.0))
     .bind(period.first.to_string())

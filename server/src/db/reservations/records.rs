@@ -5,7 +5,7 @@ use super::booking::HOLDING;
 use crate::db::{Db, DbResult};
 use chrono::NaiveDate;
 use leenpunt_shared::*;
-use sqlx::{Any, AnyConnection, QueryBuilder, Row};
+use sqlx::{AnyConnection, Row};
 
 /// Changes the status (and the staff reason), bumping the revision.
 pub async fn set_status(
@@ -16,8 +16,8 @@ pub async fn set_status(
     now: &str,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE reservations SET status = ?, reason = coalesce(?, reason), \
-           revision = revision + 1, updated_at = ? WHERE id = ?",
+        "UPDATE reservations SET status = $1, reason = coalesce($2, reason), \
+           revision = revision + 1, updated_at = $3 WHERE id = $4",
     )
     .bind(status.code())
     .bind(reason)
@@ -37,8 +37,8 @@ pub async fn set_return(
     now: &str,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE reservations SET return_date = ?, held_until = ?, revision = revision + 1, \
-           updated_at = ? WHERE id = ?",
+        "UPDATE reservations SET return_date = $1, held_until = $2, revision = revision + 1, \
+           updated_at = $3 WHERE id = $4",
     )
     .bind(return_date.to_string())
     .bind(held_until.to_string())
@@ -58,7 +58,7 @@ pub async fn flag_at_risk(
     now: &str,
 ) -> DbResult<Vec<ReservationId>> {
     let mut newly = Vec::new();
-    let sql = format!("SELECT id, at_risk FROM reservations WHERE kit_type_id = ? AND {HOLDING}");
+    let sql = format!("SELECT id, at_risk FROM reservations WHERE kit_type_id = $1 AND {HOLDING}");
     let rows = sqlx::query_as::<_, (i64, i64)>(&sql)
         .bind(kit.0)
         .fetch_all(&mut *conn)
@@ -66,7 +66,7 @@ pub async fn flag_at_risk(
     for (id, flagged) in rows {
         let wanted = risky.contains(&id);
         if wanted != (flagged != 0) {
-            sqlx::query("UPDATE reservations SET at_risk = ?, revision = revision + 1, updated_at = ? WHERE id = ?")
+            sqlx::query("UPDATE reservations SET at_risk = $1, revision = revision + 1, updated_at = $2 WHERE id = $3")
                 .bind(i64::from(wanted))
                 .bind(now)
                 .bind(id)
@@ -98,7 +98,7 @@ pub(crate) async fn fill_return_notes(
         .map(|r| r.view.id.0)
         .collect();
     if !returned.is_empty() {
-        let mut notes = QueryBuilder::<Any>::new(
+        let mut notes = crate::db::SqlBuilder::new(
             "SELECT l.reservation_id, u.inventory_code, l.parts_counted, l.damage_note \
          FROM loan_lines l JOIN units u ON u.id = l.unit_id \
          WHERE l.returned_at IS NOT NULL",
@@ -206,7 +206,7 @@ pub async fn record_by_id(
     conn: &mut AnyConnection,
     id: ReservationId,
 ) -> DbResult<Option<ReservationRecord>> {
-    let sql = format!("{SELECT_RECORD} WHERE r.id = ?");
+    let sql = format!("{SELECT_RECORD} WHERE r.id = $1");
     Ok(sqlx::query(&sql)
         .bind(id.0)
         .fetch_optional(&mut *conn)
@@ -245,7 +245,7 @@ impl Db {
 
     /// Reservations by filter, by pickup date then id.
     pub async fn reservations(&self, f: &ReservationFilter) -> DbResult<Vec<ReservationRecord>> {
-        let mut q: QueryBuilder<Any> = QueryBuilder::new(SELECT_RECORD);
+        let mut q = crate::db::SqlBuilder::new(SELECT_RECORD);
         q.push(" WHERE 1 = 1");
         if let Some(user) = f.user {
             q.push(" AND r.user_id = ").push_bind(user.0);

@@ -27,7 +27,7 @@ pub async fn insert_waiting(
 ) -> DbResult<i64> {
     sqlx::query_scalar(
         "INSERT INTO waitlist (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
-           return_date, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'wachtend', ?, ?) RETURNING id",
+           return_date, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'wachtend', $8, $9) RETURNING id",
     )
     .bind(kit.0)
     .bind(row.point.0)
@@ -47,7 +47,7 @@ pub async fn insert_waiting(
 pub async fn waiting(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Vec<WaitingRow>> {
     let rows = sqlx::query_as::<_, (i64, i64, i64, i64, i64, String, String)>(
         "SELECT id, pickup_point_id, school_id, user_id, quantity, pickup_date, return_date \
-         FROM waitlist WHERE kit_type_id = ? AND status = 'wachtend' ORDER BY id",
+         FROM waitlist WHERE kit_type_id = $1 AND status = 'wachtend' ORDER BY id",
     )
     .bind(kit.0)
     .fetch_all(&mut *conn)
@@ -76,7 +76,7 @@ pub async fn set_waiting_status(
     now: &str,
 ) -> DbResult<()> {
     sqlx::query(
-        "UPDATE waitlist SET status = ?, reservation_id = coalesce(?, reservation_id), updated_at = ? WHERE id = ?",
+        "UPDATE waitlist SET status = $1, reservation_id = coalesce($2, reservation_id), updated_at = $3 WHERE id = $4",
     )
     .bind(status)
     .bind(reservation.map(|r| r.0))
@@ -94,7 +94,7 @@ pub async fn set_waiting_status_of_offer(
     status: &str,
     now: &str,
 ) -> DbResult<()> {
-    sqlx::query("UPDATE waitlist SET status = ?, updated_at = ? WHERE reservation_id = ?")
+    sqlx::query("UPDATE waitlist SET status = $1, updated_at = $2 WHERE reservation_id = $3")
         .bind(status)
         .bind(now)
         .bind(reservation.0)
@@ -145,7 +145,7 @@ pub async fn waiting_entry(
     conn: &mut AnyConnection,
     id: i64,
 ) -> DbResult<Option<(WaitlistEntry, UserId)>> {
-    let sql = format!("{SELECT_WAITING} WHERE w.id = ?");
+    let sql = format!("{SELECT_WAITING} WHERE w.id = $1");
     Ok(sqlx::query_as::<_, WaitingEntryRow>(&sql)
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -156,7 +156,7 @@ pub async fn waiting_entry(
 /// Offers from the waiting list whose time ran out before `now`.
 pub async fn lapsed_offers(conn: &mut AnyConnection, now: &str) -> DbResult<Vec<ReservationId>> {
     Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM reservations WHERE status = 'aangeboden' AND offer_expires_at < ? ORDER BY id",
+        "SELECT id FROM reservations WHERE status = 'aangeboden' AND offer_expires_at < $1 ORDER BY id",
     )
     .bind(now)
     .fetch_all(&mut *conn)
@@ -170,7 +170,7 @@ impl Db {
     /// A person's waiting-list entries that are still open (waiting or offered).
     pub async fn waitlist_of(&self, user: UserId) -> DbResult<Vec<WaitlistEntry>> {
         let sql = format!(
-            "{SELECT_WAITING} WHERE w.user_id = ? AND w.status IN ('wachtend', 'aangeboden') ORDER BY w.pickup_date, w.id"
+            "{SELECT_WAITING} WHERE w.user_id = $1 AND w.status IN ('wachtend', 'aangeboden') ORDER BY w.pickup_date, w.id"
         );
         Ok(sqlx::query_as::<_, WaitingEntryRow>(&sql)
             .bind(user.0)

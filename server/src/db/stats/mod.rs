@@ -12,7 +12,6 @@ use crate::domain::stats::loans::{KitRef, LoanRow, Names, PartnerRef, SchoolRef}
 use crate::domain::stats::{DemandTally, Measures, Period, QualityTally, TrainingTally};
 use chrono::NaiveDate;
 use leenpunt_shared::PartnerId;
-use sqlx::QueryBuilder;
 
 impl Db {
     /// The loans picked up from `from` through `to`, one narrow row each.
@@ -23,7 +22,7 @@ impl Db {
             "SELECT pickup_date, kit_type_id, school_id, \
                CAST(quantity * (julianday(return_date) - julianday(pickup_date) + 1) AS INTEGER) \
              FROM reservations WHERE status IN ('afgehaald', 'teruggebracht') \
-               AND pickup_date BETWEEN ? AND ?",
+               AND pickup_date BETWEEN $1 AND $2",
         )
         .bind(from.to_string())
         .bind(to.to_string())
@@ -51,7 +50,7 @@ impl Db {
     ) -> DbResult<Vec<(String, i64)>> {
         let mut conn = self.read().await?;
         Ok(sqlx::query_as(
-            "SELECT month, version FROM stats_months WHERE month BETWEEN ? AND ? ORDER BY month",
+            "SELECT month, version FROM stats_months WHERE month BETWEEN $1 AND $2 ORDER BY month",
         )
         .bind(first)
         .bind(last)
@@ -125,7 +124,7 @@ impl Db {
 
     /// The names of these partner services, by name.
     pub async fn partner_names(&self, partners: &[PartnerId]) -> DbResult<Vec<String>> {
-        let mut q = QueryBuilder::new("SELECT name FROM partners WHERE 1");
+        let mut q = crate::db::SqlBuilder::new("SELECT name FROM partners WHERE 1");
         super::push_in(&mut q, "id", partners.iter().map(|p| p.0));
         q.push(" ORDER BY name");
         let mut conn = self.read().await?;
@@ -155,7 +154,7 @@ async fn numbers<const N: usize>(
     period: Period,
     partners: Option<&[PartnerId]>,
 ) -> DbResult<[i64; N]> {
-    let mut q = QueryBuilder::new(select);
+    let mut q = crate::db::SqlBuilder::new(select);
     q.push(" AND ")
         .push(day)
         .push(" BETWEEN ")
@@ -312,7 +311,7 @@ async fn unit_days_in_service(
     period: Period,
     partners: Option<&[PartnerId]>,
 ) -> DbResult<Vec<(String, String, i64)>> {
-    let mut q = QueryBuilder::new("SELECT k.slug, k.title, CAST(total(max(0, julianday(");
+    let mut q = crate::db::SqlBuilder::new("SELECT k.slug, k.title, CAST(total(max(0, julianday(");
     q.push_bind(period.to().to_string())
         .push(") - julianday(max(")
         .push_bind(period.from().to_string())
@@ -334,7 +333,7 @@ async fn demand(
     period: Period,
     partners: Option<&[PartnerId]>,
 ) -> DbResult<Vec<DemandTally>> {
-    let mut q = QueryBuilder::new(
+    let mut q = crate::db::SqlBuilder::new(
         "SELECT k.slug, k.title, count(*), count(w.reservation_id), \
          total(r.status IN ('aangevraagd', 'bevestigd', 'afgehaald', 'teruggebracht', 'niet-afgehaald')) \
          FROM waitlist w JOIN kit_types k ON k.id = w.kit_type_id \

@@ -126,7 +126,7 @@ async fn store(w: &World) -> Db {
     let mut tx = db.begin().await.unwrap();
     let now = "2026-01-01T00:00:00+00:00";
     for p in 1..=2 {
-        sqlx::query("INSERT INTO partners (id, slug, name) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO partners (id, slug, name) VALUES ($1, $2, $3)")
             .bind(p)
             .bind(format!("p{p}"))
             .bind(format!("Partner {p}"))
@@ -135,7 +135,7 @@ async fn store(w: &World) -> Db {
             .unwrap();
         sqlx::query(
             "INSERT INTO pickup_points (id, partner_id, slug, name, street, postcode, municipality) \
-             VALUES (?, ?, ?, 'Punt', 'Straat 1', '8000', 'Brugge')",
+             VALUES ($1, $2, $3, 'Punt', 'Straat 1', '8000', 'Brugge')",
         )
         .bind(p)
         .bind(p)
@@ -144,7 +144,7 @@ async fn store(w: &World) -> Db {
         .await
         .unwrap();
     }
-    sqlx::query("INSERT INTO users (id, email, name, created_at) VALUES (1, 'a@b.be', 'A', ?)")
+    sqlx::query("INSERT INTO users (id, email, name, created_at) VALUES (1, 'a@b.be', 'A', $1)")
         .bind(now)
         .execute(&mut *tx)
         .await
@@ -152,7 +152,7 @@ async fn store(w: &World) -> Db {
     for (i, s) in w.schools.iter().enumerate() {
         sqlx::query(
             "INSERT INTO schools (id, instellingsnummer, name, municipality, network, levels) \
-             VALUES (?, ?, ?, ?, 'go', ?)",
+             VALUES ($1, $2, $3, $4, 'go', $5)",
         )
         .bind(i as i64 + 1)
         .bind(format!("{:06}", i + 1))
@@ -166,7 +166,7 @@ async fn store(w: &World) -> Db {
     for (i, p) in w.kits.iter().enumerate() {
         sqlx::query(
             "INSERT INTO kit_types (id, slug, title, kind, partner_id, created_at, updated_at) \
-             VALUES (?, ?, ?, 'uitleen', ?, ?, ?)",
+             VALUES ($1, $2, $3, 'uitleen', $4, $5, $6)",
         )
         .bind(i as i64 + 1)
         .bind(format!("kit-{i}"))
@@ -179,7 +179,7 @@ async fn store(w: &World) -> Db {
         .unwrap();
     }
     for (i, (kit, created, retired)) in w.units.iter().enumerate() {
-        sqlx::query("INSERT INTO units (kit_type_id, inventory_code, status, created_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO units (kit_type_id, inventory_code, status, created_at) VALUES ($1, $2, $3, $4)")
             .bind(*kit as i64 + 1)
             .bind(format!("U-{i}"))
             .bind(if *retired { "afgevoerd" } else { "in-dienst" })
@@ -193,7 +193,7 @@ async fn store(w: &World) -> Db {
         sqlx::query(
             "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
              pickup_date, return_date, held_until, status, created_at, updated_at) \
-             VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(r.kit as i64 + 1)
         .bind(w.kits[r.kit])
@@ -217,7 +217,7 @@ async fn store(w: &World) -> Db {
                 sqlx::query_scalar::<_, i64>(
                     "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
                      pickup_date, return_date, held_until, status, created_at, updated_at) \
-                     VALUES (?, ?, 1, 1, 1, '2020-01-01', '2020-01-02', '2020-01-02', ?, ?, ?) RETURNING id",
+                     VALUES ($1, $2, 1, 1, 1, '2020-01-01', '2020-01-02', '2020-01-02', $3, $4, $5) RETURNING id",
                 )
                 .bind(x.kit as i64 + 1)
                 .bind(w.kits[x.kit])
@@ -231,7 +231,7 @@ async fn store(w: &World) -> Db {
         };
         sqlx::query(
             "INSERT INTO waitlist (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
-             return_date, status, reservation_id, created_at, updated_at) VALUES (?, ?, 1, 1, 1, ?, ?, ?, ?, ?, ?)",
+             return_date, status, reservation_id, created_at, updated_at) VALUES ($1, $2, 1, 1, 1, $3, $4, $5, $6, $7, $8)",
         )
         .bind(x.kit as i64 + 1)
         .bind(w.kits[x.kit])
@@ -429,7 +429,7 @@ async fn apply(db: &Db, w: &mut World, deleted: &mut BTreeSet<usize>, c: &Change
         Change::Status(i, status) => {
             w.reservations[i % n].status = status;
             (
-                format!("UPDATE reservations SET status = '{status}' WHERE id = ?"),
+                format!("UPDATE reservations SET status = '{status}' WHERE id = $1"),
                 i % n,
             )
         }
@@ -439,7 +439,7 @@ async fn apply(db: &Db, w: &mut World, deleted: &mut BTreeSet<usize>, c: &Change
             let ret = r.pickup + chrono::Duration::days(r.days);
             (
                 format!(
-                    "UPDATE reservations SET pickup_date = '{}', return_date = '{ret}', held_until = '{ret}' WHERE id = ?",
+                    "UPDATE reservations SET pickup_date = '{}', return_date = '{ret}', held_until = '{ret}' WHERE id = $1",
                     r.pickup
                 ),
                 i % n,
@@ -448,13 +448,13 @@ async fn apply(db: &Db, w: &mut World, deleted: &mut BTreeSet<usize>, c: &Change
         Change::Quantity(i, q) => {
             w.reservations[i % n].quantity = q;
             (
-                format!("UPDATE reservations SET quantity = {q} WHERE id = ?"),
+                format!("UPDATE reservations SET quantity = {q} WHERE id = $1"),
                 i % n,
             )
         }
         Change::Delete(i) => {
             deleted.insert(i % n);
-            ("DELETE FROM reservations WHERE id = ?".to_owned(), i % n)
+            ("DELETE FROM reservations WHERE id = $1".to_owned(), i % n)
         }
     };
     sqlx::query(&sql)
