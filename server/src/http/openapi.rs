@@ -201,6 +201,11 @@ fn add_common(op: &mut Operation) {
     }
     add(
         op,
+        500,
+        "Something failed on the server's side (never a mistake in the request); nothing was written",
+    );
+    add(
+        op,
         503,
         "Temporarily unavailable (timed out or busy); try again later",
     );
