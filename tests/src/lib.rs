@@ -2,6 +2,7 @@
 //! a real headless Chromium driven over WebDriver.
 
 pub mod browser;
+pub mod camera;
 pub mod openapi;
 pub mod smtp;
 

@@ -14,10 +14,10 @@
 use leenpunt_server::domain::auth::hash_password;
 use leenpunt_shared::Reservation;
 use leenpunt_tests::browser::Browser;
+use leenpunt_tests::camera::{camera_args, labels_video};
 use leenpunt_tests::smtp::SmtpSink;
 use leenpunt_tests::{site_dir, TestApp, DEMO_PASSWORD};
 use serde_json::json;
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -233,39 +233,6 @@ async fn count(app: &TestApp, sql: &str) -> i64 {
         .unwrap()
 }
 
-/// A Y4M video (what Chromium's fake camera plays, in a loop) filming one label's QR code
-/// (as `browser_scanner_phone.rs` makes them).
-fn label_video(url: &str) -> Vec<u8> {
-    let (w, h) = (640usize, 480usize);
-    let mut video = format!("YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n").into_bytes();
-    let png = leenpunt_server::domain::labels::qr_png(url, 5);
-    let qr = image::load_from_memory(&png).unwrap().to_luma8();
-    let mut luma = vec![150u8; w * h];
-    let (ox, oy) = (
-        (w - qr.width() as usize) / 2,
-        (h - qr.height() as usize) / 2,
-    );
-    for (x, y, p) in qr.enumerate_pixels() {
-        let level = if p.0[0] < 128 { 40 } else { 225 };
-        luma[(oy + y as usize) * w + ox + x as usize] = level;
-    }
-    for _ in 0..20 {
-        video.extend_from_slice(b"FRAME\n");
-        video.extend_from_slice(&luma);
-        video.extend(std::iter::repeat_n(128u8, w * h / 2));
-    }
-    video
-}
-
-fn camera_args(video: &Path) -> Vec<String> {
-    vec![
-        "--use-fake-ui-for-media-stream".to_owned(),
-        "--use-fake-device-for-media-stream".to_owned(),
-        format!("--use-file-for-fake-video-capture={}", video.display()),
-        "--autoplay-policy=no-user-gesture-required".to_owned(),
-    ]
-}
-
 /// Waits until the page's queue has read what was stored and knows it is offline.
 async fn queue_offline_ready(b: &Browser) {
     b.wait_for(".desk-queue[data-loaded='true'][data-online='false']")
@@ -319,7 +286,7 @@ async fn queue_run(width: u32) {
     let base = app.state.config.public_url();
     let dir = tempfile::tempdir().unwrap();
     let video = dir.path().join("label.y4m");
-    std::fs::write(&video, label_video(&format!("{base}/s/{}", codes[2]))).unwrap();
+    std::fs::write(&video, labels_video(&[format!("{base}/s/{}", codes[2])])).unwrap();
     let args = camera_args(&video);
 
     let b = if width < 800 {
