@@ -21,6 +21,7 @@ pub mod handover;
 pub mod import;
 pub mod kit_editor;
 pub mod mail;
+pub mod migrate_to;
 pub mod overview;
 pub mod privacy;
 pub mod reminders;
