@@ -22,6 +22,7 @@ pub mod import;
 pub mod jobs;
 pub mod kit_editor;
 pub mod mail;
+pub mod migrate_to;
 pub mod overview;
 pub mod privacy;
 pub mod reminders;
