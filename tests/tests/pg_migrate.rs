@@ -23,7 +23,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
 use sqlx::{ConnectOptions, Connection, PgConnection, Row, SqliteConnection, TypeInfo, ValueRef};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::str::FromStr;
 
 const TEACHER: &str = "leerkracht@demo.leenpunt.be";
 const DESK: &str = "ambassadeur@demo.leenpunt.be";
