@@ -140,6 +140,7 @@ pub(crate) const SELECT_RECORD: &str = "SELECT r.id, r.status, k.slug, k.title, 
        r.pickup_date, r.return_date, r.held_until, r.note, r.reason, r.at_risk, r.created_at, \
        r.kit_type_id, k.partner_id, r.pickup_point_id, r.school_id, r.user_id, u.email, u.lang, \
        r.revision, r.updated_at, r.offer_expires_at, \
+       r.request_id, \
        (SELECT json_group_array(json_array(s.id, t.title, s.starts_at)) FROM reservation_conditions c \
           JOIN training_sessions s ON s.id = c.session_id \
           JOIN training_types t ON t.id = s.training_type_id WHERE c.reservation_id = r.id) \
@@ -187,8 +188,9 @@ pub(crate) fn record(r: &sqlx::any::AnyRow) -> ReservationRecord {
             at_risk: r.get::<i64, _>(15) != 0,
             created_at: r.get(16),
             offer_expires_at: r.get(26),
-            waiting_for: conditions(r.get::<Option<&str>, _>(27)),
+            waiting_for: conditions(r.get::<Option<&str>, _>(28)),
             return_notes: Vec::new(),
+            request_id: r.get(27),
         },
         kit: KitTypeId(r.get(17)),
         partner: PartnerId(r.get(18)),
