@@ -353,7 +353,7 @@ async fn the_cart_forms_work_without_javascript() {
 
     // A person: dates with a mistake come back with the message at the cart.
     let t = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
-    let session = format!("{t}");
+    let session = t.clone();
     let r = form(
         "/mandje/datums",
         Some(&session),

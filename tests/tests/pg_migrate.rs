@@ -80,7 +80,9 @@ async fn migrate(config: &Config, target: &str, force: bool) -> i32 {
         target: target.to_owned(),
         force,
     };
-    run_csv(command, config.clone()).await.expect("migrate-to runs")
+    run_csv(command, config.clone())
+        .await
+        .expect("migrate-to runs")
 }
 
 /// Per table: row count and SHA-256 over its rows.
@@ -177,11 +179,7 @@ fn digest(rows: impl Iterator<Item = Vec<serde_json::Value>>) -> (i64, String) {
         hash.update(serde_json::to_string(&row).unwrap());
         hash.update(b"\n");
     }
-    let hex = hash
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
     (n, hex)
 }
 
@@ -199,9 +197,11 @@ async fn sqlite_sums(file: &Path) -> (BTreeMap<String, Shape>, Sums) {
             .fetch_all(&mut conn)
             .await
             .unwrap();
-        let values = rows
-            .iter()
-            .map(|r| (0..shape.columns.len()).map(|i| sqlite_json(r, i)).collect());
+        let values = rows.iter().map(|r| {
+            (0..shape.columns.len())
+                .map(|i| sqlite_json(r, i))
+                .collect()
+        });
         sums.insert(table.clone(), digest(values));
     }
     conn.close().await.unwrap();
@@ -366,8 +366,7 @@ async fn activity(app: &TestApp) {
 
 #[tokio::test]
 async fn an_sqlite_installation_moves_to_postgresql_with_every_record() {
-    let Some(admin) = pg_url("an_sqlite_installation_moves_to_postgresql_with_every_record")
-    else {
+    let Some(admin) = pg_url("an_sqlite_installation_moves_to_postgresql_with_every_record") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -392,7 +391,11 @@ async fn an_sqlite_installation_moves_to_postgresql_with_every_record() {
 
     let (name, target) = fresh_db(&admin).await;
     let started = std::time::Instant::now();
-    assert_eq!(migrate(&config, &target, false).await, 0, "the move succeeds");
+    assert_eq!(
+        migrate(&config, &target, false).await,
+        0,
+        "the move succeeds"
+    );
     eprintln!("migrate-to took {:.2} s", started.elapsed().as_secs_f64());
 
     // Every table, compared by this test's own means.

@@ -182,7 +182,7 @@ fn period(status: ReservationStatus) -> usize {
 /// A single booking, or the lines of one request (a sent cart's lines at one pickup
 /// point) kept together.
 enum Block {
-    Single(Reservation),
+    Single(Box<Reservation>),
     Request(i64, Vec<Reservation>),
 }
 
@@ -191,7 +191,7 @@ fn by_request(items: Vec<Reservation>) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     for r in items {
         let Some(id) = r.request_id else {
-            blocks.push(Block::Single(r));
+            blocks.push(Block::Single(Box::new(r)));
             continue;
         };
         match blocks
@@ -257,7 +257,7 @@ fn ReservationList(
                                         <h2 id=format!("group-{}", ids[i])>{format!("{} ({})", t(titles[i]), g.len())}</h2>
                                         <ul class="reservations">
                                             {by_request(g).into_iter().map(|block| match block {
-                                                Block::Single(r) => view! { <ReservationCard r desk back=back.clone()/> }.into_any(),
+                                                Block::Single(r) => view! { <ReservationCard r=*r desk back=back.clone()/> }.into_any(),
                                                 Block::Request(id, lines) => view! { <RequestGroup id lines back=back.clone()/> }.into_any(),
                                             }).collect_view()}
                                         </ul>
