@@ -548,3 +548,7 @@ server_screen!(
     /// The public figures of the last school year.
     public_stats() -> leenpunt_shared::stats::PublicStats => public_stats
 );
+server_screen!(
+    /// The cart page: the asker's cart, with every line's verdict when `check`.
+    cart_screen(check: bool) -> leenpunt_shared::cart::CartScreen => cart_screen
+);

@@ -52,6 +52,8 @@ pub struct CurrentUser {
     pub mail_lang: Option<leenpunt_shared::Lang>,
     /// Whether the signed-in person gets reminders and digests.
     pub reminders: bool,
+    /// How many lines the asker's cart holds (a visitor's too).
+    pub cart_lines: usize,
 }
 
 fn page_user() -> CurrentUser {
@@ -89,6 +91,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/beheer/mailbox") view=pages::admin::Mailbox ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/verwijderverzoeken") view=pages::erasure::ErasureRequests ssr=SsrMode::Async/>
                     <Route path=path!("/beheer/sleutels") view=pages::tokens::AdminTokens ssr=SsrMode::Async/>
+                    <Route path=path!("/mandje") view=pages::cart::CartPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mandje/verstuurd") view=pages::cart::SentPage ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-reservaties") view=pages::reservations::MyReservations ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/mijn-account/gegevens") view=pages::privacy::PersonalDataPage ssr=SsrMode::Async/>

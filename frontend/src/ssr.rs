@@ -192,6 +192,12 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         token: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::csv_import::ImportScreen, Problem>>;
+    /// The cart page: the asker's cart (a visitor's from its cookie), checked when asked.
+    fn cart_screen(
+        &self,
+        request: http::request::Parts,
+        check: bool,
+    ) -> BoxFuture<Result<leenpunt_shared::cart::CartScreen, Problem>>;
 }
 
 /// The current request, for backend calls that depend on who is asking.

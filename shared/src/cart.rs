@@ -157,3 +157,19 @@ pub struct AnonymousCart {
 
 /// The most lines a visitor's cart holds (it travels in a cookie).
 pub const MAX_ANONYMOUS_LINES: usize = 15;
+
+/// The cart page (`/mandje`), server-rendered for whoever asks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartScreen {
+    pub cart: Cart,
+    /// Someone is signed in (a visitor's cart lives in their browser).
+    pub signed_in: bool,
+    /// Every line's verdict, when the page asked for the check and it could be made.
+    #[serde(default)]
+    pub check: Option<CartCheck>,
+    /// Why the cart could not be checked (not a teacher, no school chosen, …).
+    #[serde(default)]
+    pub check_problem: Option<Problem>,
+    /// A fresh Idempotency-Key for the send form, so sending twice books once.
+    pub send_key: String,
+}

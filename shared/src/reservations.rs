@@ -155,6 +155,10 @@ pub struct Reservation {
     /// Units that came back with parts missing or damage noted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub return_notes: Vec<ReturnNote>,
+    /// The request (a sent cart's lines at one pickup point) this reservation is a line
+    /// of; empty for a single booking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<i64>,
 }
 
 /// A unit that came back short: parts counted missing at the return, or damage noted.

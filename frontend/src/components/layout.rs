@@ -150,6 +150,14 @@ fn MainNav() -> impl IntoView {
                 {user.teacher.then(|| link("/mijn-reservaties", "nav-reservations", T::NavMyReservations))}
                 {(user.teacher || user.trainer).then(|| link("/mijn-opleidingen", "nav-my-trainings", T::NavMyTrainings))}
                 {signed_in.then(|| link("/agenda", "nav-agenda", T::NavAgenda))}
+                {(user.teacher || !signed_in || user.cart_lines > 0).then(|| view! {
+                    <li><a href="/mandje" class="nav-cart">
+                        {t(T::CartNav)}
+                        {(user.cart_lines > 0).then(|| view! {
+                            " " <span class="cart-count" aria-label=format!("{} {}", user.cart_lines, t(T::CartNavCount))>{user.cart_lines}</span>
+                        })}
+                    </a></li>
+                })}
                 {desk}
                 {manage}
             </ul>

@@ -95,6 +95,14 @@ fn KitView(kit: KitDetail) -> impl IntoView {
             </Suspense>
         }
     });
+    let add_to_cart = (reservable && !kit.pickup_points.is_empty()).then(|| {
+        let points: Vec<(String, String)> = kit
+            .pickup_points
+            .iter()
+            .map(|p| (p.slug.clone(), p.name.clone()))
+            .collect();
+        view! { <AddToCart kit=kit.slug.clone() points max=kit.units_in_service.max(1)/> }
+    });
     view! {
         <PageTitle text=kit.title.clone()/>
         <Meta name="description" content=kit.summary.clone()/>
@@ -113,6 +121,7 @@ fn KitView(kit: KitDetail) -> impl IntoView {
                 <div class="kit-main">
                     // The booking panel first: on a phone it is seen without scrolling.
                     {booking}
+                    {add_to_cart}
                     {photo.filter(|p| safe_url(&p.url).is_some()).map(|p| view! { <img class="kit-photo" src=p.url alt=p.alt width="800" height="600"/> })}
                     <section aria-labelledby="about">
                         <h2 id="about">{t(T::Description)}</h2>
@@ -225,6 +234,46 @@ fn Rules(rules: LoanRules, lang: Lang) -> impl IntoView {
                 <dt>{tx(T::RuleApproval)}</dt>
                 <dd>{if rules.needs_approval { tx(T::Yes) } else { tx(T::No) }}</dd>
             </dl>
+        </section>
+    }
+}
+
+/// "In mijn mandje": a plain form post (works without the wasm, for a visitor too), back
+/// here with `?mandje=toegevoegd` or `?mandje_fout=` and the reason.
+#[component]
+fn AddToCart(kit: String, points: Vec<(String, String)>, max: u32) -> impl IntoView {
+    let q = use_query_map().get_untracked();
+    let added = q.get("mandje").is_some_and(|v| v == "toegevoegd");
+    let error = q.get("mandje_fout");
+    let here = format!("/catalogus/{kit}");
+    let point = match points.as_slice() {
+        [(slug, _)] => {
+            EitherOf3::A(view! { <input type="hidden" name="pickup_point" value=slug.clone()/> })
+        }
+        [] => EitherOf3::B(()),
+        _ => EitherOf3::C(view! {
+            <label for="cart-point">{t(T::CartPoint)}</label>
+            <select id="cart-point" name="pickup_point">
+                {points.iter().map(|(slug, name)| view! { <option value=slug.clone()>{name.clone()}</option> }).collect_view()}
+            </select>
+        }),
+    };
+    view! {
+        <section class="add-to-cart" aria-labelledby="add-to-cart-title">
+            <h2 id="add-to-cart-title">{t(T::CartAddTitle)}</h2>
+            <p>{t(T::CartAddIntro)}</p>
+            {added.then(|| view! {
+                <p class="notice" role="status" id="cart-added">{t(T::CartAdded)} " " <a href="/mandje">{t(T::CartGoTo)}</a></p>
+            })}
+            {error.map(|e| view! { <p class="error" role="alert" id="cart-error">{e}</p> })}
+            <form method="post" action="/mandje/toevoegen" class="inline add-to-cart-form">
+                <input type="hidden" name="kit" value=kit.clone()/>
+                <input type="hidden" name="next" value=here/>
+                {point}
+                <label for="cart-quantity">{t(T::CartQuantity)}</label>
+                <input id="cart-quantity" type="number" name="quantity" min="1" max=max value="1" required=true/>
+                <button type="submit" class="button secondary add-to-cart-button">{t(T::CartAddButton)}</button>
+            </form>
         </section>
     }
 }

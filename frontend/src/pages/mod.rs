@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod agenda;
+pub mod cart;
 pub mod catalogue;
 pub mod closed_days;
 pub mod code;

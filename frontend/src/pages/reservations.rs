@@ -179,6 +179,50 @@ fn period(status: ReservationStatus) -> usize {
     }
 }
 
+/// A single booking, or the lines of one request (a sent cart's lines at one pickup
+/// point) kept together.
+enum Block {
+    Single(Box<Reservation>),
+    Request(i64, Vec<Reservation>),
+}
+
+/// Groups the lines of each request where its first line stands; single bookings stay.
+fn by_request(items: Vec<Reservation>) -> Vec<Block> {
+    let mut blocks: Vec<Block> = Vec::new();
+    for r in items {
+        let Some(id) = r.request_id else {
+            blocks.push(Block::Single(Box::new(r)));
+            continue;
+        };
+        match blocks
+            .iter_mut()
+            .find(|b| matches!(b, Block::Request(other, _) if *other == id))
+        {
+            Some(Block::Request(_, lines)) => lines.push(r),
+            _ => blocks.push(Block::Request(id, vec![r])),
+        }
+    }
+    blocks
+}
+
+/// One request: where and when, then each line with its own status and actions.
+#[component]
+fn RequestGroup(id: i64, lines: Vec<Reservation>, back: String) -> impl IntoView {
+    let lang = use_lang();
+    let first = lines.first().cloned();
+    view! {
+        <li class="request" data-request=id>
+            <h3 class="request-title">
+                {format!("{} {id}", t(T::CartRequest))}
+                {first.as_ref().map(|r| format!(" · {} · {} – {} · {} {}", r.pickup_point, human_date(&r.pickup_date, lang), human_date(&r.return_date, lang), lines.len(), t(T::CartRequestLines)))}
+            </h3>
+            <ul class="reservations request-lines">
+                {lines.into_iter().map(|r| view! { <ReservationCard r desk=false back=back.clone()/> }.into_any()).collect_view()}
+            </ul>
+        </li>
+    }
+}
+
 #[component]
 fn ReservationList(
     query: String,
@@ -212,7 +256,10 @@ fn ReservationList(
                                     <section class="reservation-group" data-group=ids[i] aria-labelledby=format!("group-{}", ids[i])>
                                         <h2 id=format!("group-{}", ids[i])>{format!("{} ({})", t(titles[i]), g.len())}</h2>
                                         <ul class="reservations">
-                                            {g.into_iter().map(|r| view! { <ReservationCard r desk back=back.clone()/> }).collect_view()}
+                                            {by_request(g).into_iter().map(|block| match block {
+                                                Block::Single(r) => view! { <ReservationCard r=*r desk back=back.clone()/> }.into_any(),
+                                                Block::Request(id, lines) => view! { <RequestGroup id lines back=back.clone()/> }.into_any(),
+                                            }).collect_view()}
                                         </ul>
                                     </section>
                                 }

@@ -606,6 +606,7 @@ mod tests {
             created_at: "2026-11-20T10:00:00Z".into(),
             waiting_for: Vec::new(),
             return_notes: Vec::new(),
+            request_id: None,
         };
         let digest = DeskDigest {
             overdue: vec![r],

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod cart;
+pub mod cart_pages;
 pub mod catalogue;
 pub mod closed_days;
 pub mod csv_exchange;
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(health::routes())
         .merge(assets::routes())
         .merge(offline::routes())
+        .merge(cart_pages::routes())
         .merge(lang::routes())
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(

@@ -428,6 +428,18 @@ impl Backend for PageBackend {
         })
     }
 
+    fn cart_screen(
+        &self,
+        request: Parts,
+        check: bool,
+    ) -> BoxFuture<Result<leenpunt_shared::cart::CartScreen, Problem>> {
+        let lang = super::lang::lang_of(&request.headers);
+        let anon = super::cart::anonymous_cart(&request.headers).unwrap_or_default();
+        self.as_asker(request, move |state, actor| async move {
+            super::cart_pages::screen(&state, &actor, lang, &anon, check).await
+        })
+    }
+
     fn waitlist(&self, request: Parts) -> BoxFuture<Result<Vec<WaitlistEntry>, Problem>> {
         self.as_asker(request, |state, actor| async move {
             crate::service::reservations::my_waitlist(&state.db, &actor).await
@@ -497,7 +509,9 @@ async fn identify(State(state): State<AppState>, mut request: Request, next: Nex
         Some(user) => state.db.me(user).await.ok().flatten(),
         None => None,
     };
+    let cart_lines = super::cart_pages::line_count(&state, &actor, request.headers()).await;
     let user = CurrentUser {
+        cart_lines,
         name: me.as_ref().map(|me| me.name.clone()),
         email: me.as_ref().map(|me| me.email.clone()),
         mail_lang: me.as_ref().map(|me| me.lang),

@@ -148,6 +148,7 @@ const RECORD_COLUMNS: &str = "SELECT r.id, r.status, k.slug, k.title, p.name, pp
        r.pickup_date, r.return_date, r.held_until, r.note, r.reason, r.at_risk, r.created_at, \
        r.kit_type_id, k.partner_id, r.pickup_point_id, r.school_id, r.user_id, u.email, u.lang, \
        r.revision, r.updated_at, r.offer_expires_at, \
+       r.request_id, \
        ";
 
 /// The conditions' JSON (after its aggregate) and the joins of [`select_record`].
@@ -198,8 +199,9 @@ pub(crate) fn record(r: &sqlx::any::AnyRow) -> ReservationRecord {
             at_risk: r.get::<crate::db::Flag, _>(15).0,
             created_at: r.get(16),
             offer_expires_at: r.get(26),
-            waiting_for: conditions(r.get::<Option<&str>, _>(27)),
+            waiting_for: conditions(r.get::<Option<&str>, _>(28)),
             return_notes: Vec::new(),
+            request_id: r.get(27),
         },
         kit: KitTypeId(r.get(17)),
         partner: PartnerId(r.get(18)),

@@ -272,6 +272,7 @@ pub async fn create(
             offer_expires_at: None,
             waiting_for: conditions.described,
             return_notes: Vec::new(),
+            request_id: None,
         },
         kit: kit.id,
         partner: kit.partner,
