@@ -364,7 +364,8 @@ impl Target {
                     is_generated = 'ALWAYS', \
                     is_identity = 'YES' OR coalesce(column_default, '') LIKE 'nextval(%' \
              FROM information_schema.columns \
-             WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position",
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' \
+             ORDER BY table_name, ordinal_position",
         )
         .fetch_all(&mut self.conn)
         .await?;
@@ -468,7 +469,11 @@ impl Target {
             .iter()
             .map(|&i| quote(&table.columns[i].name))
             .collect();
-        let head = format!("INSERT INTO {} ({}) VALUES ", quote(&table.name), names.join(", "));
+        let head = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            quote(&table.name),
+            names.join(", ")
+        );
         let per_batch = (MAX_PARAMS / written.len()).clamp(1, MAX_ROWS);
         for batch in rows.chunks(per_batch) {
             let mut sql = head.clone();
@@ -540,9 +545,12 @@ impl Target {
     /// Switches the triggers back on and commits the copy.
     pub async fn commit(&mut self, tables: &[Table]) -> DbResult<()> {
         for t in tables {
-            sqlx::query(&format!("ALTER TABLE {} ENABLE TRIGGER USER", quote(&t.name)))
-                .execute(&mut self.conn)
-                .await?;
+            sqlx::query(&format!(
+                "ALTER TABLE {} ENABLE TRIGGER USER",
+                quote(&t.name)
+            ))
+            .execute(&mut self.conn)
+            .await?;
         }
         sqlx::query("COMMIT").execute(&mut self.conn).await?;
         self.in_transaction = false;
