@@ -370,7 +370,7 @@ async fn columns_holding(app: &TestApp, needle: &str) -> Vec<String> {
                 .unwrap();
         for column in columns {
             let n: i64 = sqlx::query_scalar(&format!(
-                "SELECT count(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower(?)) > 0"
+                "SELECT count(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower($1)) > 0"
             ))
             .bind(needle)
             .fetch_one(app.state.db.pool())
@@ -385,7 +385,7 @@ async fn columns_holding(app: &TestApp, needle: &str) -> Vec<String> {
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_one(app.state.db.pool())
         .await
@@ -798,7 +798,7 @@ async fn inactive_accounts_are_warned_once_then_anonymised_unless_they_sign_in()
     let last = run().await.unwrap().unwrap();
     assert_eq!((last.warned, last.anonymised), (0, 1), "{last:?}");
     let (name, email, erased): (String, String, Option<String>) =
-        sqlx::query_as("SELECT name, email, erased_at FROM users WHERE id = ?")
+        sqlx::query_as("SELECT name, email, erased_at FROM users WHERE id = $1")
             .bind(gone)
             .fetch_one(app.state.db.pool())
             .await
@@ -815,7 +815,7 @@ async fn inactive_accounts_are_warned_once_then_anonymised_unless_they_sign_in()
         columns_holding(&app, "Oud Gebruiker").await,
         Vec::<String>::new()
     );
-    let kept: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+    let kept: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
         .bind(back)
         .fetch_one(app.state.db.pool())
         .await
