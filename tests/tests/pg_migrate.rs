@@ -408,7 +408,7 @@ async fn moved_installation(admin: &str) -> Moved {
     );
     eprintln!("migrate-to took {:.2} s", started.elapsed().as_secs_f64());
     Moved {
-        dir: dir,
+        dir,
         file,
         config,
         name,
@@ -512,11 +512,9 @@ async fn an_sqlite_installation_moves_to_postgresql_with_every_record() {
     drop_db(&admin, &name).await;
 }
 
-/// The reservation list through the API on the moved database. It needs the PostgreSQL
-/// port of the reservation queries (branch `pgport`: `json_group_array` and friends); on a
-/// main without it the list answers 500. Remove the `ignore` once that is merged.
+/// The reservation list through the API on the moved database (it needs the PostgreSQL
+/// port of the reservation queries, `db::Engine`).
 #[tokio::test]
-#[ignore = "needs the PostgreSQL port of the reservation list (branch pgport)"]
 async fn the_moved_database_serves_the_teachers_reservations() {
     let Some(admin) = pg_url("the_moved_database_serves_the_teachers_reservations") else {
         return;
