@@ -420,7 +420,7 @@ async fn fifty_carts_race_for_the_last_unit_of_one_line() {
     assert_eq!(sent, 1, "the camera's one unit goes to exactly one cart");
     let camera_held = count(
         &app,
-        "SELECT coalesce(sum(quantity), 0) FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
+        "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
          WHERE k.slug = 'koffer-warmtecamera-energieverlies' AND r.status IN ('aangevraagd', 'bevestigd')",
     )
     .await;

@@ -336,7 +336,7 @@ async fn a_hundred_requests_for_the_last_unit_over_two_instances_one_wins() {
     assert_eq!(created, 1, "{statuses:?}");
     assert_eq!(refused, 99, "{statuses:?}");
     let held: i64 = sqlx::query_scalar(
-        "SELECT coalesce(sum(quantity), 0) FROM reservations WHERE kit_type_id = \
+        "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM reservations WHERE kit_type_id = \
            (SELECT id FROM kit_types WHERE slug = $1) AND status IN ('aangevraagd', 'bevestigd')",
     )
     .bind(CAMERA)

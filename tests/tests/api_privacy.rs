@@ -593,14 +593,14 @@ async fn an_erased_person_is_nowhere_in_the_schema_and_the_figures_stay() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         // What the outbox says, to tell a slow worker from a mail never queued.
-        let outbox: Vec<(i64, String, i64, String, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT id, subject, attempts, next_try_at, sent_at, last_error \
+        type Row = (i64, String, i64, String, Option<String>, Option<String>);
+        let outbox: Vec<Row> = sqlx::query_as(
+            "SELECT id, subject, attempts, next_try_at, sent_at, last_error \
                  FROM outbox ORDER BY id DESC LIMIT 5",
-            )
-            .fetch_all(app.state.db.pool())
-            .await
-            .unwrap_or_default();
+        )
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap_or_default();
         let got = sink.received.lock().unwrap().len();
         use leenpunt_server::domain::clock::Clock;
         panic!(

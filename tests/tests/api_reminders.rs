@@ -193,9 +193,9 @@ async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
     .expect("the demo data has a session to come");
     let mut conn = app.state.db.writer().acquire().await.unwrap();
     for (sql, email) in [
-        ("INSERT OR IGNORE INTO training_registrations (session_id, user_id, status, created_at, updated_at) \
-          SELECT $1, id, 'ingeschreven', '2026-11-27', '2026-11-27' FROM users WHERE email = $2", TEACHER),
-        ("INSERT OR IGNORE INTO training_session_trainers (session_id, user_id) SELECT $1, id FROM users WHERE email = $2",
+        ("INSERT INTO training_registrations (session_id, user_id, status, created_at, updated_at) \
+          SELECT $1, id, 'ingeschreven', '2026-11-27', '2026-11-27' FROM users WHERE email = $2 ON CONFLICT DO NOTHING", TEACHER),
+        ("INSERT INTO training_session_trainers (session_id, user_id) SELECT $1, id FROM users WHERE email = $2 ON CONFLICT DO NOTHING",
          "trainer@demo.leenpunt.be"),
     ] {
         sqlx::query(sql).bind(session).bind(email).execute(&mut *conn).await.unwrap();

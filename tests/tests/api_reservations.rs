@@ -605,7 +605,7 @@ async fn two_hundred_concurrent_requests_for_the_last_unit() {
     let m = month(&app, CAMERA, "2026-12").await;
     assert!(m.days.iter().all(|d| d.free <= m.units_in_service));
     let held: i64 = sqlx::query_scalar(
-        "SELECT coalesce(sum(quantity), 0) FROM reservations WHERE kit_type_id = \
+        "SELECT CAST(coalesce(sum(quantity), 0) AS BIGINT) FROM reservations WHERE kit_type_id = \
            (SELECT id FROM kit_types WHERE slug = $1) AND status IN ('aangevraagd', 'bevestigd')",
     )
     .bind(CAMERA)

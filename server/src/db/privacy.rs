@@ -100,7 +100,7 @@ impl super::Db {
         for q in plan {
             // Identifiers come from the built-in inventory (checked to be plain names).
             let mut sql = crate::db::SqlBuilder::new(format!(
-                "SELECT {} FROM {} WHERE 0",
+                "SELECT {} FROM {} WHERE 1 = 0",
                 q.columns.join(", "),
                 q.table
             ));

@@ -315,11 +315,33 @@ fn session(r: &sqlx::any::AnyRow) -> TrainingSessionRecord {
     }
 }
 
+/// In a write transaction on PostgreSQL, locks the session's row until the transaction
+/// ends, so two instances (or connections) placing people on its seats take turns, as
+/// SQLite's single writer makes them. Nothing on SQLite or outside a transaction.
+pub async fn lock_session(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
+    use sqlx::Connection;
+    let e = super::Engine::of(conn);
+    if e == super::Engine::Sqlite || !conn.is_in_transaction() {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "SELECT id FROM training_sessions WHERE id = $1{}",
+        e.for_update()
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A session as `asker` sees it; inside a transaction its row is locked first
+/// ([`lock_session`]): the services read it to decide on its seats.
 pub async fn session_by_id(
     conn: &mut AnyConnection,
     id: i64,
     asker: Option<UserId>,
 ) -> DbResult<Option<TrainingSessionRecord>> {
+    lock_session(conn, id).await?;
     let sql = format!(
         "WITH me(id) AS (SELECT CAST($1 AS BIGINT)) {} WHERE s.id = $2",
         select_session(super::Engine::of(conn))

@@ -359,7 +359,7 @@ async fn unit_days_in_service(
         e.julian("$1"),
         e.julian(&e.greatest("$2", "substr(u.created_at, 1, 10)"))
     );
-    let mut q = crate::db::SqlBuilder::new(&format!(
+    let mut q = crate::db::SqlBuilder::new(format!(
         "SELECT k.slug, k.title, CAST({} AS BIGINT) \
          FROM units u JOIN kit_types k ON k.id = u.kit_type_id WHERE u.status <> 'afgevoerd'",
         e.total(&e.greatest("0", &days))
@@ -381,7 +381,7 @@ async fn demand(
     partners: Option<&[PartnerId]>,
 ) -> DbResult<Vec<DemandTally>> {
     let e = super::Engine::of(conn);
-    let mut q = crate::db::SqlBuilder::new(&format!(
+    let mut q = crate::db::SqlBuilder::new(format!(
         "SELECT k.slug, k.title, count(*), count(w.reservation_id), {} \
          FROM waitlist w JOIN kit_types k ON k.id = w.kit_type_id \
          LEFT JOIN reservations r ON r.id = w.reservation_id WHERE w.pickup_date BETWEEN ",
