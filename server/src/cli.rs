@@ -273,10 +273,11 @@ async fn migrate_to_command(config: &Config, target: &str, force: bool) -> i32 {
                 s.version
             );
             println!(
-                "the {} photos stay in {}: keep this data folder for the PostgreSQL \
-                 installation; now set database_url to the PostgreSQL URL and start leenpunt",
-                s.photos,
-                photos.display()
+                "photos are not in the database: they stay in {} ({} files); keep this \
+                 data folder for the PostgreSQL installation, set database_url to the \
+                 PostgreSQL URL and start leenpunt",
+                photos.display(),
+                s.photos
             );
             0
         }

@@ -22,7 +22,7 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
 use sqlx::{ConnectOptions, Connection, PgConnection, Row, SqliteConnection, TypeInfo, ValueRef};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const TEACHER: &str = "leerkracht@demo.leenpunt.be";
 const DESK: &str = "ambassadeur@demo.leenpunt.be";
@@ -363,32 +363,43 @@ async fn activity(app: &TestApp) {
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 }
 
-#[tokio::test]
-async fn an_sqlite_installation_moves_to_postgresql_with_every_record() {
-    let Some(admin) = pg_url("an_sqlite_installation_moves_to_postgresql_with_every_record") else {
-        return;
-    };
+/// An SQLite installation with activity, stopped and moved into a fresh PostgreSQL
+/// database by `migrate-to`.
+struct Moved {
+    dir: tempfile::TempDir,
+    file: PathBuf,
+    config: Config,
+    /// The PostgreSQL database's name and URL.
+    name: String,
+    target: String,
+    /// The demo teacher's reservations (ids) as the SQLite app listed them.
+    mine: Vec<i64>,
+}
+
+async fn moved_installation(admin: &str) -> Moved {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("leenpunt.db");
-    let app = TestApp::spawn_on(&file).await;
+    // The app's data folder is the installation's: the uploaded photo lands there.
+    let data = dir.path().to_path_buf();
+    let app = TestApp::spawn_on_configured(&file, move |c| c.data_dir = data).await;
     activity(&app).await;
-    let mine_before: Vec<Reservation> = {
-        let teacher = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
-        app.get_as(&teacher, "/api/v1/reservations?scope=mine")
-            .await
-            .json()
-            .await
-            .unwrap()
-    };
+    let teacher = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let mine: Vec<Reservation> = app
+        .get_as(&teacher, "/api/v1/reservations?scope=mine")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!mine.is_empty());
     // Stopped: the pools close (the last checkpoint runs), nothing writes any more.
     app.state.db.close().await;
+    drop(app);
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         database_url: Some(format!("sqlite://{}", file.display())),
         ..Config::default()
     };
-
-    let (name, target) = fresh_db(&admin).await;
+    let (name, target) = fresh_db(admin).await;
     let started = std::time::Instant::now();
     assert_eq!(
         migrate(&config, &target, false).await,
@@ -396,6 +407,36 @@ async fn an_sqlite_installation_moves_to_postgresql_with_every_record() {
         "the move succeeds"
     );
     eprintln!("migrate-to took {:.2} s", started.elapsed().as_secs_f64());
+    Moved {
+        dir,
+        file,
+        config,
+        name,
+        target,
+        mine: mine.iter().map(|r| r.id.0).collect(),
+    }
+}
+
+async fn pg_text(url: &str, sql: &str) -> Option<String> {
+    let mut conn = PgConnection::connect(url).await.unwrap();
+    let value = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    value
+}
+
+#[tokio::test]
+async fn an_sqlite_installation_moves_to_postgresql_with_every_record() {
+    let Some(admin) = pg_url("an_sqlite_installation_moves_to_postgresql_with_every_record") else {
+        return;
+    };
+    let Moved {
+        dir,
+        file,
+        config,
+        name,
+        target,
+        mine,
+    } = moved_installation(&admin).await;
 
     // Every table, compared by this test's own means.
     let (shapes, source) = sqlite_sums(&file).await;
@@ -423,6 +464,10 @@ async fn an_sqlite_installation_moves_to_postgresql_with_every_record() {
         let rows = source.get(table).map(|s| s.0).unwrap_or(0);
         assert!(rows > 0, "{table} has rows in the source");
     }
+    assert!(
+        dir.path().join("photos").read_dir().unwrap().count() > 0,
+        "the uploaded photo is in the data folder"
+    );
     let (versions, newest) = pg_history(&target).await;
     assert_eq!(
         newest,
@@ -438,23 +483,54 @@ async fn an_sqlite_installation_moves_to_postgresql_with_every_record() {
     assert_eq!(migrate(&config, &target, true).await, 0);
     assert_eq!(pg_sums(&target, &shapes).await, moved);
 
-    // The app on the moved database: the demo teacher signs in and sees their bookings.
-    let moved_app = TestApp::spawn_configured(|c| {
-        c.database_url = Some(target.clone());
-        c.demo_data = true;
-    })
-    .await;
-    let teacher = moved_app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
-    let mine: Vec<Reservation> = moved_app
-        .get_as(&teacher, "/api/v1/reservations?scope=mine")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let ids = |list: &[Reservation]| list.iter().map(|r| r.id.0).collect::<Vec<_>>();
-    assert!(!mine.is_empty());
-    assert_eq!(ids(&mine), ids(&mine_before));
+    // The app on the moved database: the demo teacher signs in, and the triggers are on
+    // again (a new session sets users.last_sign_in_at).
+    let last_sign_in = format!("SELECT last_sign_in_at FROM users WHERE email = '{TEACHER}'");
+    let before = pg_text(&target, &last_sign_in).await;
+    let moved_app = TestApp::spawn_configured(|c| c.database_url = Some(target.clone())).await;
+    moved_app.set_time("2026-12-03T08:00:00Z");
+    moved_app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let after = pg_text(&target, &last_sign_in).await;
+    assert_ne!(before, after, "the sign-in trigger fired");
+    assert!(after.unwrap().starts_with("2026-12-03T08:00:00"));
+    // Their reservations are there, with the ids the SQLite app showed.
+    let mut conn = PgConnection::connect(&target).await.unwrap();
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT r.id FROM reservations r JOIN users u ON u.id = r.user_id \
+         WHERE u.email = $1 ORDER BY r.id",
+    )
+    .bind(TEACHER)
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    let mut expected = mine.clone();
+    expected.sort_unstable();
+    assert_eq!(ids, expected);
     moved_app.state.db.close().await;
     drop(moved_app);
     drop_db(&admin, &name).await;
+}
+
+/// The reservation list through the API on the moved database (it needs the PostgreSQL
+/// port of the reservation queries, `db::Engine`).
+#[tokio::test]
+async fn the_moved_database_serves_the_teachers_reservations() {
+    let Some(admin) = pg_url("the_moved_database_serves_the_teachers_reservations") else {
+        return;
+    };
+    let moved = moved_installation(&admin).await;
+    let app = TestApp::spawn_configured(|c| c.database_url = Some(moved.target.clone())).await;
+    let teacher = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let r = app
+        .get_as(&teacher, "/api/v1/reservations?scope=mine")
+        .await;
+    let status = r.status();
+    let body = r.text().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    let mine: Vec<Reservation> = serde_json::from_str(&body).unwrap();
+    assert_eq!(mine.iter().map(|r| r.id.0).collect::<Vec<_>>(), moved.mine);
+    app.state.db.close().await;
+    drop(app);
+    drop_db(&admin, &moved.name).await;
 }

@@ -364,7 +364,8 @@ impl Target {
                     is_generated = 'ALWAYS', \
                     is_identity = 'YES' OR coalesce(column_default, '') LIKE 'nextval(%' \
              FROM information_schema.columns \
-             WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position",
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' \
+             ORDER BY table_name, ordinal_position",
         )
         .fetch_all(&mut self.conn)
         .await?;
