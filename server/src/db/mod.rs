@@ -24,6 +24,7 @@ pub mod mail;
 pub mod overview;
 pub mod privacy;
 pub mod reminders;
+pub mod request_feeds;
 pub mod reservations;
 pub mod stats;
 pub mod sync;
