@@ -480,6 +480,19 @@ texts! {
     CartRefusedTitle => "Niet alles in je mandje past", "Not everything in your cart fits";
     CartRefusedDetail { list } => "Er werd niets gereserveerd. Past niet: {list}. Kies andere dagen, laat die lijnen vallen, of reserveer wat past en zet de rest op de wachtlijst.", "Nothing was booked. Does not fit: {list}. Choose other days, drop those lines, or book what fits and put the rest on the waiting list.";
     CartNothingFitsDetail { list } => "Er werd niets gereserveerd: geen enkele lijn past nu of kan op de wachtlijst. {list}.", "Nothing was booked: no line fits now or can go on the waiting list. {list}.";
+    // --- cart mails ---
+    FeedRequestKits { count } => "{count} kits", "{count} kits";
+    FeedRequestOneKit => "1 kit", "1 kit";
+    FeedRequestSummary { what, kits, point } => "{what}: {kits} — {point}", "{what}: {kits} — {point}";
+    FeedRequestDescription { lines, school, dates, point, address, link } => "{lines}\nSchool: {school}\nPeriode: {dates}\nAfhaalpunt: {point}, {address}\n{link}", "{lines}\nSchool: {school}\nPeriod: {dates}\nPickup point: {point}, {address}\n{link}";
+    MailRequestSubject { kits, point } => "Je aanvraag: {kits} in {point}", "Your request: {kits} at {point}";
+    MailRequestIntro => "Dit is je aanvraag, met per lijn wat ermee gebeurde:", "This is your request, with what happened to each line:";
+    MailRequestLine { quantity, kit, status } => "- {quantity} × {kit}: {status}", "- {quantity} × {kit}: {status}";
+    MailRequestLineDates { line, dates } => "{line} ({dates})", "{line} ({dates})";
+    MailLineConfirmed => "bevestigd", "confirmed";
+    MailLineRequested => "aangevraagd, wacht op goedkeuring", "requested, awaiting approval";
+    MailLineConditional => "voorwaardelijk: vastgelegd op voorwaarde dat je de opleiding volgt", "conditional: held on the condition that you attend the training";
+    MailLineWaiting => "wachtlijst: we laten het weten zodra er plaats vrijkomt", "waiting list: we let you know as soon as a place comes free";
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod camera;
+pub mod ical;
 pub mod openapi;
 pub mod smtp;
 

@@ -326,6 +326,14 @@ async fn partial_books_what_fits_and_wait_lists_the_rest() {
     assert_eq!(sent.waiting[0].kit_slug, MAGNET);
     assert!(sent.refused.is_empty());
     assert_eq!(written(&app).await, (before.0 + 1, before.1 + 1, 1));
+    // One mail for the request, with the waiting line at the same point.
+    let mails = teacher_mails(&app).await;
+    let body = &mails.last().expect("a mail").1;
+    assert!(body.contains(": bevestigd"), "{body}");
+    assert!(
+        body.contains(&format!("- 1 × {}: wachtlijst", sent.waiting[0].kit_title)),
+        "{body}"
+    );
     let cart: Cart = app.get_as(&t, "/api/v1/cart").await.json().await.unwrap();
     assert!(cart.lines.is_empty());
     // When the other school cancels, the waiting line is offered.
@@ -552,4 +560,98 @@ async fn a_visitor_fills_a_cart_and_signing_in_adds_it_to_their_own() {
     assert_eq!(cart.pickup_date.as_deref(), Some("2026-12-08"));
     let verdicts = check(&app, &t).await;
     assert!(verdicts.all_fit, "{verdicts:?}");
+}
+
+/// The mails queued for the demo teacher, oldest first, as (subject, body).
+async fn teacher_mails(app: &TestApp) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT subject, body FROM outbox WHERE to_addr = $1 ORDER BY id")
+        .bind(TEACHER)
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn one_mail_per_request_listing_every_line() {
+    let app = TestApp::spawn().await;
+    let t = login(&app, TEACHER).await;
+    let before = teacher_mails(&app).await.len();
+    // Three lines at one pickup point: one request, one mail.
+    set_dates(&app, &t, "2026-12-08", "2026-12-10").await;
+    add(&app, &t, line(BEE_BOT, "stem-rtc-brugge", 2)).await;
+    add(&app, &t, line(PROEF, "stem-rtc-brugge", 1)).await;
+    add(&app, &t, line(MAGNET, "stem-rtc-brugge", 1)).await;
+    let r = app.post_json(&t, "/api/v1/cart/submit", &json!({})).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let sent: CartSubmitted = r.json().await.unwrap();
+    assert_eq!(sent.requests.len(), 1);
+    let mails = teacher_mails(&app).await;
+    assert_eq!(
+        mails.len(),
+        before + 1,
+        "one mail for the request: {mails:?}"
+    );
+    let (subject, body) = &mails[before];
+    let point = &sent.requests[0].pickup_point;
+    assert_eq!(subject, &format!("Je aanvraag: 4 kits in {point}"));
+    for r in &sent.requests[0].reservations {
+        assert!(
+            body.contains(&format!("- {} × {}: bevestigd", r.quantity, r.kit_title)),
+            "{body}"
+        );
+    }
+    // Across two pickup points: two requests, two mails, each with its own lines.
+    set_dates(&app, &t, "2026-12-15", "2026-12-17").await;
+    add(&app, &t, line(PROEF, "stem-rtc-brugge", 1)).await;
+    add(&app, &t, line(MOS, "mos-brugge", 1)).await;
+    let r = app.post_json(&t, "/api/v1/cart/submit", &json!({})).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let sent: CartSubmitted = r.json().await.unwrap();
+    assert_eq!(sent.requests.len(), 2);
+    let mails = teacher_mails(&app).await;
+    assert_eq!(mails.len(), before + 3, "one mail per request: {mails:?}");
+    for (request, (subject, body)) in sent.requests.iter().zip(&mails[before + 1..]) {
+        assert_eq!(
+            subject,
+            &format!("Je aanvraag: 1 kit in {}", request.pickup_point)
+        );
+        let line = &request.reservations[0];
+        assert!(
+            body.contains(&format!("- 1 × {}: bevestigd", line.kit_title)),
+            "{body}"
+        );
+        assert_eq!(body.matches("\n- ").count(), 1, "{body}");
+    }
+    // An English reader gets it in English; a retry with the same key queues nothing.
+    sqlx::query("UPDATE users SET lang = 'en' WHERE email = $1")
+        .bind(TEACHER)
+        .execute(app.state.db.writer())
+        .await
+        .unwrap();
+    set_dates(&app, &t, "2026-12-08", "2026-12-10").await;
+    add(&app, &t, line(MOS, "mos-brugge", 1)).await;
+    let send = || {
+        app.client
+            .post(app.url("/api/v1/cart/submit"))
+            .header("cookie", t.clone())
+            .header("origin", app.base.clone())
+            .header("idempotency-key", "mail-once")
+            .json(&json!({}))
+            .send()
+    };
+    let r = send().await.unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    assert_eq!(
+        send().await.unwrap().status(),
+        201,
+        "the retry answers the same"
+    );
+    let mails = teacher_mails(&app).await;
+    assert_eq!(mails.len(), before + 4, "{mails:?}");
+    assert!(mails[before + 3].0.starts_with("Your request: 1 kit at "));
+    assert!(
+        mails[before + 3].1.contains(": confirmed"),
+        "{}",
+        mails[before + 3].1
+    );
 }

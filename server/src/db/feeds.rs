@@ -96,13 +96,14 @@ pub struct FeedFingerprint {
 }
 
 /// The reservation columns a feed needs, with the pickup point's hand-over hours.
-const SELECT_ITEMS: &str = "SELECT r.id, r.status, k.title, r.quantity, s.name, pp.name, \
+pub(super) const SELECT_ITEMS: &str =
+    "SELECT r.id, r.status, k.title, r.quantity, s.name, pp.name, \
        pp.street || ', ' || pp.postcode || ' ' || pp.municipality, r.pickup_date, r.return_date, \
        pp.handover_from, pp.handover_until, r.revision, r.created_at, r.updated_at \
      FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
      JOIN schools s ON s.id = r.school_id JOIN pickup_points pp ON pp.id = r.pickup_point_id";
 
-type ItemRow = (
+pub(super) type ItemRow = (
     i64,
     String,
     String,
@@ -139,7 +140,7 @@ type SessionRow = (
     i64,
 );
 
-fn push_scope(
+pub(super) fn push_scope(
     q: &mut crate::db::SqlBuilder<'_>,
     scope: FeedScope,
     owner: UserId,
@@ -488,7 +489,7 @@ impl Db {
     }
 }
 
-fn item(r: ItemRow, link: &str) -> FeedReservation {
+pub(super) fn item(r: ItemRow, link: &str) -> FeedReservation {
     let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default();
     let time = |s: &Option<String>| {
         s.as_deref()

@@ -26,6 +26,7 @@ pub mod migrate_to;
 pub mod overview;
 pub mod privacy;
 pub mod reminders;
+pub mod request_feeds;
 pub mod reservations;
 pub mod stats;
 pub mod sync;

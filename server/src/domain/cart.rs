@@ -173,5 +173,7 @@ pub fn by_pickup_point(points: &[i64]) -> Vec<(i64, Vec<usize>)> {
     groups
 }
 
+pub mod mail;
+
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@
 //! and orders parameters by hash, so the same feed would not always hash to the same ETag.
 
 pub mod conditional;
+pub mod request;
 
 use crate::texts::Text;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
@@ -293,6 +294,19 @@ pub fn feed(
     reservations: &[FeedReservation],
     sessions: &[FeedSession],
 ) -> String {
+    feed_with_requests(name, host, lang, reservations, &[], sessions)
+}
+
+/// [`feed`] with requests (issue 20): each request's events (`request::write`) after the
+/// reservations that belong to no request.
+pub fn feed_with_requests(
+    name: &str,
+    host: &str,
+    lang: Lang,
+    reservations: &[FeedReservation],
+    requests: &[request::FeedRequest],
+    sessions: &[FeedSession],
+) -> String {
     let mut w = Writer::new();
     w.begin("VCALENDAR")
         .raw("VERSION", "2.0")
@@ -309,6 +323,9 @@ pub fn feed(
             write_event(&mut w, r, Kind::Pickup, host, lang);
             write_event(&mut w, r, Kind::Return, host, lang);
         }
+    }
+    for r in requests {
+        request::write(&mut w, r, host, lang);
     }
     for s in sessions {
         write_session(&mut w, s, host, lang);

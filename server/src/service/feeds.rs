@@ -238,7 +238,7 @@ pub enum Served {
 }
 
 /// Bumped when the feed's text changes shape (so every ETag changes with the program).
-const FORMAT: &str = concat!("feed-2|", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("feed-3|", env!("CARGO_PKG_VERSION"));
 
 /// The moments a feed's window last moved: loans and sessions from 90 days back (by
 /// Brussels date), cancelled ones for 30 days; both move at Brussels midnight, so all
@@ -392,15 +392,39 @@ async fn build(
     } else {
         Vec::new()
     };
+    // A teacher's and a school's feed show a request (a sent cart's lines at one pickup
+    // point) as one event; the desks' kit-type and pickup-point feeds keep one per line.
+    let requests = match feed.scope {
+        FeedScope::User | FeedScope::School(_) => {
+            db.feed_requests(
+                feed.scope,
+                feed.owner,
+                since,
+                cancelled_since,
+                &format!("{base}/mijn-reservaties"),
+            )
+            .await?
+        }
+        FeedScope::Kit(_) | FeedScope::Pickup(_) => Vec::new(),
+    };
+    let in_requests: std::collections::HashSet<i64> = requests
+        .iter()
+        .flat_map(|r| r.lines.iter().map(|l| l.id))
+        .collect();
+    let items: Vec<_> = items
+        .into_iter()
+        .filter(|i| !in_requests.contains(&i.id))
+        .collect();
     let name = match feed.scope {
         FeedScope::User => Text::FeedMine.get(lang),
         _ => format!("Leenpunt: {}", feed.label),
     };
-    Ok(ical::feed(
+    Ok(ical::feed_with_requests(
         &name,
         &host(public_url),
         lang,
         &items,
+        &requests,
         &sessions,
     ))
 }

@@ -52,8 +52,17 @@ pub(super) fn as_form(l: &StoredLine, pickup: NaiveDate, return_date: NaiveDate)
     }
 }
 
-/// Loads one line: its dates and the kit type's situation 60 days either side (for the
-/// nearest dates that fit).
+/// How much of a kit type's situation a line loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Window {
+    /// What deciding needs, as a single booking loads it: the holds from the pickup to a
+    /// month after the return, the closures to a year after it.
+    Narrow,
+    /// 60 days either side, for the nearest dates that fit (lines short of units).
+    Wide,
+}
+
+/// Loads one line: its dates and the kit type's situation in a window.
 async fn prepare_line(
     conn: &mut crate::db::Conn,
     lang: Lang,
@@ -61,6 +70,7 @@ async fn prepare_line(
     (school, user): (SchoolId, UserId),
     cart: &Cart,
     l: &StoredLine,
+    window: Window,
 ) -> Result<std::result::Result<Prepared, AppError>> {
     let Some((pickup, return_date)) = line_dates(cart, l) else {
         return Ok(Err(AppError::Validation(vec![FieldError::new(
@@ -69,25 +79,46 @@ async fn prepare_line(
         )])));
     };
     let last = pickup.max(return_date);
+    let (closures, holding) = match window {
+        Window::Narrow => (
+            (today.min(pickup), last + Duration::days(366)),
+            (pickup, last + Duration::days(NARROW_DAYS)),
+        ),
+        Window::Wide => (
+            (
+                today.min(pickup - Duration::days(61)),
+                last + Duration::days(366),
+            ),
+            (pickup - Duration::days(61), last + Duration::days(200)),
+        ),
+    };
     let loaded = bookable(
         conn,
         lang,
         &as_form(l, pickup, return_date),
         (school, user),
-        (
-            today.min(pickup - Duration::days(61)),
-            last + Duration::days(366),
-        ),
-        (pickup - Duration::days(61), last + Duration::days(200)),
+        closures,
+        holding,
         today,
     )
     .await;
     Ok(match loaded {
-        Ok(bookable) => Ok(Prepared {
-            pickup,
-            return_date,
-            bookable,
-        }),
+        Ok(mut bookable) => {
+            // A buffer across long holidays may hold past the narrow window: read the
+            // holds again up to the last held day (as a single booking does).
+            let held = bookable
+                .calendar
+                .held_until(return_date, bookable.kit.rules.buffer_days);
+            if window == Window::Narrow && held > holding.1 {
+                bookable.holds =
+                    crate::db::reservations::holds(conn, bookable.kit.id, pickup, held).await?;
+            }
+            Ok(Prepared {
+                pickup,
+                return_date,
+                bookable,
+            })
+        }
         Err(AppError::NotFound) => Err(AppError::Validation(vec![FieldError::new(
             "kit",
             Text::CartUnknownKit.get(lang),
@@ -97,7 +128,13 @@ async fn prepare_line(
     })
 }
 
-/// Loads and decides every line of the person's cart, in the caller's connection.
+/// Days after the return the narrow window holds (a single booking's).
+const NARROW_DAYS: i64 = 31;
+
+/// Loads and decides every line of the person's cart, in the caller's connection. Each
+/// line loads the narrow window a single booking loads; only the lines short of units
+/// load the wide one (for the nearest dates that fit) and the cart is decided again with
+/// it — lines before them decide the same on either window.
 pub(super) async fn evaluate(
     conn: &mut crate::db::Conn,
     lang: Lang,
@@ -107,57 +144,41 @@ pub(super) async fn evaluate(
     let (cart_row, stored) = store::cart(conn, user).await?;
     let mut prepared = Vec::with_capacity(stored.len());
     for l in &stored {
-        prepared.push(prepare_line(conn, lang, today, (school, user), &cart_row, l).await?);
+        prepared.push(
+            prepare_line(
+                conn,
+                lang,
+                today,
+                (school, user),
+                &cart_row,
+                l,
+                Window::Narrow,
+            )
+            .await?,
+        );
     }
-    let decided: Vec<(usize, Line<'_>)> = prepared
+    let mut verdicts = decide(&prepared, &stored, today, school);
+    let short: Vec<usize> = verdicts
         .iter()
-        .zip(&stored)
         .enumerate()
-        .filter_map(|(i, (p, l))| {
-            let p = p.as_ref().ok()?;
-            let b = &p.bookable;
-            Some((
-                i,
-                Line {
-                    kit: b.kit.id.0,
-                    point: b.point.id.0,
-                    situation: KitSituation {
-                        today,
-                        rules: b.kit.rules,
-                        calendar: &b.calendar,
-                        in_service: b.kit.in_service,
-                        owned: b.kit.owned,
-                        holds: &b.holds,
-                    },
-                    request: Request {
-                        school,
-                        pickup: p.pickup,
-                        return_date: p.return_date,
-                        quantity: l.line.quantity,
-                    },
-                    training: gate(
-                        &b.gate.required,
-                        &b.gate.held,
-                        &b.gate.registered,
-                        today,
-                        p.pickup,
-                    ),
-                },
-            ))
-        })
+        .filter(|(_, v)| matches!(v, Verdict::Refused(r) if r.may_wait()))
+        .map(|(i, _)| i)
         .collect();
-    let lines: Vec<Line<'_>> = decided.iter().map(|(_, l)| l.clone()).collect();
-    let mut decisions = cart::check(&lines).into_iter();
-    // A line that could not be loaded is refused and holds nothing.
-    let verdicts: Vec<Verdict> = prepared
-        .iter()
-        .map(|p| match p {
-            Ok(_) => decisions.next().expect("one decision per loaded line"),
-            Err(_) => Verdict::Refused(LineRefusal::Rules(Refusal::Invalid(Vec::new()))),
-        })
-        .collect();
-    drop(lines);
-    drop(decided);
+    if !short.is_empty() {
+        for &i in &short {
+            prepared[i] = prepare_line(
+                conn,
+                lang,
+                today,
+                (school, user),
+                &cart_row,
+                &stored[i],
+                Window::Wide,
+            )
+            .await?;
+        }
+        verdicts = decide(&prepared, &stored, today, school);
+    }
     Ok((
         cart_row,
         Evaluated {
@@ -166,6 +187,57 @@ pub(super) async fn evaluate(
             verdicts,
         },
     ))
+}
+
+/// Decides the loaded lines in cart order (`domain::cart::check`); a line that could not
+/// be loaded is refused and holds nothing.
+fn decide(
+    prepared: &[std::result::Result<Prepared, AppError>],
+    stored: &[StoredLine],
+    today: NaiveDate,
+    school: SchoolId,
+) -> Vec<Verdict> {
+    let lines: Vec<Line<'_>> = prepared
+        .iter()
+        .zip(stored)
+        .filter_map(|(p, l)| {
+            let p = p.as_ref().ok()?;
+            let b = &p.bookable;
+            Some(Line {
+                kit: b.kit.id.0,
+                point: b.point.id.0,
+                situation: KitSituation {
+                    today,
+                    rules: b.kit.rules,
+                    calendar: &b.calendar,
+                    in_service: b.kit.in_service,
+                    owned: b.kit.owned,
+                    holds: &b.holds,
+                },
+                request: Request {
+                    school,
+                    pickup: p.pickup,
+                    return_date: p.return_date,
+                    quantity: l.line.quantity,
+                },
+                training: gate(
+                    &b.gate.required,
+                    &b.gate.held,
+                    &b.gate.registered,
+                    today,
+                    p.pickup,
+                ),
+            })
+        })
+        .collect();
+    let mut decisions = cart::check(&lines).into_iter();
+    prepared
+        .iter()
+        .map(|p| match p {
+            Ok(_) => decisions.next().expect("one decision per loaded line"),
+            Err(_) => Verdict::Refused(LineRefusal::Rules(Refusal::Invalid(Vec::new()))),
+        })
+        .collect()
 }
 
 /// One line's verdict as the API answers it; a refusal is worded exactly as the single

@@ -6,12 +6,11 @@ use super::check::{borrower, evaluate, view, Evaluated};
 use crate::db::cart::{self as store, NewRequest};
 use crate::db::reservations::{self as reservations, NewRow, WaitingRow};
 use crate::db::Db;
+use crate::domain::cart::mail::{request_news, MailLine, RequestMail};
 use crate::domain::cart::{by_pickup_point, plan, Mode, Plan, Verdict};
 use crate::domain::clock::{today, Clock};
-use crate::domain::mail::ReservationNews;
 use crate::domain::policy::Actor;
 use crate::error::{AppError, Result};
-use crate::service::reservations::tell;
 use crate::texts::Text;
 use leenpunt_shared::cart::{BookingRequest, CartSubmit, CartSubmitted};
 use leenpunt_shared::*;
@@ -109,9 +108,7 @@ pub async fn submit(
     )
     .await?;
     for request in &requests {
-        for r in &request.reservations {
-            mail(&mut tx, r.id, public_url, &now).await?;
-        }
+        mail(&mut tx, request, &waiting, public_url, &now).await?;
     }
     tx.commit().await?;
     Ok((
@@ -259,24 +256,52 @@ async fn wait(
     Ok(out)
 }
 
-/// Tells the borrower about one booked line, as a single booking would.
+/// Tells the borrower about one request in one mail: every booked line with its news
+/// (bevestigd, aangevraagd, voorwaardelijk) and the lines at the same pickup point that
+/// went on the waiting list. Waiting lines at a point where nothing was booked get no
+/// mail, as joining the waiting list on its own gets none.
 async fn mail(
     conn: &mut crate::db::Conn,
-    id: ReservationId,
+    request: &BookingRequest,
+    waiting: &[WaitlistEntry],
     public_url: &str,
     now: &str,
 ) -> Result<()> {
-    let Some(record) = reservations::record_by_id(conn, id).await? else {
+    let Some(first) = request.reservations.first() else {
         return Ok(());
     };
-    let news = if !record.view.waiting_for.is_empty() {
-        ReservationNews::Conditional
-    } else if record.view.status == ReservationStatus::Requested {
-        ReservationNews::Requested
-    } else {
-        ReservationNews::Confirmed
+    let Some(record) = reservations::record_by_id(conn, first.id).await? else {
+        return Ok(());
     };
-    tell(conn, &record, news, public_url, now).await
+    let Ok(to) = Email::parse(&record.user_email) else {
+        return Ok(());
+    };
+    let lines: Vec<MailLine> = request
+        .reservations
+        .iter()
+        .map(MailLine::booked)
+        .chain(
+            waiting
+                .iter()
+                .filter(|w| w.pickup_point == first.pickup_point)
+                .map(MailLine::waiting),
+        )
+        .collect();
+    let link = format!("{}/mijn-reservaties", public_url.trim_end_matches('/'));
+    let mail = request_news(
+        RequestMail {
+            lang: record.user_lang,
+            to: &to,
+            borrower: &first.borrower,
+            point: &first.pickup_point,
+            address: &first.pickup_point_address,
+            sent_at: now,
+            link: &link,
+        },
+        &lines,
+    );
+    crate::db::mail::enqueue(conn, &mail, now).await?;
+    Ok(())
 }
 
 /// The answer to a retried Idempotency-Key: the requests the first sending made, as they
