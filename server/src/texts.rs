@@ -480,6 +480,12 @@ texts! {
     CartRefusedTitle => "Niet alles in je mandje past", "Not everything in your cart fits";
     CartRefusedDetail { list } => "Er werd niets gereserveerd. Past niet: {list}. Kies andere dagen, laat die lijnen vallen, of reserveer wat past en zet de rest op de wachtlijst.", "Nothing was booked. Does not fit: {list}. Choose other days, drop those lines, or book what fits and put the rest on the waiting list.";
     CartNothingFitsDetail { list } => "Er werd niets gereserveerd: geen enkele lijn past nu of kan op de wachtlijst. {list}.", "Nothing was booked: no line fits now or can go on the waiting list. {list}.";
+    // --- cart desk ---
+    UnitNotInRequest => "Dit exemplaar hoort niet bij deze aanvraag", "This unit is not part of this request";
+    UnitNotInRequestDetail { unit, kits } => "Exemplaar {unit} is van een soort materiaal die deze aanvraag niet vraagt. Deze aanvraag vraagt: {kits}. Er werd niets bewaard.", "Unit {unit} is of a kind of material this request does not ask for. This request asks for: {kits}. Nothing was saved.";
+    UnitNotOutOnRequest => "Dit exemplaar is niet uitgeleend op deze aanvraag", "This unit is not out on this request";
+    UnitNotOutOnRequestDetail { unit } => "Exemplaar {unit} is niet uitgeleend op een lijn van deze aanvraag. Neem het terug via Inname of bij zijn eigen reservatie. Er werd niets bewaard.", "Unit {unit} is not out on a line of this request. Take it back through Take back or on its own reservation. Nothing was saved.";
+    NewsRequestPickedUp => "Ontvangstbewijs: je haalde je aanvraag af", "Receipt: you picked up your request";
 }
 
 #[cfg(test)]
