@@ -64,6 +64,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Move this installation's SQLite database into an empty PostgreSQL database, checked
+    /// table by table. Stop the server first (docs/postgres.md: Moving from SQLite).
+    MigrateTo {
+        /// `postgres://user:password@host/database` (made with collation C).
+        target: String,
+        /// Replace the Leenpunt data the target already holds (never a newer release's).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +135,9 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
         Command::Restore { source, force } => {
             return Ok(restore_command(&config, source, *force).await)
         }
+        Command::MigrateTo { target, force } => {
+            return Ok(migrate_to_command(&config, target, *force).await)
+        }
         _ => {}
     }
     if config.database_url.is_none() {
@@ -138,7 +150,9 @@ pub async fn run_csv(command: Command, config: Config) -> anyhow::Result<i32> {
     let now = crate::domain::clock::Clock::now(&crate::domain::clock::SystemClock).to_rfc3339();
     let code = match command {
         Command::Serve => unreachable!("serve is handled by main"),
-        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
+        Command::Backup { .. } | Command::Restore { .. } | Command::MigrateTo { .. } => {
+            unreachable!("handled above")
+        }
         Command::Catalogue {
             action: CsvAction::Import { file, lang },
         } => {
@@ -238,6 +252,36 @@ async fn restore_command(config: &Config, source: &std::path::Path, force: bool)
         }
         Err(e) => {
             eprintln!("restore failed: {e}");
+            1
+        }
+    }
+}
+
+/// `leenpunt migrate-to <postgres-url> [--force]`. Returns the exit code.
+async fn migrate_to_command(config: &Config, target: &str, force: bool) -> i32 {
+    use crate::service::migrate_to::{migrate_to, report_table};
+    let photos = config.data_dir.join(crate::service::backup::PHOTOS_DIR);
+    match migrate_to(&config.database_url(), target, &photos, force).await {
+        Ok(s) => {
+            print!("{}", report_table(&s.tables));
+            println!(
+                "moved {} tables ({} rows) to PostgreSQL in {:.1} s; row counts and checksums \
+                 match; both databases are at migration {}",
+                s.tables.len(),
+                s.tables.iter().map(|t| t.rows).sum::<i64>(),
+                s.elapsed.as_secs_f64(),
+                s.version
+            );
+            println!(
+                "the {} photos stay in {}: keep this data folder for the PostgreSQL \
+                 installation; now set database_url to the PostgreSQL URL and start leenpunt",
+                s.photos,
+                photos.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("migrate-to failed: {e}");
             1
         }
     }
@@ -385,5 +429,12 @@ mod tests {
             Some(Command::Restore { force: true, .. })
         ));
         assert!(Cli::try_parse_from(["leenpunt", "backup"]).is_err());
+        let cli = Cli::try_parse_from(["leenpunt", "migrate-to", "postgres://h/db", "--force"])
+            .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::MigrateTo { target, force: true }) if target == "postgres://h/db"
+        ));
+        assert!(Cli::try_parse_from(["leenpunt", "migrate-to"]).is_err());
     }
 }

@@ -385,7 +385,7 @@ impl TestApp {
     pub async fn label_code(&self, inventory: &str) -> String {
         sqlx::query_scalar(
             "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
-             WHERE u.inventory_code = ? AND t.retired_at IS NULL",
+             WHERE u.inventory_code = $1 AND t.retired_at IS NULL",
         )
         .bind(inventory)
         .fetch_one(self.state.db.pool())

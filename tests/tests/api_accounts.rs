@@ -257,7 +257,7 @@ async fn authorization_matrix() {
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
            return_date, held_until, status, created_at, updated_at) \
          SELECT k.id, (SELECT pickup_point_id FROM kit_type_pickup_points WHERE kit_type_id = k.id LIMIT 1), \
-           (SELECT id FROM schools WHERE instellingsnummer = '012345'), ?, 1, '2026-12-14', '2026-12-18', \
+           (SELECT id FROM schools WHERE instellingsnummer = '012345'), $1, 1, '2026-12-14', '2026-12-18', \
            '2026-12-18', 'bevestigd', '2026-11-27T08:00:00+00:00', '2026-11-27T08:00:00+00:00' \
          FROM kit_types k WHERE k.slug = 'mos-afvalsorteerkoffer' RETURNING id",
     )

@@ -27,7 +27,7 @@ async fn scalar(app: &TestApp, sql: &str, bind: &str) -> i64 {
 async fn audited(app: &TestApp, action: &str) -> i64 {
     scalar(
         app,
-        "SELECT count(*) FROM audit_log WHERE action = ?",
+        "SELECT count(*) FROM audit_log WHERE action = $1",
         action,
     )
     .await
@@ -36,7 +36,7 @@ async fn audited(app: &TestApp, action: &str) -> i64 {
 async fn periods(app: &TestApp) -> i64 {
     scalar(
         app,
-        "SELECT count(*) FROM closed_periods WHERE reason = ?",
+        "SELECT count(*) FROM closed_periods WHERE reason = $1",
         REASON,
     )
     .await
@@ -76,14 +76,14 @@ async fn disable(app: &TestApp, cookie: &str, user: i64) -> reqwest::StatusCode 
 async fn teacher_id(app: &TestApp) -> i64 {
     scalar(
         app,
-        "SELECT id FROM users WHERE email = ?",
+        "SELECT id FROM users WHERE email = $1",
         "leerkracht@demo.leenpunt.be",
     )
     .await
 }
 
 async fn disabled(app: &TestApp, user: i64) -> bool {
-    sqlx::query_scalar::<_, Option<String>>("SELECT disabled_at FROM users WHERE id = ?")
+    sqlx::query_scalar::<_, Option<String>>("SELECT disabled_at FROM users WHERE id = $1")
         .bind(user)
         .fetch_one(app.state.db.pool())
         .await
@@ -112,7 +112,7 @@ async fn audit_rows_carry_the_application_clock() {
         "user.disable",
     ] {
         let at: Vec<String> =
-            sqlx::query_scalar("SELECT at FROM audit_log WHERE action = ? ORDER BY id")
+            sqlx::query_scalar("SELECT at FROM audit_log WHERE action = $1 ORDER BY id")
                 .bind(action)
                 .fetch_all(app.state.db.pool())
                 .await

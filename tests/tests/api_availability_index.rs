@@ -28,20 +28,20 @@ async fn ids(app: &TestApp) -> Ids {
     let pool = app.state.db.pool();
     let (kit, point): (i64, i64) = sqlx::query_as(
         "SELECT k.id, min(x.pickup_point_id) FROM kit_types k \
-         JOIN kit_type_pickup_points x ON x.kit_type_id = k.id WHERE k.slug = ?",
+         JOIN kit_type_pickup_points x ON x.kit_type_id = k.id WHERE k.slug = $1",
     )
     .bind(BEE_BOT)
     .fetch_one(pool)
     .await
     .unwrap();
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(TEACHER)
         .fetch_one(pool)
         .await
         .unwrap();
     let school: i64 = sqlx::query_scalar(
         "SELECT id FROM schools WHERE id NOT IN (SELECT school_id FROM user_roles \
-         WHERE user_id = ? AND school_id IS NOT NULL) ORDER BY id LIMIT 1",
+         WHERE user_id = $1 AND school_id IS NOT NULL) ORDER BY id LIMIT 1",
     )
     .bind(user)
     .fetch_one(pool)
@@ -59,7 +59,7 @@ async fn insert(app: &TestApp, ids: &Ids, pickup: NaiveDate, held: NaiveDate, st
     sqlx::query(
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
          pickup_date, return_date, held_until, status, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, '', '')",
+         VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, '', '')",
     )
     .bind(ids.kit)
     .bind(ids.point)
@@ -83,7 +83,7 @@ async fn recount(
     to: NaiveDate,
 ) -> Vec<u32> {
     let holds: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT pickup_date, held_until, quantity FROM reservations WHERE kit_type_id = ? \
+        "SELECT pickup_date, held_until, quantity FROM reservations WHERE kit_type_id = $1 \
          AND status IN ('aangeboden', 'aangevraagd', 'bevestigd', 'afgehaald')",
     )
     .bind(ids.kit)
@@ -113,14 +113,14 @@ const LONG_SPANS: [i64; 7] = [15, 16, 63, 64, 255, 256, 400];
 async fn busy(app: &TestApp) -> Ids {
     let ids = ids(app).await;
     let pool = app.state.db.writer();
-    sqlx::query("UPDATE kit_types SET horizon_days = 700 WHERE id = ?")
+    sqlx::query("UPDATE kit_types SET horizon_days = 700 WHERE id = $1")
         .bind(ids.kit)
         .execute(pool)
         .await
         .unwrap();
     for i in 0..10 {
         sqlx::query(
-            "INSERT INTO units (kit_type_id, inventory_code, created_at) VALUES (?, ?, '')",
+            "INSERT INTO units (kit_type_id, inventory_code, created_at) VALUES ($1, $2, '')",
         )
         .bind(ids.kit)
         .bind(format!("INDEX-{i}"))
@@ -254,14 +254,14 @@ async fn a_buffer_across_the_summer_holidays_counts_september() {
     let ids = ids(&app).await;
     sqlx::query(
         "UPDATE kit_types SET horizon_days = 700, buffer_days = 3, max_per_school = 100 \
-         WHERE id = ?",
+         WHERE id = $1",
     )
     .bind(ids.kit)
     .execute(app.state.db.writer())
     .await
     .unwrap();
     let units: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM units WHERE kit_type_id = ? AND status = 'in-dienst'",
+        "SELECT count(*) FROM units WHERE kit_type_id = $1 AND status = 'in-dienst'",
     )
     .bind(ids.kit)
     .fetch_one(app.state.db.pool())

@@ -330,7 +330,7 @@ async fn partial_books_what_fits_and_wait_lists_the_rest() {
     assert!(cart.lines.is_empty());
     // When the other school cancels, the waiting line is offered.
     let id = sqlx::query_scalar::<_, i64>(
-        "SELECT id FROM reservations WHERE kit_type_id = (SELECT id FROM kit_types WHERE slug = ?)",
+        "SELECT id FROM reservations WHERE kit_type_id = (SELECT id FROM kit_types WHERE slug = $1)",
     )
     .bind(MAGNET)
     .fetch_one(app.state.db.pool())
@@ -358,7 +358,7 @@ async fn partial_books_what_fits_and_wait_lists_the_rest() {
 async fn fifty_carts_race_for_the_last_unit_of_one_line() {
     let app = TestApp::spawn().await;
     // Lift the per-school limits so every refusal is about units.
-    sqlx::query("UPDATE kit_types SET max_per_school = 1000 WHERE slug IN (?, ?)")
+    sqlx::query("UPDATE kit_types SET max_per_school = 1000 WHERE slug IN ($1, $2)")
         .bind(CAMERA)
         .bind(MOS)
         .execute(app.state.db.writer())

@@ -15,7 +15,7 @@ const ADMIN: &str = "beheerder@demo.leenpunt.be";
 const KIT: &str = "Bee-Bot set klein (6 robots)";
 
 async fn unit_id(app: &TestApp, inventory: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = ?")
+    sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = $1")
         .bind(inventory)
         .fetch_one(app.state.db.pool())
         .await

@@ -289,14 +289,14 @@ async fn store_through_the_api(app: &TestApp) -> Vec<String> {
 async fn store_in_the_database(app: &TestApp) {
     let pool = app.state.db.writer();
     for (table, column) in TEXT_COLUMNS {
-        sqlx::query(&format!("UPDATE {table} SET {column} = ?"))
+        sqlx::query(&format!("UPDATE {table} SET {column} = $1"))
             .bind(hostile(&format!("{table}.{column}")))
             .execute(pool)
             .await
             .unwrap_or_else(|e| panic!("{table}.{column}: {e}"));
     }
     for (table, column) in URL_COLUMNS {
-        sqlx::query(&format!("UPDATE {table} SET {column} = ?"))
+        sqlx::query(&format!("UPDATE {table} SET {column} = $1"))
             .bind(hostile_url(&format!("{table}.{column}")))
             .execute(pool)
             .await

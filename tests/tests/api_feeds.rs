@@ -710,7 +710,7 @@ async fn raw_changes_to_everything_a_feed_shows_reach_the_cached_feed() {
             (header(&r, "etag").unwrap(), r.text().await.unwrap())
         }
     };
-    let user: i64 = sqlx::query_scalar("SELECT user_id FROM reservations WHERE id = ?")
+    let user: i64 = sqlx::query_scalar("SELECT user_id FROM reservations WHERE id = $1")
         .bind(reservation.id.0)
         .fetch_one(app.state.db.pool())
         .await

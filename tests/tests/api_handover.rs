@@ -43,7 +43,7 @@ async fn kind(r: reqwest::Response) -> String {
 }
 
 async fn unit_status(app: &TestApp, inventory: &str) -> String {
-    sqlx::query_scalar("SELECT status FROM units WHERE inventory_code = ?")
+    sqlx::query_scalar("SELECT status FROM units WHERE inventory_code = $1")
         .bind(inventory)
         .fetch_one(app.state.db.pool())
         .await
@@ -482,7 +482,7 @@ async fn the_daily_job_marks_overdue_loans_warns_the_next_borrower_and_releases_
         let pool = app.state.db.pool().clone();
         async move {
             sqlx::query_scalar::<_, i64>(
-                "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE ?",
+                "SELECT count(*) FROM outbox WHERE to_addr = $1 AND subject LIKE $2",
             )
             .bind(to)
             .bind(like)
@@ -499,14 +499,14 @@ async fn the_daily_job_marks_overdue_loans_warns_the_next_borrower_and_releases_
         mails("afwezig@school.be", "Je reservatie werd niet afgehaald%").await,
         1
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM reservations WHERE id = ?")
+    let status: String = sqlx::query_scalar("SELECT status FROM reservations WHERE id = $1")
         .bind(no_show.id.0)
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
     assert_eq!(status, "niet-afgehaald");
     // The next school's four units are at risk while three are out late.
-    let at_risk: i64 = sqlx::query_scalar("SELECT at_risk FROM reservations WHERE id = ?")
+    let at_risk: i64 = sqlx::query_scalar("SELECT at_risk FROM reservations WHERE id = $1")
         .bind(waiting.id.0)
         .fetch_one(app.state.db.pool())
         .await

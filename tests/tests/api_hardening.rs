@@ -124,7 +124,7 @@ async fn a_teacher_who_left_the_school_loses_its_bookings() {
     let ics = app.get(&feed_path).await.text().await.unwrap();
     assert!(!ics.contains(&format!("reservation-{id}-")), "{ics}");
     // The reservation itself is still there for the school and the desk.
-    let status: String = sqlx::query_scalar("SELECT status FROM reservations WHERE id = ?")
+    let status: String = sqlx::query_scalar("SELECT status FROM reservations WHERE id = $1")
         .bind(id)
         .fetch_one(app.state.db.pool())
         .await

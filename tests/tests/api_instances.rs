@@ -82,7 +82,7 @@ async fn a_session_made_on_one_instance_works_on_the_other_until_it_ends_there()
     let failures = |app: &TestApp| {
         let pool = app.state.db.pool().clone();
         async move {
-            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM login_failures WHERE email = ?")
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM login_failures WHERE email = $1")
                 .bind(TEACHER)
                 .fetch_one(&pool)
                 .await
@@ -226,10 +226,11 @@ async fn jobs_run_on_both_instances_at_once_mail_each_occasion_once() {
     // instances at the same moment.
     set_time([&a, &b], "2026-12-05T10:00:00Z");
     jobs_on_both(&a, &b).await;
-    let reminders = "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Herinnering%'";
+    let reminders =
+        "SELECT count(*) FROM outbox WHERE to_addr = $1 AND subject LIKE 'Herinnering%'";
     assert_eq!(count(&a, reminders, TEACHER).await, 1);
     let overdue =
-        "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Je ontleende materiaal is te laat%'";
+        "SELECT count(*) FROM outbox WHERE to_addr = $1 AND subject LIKE 'Je ontleende materiaal is te laat%'";
     assert_eq!(count(&a, overdue, "laat@school.be").await, 1);
 
     // Monday 7 December, 07:00 in Brussels: the desk's digest is due.
@@ -237,10 +238,10 @@ async fn jobs_run_on_both_instances_at_once_mail_each_occasion_once() {
     jobs_on_both(&a, &b).await;
     assert_eq!(count(&b, overdue, "laat@school.be").await, 1, "still one");
     let digests =
-        "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Je balie op 7 december%'";
+        "SELECT count(*) FROM outbox WHERE to_addr = $1 AND subject LIKE 'Je balie op 7 december%'";
     assert_eq!(count(&b, digests, DESK).await, 1);
     let overdue_since: Option<String> =
-        sqlx::query_scalar("SELECT overdue_since FROM reservations WHERE id = ?")
+        sqlx::query_scalar("SELECT overdue_since FROM reservations WHERE id = $1")
             .bind(out.id.0)
             .fetch_one(b.state.db.pool())
             .await
@@ -271,7 +272,7 @@ async fn the_outboxes_of_two_instances_deliver_each_mail_once() {
         tx.commit().await.unwrap();
         tokio::time::sleep(Duration::from_millis(400)).await;
     }
-    let unsent = "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND to_addr LIKE ?";
+    let unsent = "SELECT count(*) FROM outbox WHERE sent_at IS NULL AND to_addr LIKE $1";
     for _ in 0..150 {
         if count(&a, unsent, "ontvanger%").await == 0 {
             break;
@@ -292,7 +293,7 @@ async fn the_outboxes_of_two_instances_deliver_each_mail_once() {
     to.dedup();
     assert_eq!(to.len(), MAILS, "every mail arrived");
     assert_eq!(all, MAILS, "and none twice");
-    let attempts = "SELECT coalesce(max(attempts), 0) FROM outbox WHERE to_addr LIKE ?";
+    let attempts = "SELECT coalesce(max(attempts), 0) FROM outbox WHERE to_addr LIKE $1";
     assert_eq!(count(&b, attempts, "ontvanger%").await, 1);
 }
 
@@ -301,7 +302,7 @@ async fn the_outboxes_of_two_instances_deliver_each_mail_once() {
 async fn a_hundred_requests_for_the_last_unit_over_two_instances_one_wins() {
     let (_dir, a, b) = two_instances(None).await;
     // Lift the one-per-school limit so every refusal is about units.
-    sqlx::query("UPDATE kit_types SET max_per_school = 1000 WHERE slug = ?")
+    sqlx::query("UPDATE kit_types SET max_per_school = 1000 WHERE slug = $1")
         .bind(CAMERA)
         .execute(a.state.db.writer())
         .await
@@ -336,7 +337,7 @@ async fn a_hundred_requests_for_the_last_unit_over_two_instances_one_wins() {
     assert_eq!(refused, 99, "{statuses:?}");
     let held: i64 = sqlx::query_scalar(
         "SELECT coalesce(sum(quantity), 0) FROM reservations WHERE kit_type_id = \
-           (SELECT id FROM kit_types WHERE slug = ?) AND status IN ('aangevraagd', 'bevestigd')",
+           (SELECT id FROM kit_types WHERE slug = $1) AND status IN ('aangevraagd', 'bevestigd')",
     )
     .bind(CAMERA)
     .fetch_one(b.state.db.pool())

@@ -276,7 +276,7 @@ async fn a_hundred_saves_at_once_leave_one_consistent_kit() {
     );
     // Every acknowledged save added exactly one unit, each with its own code.
     let units: Vec<String> = sqlx::query_scalar(
-        "SELECT u.inventory_code FROM units u JOIN kit_types k ON k.id = u.kit_type_id WHERE k.slug = ?",
+        "SELECT u.inventory_code FROM units u JOIN kit_types k ON k.id = u.kit_type_id WHERE k.slug = $1",
     )
     .bind(KIT)
     .fetch_all(app.state.db.pool())

@@ -12,7 +12,7 @@ const BEE_BOT: &str = "bee-bot-set-klein";
 
 /// The newest mail to an address: (subject, body).
 async fn last_mail(app: &TestApp, to: &str) -> (String, String) {
-    sqlx::query_as("SELECT subject, body FROM outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1")
+    sqlx::query_as("SELECT subject, body FROM outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1")
         .bind(to)
         .fetch_one(app.state.db.pool())
         .await

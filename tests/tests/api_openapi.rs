@@ -30,7 +30,7 @@ async fn login(app: &TestApp, email: &str) -> String {
 }
 
 async fn unit_id(app: &TestApp, inventory: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = ?")
+    sqlx::query_scalar("SELECT id FROM units WHERE inventory_code = $1")
         .bind(inventory)
         .fetch_one(app.state.db.pool())
         .await
@@ -40,7 +40,7 @@ async fn unit_id(app: &TestApp, inventory: &str) -> i64 {
 /// The link token in the newest mail to an address whose subject starts with `subject`.
 async fn mailed_token(app: &TestApp, to: &str, subject: &str, marker: &str) -> String {
     let body: String = sqlx::query_scalar(
-        "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE ? ORDER BY id DESC LIMIT 1",
+        "SELECT body FROM outbox WHERE to_addr = $1 AND subject LIKE $2 ORDER BY id DESC LIMIT 1",
     )
     .bind(to)
     .bind(format!("{subject}%"))
@@ -839,7 +839,7 @@ async fn every_operation_answers_as_the_document_says() {
         Body::None,
     )
     .await;
-    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    let admin_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(ADMIN)
         .fetch_one(app.state.db.pool())
         .await

@@ -164,7 +164,7 @@ async fn a_printed_sheet_clears_its_labels_and_a_new_label_needs_printing() {
 
     // A unit of that kit gets a new label: that one label needs printing again.
     let unit: i64 = sqlx::query_scalar(
-        "SELECT u.id FROM units u JOIN kit_types k ON k.id = u.kit_type_id WHERE k.slug = ? ORDER BY u.id LIMIT 1",
+        "SELECT u.id FROM units u JOIN kit_types k ON k.id = u.kit_type_id WHERE k.slug = $1 ORDER BY u.id LIMIT 1",
     )
     .bind(&kit)
     .fetch_one(app.state.db.pool())

@@ -9,7 +9,7 @@ const TEACHER: &str = "leerkracht@demo.leenpunt.be";
 /// The token in the newest reset mail to an address.
 async fn reset_token(app: &TestApp, to: &str) -> Option<String> {
     let body: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE 'Kies een nieuw wachtwoord%' ORDER BY id DESC LIMIT 1",
+        "SELECT body FROM outbox WHERE to_addr = $1 AND subject LIKE 'Kies een nieuw wachtwoord%' ORDER BY id DESC LIMIT 1",
     )
     .bind(to)
     .fetch_optional(app.state.db.pool())
@@ -91,7 +91,7 @@ async fn a_reset_link_expires_after_two_hours() {
 /// The token in the newest invitation mail to an address.
 async fn invitation_token(app: &TestApp, to: &str) -> Option<String> {
     let body: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE 'Je bent uitgenodigd%' ORDER BY id DESC LIMIT 1",
+        "SELECT body FROM outbox WHERE to_addr = $1 AND subject LIKE 'Je bent uitgenodigd%' ORDER BY id DESC LIMIT 1",
     )
     .bind(to)
     .fetch_optional(app.state.db.pool())
@@ -225,7 +225,7 @@ async fn invitations_by_admins_and_partner_admins() {
         .await;
     assert_eq!(r.status(), 202);
     let notices: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE 'Je hebt een nieuwe rol%'",
+        "SELECT count(*) FROM outbox WHERE to_addr = $1 AND subject LIKE 'Je hebt een nieuwe rol%'",
     )
     .bind(TEACHER)
     .fetch_one(app.state.db.pool())

@@ -370,7 +370,7 @@ async fn columns_holding(app: &TestApp, needle: &str) -> Vec<String> {
                 .unwrap();
         for column in columns {
             let n: i64 = sqlx::query_scalar(&format!(
-                "SELECT count(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower(?)) > 0"
+                "SELECT count(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower($1)) > 0"
             ))
             .bind(needle)
             .fetch_one(app.state.db.pool())
@@ -385,7 +385,7 @@ async fn columns_holding(app: &TestApp, needle: &str) -> Vec<String> {
 }
 
 async fn user_id(app: &TestApp, email: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_one(app.state.db.pool())
         .await
@@ -592,7 +592,21 @@ async fn an_erased_person_is_nowhere_in_the_schema_and_the_figures_stay() {
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
-        panic!("no farewell mail");
+        // What the outbox says, to tell a slow worker from a mail never queued.
+        let outbox: Vec<(i64, String, i64, String, Option<String>, Option<String>)> =
+            sqlx::query_as(
+                "SELECT id, subject, attempts, next_try_at, sent_at, last_error \
+                 FROM outbox ORDER BY id DESC LIMIT 5",
+            )
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap_or_default();
+        let got = sink.received.lock().unwrap().len();
+        use leenpunt_server::domain::clock::Clock;
+        panic!(
+            "no farewell mail (clock {}, {got} mails received); latest in the outbox: {outbox:#?}",
+            app.clock.now()
+        );
     };
     assert!(farewell.await.data.contains("laatste mail"));
     for _ in 0..400 {
@@ -798,7 +812,7 @@ async fn inactive_accounts_are_warned_once_then_anonymised_unless_they_sign_in()
     let last = run().await.unwrap().unwrap();
     assert_eq!((last.warned, last.anonymised), (0, 1), "{last:?}");
     let (name, email, erased): (String, String, Option<String>) =
-        sqlx::query_as("SELECT name, email, erased_at FROM users WHERE id = ?")
+        sqlx::query_as("SELECT name, email, erased_at FROM users WHERE id = $1")
             .bind(gone)
             .fetch_one(app.state.db.pool())
             .await
@@ -815,7 +829,7 @@ async fn inactive_accounts_are_warned_once_then_anonymised_unless_they_sign_in()
         columns_holding(&app, "Oud Gebruiker").await,
         Vec::<String>::new()
     );
-    let kept: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+    let kept: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
         .bind(back)
         .fetch_one(app.state.db.pool())
         .await

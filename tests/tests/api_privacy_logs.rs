@@ -49,7 +49,7 @@ async fn the_logs_of_a_sign_up_sign_in_and_booking_name_nobody() {
         .await
         .unwrap();
     assert_eq!(signup.status(), 202);
-    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE to_addr = ?")
+    let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE to_addr = $1")
         .bind(EMAIL)
         .fetch_one(app.state.db.pool())
         .await

@@ -29,7 +29,7 @@ async fn book(app: &TestApp, cookie: &str, pickup: &str, ret: &str) -> Reservati
 /// Reminder mails to an address: (subject, body).
 async fn reminders(app: &TestApp, to: &str) -> Vec<(String, String)> {
     sqlx::query_as(
-        "SELECT subject, body FROM outbox WHERE to_addr = ? \
+        "SELECT subject, body FROM outbox WHERE to_addr = $1 \
          AND (subject LIKE 'Herinnering%' OR subject LIKE 'Reminder%') ORDER BY id",
     )
     .bind(to)
@@ -54,7 +54,7 @@ async fn run_digests(app: &TestApp) -> usize {
 /// 27 November, has its own.)
 async fn digests(app: &TestApp, to: &str) -> Vec<(String, String)> {
     sqlx::query_as(
-        "SELECT subject, body FROM outbox WHERE to_addr = ? \
+        "SELECT subject, body FROM outbox WHERE to_addr = $1 \
          AND (subject LIKE 'Je balie op 7 december%' OR subject LIKE 'Je balie op 8 december%') \
          ORDER BY id",
     )
@@ -154,12 +154,12 @@ async fn the_return_reminder_comes_the_evening_before_in_the_borrowers_language(
     let teacher = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
     let r = book(&app, &teacher, "2026-12-07", "2026-12-10").await;
     // Picked up (the hand-over itself is tested elsewhere), and the teacher reads English.
-    sqlx::query("UPDATE reservations SET status = 'afgehaald' WHERE id = ?")
+    sqlx::query("UPDATE reservations SET status = 'afgehaald' WHERE id = $1")
         .bind(r.id.0)
         .execute(&mut *app.state.db.writer().acquire().await.unwrap())
         .await
         .unwrap();
-    sqlx::query("UPDATE users SET lang = 'en' WHERE email = ?")
+    sqlx::query("UPDATE users SET lang = 'en' WHERE email = $1")
         .bind(TEACHER)
         .execute(&mut *app.state.db.writer().acquire().await.unwrap())
         .await
@@ -194,8 +194,8 @@ async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
     let mut conn = app.state.db.writer().acquire().await.unwrap();
     for (sql, email) in [
         ("INSERT OR IGNORE INTO training_registrations (session_id, user_id, status, created_at, updated_at) \
-          SELECT ?, id, 'ingeschreven', '2026-11-27', '2026-11-27' FROM users WHERE email = ?", TEACHER),
-        ("INSERT OR IGNORE INTO training_session_trainers (session_id, user_id) SELECT ?, id FROM users WHERE email = ?",
+          SELECT $1, id, 'ingeschreven', '2026-11-27', '2026-11-27' FROM users WHERE email = $2", TEACHER),
+        ("INSERT OR IGNORE INTO training_session_trainers (session_id, user_id) SELECT $1, id FROM users WHERE email = $2",
          "trainer@demo.leenpunt.be"),
     ] {
         sqlx::query(sql).bind(session).bind(email).execute(&mut *conn).await.unwrap();
@@ -203,7 +203,7 @@ async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
     drop(conn);
     let registered: Vec<(String, String)> = sqlx::query_as(
         "SELECT u.email, u.name FROM training_registrations r JOIN users u ON u.id = r.user_id \
-         WHERE r.session_id = ? AND r.status = 'ingeschreven'",
+         WHERE r.session_id = $1 AND r.status = 'ingeschreven'",
     )
     .bind(session)
     .fetch_all(app.state.db.pool())
@@ -211,7 +211,7 @@ async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
     .unwrap();
     let trainers: Vec<String> = sqlx::query_scalar(
         "SELECT u.email FROM training_session_trainers t JOIN users u ON u.id = t.user_id \
-         WHERE t.session_id = ?",
+         WHERE t.session_id = $1",
     )
     .bind(session)
     .fetch_all(app.state.db.pool())
@@ -231,7 +231,7 @@ async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
     let set_cancelled = |value: Option<&'static str>| {
         let app = &app;
         async move {
-            sqlx::query("UPDATE training_sessions SET cancelled_at = ? WHERE id = ?")
+            sqlx::query("UPDATE training_sessions SET cancelled_at = $1 WHERE id = $2")
                 .bind(value)
                 .bind(session)
                 .execute(&mut *app.state.db.writer().acquire().await.unwrap())
@@ -246,7 +246,7 @@ async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
     assert_eq!(run_sessions(&app).await, 0, "once");
     for (email, _) in &registered {
         let mails: Vec<(String, String)> = sqlx::query_as(
-            "SELECT subject, body FROM outbox WHERE to_addr = ? AND subject LIKE 'Herinnering: opleiding%'",
+            "SELECT subject, body FROM outbox WHERE to_addr = $1 AND subject LIKE 'Herinnering: opleiding%'",
         )
         .bind(email)
         .fetch_all(app.state.db.pool())
@@ -257,7 +257,7 @@ async fn participants_and_trainers_are_reminded_the_day_before_a_session() {
     }
     for email in &trainers {
         let body: String = sqlx::query_scalar(
-            "SELECT body FROM outbox WHERE to_addr = ? AND subject LIKE 'Morgen:%'",
+            "SELECT body FROM outbox WHERE to_addr = $1 AND subject LIKE 'Morgen:%'",
         )
         .bind(email)
         .fetch_one(app.state.db.pool())

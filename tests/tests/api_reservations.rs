@@ -118,7 +118,7 @@ async fn a_teacher_reserves_sees_it_and_cancels_it() {
 
     // A confirmation mail went into the outbox in the same transaction.
     let mails: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE '%bevestigd%'",
+        "SELECT count(*) FROM outbox WHERE to_addr = $1 AND subject LIKE '%bevestigd%'",
     )
     .bind(TEACHER)
     .fetch_one(app.state.db.pool())
@@ -556,7 +556,7 @@ async fn an_extension_is_granted_only_when_it_fits() {
 async fn two_hundred_concurrent_requests_for_the_last_unit() {
     let app = TestApp::spawn().await;
     // Lift the one-per-school limit so every refusal is about units.
-    sqlx::query("UPDATE kit_types SET max_per_school = 1000 WHERE slug = ?")
+    sqlx::query("UPDATE kit_types SET max_per_school = 1000 WHERE slug = $1")
         .bind(CAMERA)
         .execute(app.state.db.writer())
         .await
@@ -606,7 +606,7 @@ async fn two_hundred_concurrent_requests_for_the_last_unit() {
     assert!(m.days.iter().all(|d| d.free <= m.units_in_service));
     let held: i64 = sqlx::query_scalar(
         "SELECT coalesce(sum(quantity), 0) FROM reservations WHERE kit_type_id = \
-           (SELECT id FROM kit_types WHERE slug = ?) AND status IN ('aangevraagd', 'bevestigd')",
+           (SELECT id FROM kit_types WHERE slug = $1) AND status IN ('aangevraagd', 'bevestigd')",
     )
     .bind(CAMERA)
     .fetch_one(app.state.db.pool())

@@ -5,7 +5,7 @@ use leenpunt_tests::TestApp;
 use reqwest::StatusCode;
 
 async fn outbox(app: &TestApp, to: &str) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT subject, body FROM outbox WHERE to_addr = ? ORDER BY id")
+    sqlx::query_as("SELECT subject, body FROM outbox WHERE to_addr = $1 ORDER BY id")
         .bind(to)
         .fetch_all(app.state.db.pool())
         .await

@@ -22,10 +22,10 @@ async fn loan(
         "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
            return_date, held_until, status, created_at, updated_at) \
          SELECT k.id, (SELECT pickup_point_id FROM kit_type_pickup_points WHERE kit_type_id = k.id LIMIT 1), \
-           (SELECT id FROM schools WHERE instellingsnummer = ?), \
-           (SELECT id FROM users WHERE email = 'leerkracht@demo.leenpunt.be'), ?, ?, ?, ?, ?, \
+           (SELECT id FROM schools WHERE instellingsnummer = $1), \
+           (SELECT id FROM users WHERE email = 'leerkracht@demo.leenpunt.be'), $2, $3, $4, $5, $6, \
            '2025-09-01T08:00:00+00:00', '2025-09-01T08:00:00+00:00' \
-         FROM kit_types k WHERE k.slug = ?",
+         FROM kit_types k WHERE k.slug = $7",
     )
     .bind(school)
     .bind(quantity)

@@ -27,9 +27,9 @@ async fn insert(app: &TestApp, kit: &str) -> i64 {
            return_date, held_until, status, created_at, updated_at) \
          SELECT k.id, (SELECT pickup_point_id FROM kit_type_pickup_points WHERE kit_type_id = k.id LIMIT 1), \
            (SELECT id FROM schools WHERE instellingsnummer = '012345'), \
-           (SELECT id FROM users WHERE email = ?), 1, '2027-01-11', '2027-01-15', \
+           (SELECT id FROM users WHERE email = $1), 1, '2027-01-11', '2027-01-15', \
            '2027-01-15', 'bevestigd', '2026-11-27T08:00:00+00:00', '2026-11-27T08:00:00+00:00' \
-         FROM kit_types k WHERE k.slug = ? RETURNING id",
+         FROM kit_types k WHERE k.slug = $2 RETURNING id",
     )
     .bind(TEACHER)
     .bind(kit)
@@ -39,7 +39,7 @@ async fn insert(app: &TestApp, kit: &str) -> i64 {
 }
 
 async fn change(app: &TestApp, id: i64, note: &str) {
-    sqlx::query("UPDATE reservations SET note = ? WHERE id = ?")
+    sqlx::query("UPDATE reservations SET note = $1 WHERE id = $2")
         .bind(note)
         .bind(id)
         .execute(app.state.db.writer())
@@ -51,7 +51,7 @@ async fn change(app: &TestApp, id: i64, note: &str) {
 async fn ids(app: &TestApp, partner: Option<&str>) -> BTreeSet<i64> {
     sqlx::query_scalar(
         "SELECT r.id FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
-         JOIN partners p ON p.id = k.partner_id WHERE ?1 IS NULL OR p.slug = ?1",
+         JOIN partners p ON p.id = k.partner_id WHERE $1 IS NULL OR p.slug = $1",
     )
     .bind(partner)
     .fetch_all(app.state.db.pool())
@@ -427,7 +427,7 @@ const UNITS: &str = "/api/v1/sync/units";
 async fn unit_ids(app: &TestApp, partner: Option<&str>) -> BTreeSet<i64> {
     sqlx::query_scalar(
         "SELECT u.id FROM units u JOIN kit_types k ON k.id = u.kit_type_id \
-         JOIN partners p ON p.id = k.partner_id WHERE ?1 IS NULL OR p.slug = ?1",
+         JOIN partners p ON p.id = k.partner_id WHERE $1 IS NULL OR p.slug = $1",
     )
     .bind(partner)
     .fetch_all(app.state.db.pool())
@@ -450,7 +450,7 @@ async fn units_page_in_change_order_and_a_new_label_moves_a_unit() {
     let mut added = Vec::new();
     let items = all_pages_of(&app, UNITS, 7, &admin, "limit=7", async |n| {
         if n == 0 {
-            sqlx::query("UPDATE units SET status = 'onderhoud' WHERE id = ?")
+            sqlx::query("UPDATE units SET status = 'onderhoud' WHERE id = $1")
                 .bind(first)
                 .execute(app.state.db.writer())
                 .await

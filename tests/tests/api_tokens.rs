@@ -52,7 +52,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 
 /// Everything a refused request might have written.
 async fn written(app: &TestApp) -> (i64, i64, i64, i64, bool) {
-    let reminders_off: i64 = sqlx::query_scalar("SELECT reminders_off FROM users WHERE email = ?")
+    let reminders_off: i64 = sqlx::query_scalar("SELECT reminders_off FROM users WHERE email = $1")
         .bind(TEACHER)
         .fetch_one(app.state.db.pool())
         .await
@@ -407,7 +407,7 @@ async fn refused_tokens_answer_problems_and_write_nothing() {
     )
     .await;
     let before = written(&app).await;
-    sqlx::query("UPDATE users SET disabled_at = '2026-11-28T09:00:00+00:00' WHERE email = ?")
+    sqlx::query("UPDATE users SET disabled_at = '2026-11-28T09:00:00+00:00' WHERE email = $1")
         .bind(TEACHER)
         .execute(app.state.db.writer())
         .await

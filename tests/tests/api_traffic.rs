@@ -50,7 +50,7 @@ async fn writes_dropped_at_any_point_never_wedge_the_writer() {
             let _ = tokio::time::timeout(cut, async {
                 let mut tx = db.begin().await?;
                 sqlx::query(
-                    "INSERT INTO login_failures (email, client, at) VALUES (?, 'x', '2000-01-01')",
+                    "INSERT INTO login_failures (email, client, at) VALUES ($1, 'x', '2000-01-01')",
                 )
                 .bind(format!("cut{i}"))
                 .execute(&mut *tx)
@@ -269,7 +269,7 @@ async fn a_burst_of_sign_ups_and_bookings_is_written_or_cleanly_refused() {
             .collect();
     assert!(accepted.is_subset(&users));
     for id in &booked {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM reservations WHERE id = ?")
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM reservations WHERE id = $1")
             .bind(id)
             .fetch_one(app.state.db.pool())
             .await

@@ -20,7 +20,7 @@ fn booking(pickup: &str, ret: &str) -> serde_json::Value {
 }
 
 async fn mails(app: &TestApp, to: &str, subject_like: &str) -> i64 {
-    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE to_addr = ? AND subject LIKE ?")
+    sqlx::query_scalar("SELECT count(*) FROM outbox WHERE to_addr = $1 AND subject LIKE $2")
         .bind(to)
         .bind(subject_like)
         .fetch_one(app.state.db.pool())
@@ -750,7 +750,7 @@ async fn ticks_are_saved_one_by_one_and_resending_them_changes_nothing() {
     }
     // Recorded (and qualified) once, however often the tick came in.
     let recorded: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log WHERE action = 'session.attended' AND subject = ?",
+        "SELECT count(*) FROM audit_log WHERE action = 'session.attended' AND subject = $1",
     )
     .bind(format!("session:{}", session.id))
     .fetch_one(app.state.db.pool())

@@ -99,8 +99,31 @@ fn test(root: &std::path::Path) -> Result<()> {
             .env("LEENPUNT_TEST_AXE", axe)
             .env("LEENPUNT_TEST_PG_URL", &pg.url)
             .env("LEENPUNT_TEST_REQUIRE_PG", "1"),
-    )
+    )?;
+    // The API tests that matter most once more, each app on a fresh PostgreSQL database
+    // (`pg_schema` and `pg_instances` ran in the step above). Compiled already: run time
+    // only (docs/postgres.md, "Tests on PostgreSQL", has the list's wall time).
+    tools::step("API tests on PostgreSQL");
+    let started = std::time::Instant::now();
+    let mut cmd = Command::new("cargo");
+    cmd.args(["test", "-p", "leenpunt-tests"]);
+    for file in PG_API_TESTS {
+        cmd.args(["--test", file]);
+    }
+    tools::run(
+        cmd.env("LEENPUNT_TEST_ENGINE", "postgres")
+            .env("LEENPUNT_TEST_PG_URL", &pg.url)
+            .env("LEENPUNT_TEST_REQUIRE_PG", "1"),
+    )?;
+    println!(
+        "API tests on PostgreSQL: {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
+
+/// The API test files `cargo xtask test` runs on PostgreSQL too.
+const PG_API_TESTS: &[&str] = &["api_reservations"];
 
 fn bench(root: &std::path::Path) -> Result<()> {
     let site = site::build(root)?;

@@ -403,24 +403,27 @@ impl Db {
         query: &str,
     ) -> DbResult<Vec<leenpunt_shared::admin::UserRow>> {
         let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
-        let rows = sqlx::query(
+        let sql = format!(
             "SELECT u.id, u.name, u.email, u.confirmed_at IS NOT NULL, u.disabled_at IS NOT NULL, \
-               (SELECT json_group_array(json_array(r.id, r.role, coalesce(s.name, p.name, ''))) FROM user_roles r \
+               (SELECT {} FROM user_roles r \
                   LEFT JOIN schools s ON s.id = r.school_id LEFT JOIN partners p ON p.id = r.partner_id \
                   WHERE r.user_id = u.id) \
              FROM users u WHERE lower(u.name) LIKE $1 OR u.email LIKE $1 ORDER BY u.name, u.id LIMIT 200",
-        )
-        .bind(pattern)
-        .fetch_all(self.pool())
-        .await?;
+            self.engine()
+                .json_rows("r.id, r.role, coalesce(s.name, p.name, '')")
+        );
+        let rows = sqlx::query(&sql)
+            .bind(pattern)
+            .fetch_all(self.pool())
+            .await?;
         Ok(rows
             .iter()
             .map(|r| leenpunt_shared::admin::UserRow {
                 id: UserId(r.get(0)),
                 name: r.get(1),
                 email: r.get(2),
-                confirmed: r.get::<i64, _>(3) != 0,
-                disabled: r.get::<i64, _>(4) != 0,
+                confirmed: r.get::<crate::db::Flag, _>(3).0,
+                disabled: r.get::<crate::db::Flag, _>(4).0,
                 roles: serde_json::from_str::<Vec<(i64, String, String)>>(r.get::<&str, _>(5))
                     .unwrap_or_default()
                     .into_iter()

@@ -33,26 +33,28 @@ type Row = (
 impl Db {
     /// Entries matching `filter`, newest first, at most `limit`.
     pub async fn audit_rows(&self, filter: &AuditFilter, limit: u32) -> DbResult<Vec<AuditRow>> {
-        let mut q = crate::db::SqlBuilder::new(
+        let e = self.engine();
+        let like = e.like();
+        let mut q = crate::db::SqlBuilder::new(format!(
             "SELECT a.id, a.at, u.name, u.email, a.action, a.subject, su.name, a.detail, tk.name \
              FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
              LEFT JOIN access_tokens tk ON tk.id = a.token_id \
-             LEFT JOIN users su ON a.subject LIKE 'user:%' \
-                AND su.id = CAST(substr(a.subject, 6) AS INTEGER) \
+             LEFT JOIN users su ON su.id = {} \
              WHERE 1 = 1",
-        );
+            e.id_after_prefix("a.subject", "user:")
+        ));
         if let Some(person) = &filter.person {
             let p = like_pattern(person);
-            q.push(" AND (u.name LIKE ")
+            q.push(format!(" AND (u.name {like} "))
                 .push_bind(p.clone())
-                .push(" ESCAPE '\\' OR u.email LIKE ")
+                .push(format!(" ESCAPE '\\' OR u.email {like} "))
                 .push_bind(p)
                 .push(" ESCAPE '\\')");
         }
         if let Some(kind) = filter.kind {
-            q.push(" AND (0");
+            q.push(" AND (1 = 0");
             for pattern in kind.action_patterns() {
-                q.push(" OR a.action LIKE ").push_bind(pattern);
+                q.push(format!(" OR a.action {like} ")).push_bind(pattern);
             }
             q.push(")");
         }
@@ -62,13 +64,16 @@ impl Db {
             }
             Some(ObjectMatch::Contains(text)) => {
                 let p = like_pattern(text);
-                q.push(" AND (substr(a.subject, instr(a.subject, ':') + 1) LIKE ")
-                    .push_bind(p.clone())
-                    .push(" ESCAPE '\\' OR su.name LIKE ")
-                    .push_bind(p.clone())
-                    .push(" ESCAPE '\\' OR su.email LIKE ")
-                    .push_bind(p)
-                    .push(" ESCAPE '\\')");
+                q.push(format!(
+                    " AND (substr(a.subject, {} + 1) {like} ",
+                    e.instr("a.subject", "':'")
+                ))
+                .push_bind(p.clone())
+                .push(format!(" ESCAPE '\\' OR su.name {like} "))
+                .push_bind(p.clone())
+                .push(format!(" ESCAPE '\\' OR su.email {like} "))
+                .push_bind(p)
+                .push(" ESCAPE '\\')");
             }
             None => {}
         }

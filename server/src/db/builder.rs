@@ -47,6 +47,21 @@ impl<'args> SqlBuilder<'args> {
         self
     }
 
+    /// Binds `value` to the next placeholder number without writing it: for SQL given
+    /// with its `$N` already in the text (`$1` for the first value bound, and so on).
+    pub(crate) fn bind_numbered<T>(&mut self, value: T) -> &mut Self
+    where
+        T: 'args + Encode<'args, Any> + Type<Any>,
+    {
+        self.args
+            .as_mut()
+            .expect("SqlBuilder: built already")
+            .add(value)
+            .expect("binding a value");
+        self.count += 1;
+        self
+    }
+
     /// A list whose items are separated by `separator`.
     pub(crate) fn separated<'b>(&'b mut self, separator: &'static str) -> Separated<'b, 'args> {
         Separated {

@@ -128,9 +128,11 @@ impl Db {
                (SELECT alt FROM kit_photos f WHERE f.kit_type_id = k.id ORDER BY position LIMIT 1), \
                EXISTS (SELECT 1 FROM kit_type_trainings t WHERE t.kit_type_id = k.id), \
                (SELECT count(*) FROM units u WHERE u.kit_type_id = k.id AND u.status = 'in-dienst'), \
-               (SELECT group_concat(theme, ';') FROM kit_type_themes t WHERE t.kit_type_id = k.id), \
-               (SELECT group_concat(level, ';') FROM kit_type_levels l WHERE l.kit_type_id = k.id) \
-             FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.id IN ({list})"
+               (SELECT {} FROM kit_type_themes t WHERE t.kit_type_id = k.id), \
+               (SELECT {} FROM kit_type_levels l WHERE l.kit_type_id = k.id) \
+             FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.id IN ({list})",
+            self.engine().group_concat("theme", "';'"),
+            self.engine().group_concat("level", "';'"),
         );
         let mut by_id: HashMap<i64, KitSummary> = sqlx::query(&sql)
             .fetch_all(self.pool())
@@ -207,7 +209,7 @@ impl Db {
                 max_loan_days: n(17),
                 buffer_days: n(18),
                 max_per_school: n(19),
-                needs_approval: r.get::<i64, _>(20) != 0,
+                needs_approval: r.get::<crate::db::Flag, _>(20).0,
             },
             units_in_service: n(21),
             themes: Vec::new(),

@@ -29,16 +29,18 @@ impl Db {
             .bind(expired_before)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        let sql = format!(
             "DELETE FROM form_drafts WHERE owner_id = $1 AND id_hash NOT IN \
              (SELECT id_hash FROM form_drafts WHERE owner_id = $2 \
-              ORDER BY created_at DESC, rowid DESC LIMIT $3)",
-        )
-        .bind(owner.0)
-        .bind(owner.0)
-        .bind(i64::from(per_owner.saturating_sub(1)))
-        .execute(&mut *tx)
-        .await?;
+              ORDER BY created_at DESC, {} DESC LIMIT $3)",
+            self.engine().insertion_order()
+        );
+        sqlx::query(&sql)
+            .bind(owner.0)
+            .bind(owner.0)
+            .bind(i64::from(per_owner.saturating_sub(1)))
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO form_drafts (id_hash, owner_id, created_at, fields, errors) \
              VALUES ($1, $2, $3, $4, $5)",

@@ -63,6 +63,22 @@ impl Engine {
         }
     }
 
+    /// [`Engine::group_concat`] in the order of `order`.
+    pub fn group_concat_ordered(self, expr: &str, sep: &str, order: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("group_concat({expr}, {sep} ORDER BY {order})"),
+            Engine::Postgres => format!("string_agg(({expr})::text, {sep} ORDER BY {order})"),
+        }
+    }
+
+    /// The distinct values of `expr` joined by commas (no order promised).
+    pub fn group_concat_distinct(self, expr: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("group_concat(DISTINCT {expr})"),
+            Engine::Postgres => format!("string_agg(DISTINCT ({expr})::text, ',')"),
+        }
+    }
+
     /// `FROM reservations r`, on SQLite with the index that bounds each span class's range
     /// (its planner does not pick it alone); PostgreSQL's planner needs no hint.
     pub fn reservations_indexed_by(self, index: &str) -> String {
@@ -77,6 +93,31 @@ impl Engine {
         match self {
             Engine::Sqlite => format!("{column} = {value} COLLATE NOCASE"),
             Engine::Postgres => format!("lower({column}) = lower({value})"),
+        }
+    }
+
+    /// `LIKE` that ignores ASCII case, as SQLite's `LIKE` does (`ILIKE` on PostgreSQL,
+    /// whose `LIKE` minds case; both fold ASCII only in a `C` database).
+    pub fn like(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "LIKE",
+            Engine::Postgres => "ILIKE",
+        }
+    }
+
+    /// The number after `prefix` in `subject` (`user:12` → 12), NULL when the rest is not
+    /// digits (SQLite's CAST would read junk as 0; PostgreSQL's would fail).
+    pub fn id_after_prefix(self, subject: &str, prefix: &str) -> String {
+        let n = prefix.len() + 1;
+        match self {
+            Engine::Sqlite => format!(
+                "CASE WHEN {subject} GLOB '{prefix}[0-9]*' AND substr({subject}, {n}) NOT GLOB '*[^0-9]*' \
+                 THEN CAST(substr({subject}, {n}) AS INTEGER) END"
+            ),
+            Engine::Postgres => format!(
+                "CASE WHEN {subject} ~ '^{prefix}[0-9]{{1,18}}$' \
+                 THEN CAST(substr({subject}, {n}) AS BIGINT) END"
+            ),
         }
     }
 
@@ -104,11 +145,73 @@ impl Engine {
         }
     }
 
+    /// The largest of several values (SQLite's scalar `max`); NULLs as [`Engine::greatest`].
+    pub fn greatest_of(self, items: &[&str]) -> String {
+        let list = items.join(", ");
+        match self {
+            Engine::Sqlite => format!("max({list})"),
+            Engine::Postgres => format!("greatest({list})"),
+        }
+    }
+
+    /// A key that finds a row again within the transaction that read it, as text, and
+    /// the test of a row against a bound key: SQLite's `rowid`; PostgreSQL's `ctid`
+    /// (stable until the row is updated, which the reader does last).
+    pub fn row_locator(self) -> (&'static str, &'static str) {
+        match self {
+            Engine::Sqlite => ("CAST(rowid AS TEXT)", "rowid = CAST($2 AS INTEGER)"),
+            Engine::Postgres => ("CAST(ctid AS TEXT)", "ctid = CAST($2 AS tid)"),
+        }
+    }
+
+    /// An expression that orders a table's rows by insertion, for ties on a stored time:
+    /// SQLite's `rowid`; PostgreSQL's inserting transaction id (`xmin`; every insert of
+    /// such a table is a transaction of its own).
+    pub fn insertion_order(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "rowid",
+            Engine::Postgres => "CAST(CAST(xmin AS TEXT) AS BIGINT)",
+        }
+    }
+
     /// A character by its code (`char(30)` / `chr(30)`).
     pub fn chr(self, code: u32) -> String {
         match self {
             Engine::Sqlite => format!("char({code})"),
             Engine::Postgres => format!("chr({code})"),
+        }
+    }
+
+    /// An ISO day or instant (text) as a number of days, for differences: SQLite's
+    /// `julianday`; on PostgreSQL the epoch in days (connections run in UTC, so a bare
+    /// day is its midnight UTC, as in SQLite).
+    pub fn julian(self, expr: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("julianday({expr})"),
+            Engine::Postgres => {
+                format!("(extract(epoch from CAST({expr} AS timestamptz)) / 86400.0)")
+            }
+        }
+    }
+
+    /// The sum of a numeric expression as a real, 0.0 over no rows (SQLite's `total`).
+    /// Give a condition as `CASE WHEN … THEN 1 ELSE 0 END`.
+    pub fn total(self, expr: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("total({expr})"),
+            Engine::Postgres => {
+                format!("CAST(coalesce(sum({expr}), 0) AS double precision)")
+            }
+        }
+    }
+
+    /// The ISO day `days` days after the ISO day (or instant) `expr`, as text.
+    pub fn add_days(self, expr: &str, days: i64) -> String {
+        match self {
+            Engine::Sqlite => format!("date({expr}, '{days:+} days')"),
+            Engine::Postgres => {
+                format!("to_char(CAST(substr({expr}, 1, 10) AS date) + {days}, 'YYYY-MM-DD')")
+            }
         }
     }
 

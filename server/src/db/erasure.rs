@@ -118,17 +118,22 @@ async fn run(conn: &mut AnyConnection, sql: &str, user: UserId) -> DbResult<u64>
         .rows_affected())
 }
 
-/// Rows of `table` whose `column` may mention the person (by rowid), with the text.
+/// Rows of `table` whose `column` may mention the person (by a key that finds the row
+/// again in this transaction, `Engine::row_locator`), with the text.
 async fn mentions(
     conn: &mut AnyConnection,
     table: &str,
     column: &str,
     p: &Person,
-) -> DbResult<Vec<(i64, String)>> {
+) -> DbResult<Vec<(String, String)>> {
     // Identifiers come from the built-in inventory (checked to be plain names).
+    let e = super::Engine::of(conn);
     let sql = format!(
-        "SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL \
-         AND (instr(lower({column}), lower($1)) > 0 OR instr(lower({column}), lower($2)) > 0)"
+        "SELECT {}, {column} FROM {table} WHERE {column} IS NOT NULL \
+         AND ({} > 0 OR {} > 0)",
+        e.row_locator().0,
+        e.instr(&format!("lower({column})"), "lower($1)"),
+        e.instr(&format!("lower({column})"), "lower($2)"),
     );
     Ok(sqlx::query_as(&sql)
         .bind(&p.name)
@@ -145,12 +150,17 @@ async fn scrub_free_text(conn: &mut AnyConnection, p: &Person) -> DbResult<u64> 
         .into_iter()
         .filter(|c| c.class == "free-text" && c.table != "audit_log")
     {
-        for (rowid, text) in mentions(conn, &c.table, &c.column, p).await? {
+        for (row, text) in mentions(conn, &c.table, &c.column, p).await? {
             if let Some(clean) = scrub(&text, &p.name, &p.email) {
-                let sql = format!("UPDATE {} SET {} = $1 WHERE rowid = $2", c.table, c.column);
+                let sql = format!(
+                    "UPDATE {} SET {} = $1 WHERE {}",
+                    c.table,
+                    c.column,
+                    super::Engine::of(conn).row_locator().1
+                );
                 changed += sqlx::query(&sql)
                     .bind(clean)
-                    .bind(rowid)
+                    .bind(row)
                     .execute(&mut *conn)
                     .await?
                     .rows_affected();
@@ -172,17 +182,22 @@ async fn anonymise_audit(conn: &mut AnyConnection, p: &Person) -> DbResult<()> {
     .bind(p.id.0)
     .execute(&mut *conn)
     .await?;
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+    let e = super::Engine::of(conn);
+    let sql = format!(
         "SELECT id, subject, detail FROM audit_log \
-         WHERE instr(lower(detail), lower($1)) > 0 OR instr(lower(detail), lower($2)) > 0 \
-            OR instr(lower(subject), lower($3)) > 0 OR instr(lower(subject), lower($4)) > 0",
-    )
-    .bind(&p.name)
-    .bind(&p.email)
-    .bind(&p.name)
-    .bind(&p.email)
-    .fetch_all(&mut *conn)
-    .await?;
+         WHERE {} > 0 OR {} > 0 OR {} > 0 OR {} > 0",
+        e.instr("lower(detail)", "lower($1)"),
+        e.instr("lower(detail)", "lower($2)"),
+        e.instr("lower(subject)", "lower($3)"),
+        e.instr("lower(subject)", "lower($4)"),
+    );
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(&sql)
+        .bind(&p.name)
+        .bind(&p.email)
+        .bind(&p.name)
+        .bind(&p.email)
+        .fetch_all(&mut *conn)
+        .await?;
     for (id, subject, detail) in rows {
         let subject_named = scrub(&subject, &p.name, &p.email).is_some();
         if !subject_named && scrub(&detail, &p.name, &p.email).is_none() {
@@ -331,22 +346,30 @@ pub struct Inactive {
 /// Accounts (not erased) whose last sign-in, reservation (made or returned), training
 /// (attended, registered or given) and creation are all before `before` (a day).
 pub async fn inactive_accounts(conn: &mut AnyConnection, before: &str) -> DbResult<Vec<Inactive>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, last_active FROM (SELECT u.id, max(u.created_at, \
-           coalesce(u.confirmed_at, ''), coalesce(u.last_sign_in_at, ''), \
-           coalesce((SELECT max(max(r.created_at, r.return_date)) FROM reservations r \
-                     WHERE r.user_id = u.id), ''), \
-           coalesce((SELECT max(w.created_at) FROM waitlist w WHERE w.user_id = u.id), ''), \
-           coalesce((SELECT max(s.starts_at) FROM training_registrations g \
-                     JOIN training_sessions s ON s.id = g.session_id \
-                     WHERE g.user_id = u.id AND (g.attended = 1 OR g.status <> 'geannuleerd')), ''), \
-           coalesce((SELECT max(s.starts_at) FROM training_session_trainers t \
-                     JOIN training_sessions s ON s.id = t.session_id WHERE t.user_id = u.id), '') \
-         ) AS last_active FROM users u WHERE u.erased_at IS NULL) WHERE last_active < $1 ORDER BY id",
-    )
-    .bind(before)
-    .fetch_all(&mut *conn)
-    .await?;
+    let e = super::Engine::of(conn);
+    let last_active = e.greatest_of(&[
+        "u.created_at",
+        "coalesce(u.confirmed_at, '')",
+        "coalesce(u.last_sign_in_at, '')",
+        &format!(
+            "coalesce((SELECT max({}) FROM reservations r WHERE r.user_id = u.id), '')",
+            e.greatest("r.created_at", "r.return_date")
+        ),
+        "coalesce((SELECT max(w.created_at) FROM waitlist w WHERE w.user_id = u.id), '')",
+        "coalesce((SELECT max(s.starts_at) FROM training_registrations g \
+           JOIN training_sessions s ON s.id = g.session_id \
+           WHERE g.user_id = u.id AND (g.attended = 1 OR g.status <> 'geannuleerd')), '')",
+        "coalesce((SELECT max(s.starts_at) FROM training_session_trainers t \
+           JOIN training_sessions s ON s.id = t.session_id WHERE t.user_id = u.id), '')",
+    ]);
+    let sql = format!(
+        "SELECT id, last_active FROM (SELECT u.id, {last_active} AS last_active \
+         FROM users u WHERE u.erased_at IS NULL) a WHERE last_active < $1 ORDER BY id"
+    );
+    let rows: Vec<(i64, String)> = sqlx::query_as(&sql)
+        .bind(before)
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(id, last_active)| Inactive {

@@ -223,10 +223,10 @@ impl Db {
     /// kit type or pickup point it shows, and its change stamps (`feed_stamps`: while they
     /// read back the same, nothing its fingerprint depends on changed).
     pub async fn feed_to_serve(&self, token_hash: &str) -> DbResult<Option<ServingFeed>> {
-        let sql =
+        let sql = format!(
             "SELECT f.id, f.owner_id, f.scope, f.school_id, f.kit_type_id, f.pickup_point_id, \
                coalesce(s.name, k.title, pp.name), f.created_at, u.lang, \
-               (SELECT json_group_array(json_array(ur.role, ur.school_id, ur.partner_id)) \
+               (SELECT {} \
                   FROM user_roles ur WHERE ur.user_id = f.owner_id), \
                coalesce(k.partner_id, pp.partner_id), \
                (SELECT stamp FROM feed_stamps WHERE scope = '*' AND id = 0), \
@@ -238,8 +238,11 @@ impl Db {
              LEFT JOIN schools s ON s.id = f.school_id \
              LEFT JOIN kit_types k ON k.id = f.kit_type_id \
              LEFT JOIN pickup_points pp ON pp.id = f.pickup_point_id \
-             WHERE f.token_hash = $1 AND f.revoked_at IS NULL";
-        let Some(r) = sqlx::query(sql)
+             WHERE f.token_hash = $1 AND f.revoked_at IS NULL",
+            self.engine()
+                .json_rows("ur.role, ur.school_id, ur.partner_id")
+        );
+        let Some(r) = sqlx::query(&sql)
             .bind(token_hash)
             .fetch_optional(self.pool())
             .await?
@@ -312,49 +315,58 @@ impl Db {
         // A personal feed also shows the owner's training sessions: their changes (a
         // registration, a cancellation, a session called off or renamed) are in it.
         let person = (scope == FeedScope::User).then_some(owner.0);
+        let e = self.engine();
+        // Fields are joined with the unit separator (31), lines with the record
+        // separator (30): characters no name or instant holds.
+        let us = e.chr(31);
+        let rs = e.chr(30);
         let mut q = crate::db::SqlBuilder::new(
             "WITH r AS MATERIALIZED (SELECT r.updated_at, r.revision, r.kit_type_id, r.school_id, \
                r.pickup_point_id FROM reservations r",
         );
         push_scope(&mut q, scope, owner, since, cancelled_since);
-        q.push(
+        q.push(format!(
             "), g AS MATERIALIZED (\
-               SELECT 'r' || s.id || char(31) || g.status || char(31) || g.updated_at || char(31) || \
-                 coalesce(s.cancelled_at, '') || char(31) || s.starts_at || char(31) || s.ends_at || \
-                 char(31) || s.place || char(31) || t.title AS x, \
-                 max(g.updated_at, coalesce(s.cancelled_at, '')) AS changed \
+               SELECT 'r' || s.id || {us} || g.status || {us} || g.updated_at || {us} || \
+                 coalesce(s.cancelled_at, '') || {us} || s.starts_at || {us} || s.ends_at || \
+                 {us} || s.place || {us} || t.title AS x, \
+                 {} AS changed \
                FROM training_registrations g JOIN training_sessions s ON s.id = g.session_id \
                JOIN training_types t ON t.id = s.training_type_id WHERE g.user_id = ",
-        )
+            e.greatest("g.updated_at", "coalesce(s.cancelled_at, '')")
+        ))
         .push_bind(person)
         .push(" AND s.starts_at >= ")
         .push_bind(since.to_string())
-        .push(
+        .push(format!(
             " UNION ALL \
-               SELECT 't' || s.id || char(31) || s.created_at || char(31) || coalesce(s.cancelled_at, '') || \
-                 char(31) || s.starts_at || char(31) || s.ends_at || char(31) || s.place || char(31) || t.title, \
-                 max(s.created_at, coalesce(s.cancelled_at, '')) \
+               SELECT 't' || s.id || {us} || s.created_at || {us} || coalesce(s.cancelled_at, '') || \
+                 {us} || s.starts_at || {us} || s.ends_at || {us} || s.place || {us} || t.title, \
+                 {} \
                FROM training_session_trainers st JOIN training_sessions s ON s.id = st.session_id \
                JOIN training_types t ON t.id = s.training_type_id WHERE st.user_id = ",
-        )
+            e.greatest("s.created_at", "coalesce(s.cancelled_at, '')")
+        ))
         .push_bind(person)
         .push(" AND s.starts_at >= ")
         .push_bind(since.to_string())
-        .push(
-            ") SELECT count(*), max(r.updated_at), coalesce(sum(r.revision), 0), \
-               (SELECT coalesce(group_concat(l, char(30) ORDER BY l), '') FROM ( \
-                  SELECT k.title || char(31) || s.name || char(31) || pp.name || char(31) || \
-                    coalesce(pp.street, '') || char(31) || coalesce(pp.postcode, '') || char(31) || \
-                    coalesce(pp.municipality, '') || char(31) || coalesce(pp.handover_from, '') || \
-                    char(31) || coalesce(pp.handover_until, '') AS l \
+        .push(format!(
+            ") SELECT count(*), max(r.updated_at), CAST(coalesce(sum(r.revision), 0) AS BIGINT), \
+               (SELECT coalesce({}, '') FROM ( \
+                  SELECT k.title || {us} || s.name || {us} || pp.name || {us} || \
+                    coalesce(pp.street, '') || {us} || coalesce(pp.postcode, '') || {us} || \
+                    coalesce(pp.municipality, '') || {us} || coalesce(pp.handover_from, '') || \
+                    {us} || coalesce(pp.handover_until, '') AS l \
                   FROM (SELECT DISTINCT kit_type_id, school_id, pickup_point_id FROM r) d \
                   JOIN kit_types k ON k.id = d.kit_type_id JOIN schools s ON s.id = d.school_id \
-                  JOIN pickup_points pp ON pp.id = d.pickup_point_id)), \
+                  JOIN pickup_points pp ON pp.id = d.pickup_point_id) ls), \
                (SELECT max(k.updated_at) FROM kit_types k WHERE k.id IN (SELECT kit_type_id FROM r)), \
-               (SELECT count(*) || '/' || coalesce(group_concat(x, char(30) ORDER BY x), '') FROM g), \
+               (SELECT count(*) || '/' || coalesce({}, '') FROM g), \
                (SELECT max(changed) FROM g) \
              FROM r",
-        );
+            e.group_concat_ordered("l", &rs, "l"),
+            e.group_concat_ordered("x", &rs, "x"),
+        ));
         type FingerprintRow = (
             i64,
             Option<String>,

@@ -1,6 +1,6 @@
 //! Hand-over storage: unit labels, loan lines, maintenance tickets, the desk's day.
 
-use super::reservations::{record, ReservationRecord, SELECT_RECORD};
+use super::reservations::{record, select_record, ReservationRecord};
 use super::{classify, Db, DbResult};
 use crate::domain::handover::{Line, LoanView, UnitView};
 use crate::domain::tags::TagCode;
@@ -74,7 +74,7 @@ pub async fn tag(conn: &mut AnyConnection, code: &TagCode) -> DbResult<Option<(U
             .bind(code.as_str())
             .fetch_optional(&mut *conn)
             .await?
-            .map(|r| (UnitId(r.get(0)), r.get::<i64, _>(1) != 0)),
+            .map(|r| (UnitId(r.get(0)), r.get::<crate::db::Flag, _>(1).0)),
     )
 }
 
@@ -166,7 +166,7 @@ pub async fn loan(
     .iter()
     .map(|r| Line {
         unit: UnitId(r.get(0)),
-        returned: r.get::<i64, _>(1) != 0,
+        returned: r.get::<crate::db::Flag, _>(1).0,
     })
     .collect();
     let view = LoanView {
@@ -295,7 +295,7 @@ fn line(r: &sqlx::any::AnyRow) -> LoanLine {
         handed_out_by: r.get(6),
         returned_at: r.get(7),
         returned_by: r.get(8),
-        late: r.get::<i64, _>(9) != 0,
+        late: r.get::<crate::db::Flag, _>(9).0,
         damage_note: r.get(10),
         parts_counted: r
             .get::<Option<String>, _>(11)
@@ -399,7 +399,7 @@ impl Db {
             today.to_string(),
             (today - chrono::Duration::days(7)).to_string(),
         );
-        let mut q = crate::db::SqlBuilder::new(SELECT_RECORD);
+        let mut q = crate::db::SqlBuilder::new(select_record(self.engine()));
         q.push(" WHERE ((r.pickup_date <= ")
             .push_bind(day.clone())
             .push(" AND r.pickup_date >= ")

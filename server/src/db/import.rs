@@ -382,25 +382,38 @@ impl Db {
     /// The catalogue as CSV rows, in `CATALOGUE_COLUMNS` order, sorted by slug.
     #[tracing::instrument(skip(self))]
     pub async fn export_catalogue(&self) -> DbResult<Vec<Vec<String>>> {
-        let joined = |table: &str, expr: &str, order: &str| {
-            format!("(SELECT group_concat(v, ';') FROM (SELECT {expr} AS v FROM {table} x WHERE x.kit_type_id = k.id ORDER BY {order}))")
+        let e = self.engine();
+        // `from` names the table whose `kit_type_id` is k's as `x`.
+        let joined = |from: &str, expr: &str, order: &str| {
+            format!(
+                "(SELECT {} FROM {from} WHERE x.kit_type_id = k.id)",
+                e.group_concat_ordered(expr, "';'", order)
+            )
         };
         let sql = format!(
             "SELECT k.slug, k.title, k.kind, p.slug, {themes}, {levels}, k.summary, k.description, {parts}, {pickups}, \
                {trainings}, {photos}, coalesce(k.external_url, ''), {units}, k.lead_days, k.horizon_days, \
                k.min_loan_days, k.max_loan_days, k.buffer_days, k.max_per_school, k.needs_approval \
              FROM kit_types k JOIN partners p ON p.id = k.partner_id ORDER BY k.slug",
-            themes = joined("kit_type_themes", "theme", "theme"),
-            levels = joined("kit_type_levels", "level", "level"),
-            parts = joined("kit_parts", "name || ':' || expected_count", "position"),
-            pickups = "(SELECT group_concat(v, ';') FROM (SELECT pp.slug AS v FROM kit_type_pickup_points x \
-                       JOIN pickup_points pp ON pp.id = x.pickup_point_id WHERE x.kit_type_id = k.id ORDER BY pp.slug))",
-            trainings = "(SELECT group_concat(v, ';') FROM (SELECT t.slug AS v FROM kit_type_trainings x \
-                         JOIN training_types t ON t.id = x.training_type_id WHERE x.kit_type_id = k.id ORDER BY t.slug))",
-            photos = joined("kit_photos", "url || '|' || alt", "position"),
-            units = "(SELECT group_concat(v, ';') FROM (SELECT inventory_code || \
-                     CASE status WHEN 'in-dienst' THEN '' ELSE '=' || status END AS v \
-                     FROM units x WHERE x.kit_type_id = k.id ORDER BY inventory_code))",
+            themes = joined("kit_type_themes x", "theme", "theme"),
+            levels = joined("kit_type_levels x", "level", "level"),
+            parts = joined("kit_parts x", "name || ':' || expected_count", "position"),
+            pickups = joined(
+                "kit_type_pickup_points x JOIN pickup_points pp ON pp.id = x.pickup_point_id",
+                "pp.slug",
+                "pp.slug"
+            ),
+            trainings = joined(
+                "kit_type_trainings x JOIN training_types t ON t.id = x.training_type_id",
+                "t.slug",
+                "t.slug"
+            ),
+            photos = joined("kit_photos x", "url || '|' || alt", "position"),
+            units = joined(
+                "units x",
+                "inventory_code || CASE status WHEN 'in-dienst' THEN '' ELSE '=' || status END",
+                "inventory_code"
+            ),
         );
         let rows = sqlx::query(&sql).fetch_all(self.pool()).await?;
         use sqlx::Row;

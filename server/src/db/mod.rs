@@ -19,8 +19,10 @@ pub mod erasure;
 pub mod feeds;
 pub mod handover;
 pub mod import;
+pub mod jobs;
 pub mod kit_editor;
 pub mod mail;
+pub mod migrate_to;
 pub mod overview;
 pub mod privacy;
 pub mod reminders;
@@ -386,6 +388,11 @@ impl Db {
                 Box::pin(async move {
                     // A lock held longer than this is answered 503 + Retry-After (55P03).
                     sqlx::query("SET lock_timeout = '5s'")
+                        .execute(&mut *conn)
+                        .await?;
+                    // Days and instants are UTC text; SQL date arithmetic
+                    // (`Engine::julian`) reads a bare day as midnight UTC, as SQLite does.
+                    sqlx::query("SET TimeZone = 'UTC'")
                         .execute(&mut *conn)
                         .await?;
                     Ok(())

@@ -237,18 +237,18 @@ pub async fn digest_recipients(
     conn: &mut AnyConnection,
     day: &str,
 ) -> DbResult<Vec<DigestRecipient>> {
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.email, u.name, u.lang, group_concat(DISTINCT r.partner_id) \
+    let sql = format!(
+        "SELECT u.id, u.email, u.name, u.lang, {} \
          FROM users u JOIN user_roles r ON r.user_id = u.id \
          WHERE r.role IN ('ambassador', 'partner-admin') AND r.partner_id IS NOT NULL \
            AND u.reminders_off = 0 AND u.disabled_at IS NULL \
            AND NOT EXISTS (SELECT 1 FROM reminders_sent s \
                            WHERE s.occasion = 'digest:' || u.id || ':' || $1) \
          GROUP BY u.id ORDER BY u.id",
-    )
-    .bind(day)
-    .fetch_all(&mut *conn)
-    .await?;
+        super::Engine::of(conn).group_concat_distinct("r.partner_id")
+    );
+    let rows: Vec<(i64, String, String, String, String)> =
+        sqlx::query_as(&sql).bind(day).fetch_all(&mut *conn).await?;
     Ok(rows
         .into_iter()
         .map(|(user, email, name, lang, partners)| DigestRecipient {

@@ -3,7 +3,7 @@
 //! instant, narrowed to what the asker may see.
 
 use super::handover::{unit, UnitRecord, SELECT_UNIT};
-use super::reservations::{fill_return_notes, record, ReservationRecord, SELECT_RECORD};
+use super::reservations::{fill_return_notes, record, select_record, ReservationRecord};
 use super::{Db, DbResult};
 use leenpunt_shared::PartnerId;
 use sqlx::Row;
@@ -81,7 +81,7 @@ impl Db {
             max_seq: row.get(1),
         };
         // The record's columns, then the two sync columns at the end.
-        let select = SELECT_RECORD.replacen(
+        let select = select_record(self.engine()).replacen(
             " FROM reservations r",
             ", r.change_seq, r.changed_at FROM reservations r",
             1,

@@ -26,12 +26,17 @@ pub struct TrainingRow {
     pub validity_months: Option<u32>,
 }
 
-const SELECT_TRAINING: &str = "SELECT t.id, t.slug, t.title, t.description, p.name, p.slug, \
-       t.duration_minutes, t.validity_months, \
-       (SELECT json_group_array(json_array(k.slug, k.title)) FROM kit_type_trainings kt \
-          JOIN kit_types k ON k.id = kt.kit_type_id WHERE kt.training_type_id = t.id), \
-       t.partner_id \
-     FROM training_types t JOIN partners p ON p.id = t.partner_id";
+fn select_training(e: super::Engine) -> String {
+    format!(
+        "SELECT t.id, t.slug, t.title, t.description, p.name, p.slug, \
+           t.duration_minutes, t.validity_months, \
+           (SELECT {} FROM kit_type_trainings kt \
+              JOIN kit_types k ON k.id = kt.kit_type_id WHERE kt.training_type_id = t.id), \
+           t.partner_id \
+         FROM training_types t JOIN partners p ON p.id = t.partner_id",
+        e.json_rows("k.slug, k.title")
+    )
+}
 
 fn training(r: &sqlx::any::AnyRow) -> Training {
     let mut unlocks: Vec<(String, String)> = r
@@ -56,7 +61,8 @@ impl Db {
     /// Training types, by title; only one partner's when given.
     pub async fn trainings(&self, partner: Option<PartnerId>) -> DbResult<Vec<Training>> {
         let sql = format!(
-            "{SELECT_TRAINING} WHERE ($1 IS NULL OR t.partner_id = $2) ORDER BY t.title, t.id"
+            "{} WHERE ($1 IS NULL OR t.partner_id = $2) ORDER BY t.title, t.id",
+            select_training(self.engine())
         );
         let p = partner.map(|p| p.0);
         Ok(sqlx::query(&sql)
@@ -70,7 +76,7 @@ impl Db {
     }
 
     pub async fn training(&self, slug: &str) -> DbResult<Option<(Training, PartnerId)>> {
-        let sql = format!("{SELECT_TRAINING} WHERE t.slug = $1");
+        let sql = format!("{} WHERE t.slug = $1", select_training(self.engine()));
         Ok(sqlx::query(&sql)
             .bind(slug)
             .fetch_optional(self.pool())
@@ -146,7 +152,7 @@ pub async fn update_training(
 /// Whether a training type is required by a kit type or has sessions or holders (then it
 /// cannot be deleted).
 pub async fn training_in_use(conn: &mut AnyConnection, id: TrainingTypeId) -> DbResult<bool> {
-    Ok(sqlx::query_scalar::<_, i64>(
+    Ok(sqlx::query_scalar::<_, super::Flag>(
         "SELECT EXISTS (SELECT 1 FROM kit_type_trainings WHERE training_type_id = $1) \
              OR EXISTS (SELECT 1 FROM training_sessions WHERE training_type_id = $1) \
              OR EXISTS (SELECT 1 FROM qualifications WHERE training_type_id = $1)",
@@ -154,7 +160,7 @@ pub async fn training_in_use(conn: &mut AnyConnection, id: TrainingTypeId) -> Db
     .bind(id.0)
     .fetch_one(&mut *conn)
     .await?
-        != 0)
+    .0)
 }
 
 pub async fn delete_training(conn: &mut AnyConnection, id: TrainingTypeId) -> DbResult<()> {
@@ -248,19 +254,24 @@ impl TrainingSessionRecord {
 }
 
 /// The columns of a session; the query starts with `WITH me(id) AS (SELECT <asker>)`.
-const SELECT_SESSION: &str = "SELECT s.id, t.slug, t.title, p.name, s.starts_at, s.ends_at, \
-       s.place, s.capacity, \
-       (SELECT count(*) FROM training_registrations g WHERE g.session_id = s.id AND g.status = 'ingeschreven'), \
-       (SELECT count(*) FROM training_registrations g WHERE g.session_id = s.id AND g.status = 'wachtlijst'), \
-       s.registration_opens, s.registration_closes, s.cancelled_at, \
-       (SELECT json_group_array(json_array(u.id, u.name)) FROM training_session_trainers st \
-          JOIN users u ON u.id = st.user_id WHERE st.session_id = s.id), \
-       (SELECT g.status FROM training_registrations g WHERE g.session_id = s.id AND g.user_id = (SELECT id FROM me) \
-          AND g.status <> 'geannuleerd'), \
-       (SELECT g.attended FROM training_registrations g WHERE g.session_id = s.id AND g.user_id = (SELECT id FROM me)), \
-       t.id, t.partner_id, t.validity_months \
-     FROM training_sessions s JOIN training_types t ON t.id = s.training_type_id \
-     JOIN partners p ON p.id = t.partner_id";
+fn select_session(e: super::Engine) -> String {
+    format!(
+        "SELECT s.id, t.slug, t.title, p.name, s.starts_at, s.ends_at, \
+           s.place, s.capacity, \
+           (SELECT count(*) FROM training_registrations g WHERE g.session_id = s.id AND g.status = 'ingeschreven'), \
+           (SELECT count(*) FROM training_registrations g WHERE g.session_id = s.id AND g.status = 'wachtlijst'), \
+           s.registration_opens, s.registration_closes, s.cancelled_at, \
+           (SELECT {} FROM training_session_trainers st \
+              JOIN users u ON u.id = st.user_id WHERE st.session_id = s.id), \
+           (SELECT g.status FROM training_registrations g WHERE g.session_id = s.id AND g.user_id = (SELECT id FROM me) \
+              AND g.status <> 'geannuleerd'), \
+           (SELECT g.attended FROM training_registrations g WHERE g.session_id = s.id AND g.user_id = (SELECT id FROM me)), \
+           t.id, t.partner_id, t.validity_months \
+         FROM training_sessions s JOIN training_types t ON t.id = s.training_type_id \
+         JOIN partners p ON p.id = t.partner_id",
+        e.json_rows("u.id, u.name")
+    )
+}
 
 fn session(r: &sqlx::any::AnyRow) -> TrainingSessionRecord {
     use crate::domain::clock::brussels_time;
@@ -309,7 +320,10 @@ pub async fn session_by_id(
     id: i64,
     asker: Option<UserId>,
 ) -> DbResult<Option<TrainingSessionRecord>> {
-    let sql = format!("WITH me(id) AS (SELECT $1) {SELECT_SESSION} WHERE s.id = $2");
+    let sql = format!(
+        "WITH me(id) AS (SELECT CAST($1 AS BIGINT)) {} WHERE s.id = $2",
+        select_session(super::Engine::of(conn))
+    );
     Ok(sqlx::query(&sql)
         .bind(asker.map(|u| u.0))
         .bind(id)
@@ -352,9 +366,11 @@ impl Db {
         f: &SessionFilter,
         asker: Option<UserId>,
     ) -> DbResult<Vec<TrainingSessionRecord>> {
-        let mut q = crate::db::SqlBuilder::new("WITH me(id) AS (SELECT ");
+        let mut q = crate::db::SqlBuilder::new("WITH me(id) AS (SELECT CAST(");
         q.push_bind(asker.map(|u| u.0));
-        q.push(") ").push(SELECT_SESSION).push(" WHERE 1 = 1");
+        q.push(" AS BIGINT)) ")
+            .push(select_session(self.engine()))
+            .push(" WHERE 1 = 1");
         if let Some(t) = &f.training {
             q.push(" AND t.slug = ").push_bind(t.clone());
         }
@@ -408,7 +424,7 @@ pub async fn registration_of(
     .bind(user.0)
     .fetch_optional(&mut *conn)
     .await?
-    .map(|r| (r.get(0), r.get(1), r.get::<i64, _>(2) != 0)))
+    .map(|r| (r.get(0), r.get(1), r.get::<crate::db::Flag, _>(2).0)))
 }
 
 /// Puts someone on a session's list (again, after a cancellation) with a status.
@@ -421,23 +437,27 @@ pub async fn upsert_registration(
     now: &str,
 ) -> DbResult<i64> {
     let flag = i64::from(attended_walk_in);
-    Ok(sqlx::query_scalar(
+    let e = super::Engine::of(conn);
+    let sql = format!(
         "INSERT INTO training_registrations (session_id, user_id, status, attended, walk_in, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $4, $5, $5) \
          ON CONFLICT (session_id, user_id) DO UPDATE SET status = excluded.status, \
-           attended = max(attended, excluded.attended), walk_in = max(walk_in, excluded.walk_in), \
+           attended = {}, walk_in = {}, \
            created_at = CASE WHEN training_registrations.status = 'geannuleerd' \
              THEN excluded.created_at ELSE training_registrations.created_at END, \
            updated_at = excluded.updated_at \
          RETURNING id",
-    )
-    .bind(session)
-    .bind(user.0)
-    .bind(status)
-    .bind(flag)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?)
+        e.greatest("training_registrations.attended", "excluded.attended"),
+        e.greatest("training_registrations.walk_in", "excluded.walk_in"),
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(session)
+        .bind(user.0)
+        .bind(status)
+        .bind(flag)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 pub async fn set_registration_status(
@@ -509,37 +529,39 @@ pub async fn user_by_email(
     .bind(email)
     .fetch_optional(&mut *conn)
     .await?
-    .map(|r| (UserId(r.get(0)), r.get::<i64, _>(1) != 0)))
+    .map(|r| (UserId(r.get(0)), r.get::<crate::db::Flag, _>(1).0)))
 }
 
 impl Db {
     /// A session's list: seats first, then the waiting list, then cancellations.
     pub async fn roster(&self, session: i64) -> DbResult<Vec<RosterEntry>> {
-        Ok(sqlx::query(
+        let sql = format!(
             "SELECT g.id, u.id, u.name, u.email, \
-               coalesce((SELECT group_concat(sc.name, ', ') FROM user_roles r \
+               coalesce((SELECT {} FROM user_roles r \
                  JOIN schools sc ON sc.id = r.school_id WHERE r.user_id = u.id), ''), \
                g.status, g.attended, g.walk_in \
              FROM training_registrations g JOIN users u ON u.id = g.user_id \
              WHERE g.session_id = $1 \
              ORDER BY CASE g.status WHEN 'ingeschreven' THEN 0 WHEN 'wachtlijst' THEN 1 ELSE 2 END, \
                u.name, g.id",
-        )
-        .bind(session)
-        .fetch_all(self.pool())
-        .await?
-        .iter()
-        .map(|r| RosterEntry {
-            registration: r.get(0),
-            user: UserId(r.get(1)),
-            name: r.get(2),
-            email: r.get(3),
-            schools: r.get(4),
-            status: r.get(5),
-            attended: r.get::<i64, _>(6) != 0,
-            walk_in: r.get::<i64, _>(7) != 0,
-        })
-        .collect())
+            self.engine().group_concat("sc.name", "', '")
+        );
+        Ok(sqlx::query(&sql)
+            .bind(session)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| RosterEntry {
+                registration: r.get(0),
+                user: UserId(r.get(1)),
+                name: r.get(2),
+                email: r.get(3),
+                schools: r.get(4),
+                status: r.get(5),
+                attended: r.get::<crate::db::Flag, _>(6).0,
+                walk_in: r.get::<crate::db::Flag, _>(7).0,
+            })
+            .collect())
     }
 }
 
@@ -564,7 +586,7 @@ pub async fn set_attendance(
         let (id, user, was) = (
             r.get::<i64, _>(0),
             UserId(r.get(1)),
-            r.get::<i64, _>(2) != 0,
+            r.get::<crate::db::Flag, _>(2).0,
         );
         let now_present = present(id, was);
         if now_present == was {
@@ -932,24 +954,30 @@ pub async fn conditional_on(
     user: Option<UserId>,
     over_before: &str,
 ) -> DbResult<Vec<Conditional>> {
-    let rows = sqlx::query(
-        "SELECT r.id, json_group_array(json_array(s.id, \
-             coalesce((SELECT g.attended FROM training_registrations g \
-                WHERE g.session_id = s.id AND g.user_id = r.user_id AND g.status = 'ingeschreven'), 0), \
-             s.ends_at < $1 OR s.cancelled_at IS NOT NULL \
-               OR NOT EXISTS (SELECT 1 FROM training_registrations g WHERE g.session_id = s.id \
-                 AND g.user_id = r.user_id AND g.status = 'ingeschreven'))) \
+    // The "over" flag is a CASE so it is 0/1 in the JSON on both engines (PostgreSQL
+    // would write a comparison as true/false).
+    let sql = format!(
+        "SELECT r.id, {} \
          FROM reservations r JOIN reservation_conditions c ON c.reservation_id = r.id \
          JOIN training_sessions s ON s.id = c.session_id \
          WHERE r.id IN (SELECT reservation_id FROM reservation_conditions WHERE session_id = $2) \
            AND r.status IN ('aangevraagd', 'bevestigd') AND ($3 IS NULL OR r.user_id = $3) \
          GROUP BY r.id ORDER BY r.id",
-    )
-    .bind(over_before)
-    .bind(session)
-    .bind(user.map(|u| u.0))
-    .fetch_all(&mut *conn)
-    .await?;
+        super::Engine::of(conn).json_rows(
+            "s.id, \
+             coalesce((SELECT g.attended FROM training_registrations g \
+                WHERE g.session_id = s.id AND g.user_id = r.user_id AND g.status = 'ingeschreven'), 0), \
+             CASE WHEN s.ends_at < $1 OR s.cancelled_at IS NOT NULL \
+               OR NOT EXISTS (SELECT 1 FROM training_registrations g WHERE g.session_id = s.id \
+                 AND g.user_id = r.user_id AND g.status = 'ingeschreven') THEN 1 ELSE 0 END"
+        )
+    );
+    let rows = sqlx::query(&sql)
+        .bind(over_before)
+        .bind(session)
+        .bind(user.map(|u| u.0))
+        .fetch_all(&mut *conn)
+        .await?;
     Ok(rows
         .iter()
         .map(|r| Conditional {

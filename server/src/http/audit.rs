@@ -21,7 +21,7 @@ pub fn routes() -> Router<AppState> {
 
 /// One page (50) of the audit log, newest first, filtered by person, kind, object and
 /// Brussels dates; `next_before` pages on.
-#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", security(("session" = [])), params(AuditQuery), responses(
+#[utoipa::path(get, operation_id = "list_audit_entries", path = "/api/v1/audit", tag = "accounts", security(("session" = [])), params(AuditQuery), responses(
     (status = 200, body = AuditPage),
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
     (status = 403, body = leenpunt_shared::Problem, content_type = "application/problem+json"),

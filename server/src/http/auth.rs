@@ -154,7 +154,7 @@ async fn start(
 }
 
 /// Signs in. A new session id is issued on every login.
-#[utoipa::path(post, path = "/api/v1/session", tag = "accounts", request_body = LoginRequest, responses(
+#[utoipa::path(post, operation_id = "sign_in", path = "/api/v1/session", tag = "accounts", request_body = LoginRequest, responses(
     (status = 204, description = "Signed in; the session cookie is set"),
     (status = 401, body = leenpunt_shared::Problem, content_type = "application/problem+json"),
     (status = 429, body = leenpunt_shared::Problem, content_type = "application/problem+json"),

@@ -25,7 +25,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Closures from today, a year ahead (public: teachers see them in the calendar too).
-#[utoipa::path(get, path = "/api/v1/closed-days", tag = "reservations", responses((status = 200, body = Vec<ClosedDay>)))]
+#[utoipa::path(get, operation_id = "list_closed_days", path = "/api/v1/closed-days", tag = "reservations", responses((status = 200, body = Vec<ClosedDay>)))]
 pub async fn list(State(state): State<AppState>, who: Who) -> Result<Json<Vec<ClosedDay>>> {
     Ok(Json(
         service::upcoming(&state.db, state.clock.as_ref(), &who.0).await?,

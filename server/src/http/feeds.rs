@@ -108,13 +108,13 @@ pub async fn feed(
 }
 
 /// The signed-in person's feed links (their secret URLs are shown only once).
-#[utoipa::path(get, path = "/api/v1/feeds", tag = "calendar", security(("session" = [])), responses((status = 200, body = Vec<FeedLink>)))]
+#[utoipa::path(get, operation_id = "list_feeds", path = "/api/v1/feeds", tag = "calendar", security(("session" = [])), responses((status = 200, body = Vec<FeedLink>)))]
 pub async fn list(State(state): State<AppState>, who: Who) -> Result<Json<Vec<FeedLink>>> {
     Ok(Json(service::list(&state.db, &who.0).await?))
 }
 
 /// Creates a feed link: `user` (one's own reservations), `school`, `kit` or `pickup`.
-#[utoipa::path(post, path = "/api/v1/feeds", tag = "calendar", security(("session" = [])), request_body = NewFeed, responses(
+#[utoipa::path(post, operation_id = "create_feed", path = "/api/v1/feeds", tag = "calendar", security(("session" = [])), request_body = NewFeed, responses(
     (status = 201, body = FeedLink),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -160,7 +160,7 @@ pub async fn regenerate(
 }
 
 /// Revokes a feed link.
-#[utoipa::path(delete, path = "/api/v1/feeds/{id}", tag = "calendar", security(("session" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(delete, operation_id = "revoke_feed", path = "/api/v1/feeds/{id}", tag = "calendar", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 204, description = "Revoked"),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]

@@ -233,3 +233,33 @@ fn add(op: &mut Operation, status: u16, description: &str) {
             )
         });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Client generators name their methods after the operation ids: each must be unique.
+    /// A handler named like another (`list`, `create`) needs `operation_id = "…"`.
+    #[test]
+    fn every_operation_id_is_unique() {
+        let doc = ApiDoc::openapi();
+        let mut seen = std::collections::BTreeMap::new();
+        for (path, item) in &doc.paths.paths {
+            let ops = [
+                ("GET", &item.get),
+                ("PUT", &item.put),
+                ("POST", &item.post),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ];
+            for (method, op) in ops {
+                let Some(op) = op else { continue };
+                let id = op.operation_id.clone().expect("an operation id");
+                if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+                    panic!("operation id {id} is used by {other} and {method} {path}");
+                }
+            }
+        }
+        assert!(seen.len() > 100, "{} operations", seen.len());
+    }
+}

@@ -34,7 +34,7 @@ pub struct PeopleQuery {
 
 /// People by name or e-mail, with their roles (admins: everyone; partner admins: the
 /// people holding a role at their partner service).
-#[utoipa::path(get, path = "/api/v1/users", tag = "accounts", security(("session" = [])), params(PeopleQuery), responses(
+#[utoipa::path(get, operation_id = "list_users", path = "/api/v1/users", tag = "accounts", security(("session" = [])), params(PeopleQuery), responses(
     (status = 200, body = Vec<UserRow>),
     (status = 403, body = Problem, content_type = "application/problem+json"),
 ))]

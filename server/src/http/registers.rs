@@ -31,7 +31,7 @@ pub struct KeyBody {
 
 /// A register's records (`kind`: `scholen`, `partners` or `afhaalpunten`), with its
 /// columns (the register CSV's) and which records the asker may change.
-#[utoipa::path(get, path = "/api/v1/registers/{kind}", tag = "accounts", security(("session" = [])),
+#[utoipa::path(get, operation_id = "list_register_entries", path = "/api/v1/registers/{kind}", tag = "accounts", security(("session" = [])),
     params(("kind" = String, Path, description = "`scholen`, `partners` or `afhaalpunten`")),
     responses(
     (status = 200, body = RegisterScreen),
@@ -46,7 +46,7 @@ pub async fn list(
 }
 
 /// One record's fields, named as the register CSV's columns.
-#[utoipa::path(get, path = "/api/v1/registers/{kind}/{key}", tag = "accounts", security(("session" = [])),
+#[utoipa::path(get, operation_id = "get_register_entry", path = "/api/v1/registers/{kind}/{key}", tag = "accounts", security(("session" = [])),
     params(("kind" = String, Path, description = "`scholen`, `partners` or `afhaalpunten`"), ("key" = String, Path)),
     responses(
     (status = 200, body = RegisterEditScreen),
@@ -64,7 +64,7 @@ pub async fn one(
 
 /// Adds a record (schools and partner services: admins; pickup points: admins and partner
 /// admins for their own service). A 422 names each column at fault (also a key that is taken).
-#[utoipa::path(post, path = "/api/v1/registers/{kind}", tag = "accounts", security(("session" = [])),
+#[utoipa::path(post, operation_id = "create_register_entry", path = "/api/v1/registers/{kind}", tag = "accounts", security(("session" = [])),
     params(("kind" = String, Path, description = "`scholen`, `partners` or `afhaalpunten`")),
     request_body(content = BTreeMap<String, String>, description = "The record's fields, named as the register CSV's columns"),
     responses(

@@ -89,7 +89,7 @@ pub(super) fn idempotency_key(headers: &HeaderMap, lang: Lang) -> Result<Option<
 
 /// Reserves units of a kit type. With an `Idempotency-Key` header a retry returns the
 /// same reservation instead of a second one.
-#[utoipa::path(post, path = "/api/v1/reservations", tag = "reservations", security(("session" = [])), request_body = NewReservation,
+#[utoipa::path(post, operation_id = "create_reservation", path = "/api/v1/reservations", tag = "reservations", security(("session" = [])), request_body = NewReservation,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
     responses(
         (status = 201, body = Reservation, description = "Booked (or, for a retried key, booked before)"),
@@ -197,7 +197,7 @@ impl ListParams {
 }
 
 /// Reservations: the signed-in teacher's own, or a lending desk's.
-#[utoipa::path(get, path = "/api/v1/reservations", tag = "reservations", security(("session" = [])), params(ListParams), responses(
+#[utoipa::path(get, operation_id = "list_reservations", path = "/api/v1/reservations", tag = "reservations", security(("session" = [])), params(ListParams), responses(
     (status = 422, body = Problem, content_type = "application/problem+json"),
     (status = 200, body = Vec<Reservation>),
     (status = 401, body = Problem, content_type = "application/problem+json"),
@@ -214,7 +214,7 @@ pub async fn list(
 }
 
 /// One reservation (404 for people who may not see it).
-#[utoipa::path(get, path = "/api/v1/reservations/{id}", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
+#[utoipa::path(get, operation_id = "get_reservation", path = "/api/v1/reservations/{id}", tag = "reservations", security(("session" = [])), params(("id" = i64, Path)), responses(
     (status = 200, body = Reservation),
     (status = 404, body = Problem, content_type = "application/problem+json"),
 ))]

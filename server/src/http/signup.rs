@@ -82,7 +82,7 @@ async fn confirm_link(
 }
 
 /// All schools, for the sign-up form.
-#[utoipa::path(get, path = "/api/v1/schools", tag = "accounts", responses((status = 200, body = Vec<SchoolOption>)))]
+#[utoipa::path(get, operation_id = "list_schools", path = "/api/v1/schools", tag = "accounts", responses((status = 200, body = Vec<SchoolOption>)))]
 pub async fn schools(State(state): State<AppState>) -> Result<Json<Vec<SchoolOption>>> {
     Ok(Json(state.db.school_options().await?))
 }

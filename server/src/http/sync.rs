@@ -126,7 +126,7 @@ fn if_none_match(headers: &HeaderMap) -> Option<String> {
 
 /// Reservations in change order (admins: all; desk staff and partner admins: their partner
 /// services'). A reservation changed while a client pages gets a new place at the end.
-#[utoipa::path(get, path = "/api/v1/sync/reservations", tag = "reservations", security(("session" = [])), params(SyncQuery), responses(
+#[utoipa::path(get, operation_id = "sync_reservations", path = "/api/v1/sync/reservations", tag = "reservations", security(("session" = [])), params(SyncQuery), responses(
     (status = 200, body = SyncPage<SyncedReservation>, headers(("ETag" = String, description = "Weak tag of this answer"))),
     (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
     (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
@@ -152,7 +152,7 @@ pub async fn reservations(
 
 /// Units in change order (admins: all; desk staff and partner admins: their partner
 /// services'). A status change, a new label, a hand-over or a return moves a unit to the end.
-#[utoipa::path(get, path = "/api/v1/sync/units", tag = "hand-over", security(("session" = [])), params(SyncQuery), responses(
+#[utoipa::path(get, operation_id = "sync_units", path = "/api/v1/sync/units", tag = "hand-over", security(("session" = [])), params(SyncQuery), responses(
     (status = 200, body = SyncPage<SyncedUnit>, headers(("ETag" = String, description = "Weak tag of this answer"))),
     (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
     (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
@@ -177,7 +177,7 @@ pub async fn units(
 }
 
 /// Schools in change order, as the public school list shows them (anyone, anonymous too).
-#[utoipa::path(get, path = "/api/v1/sync/schools", tag = "accounts", params(SyncQuery), responses(
+#[utoipa::path(get, operation_id = "sync_schools", path = "/api/v1/sync/schools", tag = "accounts", params(SyncQuery), responses(
     (status = 200, body = SyncPage<SyncedSchool>, headers(("ETag" = String, description = "Weak tag of this answer"))),
     (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
     (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
@@ -203,7 +203,7 @@ pub async fn schools(
 /// removed person comes as a tombstone (`deleted`, the id only). A new name, e-mail
 /// address, confirmation, disabling, role, or the rename of a school or partner service
 /// they hold a role at moves a person to the end; signing in does not.
-#[utoipa::path(get, path = "/api/v1/sync/people", tag = "accounts", security(("session" = [])), params(SyncQuery), responses(
+#[utoipa::path(get, operation_id = "sync_people", path = "/api/v1/sync/people", tag = "accounts", security(("session" = [])), params(SyncQuery), responses(
     (status = 200, body = SyncPage<SyncedPerson>, headers(("ETag" = String, description = "Weak tag of this answer"))),
     (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
     (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),
@@ -227,7 +227,7 @@ pub async fn people(
 /// Kit types in change order, as their own records (anyone, anonymous too: the catalogue
 /// is public). A change of the kit type, its themes, levels, photos, parts, pickup points
 /// or required trainings moves it to the end.
-#[utoipa::path(get, path = "/api/v1/sync/kit-types", tag = "catalogue", params(SyncQuery), responses(
+#[utoipa::path(get, operation_id = "sync_kit_types", path = "/api/v1/sync/kit-types", tag = "catalogue", params(SyncQuery), responses(
     (status = 200, body = SyncPage<SyncedKitType>, headers(("ETag" = String, description = "Weak tag of this answer"))),
     (status = 304, description = "Not modified: the `If-None-Match` tag is current", headers(("ETag" = String))),
     (status = 400, body = Problem, content_type = "application/problem+json", description = "A malformed `cursor` or `updated_since`"),

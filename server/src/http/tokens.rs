@@ -144,7 +144,7 @@ pub async fn list_mine(State(state): State<AppState>, who: Who) -> Result<Json<V
 
 /// Makes a token; the answer holds its secret, the only time it is shown. Needs a
 /// session: a token cannot make tokens (403 `/problems/session-required`).
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", security(("session" = [])), request_body = NewToken, responses(
+#[utoipa::path(post, operation_id = "create_token", path = "/api/v1/me/tokens", tag = "accounts", security(("session" = [])), request_body = NewToken, responses(
     (status = 201, body = CreatedToken),
 ))]
 pub async fn create(

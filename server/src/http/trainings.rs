@@ -178,7 +178,7 @@ pub async fn list_sessions(
 }
 
 /// Plans a session (partner admins of the training's partner, admins).
-#[utoipa::path(post, path = "/api/v1/training-sessions", tag = "trainings", security(("session" = [])), request_body = NewSession, responses(
+#[utoipa::path(post, operation_id = "create_training_session", path = "/api/v1/training-sessions", tag = "trainings", security(("session" = [])), request_body = NewSession, responses(
     (status = 201, body = TrainingSession),
     (status = 403, body = Problem, content_type = "application/problem+json"),
     (status = 422, body = Problem, content_type = "application/problem+json"),
@@ -416,7 +416,7 @@ pub async fn grant(
 }
 
 /// Revokes a qualification, with a reason.
-#[utoipa::path(post, path = "/api/v1/qualifications/{id}/revoke", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), request_body = leenpunt_shared::reservations::ReasonBody, responses(
+#[utoipa::path(post, operation_id = "revoke_qualification", path = "/api/v1/qualifications/{id}/revoke", tag = "trainings", security(("session" = [])), params(("id" = i64, Path)), request_body = leenpunt_shared::reservations::ReasonBody, responses(
     (status = 409, body = Problem, content_type = "application/problem+json", description = "Already revoked"),
     (status = 204, description = "Revoked"),
     (status = 422, body = Problem, content_type = "application/problem+json"),

@@ -39,32 +39,72 @@ pub fn spawn_scheduler(db: Db, clock: SharedClock, settings: JobSettings) {
     });
 }
 
+/// Claims `job` for this pass (`None`: another instance is running it right now, or the
+/// claim failed, which is logged; the job then waits for the next pass).
+async fn claim(db: &Db, job: &str) -> Option<crate::db::jobs::JobClaim> {
+    match db.claim_job(job).await {
+        Ok(Some(claim)) => Some(claim),
+        Ok(None) => {
+            tracing::debug!(job, "running on another instance; skipped this pass");
+            None
+        }
+        Err(e) => {
+            tracing::error!(job, error = %e, "claiming a job");
+            None
+        }
+    }
+}
+
+/// Lets a job's claim go once the job has run.
+async fn release(job: &str, claim: crate::db::jobs::JobClaim) {
+    if let Err(e) = claim.release().await {
+        tracing::error!(job, error = %e, "releasing a job's claim");
+    }
+}
+
 /// One pass of every job, logging what each did (a failing job does not stop the others).
+/// Each job runs under its claim ([`Db::claim_job`]), so with several instances on one
+/// database a job runs on one of them at a time and each occasion is handled once.
 pub async fn run_once(db: &Db, clock: &dyn Clock, settings: &JobSettings) {
     let public_url = settings.public_url.as_str();
-    match super::reservations::lapse_offers(db, clock, public_url).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(lapsed = n, "waiting-list offers lapsed"),
-        Err(e) => tracing::error!(error = %e, "lapsing offers"),
+    if let Some(c) = claim(db, "lapse-offers").await {
+        match super::reservations::lapse_offers(db, clock, public_url).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(lapsed = n, "waiting-list offers lapsed"),
+            Err(e) => tracing::error!(error = %e, "lapsing offers"),
+        }
+        release("lapse-offers", c).await;
     }
-    match super::handover::daily(db, clock, public_url).await {
-        Ok((0, 0)) => {}
-        Ok((overdue, no_shows)) => tracing::info!(overdue, no_shows, "loans checked"),
-        Err(e) => tracing::error!(error = %e, "checking overdue loans and no-shows"),
+    if let Some(c) = claim(db, "overdue-no-shows").await {
+        match super::handover::daily(db, clock, public_url).await {
+            Ok((0, 0)) => {}
+            Ok((overdue, no_shows)) => tracing::info!(overdue, no_shows, "loans checked"),
+            Err(e) => tracing::error!(error = %e, "checking overdue loans and no-shows"),
+        }
+        release("overdue-no-shows", c).await;
     }
-    match super::trainings::settle_past_sessions(db, clock, public_url).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(settled = n, "conditional reservations settled"),
-        Err(e) => tracing::error!(error = %e, "settling conditional reservations"),
+    if let Some(c) = claim(db, "conditional-releases").await {
+        match super::trainings::settle_past_sessions(db, clock, public_url).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(settled = n, "conditional reservations settled"),
+            Err(e) => tracing::error!(error = %e, "settling conditional reservations"),
+        }
+        release("conditional-releases", c).await;
     }
-    match super::reminders::send_reminders(db, clock, public_url, settings.digest_hour).await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(sent = n, "reminders sent"),
-        Err(e) => tracing::error!(error = %e, "sending reminders"),
+    if let Some(c) = claim(db, "reminders").await {
+        match super::reminders::send_reminders(db, clock, public_url, settings.digest_hour).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sent = n, "reminders sent"),
+            Err(e) => tracing::error!(error = %e, "sending reminders"),
+        }
+        release("reminders", c).await;
     }
-    match super::privacy::apply_retention(db, clock, &settings.retention, public_url).await {
-        Ok(None) => {}
-        Ok(Some(removed)) => tracing::info!(removed = %removed.detail(), "retention applied"),
-        Err(e) => tracing::error!(error = %e, "applying retention"),
+    if let Some(c) = claim(db, "retention").await {
+        match super::privacy::apply_retention(db, clock, &settings.retention, public_url).await {
+            Ok(None) => {}
+            Ok(Some(removed)) => tracing::info!(removed = %removed.detail(), "retention applied"),
+            Err(e) => tracing::error!(error = %e, "applying retention"),
+        }
+        release("retention", c).await;
     }
 }

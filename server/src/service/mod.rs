@@ -16,6 +16,7 @@ pub mod import;
 pub mod jobs;
 pub mod kit_admin;
 pub mod mailer;
+pub mod migrate_to;
 pub mod overview;
 pub mod passwords;
 pub mod privacy;

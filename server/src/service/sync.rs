@@ -2,7 +2,7 @@
 //! keep a copy. Visibility is the policy's, as for the same data's other reads.
 
 use crate::db::sync::{ChangeQuery, ChangeSummary};
-use crate::db::Db;
+use crate::db::{Db, DbResult};
 use crate::domain::ical::conditional::{not_modified, Conditions};
 use crate::domain::policy::{allows, Action, Actor};
 use crate::domain::sync::{self as rules, Collection};
@@ -13,6 +13,7 @@ use leenpunt_shared::accounts::SchoolOption;
 use leenpunt_shared::handover::UnitInfo;
 use leenpunt_shared::sync::{SyncedKitType, SyncedPerson};
 use leenpunt_shared::*;
+use std::future::Future;
 
 /// What the client sent: all raw, checked here.
 #[derive(Debug, Clone, Copy, Default)]
@@ -182,6 +183,28 @@ fn query(checked: &Checked, partners: &Option<Vec<PartnerId>>) -> ChangeQuery {
     }
 }
 
+/// One sync read, the same for every collection: check the request, fetch the rows changed
+/// after the cursor that `partners` may see (`None`: all), and answer 304 or a page of items.
+/// Who may read is decided by the caller before (401/403 come before 400/422).
+async fn read<R, T, Fut>(
+    collection: Collection,
+    partners: Option<Vec<PartnerId>>,
+    lang: Lang,
+    request: &SyncRequest<'_>,
+    fetch: impl FnOnce(ChangeQuery) -> Fut,
+    item: impl Fn(R) -> (i64, T),
+) -> Result<Synced<T>>
+where
+    Fut: Future<Output = DbResult<(Vec<R>, ChangeSummary)>>,
+{
+    let checked = check(collection, lang, request)?;
+    let (rows, summary) = fetch(query(&checked, &partners)).await?;
+    let rows = rows.into_iter().map(item).collect();
+    Ok(answer(
+        collection, &partners, &checked, request, summary, rows,
+    ))
+}
+
 /// Reservations changed after the cursor (and at or after `updated_since`), in change
 /// order: admins all, desk staff and partner admins their partner services'.
 pub async fn reservations(
@@ -190,25 +213,21 @@ pub async fn reservations(
     lang: Lang,
     request: &SyncRequest<'_>,
 ) -> Result<Synced<SyncedReservation>> {
-    const COLLECTION: Collection = Collection::Reservations;
-    let partners = desk_partners(actor)?;
-    let checked = check(COLLECTION, lang, request)?;
-    let (rows, summary) = db.changed_reservations(&query(&checked, &partners)).await?;
-    let rows = rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.change_seq,
-                SyncedReservation {
-                    view: r.record.view,
-                    updated_at: r.changed_at,
-                },
-            )
-        })
-        .collect();
-    Ok(answer(
-        COLLECTION, &partners, &checked, request, summary, rows,
-    ))
+    read(
+        Collection::Reservations,
+        desk_partners(actor)?,
+        lang,
+        request,
+        |q| async move { db.changed_reservations(&q).await },
+        |r| {
+            let item = SyncedReservation {
+                view: r.record.view,
+                updated_at: r.changed_at,
+            };
+            (r.change_seq, item)
+        },
+    )
+    .await
 }
 
 /// Units changed after the cursor (and at or after `updated_since`), in change order: the
@@ -220,25 +239,21 @@ pub async fn units(
     lang: Lang,
     request: &SyncRequest<'_>,
 ) -> Result<Synced<SyncedUnit>> {
-    const COLLECTION: Collection = Collection::Units;
-    let partners = desk_partners(actor)?;
-    let checked = check(COLLECTION, lang, request)?;
-    let (rows, summary) = db.changed_units(&query(&checked, &partners)).await?;
-    let rows = rows
-        .into_iter()
-        .map(|u| {
-            (
-                u.change_seq,
-                SyncedUnit {
-                    info: u.record.info,
-                    updated_at: u.changed_at,
-                },
-            )
-        })
-        .collect();
-    Ok(answer(
-        COLLECTION, &partners, &checked, request, summary, rows,
-    ))
+    read(
+        Collection::Units,
+        desk_partners(actor)?,
+        lang,
+        request,
+        |q| async move { db.changed_units(&q).await },
+        |u| {
+            let item = SyncedUnit {
+                info: u.record.info,
+                updated_at: u.changed_at,
+            };
+            (u.change_seq, item)
+        },
+    )
+    .await
 }
 
 /// Schools changed after the cursor (and at or after `updated_since`), in change order.
@@ -249,25 +264,21 @@ pub async fn schools(
     lang: Lang,
     request: &SyncRequest<'_>,
 ) -> Result<Synced<SyncedSchool>> {
-    const COLLECTION: Collection = Collection::Schools;
-    let everyone = None;
-    let checked = check(COLLECTION, lang, request)?;
-    let (rows, summary) = db.changed_schools(&query(&checked, &everyone)).await?;
-    let rows = rows
-        .into_iter()
-        .map(|s| {
-            (
-                s.change_seq,
-                SyncedSchool {
-                    school: s.school,
-                    updated_at: s.changed_at,
-                },
-            )
-        })
-        .collect();
-    Ok(answer(
-        COLLECTION, &everyone, &checked, request, summary, rows,
-    ))
+    read(
+        Collection::Schools,
+        None,
+        lang,
+        request,
+        |q| async move { db.changed_schools(&q).await },
+        |s| {
+            let item = SyncedSchool {
+                school: s.school,
+                updated_at: s.changed_at,
+            };
+            (s.change_seq, item)
+        },
+    )
+    .await
 }
 
 /// The partner services whose people a partner admin sees, as `GET /api/v1/users` shows
@@ -305,27 +316,23 @@ pub async fn people(
     lang: Lang,
     request: &SyncRequest<'_>,
 ) -> Result<Synced<SyncedPerson>> {
-    const COLLECTION: Collection = Collection::People;
-    let partners = people_partners(actor)?;
-    let checked = check(COLLECTION, lang, request)?;
-    let (rows, summary) = db.changed_people(&query(&checked, &partners)).await?;
-    let rows = rows
-        .into_iter()
-        .map(|p| {
-            (
-                p.change_seq,
-                SyncedPerson {
-                    id: p.id,
-                    deleted: p.row.is_none(),
-                    person: p.row,
-                    updated_at: p.changed_at,
-                },
-            )
-        })
-        .collect();
-    Ok(answer(
-        COLLECTION, &partners, &checked, request, summary, rows,
-    ))
+    read(
+        Collection::People,
+        people_partners(actor)?,
+        lang,
+        request,
+        |q| async move { db.changed_people(&q).await },
+        |p| {
+            let item = SyncedPerson {
+                id: p.id,
+                deleted: p.row.is_none(),
+                person: p.row,
+                updated_at: p.changed_at,
+            };
+            (p.change_seq, item)
+        },
+    )
+    .await
 }
 
 /// Kit types changed after the cursor (and at or after `updated_since`), in change order.
@@ -336,23 +343,19 @@ pub async fn kit_types(
     lang: Lang,
     request: &SyncRequest<'_>,
 ) -> Result<Synced<SyncedKitType>> {
-    const COLLECTION: Collection = Collection::KitTypes;
-    let everyone = None;
-    let checked = check(COLLECTION, lang, request)?;
-    let (rows, summary) = db.changed_kit_types(&query(&checked, &everyone)).await?;
-    let rows = rows
-        .into_iter()
-        .map(|k| {
-            (
-                k.change_seq,
-                SyncedKitType {
-                    kit_type: k.record,
-                    updated_at: k.changed_at,
-                },
-            )
-        })
-        .collect();
-    Ok(answer(
-        COLLECTION, &everyone, &checked, request, summary, rows,
-    ))
+    read(
+        Collection::KitTypes,
+        None,
+        lang,
+        request,
+        |q| async move { db.changed_kit_types(&q).await },
+        |k| {
+            let item = SyncedKitType {
+                kit_type: k.record,
+                updated_at: k.changed_at,
+            };
+            (k.change_seq, item)
+        },
+    )
+    .await
 }

@@ -78,7 +78,7 @@ fn kit_from_row(r: &sqlx::any::AnyRow) -> BookableKit {
             max_loan_days: n(7),
             buffer_days: n(8),
             max_per_school: n(9),
-            needs_approval: r.get::<i64, _>(10) != 0,
+            needs_approval: r.get::<crate::db::Flag, _>(10).0,
         },
         in_service: n(11),
         owned: n(12),

@@ -19,7 +19,7 @@ pub use booking::{
     BookablePoint, BookingContext, BookingNames, NewRow,
 };
 pub use closed_days::{delete_closed_period, insert_closed_period, ClosedPeriodRow};
-pub(crate) use records::{fill_return_notes, record, SELECT_RECORD};
+pub(crate) use records::{fill_return_notes, record, select_record};
 pub use records::{
     flag_at_risk, record_by_id, set_return, set_status, ReservationFilter, ReservationRecord,
 };

@@ -135,12 +135,23 @@ pub struct ReservationRecord {
     pub updated_at: String,
 }
 
-pub(crate) const SELECT_RECORD: &str = "SELECT r.id, r.status, k.slug, k.title, p.name, pp.name, \
+/// The columns of a reservation record (read by [`record`]), up to its `FROM … JOIN`s.
+pub(crate) fn select_record(e: crate::db::Engine) -> String {
+    format!(
+        "{RECORD_COLUMNS} (SELECT {} {RECORD_FROM}",
+        e.json_rows("s.id, t.title, s.starts_at")
+    )
+}
+
+const RECORD_COLUMNS: &str = "SELECT r.id, r.status, k.slug, k.title, p.name, pp.name, \
        pp.street || ', ' || pp.postcode || ' ' || pp.municipality, s.name, u.name, r.quantity, \
        r.pickup_date, r.return_date, r.held_until, r.note, r.reason, r.at_risk, r.created_at, \
        r.kit_type_id, k.partner_id, r.pickup_point_id, r.school_id, r.user_id, u.email, u.lang, \
        r.revision, r.updated_at, r.offer_expires_at, \
-       (SELECT json_group_array(json_array(s.id, t.title, s.starts_at)) FROM reservation_conditions c \
+       ";
+
+/// The conditions' JSON (after its aggregate) and the joins of [`select_record`].
+const RECORD_FROM: &str = "FROM reservation_conditions c \
           JOIN training_sessions s ON s.id = c.session_id \
           JOIN training_types t ON t.id = s.training_type_id WHERE c.reservation_id = r.id) \
      FROM reservations r \
@@ -184,7 +195,7 @@ pub(crate) fn record(r: &sqlx::any::AnyRow) -> ReservationRecord {
             held_until: r.get(12),
             note: r.get(13),
             reason: r.get(14),
-            at_risk: r.get::<i64, _>(15) != 0,
+            at_risk: r.get::<crate::db::Flag, _>(15).0,
             created_at: r.get(16),
             offer_expires_at: r.get(26),
             waiting_for: conditions(r.get::<Option<&str>, _>(27)),
@@ -206,7 +217,10 @@ pub async fn record_by_id(
     conn: &mut AnyConnection,
     id: ReservationId,
 ) -> DbResult<Option<ReservationRecord>> {
-    let sql = format!("{SELECT_RECORD} WHERE r.id = $1");
+    let sql = format!(
+        "{} WHERE r.id = $1",
+        select_record(crate::db::Engine::of(conn))
+    );
     Ok(sqlx::query(&sql)
         .bind(id.0)
         .fetch_optional(&mut *conn)
@@ -245,7 +259,7 @@ impl Db {
 
     /// Reservations by filter, by pickup date then id.
     pub async fn reservations(&self, f: &ReservationFilter) -> DbResult<Vec<ReservationRecord>> {
-        let mut q = crate::db::SqlBuilder::new(SELECT_RECORD);
+        let mut q = crate::db::SqlBuilder::new(select_record(self.engine()));
         q.push(" WHERE 1 = 1");
         if let Some(user) = f.user {
             q.push(" AND r.user_id = ").push_bind(user.0);

@@ -18,16 +18,20 @@ impl Db {
     #[tracing::instrument(skip(self))]
     pub async fn loan_rows(&self, from: NaiveDate, to: NaiveDate) -> DbResult<Vec<LoanRow>> {
         let mut conn = self.read().await?;
-        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        let e = super::Engine::of(&conn);
+        let sql = format!(
             "SELECT pickup_date, kit_type_id, school_id, \
-               CAST(quantity * (julianday(return_date) - julianday(pickup_date) + 1) AS INTEGER) \
+               CAST(quantity * ({} - {} + 1) AS BIGINT) \
              FROM reservations WHERE status IN ('afgehaald', 'teruggebracht') \
                AND pickup_date BETWEEN $1 AND $2",
-        )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
+            e.julian("return_date"),
+            e.julian("pickup_date"),
+        );
+        let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(&sql)
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(&mut *conn)
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|(day, kit, school, unit_days)| {
@@ -124,7 +128,7 @@ impl Db {
 
     /// The names of these partner services, by name.
     pub async fn partner_names(&self, partners: &[PartnerId]) -> DbResult<Vec<String>> {
-        let mut q = crate::db::SqlBuilder::new("SELECT name FROM partners WHERE 1");
+        let mut q = crate::db::SqlBuilder::new("SELECT name FROM partners WHERE 1 = 1");
         super::push_in(&mut q, "id", partners.iter().map(|p| p.0));
         q.push(" ORDER BY name");
         let mut conn = self.read().await?;
@@ -195,11 +199,23 @@ async fn quality(
         partners,
     )
     .await?;
-    let [late_returns, late_days] = numbers(
-        conn,
-        "SELECT count(*), total(max(0, julianday(substr(l.returned_at, 1, 10)) - julianday(r.return_date))) \
+    let e = super::Engine::of(conn);
+    let late_days_sql = format!(
+        "SELECT count(*), {} \
          FROM loan_lines l JOIN reservations r ON r.id = l.reservation_id \
          JOIN kit_types k ON k.id = r.kit_type_id WHERE l.late = 1 AND l.returned_at IS NOT NULL",
+        e.total(&e.greatest(
+            "0",
+            &format!(
+                "{} - {}",
+                e.julian("substr(l.returned_at, 1, 10)"),
+                e.julian("r.return_date")
+            )
+        )),
+    );
+    let [late_returns, late_days] = numbers(
+        conn,
+        &late_days_sql,
         "r.pickup_date",
         "k.partner_id",
         "",
@@ -207,12 +223,20 @@ async fn quality(
         partners,
     )
     .await?;
+    let tickets_sql = format!(
+        "SELECT count(*), {}, count(t.closed_at), {} \
+         FROM maintenance_tickets t JOIN units u ON u.id = t.unit_id \
+         JOIN kit_types k ON k.id = u.kit_type_id WHERE 1 = 1",
+        e.total("CASE WHEN t.reservation_id IS NOT NULL AND t.shortfall <> '[]' THEN 1 ELSE 0 END"),
+        e.total(&format!(
+            "({} - {}) * 24",
+            e.julian("t.closed_at"),
+            e.julian("t.opened_at")
+        )),
+    );
     let [tickets, missing_parts, repaired, repair_hours] = numbers(
         conn,
-        "SELECT count(*), total(t.reservation_id IS NOT NULL AND t.shortfall <> '[]'), count(t.closed_at), \
-         total((julianday(t.closed_at) - julianday(t.opened_at)) * 24) \
-         FROM maintenance_tickets t JOIN units u ON u.id = t.unit_id \
-         JOIN kit_types k ON k.id = u.kit_type_id WHERE 1",
+        &tickets_sql,
         "substr(t.opened_at, 1, 10)",
         "k.partner_id",
         "",
@@ -239,10 +263,15 @@ async fn trainings(
     period: Period,
     partners: Option<&[PartnerId]>,
 ) -> DbResult<TrainingTally> {
+    let e = super::Engine::of(conn);
+    let sessions_sql = format!(
+        "SELECT count(*), {} FROM training_sessions s \
+         JOIN training_types tt ON tt.id = s.training_type_id WHERE s.cancelled_at IS NULL",
+        e.total("s.capacity")
+    );
     let [sessions, seats] = numbers(
         conn,
-        "SELECT count(*), total(s.capacity) FROM training_sessions s \
-         JOIN training_types tt ON tt.id = s.training_type_id WHERE s.cancelled_at IS NULL",
+        &sessions_sql,
         "substr(s.starts_at, 1, 10)",
         "tt.partner_id",
         "",
@@ -250,12 +279,16 @@ async fn trainings(
         partners,
     )
     .await?;
-    let [registered, attended] = numbers(
-        conn,
-        "SELECT count(*), total(g.attended) FROM training_registrations g \
+    let registered_sql = format!(
+        "SELECT count(*), {} FROM training_registrations g \
          JOIN training_sessions s ON s.id = g.session_id \
          JOIN training_types tt ON tt.id = s.training_type_id \
          WHERE s.cancelled_at IS NULL AND g.status = 'ingeschreven'",
+        e.total("g.attended")
+    );
+    let [registered, attended] = numbers(
+        conn,
+        &registered_sql,
         "substr(s.starts_at, 1, 10)",
         "tt.partner_id",
         "",
@@ -274,18 +307,25 @@ async fn trainings(
         partners,
     )
     .await?;
-    let [trained, borrowed_within_90] = numbers(
-        conn,
-        "SELECT count(*), total(EXISTS (SELECT 1 FROM user_roles ur \
-           JOIN reservations r ON r.school_id = ur.school_id \
-           JOIN kit_type_trainings kt ON kt.kit_type_id = r.kit_type_id AND kt.training_type_id = x.training \
-           WHERE ur.user_id = x.user_id AND ur.role = 'teacher' \
-             AND r.status IN ('afgehaald', 'teruggebracht') \
-             AND r.pickup_date BETWEEN x.day AND date(x.day, '+90 days'))) \
+    let trained_sql = format!(
+        "SELECT count(*), {} \
          FROM (SELECT g.user_id, s.training_type_id AS training, min(substr(s.starts_at, 1, 10)) AS day \
            FROM training_registrations g JOIN training_sessions s ON s.id = g.session_id \
            JOIN training_types tt ON tt.id = s.training_type_id \
            WHERE g.attended = 1 AND s.cancelled_at IS NULL",
+        e.total(&format!(
+            "CASE WHEN EXISTS (SELECT 1 FROM user_roles ur \
+               JOIN reservations r ON r.school_id = ur.school_id \
+               JOIN kit_type_trainings kt ON kt.kit_type_id = r.kit_type_id AND kt.training_type_id = x.training \
+               WHERE ur.user_id = x.user_id AND ur.role = 'teacher' \
+                 AND r.status IN ('afgehaald', 'teruggebracht') \
+                 AND r.pickup_date BETWEEN x.day AND {}) THEN 1 ELSE 0 END",
+            e.add_days("x.day", 90)
+        )),
+    );
+    let [trained, borrowed_within_90] = numbers(
+        conn,
+        &trained_sql,
         "substr(s.starts_at, 1, 10)",
         "tt.partner_id",
         " GROUP BY g.user_id, s.training_type_id) x",
@@ -311,14 +351,21 @@ async fn unit_days_in_service(
     period: Period,
     partners: Option<&[PartnerId]>,
 ) -> DbResult<Vec<(String, String, i64)>> {
-    let mut q = crate::db::SqlBuilder::new("SELECT k.slug, k.title, CAST(total(max(0, julianday(");
-    q.push_bind(period.to().to_string())
-        .push(") - julianday(max(")
-        .push_bind(period.from().to_string())
-        .push(
-            ", substr(u.created_at, 1, 10))) + 1)) AS INTEGER) \
-             FROM units u JOIN kit_types k ON k.id = u.kit_type_id WHERE u.status <> 'afgevoerd'",
-        );
+    // The period's days are bound as text; the larger of the period's first day and the
+    // unit's creation day is a text comparison (ISO days sort as text).
+    let e = super::Engine::of(conn);
+    let days = format!(
+        "{} - {} + 1",
+        e.julian("$1"),
+        e.julian(&e.greatest("$2", "substr(u.created_at, 1, 10)"))
+    );
+    let mut q = crate::db::SqlBuilder::new(&format!(
+        "SELECT k.slug, k.title, CAST({} AS BIGINT) \
+         FROM units u JOIN kit_types k ON k.id = u.kit_type_id WHERE u.status <> 'afgevoerd'",
+        e.total(&e.greatest("0", &days))
+    ));
+    q.bind_numbered(period.to().to_string())
+        .bind_numbered(period.from().to_string());
     if let Some(partners) = partners {
         super::push_in(&mut q, "k.partner_id", partners.iter().map(|p| p.0));
     }
@@ -333,12 +380,16 @@ async fn demand(
     period: Period,
     partners: Option<&[PartnerId]>,
 ) -> DbResult<Vec<DemandTally>> {
-    let mut q = crate::db::SqlBuilder::new(
-        "SELECT k.slug, k.title, count(*), count(w.reservation_id), \
-         total(r.status IN ('aangevraagd', 'bevestigd', 'afgehaald', 'teruggebracht', 'niet-afgehaald')) \
+    let e = super::Engine::of(conn);
+    let mut q = crate::db::SqlBuilder::new(&format!(
+        "SELECT k.slug, k.title, count(*), count(w.reservation_id), {} \
          FROM waitlist w JOIN kit_types k ON k.id = w.kit_type_id \
          LEFT JOIN reservations r ON r.id = w.reservation_id WHERE w.pickup_date BETWEEN ",
-    );
+        e.total(
+            "CASE WHEN r.status IN ('aangevraagd', 'bevestigd', 'afgehaald', 'teruggebracht', \
+             'niet-afgehaald') THEN 1 ELSE 0 END"
+        )
+    ));
     q.push_bind(period.from().to_string())
         .push(" AND ")
         .push_bind(period.to().to_string());
