@@ -429,8 +429,8 @@ mod tests {
             Some(Command::Restore { force: true, .. })
         ));
         assert!(Cli::try_parse_from(["leenpunt", "backup"]).is_err());
-        let cli = Cli::try_parse_from(["leenpunt", "migrate-to", "postgres://h/db", "--force"])
-            .unwrap();
+        let cli =
+            Cli::try_parse_from(["leenpunt", "migrate-to", "postgres://h/db", "--force"]).unwrap();
         assert!(matches!(
             cli.command,
             Some(Command::MigrateTo { target, force: true }) if target == "postgres://h/db"

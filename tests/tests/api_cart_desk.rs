@@ -246,7 +246,7 @@ async fn scans_fill_the_right_lines_one_receipt_lists_all_and_the_return_comes_i
         assert_eq!(o.all_back, out == 0);
     }
     let statuses: Vec<String> =
-        sqlx::query_scalar("SELECT status FROM reservations WHERE request_id = ? ORDER BY id")
+        sqlx::query_scalar("SELECT status FROM reservations WHERE request_id = $1 ORDER BY id")
             .bind(request)
             .fetch_all(app.state.db.pool())
             .await

@@ -182,7 +182,7 @@ async fn run(width: u32) {
     );
     fits_and_passes_axe(&b, "everything back").await;
     let statuses: Vec<String> =
-        sqlx::query_scalar("SELECT status FROM reservations WHERE request_id = ? ORDER BY id")
+        sqlx::query_scalar("SELECT status FROM reservations WHERE request_id = $1 ORDER BY id")
             .bind(request)
             .fetch_all(app.state.db.pool())
             .await

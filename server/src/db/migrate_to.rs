@@ -468,7 +468,11 @@ impl Target {
             .iter()
             .map(|&i| quote(&table.columns[i].name))
             .collect();
-        let head = format!("INSERT INTO {} ({}) VALUES ", quote(&table.name), names.join(", "));
+        let head = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            quote(&table.name),
+            names.join(", ")
+        );
         let per_batch = (MAX_PARAMS / written.len()).clamp(1, MAX_ROWS);
         for batch in rows.chunks(per_batch) {
             let mut sql = head.clone();
@@ -540,9 +544,12 @@ impl Target {
     /// Switches the triggers back on and commits the copy.
     pub async fn commit(&mut self, tables: &[Table]) -> DbResult<()> {
         for t in tables {
-            sqlx::query(&format!("ALTER TABLE {} ENABLE TRIGGER USER", quote(&t.name)))
-                .execute(&mut self.conn)
-                .await?;
+            sqlx::query(&format!(
+                "ALTER TABLE {} ENABLE TRIGGER USER",
+                quote(&t.name)
+            ))
+            .execute(&mut self.conn)
+            .await?;
         }
         sqlx::query("COMMIT").execute(&mut self.conn).await?;
         self.in_transaction = false;

@@ -10,7 +10,7 @@
 //! compared with the source's. Any difference rolls the whole copy back.
 
 use crate::db::backup::known_schema_version;
-use crate::db::migrate_to::{known_postgres_version, Source, Table, Target, TableSum};
+use crate::db::migrate_to::{known_postgres_version, Source, Table, TableSum, Target};
 use crate::db::{DbError, Engine, StartupLock};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -160,10 +160,13 @@ async fn copy(
     }
     let mut report = Vec::with_capacity(tables.len());
     for (table, source_sum) in tables.iter().zip(sums) {
-        let target_sum = target.sum(table).await.map_err(|source| MigrateError::Table {
-            table: table.name.clone(),
-            source,
-        })?;
+        let target_sum = target
+            .sum(table)
+            .await
+            .map_err(|source| MigrateError::Table {
+                table: table.name.clone(),
+                source,
+            })?;
         if target_sum != source_sum {
             return Err(MigrateError::Mismatch {
                 table: table.name.clone(),
@@ -306,7 +309,10 @@ pub fn report_table(tables: &[TableReport]) -> String {
         .max()
         .unwrap_or(5)
         .max(5);
-    let mut out = format!("{:<width$}  {:>9}  {:<16}  ok\n", "table", "rows", "checksum");
+    let mut out = format!(
+        "{:<width$}  {:>9}  {:<16}  ok\n",
+        "table", "rows", "checksum"
+    );
     for t in tables {
         out.push_str(&format!(
             "{:<width$}  {:>9}  {:<16}  ok\n",
@@ -330,9 +336,14 @@ mod tests {
             .await
             .unwrap_err();
         assert!(err.to_string().contains("PostgreSQL URL"), "{err}");
-        let err = migrate_to(&sqlite, "postgres://u:secret@127.0.0.1:1/x", dir.path(), false)
-            .await
-            .unwrap_err();
+        let err = migrate_to(
+            &sqlite,
+            "postgres://u:secret@127.0.0.1:1/x",
+            dir.path(),
+            false,
+        )
+        .await
+        .unwrap_err();
         assert!(err.to_string().contains("no database at"), "{err}");
         assert!(!dir.path().join("none.db").exists(), "no database was made");
         let err = migrate_to(
