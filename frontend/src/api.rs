@@ -489,6 +489,10 @@ server_screen!(
     handover(id: i64) -> leenpunt_shared::handover::HandoverScreen => handover
 );
 server_screen!(
+    /// A request's hand-over and return screen.
+    request_handover(id: i64) -> leenpunt_shared::handover::RequestDeskScreen => request_handover
+);
+server_screen!(
     /// A unit's return screen.
     return_screen(code: String) -> leenpunt_shared::handover::ReturnScreen => return_screen
 );

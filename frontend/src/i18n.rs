@@ -826,6 +826,23 @@ texts! {
     CartToMyReservations => "Naar mijn reservaties", "To my reservations";
     CartRequest => "Aanvraag", "Request";
     CartRequestLines => "lijnen", "lines";
+    // --- cart desk ---
+    RequestTitle => "Aanvraag", "Request";
+    RequestHandoverTitle => "Aanvraag meegeven", "Hand over a request";
+    RequestReturnTitle => "Aanvraag terugnemen", "Take a request back";
+    RequestLines => "Lijnen", "Lines";
+    RequestLineCount => "lijnen", "lines";
+    RequestMissing => "nog mee te geven", "still to hand over";
+    RequestOut => "uitgeleend", "out";
+    RequestBack => "terug", "back";
+    RequestAllHandedOver => "De hele aanvraag is meegegeven. Het ontvangstbewijs is gemaild.", "The whole request is handed over. The receipt was mailed.";
+    RequestStillOut => "Nog uitgeleend", "Still out";
+    RequestAllBack => "Alles van deze aanvraag is terug.", "Everything of this request is back.";
+    RequestScanAny => "Scan of typ een exemplaar van eender welke lijn", "Scan or type a unit of any line";
+    RequestScanReturn => "Scan of typ een exemplaar dat terugkomt", "Scan or type a unit that comes back";
+    RequestOpen => "Aanvraag openen", "Open request";
+    RequestTakeBack => "Terugnemen (ook in delen)", "Take back (also in parts)";
+    RequestBackToHandover => "Terug naar de aanvraag", "Back to the request";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

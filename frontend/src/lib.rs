@@ -106,6 +106,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/balie/vandaag") view=pages::desk::Today ssr=SsrMode::Async/>
                     <Route path=path!("/balie/scan") view=pages::desk::ScanPage ssr=SsrMode::Async/>
                     <Route path=path!("/balie/uitgifte/:id") view=pages::desk::Handover ssr=SsrMode::Async/>
+                    <Route path=path!("/balie/aanvraag/:id") view=pages::desk::RequestHandover ssr=SsrMode::Async/>
+                    <Route path=path!("/balie/aanvraag/:id/inname") view=pages::desk::RequestReturn ssr=SsrMode::Async/>
                     <Route path=path!("/balie/inname") view=pages::desk::ReturnStart ssr=SsrMode::Async/>
                     <Route path=path!("/balie/inname/:code") view=pages::desk::ReturnCheck ssr=SsrMode::Async/>
                     <Route path=path!("/balie/exemplaren/:id") view=pages::desk::UnitPage ssr=SsrMode::Async/>

@@ -95,6 +95,12 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         id: i64,
     ) -> BoxFuture<Result<leenpunt_shared::handover::HandoverScreen, Problem>>;
+    /// A request's hand-over and return screen (a sent cart at the desk).
+    fn request_handover(
+        &self,
+        request: http::request::Parts,
+        id: i64,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::RequestDeskScreen, Problem>>;
     /// A unit's return screen, by label code.
     fn return_screen(
         &self,

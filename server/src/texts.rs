@@ -493,6 +493,12 @@ texts! {
     MailLineRequested => "aangevraagd, wacht op goedkeuring", "requested, awaiting approval";
     MailLineConditional => "voorwaardelijk: vastgelegd op voorwaarde dat je de opleiding volgt", "conditional: held on the condition that you attend the training";
     MailLineWaiting => "wachtlijst: we laten het weten zodra er plaats vrijkomt", "waiting list: we let you know as soon as a place comes free";
+    // --- cart desk ---
+    UnitNotInRequest => "Dit exemplaar hoort niet bij deze aanvraag", "This unit is not part of this request";
+    UnitNotInRequestDetail { unit, kits } => "Exemplaar {unit} is van een soort materiaal die deze aanvraag niet vraagt. Deze aanvraag vraagt: {kits}. Er werd niets bewaard.", "Unit {unit} is of a kind of material this request does not ask for. This request asks for: {kits}. Nothing was saved.";
+    UnitNotOutOnRequest => "Dit exemplaar is niet uitgeleend op deze aanvraag", "This unit is not out on this request";
+    UnitNotOutOnRequestDetail { unit } => "Exemplaar {unit} is niet uitgeleend op een lijn van deze aanvraag. Neem het terug via Inname of bij zijn eigen reservatie. Er werd niets bewaard.", "Unit {unit} is not out on a line of this request. Take it back through Take back or on its own reservation. Nothing was saved.";
+    NewsRequestPickedUp => "Ontvangstbewijs: je haalde je aanvraag af", "Receipt: you picked up your request";
 }
 
 #[cfg(test)]

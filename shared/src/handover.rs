@@ -160,6 +160,10 @@ pub struct TodayScreen {
     pub pickups: Vec<DeskPickup>,
     pub returns: Vec<Reservation>,
     pub overdue: Vec<Reservation>,
+    /// The listed reservations that are lines of a request (a sent cart): the desk shows
+    /// each request as one entry with its lines.
+    #[serde(default)]
+    pub requests: Vec<RequestLineRef>,
 }
 
 /// Units to print labels for: the partner's kit types and their units.
@@ -195,4 +199,84 @@ pub struct Ticket {
     /// Missing parts: (part, how many).
     pub shortfall: Vec<(String, u32)>,
     pub note: String,
+}
+
+// --- cart desk (issue 20): one request is one hand-over ---
+
+/// What a hand-over scan on a request did: which line it filled and how far the request is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestHandoverOutcome {
+    pub request: i64,
+    /// The line (reservation) the unit went out on.
+    pub reservation: ReservationId,
+    /// The unit's inventory code.
+    pub unit: String,
+    pub kit_title: String,
+    /// Units still to hand over on that line.
+    pub line_remaining: u32,
+    /// Units still to hand over on the whole request.
+    pub remaining: u32,
+    /// Every line is handed over ("meegegeven"): the receipt was mailed.
+    pub handed_over: bool,
+    /// The unit was already handed over on this request: nothing changed.
+    pub already: bool,
+}
+
+/// What a return scan on a request did, and what of the request is still out (now).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestReturnOutcome {
+    pub request: i64,
+    /// What the return scan did, as `POST /api/v1/returns` answers it.
+    pub outcome: ReturnOutcome,
+    /// Units of the request still out.
+    pub still_out: u32,
+    /// Everything that went out is back.
+    pub all_back: bool,
+}
+
+/// One line of a request at the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestDeskLine {
+    pub reservation: Reservation,
+    /// Units still to hand over.
+    pub missing: u32,
+    /// Units out now.
+    pub out: u32,
+    /// Units back.
+    pub back: u32,
+}
+
+/// A request (a sent cart) at the desk: its lines, what is missing or out, and the
+/// receipt (every unit handed over on it, by line).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestDeskScreen {
+    pub request: i64,
+    pub borrower: String,
+    pub school: String,
+    pub pickup_point: String,
+    pub lines: Vec<RequestDeskLine>,
+    /// Units still to hand over, over all lines.
+    pub missing: u32,
+    /// Units out now, over all lines.
+    pub out: u32,
+    /// Every line is handed over ("meegegeven").
+    pub handed_over: bool,
+    /// Something went out and all of it is back.
+    pub all_back: bool,
+    /// Trainings the borrower should hold for some line but does not (any more).
+    pub missing_trainings: Vec<String>,
+    /// The receipt: every unit handed over on the request, line by line.
+    pub receipt: Vec<LoanLine>,
+}
+
+/// Which reservations on the desk's day are lines of which request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestLineRef {
+    pub reservation: ReservationId,
+    pub request: i64,
 }

@@ -97,6 +97,71 @@ fn reservation_row(r: &Reservation, lang: Lang, handed: Option<u32>) -> impl Int
     }
 }
 
+/// A list of the desk's day: a reservation on its own, or a request (a sent cart) as one
+/// entry with its lines below it, at the place of its first line.
+fn desk_entries<'a>(
+    rows: impl Iterator<Item = (&'a Reservation, Option<u32>)>,
+    refs: &[leenpunt_shared::handover::RequestLineRef],
+    lang: Lang,
+    returning: bool,
+) -> Vec<AnyView> {
+    let request_of = |r: &Reservation| {
+        refs.iter()
+            .find(|x| x.reservation == r.id)
+            .map(|x| x.request)
+    };
+    let rows: Vec<(&Reservation, Option<u32>)> = rows.collect();
+    let mut done: Vec<i64> = Vec::new();
+    let mut entries = Vec::new();
+    for (r, handed) in &rows {
+        match request_of(r) {
+            None => entries.push(reservation_row(r, lang, *handed).into_any()),
+            Some(request) if !done.contains(&request) => {
+                done.push(request);
+                let lines: Vec<(&Reservation, Option<u32>)> = rows
+                    .iter()
+                    .filter(|(x, _)| request_of(x) == Some(request))
+                    .copied()
+                    .collect();
+                entries.push(request_row(request, &lines, lang, returning).into_any());
+            }
+            Some(_) => {}
+        }
+    }
+    entries
+}
+
+/// One request on the desk's day: who, when, where, and its lines.
+fn request_row(
+    request: i64,
+    lines: &[(&Reservation, Option<u32>)],
+    lang: Lang,
+    returning: bool,
+) -> impl IntoView {
+    let first = lines[0].0;
+    let link = if returning {
+        format!("/balie/aanvraag/{request}/inname")
+    } else {
+        format!("/balie/aanvraag/{request}")
+    };
+    view! {
+        <li class="desk-row desk-request" data-request=request>
+            <a href=link>
+                <strong>{format!("{} {request} · {} {}", T::RequestTitle.get(lang), lines.len(), T::RequestLineCount.get(lang))}</strong>
+            </a>
+            <span>{format!(" — {}, {}", first.borrower, first.school)}</span>
+            <span class="dates">{format!(" ({} – {})", human_date(&first.pickup_date, lang), human_date(&first.return_date, lang))}</span>
+            <span class="pickup-point">{format!(" · {}", first.pickup_point)}</span>
+            <ul class="request-lines">
+                {lines.iter().map(|(r, handed)| {
+                    let partly = handed.filter(|h| *h > 0).map(|h| format!(" · {}", handed_over_text(h, r.quantity, lang)));
+                    view! { <li class="request-line" data-id=r.id.0>{format!("{} × {}{}", r.quantity, r.kit_title, partly.unwrap_or_default())}</li> }
+                }).collect_view()}
+            </ul>
+        </li>
+    }
+}
+
 /// `/balie/vandaag`: pickups, returns due and overdue loans, with a scan field.
 #[component]
 pub fn Today() -> impl IntoView {
@@ -120,18 +185,26 @@ pub fn Today() -> impl IntoView {
                     match screen.await {
                         Ok(s) => Either::Left(view! {
                             <DeskQueuePanel snapshot=snapshot_of(&s.day, s.pickups.iter().map(|p| (&p.reservation, p.handed_over)))/>
-                            <h2>{format!("{} ({})", T::PickupsToday.get(lang), s.pickups.len())}</h2>
-                            {if s.pickups.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
-                                Either::Right(view! { <ul class="desk-list pickups">{s.pickups.iter().map(|p| reservation_row(&p.reservation, lang, Some(p.handed_over))).collect_view()}</ul> })
-                            }}
-                            <h2>{format!("{} ({})", T::ReturnsToday.get(lang), s.returns.len())}</h2>
-                            {if s.returns.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
-                                Either::Right(view! { <ul class="desk-list returns">{s.returns.iter().map(|r| reservation_row(r, lang, None)).collect_view()}</ul> })
-                            }}
-                            <h2 id="te-laat">{format!("{} ({})", T::OverdueTitle.get(lang), s.overdue.len())}</h2>
-                            {if s.overdue.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
-                                Either::Right(view! { <ul class="desk-list overdue">{s.overdue.iter().map(|r| reservation_row(r, lang, None)).collect_view()}</ul> })
-                            }}
+                            {
+                                let refs = &s.requests;
+                                let pickups = desk_entries(s.pickups.iter().map(|p| (&p.reservation, Some(p.handed_over))), refs, lang, false);
+                                let returns = desk_entries(s.returns.iter().map(|r| (r, None)), refs, lang, true);
+                                let overdue = desk_entries(s.overdue.iter().map(|r| (r, None)), refs, lang, true);
+                                view! {
+                                    <h2>{format!("{} ({})", T::PickupsToday.get(lang), pickups.len())}</h2>
+                                    {if pickups.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
+                                        Either::Right(view! { <ul class="desk-list pickups">{pickups}</ul> })
+                                    }}
+                                    <h2>{format!("{} ({})", T::ReturnsToday.get(lang), returns.len())}</h2>
+                                    {if returns.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
+                                        Either::Right(view! { <ul class="desk-list returns">{returns}</ul> })
+                                    }}
+                                    <h2 id="te-laat">{format!("{} ({})", T::OverdueTitle.get(lang), overdue.len())}</h2>
+                                    {if overdue.is_empty() { Either::Left(view! { <p class="empty">{t(T::NothingHere)}</p> }) } else {
+                                        Either::Right(view! { <ul class="desk-list overdue">{overdue}</ul> })
+                                    }}
+                                }
+                            }
                         }),
                         Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
                     }
@@ -281,6 +354,12 @@ pub fn ReturnCheck() -> impl IntoView {
         .get("code")
         .unwrap_or_default();
     let screen = Resource::new(move || code.clone(), api::return_screen);
+    // Opened from a request's return page: the take-back is for that request and leads
+    // back to it (a plain form post, not the offline queue).
+    let request: Option<i64> = use_query_map()
+        .get_untracked()
+        .get("aanvraag")
+        .and_then(|r| r.parse().ok());
     view! {
         <PageTitle text=t(T::TakeBackTitle)/>
         <section class="return-page">
@@ -301,7 +380,8 @@ pub fn ReturnCheck() -> impl IntoView {
                                 {late.then(|| view! { <p class="warning">{t(T::ReturnedLate)}</p> })}
                                 <DeskQueuePanel snapshot=Default::default()/>
                                 <form method="post" action=format!("/balie/inname/{label}") class="return-check"
-                                    data-offline="return" data-code=label.clone()>
+                                    data-offline=request.is_none().then_some("return") data-code=label.clone()>
+                                    {request.map(|r| view! { <input type="hidden" name="aanvraag" value=r.to_string()/> })}
                                     <fieldset>
                                         <legend>{t(T::CountTheContents)}</legend>
                                         {s.parts.iter().enumerate().map(|(i, (name, expected))| view! {
@@ -546,5 +626,151 @@ fn decoder_url() -> String {
     #[cfg(not(feature = "ssr"))]
     {
         String::new()
+    }
+}
+
+/// The lines of a request with, per line, what is still to hand over, out and back.
+fn request_lines_table(
+    s: &leenpunt_shared::handover::RequestDeskScreen,
+    lang: Lang,
+) -> impl IntoView {
+    view! {
+        <ul class="request-lines desk-list">
+            {s.lines.iter().map(|l| {
+                let r = &l.reservation;
+                let units: Vec<String> = s.receipt.iter().filter(|x| x.reservation == r.id).map(|x| {
+                    if x.returned_at.is_some() { format!("{} ({})", x.unit, T::RequestBack.get(lang)) } else { x.unit.clone() }
+                }).collect();
+                view! {
+                    <li class="request-line" data-id=r.id.0 data-missing=l.missing data-out=l.out>
+                        <strong>{format!("{} × {}", r.quantity, r.kit_title)}</strong>
+                        <span class="line-state">{format!(" — {} {} · {} {} · {} {}",
+                            l.missing, T::RequestMissing.get(lang),
+                            l.out, T::RequestOut.get(lang),
+                            l.back, T::RequestBack.get(lang))}</span>
+                        {(r.status != leenpunt_shared::ReservationStatus::Confirmed && r.status != leenpunt_shared::ReservationStatus::PickedUp)
+                            .then(|| view! { <span class="line-status">{format!(" · {}", r.status.label(lang))}</span> })}
+                        {(!units.is_empty()).then(|| view! { <span class="line-units">{format!(": {}", units.join(", "))}</span> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+fn request_id_param() -> i64 {
+    use_params_map()
+        .get_untracked()
+        .get("id")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `/balie/aanvraag/:id`: hand a whole request (a sent cart) over: each scanned unit fills
+/// the line of its kit type; per line what is still missing; the receipt lists every line.
+#[component]
+pub fn RequestHandover() -> impl IntoView {
+    let lang = use_lang();
+    let id = request_id_param();
+    let kept_code = use_query_map()
+        .get_untracked()
+        .get("code")
+        .unwrap_or_default();
+    let screen = Resource::new(move || id, api::request_handover);
+    view! {
+        <PageTitle text=t(T::RequestHandoverTitle)/>
+        <section class="handover-page request-handover">
+            <h1>{t(T::RequestHandoverTitle)}</h1>
+            <ScanOutcome/>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || {
+                    let kept_code = kept_code.clone();
+                    Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left({
+                            let done = s.missing == 0;
+                            let first = s.lines[0].reservation.clone();
+                            view! {
+                                <p class="handover-summary">
+                                    <strong>{format!("{} {}", T::RequestTitle.get(lang), s.request)}</strong>
+                                    {format!(" — {}, {} · {} – {} · {}", s.borrower, s.school, human_date(&first.pickup_date, lang), human_date(&first.return_date, lang), s.pickup_point)}
+                                </p>
+                                <p class="remaining" data-remaining=s.missing>
+                                    {if s.handed_over { T::RequestAllHandedOver.get(lang).to_owned() } else { format!("{}: {}", T::StillToHandOver.get(lang), s.missing) }}
+                                </p>
+                                {(!s.missing_trainings.is_empty()).then(|| view! {
+                                    <p class="warning qualification-warning" role="alert">
+                                        {format!("{} {}", T::QualificationMissingWarning.get(lang), s.missing_trainings.join(", "))}
+                                    </p>
+                                })}
+                                {(!done).then(|| view! {
+                                    <form method="post" action=format!("/balie/aanvraag/{}", s.request) class="scan-form handover-form request-form">
+                                        <CodeField label=t(T::RequestScanAny) value=kept_code.clone()/>
+                                        {(!s.missing_trainings.is_empty()).then(|| view! {
+                                            <label for="override-reason">{t(T::OverrideReasonLabel)}</label>
+                                            <input id="override-reason" name="override_reason" maxlength="500"/>
+                                        })}
+                                        <button type="submit" class="button primary hand-over">{t(T::HandOver)}</button>
+                                    </form>
+                                })}
+                                <h2>{t(T::RequestLines)}</h2>
+                                {request_lines_table(&s, lang)}
+                                {(s.out > 0).then(|| view! {
+                                    <p><a class="button secondary take-back" href=format!("/balie/aanvraag/{}/inname", s.request)>{t(T::RequestTakeBack)}</a></p>
+                                })}
+                                {(!s.receipt.is_empty()).then(|| view! {
+                                    <h2 id="ontvangstbewijs">{t(T::ReceiptTitle)}</h2>
+                                    {lines_table(s.receipt.clone(), lang)}
+                                })}
+                                <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
+                            }
+                        }),
+                        Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
+                    }
+                })}}
+            </Suspense>
+        </section>
+    }
+}
+
+/// `/balie/aanvraag/:id/inname`: take a request back, in parts: what is still out per
+/// line, and a scan field for the next unit (which goes on to the contents check).
+#[component]
+pub fn RequestReturn() -> impl IntoView {
+    let lang = use_lang();
+    let id = request_id_param();
+    let screen = Resource::new(move || id, api::request_handover);
+    view! {
+        <PageTitle text=t(T::RequestReturnTitle)/>
+        <section class="return-page request-return">
+            <h1>{t(T::RequestReturnTitle)}</h1>
+            <ScanOutcome/>
+            <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match screen.await {
+                        Ok(s) => Either::Left(view! {
+                            <p class="handover-summary">
+                                <strong>{format!("{} {}", T::RequestTitle.get(lang), s.request)}</strong>
+                                {format!(" — {}, {} · {}", s.borrower, s.school, s.pickup_point)}
+                            </p>
+                            <p class="still-out" data-out=s.out>
+                                {if s.all_back { T::RequestAllBack.get(lang).to_owned() } else { format!("{}: {}", T::RequestStillOut.get(lang), s.out) }}
+                            </p>
+                            {(s.out > 0).then(|| view! {
+                                <form method="post" action=format!("/balie/aanvraag/{}/inname", s.request) class="scan-form return-form">
+                                    <CodeField label=t(T::RequestScanReturn)/>
+                                    <button type="submit" class="button primary">{t(T::Look)}</button>
+                                </form>
+                            })}
+                            <h2>{t(T::RequestLines)}</h2>
+                            {request_lines_table(&s, lang)}
+                            <p><a href=format!("/balie/aanvraag/{}", s.request)>{t(T::RequestBackToHandover)}</a></p>
+                            <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
+                        }),
+                        Err(p) => Either::Right(problem_notice(p, T::NotFoundHere, T::NotAllowed)),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -16,6 +16,7 @@ pub mod net;
 pub mod policy;
 pub mod privacy;
 pub mod reminders;
+pub mod request_handover;
 pub mod reservations;
 pub mod schools;
 pub mod stats;

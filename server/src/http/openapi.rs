@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
         super::people::list, super::people::disable, super::people::enable, super::people::remove_role, super::registers::list, super::registers::one, super::registers::create, super::registers::save, super::desk::today, super::desk::agenda, super::kit_photos::upload, super::desk::overview, super::desk::unit, super::desk::back_in_service, super::desk::labels, super::desk::sheet,
         super::sync::reservations, super::sync::units, super::sync::schools, super::sync::people, super::sync::kit_types,
         super::cart::get_cart, super::cart::set_dates, super::cart::clear, super::cart::add_line, super::cart::update_line, super::cart::remove_line, super::cart::check, super::cart::submit,
+        super::handover::request_screen, super::handover::hand_over_request, super::handover::take_back_request,
     ),
     modifiers(&CommonResponses),
     tags((name = "catalogue", description = "The lending catalogue"), (name = "health", description = "Probes"), (name = "accounts", description = "Signing in, sessions and the audit log"), (name = "reservations", description = "Availability and reservations"), (name = "calendar", description = "Calendar feeds and .ics files"), (name = "trainings", description = "Trainings, sessions and qualifications"), (name = "hand-over", description = "Labels, scanning, hand-over and return"), (name = "stats", description = "In cijfers: the service's figures"), (name = "cart", description = "A teacher's cart: several kit types in one request"))

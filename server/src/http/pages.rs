@@ -226,6 +226,17 @@ impl Backend for PageBackend {
         })
     }
 
+    fn request_handover(
+        &self,
+        request: Parts,
+        id: i64,
+    ) -> BoxFuture<Result<leenpunt_shared::handover::RequestDeskScreen, Problem>> {
+        self.as_asker(request, move |state, actor| async move {
+            crate::service::handover::request_screen(&state.db, state.clock.as_ref(), &actor, id)
+                .await
+        })
+    }
+
     fn return_screen(
         &self,
         request: Parts,

@@ -27,6 +27,9 @@ use chrono::Duration;
 use leenpunt_shared::handover::*;
 use leenpunt_shared::*;
 
+mod request;
+pub use request::*;
+
 /// A typed or scanned code: a label code when it reads as one, and the text as typed
 /// (an inventory code such as `BB-K-01` is looked up by it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -244,6 +247,54 @@ pub async fn hand_over_once(
         Ok(outcome) => outcome,
         Err(r) => return Err(check_out_refused(&mut tx, r, &unit.info, &record, lang).await?),
     };
+    let desk = DeskScan {
+        by,
+        lang,
+        today,
+        now: &now,
+        public_url,
+    };
+    let answer = bind_unit(&mut tx, &desk, &loan, &record, unit, outcome, body, true).await?;
+    if answer.already {
+        return Ok(answer);
+    }
+    keep_answer(&mut tx, by, key, &answer, &now).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+/// Who scans, when, in which language: what binding a unit needs besides the unit.
+pub(crate) struct DeskScan<'a> {
+    pub by: UserId,
+    pub lang: Lang,
+    pub today: chrono::NaiveDate,
+    pub now: &'a str,
+    pub public_url: &'a str,
+}
+
+/// Binds a unit to a reservation as `check_out` decided, in the caller's transaction: the
+/// qualification re-check (with the desk's override), the loan line, the status, the
+/// audit, and (with `receipt`) the borrower's receipt once every unit is out. A repeat
+/// scan (`AlreadyHandedOver`) writes nothing and answers `already`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn bind_unit(
+    tx: &mut crate::db::Conn,
+    desk: &DeskScan<'_>,
+    loan: &crate::domain::handover::LoanView,
+    record: &ReservationRecord,
+    unit: UnitRecord,
+    outcome: CheckOut,
+    body: &HandoverBody,
+    receipt: bool,
+) -> Result<HandoverOutcome> {
+    let DeskScan {
+        by,
+        lang,
+        today,
+        now,
+        public_url,
+    } = *desk;
+    let reservation = loan.id;
     let remaining = match outcome {
         CheckOut::AlreadyHandedOver => {
             let left = loan.quantity.saturating_sub(loan.lines.len() as u32);
@@ -257,7 +308,7 @@ pub async fn hand_over_once(
         }
         CheckOut::HandedOver { remaining, .. } => remaining,
     };
-    let missing = missing_trainings(&mut tx, record.kit, record.user, today).await?;
+    let missing = missing_trainings(tx, record.kit, record.user, today).await?;
     let override_reason = body.override_reason.trim();
     if !missing.is_empty() && override_reason.is_empty() {
         let names = missing.join(", ");
@@ -272,39 +323,26 @@ pub async fn hand_over_once(
         ));
     }
     let override_reason = (!missing.is_empty()).then_some(override_reason);
-    store::insert_line(
-        &mut tx,
-        reservation,
-        unit.info.id,
-        by,
-        override_reason,
-        &now,
-    )
-    .await
-    .map_err(|e| match AppError::from(e) {
-        // Another desk bound it in the same instant: tell the current state.
-        AppError::Conflict(_) => {
-            let name = unit_name(&unit.info);
-            AppError::refused(
-                "unit-on-another-loan",
-                Text::UnitJustHandedOver.get(lang),
-                Text::UnitJustHandedOverDetail { name: &name }.get(lang),
-            )
-        }
-        other => other,
-    })?;
+    store::insert_line(tx, reservation, unit.info.id, by, override_reason, now)
+        .await
+        .map_err(|e| match AppError::from(e) {
+            // Another desk bound it in the same instant: tell the current state.
+            AppError::Conflict(_) => {
+                let name = unit_name(&unit.info);
+                AppError::refused(
+                    "unit-on-another-loan",
+                    Text::UnitJustHandedOver.get(lang),
+                    Text::UnitJustHandedOverDetail { name: &name }.get(lang),
+                )
+            }
+            other => other,
+        })?;
     if record.view.status == ReservationStatus::Confirmed {
-        reservations_store::set_status(
-            &mut tx,
-            reservation,
-            ReservationStatus::PickedUp,
-            None,
-            &now,
-        )
-        .await?;
+        reservations_store::set_status(tx, reservation, ReservationStatus::PickedUp, None, now)
+            .await?;
     }
     audit(
-        &mut tx,
+        tx,
         Some(by),
         "unit.handover",
         &format!("reservation:{}", reservation.0),
@@ -315,32 +353,22 @@ pub async fn hand_over_once(
                 .map(|r| format!(" (zonder kwalificatie: {r})"))
                 .unwrap_or_default()
         ),
-        &now,
+        now,
     )
     .await?;
-    if remaining == 0 {
-        let record = reservations_store::record_by_id(&mut tx, reservation)
+    if remaining == 0 && receipt {
+        let record = reservations_store::record_by_id(tx, reservation)
             .await?
             .ok_or(AppError::NotFound)?;
-        super::reservations::tell(
-            &mut tx,
-            &record,
-            ReservationNews::PickedUp,
-            public_url,
-            &now,
-        )
-        .await?;
+        super::reservations::tell(tx, &record, ReservationNews::PickedUp, public_url, now).await?;
     }
-    let answer = HandoverOutcome {
+    Ok(HandoverOutcome {
         reservation,
         unit: unit.info.inventory_code,
         kit_title: unit.info.kit_title,
         remaining,
         already: false,
-    };
-    keep_answer(&mut tx, by, key, &answer, &now).await?;
-    tx.commit().await?;
-    Ok(answer)
+    })
 }
 
 /// What a key promises: the key, which write, the fingerprint of what was asked.
@@ -451,6 +479,32 @@ pub async fn take_back_once(
     body: &ReturnBody,
     idempotency_key: Option<&str>,
 ) -> Result<ReturnOutcome> {
+    take_back_scoped(
+        db,
+        clock,
+        public_url,
+        actor,
+        lang,
+        body,
+        idempotency_key,
+        None,
+    )
+    .await
+}
+
+/// [`take_back_once`], and with `scope` (a request) only for a unit out on (or just back
+/// from) one of that request's lines: any other unit is refused and nothing is written.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn take_back_scoped(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    actor: &Actor,
+    lang: Lang,
+    body: &ReturnBody,
+    idempotency_key: Option<&str>,
+    scope: Option<i64>,
+) -> Result<ReturnOutcome> {
     let by = actor.user.ok_or(AppError::Unauthorized)?;
     let code = parse_code(&body.code, lang)?;
     let today = today(clock);
@@ -459,7 +513,11 @@ pub async fn take_back_once(
         code: code.text().to_owned(),
         ..body.clone()
     };
-    let fingerprint = hash(&serde_json::to_string(&asked).unwrap_or_default());
+    let asked = serde_json::to_string(&asked).unwrap_or_default();
+    let fingerprint = hash(&match scope {
+        Some(request) => format!("request:{request}\n{asked}"),
+        None => asked,
+    });
     let mut tx = db.begin().await?;
     let key = idempotency_key.map(|k| (k, DeskWrite::Return, fingerprint.as_str()));
     if let Some(first) = first_answer(&mut tx, by, key, lang).await? {
@@ -488,6 +546,18 @@ pub async fn take_back_once(
             }
         }
     };
+    if let Some(request) = scope {
+        if store::request_of(&mut tx, reservation).await? != Some(request) {
+            return Err(AppError::refused(
+                "unit-not-in-request",
+                Text::UnitNotOutOnRequest.get(lang),
+                Text::UnitNotOutOnRequestDetail {
+                    unit: &unit_name(&unit.info),
+                }
+                .get(lang),
+            ));
+        }
+    }
     let (loan, record) = store::loan(&mut tx, reservation)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -689,8 +759,14 @@ pub(crate) async fn desk_today(
             });
         }
     }
+    let listed: Vec<ReservationId> = pickups
+        .iter()
+        .map(|p| p.reservation.id)
+        .chain(returns.iter().chain(&overdue).map(|r| r.id))
+        .collect();
     Ok(TodayScreen {
         day: today.to_string(),
+        requests: request_refs(db, &listed).await?,
         pickups,
         returns,
         overdue,
