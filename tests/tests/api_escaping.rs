@@ -181,6 +181,27 @@ async fn store_through_the_api(app: &TestApp) -> Vec<String> {
         ids.push(r.id.0);
     }
 
+    // A cart sent as one request (the desk's request pages show its lines and note).
+    for kit in ["proefjeskoffer-elektriciteit", "ontdekkoffer-magnetisme"] {
+        let r = app
+            .post_json(
+                &teacher,
+                "/api/v1/cart/lines",
+                &json!({ "kit": kit, "pickup_point": "stem-rtc-brugge", "quantity": 1,
+                         "pickup_date": "2026-12-14", "return_date": "2026-12-15" }),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/cart/submit",
+            &json!({ "note": hostile("reservations.note") }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+
     // A sign-up with a hostile name (stored as the account's name).
     let r = app
         .client
@@ -321,6 +342,7 @@ async fn pages(app: &TestApp, drafts: &[String]) -> Vec<String> {
     )
     .await;
     let reservations = strings(app, "SELECT CAST(id AS TEXT) FROM reservations").await;
+    let requests = strings(app, "SELECT CAST(id AS TEXT) FROM requests").await;
     let codes = strings(app, "SELECT t.code FROM unit_tags t JOIN units u ON u.id = t.unit_id \
         JOIN kit_types k ON k.id = u.kit_type_id WHERE t.retired_at IS NULL AND k.slug = 'bee-bot-set-klein' LIMIT 2").await;
     let units = strings(
@@ -348,6 +370,9 @@ async fn pages(app: &TestApp, drafts: &[String]) -> Vec<String> {
                 .iter()
                 .map(|s| route.replace("{id}", s))
                 .collect(),
+            "/balie/aanvraag/{id}" | "/balie/aanvraag/{id}/inname" => {
+                requests.iter().map(|s| route.replace("{id}", s)).collect()
+            }
             "/balie/inname/{code}" => codes.iter().map(|s| route.replace("{code}", s)).collect(),
             "/balie/exemplaren/{id}" => units.iter().map(|s| route.replace("{id}", s)).collect(),
             "/opleidingen/sessies/{id}" => {

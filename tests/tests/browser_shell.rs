@@ -25,6 +25,21 @@ async fn every_page_fits_a_phone_and_a_desktop_for_every_role() {
         "run `cargo xtask test`, which builds the front end"
     );
     let app = TestApp::spawn().await;
+    // A sent cart, so the desk's request pages show a request of two lines.
+    let teacher = app
+        .login("leerkracht@demo.leenpunt.be", leenpunt_tests::DEMO_PASSWORD)
+        .await
+        .unwrap();
+    for kit in ["proefjeskoffer-elektriciteit", "ontdekkoffer-magnetisme"] {
+        let line = serde_json::json!({ "kit": kit, "pickup_point": "stem-rtc-brugge",
+            "quantity": 1, "pickup_date": "2026-12-14", "return_date": "2026-12-15" });
+        let r = app.post_json(&teacher, "/api/v1/cart/lines", &line).await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    let r = app
+        .post_json(&teacher, "/api/v1/cart/submit", &serde_json::json!({}))
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     let pages = pages(&app).await;
     let started = std::time::Instant::now();
     let mut problems = Vec::new();
@@ -237,6 +252,14 @@ async fn pages(app: &TestApp) -> Vec<String> {
         // Without a stored reservation the page is the "not found" one: still a page to fit.
         None => "1".to_owned(),
     };
+    // A sent cart's request (the desk's request pages), or the "not found" page without one.
+    let request = sqlx::query_scalar::<_, String>(
+        "SELECT CAST(id AS TEXT) FROM requests ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(app.state.db.pool())
+    .await
+    .unwrap()
+    .unwrap_or_else(|| "1".to_owned());
     leenpunt_server::http::pages::page_paths()
         .into_iter()
         .map(|route| match route.as_str() {
@@ -244,6 +267,9 @@ async fn pages(app: &TestApp) -> Vec<String> {
             "/wachtwoord/{token}" | "/uitnodiging/{token}" => route.replace("{token}", "onbekend"),
             "/balie/uitgifte/{id}" => route.replace("{id}", &reservation),
             "/balie/inname/{code}" => route.replace("{code}", &code),
+            "/balie/aanvraag/{id}" | "/balie/aanvraag/{id}/inname" => {
+                route.replace("{id}", &request)
+            }
             "/balie/exemplaren/{id}" => route.replace("{id}", &unit),
             "/opleidingen/sessies/{id}" => route.replace("{id}", &session),
             "/beheer/register/{kind}" => route.replace("{kind}", "scholen"),
