@@ -334,6 +334,27 @@ async fn every_operation_answers_as_the_document_says() {
     )
     .await;
     c.ok("DELETE", "/api/v1/cart", t, Body::None).await;
+    // A request of one line, handed over and taken back as a whole on hand-over day (below).
+    c.ok(
+        "PUT",
+        "/api/v1/cart",
+        t,
+        Body::Json(json!({ "pickup_date": "2026-12-02", "return_date": "2026-12-04" })),
+    )
+    .await;
+    c.ok(
+        "POST",
+        "/api/v1/cart/lines",
+        t,
+        Body::Json(
+            json!({ "kit": "proefjeskoffer-elektriciteit", "pickup_point": "stem-rtc-brugge", "quantity": 1 }),
+        ),
+    )
+    .await;
+    let sent = c
+        .ok("POST", "/api/v1/cart/submit", t, Body::Json(json!({})))
+        .await;
+    let desk_request = sent["requests"][0]["id"].as_i64().expect("a request id");
     c.ok("GET", "/api/v1/waitlist", o, Body::None).await;
     c.ok(
         "POST",
@@ -780,6 +801,25 @@ async fn every_operation_answers_as_the_document_says() {
         "/api/v1/returns",
         d,
         &Body::Json(json!({ "code": code })),
+    )
+    .await;
+    // The request's hand-over and return.
+    let el = app.label_code("EL-01").await;
+    let request_path = format!("/api/v1/requests/{desk_request}");
+    c.ok("GET", &format!("{request_path}/handover"), d, Body::None)
+        .await;
+    c.ok(
+        "POST",
+        &format!("{request_path}/handover"),
+        d,
+        Body::Json(json!({ "code": el })),
+    )
+    .await;
+    c.ok(
+        "POST",
+        &format!("{request_path}/returns"),
+        d,
+        Body::Json(json!({ "code": el })),
     )
     .await;
     let unit = unit_id(&app, "BB-K-01").await;
