@@ -123,7 +123,19 @@ fn test(root: &std::path::Path) -> Result<()> {
 }
 
 /// The API test files `cargo xtask test` runs on PostgreSQL too.
-const PG_API_TESTS: &[&str] = &["api_reservations"];
+const PG_API_TESTS: &[&str] = &[
+    "api_reservations",
+    "api_cart",
+    "api_cart_desk",
+    "api_handover",
+    "api_catalogue",
+    "api_feeds",
+    "api_trainings",
+    "api_accounts",
+    "api_reminders",
+    "api_stats",
+    "api_audit",
+];
 
 fn bench(root: &std::path::Path) -> Result<()> {
     let site = site::build(root)?;

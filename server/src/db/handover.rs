@@ -264,6 +264,24 @@ pub async fn open_ticket(
 }
 
 /// The contents list of a kit type: (part, expected count).
+/// On PostgreSQL, locks a request's row for the rest of the transaction, so scans of one
+/// request decide one after the other (on SQLite the write lock already orders them).
+pub async fn lock_request(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
+    use sqlx::Connection;
+    let e = super::Engine::of(conn);
+    if e == super::Engine::Sqlite || !conn.is_in_transaction() {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "SELECT id FROM requests WHERE id = $1{}",
+        e.for_update()
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 pub async fn parts(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Vec<(String, u32)>> {
     Ok(sqlx::query_as::<_, (String, i64)>(
         "SELECT name, expected_count FROM kit_parts WHERE kit_type_id = $1 ORDER BY position",

@@ -67,6 +67,7 @@ pub async fn hand_over_request_once(
         body.override_reason.trim()
     ));
     let mut tx = db.begin().await?;
+    crate::db::handover::lock_request(&mut tx, request).await?;
     let key = idempotency_key.map(|k| (k, DeskWrite::HandOver, fingerprint.as_str()));
     if let Some(first) = first_answer(&mut tx, by, key, lang).await? {
         return Ok(first);
