@@ -60,7 +60,7 @@ fn test(root: &std::path::Path) -> Result<()> {
     tools::step("cargo fmt --check");
     tools::run(Command::new("cargo").args(["fmt", "--all", "--", "--check"]))?;
     tools::step("clippy (server, tests, tools)");
-    tools::run(Command::new("cargo").args([
+    tools::run(tools::cargo().args([
         "clippy",
         "--workspace",
         "--all-targets",
@@ -87,10 +87,26 @@ fn test(root: &std::path::Path) -> Result<()> {
     let axe = tools::ensure_axe(root)?;
     // Stopped and deleted when `pg` is dropped, also when the tests fail.
     let pg = postgres::Postgres::start()?;
+    const TEST_ARGS: [&str; 5] = ["test", "--workspace", "--lib", "--bins", "--tests"];
+    // Compile first, on its own: a link that fails (a linker crash, a full disk) is told apart
+    // from a failing test, shows the free space, and is tried once more before giving up.
+    tools::step("cargo test --workspace --no-run");
+    tools::disk_report(root);
+    if let Err(first) = tools::run(tools::cargo().args(TEST_ARGS).arg("--no-run")) {
+        eprintln!("building the tests failed ({first:#}); free space now:");
+        tools::disk_report(root);
+        tools::run(
+            tools::cargo()
+                .args(TEST_ARGS)
+                .arg("--no-run")
+                .arg("--jobs=1"),
+        )?;
+    }
+    tools::disk_report(root);
     tools::step("cargo test --workspace");
     tools::run(
-        Command::new("cargo")
-            .args(["test", "--workspace", "--lib", "--bins", "--tests"])
+        tools::cargo()
+            .args(TEST_ARGS)
             .env("LEENPUNT_TEST_SITE_DIR", &site)
             .env("LEENPUNT_TEST_CHROMIUM", chromium)
             .env("LEENPUNT_TEST_CHROMEDRIVER", driver)
@@ -105,7 +121,7 @@ fn test(root: &std::path::Path) -> Result<()> {
     // only (docs/postgres.md, "Tests on PostgreSQL", has the list's wall time).
     tools::step("API tests on PostgreSQL");
     let started = std::time::Instant::now();
-    let mut cmd = Command::new("cargo");
+    let mut cmd = tools::cargo();
     cmd.args(["test", "-p", "leenpunt-tests"]);
     for file in PG_API_TESTS {
         cmd.args(["--test", file]);

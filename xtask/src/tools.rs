@@ -23,6 +23,24 @@ pub fn step(name: &str) {
     println!("\n==> {name}");
 }
 
+/// `cargo` for the test run: no incremental caches, which a one-off run never reuses and
+/// which would otherwise take gigabytes of the target directory's disk.
+pub fn cargo() -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.env("CARGO_INCREMENTAL", "0");
+    cmd
+}
+
+/// Prints the free space where the build writes (`df -h`), so a CI log shows it next to a
+/// failing link. Best effort: a missing `df` prints nothing.
+pub fn disk_report(root: &std::path::Path) {
+    let target = cargo_target_dir(root);
+    let _ = Command::new("df")
+        .arg("-h")
+        .arg(if target.exists() { &target } else { root })
+        .status();
+}
+
 /// Runs a command, failing with its name when it fails.
 pub fn run(cmd: &mut Command) -> Result<()> {
     let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
