@@ -121,8 +121,10 @@ fn test(root: &std::path::Path) -> Result<()> {
     // only (docs/postgres.md, "Tests on PostgreSQL", has the list's wall time).
     tools::step("API tests on PostgreSQL");
     let started = std::time::Instant::now();
+    // `--workspace`, as in the step above: with `-p leenpunt-tests` cargo resolves the
+    // dependencies' features for that package alone and builds everything a second time.
     let mut cmd = tools::cargo();
-    cmd.args(["test", "-p", "leenpunt-tests"]);
+    cmd.args(["test", "--workspace"]);
     for file in PG_API_TESTS {
         cmd.args(["--test", file]);
     }
