@@ -289,6 +289,11 @@ async fn a_hundred_and_fifty_carts_at_once_book_whole_or_not_at_all() {
         .flatten()
         .filter(|a| **a == Answer::Busy)
         .count();
+    let sent = first.values().map(Vec::len).sum::<usize>();
+    // Carts wanting the same kit types in other orders wait for each other instead of
+    // deadlocking (on PostgreSQL, without the ordered locks, nine answers in ten were
+    // 503s); a few 503s on a loaded machine are fine, they are retried below.
+    assert!(busy * 3 <= sent, "{busy} of {sent} answers were 503");
     // Twice under one key: both answers agree (a 503 wrote nothing and says nothing).
     for (i, answers) in &first {
         let known: Vec<&Answer> = answers.iter().filter(|a| **a != Answer::Busy).collect();
