@@ -553,6 +553,7 @@ server_screen!(
     public_stats() -> leenpunt_shared::stats::PublicStats => public_stats
 );
 server_screen!(
-    /// The cart page: the asker's cart, with every line's verdict when `check`.
-    cart_screen(check: bool) -> leenpunt_shared::cart::CartScreen => cart_screen
+    /// The cart page: the asker's cart, with every line's verdict when `check` (for
+    /// `school`, chosen by a teacher of several schools).
+    cart_screen(check: bool, school: Option<String>) -> leenpunt_shared::cart::CartScreen => cart_screen
 );

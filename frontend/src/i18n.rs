@@ -781,6 +781,9 @@ texts! {
     CartQuantity => "Aantal", "Quantity";
     CartPoint => "Afhaalpunt", "Pickup point";
     CartAddButton => "In mijn mandje", "Add to my cart";
+    CartSchool => "Voor welke school?", "For which school?";
+    CartChooseSchool => "Kies een school", "Choose a school";
+    CartChoosePointFirst => "In mijn mandje: kies een afhaalpunt", "Add to my cart: choose a pickup point";
     CartAdded => "Toegevoegd aan je mandje.", "Added to your cart.";
     CartGoTo => "Naar mijn mandje", "Go to my cart";
     CartEmpty => "Je mandje is leeg. Kies materiaal in de catalogus en klik op „In mijn mandje”.", "Your cart is empty. Choose material in the catalogue and click “Add to my cart”.";

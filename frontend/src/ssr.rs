@@ -198,11 +198,13 @@ pub trait Backend: Send + Sync + 'static {
         request: http::request::Parts,
         token: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::csv_import::ImportScreen, Problem>>;
-    /// The cart page: the asker's cart (a visitor's from its cookie), checked when asked.
+    /// The cart page: the asker's cart (a visitor's from its cookie), checked when asked,
+    /// for the school chosen (a teacher of several schools).
     fn cart_screen(
         &self,
         request: http::request::Parts,
         check: bool,
+        school: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::cart::CartScreen, Problem>>;
 }
 

@@ -172,4 +172,11 @@ pub struct CartScreen {
     pub check_problem: Option<Problem>,
     /// A fresh Idempotency-Key for the send form, so sending twice books once.
     pub send_key: String,
+    /// The schools the person books for as a teacher, when there are several: the page
+    /// asks which one before checking and sending (the per-school limit depends on it).
+    #[serde(default)]
+    pub schools: Vec<crate::accounts::SchoolOption>,
+    /// The school chosen (its instellingsnummer), checked and sent with the cart.
+    #[serde(default)]
+    pub school: Option<String>,
 }

@@ -209,6 +209,10 @@ pub struct KitSummary {
     pub requires_training: bool,
     /// Units in service (0 for lesson packages and visits).
     pub units_in_service: u32,
+    /// The slugs of the pickup points it is picked up at (by slug), so a card can put it
+    /// in the cart at once when there is only one.
+    #[serde(default)]
+    pub pickup_points: Vec<String>,
 }
 
 /// A catalogue entry with everything its page shows.

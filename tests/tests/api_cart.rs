@@ -655,3 +655,102 @@ async fn one_mail_per_request_listing_every_line() {
         mails[before + 3].1
     );
 }
+
+/// A teacher of two schools (`first` and `second`), signed in.
+async fn teacher_of_two_schools(app: &TestApp, email: &str, first: &str, second: &str) -> String {
+    use leenpunt_server::domain::policy::RoleGrant;
+    let hash = hash_password(DEMO_PASSWORD);
+    app.untrained_teacher(email, first, &hash).await;
+    let school = app.state.db.school_id(second).await.unwrap().unwrap();
+    let mut conn = app.state.db.writer().acquire().await.unwrap();
+    let (user, _) = leenpunt_server::db::trainings::user_by_email(&mut conn, email)
+        .await
+        .unwrap()
+        .unwrap();
+    leenpunt_server::db::accounts::add_grant(
+        &mut conn,
+        user,
+        &RoleGrant {
+            role: leenpunt_shared::Role::Teacher,
+            school: Some(school),
+            partner: None,
+        },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    login(app, email).await
+}
+
+/// A teacher of several schools names the school; the per-school limit counts that
+/// school's reservations, and the reservations are that school's.
+#[tokio::test]
+async fn a_teacher_of_two_schools_sends_for_the_school_chosen() {
+    let app = TestApp::spawn().await;
+    // One Proefjeskoffer per school at a time; the demo school (012345) has one already.
+    sqlx::query("UPDATE kit_types SET max_per_school = 1 WHERE slug = $1")
+        .bind(PROEF)
+        .execute(app.state.db.writer())
+        .await
+        .unwrap();
+    let demo = login(&app, TEACHER).await;
+    let r = app
+        .post_json(
+            &demo,
+            "/api/v1/reservations",
+            &json!({ "kit": PROEF, "pickup_point": "stem-rtc-brugge",
+                     "pickup_date": "2026-12-08", "return_date": "2026-12-10", "quantity": 1 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let t = teacher_of_two_schools(&app, "twee@school.be", "012345", "126763").await;
+    set_dates(&app, &t, "2026-12-08", "2026-12-10").await;
+    add(&app, &t, line(PROEF, "stem-rtc-brugge", 1)).await;
+
+    // Without a school: which one? Nothing checked, nothing written.
+    for path in ["/api/v1/cart/check", "/api/v1/cart/submit"] {
+        let r = app.post_json(&t, path, &json!({})).await;
+        assert_eq!(r.status(), 422, "{path}");
+        let p: Problem = r.json().await.unwrap();
+        assert_eq!(p.errors[0].field, "school", "{p:?}");
+    }
+    // For the demo school the limit is reached; for the other one it fits.
+    let r = app
+        .post_json(&t, "/api/v1/cart/check", &json!({ "school": "012345" }))
+        .await;
+    let verdicts: CartCheck = r.json().await.unwrap();
+    let problem = verdicts.lines[0].problem.as_ref().expect("refused");
+    assert_eq!(problem.kind, "/problems/school-limit");
+    let r = app
+        .post_json(&t, "/api/v1/cart/submit", &json!({ "school": "012345" }))
+        .await;
+    assert_eq!(r.status(), 409);
+    // A school that is not theirs is refused.
+    let r = app
+        .post_json(&t, "/api/v1/cart/submit", &json!({ "school": "000000" }))
+        .await;
+    assert!(matches!(r.status().as_u16(), 403 | 422), "{}", r.status());
+    assert_eq!(written(&app).await, (1, 0, 0));
+    let r = app
+        .post_json(&t, "/api/v1/cart/check", &json!({ "school": "126763" }))
+        .await;
+    assert!(r.json::<CartCheck>().await.unwrap().all_fit);
+    let r = app
+        .post_json(&t, "/api/v1/cart/submit", &json!({ "school": "126763" }))
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let sent: CartSubmitted = r.json().await.unwrap();
+    let school: String = sqlx::query_scalar(
+        "SELECT s.instellingsnummer FROM reservations r JOIN schools s ON s.id = r.school_id \
+         WHERE r.id = $1",
+    )
+    .bind(sent.requests[0].reservations[0].id.0)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(school, "126763");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM requests r JOIN schools s ON s.id = r.school_id WHERE s.instellingsnummer = '126763'").await,
+        1
+    );
+}

@@ -21,6 +21,8 @@ const BEE_BOT: &str = "bee-bot-set-klein";
 const PROEF: &str = "proefjeskoffer-elektriciteit";
 /// No training, two units, Brugge and Roeselare.
 const MAGNET: &str = "ontdekkoffer-magnetisme";
+/// No training, two units, picked up at Kortrijk only.
+const LICHT: &str = "ontdekkoffer-licht-en-schaduw";
 
 fn require_site() {
     assert!(
@@ -445,4 +447,329 @@ async fn the_cart_forms_work_without_javascript() {
             .await
             .unwrap();
     assert_eq!(reserved, 2);
+}
+
+async fn browser(width: u32) -> Browser {
+    let b = if width < 800 {
+        Browser::start_phone(width).await
+    } else {
+        let b = Browser::start().await;
+        b.client.set_window_size(width, 900).await.unwrap();
+        b
+    };
+    b.inject_axe().await;
+    b
+}
+
+/// The card of a kit type in the catalogue's result list.
+fn card(kit: &str) -> String {
+    format!("li.kit-card:has(h3 a[href='/catalogus/{kit}'])")
+}
+
+/// "In mijn mandje" on the catalogue cards: a kit type picked up at one point goes in the
+/// cart at once (back to the same search, the header counting it), one picked up at
+/// several points links to its page to choose; with the island hydrated, the card's form
+/// is not taken for a search.
+async fn from_the_catalogue(width: u32) {
+    require_site();
+    let app = TestApp::spawn().await;
+    let b = browser(width).await;
+    b.client
+        .goto(&app.url("/catalogus?q=schaduw"))
+        .await
+        .unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    click(&b, &format!("{} form.card-cart button", card(LICHT))).await;
+    b.wait_for("#cart-added").await;
+    assert_eq!(
+        b.js("return location.pathname + location.search").await,
+        "/catalogus?q=schaduw&mandje=toegevoegd",
+        "back to the same search"
+    );
+    assert_eq!(
+        b.js("return document.querySelector('.nav-cart .cart-count').textContent")
+            .await,
+        "1"
+    );
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    fits_and_passes_axe(&b, "the catalogue with its cart buttons").await;
+
+    // Two pickup points: the card links to the kit page, where the point is chosen.
+    b.client
+        .goto(&app.url("/catalogus?q=magnetisme"))
+        .await
+        .unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    assert_eq!(
+        b.js(&format!(
+            "return document.querySelectorAll(\"{} form.card-cart\").length",
+            card(MAGNET)
+        ))
+        .await,
+        0
+    );
+    click(&b, &format!("{} .card-cart a", card(MAGNET))).await;
+    b.wait_until("location.pathname === '/catalogus/ontdekkoffer-magnetisme'")
+        .await;
+    b.wait_for("#cart-point").await;
+    fits_and_passes_axe(&b, "the kit page reached from a card").await;
+
+    // The cart holds the card's line: one kit, from its only pickup point.
+    b.client.goto(&app.url("/mandje")).await.unwrap();
+    let line = b.wait_for("li.cart-line").await.text().await.unwrap();
+    assert!(line.contains("1 × Ontdekkoffer licht"), "{line}");
+    assert_eq!(
+        b.js("return document.querySelectorAll('li.cart-line').length")
+            .await,
+        1
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn catalogue_cards_fill_the_cart_on_a_phone() {
+    from_the_catalogue(360).await;
+}
+
+#[tokio::test]
+async fn catalogue_cards_fill_the_cart_on_a_wide_screen() {
+    from_the_catalogue(1280).await;
+}
+
+/// Without JavaScript: the catalogue's cards carry a plain form (or the link to choose a
+/// pickup point), and adding from one comes back to the same search.
+#[tokio::test]
+async fn catalogue_cards_add_without_javascript() {
+    let app = TestApp::spawn().await;
+    let html = app.get("/catalogus?q=schaduw").await.text().await.unwrap();
+    assert!(html.contains("action=\"/mandje/toevoegen\""), "{html}");
+    assert!(html.contains("value=\"stem-rtc-kortrijk\""), "{html}");
+    let html = app
+        .get("/catalogus?q=magnetisme")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("href=\"/catalogus/ontdekkoffer-magnetisme#add-to-cart-title\""),
+        "{html}"
+    );
+    let r = no_redirects()
+        .post(app.url("/mandje/toevoegen"))
+        .header("Origin", app.url("").trim_end_matches('/').to_owned())
+        .form(&[
+            ("kit", LICHT),
+            ("pickup_point", "stem-rtc-kortrijk"),
+            ("quantity", "1"),
+            ("next", "/catalogus?q=schaduw"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/catalogus?q=schaduw&mandje=toegevoegd");
+    let visitor = set_cookie(&r, "leenpunt_cart").expect("the visitor's cart cookie");
+    let page = app
+        .client
+        .get(app.url("/catalogus?q=schaduw&mandje=toegevoegd"))
+        .header(reqwest::header::COOKIE, &visitor)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("id=\"cart-added\""), "{page}");
+}
+
+/// A teacher of two schools, signed in to `b`; their cart holds one Proefjeskoffer for
+/// 8–10 December. The demo school (012345) already has its one Proefjeskoffer then.
+async fn teacher_of_two_schools(app: &TestApp) -> String {
+    use leenpunt_server::domain::policy::RoleGrant;
+    sqlx::query("UPDATE kit_types SET max_per_school = 1 WHERE slug = $1")
+        .bind(PROEF)
+        .execute(app.state.db.writer())
+        .await
+        .unwrap();
+    let demo = app.login(TEACHER, DEMO_PASSWORD).await.unwrap();
+    let r = app
+        .post_json(
+            &demo,
+            "/api/v1/reservations",
+            &json!({ "kit": PROEF, "pickup_point": "stem-rtc-brugge", "pickup_date": "2026-12-08",
+                     "return_date": "2026-12-10", "quantity": 1 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let hash = hash_password(DEMO_PASSWORD);
+    app.untrained_teacher(UNTRAINED, "012345", &hash).await;
+    let school = app.state.db.school_id("126763").await.unwrap().unwrap();
+    let mut conn = app.state.db.writer().acquire().await.unwrap();
+    let (user, _) = leenpunt_server::db::trainings::user_by_email(&mut conn, UNTRAINED)
+        .await
+        .unwrap()
+        .unwrap();
+    leenpunt_server::db::accounts::add_grant(
+        &mut conn,
+        user,
+        &RoleGrant {
+            role: leenpunt_shared::Role::Teacher,
+            school: Some(school),
+            partner: None,
+        },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let t = app.login(UNTRAINED, DEMO_PASSWORD).await.unwrap();
+    let r = app
+        .put_json(
+            &t,
+            "/api/v1/cart",
+            &json!({ "pickup_date": "2026-12-08", "return_date": "2026-12-10" }),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = app
+        .post_json(
+            &t,
+            "/api/v1/cart/lines",
+            &json!({ "kit": PROEF, "pickup_point": "stem-rtc-brugge", "quantity": 1 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    t
+}
+
+/// The school of the one request sent.
+async fn request_school(app: &TestApp) -> String {
+    sqlx::query_scalar(
+        "SELECT s.instellingsnummer FROM requests r JOIN schools s ON s.id = r.school_id",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+/// A teacher of two schools chooses the school on the cart page: checked for the demo
+/// school the line meets its limit, for the other one it fits and is sent for it.
+async fn choosing_the_school(width: u32) {
+    require_site();
+    let app = TestApp::spawn().await;
+    teacher_of_two_schools(&app).await;
+    let b = browser(width).await;
+    b.client
+        .goto(&app.url("/aanmelden?next=/mandje"))
+        .await
+        .unwrap();
+    b.sign_in(UNTRAINED, DEMO_PASSWORD).await;
+    b.wait_until("location.pathname === '/mandje'").await;
+    // Which school? Asked before checking.
+    b.wait_for("#cart-school").await;
+    fits_and_passes_axe(&b, "the cart of a teacher of two schools").await;
+    b.js("document.querySelector('#cart-school').value = '012345'; return null;")
+        .await;
+    click(&b, ".check-cart").await;
+    b.wait_until("location.search.includes('school=012345')")
+        .await;
+    let refused = b
+        .wait_for("li.cart-line[data-fits=nee] .reason")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!refused.is_empty());
+    assert_eq!(
+        b.js("return document.querySelector('#cart-school').value")
+            .await,
+        "012345",
+        "the choice is kept"
+    );
+    b.js("document.querySelector('#cart-school').value = '126763'; return null;")
+        .await;
+    click(&b, ".check-cart").await;
+    b.wait_until("location.search.includes('school=126763')")
+        .await;
+    b.wait_for("li.cart-line[data-fits=ja]").await;
+    b.wait_for(".all-fit").await;
+    fits_and_passes_axe(&b, "the cart checked for the school chosen").await;
+    click(&b, ".send-cart").await;
+    b.wait_until("location.pathname === '/mandje/verstuurd'")
+        .await;
+    b.wait_for("section.request").await;
+    assert_eq!(request_school(&app).await, "126763");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_teacher_of_two_schools_chooses_on_a_phone() {
+    choosing_the_school(360).await;
+}
+
+#[tokio::test]
+async fn a_teacher_of_two_schools_chooses_on_a_wide_screen() {
+    choosing_the_school(1280).await;
+}
+
+/// Without JavaScript: the check step asks for the school, and the send form carries the
+/// school chosen.
+#[tokio::test]
+async fn the_school_is_chosen_without_javascript() {
+    let app = TestApp::spawn().await;
+    let t = teacher_of_two_schools(&app).await;
+    let page = |path: &'static str| {
+        app.client
+            .get(app.url(path))
+            .header(reqwest::header::COOKIE, &t)
+            .send()
+    };
+    let html = page("/mandje?stap=controle")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"cart-school\""), "{html}");
+    assert!(html.contains("id=\"check-problem\""), "{html}");
+    let html = page("/mandje?stap=controle&school=126763")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("name=\"school\" value=\"126763\""),
+        "the send form carries the school: {html}"
+    );
+    let key = html
+        .split("name=\"key\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the send key")
+        .to_owned();
+    // Sent for the demo school: refused (its limit), back to its check step.
+    let send = |school: &'static str| {
+        no_redirects()
+            .post(app.url("/mandje/versturen"))
+            .header("Origin", app.url("").trim_end_matches('/').to_owned())
+            .header(reqwest::header::COOKIE, &t)
+            .form(&[("key", key.as_str()), ("school", school)])
+            .send()
+    };
+    let r = send("012345").await.unwrap();
+    assert!(
+        location(&r).starts_with("/mandje?stap=controle&school=012345&fout="),
+        "{}",
+        location(&r)
+    );
+    let r = send("126763").await.unwrap();
+    assert!(
+        location(&r).starts_with("/mandje/verstuurd?aanvragen="),
+        "{}",
+        location(&r)
+    );
+    assert_eq!(request_school(&app).await, "126763");
 }

@@ -145,6 +145,7 @@ const PG_API_TESTS: &[&str] = &[
     "api_reservations",
     "api_cart",
     "api_cart_desk",
+    "api_cart_traffic",
     "api_handover",
     "api_catalogue",
     "api_feeds",

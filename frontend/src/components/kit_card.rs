@@ -3,10 +3,12 @@
 use crate::i18n::{t, use_lang, T};
 use leenpunt_shared::html::safe_url;
 use leenpunt_shared::KitSummary;
+use leptos::either::Either;
 use leptos::prelude::*;
 
+/// A card; `back` is the list it is shown in, where "In mijn mandje" comes back to.
 #[component]
-pub fn KitCard(kit: KitSummary) -> impl IntoView {
+pub fn KitCard(kit: KitSummary, back: String) -> impl IntoView {
     let lang = use_lang();
     let href = format!("/catalogus/{}", kit.slug);
     let units = match kit.units_in_service {
@@ -14,6 +16,7 @@ pub fn KitCard(kit: KitSummary) -> impl IntoView {
         1 => Some(T::UnitsOne.get(lang).to_owned()),
         n => Some(format!("{n} {}", T::UnitsAvailable.get(lang))),
     };
+    let cart = add_to_cart(&kit, &href, back);
     view! {
         <li class="kit-card">
             <article>
@@ -30,8 +33,39 @@ pub fn KitCard(kit: KitSummary) -> impl IntoView {
                         {kit.themes.iter().map(|th| view! { <li class="tag">{th.label(lang)}</li> }).collect_view()}
                     </ul>
                     {kit.requires_training.then(|| view! { <p class="training-badge">{t(T::TrainingRequired)}</p> })}
+                    {cart}
                 </div>
             </article>
         </li>
     }
+}
+
+/// "In mijn mandje" on a card: a plain form post (one kit from its only pickup point, back
+/// to this list), or a link to the kit page when a pickup point must be chosen.
+fn add_to_cart(kit: &KitSummary, href: &str, back: String) -> Option<impl IntoView> {
+    if !kit.kind.is_reservable() {
+        return None;
+    }
+    let title = kit.title.clone();
+    Some(match kit.pickup_points.as_slice() {
+        [] => return None,
+        [point] => Either::Left(view! {
+            <form method="post" action="/mandje/toevoegen" class="card-cart">
+                <input type="hidden" name="kit" value=kit.slug.clone()/>
+                <input type="hidden" name="pickup_point" value=point.clone()/>
+                <input type="hidden" name="quantity" value="1"/>
+                <input type="hidden" name="next" value=back/>
+                <button type="submit" class="button secondary">
+                    {t(T::CartAddButton)}<span class="visually-hidden">": " {title}</span>
+                </button>
+            </form>
+        }),
+        _ => Either::Right(view! {
+            <p class="card-cart">
+                <a href=format!("{href}#add-to-cart-title")>
+                    {t(T::CartChoosePointFirst)}<span class="visually-hidden">": " {title}</span>
+                </a>
+            </p>
+        }),
+    })
 }

@@ -41,11 +41,14 @@ fn Outcome() -> impl IntoView {
 
 #[component]
 pub fn CartPage() -> impl IntoView {
-    let checking = use_query_map()
-        .get_untracked()
-        .get("stap")
-        .is_some_and(|s| s == "controle");
-    let screen = Resource::new(move || checking, api::cart_screen);
+    let q = use_query_map().get_untracked();
+    let checking = q.get("stap").is_some_and(|s| s == "controle");
+    // The school a teacher of several schools chose for this cart.
+    let school = q.get("school").filter(|s| !s.trim().is_empty());
+    let screen = Resource::new(
+        move || (checking, school.clone()),
+        |(checking, school)| api::cart_screen(checking, school),
+    );
     view! {
         <PageTitle text=t(T::CartTitle)/>
         <section class="cart-page">
@@ -76,7 +79,11 @@ fn CartView(screen: CartScreen, checking: bool) -> impl IntoView {
             <p><a class="button primary" href="/catalogus">{t(T::CartToCatalogue)}</a></p>
         });
     }
-    let back = if checking { CHECKING } else { "/mandje" };
+    let back = match (checking, &screen.school) {
+        (true, Some(s)) => format!("{CHECKING}&school={}", encode_component(s)),
+        (true, None) => CHECKING.to_owned(),
+        (false, _) => "/mandje".to_owned(),
+    };
     let check = screen.check.clone();
     let verdict = move |id: i64| {
         check
@@ -86,7 +93,7 @@ fn CartView(screen: CartScreen, checking: bool) -> impl IntoView {
     let lines = cart
         .lines
         .iter()
-        .map(|line| view! { <LineView line=line.clone() cart=cart.clone() verdict=verdict(line.id) back/> })
+        .map(|line| view! { <LineView line=line.clone() cart=cart.clone() verdict=verdict(line.id) back=back.clone()/> })
         .collect_view();
     let next = encode_component("/mandje");
     let step = if !screen.signed_in {
@@ -129,7 +136,7 @@ fn LineView(
     line: CartLine,
     cart: Cart,
     verdict: Option<CartVerdict>,
-    back: &'static str,
+    back: String,
 ) -> impl IntoView {
     let lang = use_lang();
     let id = line.id;
@@ -146,9 +153,10 @@ fn LineView(
     // Hidden fields that keep the line as it is, for the forms that change one thing.
     let keep = {
         let line = line.clone();
+        let back = back.clone();
         move |with_dates: bool| {
             view! {
-                <input type="hidden" name="next" value=back/>
+                <input type="hidden" name="next" value=back.clone()/>
                 <input type="hidden" name="kit" value=line.kit.clone()/>
                 <input type="hidden" name="pickup_point" value=line.pickup_point.clone()/>
                 {with_dates.then(|| view! {
@@ -160,9 +168,12 @@ fn LineView(
     };
     let keep2 = keep.clone();
     let quantity = line.quantity;
-    let verdict_view = verdict.map(
-        |v| view! { <Verdict v id kit=line.kit.clone() point=line.pickup_point.clone() back/> },
-    );
+    let verdict_view = {
+        let back = back.clone();
+        verdict.map(
+            |v| view! { <Verdict v id kit=line.kit.clone() point=line.pickup_point.clone() back/> },
+        )
+    };
     view! {
         <li class="cart-line" data-line=id data-kit=line.kit.clone() data-fits=fits>
             <div class="reservation-head">
@@ -209,13 +220,7 @@ fn LineView(
 
 /// Whether a line fits, and if not: why, and what to do about it.
 #[component]
-fn Verdict(
-    v: CartVerdict,
-    id: i64,
-    kit: String,
-    point: String,
-    back: &'static str,
-) -> impl IntoView {
+fn Verdict(v: CartVerdict, id: i64, kit: String, point: String, back: String) -> impl IntoView {
     let lang = use_lang();
     if v.fits {
         let text = if v.conditional {
@@ -247,7 +252,7 @@ fn Verdict(
                         view! {
                             <li>
                                 <form method="post" action=format!("/mandje/lijnen/{id}") class="inline use-dates">
-                                    <input type="hidden" name="next" value=back/>
+                                    <input type="hidden" name="next" value=back.clone()/>
                                     <input type="hidden" name="kit" value=kit.clone()/>
                                     <input type="hidden" name="pickup_point" value=point.clone()/>
                                     <input type="hidden" name="quantity" value=quantity/>
@@ -290,6 +295,7 @@ fn SendStep(screen: CartScreen, checking: bool, lang: Lang) -> impl IntoView {
     let check_button = view! {
         <form method="get" action="/mandje" class="inline check-form">
             <input type="hidden" name="stap" value="controle"/>
+            <SchoolChoice schools=screen.schools.clone() chosen=screen.school.clone()/>
             <button type="submit" class="button primary check-cart">{t(T::CartCheckButton)}</button>
         </form>
     };
@@ -331,6 +337,7 @@ fn SendStep(screen: CartScreen, checking: bool, lang: Lang) -> impl IntoView {
             {check.is_some().then(|| view! {
                 <form method="post" action="/mandje/versturen" class="send-form">
                     <input type="hidden" name="key" value=screen.send_key.clone()/>
+                    {screen.school.clone().map(|s| view! { <input type="hidden" name="school" value=s/> })}
                     <label for="cart-note">{t(T::CartNoteLabel)}</label>
                     <textarea id="cart-note" name="note" maxlength="1000" rows="2"></textarea>
                     <p class="hint">{t(T::CartAllOrNothing)}</p>
@@ -348,6 +355,31 @@ fn SendStep(screen: CartScreen, checking: bool, lang: Lang) -> impl IntoView {
     }
     .into_any();
     Either::Right(send)
+}
+
+/// For a teacher of several schools: which school the cart is for (checked and sent for
+/// it; the per-school limit counts that school's reservations). Nothing for one school.
+#[component]
+fn SchoolChoice(
+    schools: Vec<leenpunt_shared::accounts::SchoolOption>,
+    chosen: Option<String>,
+) -> impl IntoView {
+    (schools.len() > 1).then(|| {
+        view! {
+            <label for="cart-school">{t(T::CartSchool)}</label>
+            <select id="cart-school" name="school" required=true>
+                <option value="" selected=chosen.is_none()>{t(T::CartChooseSchool)}</option>
+                {schools.into_iter().map(|s| {
+                    let selected = chosen.as_deref() == Some(s.number.as_str());
+                    view! {
+                        <option value=s.number.clone() selected=selected>
+                            {format!("{} ({}, {})", s.name, s.municipality, s.number)}
+                        </option>
+                    }
+                }).collect_view()}
+            </select>
+        }
+    })
 }
 
 /// What sending made: one request per pickup point with its lines.

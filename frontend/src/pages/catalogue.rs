@@ -67,9 +67,17 @@ pub fn CataloguePage() -> impl IntoView {
             async move { fetch.await.map(|r| (q, r, note)) }
         },
     );
+    // A card's "In mijn mandje" comes back here (`cart_pages::add`).
+    let asked = params.get_untracked();
+    let added = asked.get("mandje").is_some_and(|v| v == "toegevoegd");
+    let cart_error = asked.get("mandje_fout");
     view! {
         <PageTitle text=t(T::CatalogueTitle)/>
         <h1 class="page-title">{t(T::CatalogueTitle)}</h1>
+        {added.then(|| view! {
+            <p class="notice" role="status" id="cart-added">{t(T::CartAdded)} " " <a href="/mandje">{t(T::CartGoTo)}</a></p>
+        })}
+        {cart_error.map(|e| view! { <p class="error" role="alert" id="cart-error">{e}</p> })}
         <Suspense fallback=move || view! { <p class="loading">{t(T::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match results.await {
@@ -182,9 +190,13 @@ mod client {
         (search.is_empty() || search.starts_with('?')).then(|| search.to_owned())
     }
 
-    /// The query string a GET submission of the catalogue search form would produce.
+    /// The query string a GET submission of the catalogue search form would produce
+    /// (a card's "In mijn mandje" is a POST and goes to the server as it is).
     pub fn catalogue_form(ev: &leptos::ev::SubmitEvent) -> Option<String> {
         let form: web_sys::HtmlFormElement = ev.target()?.dyn_into().ok()?;
+        if form.method() == "post" {
+            return None;
+        }
         let data = web_sys::FormData::new_with_form(&form).ok()?;
         let params = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data).ok()?;
         Some(String::from(params.to_string()))
@@ -222,6 +234,11 @@ fn Results(query: CatalogueQuery, results: SearchResults) -> impl IntoView {
     let lang = use_lang();
     let count = count_text(results.total, lang);
     let items = results.items;
+    // Where a card's "In mijn mandje" comes back to: this very list.
+    let back = match query.to_query_string() {
+        q if q.is_empty() => "/catalogus".to_owned(),
+        q => format!("/catalogus?{q}"),
+    };
     // "Did you mean": the same search with the corrected words.
     let suggestion = results.suggestion.map(|words| {
         let corrected = CatalogueQuery {
@@ -247,7 +264,7 @@ fn Results(query: CatalogueQuery, results: SearchResults) -> impl IntoView {
                 } else {
                     Either::Right(view! {
                         <ul class="kit-grid">
-                            {items.into_iter().map(|kit| view! { <KitCard kit/> }).collect_view()}
+                            {items.into_iter().map(|kit| view! { <KitCard kit back=back.clone()/> }).collect_view()}
                         </ul>
                     })
                 }}

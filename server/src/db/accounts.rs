@@ -361,6 +361,38 @@ pub async fn audit(
 }
 
 impl Db {
+    /// The schools with these ids, by name, for choosing one of them.
+    pub async fn schools_by_id(
+        &self,
+        ids: &[SchoolId],
+    ) -> DbResult<Vec<leenpunt_shared::accounts::SchoolOption>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ids are integers: the list needs no binding.
+        let list = ids
+            .iter()
+            .map(|id| id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows = sqlx::query_as::<_, (String, String, String)>(&format!(
+            "SELECT instellingsnummer, name, municipality FROM schools WHERE id IN ({list}) \
+             ORDER BY name, municipality"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(number, name, municipality)| leenpunt_shared::accounts::SchoolOption {
+                    number,
+                    name,
+                    municipality,
+                },
+            )
+            .collect())
+    }
+
     /// All schools, by name, for choosing one.
     pub async fn school_options(&self) -> DbResult<Vec<leenpunt_shared::accounts::SchoolOption>> {
         let rows = sqlx::query_as::<_, (String, String, String)>(

@@ -297,3 +297,34 @@ pub async fn line_names(
     .fetch_optional(&mut *conn)
     .await?)
 }
+
+/// Before a sending decides, on PostgreSQL (in its write transaction): locks the person's
+/// row, so two sendings of one cart (a double click, a retry while the first still runs)
+/// take turns and the second finds the first's requests and the emptied cart; then the
+/// kit types of the cart's lines **in id order**, so carts wanting the same kit types in
+/// different orders wait for each other instead of deadlocking (each line's own lock,
+/// `reservations::lock_kit`, is then already held). Nothing on SQLite, where
+/// `BEGIN IMMEDIATE` already serialises writers.
+pub async fn lock_for_sending(conn: &mut Conn, user: UserId) -> DbResult<()> {
+    use sqlx::Connection;
+    let e = super::Engine::of(conn);
+    if e == super::Engine::Sqlite || !conn.is_in_transaction() {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "SELECT id FROM users WHERE id = $1{}",
+        e.for_update()
+    ))
+    .bind(user.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query(&format!(
+        "SELECT k.id FROM kit_types k WHERE k.id IN \
+           (SELECT l.kit_type_id FROM cart_lines l WHERE l.user_id = $1) ORDER BY k.id{}",
+        e.for_update()
+    ))
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(())
+}

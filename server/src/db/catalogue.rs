@@ -129,10 +129,13 @@ impl Db {
                EXISTS (SELECT 1 FROM kit_type_trainings t WHERE t.kit_type_id = k.id), \
                (SELECT count(*) FROM units u WHERE u.kit_type_id = k.id AND u.status = 'in-dienst'), \
                (SELECT {} FROM kit_type_themes t WHERE t.kit_type_id = k.id), \
-               (SELECT {} FROM kit_type_levels l WHERE l.kit_type_id = k.id) \
+               (SELECT {} FROM kit_type_levels l WHERE l.kit_type_id = k.id), \
+               (SELECT {} FROM kit_type_pickup_points x \
+                  JOIN pickup_points pp ON pp.id = x.pickup_point_id WHERE x.kit_type_id = k.id) \
              FROM kit_types k JOIN partners p ON p.id = k.partner_id WHERE k.id IN ({list})",
             self.engine().group_concat("theme", "';'"),
             self.engine().group_concat("level", "';'"),
+            self.engine().group_concat_ordered("pp.slug", "';'", "pp.slug"),
         );
         let mut by_id: HashMap<i64, KitSummary> = sqlx::query(&sql)
             .fetch_all(self.pool())
@@ -160,6 +163,13 @@ impl Db {
                     units_in_service: r.get::<i64, _>(11) as u32,
                     themes: sorted_codes(r.get::<Option<String>, _>(12), Theme::parse),
                     levels: sorted_codes(r.get::<Option<String>, _>(13), Level::parse),
+                    pickup_points: r
+                        .get::<Option<String>, _>(14)
+                        .unwrap_or_default()
+                        .split(';')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
                 };
                 (id, summary)
             })

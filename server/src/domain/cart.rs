@@ -96,6 +96,11 @@ pub fn check(lines: &[Line<'_>]) -> Vec<Verdict> {
     verdicts
 }
 
+/// One line on its own: a single booking is a cart of one line, decided by this rule.
+pub fn check_one(line: &Line<'_>) -> Verdict {
+    check_line(line, &line.situation)
+}
+
 /// One line against a situation: the training gate first (without it dates do not matter
 /// yet), then the booking rules, with alternatives when units are short.
 fn check_line(line: &Line<'_>, s: &KitSituation<'_>) -> Verdict {

@@ -32,13 +32,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The cart page's data: the asker's cart (a visitor's from `anon`), and when `check`
-/// is asked and someone is signed in, every line's verdict.
+/// is asked and someone is signed in, every line's verdict for `school` (a teacher of
+/// several schools chooses one; with one school it is that one).
 pub async fn screen(
     state: &AppState,
     actor: &Actor,
     lang: Lang,
     anon: &AnonymousCart,
-    check: bool,
+    (check, school): (bool, Option<String>),
 ) -> Result<CartScreen> {
     let send_key = crate::service::signup::random_token();
     if actor.user.is_none() {
@@ -49,16 +50,27 @@ pub async fn screen(
             check: None,
             check_problem: None,
             send_key,
+            schools: Vec::new(),
+            school: None,
         });
     }
     let cart = service::get(&state.db, actor).await?;
+    let schools = teacher_schools(state, actor).await?;
+    let school = school
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && schools.len() > 1);
     let mut screen = CartScreen {
         signed_in: true,
         send_key,
+        schools,
+        school: school.clone(),
         ..CartScreen::default()
     };
     if check && !cart.lines.is_empty() {
-        let asked = CartSubmit::default();
+        let asked = CartSubmit {
+            school,
+            ..CartSubmit::default()
+        };
         match service::check(&state.db, state.clock.as_ref(), actor, lang, &asked).await {
             Ok(verdicts) => screen.check = Some(verdicts),
             Err(e @ (AppError::Db(_) | AppError::Internal(_) | AppError::Busy(_))) => {
@@ -69,6 +81,26 @@ pub async fn screen(
     }
     screen.cart = cart;
     Ok(screen)
+}
+
+/// The schools the asker books for as a teacher, when there are several (with one, the
+/// cart is that school's and nothing is asked).
+async fn teacher_schools(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<leenpunt_shared::accounts::SchoolOption>> {
+    let mut ids: Vec<_> = actor
+        .grants
+        .iter()
+        .filter(|g| g.role == leenpunt_shared::Role::Teacher)
+        .filter_map(|g| g.school)
+        .collect();
+    ids.sort_by_key(|id| id.0);
+    ids.dedup();
+    if ids.len() < 2 {
+        return Ok(Vec::new());
+    }
+    Ok(state.db.schools_by_id(&ids).await?)
 }
 
 /// How many lines the asker's cart holds, for the header's cart link (0 when it cannot
@@ -133,6 +165,9 @@ pub struct SendForm {
     /// The form's Idempotency-Key: sending the same form twice books once.
     #[serde(default)]
     key: String,
+    /// The school chosen on the page (a teacher of several schools); empty: their only one.
+    #[serde(default)]
+    school: String,
 }
 
 /// What a form post did to a visitor's cart: its new cookie.
@@ -246,9 +281,10 @@ pub async fn send(
     if who.0.user.is_none() {
         return Ok(Redirect::to("/aanmelden?next=/mandje").into_response());
     }
+    let school = Some(form.school.trim().to_owned()).filter(|s| !s.is_empty());
     let body = CartSubmit {
         partial: form.partial.is_some(),
-        school: None,
+        school: school.clone(),
         note: form.note.trim().to_owned(),
     };
     let key = Some(form.key.trim()).filter(|k| (1..=200).contains(&k.len()));
@@ -273,7 +309,14 @@ pub async fn send(
             ))
             .into_response())
         }
-        Err(e) => redirect("/mandje?stap=controle", "ok", "", "fout", lang, Err(e)),
+        Err(e) => {
+            // Back to the check step, for the school that was chosen.
+            let back = match &school {
+                Some(s) => format!("/mandje?stap=controle&school={}", encode_component(s)),
+                None => "/mandje?stap=controle".to_owned(),
+            };
+            redirect(&back, "ok", "", "fout", lang, Err(e))
+        }
     }
 }
 

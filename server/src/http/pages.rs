@@ -443,11 +443,12 @@ impl Backend for PageBackend {
         &self,
         request: Parts,
         check: bool,
+        school: Option<String>,
     ) -> BoxFuture<Result<leenpunt_shared::cart::CartScreen, Problem>> {
         let lang = super::lang::lang_of(&request.headers);
         let anon = super::cart::anonymous_cart(&request.headers).unwrap_or_default();
         self.as_asker(request, move |state, actor| async move {
-            super::cart_pages::screen(&state, &actor, lang, &anon, check).await
+            super::cart_pages::screen(&state, &actor, lang, &anon, (check, school)).await
         })
     }
 

@@ -73,6 +73,8 @@ fn a_cart_of_one_line_decides_like_a_single_booking() {
         let single =
             crate::domain::reservations::decide_with_alternatives(&l.situation, &l.request);
         let verdict = check(std::slice::from_ref(&l)).remove(0);
+        // The single booking's own entry (`check_one`) is the same rule.
+        assert_eq!(check_one(&l), verdict);
         match single {
             Ok(accepted) => assert_eq!(
                 verdict,

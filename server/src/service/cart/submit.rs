@@ -51,6 +51,7 @@ pub async fn submit(
     let today = today(clock);
     let now = clock.now().to_rfc3339();
     let mut tx = db.begin().await?;
+    store::lock_for_sending(&mut tx, user).await?;
     if let Some(key) = idempotency_key {
         let earlier = store::requests_by_key(&mut tx, user, key).await?;
         if !earlier.is_empty() {

@@ -6,12 +6,11 @@ use super::availability::calendar;
 use crate::db::mail::enqueue;
 use crate::db::reservations::{self as store, NewRow, ReservationRecord};
 use crate::db::Db;
+use crate::domain::cart::{self, LineRefusal, Verdict};
 use crate::domain::clock::{today, Clock};
 use crate::domain::mail::{reservation_news, ReservationNews};
 use crate::domain::policy::{allows, Action, Actor};
-use crate::domain::reservations::{
-    decide, decide_with_alternatives, KitSituation, OpenCalendar, Refusal, Request, TransitionError,
-};
+use crate::domain::reservations::{KitSituation, OpenCalendar, Refusal, Request, TransitionError};
 use crate::error::{AppError, Result};
 use crate::texts::Text;
 use chrono::{Duration, NaiveDate};
@@ -187,9 +186,6 @@ pub async fn create(
     if last_held > loaded {
         holds = store::holds(&mut tx, kit.id, pickup, last_held).await?;
     }
-    // The training gate first: without it, dates do not matter yet.
-    let conditions =
-        crate::service::trainings::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
     let request = Request {
         school,
         pickup,
@@ -204,9 +200,23 @@ pub async fn create(
         owned: kit.owned,
         holds: &holds,
     };
-    let accepted = match decide(&situation, &request) {
-        Ok(accepted) => accepted,
-        Err(Refusal::NotEnoughUnits { .. }) => {
+    // A single booking is a cart of one line: the cart's rule decides it (the training
+    // gate first, since without it dates do not matter yet; then the booking rules).
+    let training = gate_of(&gate, today, pickup);
+    let ids = (kit.id.0, point.id.0);
+    let accepted = match one_line(situation.clone(), ids, request, &training) {
+        Verdict::Fits { accepted, .. } => accepted,
+        Verdict::Refused(LineRefusal::Training(_)) => {
+            // Worded with the upcoming sessions (as a cart's line is).
+            return Err(crate::service::trainings::check_gate(
+                &mut tx, lang, &gate, today, pickup, &now,
+            )
+            .await
+            .err()
+            .unwrap_or(AppError::Forbidden));
+        }
+        Verdict::Refused(LineRefusal::Rules(Refusal::NotEnoughUnits { .. })) => {
+            // Units short: the nearest dates that fit, from 60 days either way.
             let from = today.min(pickup - Duration::days(61));
             let to = pickup.max(return_date) + Duration::days(200);
             let wide_calendar = calendar(&mut tx, &point, from, to).await?;
@@ -216,17 +226,23 @@ pub async fn create(
                 holds: &wide_holds,
                 ..situation
             };
-            let refusal = decide_with_alternatives(&wide, &request).err().unwrap_or(
-                Refusal::NotEnoughUnits {
+            let refusal = match one_line(wide, ids, request, &training) {
+                Verdict::Refused(LineRefusal::Rules(refusal)) => refusal,
+                _ => Refusal::NotEnoughUnits {
                     day: pickup,
                     free: 0,
                     alternatives: Vec::new(),
                 },
-            );
+            };
             return Err(refusal_error(refusal, lang, body.quantity));
         }
-        Err(refusal) => return Err(refusal_error(refusal, lang, body.quantity)),
+        Verdict::Refused(LineRefusal::Rules(refusal)) => {
+            return Err(refusal_error(refusal, lang, body.quantity))
+        }
     };
+    // The sessions it waits for, described for the answer (the gate let it through).
+    let conditions =
+        crate::service::trainings::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
     let id = store::insert(
         &mut tx,
         &NewRow {
@@ -294,6 +310,37 @@ pub async fn create(
     tell(&mut tx, &record, news, public_url, &now).await?;
     tx.commit().await?;
     Ok((record.view, false))
+}
+
+/// A booking decided as a cart of one line.
+fn one_line(
+    situation: KitSituation<'_>,
+    (kit, point): (i64, i64),
+    request: Request,
+    training: &crate::domain::trainings::Gate,
+) -> Verdict {
+    cart::check_one(&cart::Line {
+        kit,
+        point,
+        situation,
+        request,
+        training: training.clone(),
+    })
+}
+
+/// The training gate for a borrower's standing and a pickup day.
+fn gate_of(
+    inputs: &crate::db::trainings::GateInputs,
+    today: NaiveDate,
+    pickup: NaiveDate,
+) -> crate::domain::trainings::Gate {
+    crate::domain::trainings::gate(
+        &inputs.required,
+        &inputs.held,
+        &inputs.registered,
+        today,
+        pickup,
+    )
 }
 
 /// Checks a booking form's fields and who books for which school.
