@@ -4,7 +4,7 @@
 //! - `run`                build everything in release mode and serve the demo on 127.0.0.1:3000
 //! - `test`               fmt, clippy, unit/integration/browser tests (installs Chromium if missing)
 //! - `bench`              catalogue search, availability, booking, feed and hand-over figures,
-//!                        and the same workload on SQLite and PostgreSQL (starts a throwaway cluster)
+//!   and the same workload on SQLite and PostgreSQL (starts a throwaway cluster)
 //! - `site`               only the front end
 //! - `pg`                 a throwaway PostgreSQL for development; prints its URL
 
