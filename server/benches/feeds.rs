@@ -8,29 +8,16 @@
 mod common;
 use common::*;
 
-use chrono::{Duration as Days, NaiveDate};
+use chrono::NaiveDate;
 use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
-use leenpunt_server::domain::ical::conditional::{Coding, Conditions};
-use leenpunt_server::domain::policy::{Actor, RoleGrant};
-use leenpunt_server::service::feeds::{create, serve, FeedCache, FeedRequest, NewFeed, Served};
-use leenpunt_server::startup::{build_state, serve_app, ConnectionLimits};
-use leenpunt_shared::{Lang, Role, SchoolId, UserId};
+use leenpunt_server::domain::ical::conditional::Coding;
+use leenpunt_server::service::feeds::{serve, FeedCache, Served};
+use leenpunt_server::startup::build_state;
 use std::sync::Arc;
 use std::time::Instant;
 
 const ROUNDS: usize = 400;
-const EVENTS: usize = 500;
-
-/// Serves the real router on a free loopback port; returns its base URL.
-async fn spawn_server(state: leenpunt_server::state::AppState) -> anyhow::Result<String> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let limits = ConnectionLimits::from_config(&state.config);
-    let app = leenpunt_server::http::router(state);
-    tokio::spawn(serve_app(listener, app, limits, std::future::pending()));
-    Ok(format!("http://{addr}"))
-}
 
 /// Requests per second over 16 connections for a few seconds, counting answers that are
 /// 200 or 304; returns (rate, other answers).
@@ -80,18 +67,6 @@ async fn http_rate(
     Ok((ok as f64 / started.elapsed().as_secs_f64(), other))
 }
 
-/// A feed request as the handler makes it.
-fn ask<'a>(token: &'a str, coding: Coding, etag: Option<&'a str>) -> FeedRequest<'a> {
-    FeedRequest {
-        token,
-        conditions: Conditions {
-            if_none_match: etag,
-            if_modified_since: None,
-        },
-        coding,
-    }
-}
-
 fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -106,72 +81,12 @@ fn main() -> anyhow::Result<()> {
         let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
         let clock = FixedClock::on(today);
         let state = build_state(config, Arc::new(clock)).await?;
-        let pool = state.db.writer().clone();
-        let (user, school): (i64, i64) =
-            sqlx::query_as("SELECT user_id, school_id FROM user_roles WHERE role = 'teacher' LIMIT 1")
-                .fetch_one(&pool)
-                .await?;
-        // 500 loans at a pickup point without fixed hand-over hours: one event each.
-        let kits: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT x.kit_type_id, x.pickup_point_id FROM kit_type_pickup_points x \
-             JOIN pickup_points pp ON pp.id = x.pickup_point_id WHERE pp.handover_from IS NULL",
-        )
-        .fetch_all(&pool)
-        .await?;
-        let mut tx = pool.begin().await?;
-        for i in 0..EVENTS {
-            let (kit, point) = kits[i % kits.len()];
-            let pickup = today + Days::days(7 + (i as i64 % 300));
-            sqlx::query(
-                "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
-                   return_date, held_until, status, note, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, 1, ?, ?, ?, 'bevestigd', 'Klas 3B, met de tablethouders', ?, ?)",
-            )
-            .bind(kit)
-            .bind(point)
-            .bind(school)
-            .bind(user)
-            .bind(pickup.to_string())
-            .bind((pickup + Days::days(4)).to_string())
-            .bind((pickup + Days::days(6)).to_string())
-            .bind("2026-11-20T10:00:00+00:00")
-            .bind("2026-11-21T10:00:00+00:00")
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        let actor = Actor {
-            user: Some(UserId(user)),
-            grants: vec![RoleGrant { role: Role::Teacher, school: Some(SchoolId(school)), partner: None }],
-        };
-        let public_url = "https://leenpunt.example";
-        let link = create(
-            &state.db,
-            &clock,
-            public_url,
-            &actor,
-            Lang::Nl,
-            &NewFeed { scope: "user".into(), school: None, kit: None, pickup: None },
-        )
-        .await?;
-        let url = link.url.unwrap_or_default();
-        let token = url.rsplit('/').next().unwrap_or_default().trim_end_matches(".ics").to_owned();
+        let token = feed_fixture(&state, today).await?;
+        let public_url = FEED_PUBLIC_URL;
 
-        let ask = |coding, etag| ask(&token, coding, etag);
+        let ask = |coding, etag| feed_request(&token, coding, etag);
         // Today's path: no cache, every full GET builds the calendar.
-        let none = FeedCache::with_budget(0);
-        let mut built = Vec::with_capacity(ROUNDS);
-        let mut fresh = Default::default();
-        let mut etag = String::new();
-        for _ in 0..ROUNDS {
-            let started = Instant::now();
-            let served = serve(&state.db, &none, &clock, public_url, &ask(Coding::Identity, None)).await?;
-            built.push(started.elapsed());
-            if let Served::Calendar { etag: e, body, .. } = served {
-                fresh = body;
-                etag = e;
-            }
-        }
+        let FeedBuilds { times: built, body: fresh, etag } = feed_builds(&state, &token, ROUNDS).await?;
         let text = String::from_utf8_lossy(&fresh).into_owned();
         let events = text.matches("BEGIN:VEVENT").count();
         report(&format!("feed of {events} events ({} bytes), built (no cache)", fresh.len()), built.clone());
@@ -215,8 +130,8 @@ fn main() -> anyhow::Result<()> {
         let path = format!("/agenda/{token}.ics");
         let mut uncached = state.clone();
         uncached.feed_cache = FeedCache::with_budget(0);
-        let without = spawn_server(uncached).await?;
-        let with = spawn_server(state.clone()).await?;
+        let without = Instance::spawn(uncached).await?;
+        let with = Instance::spawn(state.clone()).await?;
         let (rate_before, _) = http_rate(&without, &path, &[]).await?;
         println!("HTTP full GET, no cache (today's path): {rate_before:.0} req/s");
         let (rate_after, _) = http_rate(&with, &path, &[]).await?;

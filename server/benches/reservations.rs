@@ -18,7 +18,7 @@ use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
 use leenpunt_server::domain::policy::{Actor, RoleGrant};
 use leenpunt_server::domain::reservations::{ClosedPeriod, OpenCalendar};
-use leenpunt_server::service::reservations::{availability, create};
+use leenpunt_server::service::reservations::create;
 use leenpunt_server::startup::build_state;
 use leenpunt_shared::{Lang, NewReservation, Role, SchoolId, UserId};
 use std::sync::Arc;
@@ -26,105 +26,7 @@ use std::time::Instant;
 
 const ROUNDS: usize = 400;
 /// The kit type whose availability is measured.
-const KIT: &str = "bee-bot-set-klein";
-
-/// A small deterministic generator (no dependency, same figures every run).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % n
-    }
-}
-
-/// Adds `count` confirmed reservations spread over every kit type (or only over the kit
-/// type `only`), with pickup days spread evenly over `span_days` from `first`.
-async fn add_reservations(
-    pool: &sqlx::AnyPool,
-    count: usize,
-    seed: u64,
-    first: NaiveDate,
-    span_days: u64,
-    only: Option<&str>,
-) -> anyhow::Result<()> {
-    let kits: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT k.kit_type_id, min(k.pickup_point_id) FROM kit_type_pickup_points k \
-         JOIN kit_types t ON t.id = k.kit_type_id WHERE ?1 IS NULL OR t.slug = ?1 GROUP BY k.kit_type_id",
-    )
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
-    anyhow::ensure!(!kits.is_empty(), "no kit type to book");
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users LIMIT 1")
-        .fetch_one(pool)
-        .await?;
-    let school: i64 = sqlx::query_scalar("SELECT id FROM schools LIMIT 1")
-        .fetch_one(pool)
-        .await?;
-    let mut rng = Lcg(seed);
-    let mut tx = pool.begin().await?;
-    for _ in 0..count {
-        let (kit, point) = kits[rng.next(kits.len() as u64) as usize];
-        let pickup = first + Days::days(rng.next(span_days) as i64);
-        let ret = pickup + Days::days(1 + rng.next(10) as i64);
-        let held = ret + Days::days(2);
-        sqlx::query(
-            "INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, pickup_date, \
-               return_date, held_until, status, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, 'bevestigd', '', '')",
-        )
-        .bind(kit)
-        .bind(point)
-        .bind(school)
-        .bind(user)
-        .bind(pickup.to_string())
-        .bind(ret.to_string())
-        .bind(held.to_string())
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Latency percentiles (p50, p95, p99 in ms) of `months`-month availability of `KIT`,
-/// the windows starting in each month of 2027 in turn.
-async fn availability_latency(
-    state: &leenpunt_server::state::AppState,
-    label: &str,
-    months: u32,
-) -> anyhow::Result<[f64; 3]> {
-    let mut times = Vec::with_capacity(ROUNDS);
-    for i in 0..ROUNDS {
-        let month = format!("2027-{:02}", 1 + i % 12);
-        let started = Instant::now();
-        let answer = availability(
-            &state.db,
-            state.clock.as_ref(),
-            Lang::Nl,
-            KIT,
-            None,
-            Some(&month),
-            months,
-        )
-        .await?;
-        times.push(started.elapsed());
-        assert_eq!(answer.len(), months as usize);
-    }
-    times.sort();
-    let p = [
-        percentile(&times, 0.5),
-        percentile(&times, 0.95),
-        percentile(&times, 0.99),
-    ];
-    println!(
-        "availability, {months:>2} month(s), {label}: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
-        p[0], p[1], p[2]
-    );
-    Ok(p)
-}
+const KIT: &str = AVAILABILITY_KIT;
 
 async fn creation_rate(state: &leenpunt_server::state::AppState) -> anyhow::Result<()> {
     let pool = state.db.writer();
@@ -349,8 +251,8 @@ fn main() -> anyhow::Result<()> {
         add_reservations(&pool, 10_000, 1, recent, 730, Some(KIT)).await?;
         add_reservations(&pool, 10_000, 3, recent, 730, None).await?;
         sqlx::query("ANALYZE").execute(&pool).await?;
-        let base_month = availability_latency(&state, "base (10,000 on the kit type)", 1).await?;
-        let base_year = availability_latency(&state, "base (10,000 on the kit type)", 12).await?;
+        let base_month = availability_latency(&state, "base (10,000 on the kit type)", 1, ROUNDS).await?;
+        let base_year = availability_latency(&state, "base (10,000 on the kit type)", 12, ROUNDS).await?;
         cart_check_latency(&state).await?;
         if std::env::var_os("LEENPUNT_BENCH_QUICK").is_some() {
             return Ok(());
@@ -361,7 +263,7 @@ fn main() -> anyhow::Result<()> {
         add_reservations(&pool, 100_000, 4, future, 3650, Some(KIT)).await?;
         sqlx::query("ANALYZE").execute(&pool).await?;
         let future_month =
-            availability_latency(&state, "+100,000 future bookings on the kit type", 1).await?;
+            availability_latency(&state, "+100,000 future bookings on the kit type", 1, ROUNDS).await?;
         sqlx::query("DELETE FROM reservations WHERE pickup_date >= '2029-01-01'")
             .execute(&pool)
             .await?;
@@ -387,9 +289,9 @@ fn main() -> anyhow::Result<()> {
             started.elapsed().as_secs_f64()
         );
         let history_month =
-            availability_latency(&state, "1,000,000 reservations of history", 1).await?;
+            availability_latency(&state, "1,000,000 reservations of history", 1, ROUNDS).await?;
         let history_year =
-            availability_latency(&state, "1,000,000 reservations of history", 12).await?;
+            availability_latency(&state, "1,000,000 reservations of history", 12, ROUNDS).await?;
         println!(
             "month availability p99 ratio, +100,000 future / base: {:.2} (target <= 1.5)",
             future_month[2] / base_month[2]

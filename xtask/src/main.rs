@@ -3,7 +3,8 @@
 //! - `build [--release]`  build the front end (wasm) into target/site, then the server
 //! - `run`                build everything in release mode and serve the demo on 127.0.0.1:3000
 //! - `test`               fmt, clippy, unit/integration/browser tests (installs Chromium if missing)
-//! - `bench`              catalogue search, availability, booking, feed and hand-over figures
+//! - `bench`              catalogue search, availability, booking, feed and hand-over figures,
+//!   and the same workload on SQLite and PostgreSQL (starts a throwaway cluster)
 //! - `site`               only the front end
 //! - `pg`                 a throwaway PostgreSQL for development; prints its URL
 
@@ -173,5 +174,16 @@ fn bench(root: &std::path::Path) -> Result<()> {
                 .env("LEENPUNT_SITE_DIR", &site),
         )?;
     }
+    // Both engines in one run, on a throwaway PostgreSQL (stopped and deleted when `pg` is
+    // dropped, also when the bench fails).
+    let pg = postgres::Postgres::start()?;
+    tools::step("benchmark engines (SQLite and PostgreSQL)");
+    tools::run(
+        Command::new("cargo")
+            .args(["bench", "-p", "leenpunt-server", "--bench", "engines"])
+            .env("LEENPUNT_SITE_DIR", &site)
+            .env("LEENPUNT_BENCH_PG_URL", &pg.url),
+    )?;
+    drop(pg);
     Ok(())
 }

@@ -1,6 +1,16 @@
-//! What every benchmark reports with: latency percentiles in milliseconds.
+//! What the benchmarks share: latency percentiles in milliseconds, the bench data
+//! (`data`), the calendar feed fixture (`feed`), and app instances on loopback with
+//! teachers booking through them (`bookers`). Each bench uses a part, hence the allows.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
+
+mod bookers;
+mod data;
+mod feed;
+
+pub use bookers::*;
+pub use data::*;
+pub use feed::*;
 
 use std::time::Duration;
 
