@@ -24,11 +24,16 @@ const asset = (url) =>
   sameSite(url) && (url.pathname.startsWith('/pkg/') || url.pathname.startsWith('/assets/'));
 
 // A page is kept under its path alone: `/balie/uitgifte/7?ok=…` replaces `/balie/uitgifte/7`;
-// the camera scanner also under the reservation it hands over for (`?reservatie=7`).
+// the camera scanner also under the reservation or request it works for (`?reservatie=7`,
+// `?aanvraag=3`, `?aanvraag=3&inname=1`).
 const pageKey = (url) => {
   const key = new URL(url.pathname, url.origin);
-  const reservation = url.searchParams.get('reservatie');
-  if (url.pathname === '/balie/scan' && reservation) key.searchParams.set('reservatie', reservation);
+  if (url.pathname === '/balie/scan') {
+    for (const name of ['reservatie', 'aanvraag', 'inname']) {
+      const value = url.searchParams.get(name);
+      if (value) key.searchParams.set(name, value);
+    }
+  }
   return key.href;
 };
 

@@ -21,6 +21,12 @@ if ('serviceWorker' in navigator) {
       const pickup = new URL(a.href).pathname.match(/^\/balie\/uitgifte\/(\d+)$/);
       if (pickup) urls.add(`/balie/scan?reservatie=${pickup[1]}`);
     }
+    // Each request's hand-over page and its camera scanner (returns need the server to
+    // find the unit, so only hand-overs).
+    for (const a of document.querySelectorAll('.pickups a[href^="/balie/aanvraag/"]')) {
+      const request = new URL(a.href).pathname.match(/^\/balie\/aanvraag\/(\d+)$/);
+      if (request) urls.add(`/balie/scan?aanvraag=${request[1]}`);
+    }
     // The boot script names the islands' JS glue and wasm: kept from the scanner page,
     // which needs them (a page without islands never fetches the wasm, not even here).
     const islands = document.querySelector('leptos-island') !== null;

@@ -354,6 +354,25 @@ pub fn hand_over_scanned(
     )
 }
 
+/// Hands a scanned unit over on a request: it fills the line of its kit type (browser
+/// only: the scanner island).
+#[cfg(not(feature = "ssr"))]
+pub fn hand_over_request_scanned(
+    request: i64,
+    code: String,
+) -> impl Future<Output = Result<leenpunt_shared::handover::RequestHandoverOutcome, Problem>>
+       + Send
+       + 'static {
+    client::post_json(
+        format!("/api/v1/requests/{request}/handover"),
+        leenpunt_shared::handover::HandoverBody {
+            code,
+            override_reason: String::new(),
+        },
+        String::new(),
+    )
+}
+
 /// Looks a scanned code up (browser only: the scanner island).
 #[cfg(not(feature = "ssr"))]
 pub fn scan_code(

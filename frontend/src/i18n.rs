@@ -746,6 +746,7 @@ texts! {
     QueueHandOver => "Uitgifte", "Hand-over";
     QueueReturn => "Inname", "Return";
     QueueReservation => "reservatie", "reservation";
+    QueueRequest => "aanvraag", "request";
     QueueLineWaiting => "wacht op synchronisatie", "waiting to sync";
     QueueLineSynced => "gesynchroniseerd", "synced";
     QueueLineConflict => "niet verwerkt, er werd niets geregistreerd.", "not recorded, nothing was written.";
@@ -846,6 +847,7 @@ texts! {
     RequestOpen => "Aanvraag openen", "Open request";
     RequestTakeBack => "Terugnemen (ook in delen)", "Take back (also in parts)";
     RequestBackToHandover => "Terug naar de aanvraag", "Back to the request";
+    ScanReturnOpening => "Inhoud nakijken van", "Checking the contents of";
 }
 
 /// The language of the current page: provided by `App` on the server; in the browser an

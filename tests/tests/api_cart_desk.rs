@@ -328,3 +328,85 @@ async fn fifty_concurrent_scans_of_one_request_record_each_unit_once() {
     assert_eq!(r.status(), 200);
     assert_eq!(count(&app, "SELECT count(*) FROM loan_lines").await, 5);
 }
+
+/// Returns of one request take the request's lock (on PostgreSQL; SQLite's writer orders
+/// them anyway), so 50 concurrent returns of its five units, ten of each with keys of their
+/// own, decide one after the other: each unit comes back once, each fresh return sees one
+/// unit fewer out (4, 3, 2, 1, 0), and both lines end as returned, each told once.
+#[tokio::test]
+async fn fifty_concurrent_returns_of_one_request_take_each_unit_back_once() {
+    let app = TestApp::spawn().await;
+    let (request, _) = send_cart(&app, &[(PROEF, 3), (MAGNET, 2)]).await;
+    app.set_time("2026-12-02T09:00:00Z");
+    let desk = app.login(DESK, DEMO_PASSWORD).await.unwrap();
+    let codes = ["EL-01", "EL-02", "EL-03", "MAG-01", "MAG-02"];
+    for code in codes {
+        let r = scan(&app, &desk, request, code).await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    }
+    let mails_before = count(&app, "SELECT count(*) FROM outbox").await;
+    app.set_time("2026-12-09T10:00:00Z");
+    // A week later: a fresh sign-in (the session has lapsed).
+    let desk = app.login(DESK, DEMO_PASSWORD).await.unwrap();
+    let mut returns = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let client = app.client.clone();
+        let url = app.url(&format!("/api/v1/requests/{request}/returns"));
+        let (desk, origin) = (desk.clone(), app.base.clone());
+        let code = codes[i % codes.len()];
+        returns.spawn(async move {
+            let r = client
+                .post(url)
+                .header("cookie", desk)
+                .header("origin", origin)
+                .header("idempotency-key", format!("return-{i}"))
+                .json(&json!({ "code": code }))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap();
+            (status, text)
+        });
+    }
+    let mut fresh = Vec::new();
+    while let Some(done) = returns.join_next().await {
+        let (status, text) = done.unwrap();
+        assert_eq!(status, 200, "every return is answered: {text}");
+        let o: RequestReturnOutcome = serde_json::from_str(&text).unwrap();
+        if !o.outcome.already {
+            fresh.push((o.still_out, o.outcome.unit, o.all_back));
+        }
+    }
+    fresh.sort();
+    let still_out: Vec<u32> = fresh.iter().map(|f| f.0).collect();
+    assert_eq!(still_out, [0, 1, 2, 3, 4], "one unit fewer out each time");
+    let mut units: Vec<&str> = fresh.iter().map(|f| f.1.as_str()).collect();
+    units.sort();
+    assert_eq!(units, codes, "each unit taken back once");
+    assert_eq!(
+        fresh.iter().filter(|f| f.2).count(),
+        1,
+        "only the last fresh return finds everything back"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM loan_lines WHERE returned_at IS NOT NULL"
+        )
+        .await,
+        5
+    );
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM reservations WHERE request_id = $1 ORDER BY id")
+            .bind(request)
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(statuses, ["teruggebracht", "teruggebracht"]);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM outbox").await - mails_before,
+        2,
+        "each line's return told once"
+    );
+}

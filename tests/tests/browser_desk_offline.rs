@@ -521,3 +521,219 @@ async fn desk_hands_over_offline_and_syncs_once_on_a_phone() {
 async fn desk_hands_over_offline_and_syncs_once_on_a_screen() {
     queue_run(1280).await;
 }
+
+// ---- the queue on a request -------------------------------------------------------------
+
+/// The demo teacher sends a cart of two lines (2 × electricity, 1 × magnetism) at the
+/// Brugge desk for 2–9 December; answers the request's id.
+async fn send_cart(app: &TestApp) -> i64 {
+    let t = app
+        .login("leerkracht@demo.leenpunt.be", DEMO_PASSWORD)
+        .await
+        .unwrap();
+    let r = app
+        .put_json(
+            &t,
+            "/api/v1/cart",
+            &json!({ "pickup_date": "2026-12-02", "return_date": "2026-12-09" }),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    for (kit, quantity) in [
+        ("proefjeskoffer-elektriciteit", 2),
+        ("ontdekkoffer-magnetisme", 1),
+    ] {
+        let r = app
+            .post_json(
+                &t,
+                "/api/v1/cart/lines",
+                &json!({ "kit": kit, "pickup_point": "stem-rtc-brugge", "quantity": quantity }),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    }
+    let r = app.post_json(&t, "/api/v1/cart/submit", &json!({})).await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let sent: leenpunt_shared::cart::CartSubmitted = r.json().await.unwrap();
+    sent.requests[0].id
+}
+
+/// Offline on a request's hand-over page: a unit typed, a unit the request does not ask
+/// for typed (the page cannot know; the server refuses it at replay), the first unit again
+/// (refused on the spot), a unit by the camera on the request's scanner page. Back online
+/// the lines go to the request's endpoint: two green, one red with the reason; then the
+/// last unit typed online completes the request, and one receipt goes out.
+async fn request_queue_run(width: u32) {
+    assert!(
+        site_dir().join("manifest.json").exists(),
+        "the front end is not built; run `cargo xtask site` first"
+    );
+    let app = TestApp::spawn().await;
+    let request = send_cart(&app).await;
+    let magnet = app.label_code("MAG-01").await;
+    let bee_bot = app.label_code("BB-K-01").await;
+    let el = [app.label_code("EL-01").await, app.label_code("EL-02").await];
+    app.set_time("2026-12-02T09:00:00Z");
+    let relay = Relay::start(app.addr).await;
+    let base = app.state.config.public_url();
+    let dir = tempfile::tempdir().unwrap();
+    let video = dir.path().join("label.y4m");
+    std::fs::write(&video, labels_video(&[format!("{base}/s/{}", el[1])])).unwrap();
+    let args = camera_args(&video);
+    let b = if width < 800 {
+        Browser::start_phone_with(width, &args).await
+    } else {
+        let b = Browser::start_with(&args).await;
+        b.client.set_window_size(width, 900).await.unwrap();
+        b
+    };
+    b.inject_axe().await;
+    b.client
+        .goto(&relay.url("/aanmelden?next=/balie/scan"))
+        .await
+        .unwrap();
+    b.sign_in(DESK, DEMO_PASSWORD).await;
+    b.wait_until("location.pathname === '/balie/scan'").await;
+    b.wait_until("document.body.dataset.offlineKept === 'true'")
+        .await;
+    b.client.goto(&relay.url("/balie/vandaag")).await.unwrap();
+    b.wait_for(".desk-queue[data-loaded='true'][data-online='true']")
+        .await;
+    b.wait_until("document.body.dataset.offlineKept === 'true'")
+        .await;
+    let paths = kept(&b).await;
+    let page = format!("/balie/aanvraag/{request}");
+    assert!(
+        paths.contains(&page),
+        "the request's page is kept: {paths:?}"
+    );
+
+    go_offline(&b, &relay, true).await;
+    b.wait_until("navigator.onLine === false").await;
+    b.client.goto(&relay.url(&page)).await.unwrap();
+    queue_offline_ready(&b).await;
+    type_code(&b, &magnet, 1).await;
+    assert_eq!(
+        b.js("return location.pathname").await,
+        page,
+        "queued, not posted"
+    );
+    type_code(&b, &bee_bot, 2).await;
+    let field = b.wait_for("#scan-code").await;
+    field
+        .send_keys(&format!("{}\u{E007}", magnet.to_lowercase()))
+        .await
+        .unwrap();
+    b.wait_for(".queue-notice.error").await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('.queue-line.waiting').length")
+            .await,
+        2,
+        "the same unit again is refused on the spot"
+    );
+    fits_and_passes_axe(&b, "a request's page with waiting scans").await;
+
+    b.client
+        .goto(&relay.url(&format!("/balie/scan?aanvraag={request}")))
+        .await
+        .unwrap();
+    b.wait_until("document.body.dataset.hydrated === 'true'")
+        .await;
+    queue_offline_ready(&b).await;
+    b.wait_for(".start-camera").await.click().await.unwrap();
+    b.wait_until("document.querySelectorAll('.queue-line.waiting').length === 3")
+        .await;
+    b.wait_for(".scan-line.ok").await;
+    b.wait_for(".stop-camera").await.click().await.unwrap();
+    let camera_line = b
+        .js("return document.querySelectorAll('.queue-line.waiting')[2].textContent")
+        .await;
+    assert!(
+        camera_line
+            .as_str()
+            .unwrap()
+            .contains(&format!("aanvraag {request}")),
+        "{camera_line}"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM loan_lines").await,
+        0,
+        "nothing written offline"
+    );
+
+    // Back online on the request's page: replayed to the request's endpoint.
+    b.client.goto(&relay.url(&page)).await.unwrap();
+    b.wait_for(".desk-queue[data-loaded='true'][data-waiting='3']")
+        .await;
+    go_offline(&b, &relay, false).await;
+    b.wait_until("document.querySelectorAll('.queue-line.synced').length === 2")
+        .await;
+    let red = b
+        .wait_for(".queue-line.conflict")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(red.contains(&bee_bot), "{red}");
+    assert!(red.contains("niets geregistreerd"), "{red}");
+    assert!(red.contains("ander materiaal"), "{red}");
+    b.wait_for(".desk-queue[data-waiting='0'][data-online='true']")
+        .await;
+    fits_and_passes_axe(&b, "a request's queue after the sync").await;
+    let out: Vec<(String, String)> = sqlx::query_as(
+        "SELECT k.slug, u.inventory_code FROM loan_lines l JOIN units u ON u.id = l.unit_id \
+         JOIN reservations r ON r.id = l.reservation_id JOIN kit_types k ON k.id = r.kit_type_id \
+         WHERE r.request_id = $1 ORDER BY u.inventory_code",
+    )
+    .bind(request)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        out,
+        [
+            (
+                "proefjeskoffer-elektriciteit".to_owned(),
+                "EL-02".to_owned()
+            ),
+            ("ontdekkoffer-magnetisme".to_owned(), "MAG-01".to_owned())
+        ],
+        "each unit on its own line, once"
+    );
+    // Online, the last unit typed goes through the module at once and completes it.
+    b.client.goto(&relay.url(&page)).await.unwrap();
+    b.wait_for(".desk-queue[data-loaded='true'][data-online='true']")
+        .await;
+    let field = b.wait_for("#scan-code").await;
+    field
+        .send_keys(&format!("{}\u{E007}", el[0]))
+        .await
+        .unwrap();
+    b.wait_until("location.search.includes('ok=')").await;
+    assert_eq!(
+        b.js("return document.querySelector('.remaining').dataset.remaining")
+            .await,
+        "0"
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM loan_lines").await, 3);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM outbox WHERE subject LIKE 'Ontvangstbewijs%'"
+        )
+        .await,
+        1,
+        "one receipt for the request"
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn desk_hands_a_request_over_offline_and_syncs_it_on_a_phone() {
+    request_queue_run(360).await;
+}
+
+#[tokio::test]
+async fn desk_hands_a_request_over_offline_and_syncs_it_on_a_screen() {
+    request_queue_run(1280).await;
+}

@@ -3,8 +3,9 @@
 //! islands' wasm does not grow. It enhances what the server rendered: the desk forms keep
 //! working without it.
 //!
-//! - A desk form marked `data-offline` (`handover` with `data-reservation`, `return` with
-//!   `data-code`) is sent through the JSON API with a fresh idempotency key instead of being
+//! - A desk form marked `data-offline` (`handover` with `data-reservation`,
+//!   `request-handover` with `data-request`, `return` with `data-code` and, from a
+//!   request's return page, `data-request`) is sent through the JSON API with a fresh idempotency key instead of being
 //!   posted. Answered, the page goes where the form post would have gone (`?ok=` or
 //!   `?fout=`). Not answered (the browser says it is offline, the last request found no
 //!   server, or this request fails on the way: network error, 10 s without answer), the
@@ -37,7 +38,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 /// The event the camera scanner dispatches on `window` for a hand-over it could not send:
-/// `detail` is `{ reservation, code }`; this module answers in the same object with
+/// `detail` is `{ reservation, code }` (or `{ request, code }` on a request); this module answers in the same object with
 /// `queued` (bool) and `text` (what to show), before `dispatchEvent` returns.
 pub const SCAN_EVENT: &str = "leenpunt-desk-scan";
 
@@ -312,19 +313,20 @@ fn on_camera_scan(event: web_sys::Event) {
     };
     let detail = event.detail();
     let get = |name: &str| js_sys::Reflect::get(&detail, &JsValue::from_str(name)).ok();
-    let reservation = get("reservation").and_then(|v| v.as_f64());
-    let code = get("code").and_then(|v| v.as_string());
-    let (Some(reservation), Some(code)) = (reservation, code) else {
+    let id = |name: &str| get(name).and_then(|v| v.as_f64()).map(|v| v as i64);
+    let Some(code) = get("code").and_then(|v| v.as_string()) else {
         return;
     };
-    with(|d| d.reachable = false);
-    let outcome = keep(
-        new_key(),
-        ScanAction::HandOver {
-            reservation: ReservationId(reservation as i64),
+    let action = match (id("reservation"), id("request")) {
+        (Some(reservation), _) => ScanAction::HandOver {
+            reservation: ReservationId(reservation),
             code,
         },
-    );
+        (None, Some(request)) => ScanAction::RequestHandOver { request, code },
+        (None, None) => return,
+    };
+    with(|d| d.reachable = false);
+    let outcome = keep(new_key(), action);
     let (queued, text) = match outcome {
         Ok(text) => (true, text),
         Err(text) => (false, text),
@@ -346,6 +348,13 @@ fn action_of(form: &web_sys::HtmlFormElement, kind: &str) -> Option<Result<ScanA
                 code: field("code").unwrap_or_default(),
             }))
         }
+        "request-handover" => {
+            let request = form.get_attribute("data-request")?.parse().ok()?;
+            Some(Ok(ScanAction::RequestHandOver {
+                request,
+                code: field("code").unwrap_or_default(),
+            }))
+        }
         "return" => {
             let mut parts = Vec::new();
             for i in 0.. {
@@ -361,10 +370,21 @@ fn action_of(form: &web_sys::HtmlFormElement, kind: &str) -> Option<Result<ScanA
                     }
                 }
             }
-            Some(Ok(ScanAction::Return {
-                code: form.get_attribute("data-code")?,
-                parts,
-                damage: field("damage").unwrap_or_default(),
+            let code = form.get_attribute("data-code")?;
+            let damage = field("damage").unwrap_or_default();
+            // Opened from a request's return page: taken back for that request.
+            Some(Ok(match form.get_attribute("data-request") {
+                Some(request) => ScanAction::RequestReturn {
+                    request: request.parse().ok()?,
+                    code,
+                    parts,
+                    damage,
+                },
+                None => ScanAction::Return {
+                    code,
+                    parts,
+                    damage,
+                },
             }))
         }
         _ => None,
@@ -373,34 +393,55 @@ fn action_of(form: &web_sys::HtmlFormElement, kind: &str) -> Option<Result<ScanA
 
 /// Where the page goes after the server took a form's scan: where the form post leads.
 fn done_target(action: &ScanAction, body: &str) -> String {
+    let handed = || {
+        serde_json::from_str::<Outcome>(body)
+            .map(|o| {
+                let what = if o.already {
+                    "al-meegegeven"
+                } else {
+                    "meegegeven"
+                };
+                format!("{what}:{}::{}", o.unit, o.kit_title)
+            })
+            .unwrap_or_default()
+    };
+    let back = |o: Outcome| {
+        let mut flags = Vec::new();
+        if o.to_maintenance {
+            flags.push("onderhoud");
+        }
+        if o.late {
+            flags.push("laat");
+        }
+        format!("terug:{}:{}:{}", o.unit, flags.join(","), o.kit_title)
+    };
     match action {
         ScanAction::HandOver { reservation, .. } => {
-            let ok = serde_json::from_str::<Outcome>(body)
-                .map(|o| {
-                    let what = if o.already {
-                        "al-meegegeven"
-                    } else {
-                        "meegegeven"
-                    };
-                    format!("{what}:{}::{}", o.unit, o.kit_title)
-                })
-                .unwrap_or_default();
-            format!("/balie/uitgifte/{reservation}?ok={}", encode_component(&ok))
+            format!(
+                "/balie/uitgifte/{reservation}?ok={}",
+                encode_component(&handed())
+            )
+        }
+        ScanAction::RequestHandOver { request, .. } => {
+            format!(
+                "/balie/aanvraag/{request}?ok={}",
+                encode_component(&handed())
+            )
         }
         ScanAction::Return { .. } => {
             let ok = serde_json::from_str::<Outcome>(body)
-                .map(|o| {
-                    let mut flags = Vec::new();
-                    if o.to_maintenance {
-                        flags.push("onderhoud");
-                    }
-                    if o.late {
-                        flags.push("laat");
-                    }
-                    format!("terug:{}:{}:{}", o.unit, flags.join(","), o.kit_title)
-                })
+                .map(back)
                 .unwrap_or_default();
             format!("/balie/inname?ok={}", encode_component(&ok))
+        }
+        ScanAction::RequestReturn { request, .. } => {
+            let ok = serde_json::from_str::<RequestReturned>(body)
+                .map(|r| back(r.outcome))
+                .unwrap_or_default();
+            format!(
+                "/balie/aanvraag/{request}/inname?ok={}",
+                encode_component(&ok)
+            )
         }
     }
 }
@@ -413,7 +454,9 @@ fn refused_target(action: &ScanAction, form: &web_sys::HtmlFormElement, p: &Prob
         .map(|u| u.pathname())
         .unwrap_or_default();
     match action {
-        ScanAction::HandOver { code, .. } if p.kind.ends_with("/qualification-missing") => {
+        ScanAction::HandOver { code, .. } | ScanAction::RequestHandOver { code, .. }
+            if p.kind.ends_with("/qualification-missing") =>
+        {
             format!(
                 "{page}?code={}&fout={}",
                 encode_component(code),
@@ -525,6 +568,13 @@ struct Outcome {
     late: bool,
 }
 
+/// What this module reads of a request's return answer (`RequestReturnOutcome`).
+#[derive(Debug, Default, Deserialize)]
+struct RequestReturned {
+    #[serde(default)]
+    outcome: Outcome,
+}
+
 enum Sent {
     /// A 2xx answer, with its body.
     Done(String),
@@ -545,12 +595,32 @@ async fn send(action: &ScanAction, key: &str, override_reason: &str) -> Sent {
                 override_reason: override_reason.to_owned(),
             }),
         ),
+        ScanAction::RequestHandOver { request, code } => (
+            format!("/api/v1/requests/{request}/handover"),
+            serde_json::to_string(&HandoverBody {
+                code: code.clone(),
+                override_reason: override_reason.to_owned(),
+            }),
+        ),
         ScanAction::Return {
             code,
             parts,
             damage,
         } => (
             "/api/v1/returns".to_owned(),
+            serde_json::to_string(&ReturnBody {
+                code: code.clone(),
+                parts: parts.clone(),
+                damage: damage.clone(),
+            }),
+        ),
+        ScanAction::RequestReturn {
+            request,
+            code,
+            parts,
+            damage,
+        } => (
+            format!("/api/v1/requests/{request}/returns"),
             serde_json::to_string(&ReturnBody {
                 code: code.clone(),
                 parts: parts.clone(),

@@ -50,6 +50,7 @@ pub fn queue_texts(lang: Lang) -> QueueTexts {
         hand_over: t(T::QueueHandOver),
         return_scan: t(T::QueueReturn),
         reservation: t(T::QueueReservation),
+        request: t(T::QueueRequest),
         line_waiting: t(T::QueueLineWaiting),
         line_synced: t(T::QueueLineSynced),
         line_conflict: t(T::QueueLineConflict),
@@ -95,6 +96,7 @@ pub fn snapshot_of<'a>(
                 quantity: r.quantity,
                 handed_over,
                 open: matches!(r.status, Confirmed | PickedUp),
+                request: r.request_id,
             })
             .collect(),
         units: Vec::new(),

@@ -1,8 +1,9 @@
 //! The in-app scanner: reads QR labels from the device camera in batch mode: it keeps
 //! scanning, shows the latest outcome in large type above the picture (a green or red
 //! flash) with every scan listed below, and beeps (high: done, low: refused) and vibrates
-//! where the device can. With a reservation it hands each scanned unit over; without one
-//! it looks each unit up. Decoding uses the browser's `BarcodeDetector` where it reads QR
+//! where the device can. What it does with a code is its `ScanMode`: hand the unit over for
+//! a reservation, or on a request (the line of its kit type is filled), go on to a
+//! request's return (the contents check), or look the unit up. Decoding uses the browser's `BarcodeDetector` where it reads QR
 //! codes (Chrome on Android, Safari on macOS); elsewhere it loads our own decoder
 //! (`leenpunt-scanner`, a separate wasm fetched when the camera starts, so no page pays
 //! for it up front) and feeds it frames at the camera's resolution (at most 1280 px).
@@ -29,10 +30,24 @@ pub fn code_from_qr(content: &str) -> String {
         .to_owned()
 }
 
+/// What the camera does with each code it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ScanMode {
+    /// Look the unit up.
+    Lookup,
+    /// Hand the unit over for this reservation.
+    Reservation(i64),
+    /// Hand the unit over on this request (a sent cart): it fills the line of its kit type.
+    Request(i64),
+    /// Take the unit back from this request: go on to its contents check, as the request's
+    /// return page does with a typed code.
+    RequestReturn(i64),
+}
+
 #[island]
 pub fn Scanner(
-    /// Hand each scanned unit over for this reservation; look units up without one.
-    reservation: Option<i64>,
+    /// What each scanned code is for.
+    mode: ScanMode,
     /// The decoder module's boot script (`/pkg/scanner-boot.<hash>.js`).
     decoder: String,
 ) -> impl IntoView {
@@ -61,7 +76,7 @@ pub fn Scanner(
                 camera::Scan {
                     video,
                     canvas,
-                    reservation,
+                    mode,
                     decoder: decoder.clone(),
                     lang,
                 },
@@ -74,7 +89,7 @@ pub fn Scanner(
             ));
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (video, canvas, reservation, &decoder);
+        let _ = (video, canvas, mode, &decoder);
     };
     let stop = move |_| running.set(false);
     let line_view = |l: ScanLine| match l.link {
@@ -124,7 +139,7 @@ pub struct Timing {
 
 #[cfg(feature = "hydrate")]
 mod camera {
-    use super::{code_from_qr, ScanLine, Timing};
+    use super::{code_from_qr, ScanLine, ScanMode, Timing};
     use crate::i18n::T;
     use leenpunt_shared::Lang;
     use leptos::prelude::*;
@@ -375,48 +390,75 @@ mod camera {
         }
     }
 
-    async fn handle(code: String, reservation: Option<i64>, lang: Lang) -> ScanLine {
-        match reservation {
-            Some(id) => match crate::api::hand_over_scanned(id, code.clone()).await {
-                Ok(o) if o.already => ScanLine {
-                    ok: true,
-                    text: format!(
-                        "{} {} ({})",
-                        T::AlreadyHandedOver.get(lang),
-                        o.unit,
-                        o.kit_title
-                    ),
-                    link: None,
-                },
-                Ok(o) => ScanLine {
-                    ok: true,
-                    text: format!(
-                        "{} {} ({}) — {}: {}",
-                        T::HandedOver.get(lang),
-                        o.unit,
-                        o.kit_title,
-                        T::StillToHandOver.get(lang),
-                        o.remaining
-                    ),
-                    link: None,
-                },
-                // No answer (no network): the desk's offline queue keeps the scan, where the
-                // page has one; otherwise the error as it came.
-                Err(p) => match (p.status == 0).then(|| queue_offline(id, &code)).flatten() {
-                    Some(line) => line,
-                    None => ScanLine {
-                        ok: false,
-                        text: p
-                            .errors
-                            .first()
-                            .map(|e| e.message.clone())
-                            .or(p.detail)
-                            .unwrap_or(p.title),
-                        link: None,
-                    },
-                },
+    /// The problem's own sentence (the first field's message, the detail, or the title).
+    fn problem_text(p: leenpunt_shared::Problem) -> String {
+        p.errors
+            .first()
+            .map(|e| e.message.clone())
+            .or(p.detail)
+            .unwrap_or(p.title)
+    }
+
+    /// A unit handed over (or already out: nothing changed), with what is still to go.
+    fn handed_line(lang: Lang, already: bool, unit: &str, kit: &str, remaining: u32) -> ScanLine {
+        let text = if already {
+            format!("{} {unit} ({kit})", T::AlreadyHandedOver.get(lang))
+        } else {
+            format!(
+                "{} {unit} ({kit}) — {}: {remaining}",
+                T::HandedOver.get(lang),
+                T::StillToHandOver.get(lang)
+            )
+        };
+        ScanLine {
+            ok: true,
+            text,
+            link: None,
+        }
+    }
+
+    /// A hand-over the server refused, or that got no answer (no network): the desk's
+    /// offline queue keeps the latter, where the page has one; otherwise the error as it
+    /// came.
+    fn not_handed(p: leenpunt_shared::Problem, target: Target, code: &str) -> ScanLine {
+        match (p.status == 0)
+            .then(|| queue_offline(target, code))
+            .flatten()
+        {
+            Some(line) => line,
+            None => ScanLine {
+                ok: false,
+                text: problem_text(p),
+                link: None,
             },
-            None => match crate::api::scan_code(code).await {
+        }
+    }
+
+    async fn handle(code: String, mode: ScanMode, lang: Lang) -> ScanLine {
+        match mode {
+            ScanMode::Request(id) => {
+                match crate::api::hand_over_request_scanned(id, code.clone()).await {
+                    Ok(o) => handed_line(lang, o.already, &o.unit, &o.kit_title, o.remaining),
+                    Err(p) => not_handed(p, Target::Request(id), &code),
+                }
+            }
+            ScanMode::RequestReturn(id) => {
+                // As the typed code: the server checks the unit is out on this request and
+                // leads to its contents check (or back with the reason).
+                let _ = post_form(&format!("/balie/aanvraag/{id}/inname"), &code);
+                ScanLine {
+                    ok: true,
+                    text: format!("{} {code}", T::ScanReturnOpening.get(lang)),
+                    link: None,
+                }
+            }
+            ScanMode::Reservation(id) => {
+                match crate::api::hand_over_scanned(id, code.clone()).await {
+                    Ok(o) => handed_line(lang, o.already, &o.unit, &o.kit_title, o.remaining),
+                    Err(p) => not_handed(p, Target::Reservation(id), &code),
+                }
+            }
+            ScanMode::Lookup => match crate::api::scan_code(code).await {
                 // An old label still finds its unit, but must not pass for a good scan.
                 Ok(s) if s.replaced => ScanLine {
                     ok: false,
@@ -436,27 +478,49 @@ mod camera {
                 },
                 Err(p) => ScanLine {
                     ok: false,
-                    text: p
-                        .errors
-                        .first()
-                        .map(|e| e.message.clone())
-                        .or(p.detail)
-                        .unwrap_or(p.title),
+                    text: problem_text(p),
                     link: None,
                 },
             },
         }
     }
 
+    /// Posts `code` to `action` as the page's own scan form would (the page then goes
+    /// where the server's answer leads).
+    fn post_form(action: &str, code: &str) -> Option<()> {
+        let document = web_sys::window()?.document()?;
+        let form: web_sys::HtmlFormElement =
+            document.create_element("form").ok()?.dyn_into().ok()?;
+        form.set_method("post");
+        form.set_action(action);
+        form.set_hidden(true);
+        let input = document.create_element("input").ok()?;
+        input.set_attribute("type", "hidden").ok()?;
+        input.set_attribute("name", "code").ok()?;
+        input.set_attribute("value", code).ok()?;
+        form.append_child(&input).ok()?;
+        document.body()?.append_child(&form).ok()?;
+        form.submit().ok()
+    }
+
+    /// What an offline scan was for.
+    enum Target {
+        Reservation(i64),
+        Request(i64),
+    }
+
     /// Gives a hand-over that got no answer to the desk's offline queue (its own wasm on the
     /// desk pages, `frontend/deskqueue`) through a `leenpunt-desk-scan` event; the queue
     /// answers in the event's detail, before `dispatchEvent` returns, whether it kept the
     /// scan and what to show. `None` when no queue listens.
-    fn queue_offline(reservation: i64, code: &str) -> Option<ScanLine> {
+    fn queue_offline(target: Target, code: &str) -> Option<ScanLine> {
         let window = web_sys::window()?;
         let detail = js_sys::Object::new();
         let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&detail, &k.into(), v);
-        set("reservation", &JsValue::from_f64(reservation as f64)).ok()?;
+        match target {
+            Target::Reservation(id) => set("reservation", &JsValue::from_f64(id as f64)).ok()?,
+            Target::Request(id) => set("request", &JsValue::from_f64(id as f64)).ok()?,
+        };
         set("code", &JsValue::from_str(code)).ok()?;
         let init = web_sys::CustomEventInit::new();
         init.set_detail(&detail);
@@ -475,7 +539,7 @@ mod camera {
     pub struct Scan {
         pub video: web_sys::HtmlVideoElement,
         pub canvas: web_sys::HtmlCanvasElement,
-        pub reservation: Option<i64>,
+        pub mode: ScanMode,
         pub decoder: String,
         pub lang: Lang,
     }
@@ -501,7 +565,7 @@ mod camera {
         let Scan {
             video,
             canvas,
-            reservation,
+            mode,
             decoder: boot,
             lang,
         } = scan;
@@ -571,9 +635,13 @@ mod camera {
                     continue;
                 }
                 last = Some((code.clone(), now));
-                let line = handle(code, reservation, lang).await;
+                let line = handle(code, mode, lang).await;
                 feedback(line.ok);
                 lines.update(|l| l.push(line));
+                // The return goes on to the contents check: this page is left.
+                if matches!(mode, ScanMode::RequestReturn(_)) {
+                    running.set(false);
+                }
             }
             sleep(PAUSE_MS).await;
         }

@@ -7,6 +7,7 @@
 
 use crate::api;
 use crate::components::desk_queue::{snapshot_of, DeskQueuePanel};
+use crate::components::scanner::ScanMode;
 use crate::components::text::PageTitle;
 use crate::i18n::{t, use_lang, T};
 use crate::pages::not_found::{problem_notice, set_status};
@@ -355,7 +356,7 @@ pub fn ReturnCheck() -> impl IntoView {
         .unwrap_or_default();
     let screen = Resource::new(move || code.clone(), api::return_screen);
     // Opened from a request's return page: the take-back is for that request and leads
-    // back to it (a plain form post, not the offline queue).
+    // back to it (offline, the queue sends it to the request's return endpoint).
     let request: Option<i64> = use_query_map()
         .get_untracked()
         .get("aanvraag")
@@ -380,7 +381,7 @@ pub fn ReturnCheck() -> impl IntoView {
                                 {late.then(|| view! { <p class="warning">{t(T::ReturnedLate)}</p> })}
                                 <DeskQueuePanel snapshot=Default::default()/>
                                 <form method="post" action=format!("/balie/inname/{label}") class="return-check"
-                                    data-offline=request.is_none().then_some("return") data-code=label.clone()>
+                                    data-offline="return" data-code=label.clone() data-request=request>
                                     {request.map(|r| view! { <input type="hidden" name="aanvraag" value=r.to_string()/> })}
                                     <fieldset>
                                         <legend>{t(T::CountTheContents)}</legend>
@@ -585,13 +586,24 @@ pub fn Labels() -> impl IntoView {
     }
 }
 
-/// `/balie/scan`: the camera scanner (with `?reservatie=<id>`: hands units over for it).
+/// What the scanner page is for, from its query: `?reservatie=<id>` hands units over for a
+/// reservation, `?aanvraag=<id>` for a request, `?aanvraag=<id>&inname=1` takes a request's
+/// units back; without any, it looks units up.
+fn scan_mode() -> ScanMode {
+    let query = use_query_map().get_untracked();
+    let id = |k: &str| query.get(k).and_then(|s| s.parse::<i64>().ok());
+    match (id("reservatie"), id("aanvraag")) {
+        (Some(r), _) => ScanMode::Reservation(r),
+        (None, Some(r)) if query.get("inname").is_some() => ScanMode::RequestReturn(r),
+        (None, Some(r)) => ScanMode::Request(r),
+        (None, None) => ScanMode::Lookup,
+    }
+}
+
+/// `/balie/scan`: the camera scanner (see `scan_mode` for what it does).
 #[component]
 pub fn ScanPage() -> impl IntoView {
-    let reservation: Option<i64> = use_query_map()
-        .get_untracked()
-        .get("reservatie")
-        .and_then(|s| s.parse().ok());
+    let mode = scan_mode();
     let user = use_context::<crate::CurrentUser>().unwrap_or_default();
     let decoder = decoder_url();
     view! {
@@ -599,9 +611,14 @@ pub fn ScanPage() -> impl IntoView {
         <section class="scan-page">
             {if user.desk {
                 Either::Left(view! {
-                    <crate::components::scanner::Scanner reservation=reservation decoder=decoder/>
+                    <crate::components::scanner::Scanner mode=mode decoder=decoder/>
                     <DeskQueuePanel snapshot=Default::default()/>
-                    {reservation.map(|id| view! { <p><a href=format!("/balie/uitgifte/{id}")>{t(T::HandoverTitle)}</a></p> })}
+                    {match mode {
+                        ScanMode::Reservation(id) => Some((format!("/balie/uitgifte/{id}"), T::HandoverTitle)),
+                        ScanMode::Request(id) => Some((format!("/balie/aanvraag/{id}"), T::RequestHandoverTitle)),
+                        ScanMode::RequestReturn(id) => Some((format!("/balie/aanvraag/{id}/inname"), T::RequestReturnTitle)),
+                        ScanMode::Lookup => None,
+                    }.map(|(href, text)| view! { <p><a class="back-to-page" href=href>{t(text)}</a></p> })}
                     <p><a href="/balie/vandaag">{t(T::BackToToday)}</a></p>
                     <script type="module" src="/desk.js"></script>
                 })
@@ -658,6 +675,26 @@ fn request_lines_table(
     }
 }
 
+/// What the offline queue checks a request's scans against: its lines as the page shows
+/// them (handed over = booked − still missing).
+fn request_snapshot(
+    s: &leenpunt_shared::handover::RequestDeskScreen,
+) -> leenpunt_shared::offline::DeskSnapshot {
+    let mut snapshot = snapshot_of(
+        "",
+        s.lines.iter().map(|l| {
+            (
+                &l.reservation,
+                l.reservation.quantity.saturating_sub(l.missing),
+            )
+        }),
+    );
+    for r in &mut snapshot.reservations {
+        r.request = Some(s.request);
+    }
+    snapshot
+}
+
 fn request_id_param() -> i64 {
     use_params_map()
         .get_untracked()
@@ -703,8 +740,11 @@ pub fn RequestHandover() -> impl IntoView {
                                         {format!("{} {}", T::QualificationMissingWarning.get(lang), s.missing_trainings.join(", "))}
                                     </p>
                                 })}
+                                <DeskQueuePanel snapshot=request_snapshot(&s)/>
                                 {(!done).then(|| view! {
-                                    <form method="post" action=format!("/balie/aanvraag/{}", s.request) class="scan-form handover-form request-form">
+                                    <p><a class="button secondary camera-link" href=format!("/balie/scan?aanvraag={}", s.request)>{t(T::ScanWithCamera)}</a></p>
+                                    <form method="post" action=format!("/balie/aanvraag/{}", s.request) class="scan-form handover-form request-form"
+                                        data-offline="request-handover" data-request=s.request>
                                         <CodeField label=t(T::RequestScanAny) value=kept_code.clone()/>
                                         {(!s.missing_trainings.is_empty()).then(|| view! {
                                             <label for="override-reason">{t(T::OverrideReasonLabel)}</label>
@@ -756,7 +796,9 @@ pub fn RequestReturn() -> impl IntoView {
                             <p class="still-out" data-out=s.out>
                                 {if s.all_back { T::RequestAllBack.get(lang).to_owned() } else { format!("{}: {}", T::RequestStillOut.get(lang), s.out) }}
                             </p>
+                            <DeskQueuePanel snapshot=request_snapshot(&s)/>
                             {(s.out > 0).then(|| view! {
+                                <p><a class="button secondary camera-link" href=format!("/balie/scan?aanvraag={}&inname=1", s.request)>{t(T::ScanWithCamera)}</a></p>
                                 <form method="post" action=format!("/balie/aanvraag/{}/inname", s.request) class="scan-form return-form">
                                     <CodeField label=t(T::RequestScanReturn)/>
                                     <button type="submit" class="button primary">{t(T::Look)}</button>

@@ -205,19 +205,31 @@ fn by_request(items: Vec<Reservation>) -> Vec<Block> {
     blocks
 }
 
-/// One request: where and when, then each line with its own status and actions.
+/// One request: where and when, then each line with its own status and actions. On the
+/// desk's list the title leads to the request's hand-over page and names the borrower.
 #[component]
-fn RequestGroup(id: i64, lines: Vec<Reservation>, back: String) -> impl IntoView {
+fn RequestGroup(
+    id: i64,
+    lines: Vec<Reservation>,
+    back: String,
+    #[prop(optional)] desk: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let first = lines.first().cloned();
+    let title = format!("{} {id}", t(T::CartRequest));
     view! {
         <li class="request" data-request=id>
             <h3 class="request-title">
-                {format!("{} {id}", t(T::CartRequest))}
+                {if desk {
+                    Either::Left(view! { <a class="request-link" href=format!("/balie/aanvraag/{id}")>{title}</a> })
+                } else {
+                    Either::Right(title)
+                }}
                 {first.as_ref().map(|r| format!(" · {} · {} – {} · {} {}", r.pickup_point, human_date(&r.pickup_date, lang), human_date(&r.return_date, lang), lines.len(), t(T::CartRequestLines)))}
+                {first.as_ref().filter(|_| desk).map(|r| format!(" · {}, {}", r.borrower, r.school))}
             </h3>
             <ul class="reservations request-lines">
-                {lines.into_iter().map(|r| view! { <ReservationCard r desk=false back=back.clone()/> }.into_any()).collect_view()}
+                {lines.into_iter().map(|r| view! { <ReservationCard r desk back=back.clone()/> }.into_any()).collect_view()}
             </ul>
         </li>
     }
@@ -265,9 +277,13 @@ fn ReservationList(
                                 }
                             }).collect_view().into_any()
                         }),
+                        // The desk's list: a request's lines as one entry (at its first line).
                         Ok(items) => Either::Left(view! {
                             <ul class="reservations">
-                                {items.into_iter().map(|r| view! { <ReservationCard r desk back=back.clone()/> }).collect_view()}
+                                {by_request(items).into_iter().map(|block| match block {
+                                    Block::Single(r) => view! { <ReservationCard r=*r desk back=back.clone()/> }.into_any(),
+                                    Block::Request(id, lines) => view! { <RequestGroup id lines back=back.clone() desk/> }.into_any(),
+                                }).collect_view()}
                             </ul>
                         }.into_any()),
                         Err(p) => Either::Right({

@@ -263,7 +263,6 @@ pub async fn open_ticket(
     Ok(id)
 }
 
-/// The contents list of a kit type: (part, expected count).
 /// On PostgreSQL, locks a request's row for the rest of the transaction, so scans of one
 /// request decide one after the other (on SQLite the write lock already orders them).
 pub async fn lock_request(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
@@ -282,6 +281,7 @@ pub async fn lock_request(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
     Ok(())
 }
 
+/// The contents list of a kit type: (part, expected count).
 pub async fn parts(conn: &mut AnyConnection, kit: KitTypeId) -> DbResult<Vec<(String, u32)>> {
     Ok(sqlx::query_as::<_, (String, i64)>(
         "SELECT name, expected_count FROM kit_parts WHERE kit_type_id = $1 ORDER BY position",

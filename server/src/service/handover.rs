@@ -469,7 +469,7 @@ pub async fn take_back(
     take_back_once(db, clock, public_url, actor, lang, body, None).await
 }
 
-/// [`take_back`] with an `Idempotency-Key` (see [`hand_over_once`]).
+/// [`take_back`] with an `Idempotency-Key` (see [`hand_over_once`]): one transaction.
 pub async fn take_back_once(
     db: &Db,
     clock: &dyn Clock,
@@ -479,8 +479,9 @@ pub async fn take_back_once(
     body: &ReturnBody,
     idempotency_key: Option<&str>,
 ) -> Result<ReturnOutcome> {
-    take_back_scoped(
-        db,
+    let mut tx = db.begin().await?;
+    let outcome = take_back_in(
+        &mut tx,
         clock,
         public_url,
         actor,
@@ -489,14 +490,19 @@ pub async fn take_back_once(
         idempotency_key,
         None,
     )
-    .await
+    .await?;
+    tx.commit().await?;
+    Ok(outcome)
 }
 
-/// [`take_back_once`], and with `scope` (a request) only for a unit out on (or just back
-/// from) one of that request's lines: any other unit is refused and nothing is written.
+/// The return itself, in the caller's write transaction (which the caller commits; a
+/// refusal or a repeat writes nothing). With `scope` (a request) only for a unit out on
+/// (or just back from) one of that request's lines: any other unit is refused. A
+/// request's return runs after the caller took the request's lock, so returns of one
+/// request decide one after the other.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn take_back_scoped(
-    db: &Db,
+pub(crate) async fn take_back_in(
+    tx: &mut crate::db::Conn,
     clock: &dyn Clock,
     public_url: &str,
     actor: &Actor,
@@ -518,19 +524,18 @@ pub(crate) async fn take_back_scoped(
         Some(request) => format!("request:{request}\n{asked}"),
         None => asked,
     });
-    let mut tx = db.begin().await?;
     let key = idempotency_key.map(|k| (k, DeskWrite::Return, fingerprint.as_str()));
-    if let Some(first) = first_answer(&mut tx, by, key, lang).await? {
+    if let Some(first) = first_answer(&mut *tx, by, key, lang).await? {
         return Ok(first);
     }
-    let (unit, _) = unit_of(&mut tx, &code, lang).await?;
+    let (unit, _) = unit_of(&mut *tx, &code, lang).await?;
     if !allows(actor, Action::HandleReservationsOf(unit.partner)) {
         return Err(AppError::Forbidden);
     }
     let reservation = match unit.info.open_loan {
         Some(r) => r,
         None => {
-            match last_loan(&mut tx, unit.info.id).await? {
+            match last_loan(&mut *tx, unit.info.id).await? {
                 // A repeat scan of a unit just taken back: nothing to do.
                 Some(r) => r,
                 None => {
@@ -547,7 +552,7 @@ pub(crate) async fn take_back_scoped(
         }
     };
     if let Some(request) = scope {
-        if store::request_of(&mut tx, reservation).await? != Some(request) {
+        if store::request_of(&mut *tx, reservation).await? != Some(request) {
             return Err(AppError::refused(
                 "unit-not-in-request",
                 Text::UnitNotOutOnRequest.get(lang),
@@ -558,10 +563,10 @@ pub(crate) async fn take_back_scoped(
             ));
         }
     }
-    let (loan, record) = store::loan(&mut tx, reservation)
+    let (loan, record) = store::loan(&mut *tx, reservation)
         .await?
         .ok_or(AppError::NotFound)?;
-    let expected = store::parts(&mut tx, record.kit).await?;
+    let expected = store::parts(&mut *tx, record.kit).await?;
     let parts: Vec<PartCount> = expected
         .iter()
         .map(|(name, count)| PartCount {
@@ -605,7 +610,7 @@ pub(crate) async fn take_back_scoped(
         .map(|p| (p.name.clone(), p.expected, p.counted))
         .collect();
     store::return_line(
-        &mut tx,
+        &mut *tx,
         &store::Returned {
             reservation,
             unit: unit.info.id,
@@ -619,7 +624,7 @@ pub(crate) async fn take_back_scoped(
     .await?;
     if done.to_maintenance {
         store::open_ticket(
-            &mut tx,
+            &mut *tx,
             unit.info.id,
             reservation,
             by,
@@ -629,7 +634,7 @@ pub(crate) async fn take_back_scoped(
         )
         .await?;
         audit(
-            &mut tx,
+            &mut *tx,
             Some(by),
             "unit.maintenance",
             &format!("unit:{}", unit.info.inventory_code),
@@ -637,7 +642,7 @@ pub(crate) async fn take_back_scoped(
             &now,
         )
         .await?;
-        super::reservations::recheck_kit(&mut tx, clock, public_url, &unit.info.kit_slug).await?;
+        super::reservations::recheck_kit(&mut *tx, clock, public_url, &unit.info.kit_slug).await?;
     }
     // The borrower hears at once what came back short (and sees it on the reservation).
     let counted_json = serde_json::to_string(&counted).unwrap_or_else(|_| "[]".into());
@@ -649,7 +654,7 @@ pub(crate) async fn take_back_scoped(
         let mut short = record.clone();
         short.view.return_notes = vec![note];
         super::reservations::tell(
-            &mut tx,
+            &mut *tx,
             &short,
             ReservationNews::ReturnedShort,
             public_url,
@@ -659,7 +664,7 @@ pub(crate) async fn take_back_scoped(
     }
     if done.loan_complete {
         reservations_store::set_status(
-            &mut tx,
+            &mut *tx,
             reservation,
             ReservationStatus::Returned,
             None,
@@ -667,7 +672,7 @@ pub(crate) async fn take_back_scoped(
         )
         .await?;
         super::reservations::tell(
-            &mut tx,
+            &mut *tx,
             &record,
             ReservationNews::Returned,
             public_url,
@@ -676,7 +681,7 @@ pub(crate) async fn take_back_scoped(
         .await?;
     }
     audit(
-        &mut tx,
+        &mut *tx,
         Some(by),
         "unit.return",
         &format!("reservation:{}", reservation.0),
@@ -694,8 +699,7 @@ pub(crate) async fn take_back_scoped(
         loan_complete: done.loan_complete,
         already: false,
     };
-    keep_answer(&mut tx, by, key, &answer, &now).await?;
-    tx.commit().await?;
+    keep_answer(&mut *tx, by, key, &answer, &now).await?;
     Ok(answer)
 }
 

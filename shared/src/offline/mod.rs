@@ -40,14 +40,38 @@ pub enum ScanAction {
         #[serde(default)]
         damage: String,
     },
+    /// Hand the unit with this code over on a request (a sent cart): the server fills the
+    /// line of its kit type (`POST /api/v1/requests/{id}/handover`).
+    RequestHandOver { request: i64, code: String },
+    /// Take the unit with this code back from a request
+    /// (`POST /api/v1/requests/{id}/returns`).
+    RequestReturn {
+        request: i64,
+        code: String,
+        #[serde(default)]
+        parts: Vec<PartCountBody>,
+        #[serde(default)]
+        damage: String,
+    },
 }
 
 impl ScanAction {
     /// The scanned or typed code as written.
     pub fn code(&self) -> &str {
         match self {
-            ScanAction::HandOver { code, .. } | ScanAction::Return { code, .. } => code,
+            ScanAction::HandOver { code, .. }
+            | ScanAction::Return { code, .. }
+            | ScanAction::RequestHandOver { code, .. }
+            | ScanAction::RequestReturn { code, .. } => code,
         }
+    }
+
+    /// A unit going out (on a reservation or a request), not coming back.
+    pub fn is_hand_over(&self) -> bool {
+        matches!(
+            self,
+            ScanAction::HandOver { .. } | ScanAction::RequestHandOver { .. }
+        )
     }
 }
 
@@ -136,6 +160,8 @@ impl ConflictReason {
                 ConflictReason::ReservationNotReady
             }
             "unit-on-another-loan" => ConflictReason::UnitElsewhere,
+            // The request asks for no unit of this kit type: other material.
+            "unit-not-in-request" => ConflictReason::WrongKitType,
             "unit-in-maintenance" => ConflictReason::UnitInMaintenance,
             "unit-retired" => ConflictReason::UnitRetired,
             "wrong-kit-type" => ConflictReason::WrongKitType,
@@ -289,6 +315,9 @@ pub struct SnapshotReservation {
     pub handed_over: u32,
     /// Confirmed or picked up in part: units may go out on it.
     pub open: bool,
+    /// The request (a sent cart) it is a line of, if any.
+    #[serde(default)]
+    pub request: Option<i64>,
 }
 
 /// A unit as last seen.
@@ -350,16 +379,29 @@ impl DeskSnapshot {
     fn reservation(&self, id: ReservationId) -> Option<&SnapshotReservation> {
         self.reservations.iter().find(|r| r.id == id)
     }
+
+    /// The lines of a request the snapshot knows.
+    fn request_lines(&self, request: i64) -> Vec<&SnapshotReservation> {
+        self.reservations
+            .iter()
+            .filter(|r| r.request == Some(request))
+            .collect()
+    }
 }
 
 /// Whether two actions are the same kind of scan (a unit goes out once, whichever
-/// reservation the second scan names).
+/// reservation or request the second scan names).
 fn same_kind(a: &ScanAction, b: &ScanAction) -> bool {
-    matches!(
-        (a, b),
-        (ScanAction::HandOver { .. }, ScanAction::HandOver { .. })
-            | (ScanAction::Return { .. }, ScanAction::Return { .. })
-    )
+    a.is_hand_over() == b.is_hand_over()
+}
+
+/// Whether a queued line hands a unit over on the request or on one of its lines.
+fn hands_over_on_request(line: &QueuedScan, request: i64, lines: &[&SnapshotReservation]) -> bool {
+    match &line.action {
+        ScanAction::RequestHandOver { request: r, .. } => *r == request,
+        ScanAction::HandOver { reservation, .. } => lines.iter().any(|l| l.id == *reservation),
+        _ => false,
+    }
 }
 
 /// Checks a scan against the queue and the last known state before it is queued.
@@ -376,7 +418,7 @@ pub fn check_scan(
     if normalise_code(action.code()).is_empty() {
         return Err(LocalRefusal::NoCode);
     }
-    if let ScanAction::Return { parts, .. } = action {
+    if let ScanAction::Return { parts, .. } | ScanAction::RequestReturn { parts, .. } = action {
         if let Some(p) = parts.iter().find(|p| p.counted < 0) {
             return Err(LocalRefusal::NegativeCount {
                 part: p.name.clone(),
@@ -393,8 +435,12 @@ pub fn check_scan(
     if last.is_some_and(|l| same_kind(&l.action, action)) {
         return Err(LocalRefusal::AlreadyQueued);
     }
-    let ScanAction::HandOver { reservation, code } = action else {
-        return Ok(());
+    let (reservation, code) = match action {
+        ScanAction::HandOver { reservation, code } => (reservation, code),
+        ScanAction::RequestHandOver { request, code } => {
+            return check_request_hand_over(queue, snapshot, *request, code, action);
+        }
+        ScanAction::Return { .. } | ScanAction::RequestReturn { .. } => return Ok(()),
     };
     let Some(r) = snapshot.reservation(*reservation) else {
         return Ok(());
@@ -410,12 +456,7 @@ pub fn check_scan(
                 scanned: u.kit_title.clone(),
             });
         }
-        let returned_in_queue = queue.iter().any(|l| {
-            matches!(l.action, ScanAction::Return { .. })
-                && !matches!(l.state, LineState::Conflict { .. })
-                && same_unit_any_kind(&l.action, action, snapshot)
-        });
-        if u.open_loan.is_some_and(|o| o != r.id) && !returned_in_queue {
+        if u.open_loan.is_some_and(|o| o != r.id) && !returned_in_queue(queue, snapshot, action) {
             return Err(LocalRefusal::UnitElsewhere);
         }
     }
@@ -429,6 +470,61 @@ pub fn check_scan(
         return Err(LocalRefusal::AllQueued {
             quantity: r.quantity,
         });
+    }
+    Ok(())
+}
+
+/// Whether the unit of `action` is queued to come back (and that was not refused).
+fn returned_in_queue(queue: &[QueuedScan], snapshot: &DeskSnapshot, action: &ScanAction) -> bool {
+    queue.iter().any(|l| {
+        !l.action.is_hand_over()
+            && !matches!(l.state, LineState::Conflict { .. })
+            && same_unit_any_kind(&l.action, action, snapshot)
+    })
+}
+
+/// A hand-over on a request, against the request's lines as last seen: some line must
+/// still be open; a unit the snapshot knows must be of a kit type the request asks for
+/// and not out elsewhere; and the request must still miss units (handed over + queued).
+/// A request the snapshot does not know is left to the server.
+fn check_request_hand_over(
+    queue: &[QueuedScan],
+    snapshot: &DeskSnapshot,
+    request: i64,
+    code: &str,
+    action: &ScanAction,
+) -> Result<(), LocalRefusal> {
+    let lines = snapshot.request_lines(request);
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let open: Vec<&SnapshotReservation> = lines.iter().copied().filter(|l| l.open).collect();
+    if open.is_empty() {
+        return Err(LocalRefusal::ReservationNotOpen);
+    }
+    if let Some(u) = snapshot.unit(code) {
+        if !open.iter().any(|l| l.kit_slug == u.kit_slug) {
+            let mut titles: Vec<&str> = open.iter().map(|l| l.kit_title.as_str()).collect();
+            titles.dedup();
+            return Err(LocalRefusal::WrongKitType {
+                reserved: titles.join(", "),
+                scanned: u.kit_title.clone(),
+            });
+        }
+        let on_request = u.open_loan.is_some_and(|o| lines.iter().any(|l| l.id == o));
+        if u.open_loan.is_some() && !on_request && !returned_in_queue(queue, snapshot, action) {
+            return Err(LocalRefusal::UnitElsewhere);
+        }
+    }
+    let quantity: u32 = open.iter().map(|l| l.quantity).sum();
+    let handed: u32 = open.iter().map(|l| l.handed_over).sum();
+    let queued = queue
+        .iter()
+        .filter(|l| l.state == LineState::Waiting && hands_over_on_request(l, request, &lines))
+        .count();
+    let queued = u32::try_from(queued).unwrap_or(u32::MAX);
+    if handed.saturating_add(queued) >= quantity {
+        return Err(LocalRefusal::AllQueued { quantity });
     }
     Ok(())
 }

@@ -18,6 +18,9 @@ pub struct QueueTexts {
     pub hand_over: String,
     pub return_scan: String,
     pub reservation: String,
+    /// "aanvraag": a queued scan on a request names it.
+    #[serde(default)]
+    pub request: String,
     pub line_waiting: String,
     pub line_synced: String,
     pub line_conflict: String,
@@ -102,6 +105,12 @@ impl QueueTexts {
                 )
             }
             ScanAction::Return { code, .. } => format!("{} {code}", self.return_scan),
+            ScanAction::RequestHandOver { request, code } => {
+                format!("{} {code} → {} {request}", self.hand_over, self.request)
+            }
+            ScanAction::RequestReturn { request, code, .. } => {
+                format!("{} {code} ({} {request})", self.return_scan, self.request)
+            }
         }
     }
 

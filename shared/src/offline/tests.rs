@@ -20,6 +20,7 @@ fn snapshot() -> DeskSnapshot {
                 quantity: 2,
                 handed_over: 0,
                 open: true,
+                request: None,
             },
             SnapshotReservation {
                 id: ReservationId(2),
@@ -28,6 +29,7 @@ fn snapshot() -> DeskSnapshot {
                 quantity: 1,
                 handed_over: 0,
                 open: false,
+                request: None,
             },
         ],
         units: vec![
@@ -501,4 +503,233 @@ fn lines_made_before_the_stored_queue_was_read_come_after_it_once() {
     assert_eq!(merged.len(), 3);
     assert_eq!(merged[..2], stored[..]);
     assert_eq!(merged[2].key, "fresh");
+}
+
+/// A request (9) of two lines: 2 Bee-Bot sets (one already out) and 1 VR set.
+fn request_snapshot() -> DeskSnapshot {
+    let mut s = snapshot();
+    s.reservations = vec![
+        SnapshotReservation {
+            id: ReservationId(11),
+            kit_slug: "bee-bot".into(),
+            kit_title: "Bee-Bot set".into(),
+            quantity: 2,
+            handed_over: 1,
+            open: true,
+            request: Some(9),
+        },
+        SnapshotReservation {
+            id: ReservationId(12),
+            kit_slug: "vr".into(),
+            kit_title: "VR set".into(),
+            quantity: 1,
+            handed_over: 0,
+            open: true,
+            request: Some(9),
+        },
+    ];
+    s.units.push(SnapshotUnit {
+        label: None,
+        inventory_code: "MAG-01".into(),
+        kit_slug: "magnet".into(),
+        kit_title: "Magnet box".into(),
+        open_loan: None,
+    });
+    s
+}
+
+fn hand_request(request: i64, code: &str) -> ScanAction {
+    ScanAction::RequestHandOver {
+        request,
+        code: code.into(),
+    }
+}
+
+#[test]
+fn a_request_takes_units_of_its_kit_types_until_every_line_is_queued() {
+    let s = request_snapshot();
+    let mut q = Vec::new();
+    enqueue(
+        &mut q,
+        &s,
+        "a".into(),
+        hand_request(9, "BB-K-01"),
+        "t".into(),
+    )
+    .unwrap();
+    enqueue(&mut q, &s, "b".into(), hand_request(9, "vr-01"), "t".into()).unwrap();
+    // Three booked, one out, two queued: nothing more goes out.
+    assert_eq!(
+        check_scan(&q, &s, &hand_request(9, "BB-K-02")),
+        Err(LocalRefusal::AllQueued { quantity: 3 })
+    );
+    // The same unit again (by its label this time) is a repeat.
+    assert_eq!(
+        check_scan(&q[..1], &s, &hand_request(9, "aaa-bbb-ccc")),
+        Err(LocalRefusal::AlreadyQueued)
+    );
+    // A unit handed over on the request is the same unit as on a reservation.
+    assert_eq!(
+        check_scan(&q[..1], &s, &hand(1, "BB-K-01")),
+        Err(LocalRefusal::AlreadyQueued)
+    );
+    // A hand-over queued on one of the request's lines counts for the request too.
+    let mut r = queue_of(&[hand(11, "BB-K-01"), hand(12, "VR-01")]);
+    assert_eq!(
+        check_scan(&r, &s, &hand_request(9, "BB-K-02")),
+        Err(LocalRefusal::AllQueued { quantity: 3 })
+    );
+    r[1].state = LineState::Conflict {
+        reason: ConflictReason::Other,
+        message: String::new(),
+    };
+    assert_eq!(check_scan(&r, &s, &hand_request(9, "BB-K-02")), Ok(()));
+}
+
+#[test]
+fn a_request_refuses_other_material_closed_lines_and_units_out_elsewhere() {
+    let mut s = request_snapshot();
+    assert_eq!(
+        check_scan(&[], &s, &hand_request(9, "MAG-01")),
+        Err(LocalRefusal::WrongKitType {
+            reserved: "Bee-Bot set, VR set".into(),
+            scanned: "Magnet box".into()
+        })
+    );
+    // BB-K-03 is out on reservation 7, not a line of this request.
+    assert_eq!(
+        check_scan(&[], &s, &hand_request(9, "BB-K-03")),
+        Err(LocalRefusal::UnitElsewhere)
+    );
+    // ... unless it is queued to come back first.
+    let q = queue_of(&[back("BB-K-03")]);
+    assert_eq!(check_scan(&q, &s, &hand_request(9, "BB-K-03")), Ok(()));
+    // Out on one of the request's own lines: the server says "already" (no refusal here).
+    s.units[2].open_loan = Some(ReservationId(11));
+    assert_eq!(check_scan(&[], &s, &hand_request(9, "BB-K-03")), Ok(()));
+    // A code the snapshot does not know, or a request it does not know: the server decides.
+    assert_eq!(check_scan(&[], &s, &hand_request(9, "ZZZ-01")), Ok(()));
+    assert_eq!(check_scan(&[], &s, &hand_request(10, "MAG-01")), Ok(()));
+    for r in &mut s.reservations {
+        r.open = false;
+    }
+    assert_eq!(
+        check_scan(&[], &s, &hand_request(9, "BB-K-01")),
+        Err(LocalRefusal::ReservationNotOpen)
+    );
+}
+
+#[test]
+fn request_returns_check_counts_and_repeats_like_returns() {
+    let s = request_snapshot();
+    let back_request = |code: &str, counted: i64| ScanAction::RequestReturn {
+        request: 9,
+        code: code.into(),
+        parts: vec![PartCountBody {
+            name: "robot".into(),
+            counted,
+        }],
+        damage: String::new(),
+    };
+    assert_eq!(
+        check_scan(&[], &s, &back_request("BB-K-01", -1)),
+        Err(LocalRefusal::NegativeCount {
+            part: "robot".into()
+        })
+    );
+    let q = queue_of(&[back_request("BB-K-01", 6)]);
+    assert_eq!(
+        check_scan(&q, &s, &back("bb-k-01")),
+        Err(LocalRefusal::AlreadyQueued)
+    );
+    // Returned from the request, then out again on it: allowed.
+    assert_eq!(check_scan(&q, &s, &hand_request(9, "BB-K-01")), Ok(()));
+}
+
+#[test]
+fn a_unit_not_in_the_request_is_other_material_and_lines_name_the_request() {
+    assert_eq!(
+        ConflictReason::from_problem_type("/problems/unit-not-in-request"),
+        ConflictReason::WrongKitType
+    );
+    let texts = QueueTexts {
+        hand_over: "Meegeven".into(),
+        return_scan: "Terugnemen".into(),
+        request: "aanvraag".into(),
+        ..QueueTexts::default()
+    };
+    assert_eq!(
+        texts.what(&hand_request(9, "BB-K-01")),
+        "Meegeven BB-K-01 → aanvraag 9"
+    );
+    let json = serde_json::to_string(&hand_request(9, "X")).unwrap();
+    assert_eq!(
+        serde_json::from_str::<ScanAction>(&json).unwrap(),
+        hand_request(9, "X")
+    );
+}
+
+/// Between two hand-overs of one unit in the queue there is a return of it.
+fn no_unit_out_twice(q: &[QueuedScan], s: &DeskSnapshot) -> Result<(), TestCaseError> {
+    for (i, a) in q.iter().enumerate() {
+        for b in &q[i + 1..] {
+            if same_kind(&a.action, &b.action) && same_unit_any_kind(&a.action, &b.action, s) {
+                let between = q
+                    .iter()
+                    .skip_while(|l| l.key != a.key)
+                    .skip(1)
+                    .take_while(|l| l.key != b.key)
+                    .any(|l| {
+                        !same_kind(&l.action, &a.action)
+                            && same_unit_any_kind(&l.action, &a.action, s)
+                    });
+                prop_assert!(between, "{:?} then {:?}", a.action, b.action);
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    /// Scans on a request: a unit never goes out twice without a return in between, and
+    /// the request never gets more queued hand-overs than its open lines still miss (two)
+    /// plus the returns queued.
+    #[test]
+    fn enqueue_on_a_request_never_doubles_a_unit_or_overfills_it(
+        scans in proptest::collection::vec((0usize..7, prop::bool::ANY), 0..30),
+    ) {
+        let s = request_snapshot();
+        let codes = ["BB-K-01", "bb-k-01", "AAA-BBB-CCC", "BB-K-02", "VR-01", "MAG-01", "ZZ-9"];
+        let mut q = Vec::new();
+        for (n, (c, is_return)) in scans.into_iter().enumerate() {
+            let action = if is_return { back(codes[c]) } else { hand_request(9, codes[c]) };
+            let _ = enqueue(&mut q, &s, format!("k{n}"), action, "t".into());
+        }
+        let outs = q.iter().filter(|l| l.action.is_hand_over()).count();
+        let returns = q.len() - outs;
+        prop_assert!(outs <= 2 + returns, "{} hand-overs, {} returns", outs, returns);
+        prop_assert!(!q.iter().any(|l| l.action.code() == "MAG-01" && l.action.is_hand_over()),
+            "other material is never queued for the request");
+        no_unit_out_twice(&q, &s)?;
+    }
+
+    /// Mixed with hand-overs on one of the request's lines, a unit still never goes out
+    /// twice without a return in between.
+    #[test]
+    fn request_and_line_hand_overs_never_double_a_unit(
+        scans in proptest::collection::vec((0usize..6, 0u8..3), 0..30),
+    ) {
+        let s = request_snapshot();
+        let codes = ["BB-K-01", "bb-k-01", "AAA-BBB-CCC", "BB-K-02", "VR-01", "ZZ-9"];
+        let mut q = Vec::new();
+        for (n, (c, how)) in scans.into_iter().enumerate() {
+            let action = match how {
+                0 => hand_request(9, codes[c]),
+                1 => hand(11, codes[c]),
+                _ => back(codes[c]),
+            };
+            let _ = enqueue(&mut q, &s, format!("k{n}"), action, "t".into());
+        }
+        no_unit_out_twice(&q, &s)?;
+    }
 }

@@ -3,11 +3,11 @@
 //! one receipt listing every line once the whole request is handed over, and the units
 //! may come back in parts. Each line stays an ordinary reservation, handed over and taken
 //! back with the single reservation's rules ([`super::bind_unit`],
-//! [`super::take_back_scoped`]), so every write here is the same as for a single booking.
+//! [`super::take_back_in`]), so every write here is the same as for a single booking.
 
 use super::{
     check_out_refused, first_answer, hash, hidden, keep_answer, missing_trainings, parse_code,
-    replaced_refusal, store, take_back_scoped, unit_name, unit_of, DeskScan, DeskWrite,
+    replaced_refusal, store, take_back_in, unit_name, unit_of, DeskScan, DeskWrite,
 };
 use crate::db::mail::enqueue;
 use crate::db::reservations::ReservationRecord;
@@ -200,10 +200,15 @@ pub async fn take_back_request_once(
     body: &ReturnBody,
     idempotency_key: Option<&str>,
 ) -> Result<RequestReturnOutcome> {
+    // One transaction holding the request's lock (on PostgreSQL; SQLite's write lock
+    // already orders them), as hand-overs do: returns of one request decide one after the
+    // other, and what is still out is read in the same transaction.
+    let mut tx = db.begin().await?;
+    crate::db::handover::lock_request(&mut tx, request).await?;
     // The request must exist and be the asker's to handle before any unit is looked at.
-    lines_of(&mut *db.read().await?, actor, request).await?;
-    let outcome = take_back_scoped(
-        db,
+    lines_of(&mut tx, actor, request).await?;
+    let outcome = take_back_in(
+        &mut tx,
         clock,
         public_url,
         actor,
@@ -213,7 +218,8 @@ pub async fn take_back_request_once(
         Some(request),
     )
     .await?;
-    let lines = lines_of(&mut *db.read().await?, actor, request).await?;
+    let lines = lines_of(&mut tx, actor, request).await?;
+    tx.commit().await?;
     let views: Vec<LoanView> = lines.into_iter().map(|(l, _)| l).collect();
     let now = progress(&views);
     Ok(RequestReturnOutcome {
