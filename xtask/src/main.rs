@@ -13,6 +13,7 @@ mod site;
 mod tools;
 
 use anyhow::{bail, Result};
+use std::path::Path;
 use std::process::Command;
 
 fn main() -> Result<()> {
@@ -111,7 +112,7 @@ fn test(root: &std::path::Path) -> Result<()> {
             .env("LEENPUNT_TEST_SITE_DIR", &site)
             .env("LEENPUNT_TEST_CHROMIUM", chromium)
             .env("LEENPUNT_TEST_CHROMEDRIVER", driver)
-            .env("LEENPUNT_TEST_ICALJS", icaljs)
+            .env("LEENPUNT_TEST_ICALJS", &icaljs)
             .env("LEENPUNT_TEST_LIBICAL", "/usr/bin/python3")
             .env("LEENPUNT_TEST_AXE", axe)
             .env("LEENPUNT_TEST_PG_URL", &pg.url)
@@ -121,7 +122,12 @@ fn test(root: &std::path::Path) -> Result<()> {
     // and `pg_instances` ran in the step above). Compiled already: run time only
     // (docs/postgres.md, "Tests on PostgreSQL", has the figures and the exclusions).
     tools::step("API tests on PostgreSQL");
-    pg_api::run(root, &site, &pg.url)?;
+    let env = [
+        ("LEENPUNT_TEST_SITE_DIR", site.as_path()),
+        ("LEENPUNT_TEST_ICALJS", icaljs.as_path()),
+        ("LEENPUNT_TEST_LIBICAL", Path::new("/usr/bin/python3")),
+    ];
+    pg_api::run(root, &env, &pg.url)?;
     Ok(())
 }
 

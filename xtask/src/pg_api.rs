@@ -36,16 +36,19 @@ pub fn files(root: &Path) -> Result<Vec<String>> {
 
 /// Runs each file on PostgreSQL (compiled already by the step before), all of them even
 /// when one fails, then prints the wall time of each, slowest first, and the sum.
-/// `site` is the built front end, for the files that load pages.
-pub fn run(root: &Path, site: &Path, pg_url: &str) -> Result<()> {
+/// `env` is what the files need besides the database (the built front end, the calendar
+/// parsers), as the SQLite run gets it.
+pub fn run(root: &Path, env: &[(&str, &Path)], pg_url: &str) -> Result<()> {
     let mut times: Vec<(String, Duration, bool)> = Vec::new();
     for file in files(root)? {
         let started = Instant::now();
+        let mut cmd = tools::cargo();
+        cmd.args(["test", "-p", "leenpunt-tests", "--test", &file]);
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let passed = tools::run(
-            tools::cargo()
-                .args(["test", "-p", "leenpunt-tests", "--test", &file])
-                .env("LEENPUNT_TEST_SITE_DIR", site)
-                .env("LEENPUNT_TEST_ENGINE", "postgres")
+            cmd.env("LEENPUNT_TEST_ENGINE", "postgres")
                 .env("LEENPUNT_TEST_PG_URL", pg_url)
                 .env("LEENPUNT_TEST_REQUIRE_PG", "1"),
         )
@@ -72,4 +75,24 @@ pub fn run(root: &Path, site: &Path, pg_url: &str) -> Result<()> {
         println!("  not run on PostgreSQL: {excluded} ({why})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_files_are_read_from_the_folder() {
+        let files = files(&crate::tools::workspace_root()).expect("tests/tests");
+        for known in [
+            "api_reservations",
+            "api_traffic",
+            "api_privacy",
+            "api_instances",
+        ] {
+            assert!(files.iter().any(|f| f == known), "{known} in {files:?}");
+        }
+        assert!(files.iter().all(|f| f.starts_with("api_")), "{files:?}");
+        assert!(files.windows(2).all(|w| w[0] < w[1]), "sorted, once each");
+    }
 }
