@@ -5,6 +5,7 @@ pub mod browser;
 pub mod camera;
 pub mod ical;
 pub mod openapi;
+pub mod schema;
 pub mod smtp;
 
 use leenpunt_server::config::Config;
@@ -119,6 +120,50 @@ impl Drop for PgDatabase {
             });
         })
         .join();
+    }
+}
+
+/// One database that several instances share, on the engine the tests run on: a new SQLite
+/// file, or with `LEENPUNT_TEST_ENGINE=postgres` a fresh PostgreSQL database. Kept (and
+/// on PostgreSQL dropped) with this value, so let it outlive the apps.
+pub struct SharedDatabase {
+    url: String,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+impl SharedDatabase {
+    pub async fn new() -> SharedDatabase {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pg = match PgDatabase::wanted() {
+            Some(admin) => Some(PgDatabase::create(&admin).await),
+            None => None,
+        };
+        let url = match &pg {
+            Some(db) => db.url.clone(),
+            None => format!("sqlite://{}", dir.path().join("gedeeld.db").display()),
+        };
+        SharedDatabase {
+            url,
+            _dir: dir,
+            _pg: pg,
+        }
+    }
+
+    /// Starts one more instance on this database: the first one creates the schema and
+    /// loads the demo data, the next ones find it filled.
+    pub async fn spawn(&self) -> TestApp {
+        self.spawn_configured(|_| {}).await
+    }
+
+    /// Like `spawn`, with a configuration adjusted by `adjust`.
+    pub async fn spawn_configured(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let url = self.url.clone();
+        TestApp::spawn_configured(move |c| {
+            c.database_url = Some(url);
+            adjust(c);
+        })
+        .await
     }
 }
 

@@ -3,18 +3,11 @@
 //! written undoes the change, and the time is the test clock's, not the wall clock's.
 //! Failures are forced with test-only triggers that refuse one insert.
 
-use leenpunt_tests::{TestApp, DEMO_PASSWORD};
+use leenpunt_tests::{schema, TestApp, DEMO_PASSWORD};
 use serde_json::json;
 
 const ADMIN: &str = "beheerder@demo.leenpunt.be";
 const REASON: &str = "Pedagogische studiedag";
-
-async fn exec(app: &TestApp, sql: &str) {
-    sqlx::query(sql)
-        .execute(app.state.db.writer())
-        .await
-        .unwrap();
-}
 
 async fn scalar(app: &TestApp, sql: &str, bind: &str) -> i64 {
     sqlx::query_scalar(sql)
@@ -125,22 +118,20 @@ async fn audit_rows_carry_the_application_clock() {
 async fn a_failed_change_writes_no_audit_row() {
     let app = TestApp::spawn().await;
     let admin = app.login(ADMIN, DEMO_PASSWORD).await.unwrap();
-    exec(
-        &app,
-        "CREATE TRIGGER test_refuse_period BEFORE INSERT ON closed_periods \
-         BEGIN SELECT RAISE(ABORT, 'test: refused'); END",
-    )
-    .await;
+    let db = &app.state.db;
+    schema::refusing_trigger(db, "test_refuse_period", "INSERT", "closed_periods", None).await;
     assert!(close_a_day(&app, &admin).await.status().is_server_error());
     assert_eq!(periods(&app).await, 0);
     assert_eq!(audited(&app, "closed_days.add").await, 0);
-    exec(&app, "DROP TRIGGER test_refuse_period").await;
+    schema::drop_trigger(db, "test_refuse_period", "closed_periods").await;
 
     let user = teacher_id(&app).await;
-    exec(
-        &app,
-        "CREATE TRIGGER test_refuse_disable BEFORE UPDATE OF disabled_at ON users \
-         BEGIN SELECT RAISE(ABORT, 'test: refused'); END",
+    schema::refusing_trigger(
+        db,
+        "test_refuse_disable",
+        "UPDATE OF disabled_at",
+        "users",
+        None,
     )
     .await;
     disable(&app, &admin, user).await;
@@ -152,29 +143,28 @@ async fn a_failed_change_writes_no_audit_row() {
 async fn an_audit_row_that_cannot_be_written_undoes_the_change() {
     let app = TestApp::spawn().await;
     let admin = app.login(ADMIN, DEMO_PASSWORD).await.unwrap();
-    let refuse = |action: &str| {
-        format!(
-            "CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_log \
-             WHEN NEW.action = '{action}' BEGIN SELECT RAISE(ABORT, 'test: refused'); END"
-        )
+    let db = &app.state.db;
+    let refuse = |action: &'static str| async move {
+        let when = format!("NEW.action = '{action}'");
+        schema::refusing_trigger(db, "test_refuse_audit", "INSERT", "audit_log", Some(&when)).await
     };
-    exec(&app, &refuse("closed_days.add")).await;
+    refuse("closed_days.add").await;
     assert!(close_a_day(&app, &admin).await.status().is_server_error());
     assert_eq!(periods(&app).await, 0, "the closed day is not kept");
-    exec(&app, "DROP TRIGGER test_refuse_audit").await;
+    schema::drop_trigger(&app.state.db, "test_refuse_audit", "audit_log").await;
 
     let r = close_a_day(&app, &admin).await;
     assert_eq!(r.status(), 201);
     let id = r.json::<serde_json::Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
-    exec(&app, &refuse("closed_days.remove")).await;
+    refuse("closed_days.remove").await;
     assert!(reopen(&app, &admin, id).await.status().is_server_error());
     assert_eq!(periods(&app).await, 1, "the closed day stays");
-    exec(&app, "DROP TRIGGER test_refuse_audit").await;
+    schema::drop_trigger(&app.state.db, "test_refuse_audit", "audit_log").await;
 
     let user = teacher_id(&app).await;
-    exec(&app, &refuse("user.disable")).await;
+    refuse("user.disable").await;
     disable(&app, &admin, user).await;
     assert!(!disabled(&app, user).await, "the account stays enabled");
 }

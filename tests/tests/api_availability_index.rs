@@ -28,7 +28,7 @@ async fn ids(app: &TestApp) -> Ids {
     let pool = app.state.db.pool();
     let (kit, point): (i64, i64) = sqlx::query_as(
         "SELECT k.id, min(x.pickup_point_id) FROM kit_types k \
-         JOIN kit_type_pickup_points x ON x.kit_type_id = k.id WHERE k.slug = $1",
+         JOIN kit_type_pickup_points x ON x.kit_type_id = k.id WHERE k.slug = $1 GROUP BY k.id",
     )
     .bind(BEE_BOT)
     .fetch_one(pool)

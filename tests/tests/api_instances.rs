@@ -1,15 +1,16 @@
-//! Two server instances on one SQLite database file, as two processes behind a load
-//! balancer without sticky sessions: a session, a refused form, the catalogue index, the
-//! scheduled jobs, the outbox and the last unit are the same whichever instance answers.
-//! Each instance has its own pools, caches, clock and background workers. The clocks start
-//! on Friday 27 November 2026; tests move both together.
+//! Two server instances on one database (an SQLite file, or a PostgreSQL database when the
+//! tests run there), as two processes behind a load balancer without sticky sessions: a
+//! session, a refused form, the catalogue index, the scheduled jobs, the outbox and the last
+//! unit are the same whichever instance answers. Each instance has its own pools, caches,
+//! clock and background workers. The clocks start on Friday 27 November 2026; tests move
+//! both together.
 
 use leenpunt_server::domain::auth::hash_password;
 use leenpunt_server::domain::clock::Clock;
 use leenpunt_server::domain::mail::Mail;
 use leenpunt_shared::{Email, Reservation};
 use leenpunt_tests::smtp::SmtpSink;
-use leenpunt_tests::{TestApp, DEMO_PASSWORD};
+use leenpunt_tests::{SharedDatabase, TestApp, DEMO_PASSWORD};
 use serde_json::json;
 use std::time::Duration;
 
@@ -21,14 +22,13 @@ const BEE_BOT: &str = "bee-bot-set-klein";
 /// One unit.
 const CAMERA: &str = "koffer-warmtecamera-energieverlies";
 
-/// Two instances on one new database file (kept while the returned folder lives).
-async fn two_instances(smtp: Option<&str>) -> (tempfile::TempDir, TestApp, TestApp) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("gedeeld.db");
+/// Two instances on one new database (kept while the returned value lives).
+async fn two_instances(smtp: Option<&str>) -> (SharedDatabase, TestApp, TestApp) {
+    let db = SharedDatabase::new().await;
     let config = |c: &mut leenpunt_server::config::Config| c.smtp_url = smtp.map(str::to_owned);
-    let a = TestApp::spawn_on_configured(&file, config).await;
-    let b = TestApp::spawn_on_configured(&file, config).await;
-    (dir, a, b)
+    let a = db.spawn_configured(config).await;
+    let b = db.spawn_configured(config).await;
+    (db, a, b)
 }
 
 /// Moves both instances' clocks.
@@ -61,7 +61,7 @@ async fn count(app: &TestApp, sql: &str, bind: &str) -> i64 {
 
 #[tokio::test]
 async fn a_session_made_on_one_instance_works_on_the_other_until_it_ends_there() {
-    let (_dir, a, b) = two_instances(None).await;
+    let (_db, a, b) = two_instances(None).await;
     let cookie = a.login(TEACHER, DEMO_PASSWORD).await.unwrap();
     let me = b.get_as(&cookie, "/api/v1/me").await;
     assert_eq!(me.status(), 200);
@@ -111,7 +111,7 @@ async fn post_form(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)
 
 #[tokio::test]
 async fn a_form_refused_on_one_instance_comes_back_filled_in_on_the_other() {
-    let (_dir, a, b) = two_instances(None).await;
+    let (_db, a, b) = two_instances(None).await;
     let admin = a.login(ADMIN, DEMO_PASSWORD).await.unwrap();
     let school = [
         ("instellingsnummer", "12a456"),
@@ -150,7 +150,7 @@ async fn a_form_refused_on_one_instance_comes_back_filled_in_on_the_other() {
 
 #[tokio::test]
 async fn the_catalogue_index_of_one_instance_sees_a_kit_added_on_the_other() {
-    let (_dir, a, b) = two_instances(None).await;
+    let (_db, a, b) = two_instances(None).await;
     // B builds its index first.
     assert_eq!(b.search("q=xylofoonkwartet").await.total, 0);
     let version_before = b.state.db.catalogue_version().await.unwrap();
@@ -202,7 +202,7 @@ async fn jobs_on_both(a: &TestApp, b: &TestApp) {
 
 #[tokio::test]
 async fn jobs_run_on_both_instances_at_once_mail_each_occasion_once() {
-    let (_dir, a, b) = two_instances(None).await;
+    let (_db, a, b) = two_instances(None).await;
     let hash = hash_password(DEMO_PASSWORD);
     let teacher = a.login(TEACHER, DEMO_PASSWORD).await.unwrap();
     // A pickup on Monday 7 December (reminded from Thursday 3 December).
@@ -253,7 +253,7 @@ async fn jobs_run_on_both_instances_at_once_mail_each_occasion_once() {
 #[tokio::test]
 async fn the_outboxes_of_two_instances_deliver_each_mail_once() {
     let sink = SmtpSink::start().await;
-    let (_dir, a, b) = two_instances(Some(&sink.url)).await;
+    let (_db, a, b) = two_instances(Some(&sink.url)).await;
     const MAILS: usize = 60;
     // Queued in a few transactions while both workers poll every second.
     for round in 0..3 {
@@ -300,7 +300,7 @@ async fn the_outboxes_of_two_instances_deliver_each_mail_once() {
 /// 100 requests at once for the last free unit, half on each instance: exactly one wins.
 #[tokio::test]
 async fn a_hundred_requests_for_the_last_unit_over_two_instances_one_wins() {
-    let (_dir, a, b) = two_instances(None).await;
+    let (_db, a, b) = two_instances(None).await;
     // Lift the one-per-school limit so every refusal is about units.
     sqlx::query("UPDATE kit_types SET max_per_school = 1000 WHERE slug = $1")
         .bind(CAMERA)
@@ -348,9 +348,8 @@ async fn a_hundred_requests_for_the_last_unit_over_two_instances_one_wins() {
 
 #[tokio::test]
 async fn two_instances_starting_at_once_on_a_new_database_both_come_up() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("nieuw.db");
-    let (a, b) = tokio::join!(TestApp::spawn_on(&file), TestApp::spawn_on(&file));
+    let db = SharedDatabase::new().await;
+    let (a, b) = tokio::join!(db.spawn(), db.spawn());
     let partners: i64 = sqlx::query_scalar("SELECT count(*) FROM partners")
         .fetch_one(a.state.db.pool())
         .await

@@ -5,7 +5,7 @@
 //! from the document. The clock starts on Friday 27 November 2026.
 
 use leenpunt_tests::openapi::resolve;
-use leenpunt_tests::{TestApp, DEMO_PASSWORD};
+use leenpunt_tests::{schema, TestApp, DEMO_PASSWORD};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -376,21 +376,7 @@ fn concrete(template: &str) -> String {
 }
 
 async fn fingerprint(app: &TestApp) -> Vec<(String, i64)> {
-    let list = match app.state.db.engine() {
-        leenpunt_server::db::Engine::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-             AND name <> '_sqlx_migrations' ORDER BY name"
-        }
-        leenpunt_server::db::Engine::Postgres => {
-            "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
-             AND table_name <> '_sqlx_migrations' ORDER BY table_name"
-        }
-    };
-    let tables: Vec<String> = sqlx::query_scalar(list)
-        .fetch_all(app.state.db.pool())
-        .await
-        .unwrap();
+    let tables = schema::tables(&app.state.db).await;
     let mut out = Vec::new();
     for t in tables {
         let n: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM \"{t}\""))

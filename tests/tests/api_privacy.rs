@@ -4,7 +4,7 @@
 
 use leenpunt_server::service::privacy::apply_retention;
 use leenpunt_shared::privacy::Retention;
-use leenpunt_tests::TestApp;
+use leenpunt_tests::{schema, TestApp};
 use std::collections::BTreeSet;
 
 const URL: &str = "https://leenpunt.example";
@@ -29,20 +29,10 @@ async fn every_column_is_classified_for_personal_data() {
         );
     }
     let app = TestApp::spawn_with(false).await;
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' \
-         AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name",
-    )
-    .fetch_all(app.state.db.pool())
-    .await
-    .unwrap();
+    let tables = schema::tables(&app.state.db).await;
     let mut schema = BTreeSet::new();
     for table in tables {
-        let columns: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_xinfo('{table}')"))
-                .fetch_all(app.state.db.pool())
-                .await
-                .unwrap();
+        let columns = schema::columns(&app.state.db, &table).await;
         schema.extend(columns.into_iter().map(|c| format!("{table}.{c}")));
     }
     let unclassified: Vec<_> = schema.difference(&listed).collect();
@@ -354,23 +344,18 @@ const TEACHER_NAME: &str = "Lotte Vermeulen";
 
 /// Every (table, column) of the schema whose value contains `needle` (ignoring case).
 async fn columns_holding(app: &TestApp, needle: &str) -> Vec<String> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' \
-         AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name",
-    )
-    .fetch_all(app.state.db.pool())
-    .await
-    .unwrap();
+    let tables = schema::tables(&app.state.db).await;
     let mut found = Vec::new();
     for table in tables {
-        let columns: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT name FROM pragma_table_xinfo('{table}')"))
-                .fetch_all(app.state.db.pool())
-                .await
-                .unwrap();
+        let columns = schema::columns(&app.state.db, &table).await;
         for column in columns {
+            let holds = app
+                .state
+                .db
+                .engine()
+                .instr(&format!("lower(CAST(\"{column}\" AS TEXT))"), "lower($1)");
             let n: i64 = sqlx::query_scalar(&format!(
-                "SELECT count(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower($1)) > 0"
+                "SELECT count(*) FROM \"{table}\" WHERE {holds} > 0"
             ))
             .bind(needle)
             .fetch_one(app.state.db.pool())

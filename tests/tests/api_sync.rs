@@ -5,7 +5,7 @@
 
 use leenpunt_shared::tokens::CreatedToken;
 use leenpunt_shared::Problem;
-use leenpunt_tests::{TestApp, DEMO_PASSWORD};
+use leenpunt_tests::{schema, TestApp, DEMO_PASSWORD};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -229,10 +229,7 @@ async fn updated_since_is_exactly_the_rows_changed_at_or_after_the_instant() {
     let b = insert(&app, "bee-bot-set-klein").await;
     let c = insert(&app, "bee-bot-set-klein").await;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    let instant: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let instant: String = schema::now(&app.state.db).await;
     change(&app, a, "later").await;
     let d = insert(&app, "bee-bot-set-klein").await;
     let admin = login(&app, ADMIN).await;
@@ -706,10 +703,7 @@ async fn schools_page_in_change_order_for_anyone_and_a_change_moves_a_school_las
 async fn schools_since_an_instant_etags_and_refusals() {
     let app = TestApp::spawn().await;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    let instant: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let instant: String = schema::now(&app.state.db).await;
     assert!(
         school_numbers(&school_page(&app, &format!("updated_since={instant}")).await).is_empty()
     );

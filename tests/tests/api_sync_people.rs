@@ -7,7 +7,7 @@
 use leenpunt_server::domain::auth::hash_password;
 use leenpunt_shared::tokens::CreatedToken;
 use leenpunt_shared::Problem;
-use leenpunt_tests::{TestApp, DEMO_PASSWORD};
+use leenpunt_tests::{schema, TestApp, DEMO_PASSWORD};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -616,10 +616,7 @@ async fn kit_types_etags_and_refusals() {
         assert!(p.errors.iter().any(|e| e.field == field), "{query}");
     }
     // updated_since: exactly the kit types changed at or after the database's instant.
-    let now: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let now: String = schema::now(&app.state.db).await;
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     sql(
         &app,

@@ -3,7 +3,7 @@
 //! when attempts arrive at once, and slow or idle connections are closed.
 
 use leenpunt_server::domain::auth::hash_password;
-use leenpunt_tests::{TestApp, DEMO_PASSWORD};
+use leenpunt_tests::{schema, TestApp, DEMO_PASSWORD};
 use serde_json::json;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -64,14 +64,7 @@ async fn writes_dropped_at_any_point_never_wedge_the_writer() {
     }
     while set.join_next().await.is_some() {}
     writes_within_a_second(&app).await;
-    assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"
-        )
-        .await,
-        0
-    );
+    schema::check_integrity(&app.state.db).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -277,14 +270,7 @@ async fn a_burst_of_sign_ups_and_bookings_is_written_or_cleanly_refused() {
         assert_eq!(n, 1, "acknowledged reservation {id} is stored");
     }
     writes_within_a_second(&app).await;
-    assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"
-        )
-        .await,
-        0
-    );
+    schema::check_integrity(&app.state.db).await;
     // The slow and idle connections were closed by the header timeout, not kept forever.
     while let Some(r) = slow.join_next().await {
         let held = r.unwrap();
@@ -660,14 +646,7 @@ async fn tokens_erasure_requests_and_reminders_hold_under_a_burst_with_hang_ups(
         tokens >= tokens_made && tokens <= 50,
         "{tokens} tokens stored, {tokens_made} acknowledged"
     );
-    assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"
-        )
-        .await,
-        0
-    );
+    schema::check_integrity(&app.state.db).await;
 
     // Every path works afterwards.
     let made = app

@@ -8,11 +8,13 @@
 //! - `site`               only the front end
 //! - `pg`                 a throwaway PostgreSQL for development; prints its URL
 
+mod pg_api;
 mod postgres;
 mod site;
 mod tools;
 
 use anyhow::{bail, Result};
+use std::path::Path;
 use std::process::Command;
 
 fn main() -> Result<()> {
@@ -111,51 +113,24 @@ fn test(root: &std::path::Path) -> Result<()> {
             .env("LEENPUNT_TEST_SITE_DIR", &site)
             .env("LEENPUNT_TEST_CHROMIUM", chromium)
             .env("LEENPUNT_TEST_CHROMEDRIVER", driver)
-            .env("LEENPUNT_TEST_ICALJS", icaljs)
+            .env("LEENPUNT_TEST_ICALJS", &icaljs)
             .env("LEENPUNT_TEST_LIBICAL", "/usr/bin/python3")
             .env("LEENPUNT_TEST_AXE", axe)
             .env("LEENPUNT_TEST_PG_URL", &pg.url)
             .env("LEENPUNT_TEST_REQUIRE_PG", "1"),
     )?;
-    // The API tests that matter most once more, each app on a fresh PostgreSQL database
-    // (`pg_schema` and `pg_instances` ran in the step above). Compiled already: run time
-    // only (docs/postgres.md, "Tests on PostgreSQL", has the list's wall time).
+    // Every API test file once more, each app on a fresh PostgreSQL database (`pg_schema`
+    // and `pg_instances` ran in the step above). Compiled already: run time only
+    // (docs/postgres.md, "Tests on PostgreSQL", has the figures and the exclusions).
     tools::step("API tests on PostgreSQL");
-    let started = std::time::Instant::now();
-    // `--workspace`, as in the step above: with `-p leenpunt-tests` cargo resolves the
-    // dependencies' features for that package alone and builds everything a second time.
-    let mut cmd = tools::cargo();
-    cmd.args(["test", "--workspace"]);
-    for file in PG_API_TESTS {
-        cmd.args(["--test", file]);
-    }
-    tools::run(
-        cmd.env("LEENPUNT_TEST_ENGINE", "postgres")
-            .env("LEENPUNT_TEST_PG_URL", &pg.url)
-            .env("LEENPUNT_TEST_REQUIRE_PG", "1"),
-    )?;
-    println!(
-        "API tests on PostgreSQL: {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
+    let env = [
+        ("LEENPUNT_TEST_SITE_DIR", site.as_path()),
+        ("LEENPUNT_TEST_ICALJS", icaljs.as_path()),
+        ("LEENPUNT_TEST_LIBICAL", Path::new("/usr/bin/python3")),
+    ];
+    pg_api::run(root, &env, &pg.url)?;
     Ok(())
 }
-
-/// The API test files `cargo xtask test` runs on PostgreSQL too.
-const PG_API_TESTS: &[&str] = &[
-    "api_reservations",
-    "api_cart",
-    "api_cart_desk",
-    "api_cart_traffic",
-    "api_handover",
-    "api_catalogue",
-    "api_feeds",
-    "api_trainings",
-    "api_accounts",
-    "api_reminders",
-    "api_stats",
-    "api_audit",
-];
 
 fn bench(root: &std::path::Path) -> Result<()> {
     let site = site::build(root)?;

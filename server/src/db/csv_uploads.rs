@@ -72,17 +72,26 @@ type UploadRow = (
     Option<i64>,
 );
 
-/// The upload with this token, if it is this user's.
+/// The upload with this token, if it is this user's. Inside a transaction on PostgreSQL
+/// the row is locked until the transaction ends, so two confirmations of one upload take
+/// turns and the second finds it applied (as SQLite's single writer makes them; without
+/// the lock both imported and the second failed on the new kit's slug).
 #[tracing::instrument(skip_all)]
 pub async fn upload(
     conn: &mut AnyConnection,
     token_hash: &str,
     user: UserId,
 ) -> DbResult<Option<StoredUpload>> {
-    let row: Option<UploadRow> = sqlx::query_as(
+    use sqlx::Connection;
+    let lock = if conn.is_in_transaction() {
+        super::Engine::of(conn).for_update()
+    } else {
+        ""
+    };
+    let row: Option<UploadRow> = sqlx::query_as(&format!(
         "SELECT id, kind, file_name, content, content_sha256, expires_at, applied_at, created_count, updated_count \
-         FROM csv_uploads WHERE token_hash = $1 AND user_id = $2",
-    )
+         FROM csv_uploads WHERE token_hash = $1 AND user_id = $2{lock}"
+    ))
     .bind(token_hash)
     .bind(user.0)
     .fetch_optional(&mut *conn)

@@ -45,6 +45,16 @@ impl Engine {
         }
     }
 
+    /// [`Engine::json_rows`] in the order of `order`.
+    pub fn json_rows_ordered(self, cols: &str, order: &str) -> String {
+        match self {
+            Engine::Sqlite => format!("json_group_array(json_array({cols}) ORDER BY {order})"),
+            Engine::Postgres => {
+                format!("coalesce(json_agg(json_build_array({cols}) ORDER BY {order})::text, '[]')")
+            }
+        }
+    }
+
     /// A nested JSON value (a `json_rows` query, given without parentheses) inside
     /// `json_array(…)`: SQLite needs
     /// `json(…)` so it is not quoted as a string; PostgreSQL reads the text back as JSON.
@@ -230,6 +240,18 @@ impl Engine {
         match self {
             Engine::Sqlite => "",
             Engine::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// A statement that makes the transaction wait for, then hold until it ends, a lock
+    /// named by the text `$1` (PostgreSQL's transaction-level advisory lock on the text's
+    /// 64-bit hash); `None` on SQLite, where `BEGIN IMMEDIATE` already serialises writers.
+    /// For decisions about something that has no row to lock yet (an idempotency key, the
+    /// failed sign-ins of an address).
+    pub fn lock_name(self) -> Option<&'static str> {
+        match self {
+            Engine::Sqlite => None,
+            Engine::Postgres => Some("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"),
         }
     }
 

@@ -154,6 +154,7 @@ pub async fn loan(
     conn: &mut AnyConnection,
     id: ReservationId,
 ) -> DbResult<Option<(LoanView, ReservationRecord)>> {
+    lock_reservation(conn, id).await?;
     let Some(record) = super::reservations::record_by_id(conn, id).await? else {
         return Ok(None);
     };
@@ -276,6 +277,26 @@ pub async fn lock_request(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
         e.for_update()
     ))
     .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Inside a transaction on PostgreSQL, locks a reservation's row until the transaction
+/// ends, so scans of its units take turns and each sees the units the others put out: two
+/// units of one reservation scanned at once both saw the other still in, and neither sent
+/// the receipt that goes once every unit is out (`api_traffic`). A no-op on SQLite.
+async fn lock_reservation(conn: &mut AnyConnection, id: ReservationId) -> DbResult<()> {
+    use sqlx::Connection;
+    let e = super::Engine::of(conn);
+    if e == super::Engine::Sqlite || !conn.is_in_transaction() {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "SELECT id FROM reservations WHERE id = $1{}",
+        e.for_update()
+    ))
+    .bind(id.0)
     .fetch_optional(&mut *conn)
     .await?;
     Ok(())
@@ -596,13 +617,17 @@ impl DeskWrite {
 }
 
 /// The first answer given to a desk scan with this key: (operation and fingerprint of the
-/// scan, the answer's JSON).
+/// scan, the answer's JSON). In a transaction on PostgreSQL the key is locked first, so
+/// replays of one scan arriving at once take turns and the later ones find the first
+/// answer (without it, a replay raced the first scan and was refused 409 as "another desk
+/// scanned this unit", `api_traffic`).
 #[tracing::instrument(skip(conn, key))]
 pub async fn desk_answer(
     conn: &mut AnyConnection,
     user: UserId,
     key: &str,
 ) -> DbResult<Option<(String, String)>> {
+    super::lock_name(conn, &format!("desk_idempotency:{}:{key}", user.0)).await?;
     let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT operation, fingerprint, answer FROM desk_idempotency WHERE user_id = $1 AND key = $2",
     )

@@ -10,6 +10,27 @@ use leenpunt_shared::PartnerId;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
 
+/// Makes catalogue writes take turns on PostgreSQL: locks the `catalogue_version` row,
+/// which every catalogue write raises anyway (a trigger), now instead of at the first
+/// write. Without it, 100 saves of one kit at once read the same units, gave the same
+/// "new" unit code to several saves and acknowledged them all with one unit added
+/// (`api_kit_editor`). A no-op on SQLite (`BEGIN IMMEDIATE` serialises writers) and
+/// outside a transaction.
+pub async fn lock_catalogue(conn: &mut AnyConnection) -> DbResult<()> {
+    use sqlx::Connection;
+    let e = super::Engine::of(conn);
+    if e == super::Engine::Sqlite || !conn.is_in_transaction() {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "SELECT version FROM catalogue_version WHERE id = 1{}",
+        e.for_update()
+    ))
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// How many rows an import created and updated.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportCounts {
@@ -17,8 +38,11 @@ pub struct ImportCounts {
     pub updated: u32,
 }
 
-/// What exists now, for checking an import's references.
+/// What exists now, for checking an import's references. Inside a transaction the
+/// catalogue is locked first ([`lock_catalogue`]): what is decided from these references
+/// (which unit codes are new, which kit takes them) stays true until the commit.
 pub async fn references(conn: &mut AnyConnection) -> DbResult<References> {
+    lock_catalogue(conn).await?;
     let partners = sqlx::query_scalar::<_, String>("SELECT slug FROM partners")
         .fetch_all(&mut *conn)
         .await?;

@@ -36,6 +36,21 @@ pub mod trainings;
 
 pub(crate) use builder::SqlBuilder;
 pub use engine::Engine;
+
+/// Inside a transaction on PostgreSQL, waits for and holds (until the transaction ends) the
+/// lock called `name` ([`Engine::lock_name`]), so transactions deciding about the same
+/// name take turns, as SQLite's single writer makes them. A no-op on SQLite and outside a
+/// transaction.
+pub async fn lock_name(conn: &mut sqlx::AnyConnection, name: &str) -> DbResult<()> {
+    let Some(sql) = Engine::of(conn).lock_name() else {
+        return Ok(());
+    };
+    if !conn.is_in_transaction() {
+        return Ok(());
+    }
+    sqlx::query(sql).bind(name).execute(&mut *conn).await?;
+    Ok(())
+}
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;

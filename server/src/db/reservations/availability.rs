@@ -17,7 +17,10 @@ use chrono::NaiveDate;
 use leenpunt_shared::*;
 use sqlx::{Any, AnyConnection, Row};
 
-/// Closed periods that touch `[from, to]` at a pickup point (its own and everyone's).
+/// Closed periods that touch `[from, to]` at a pickup point (its own and everyone's), by
+/// first day and then as entered: where periods overlap, the first one names the day
+/// (`OpenCalendar::new`), so ties must come in a fixed order (PostgreSQL's sort does not
+/// keep one by itself).
 pub async fn closed_periods(
     conn: &mut AnyConnection,
     point: PickupPointId,
@@ -27,7 +30,7 @@ pub async fn closed_periods(
     let rows = sqlx::query_as::<_, (String, String, String)>(
         "SELECT first_day, last_day, reason FROM closed_periods \
          WHERE (pickup_point_id IS NULL OR pickup_point_id = $1) AND last_day >= $2 AND first_day <= $3 \
-         ORDER BY first_day",
+         ORDER BY first_day, id",
     )
     .bind(point.0)
     .bind(from.to_string())

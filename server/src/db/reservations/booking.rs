@@ -167,7 +167,8 @@ pub async fn booking_context(
          WHERE k.slug = ?",
         kit_columns(),
         crate::db::trainings::gate_json(e, "u.id", "?"),
-        closed = e.json_rows("c.first_day, c.last_day, c.reason"),
+        // In the calendar's order: where periods overlap, the first one names the day.
+        closed = e.json_rows_ordered("c.first_day, c.last_day, c.reason", "c.first_day, c.id"),
     ));
     let q = sqlx::query(&sql)
         .bind(school.0)
