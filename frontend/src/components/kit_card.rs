@@ -40,8 +40,9 @@ pub fn KitCard(kit: KitSummary, back: String) -> impl IntoView {
     }
 }
 
-/// "In mijn mandje" on a card: a plain form post (one kit from its only pickup point, back
-/// to this list), or a link to the kit page when a pickup point must be chosen.
+/// "In mijn mandje" on a card: a plain form post (one kit, as the form has no quantity field,
+/// from its only pickup point, back to this list), or a link to the kit page when a pickup
+/// point must be chosen.
 fn add_to_cart(kit: &KitSummary, href: &str, back: String) -> Option<impl IntoView> {
     if !kit.kind.is_reservable() {
         return None;
@@ -53,7 +54,6 @@ fn add_to_cart(kit: &KitSummary, href: &str, back: String) -> Option<impl IntoVi
             <form method="post" action="/mandje/toevoegen" class="card-cart">
                 <input type="hidden" name="kit" value=kit.slug.clone()/>
                 <input type="hidden" name="pickup_point" value=point.clone()/>
-                <input type="hidden" name="quantity" value="1"/>
                 <input type="hidden" name="next" value=back/>
                 <button type="submit" class="button secondary">
                     {t(T::CartAddButton)}<span class="visually-hidden">": " {title}</span>

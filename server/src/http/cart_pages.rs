@@ -120,8 +120,9 @@ pub struct LineForm {
     kit: String,
     #[serde(default)]
     pickup_point: String,
+    /// Absent (a catalogue card's form): one. Present but empty or not a number: refused.
     #[serde(default)]
-    quantity: String,
+    quantity: Option<String>,
     #[serde(default)]
     pickup_date: String,
     #[serde(default)]
@@ -138,7 +139,11 @@ impl LineForm {
             kit: self.kit.trim().to_owned(),
             pickup_point: self.pickup_point.trim().to_owned(),
             // Not a number: 0, which the line rule refuses with its own message.
-            quantity: self.quantity.trim().parse().unwrap_or(0),
+            quantity: self
+                .quantity
+                .as_deref()
+                .map_or(Some(1), |q| q.trim().parse().ok())
+                .unwrap_or(0),
             pickup_date: day(&self.pickup_date),
             return_date: day(&self.return_date),
         }
