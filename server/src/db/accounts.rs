@@ -53,10 +53,15 @@ impl Db {
     ) -> DbResult<Option<i64>> {
         let mut tx = self.begin().await?;
         // On PostgreSQL attempts run side by side: without these locks, 40 attempts at
-        // once all counted the same failures and 12 were checked (`api_traffic`). Always
-        // address first, then client, so two attempts never wait for each other in a circle.
-        super::lock_name(&mut tx, &format!("login_failures:email:{email}")).await?;
-        super::lock_name(&mut tx, &format!("login_failures:client:{client}")).await?;
+        // once all counted the same failures and 12 were checked (`api_traffic`).
+        super::lock_names(
+            &mut tx,
+            &[
+                &format!("login_failures:email:{email}"),
+                &format!("login_failures:client:{client}"),
+            ],
+        )
+        .await?;
         let (by_email, by_client): (i64, i64) = sqlx::query_as(
             "SELECT (SELECT count(*) FROM login_failures WHERE email = $1 AND at > $3), \
                     (SELECT count(*) FROM login_failures WHERE client = $2 AND at > $3)",

@@ -243,18 +243,6 @@ impl Engine {
         }
     }
 
-    /// A statement that makes the transaction wait for, then hold until it ends, a lock
-    /// named by the text `$1` (PostgreSQL's transaction-level advisory lock on the text's
-    /// 64-bit hash); `None` on SQLite, where `BEGIN IMMEDIATE` already serialises writers.
-    /// For decisions about something that has no row to lock yet (an idempotency key, the
-    /// failed sign-ins of an address).
-    pub fn lock_name(self) -> Option<&'static str> {
-        match self {
-            Engine::Sqlite => None,
-            Engine::Postgres => Some("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"),
-        }
-    }
-
     /// Appended to a `SELECT` that claims job rows: rows another instance holds are
     /// skipped, so each is handled once.
     pub fn skip_locked(self) -> &'static str {

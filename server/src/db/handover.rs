@@ -627,7 +627,7 @@ pub async fn desk_answer(
     user: UserId,
     key: &str,
 ) -> DbResult<Option<(String, String)>> {
-    super::lock_name(conn, &format!("desk_idempotency:{}:{key}", user.0)).await?;
+    super::lock_names(conn, &[&format!("desk_idempotency:{}:{key}", user.0)]).await?;
     let row: Option<(String, String, String)> = sqlx::query_as(
         "SELECT operation, fingerprint, answer FROM desk_idempotency WHERE user_id = $1 AND key = $2",
     )

@@ -37,20 +37,69 @@ pub mod trainings;
 pub(crate) use builder::SqlBuilder;
 pub use engine::Engine;
 
-/// Inside a transaction on PostgreSQL, waits for and holds (until the transaction ends) the
-/// lock called `name` ([`Engine::lock_name`]), so transactions deciding about the same
-/// name take turns, as SQLite's single writer makes them. A no-op on SQLite and outside a
-/// transaction.
-pub async fn lock_name(conn: &mut sqlx::AnyConnection, name: &str) -> DbResult<()> {
-    let Some(sql) = Engine::of(conn).lock_name() else {
-        return Ok(());
-    };
-    if !conn.is_in_transaction() {
+/// The number of rows in `lock_slots` (migration `20261201000210_lock_slots`).
+const LOCK_SLOTS: u64 = 4096;
+
+/// The `lock_slots` row a name is locked through: FNV-1a, so every instance and every
+/// release agrees (std's hashers promise neither).
+fn lock_slot(name: &str) -> i64 {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % LOCK_SLOTS) as i64
+}
+
+/// Inside a transaction on PostgreSQL, waits for and holds (until the transaction ends) a
+/// row lock for each of `names`, so transactions deciding about the same name take turns,
+/// as SQLite's single writer makes them, also when no row for the name exists yet. Each
+/// name is hashed to a row of `lock_slots`; rows are locked in slot order, so two callers
+/// never wait for each other in a circle (two names may share a slot: they then simply take
+/// turns). Row locks, not advisory locks, so PostgreSQL-compatible distributed engines run
+/// it too. A no-op on SQLite and outside a transaction.
+pub async fn lock_names(conn: &mut sqlx::AnyConnection, names: &[&str]) -> DbResult<()> {
+    let engine = Engine::of(conn);
+    if engine == Engine::Sqlite || !conn.is_in_transaction() {
         return Ok(());
     }
-    sqlx::query(sql).bind(name).execute(&mut *conn).await?;
+    let mut slots: Vec<i64> = names.iter().map(|n| lock_slot(n)).collect();
+    slots.sort_unstable();
+    slots.dedup();
+    let sql = format!(
+        "SELECT slot FROM lock_slots WHERE slot = $1{}",
+        engine.for_update()
+    );
+    for slot in slots {
+        sqlx::query(&sql)
+            .bind(slot)
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
     Ok(())
 }
+
+#[cfg(test)]
+mod lock_slot_tests {
+    use super::*;
+
+    #[test]
+    fn a_name_always_has_the_same_slot_within_range() {
+        // Fixed values: instances of different releases must agree on them.
+        assert_eq!(
+            lock_slot(""),
+            (0xcbf2_9ce4_8422_2325_u64 % LOCK_SLOTS) as i64
+        );
+        assert_eq!(
+            lock_slot("a"),
+            (0xaf63_dc4c_8601_ec8c_u64 % LOCK_SLOTS) as i64
+        );
+        for name in ["login_failures:email:x@y.be", "desk_idempotency:3:k"] {
+            let slot = lock_slot(name);
+            assert_eq!(slot, lock_slot(name));
+            assert!((0..LOCK_SLOTS as i64).contains(&slot));
+        }
+    }
+}
+
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteConnectOptions;
