@@ -295,6 +295,11 @@ async fn run_camera(width: u32) {
     );
     fits_and_passes_axe(&b, "the scanner after three scans").await;
     b.wait_for(".stop-camera").await.click().await.unwrap();
+    // The camera is off before the next click: clicked at once, on a phone the click on
+    // "back to the request" did not lead there (it failed twice in a row; with this wait
+    // it passes, and with a pause alone too).
+    b.wait_until("!document.querySelector('.start-camera').disabled")
+        .await;
     let lines: Vec<(String, i64)> = sqlx::query_as(
         "SELECT k.slug, COUNT(l.id) FROM reservations r JOIN kit_types k ON k.id = r.kit_type_id \
          LEFT JOIN loan_lines l ON l.reservation_id = r.id AND l.returned_at IS NULL \
