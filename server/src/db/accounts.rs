@@ -86,19 +86,26 @@ impl Db {
         Ok(Some(id))
     }
 
-    /// Starts a session: clears the account's failures, ends the session the browser had
-    /// before (`previous`, a hash), and stores the new one, together.
+    /// Starts a session: clears the account's failures counted up to this login's own
+    /// attempt (`attempt`, from [`Db::reserve_login_attempt`]), ends the session the browser
+    /// had before (`previous`, a hash), and stores the new one, together.
+    ///
+    /// Failures counted after the attempt stay: they raced alongside the right password, and
+    /// one by one they would have come after the success too. Clearing them let a burst with
+    /// the right password in it check twice the allowed number of wrong ones (`api_traffic`).
     pub async fn start_session(
         &self,
         user: UserId,
         email: &Email,
+        attempt: i64,
         id_hash: &str,
         previous: Option<&str>,
         now: &str,
     ) -> DbResult<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM login_failures WHERE email = $1")
+        sqlx::query("DELETE FROM login_failures WHERE email = $1 AND id <= $2")
             .bind(email.as_str())
+            .bind(attempt)
             .execute(&mut *tx)
             .await?;
         if let Some(previous) = previous {

@@ -61,7 +61,7 @@ pub async fn login(
     let now = clock.now();
     let key = email.trim().to_lowercase();
     let stamp = now.to_rfc3339();
-    if db
+    let Some(attempt) = db
         .reserve_login_attempt(
             &key,
             client,
@@ -69,10 +69,9 @@ pub async fn login(
             &stamp,
         )
         .await?
-        .is_none()
-    {
+    else {
         return Err(LoginError::Throttled);
-    }
+    };
     let record = match Email::parse(email) {
         Ok(e) => db.login_record(&e).await?.map(|r| (e, r)),
         Err(_) => None,
@@ -89,8 +88,15 @@ pub async fn login(
         Some((email, r)) if matches && !r.disabled && r.password_hash.is_some() => {
             let (token, token_hash) = new_session_secret();
             let previous = previous.map(self::token_hash);
-            db.start_session(r.id, &email, &token_hash, previous.as_deref(), &stamp)
-                .await?;
+            db.start_session(
+                r.id,
+                &email,
+                attempt,
+                &token_hash,
+                previous.as_deref(),
+                &stamp,
+            )
+            .await?;
             Ok((token, r.id))
         }
         // The attempt already counts as a failure.
