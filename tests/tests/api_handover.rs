@@ -523,3 +523,65 @@ async fn the_daily_job_marks_overdue_loans_warns_the_next_borrower_and_releases_
         .unwrap();
     assert!(page.contains("Te laat (1)"), "{page}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_long_pass_of_the_daily_job_lets_bookings_through_as_it_goes() {
+    let app = TestApp::spawn().await;
+    let hash = hash_password(DEMO_PASSWORD);
+    app.teacher("juf@school.be", "126763", &hash).await;
+    // 800 confirmed reservations of November that nobody came for: all no-shows now.
+    const MISSED: i64 = 800;
+    let pool = app.state.db.pool().clone();
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
+         INSERT INTO reservations (kit_type_id, pickup_point_id, school_id, user_id, quantity, \
+           pickup_date, return_date, held_until, status, created_at, updated_at) \
+         SELECT k.id, p.id, s.id, u.id, 1, '2026-11-02', '2026-11-04', '2026-11-06', 'bevestigd', '', '' \
+         FROM n, kit_types k, pickup_points p, schools s, users u \
+         WHERE k.slug = 'bee-bot-set-klein' AND p.slug = 'stem-rtc-brugge' \
+           AND s.instellingsnummer = '126763' AND u.email = 'juf@school.be'",
+    )
+    .bind(MISSED)
+    .execute(app.state.db.writer())
+    .await
+    .unwrap();
+    app.set_time("2026-12-07T06:00:00Z");
+    let teacher = app.login("juf@school.be", DEMO_PASSWORD).await.unwrap();
+    let no_shows = || {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM reservations WHERE status = 'niet-afgehaald'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (db, clock) = (app.state.db.clone(), app.clock.clone());
+    let pass = tokio::spawn(async move {
+        leenpunt_server::service::handover::daily(&db, clock.as_ref(), "http://x").await
+    });
+    // Once the pass has marked its first no-show, a booking of another kit is answered
+    // while most of the pass is still to come: it does not wait for the whole pass.
+    while no_shows().await == 0 {
+        assert!(!pass.is_finished(), "{:?}", pass.await);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let r = app
+        .post_json(
+            &teacher,
+            "/api/v1/reservations",
+            &json!({ "kit": "proefjeskoffer-elektriciteit", "pickup_point": "stem-rtc-brugge",
+                     "pickup_date": "2026-12-15", "return_date": "2026-12-17", "quantity": 1 }),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let marked = no_shows().await;
+    assert!(
+        marked < MISSED / 2,
+        "the booking waited for the pass: {marked} of {MISSED} marked"
+    );
+    assert_eq!(pass.await.unwrap().unwrap(), (0, MISSED as usize));
+    assert_eq!(no_shows().await, MISSED);
+}

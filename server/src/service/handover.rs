@@ -1019,61 +1019,97 @@ pub async fn retag(db: &Db, clock: &dyn Clock, actor: &Actor, unit: UnitId) -> R
 /// become no-shows and their units go to the waiting list. Returns (overdue, no-shows).
 pub async fn daily(db: &Db, clock: &dyn Clock, public_url: &str) -> Result<(usize, usize)> {
     let today = today(clock);
-    let now = clock.now().to_rfc3339();
     forget_desk_keys(db, clock).await?;
-    // Most minutes there is nothing to do: look first on a read connection, so the job
-    // does not take the write lock (and delay a booking) for nothing.
-    {
+    let no_show_before = today - Duration::days(NO_SHOW_GRACE_DAYS);
+    // The candidates are read on a read connection (most minutes there are none, and the
+    // job then takes no write lock), and each is handled in a short transaction of its own
+    // that checks it again under the reservation's lock. One transaction for the whole pass
+    // held the kit types' locks for as long as the pass took: a second instance starting
+    // on a database with thousands of unmarked no-shows stalled every booking for seconds
+    // (the engines bench).
+    let (overdue, candidates) = {
         let mut conn = db.read().await?;
-        let no_show_before = today - Duration::days(NO_SHOW_GRACE_DAYS);
-        if store::newly_overdue(&mut conn, today).await?.is_empty()
-            && store::no_show_candidates(&mut conn, no_show_before)
-                .await?
-                .is_empty()
-        {
-            return Ok((0, 0));
+        (
+            store::newly_overdue(&mut conn, today).await?,
+            store::no_show_candidates(&mut conn, no_show_before).await?,
+        )
+    };
+    let mut marked = 0;
+    for id in overdue {
+        if mark_overdue(db, clock, public_url, id, today).await? {
+            marked += 1;
         }
     }
-    let mut tx = db.begin().await?;
-    let overdue = store::newly_overdue(&mut tx, today).await?;
-    for id in &overdue {
-        store::mark_overdue(&mut tx, *id, &now).await?;
-        if let Some(record) = reservations_store::record_by_id(&mut tx, *id).await? {
-            super::reservations::tell(&mut tx, &record, ReservationNews::Overdue, public_url, &now)
-                .await?;
-            super::reservations::recheck_kit(&mut tx, clock, public_url, &record.view.kit_slug)
-                .await?;
-        }
-    }
-    let candidates =
-        store::no_show_candidates(&mut tx, today - Duration::days(NO_SHOW_GRACE_DAYS)).await?;
     let mut no_shows = 0;
     for id in candidates {
-        let Some(record) = reservations_store::record_by_id(&mut tx, id).await? else {
-            continue;
-        };
-        let pickup = chrono::NaiveDate::parse_from_str(&record.view.pickup_date, "%Y-%m-%d")
-            .unwrap_or(today);
-        if !no_show(record.view.status, pickup, today, true) {
-            continue;
+        if mark_no_show(db, clock, public_url, id, no_show_before, today).await? {
+            no_shows += 1;
         }
-        reservations_store::set_status(&mut tx, id, ReservationStatus::NoShow, None, &now).await?;
-        audit(
-            &mut tx,
-            None,
-            "reservation.no-show",
-            &format!("reservation:{}", id.0),
-            &record.view.kit_slug,
-            &now,
-        )
-        .await?;
-        super::reservations::tell(&mut tx, &record, ReservationNews::NoShow, public_url, &now)
+    }
+    Ok((marked, no_shows))
+}
+
+/// Marks loan `id` overdue, mails its borrower and warns the next borrowers of the kit
+/// type, in one transaction; `false` when it is no longer newly overdue.
+async fn mark_overdue(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    id: ReservationId,
+    today: chrono::NaiveDate,
+) -> Result<bool> {
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    if !store::lock_if_newly_overdue(&mut tx, id, today).await? {
+        return Ok(false);
+    }
+    store::mark_overdue(&mut tx, id, &now).await?;
+    if let Some(record) = reservations_store::record_by_id(&mut tx, id).await? {
+        super::reservations::tell(&mut tx, &record, ReservationNews::Overdue, public_url, &now)
             .await?;
-        super::reservations::offer_freed(&mut tx, clock, public_url, &record.view.kit_slug).await?;
-        no_shows += 1;
+        super::reservations::recheck_kit(&mut tx, clock, public_url, &record.view.kit_slug).await?;
     }
     tx.commit().await?;
-    Ok((overdue.len(), no_shows))
+    Ok(true)
+}
+
+/// Marks reservation `id` a no-show, mails its borrower and offers the freed units to the
+/// waiting list, in one transaction; `false` when it is no longer a candidate.
+async fn mark_no_show(
+    db: &Db,
+    clock: &dyn Clock,
+    public_url: &str,
+    id: ReservationId,
+    before: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+) -> Result<bool> {
+    let now = clock.now().to_rfc3339();
+    let mut tx = db.begin().await?;
+    if !store::lock_if_no_show_candidate(&mut tx, id, before).await? {
+        return Ok(false);
+    }
+    let Some(record) = reservations_store::record_by_id(&mut tx, id).await? else {
+        return Ok(false);
+    };
+    let pickup =
+        chrono::NaiveDate::parse_from_str(&record.view.pickup_date, "%Y-%m-%d").unwrap_or(today);
+    if !no_show(record.view.status, pickup, today, true) {
+        return Ok(false);
+    }
+    reservations_store::set_status(&mut tx, id, ReservationStatus::NoShow, None, &now).await?;
+    audit(
+        &mut tx,
+        None,
+        "reservation.no-show",
+        &format!("reservation:{}", id.0),
+        &record.view.kit_slug,
+        &now,
+    )
+    .await?;
+    super::reservations::tell(&mut tx, &record, ReservationNews::NoShow, public_url, &now).await?;
+    super::reservations::offer_freed(&mut tx, clock, public_url, &record.view.kit_slug).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Desk idempotency keys are kept a week: long enough for a queue that waited over a
