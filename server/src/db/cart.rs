@@ -306,22 +306,13 @@ pub async fn line_names(
 /// `reservations::lock_kit`, is then already held). Nothing on SQLite, where
 /// `BEGIN IMMEDIATE` already serialises writers.
 pub async fn lock_for_sending(conn: &mut Conn, user: UserId) -> DbResult<()> {
-    use sqlx::Connection;
-    let e = super::Engine::of(conn);
-    if e == super::Engine::Sqlite || !conn.is_in_transaction() {
+    let Some(lock) = super::row_lock(conn) else {
         return Ok(());
-    }
-    sqlx::query(&format!(
-        "SELECT id FROM users WHERE id = $1{}",
-        e.for_update()
-    ))
-    .bind(user.0)
-    .fetch_optional(&mut *conn)
-    .await?;
+    };
+    super::lock_rows(conn, "users", "id", user.0).await?;
     sqlx::query(&format!(
         "SELECT k.id FROM kit_types k WHERE k.id IN \
-           (SELECT l.kit_type_id FROM cart_lines l WHERE l.user_id = $1) ORDER BY k.id{}",
-        e.for_update()
+           (SELECT l.kit_type_id FROM cart_lines l WHERE l.user_id = $1) ORDER BY k.id{lock}"
     ))
     .bind(user.0)
     .fetch_all(&mut *conn)

@@ -82,12 +82,7 @@ pub async fn upload(
     token_hash: &str,
     user: UserId,
 ) -> DbResult<Option<StoredUpload>> {
-    use sqlx::Connection;
-    let lock = if conn.is_in_transaction() {
-        super::Engine::of(conn).for_update()
-    } else {
-        ""
-    };
+    let lock = super::row_lock(conn).unwrap_or_default();
     let row: Option<UploadRow> = sqlx::query_as(&format!(
         "SELECT id, kind, file_name, content, content_sha256, expires_at, applied_at, created_count, updated_count \
          FROM csv_uploads WHERE token_hash = $1 AND user_id = $2{lock}"

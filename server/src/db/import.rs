@@ -17,18 +17,7 @@ use std::collections::HashMap;
 /// (`api_kit_editor`). A no-op on SQLite (`BEGIN IMMEDIATE` serialises writers) and
 /// outside a transaction.
 pub async fn lock_catalogue(conn: &mut AnyConnection) -> DbResult<()> {
-    use sqlx::Connection;
-    let e = super::Engine::of(conn);
-    if e == super::Engine::Sqlite || !conn.is_in_transaction() {
-        return Ok(());
-    }
-    sqlx::query(&format!(
-        "SELECT version FROM catalogue_version WHERE id = 1{}",
-        e.for_update()
-    ))
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(())
+    super::lock_rows(conn, "catalogue_version", "id", 1_i64).await
 }
 
 /// How many rows an import created and updated.

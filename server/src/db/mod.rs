@@ -49,31 +49,79 @@ fn lock_slot(name: &str) -> i64 {
     (hash % LOCK_SLOTS) as i64
 }
 
-/// Inside a transaction on PostgreSQL, waits for and holds (until the transaction ends) a
-/// row lock for each of `names`, so transactions deciding about the same name take turns,
-/// as SQLite's single writer makes them, also when no row for the name exists yet. Each
-/// name is hashed to a row of `lock_slots`; rows are locked in slot order, so two callers
-/// never wait for each other in a circle (two names may share a slot: they then simply take
-/// turns). Row locks, not advisory locks, so PostgreSQL-compatible distributed engines run
-/// it too. A no-op on SQLite and outside a transaction.
-pub async fn lock_names(conn: &mut sqlx::AnyConnection, names: &[&str]) -> DbResult<()> {
+/// The clause that makes a `SELECT` lock the rows it reads until the transaction ends,
+/// when a lock is needed: inside a transaction on PostgreSQL. `None` on SQLite, where
+/// `BEGIN IMMEDIATE` already makes writers take turns, and outside a transaction (a read).
+pub fn row_lock(conn: &sqlx::AnyConnection) -> Option<&'static str> {
     let engine = Engine::of(conn);
-    if engine == Engine::Sqlite || !conn.is_in_transaction() {
+    (engine != Engine::Sqlite && conn.is_in_transaction()).then(|| engine.for_update())
+}
+
+/// Inside a transaction on PostgreSQL, waits for and holds (until the transaction ends) the
+/// rows of `table` whose `column` is `key`, so transactions deciding about the same thing
+/// take turns, as SQLite's single writer makes them. Row locks, not advisory locks, so
+/// PostgreSQL-compatible distributed engines run it too. A no-op on SQLite and outside a
+/// transaction ([`row_lock`]). `table` and `column` are names from the code, never input.
+pub async fn lock_rows<'k>(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    column: &'static str,
+    key: impl Into<RowKey<'k>>,
+) -> DbResult<()> {
+    let Some(lock) = row_lock(conn) else {
         return Ok(());
+    };
+    let sql = format!("SELECT {column} FROM {table} WHERE {column} = $1{lock}");
+    let query = sqlx::query(&sql);
+    let query = match key.into() {
+        RowKey::Id(id) => query.bind(id),
+        RowKey::Text(text) => query.bind(text),
+    };
+    query.fetch_all(&mut *conn).await?;
+    Ok(())
+}
+
+/// The key of the rows [`lock_rows`] locks.
+#[derive(Debug, Clone, Copy)]
+pub enum RowKey<'k> {
+    Id(i64),
+    Text(&'k str),
+}
+
+impl From<i64> for RowKey<'_> {
+    fn from(id: i64) -> Self {
+        RowKey::Id(id)
     }
+}
+
+impl<'k> From<&'k str> for RowKey<'k> {
+    fn from(text: &'k str) -> Self {
+        RowKey::Text(text)
+    }
+}
+
+/// Like [`lock_rows`], for names that need not have a row: each of `names` is hashed to a
+/// row of `lock_slots`, locked in slot order in one query (so two callers never wait for
+/// each other in a circle; two names may share a slot, and then simply take turns).
+pub async fn lock_names(conn: &mut sqlx::AnyConnection, names: &[&str]) -> DbResult<()> {
+    let Some(lock) = row_lock(conn) else {
+        return Ok(());
+    };
     let mut slots: Vec<i64> = names.iter().map(|n| lock_slot(n)).collect();
     slots.sort_unstable();
     slots.dedup();
-    let sql = format!(
-        "SELECT slot FROM lock_slots WHERE slot = $1{}",
-        engine.for_update()
-    );
-    for slot in slots {
-        sqlx::query(&sql)
-            .bind(slot)
-            .fetch_optional(&mut *conn)
-            .await?;
-    }
+    let list = slots
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    // Numbers from `lock_slot`, never input. PostgreSQL locks the rows in the order the
+    // sort returns them (the lock sits above the sort in the plan).
+    sqlx::query(&format!(
+        "SELECT slot FROM lock_slots WHERE slot IN ({list}) ORDER BY slot{lock}"
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(())
 }
 

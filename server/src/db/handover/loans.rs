@@ -94,19 +94,7 @@ pub async fn return_line(conn: &mut AnyConnection, r: &Returned<'_>, now: &str) 
 /// units of one reservation scanned at once both saw the other still in, and neither sent
 /// the receipt that goes once every unit is out (`api_traffic`). A no-op on SQLite.
 pub(super) async fn lock_reservation(conn: &mut AnyConnection, id: ReservationId) -> DbResult<()> {
-    use sqlx::Connection;
-    let e = crate::db::Engine::of(conn);
-    if e == crate::db::Engine::Sqlite || !conn.is_in_transaction() {
-        return Ok(());
-    }
-    sqlx::query(&format!(
-        "SELECT id FROM reservations WHERE id = $1{}",
-        e.for_update()
-    ))
-    .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(())
+    crate::db::lock_rows(conn, "reservations", "id", id.0).await
 }
 
 /// The reservation a unit was last handed over for, when that line is returned.

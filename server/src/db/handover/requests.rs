@@ -5,19 +5,7 @@ use super::*;
 /// On PostgreSQL, locks a request's row for the rest of the transaction, so scans of one
 /// request decide one after the other (on SQLite the write lock already orders them).
 pub async fn lock_request(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
-    use sqlx::Connection;
-    let e = crate::db::Engine::of(conn);
-    if e == crate::db::Engine::Sqlite || !conn.is_in_transaction() {
-        return Ok(());
-    }
-    sqlx::query(&format!(
-        "SELECT id FROM requests WHERE id = $1{}",
-        e.for_update()
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(())
+    crate::db::lock_rows(conn, "requests", "id", id).await
 }
 
 // --- cart desk (issue 20): a request's lines at the desk ---

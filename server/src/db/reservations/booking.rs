@@ -90,19 +90,7 @@ fn kit_from_row(r: &sqlx::any::AnyRow) -> BookableKit {
 /// turns, as SQLite's single writer makes them do. Nothing on SQLite or outside a
 /// transaction (a read).
 pub async fn lock_kit(conn: &mut AnyConnection, slug: &str) -> DbResult<()> {
-    use sqlx::Connection;
-    let e = Engine::of(conn);
-    if e == Engine::Sqlite || !conn.is_in_transaction() {
-        return Ok(());
-    }
-    sqlx::query(&format!(
-        "SELECT id FROM kit_types WHERE slug = $1{}",
-        e.for_update()
-    ))
-    .bind(slug)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(())
+    crate::db::lock_rows(conn, "kit_types", "slug", slug).await
 }
 
 pub async fn bookable_kit(conn: &mut AnyConnection, slug: &str) -> DbResult<Option<BookableKit>> {

@@ -150,19 +150,7 @@ pub(super) fn session(r: &sqlx::any::AnyRow) -> TrainingSessionRecord {
 /// ends, so two instances (or connections) placing people on its seats take turns, as
 /// SQLite's single writer makes them. Nothing on SQLite or outside a transaction.
 pub async fn lock_session(conn: &mut AnyConnection, id: i64) -> DbResult<()> {
-    use sqlx::Connection;
-    let e = crate::db::Engine::of(conn);
-    if e == crate::db::Engine::Sqlite || !conn.is_in_transaction() {
-        return Ok(());
-    }
-    sqlx::query(&format!(
-        "SELECT id FROM training_sessions WHERE id = $1{}",
-        e.for_update()
-    ))
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(())
+    crate::db::lock_rows(conn, "training_sessions", "id", id).await
 }
 
 /// A session as `asker` sees it; inside a transaction its row is locked first
