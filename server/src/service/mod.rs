@@ -11,6 +11,7 @@ pub mod csv_exchange;
 pub mod drafts;
 pub mod erasure;
 pub mod feeds;
+pub mod gate;
 pub mod handover;
 pub mod import;
 pub mod jobs;

@@ -276,7 +276,7 @@ pub(super) async fn view(
             return Ok(v);
         }
         (Ok(p), Verdict::Refused(LineRefusal::Training(_))) => {
-            match crate::service::trainings::check_gate(
+            match crate::service::gate::check_gate(
                 conn,
                 lang,
                 &p.bookable.gate,

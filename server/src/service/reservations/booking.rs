@@ -208,7 +208,7 @@ pub async fn create(
         Verdict::Fits { accepted, .. } => accepted,
         Verdict::Refused(LineRefusal::Training(_)) => {
             // Worded with the upcoming sessions (as a cart's line is).
-            return Err(crate::service::trainings::check_gate(
+            return Err(crate::service::gate::check_gate(
                 &mut tx, lang, &gate, today, pickup, &now,
             )
             .await
@@ -242,7 +242,7 @@ pub async fn create(
     };
     // The sessions it waits for, described for the answer (the gate let it through).
     let conditions =
-        crate::service::trainings::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
+        crate::service::gate::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
     let id = store::insert(
         &mut tx,
         &NewRow {

@@ -98,7 +98,7 @@ pub async fn join_waitlist(
         today,
     )
     .await?;
-    crate::service::trainings::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
+    crate::service::gate::check_gate(&mut tx, lang, &gate, today, pickup, &now).await?;
     let situation = KitSituation {
         today,
         rules: kit.rules,

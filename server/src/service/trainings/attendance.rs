@@ -1,7 +1,7 @@
 //! The trainer's roster: attendance ticks (which grant qualifications) and walk-ins.
 
 use super::conditions::settle_session;
-use super::gate::refusal;
+use super::refusal;
 use super::sessions::runs;
 use crate::db::accounts::audit;
 use crate::db::trainings::{self as store, NewQualification};

@@ -2,7 +2,7 @@
 //! moves up).
 
 use super::conditions::settle_session;
-use super::gate::refusal;
+use super::refusal;
 use super::sessions::tell_session;
 use crate::db::accounts::audit;
 use crate::db::trainings as store;

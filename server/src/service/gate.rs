@@ -1,6 +1,7 @@
 //! The training gate a booking passes: does the borrower hold (or have a session for) every
-//! training the kit type requires. Called by `reservations` (booking, waiting list); it
-//! imports nothing from `reservations`, so the two rooms have no circle.
+//! training the kit type requires. Asked by `reservations` (booking, waiting list) and
+//! `cart`; a room of its own, so `reservations` needs nothing from `trainings` (which
+//! tells borrowers through `reservations`): no circle between the two.
 
 use crate::db::trainings::{self as store, GateInputs};
 use crate::domain::trainings::{gate, Gate};
@@ -14,11 +15,6 @@ use leenpunt_shared::*;
 pub struct Conditions {
     pub sessions: Vec<i64>,
     pub described: Vec<ReservationCondition>,
-}
-
-/// A rule's refusal (kind, title, detail) as the API answers it.
-pub(super) fn refusal((kind, title, detail): (&'static str, String, String)) -> AppError {
-    AppError::refused(kind, title, detail)
 }
 
 /// Applies the training gate to a booking: passes when qualified, answers the sessions to
