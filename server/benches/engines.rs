@@ -71,7 +71,7 @@ struct Running {
 }
 
 fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 27).expect("date")
+    BENCH_TODAY
 }
 
 fn config(data: &std::path::Path, database_url: Option<String>) -> Config {

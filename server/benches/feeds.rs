@@ -8,7 +8,6 @@
 mod common;
 use common::*;
 
-use chrono::NaiveDate;
 use leenpunt_server::config::Config;
 use leenpunt_server::domain::clock::FixedClock;
 use leenpunt_server::domain::ical::conditional::Coding;
@@ -78,7 +77,7 @@ fn main() -> anyhow::Result<()> {
             demo_data: true,
             ..Config::default()
         };
-        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let today = BENCH_TODAY;
         let clock = FixedClock::on(today);
         let state = build_state(config, Arc::new(clock)).await?;
         let token = feed_fixture(&state, today).await?;

@@ -32,7 +32,7 @@ fn main() -> anyhow::Result<()> {
             demo_data: true,
             ..Config::default()
         };
-        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let today = BENCH_TODAY;
         let clock = FixedClock::on(today);
         let state = build_state(config, Arc::new(clock)).await?;
         let pool = state.db.writer().clone();

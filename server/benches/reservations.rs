@@ -238,7 +238,7 @@ fn main() -> anyhow::Result<()> {
             demo_data: true,
             ..Config::default()
         };
-        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let today = BENCH_TODAY;
         let state = build_state(config, Arc::new(FixedClock::on(today))).await?;
         creation_rate(&state).await?;
         if std::env::var_os("LEENPUNT_BENCH_BOOKING_ONLY").is_some() {

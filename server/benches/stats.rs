@@ -70,7 +70,7 @@ fn main() -> anyhow::Result<()> {
             run_jobs: false,
             ..Config::default()
         };
-        let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("date");
+        let today = common::BENCH_TODAY;
         let clock = FixedClock::on(today);
         let state = build_state(config, Arc::new(clock)).await?;
         let pool = state.db.writer().clone();
