@@ -754,3 +754,39 @@ async fn a_teacher_of_two_schools_sends_for_the_school_chosen() {
         1
     );
 }
+
+#[tokio::test]
+async fn lines_loaded_together_each_keep_their_own_verdict() {
+    // Lines at one point on the cart's dates are read in one query; each line must still
+    // get its own kit type's verdict, in the cart's order.
+    let app = TestApp::spawn().await;
+    let t = login(&app, TEACHER).await;
+    set_dates(&app, &t, "2026-12-08", "2026-12-10").await;
+    add(&app, &t, line(MAGNET, "stem-rtc-brugge", 3)).await;
+    add(&app, &t, line(PROEF, "stem-rtc-brugge", 1)).await;
+    add(&app, &t, line(MOS, "mos-brugge", 1)).await;
+    add(&app, &t, line(CAMERA, "stem-rtc-kortrijk", 1)).await;
+    // The camera case stops being loan material after it was put in the cart.
+    sqlx::query("UPDATE kit_types SET kind = 'lespakket' WHERE slug = $1")
+        .bind(CAMERA)
+        .execute(app.state.db.writer())
+        .await
+        .unwrap();
+    let verdicts = check(&app, &t).await;
+    let kits: Vec<&str> = verdicts.lines.iter().map(|l| l.kit.as_str()).collect();
+    assert_eq!(kits, [MAGNET, PROEF, MOS, CAMERA]);
+    let magnet = &verdicts.lines[0];
+    assert!(!magnet.fits && !magnet.may_wait, "{magnet:?}");
+    let fields = |i: usize| -> Vec<String> {
+        let p = verdicts.lines[i].problem.as_ref().expect("a problem");
+        p.errors.iter().map(|e| e.field.clone()).collect()
+    };
+    // Two units exist, three are asked: the quantity, as a single booking words it.
+    assert_eq!(fields(0), ["quantity"]);
+    assert!(verdicts.lines[1].fits, "{:?}", verdicts.lines[1]);
+    assert!(verdicts.lines[2].fits, "{:?}", verdicts.lines[2]);
+    let camera = &verdicts.lines[3];
+    assert!(!camera.fits && !camera.may_wait);
+    assert_eq!(fields(3), ["kit"], "no longer booked through Leenpunt");
+    assert!(!verdicts.all_fit);
+}

@@ -93,6 +93,27 @@ pub async fn lock_kit(conn: &mut AnyConnection, slug: &str) -> DbResult<()> {
     crate::db::lock_rows(conn, "kit_types", "slug", slug).await
 }
 
+/// [`lock_kit`] for several kit types, in id order (so two callers never wait for each
+/// other in a circle).
+pub async fn lock_kits(conn: &mut AnyConnection, slugs: &[&str]) -> DbResult<()> {
+    if let [slug] = slugs {
+        return lock_kit(conn, slug).await;
+    }
+    let Some(lock) = crate::db::row_lock(conn) else {
+        return Ok(());
+    };
+    let list = vec!["?"; slugs.len()].join(", ");
+    let sql = numbered(&format!(
+        "SELECT id FROM kit_types WHERE slug IN ({list}) ORDER BY id{lock}"
+    ));
+    let mut q = sqlx::query(&sql);
+    for slug in slugs {
+        q = q.bind(*slug);
+    }
+    q.fetch_all(&mut *conn).await?;
+    Ok(())
+}
+
 pub async fn bookable_kit(conn: &mut AnyConnection, slug: &str) -> DbResult<Option<BookableKit>> {
     lock_kit(conn, slug).await?;
     let sql = format!(
@@ -123,18 +144,24 @@ pub struct BookingNames {
 
 /// Everything a booking needs to know, in one round trip: the kit type with its rules and
 /// unit counts, the named pickup point if the kit type is picked up there, the names, and
-/// the borrower's standing against the kit type's required trainings.
-pub async fn booking_context(
+/// the borrower's standing against the kit type's required trainings. For several kit
+/// types at once (the lines of a cart with the same point and dates), still in one query:
+/// a row per kit type found, with its slug.
+pub async fn booking_contexts(
     conn: &mut AnyConnection,
-    kit_slug: &str,
+    kit_slugs: &[&str],
     point_slug: &str,
     (school, user): (SchoolId, UserId),
     closures: (NaiveDate, NaiveDate),
     holds: (NaiveDate, NaiveDate),
     seats_from: NaiveDate,
-) -> DbResult<Option<BookingContext>> {
+) -> DbResult<Vec<(String, BookingContext)>> {
     let e = Engine::of(conn);
-    lock_kit(conn, kit_slug).await?;
+    if kit_slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    lock_kits(conn, kit_slugs).await?;
+    let slugs = vec!["?"; kit_slugs.len()].join(", ");
     let (holds_sub, holds_args) = holds_text(e, KitSql::Column("k.id"), holds.0, holds.1);
     // Assembled from pieces that each write `?`: numbered once whole.
     let sql = numbered(&format!(
@@ -146,13 +173,13 @@ pub async fn booking_context(
              WHERE (c.pickup_point_id IS NULL OR c.pickup_point_id = pp.id) \
                AND c.last_day >= ? AND c.first_day <= ?), \
            {holds_sub}, \
-           {} \
+           {}, k.slug \
          FROM kit_types k JOIN partners p ON p.id = k.partner_id \
          LEFT JOIN kit_type_pickup_points ktp ON ktp.kit_type_id = k.id \
            AND ktp.pickup_point_id = (SELECT id FROM pickup_points WHERE slug = ?) \
          LEFT JOIN pickup_points pp ON pp.id = ktp.pickup_point_id \
          LEFT JOIN users u ON u.id = ? \
-         WHERE k.slug = ?",
+         WHERE k.slug IN ({slugs})",
         kit_columns(),
         crate::db::trainings::gate_json(e, "u.id", "?"),
         // In the calendar's order: where periods overlap, the first one names the day.
@@ -162,17 +189,20 @@ pub async fn booking_context(
         .bind(school.0)
         .bind(closures.0.to_string())
         .bind(closures.1.to_string());
-    let Some(r) = bind_all(q, holds_args)
+    let mut q = bind_all(q, holds_args)
         .bind(seats_from.to_string())
         .bind(point_slug)
-        .bind(user.0)
-        .bind(kit_slug)
-        .fetch_optional(&mut *conn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let kit = kit_from_row(&r);
+        .bind(user.0);
+    for slug in kit_slugs {
+        q = q.bind(*slug);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    rows.iter().map(context_from_row).collect()
+}
+
+/// Reads one row of [`booking_contexts`]: the kit type's slug and its context.
+fn context_from_row(r: &sqlx::any::AnyRow) -> DbResult<(String, BookingContext)> {
+    let kit = kit_from_row(r);
     let point = r.get::<Option<i64>, _>(14).map(|id| BookablePoint {
         id: PickupPointId(id),
         slug: r.get(15),
@@ -204,14 +234,41 @@ pub async fn booking_context(
         .collect();
     let holds = parse_holds(r.get::<Option<&str>, _>(24))?;
     let gate = crate::db::trainings::gate_inputs(r.get::<Option<&str>, _>(25))?;
-    Ok(Some(BookingContext {
-        kit,
-        point,
-        names,
-        closed,
+    Ok((
+        r.get(26),
+        BookingContext {
+            kit,
+            point,
+            names,
+            closed,
+            holds,
+            gate,
+        },
+    ))
+}
+
+/// Everything a booking decides on, for one kit type at one point (see
+/// [`booking_contexts`]); `None` when there is no such kit type.
+pub async fn booking_context(
+    conn: &mut AnyConnection,
+    kit_slug: &str,
+    point_slug: &str,
+    who: (SchoolId, UserId),
+    closures: (NaiveDate, NaiveDate),
+    holds: (NaiveDate, NaiveDate),
+    seats_from: NaiveDate,
+) -> DbResult<Option<BookingContext>> {
+    let found = booking_contexts(
+        conn,
+        &[kit_slug],
+        point_slug,
+        who,
+        closures,
         holds,
-        gate,
-    }))
+        seats_from,
+    )
+    .await?;
+    Ok(found.into_iter().next().map(|(_, context)| context))
 }
 
 /// What `booking_context` finds.

@@ -15,8 +15,8 @@ mod waitlist;
 
 pub use availability::{closed_periods, held_spans, holds, SPAN_LIMITS};
 pub use booking::{
-    bookable_kit, booking_context, by_idempotency_key, insert, kit_points, BookableKit,
-    BookablePoint, BookingContext, BookingNames, NewRow,
+    bookable_kit, booking_context, booking_contexts, by_idempotency_key, insert, kit_points,
+    BookableKit, BookablePoint, BookingContext, BookingNames, NewRow,
 };
 pub use closed_days::{delete_closed_period, insert_closed_period, ClosedPeriodRow};
 pub(crate) use records::{fill_return_notes, record, select_record};

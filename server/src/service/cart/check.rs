@@ -9,7 +9,9 @@ use crate::domain::policy::{allows, Action, Actor};
 use crate::domain::reservations::{KitSituation, Refusal, Request};
 use crate::domain::trainings::gate;
 use crate::error::{AppError, Result};
-use crate::service::reservations::{bookable, booking_school, parse_day, refusal_error, Bookable};
+use crate::service::reservations::{
+    bookable, bookables, booking_school, parse_day, refusal_error, Bookable,
+};
 use crate::texts::Text;
 use chrono::{Duration, NaiveDate};
 use leenpunt_shared::cart::{Cart, CartCheck, CartSubmit, CartVerdict};
@@ -62,21 +64,26 @@ enum Window {
     Wide,
 }
 
-/// Loads one line: its dates and the kit type's situation in a window.
-async fn prepare_line(
-    conn: &mut crate::db::Conn,
+/// A first and a last day.
+type Span = (NaiveDate, NaiveDate);
+
+/// Lines loaded together: the same pickup point and dates.
+type Group<'a> = (&'a str, NaiveDate, NaiveDate);
+
+/// A line's dates and the windows it loads (closures, holds), or the error a line
+/// without dates carries.
+fn windows(
     lang: Lang,
     today: NaiveDate,
-    (school, user): (SchoolId, UserId),
     cart: &Cart,
     l: &StoredLine,
     window: Window,
-) -> Result<std::result::Result<Prepared, AppError>> {
+) -> std::result::Result<(Span, Span, Span), AppError> {
     let Some((pickup, return_date)) = line_dates(cart, l) else {
-        return Ok(Err(AppError::Validation(vec![FieldError::new(
+        return Err(AppError::Validation(vec![FieldError::new(
             "pickup_date",
             Text::CartChooseDates.get(lang),
-        )])));
+        )]));
     };
     let last = pickup.max(return_date);
     let (closures, holding) = match window {
@@ -92,16 +99,103 @@ async fn prepare_line(
             (pickup - Duration::days(61), last + Duration::days(200)),
         ),
     };
+    Ok(((pickup, return_date), closures, holding))
+}
+
+/// Loads one line: its dates and the kit type's situation in a window.
+async fn prepare_line(
+    conn: &mut crate::db::Conn,
+    lang: Lang,
+    today: NaiveDate,
+    who: (SchoolId, UserId),
+    cart: &Cart,
+    l: &StoredLine,
+    window: Window,
+) -> Result<std::result::Result<Prepared, AppError>> {
+    let ((pickup, return_date), closures, holding) = match windows(lang, today, cart, l, window) {
+        Ok(w) => w,
+        Err(e) => return Ok(Err(e)),
+    };
     let loaded = bookable(
         conn,
         lang,
         &as_form(l, pickup, return_date),
-        (school, user),
+        who,
         closures,
         holding,
         today,
     )
     .await;
+    finish(conn, lang, loaded, (pickup, return_date), holding.1, window).await
+}
+
+/// Loads the lines in the narrow window, those with the same pickup point and dates
+/// together in one query (a cart of five lines for one week reads the database as often
+/// as a cart of one).
+async fn prepare_narrow(
+    conn: &mut crate::db::Conn,
+    lang: Lang,
+    today: NaiveDate,
+    who: (SchoolId, UserId),
+    cart: &Cart,
+    stored: &[StoredLine],
+) -> Result<Vec<std::result::Result<Prepared, AppError>>> {
+    let mut prepared: Vec<Option<std::result::Result<Prepared, AppError>>> =
+        stored.iter().map(|_| None).collect();
+    let mut groups: Vec<(Group<'_>, Vec<usize>)> = Vec::new();
+    for (i, l) in stored.iter().enumerate() {
+        match windows(lang, today, cart, l, Window::Narrow) {
+            Err(e) => prepared[i] = Some(Err(e)),
+            Ok(((pickup, return_date), _, _)) => {
+                let key = (l.line.pickup_point.as_str(), pickup, return_date);
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, members)) => members.push(i),
+                    None => groups.push((key, vec![i])),
+                }
+            }
+        }
+    }
+    for ((point, pickup, return_date), members) in groups {
+        let Ok((_, closures, holding)) =
+            windows(lang, today, cart, &stored[members[0]], Window::Narrow)
+        else {
+            continue;
+        };
+        let kits: Vec<&str> = members
+            .iter()
+            .map(|&i| stored[i].line.kit.as_str())
+            .collect();
+        let loaded = bookables(conn, lang, (&kits, point), who, closures, holding, today).await?;
+        for (i, loaded) in members.into_iter().zip(loaded) {
+            prepared[i] = Some(
+                finish(
+                    conn,
+                    lang,
+                    loaded,
+                    (pickup, return_date),
+                    holding.1,
+                    Window::Narrow,
+                )
+                .await?,
+            );
+        }
+    }
+    Ok(prepared
+        .into_iter()
+        .map(|p| p.expect("every line prepared"))
+        .collect())
+}
+
+/// A loaded line as the cart decides on it; a kit type that is gone or cannot be booked
+/// is the line's own error, a database error the cart's.
+async fn finish(
+    conn: &mut crate::db::Conn,
+    lang: Lang,
+    loaded: Result<Bookable>,
+    (pickup, return_date): (NaiveDate, NaiveDate),
+    held_to: NaiveDate,
+    window: Window,
+) -> Result<std::result::Result<Prepared, AppError>> {
     Ok(match loaded {
         Ok(mut bookable) => {
             // A buffer across long holidays may hold past the narrow window: read the
@@ -109,7 +203,7 @@ async fn prepare_line(
             let held = bookable
                 .calendar
                 .held_until(return_date, bookable.kit.rules.buffer_days);
-            if window == Window::Narrow && held > holding.1 {
+            if window == Window::Narrow && held > held_to {
                 bookable.holds =
                     crate::db::reservations::holds(conn, bookable.kit.id, pickup, held).await?;
             }
@@ -142,21 +236,8 @@ pub(super) async fn evaluate(
     (school, user): (SchoolId, UserId),
 ) -> Result<(Cart, Evaluated)> {
     let (cart_row, stored) = store::cart(conn, user).await?;
-    let mut prepared = Vec::with_capacity(stored.len());
-    for l in &stored {
-        prepared.push(
-            prepare_line(
-                conn,
-                lang,
-                today,
-                (school, user),
-                &cart_row,
-                l,
-                Window::Narrow,
-            )
-            .await?,
-        );
-    }
+    let mut prepared =
+        prepare_narrow(conn, lang, today, (school, user), &cart_row, &stored).await?;
     let mut verdicts = decide(&prepared, &stored, today, school);
     let short: Vec<usize> = verdicts
         .iter()

@@ -395,11 +395,57 @@ pub(crate) async fn bookable(
     conn: &mut crate::db::Conn,
     lang: Lang,
     body: &NewReservation,
-    (school, user): (SchoolId, UserId),
+    who: (SchoolId, UserId),
     closures: (NaiveDate, NaiveDate),
     holding: (NaiveDate, NaiveDate),
     seats_from: NaiveDate,
 ) -> Result<Bookable> {
+    let context = store::booking_context(
+        conn,
+        &body.kit,
+        &body.pickup_point,
+        who,
+        closures,
+        holding,
+        seats_from,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    into_bookable(context, lang)
+}
+
+/// [`bookable`] for several kit types at one pickup point with the same windows, in one
+/// query: one answer per slug, in the order given (`NotFound` for a kit type that does not
+/// exist).
+pub(crate) async fn bookables(
+    conn: &mut crate::db::Conn,
+    lang: Lang,
+    (kits, point): (&[&str], &str),
+    who: (SchoolId, UserId),
+    closures: (NaiveDate, NaiveDate),
+    holding: (NaiveDate, NaiveDate),
+    seats_from: NaiveDate,
+) -> Result<Vec<Result<Bookable>>> {
+    let mut found =
+        store::booking_contexts(conn, kits, point, who, closures, holding, seats_from).await?;
+    Ok(kits
+        .iter()
+        .map(|slug| {
+            match found.iter().position(|(s, _)| s == slug) {
+                // A slug named twice gets the context again (it is read once).
+                Some(i) if kits.iter().filter(|k| *k == slug).count() > 1 => {
+                    into_bookable(found[i].1.clone(), lang)
+                }
+                Some(i) => into_bookable(found.swap_remove(i).1, lang),
+                None => Err(AppError::NotFound),
+            }
+        })
+        .collect())
+}
+
+/// What a booking context allows: the kit type must be booked through Leenpunt and picked
+/// up at the named point.
+fn into_bookable(context: store::BookingContext, lang: Lang) -> Result<Bookable> {
     let store::BookingContext {
         kit,
         point,
@@ -407,17 +453,7 @@ pub(crate) async fn bookable(
         closed,
         holds,
         gate,
-    } = store::booking_context(
-        conn,
-        &body.kit,
-        &body.pickup_point,
-        (school, user),
-        closures,
-        holding,
-        seats_from,
-    )
-    .await?
-    .ok_or(AppError::NotFound)?;
+    } = context;
     if !kit.kind.is_reservable() {
         return Err(AppError::Validation(vec![FieldError::new(
             "kit",

@@ -14,7 +14,7 @@ mod units;
 mod waitlist;
 
 pub use availability::{availability, seed_closed_days};
-pub(crate) use booking::{bookable, booking_school, parse_day, tell, Bookable};
+pub(crate) use booking::{bookable, bookables, booking_school, parse_day, tell, Bookable};
 pub use booking::{create, offer_freed, refusal_error};
 pub use lifecycle::{change, get, list, Change, Scope};
 pub use units::{recheck_kit, set_unit_status, UnitStatusOutcome};
