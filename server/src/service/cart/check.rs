@@ -67,8 +67,8 @@ enum Window {
 /// A first and a last day.
 type Span = (NaiveDate, NaiveDate);
 
-/// Lines loaded together: the same pickup point and dates.
-type Group<'a> = (&'a str, NaiveDate, NaiveDate);
+/// Lines loaded together: the same pickup point and dates (and so the same windows).
+type Group<'a> = (&'a str, Span, Span, Span);
 
 /// A line's dates and the windows it loads (closures, holds), or the error a line
 /// without dates carries.
@@ -146,8 +146,8 @@ async fn prepare_narrow(
     for (i, l) in stored.iter().enumerate() {
         match windows(lang, today, cart, l, Window::Narrow) {
             Err(e) => prepared[i] = Some(Err(e)),
-            Ok(((pickup, return_date), _, _)) => {
-                let key = (l.line.pickup_point.as_str(), pickup, return_date);
+            Ok((dates, closures, holding)) => {
+                let key = (l.line.pickup_point.as_str(), dates, closures, holding);
                 match groups.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, members)) => members.push(i),
                     None => groups.push((key, vec![i])),
@@ -155,12 +155,7 @@ async fn prepare_narrow(
             }
         }
     }
-    for ((point, pickup, return_date), members) in groups {
-        let Ok((_, closures, holding)) =
-            windows(lang, today, cart, &stored[members[0]], Window::Narrow)
-        else {
-            continue;
-        };
+    for ((point, (pickup, return_date), closures, holding), members) in groups {
         let kits: Vec<&str> = members
             .iter()
             .map(|&i| stored[i].line.kit.as_str())

@@ -426,19 +426,13 @@ pub(crate) async fn bookables(
     holding: (NaiveDate, NaiveDate),
     seats_from: NaiveDate,
 ) -> Result<Vec<Result<Bookable>>> {
-    let mut found =
+    let found =
         store::booking_contexts(conn, kits, point, who, closures, holding, seats_from).await?;
     Ok(kits
         .iter()
-        .map(|slug| {
-            match found.iter().position(|(s, _)| s == slug) {
-                // A slug named twice gets the context again (it is read once).
-                Some(i) if kits.iter().filter(|k| *k == slug).count() > 1 => {
-                    into_bookable(found[i].1.clone(), lang)
-                }
-                Some(i) => into_bookable(found.swap_remove(i).1, lang),
-                None => Err(AppError::NotFound),
-            }
+        .map(|slug| match found.iter().find(|(s, _)| s == slug) {
+            Some((_, context)) => into_bookable(context.clone(), lang),
+            None => Err(AppError::NotFound),
         })
         .collect())
 }
